@@ -1,0 +1,92 @@
+"""The ``studio-infra`` command: a thin shell over the library.
+
+Exit codes are part of the contract CI scripts rely on: 0 success, 1 a mandatory policy
+violation, 2 anything that stopped the plan (bad project, bad config, the program raised).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_VIOLATIONS = 1
+EXIT_ERROR = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    return int(args.handler(args))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="studio-infra",
+        description="Secure SageMaker Studio on Pulumi: plan any Pulumi Python program offline.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    plan = commands.add_parser(
+        "plan",
+        help="run a Pulumi Python program under mocks and show what it would create",
+        description="Run the Pulumi Python program in DIR under Pulumi mocks, with answers "
+        "shaped like AWS's. Needs neither the Pulumi CLI nor an AWS account.",
+    )
+    plan.add_argument("directory", nargs="?", default=".", metavar="DIR",
+                      help="folder holding Pulumi.yaml (default: .)")
+    plan.add_argument("--stack", "-s", default="dev",
+                      help="stack whose Pulumi.<stack>.yaml config is used (default: dev)")
+    plan.add_argument("--json", dest="json_path", metavar="PATH",
+                      help="also write the plan as JSON to PATH ('-' for standard output)")
+    plan.add_argument("--debug", action="store_true",
+                      help="print the full traceback when the program fails")
+    plan.set_defaults(handler=_plan)
+    return parser
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from studio_infra.errors import StudioInfraError
+    from studio_infra.plan.render import render_counts, render_outputs, render_tree
+    from studio_infra.plan.runner import ProgramError, plan_project
+
+    try:
+        plan = plan_project(args.directory, args.stack)
+    except StudioInfraError as exc:
+        return _fail(str(exc), args.debug)
+    except ProgramError as exc:
+        return _fail(f"the program failed: {exc}", args.debug, exc.__cause__)
+
+    to_stdout = args.json_path == "-"
+    out = sys.stderr if to_stdout else sys.stdout
+    print(f"Previewing stack {plan.project}/{plan.stack} offline "
+          f"(region {plan.region}, mocked AWS)\n", file=out)
+    print(render_tree(plan), file=out)
+    print("\n" + render_counts(plan), file=out)
+    outputs = render_outputs(plan)
+    if outputs:
+        print("\n" + outputs, file=out)
+    for token in plan.unanswered_invokes:
+        print(f"warning: no fake answer for invoke {token}; the program got an empty result",
+              file=sys.stderr)
+    if args.json_path:
+        text = json.dumps(plan.to_json(), indent=2, default=str)
+        if to_stdout:
+            print(text)
+        else:
+            Path(args.json_path).write_text(text + "\n")
+    return EXIT_OK
+
+
+def _fail(message: str, debug: bool, cause: BaseException | None = None) -> int:
+    if debug:
+        traceback.print_exception(cause) if cause else traceback.print_exc()
+    print(f"error: {message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

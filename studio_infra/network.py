@@ -1,0 +1,655 @@
+"""The network a ``VpcOnly`` Studio domain lives in.
+
+Studio in ``VpcOnly`` mode puts every app's network interface in private subnets; the apps
+then reach AWS only through VPC endpoints (or a NAT gateway, for the internet). This
+component builds that network, or the parts of it an existing VPC lacks:
+
+* a VPC with a public and a private subnet per availability zone, an internet gateway, NAT
+  gateways (``none``, ``single`` or ``per_az``) and a route table per tier and zone;
+* interface endpoints for Studio, the SageMaker APIs, STS, CloudWatch, ECR and KMS, with
+  private DNS, and S3 as a gateway endpoint on the private route tables;
+* the Studio security group (NFS 2049 and 8192-65535 within itself, what JupyterServer,
+  KernelGateway and EFS need), an endpoint security group open on 443 to Studio only, the
+  VPC's default security group stripped of all rules, and VPC flow logs to a log group
+  encrypted with a customer-managed key.
+
+Subnets, route tables and NAT gateways are named after their availability zone, never after
+a list position, so changing the zone count or NAT mode never renames (replaces) the others.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from typing import Any, Literal
+
+import pulumi
+import pulumi_aws as aws
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from studio_infra.endpoints import (
+    DEFAULT_INTERFACE_ENDPOINTS,
+    resolve_endpoints,
+    service_name,
+)
+from studio_infra.errors import StudioInfraError, validate_args
+from studio_infra.inputs import (
+    ARGS_CONFIG,
+    KmsKeyArn,
+    RouteTableIds,
+    SubnetIds,
+    VpcId,
+    merge_tags,
+)
+
+NatMode = Literal["none", "single", "per_az"]
+
+NFS_PORT = 2049
+APP_PORTS = (8192, 65535)
+"""JupyterServer <-> KernelGateway traffic inside the Studio security group."""
+HTTPS_PORT = 443
+
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096,
+                      1827, 2192, 2557, 2922, 3288, 3653)
+"""The retention periods CloudWatch Logs accepts."""
+
+MIN_SUBNET_PREFIX, MAX_SUBNET_PREFIX = 16, 28
+"""AWS accepts VPC and subnet IPv4 blocks between /16 and /28."""
+
+
+class ExistingNetwork(BaseModel):
+    """A VPC built elsewhere: Studio gets only security groups and endpoints in it."""
+
+    model_config = ARGS_CONFIG
+
+    vpc_id: VpcId
+    """The VPC (``vpc-…``) the domain will use."""
+    private_subnet_ids: SubnetIds
+    """Private subnets for the domain's network interfaces (``subnet-…``); at least one."""
+    private_route_table_ids: RouteTableIds = Field(default_factory=list)
+    """Route tables of those subnets; the S3 gateway endpoint is added to them. Required
+    unless ``s3_gateway_endpoint`` is False (the VPC already has one)."""
+
+    @field_validator("private_subnet_ids")
+    @classmethod
+    def _some_subnets(cls, value: Any) -> Any:
+        if isinstance(value, list) and not value:
+            raise ValueError("give at least one private subnet id for the domain")
+        return value
+
+
+class StudioNetworkArgs(BaseModel):
+    """Arguments of ``StudioNetwork``; every field has the hardened default."""
+
+    model_config = ARGS_CONFIG
+
+    cidr_block: str = "10.0.0.0/16"
+    """IPv4 block of the new VPC, /16 to /28."""
+    availability_zone_count: int = Field(default=2, ge=2)
+    """How many zones get a public and a private subnet (the first N the region offers).
+    Studio needs at least two."""
+    availability_zones: list[str] | None = None
+    """Exact zones to use instead of the first ``availability_zone_count``."""
+    private_subnet_cidrs: list[str] | None = None
+    """One block per zone for the private subnets. Default: the VPC split in eighths, the
+    first N eighths for private subnets (a /19 each in a /16)."""
+    public_subnet_cidrs: list[str] | None = None
+    """One block per zone for the public subnets. Default: /22s (in a /16) carved from the
+    VPC's last eighth."""
+    nat: NatMode = "per_az"
+    """NAT gateways for outbound internet from the private subnets: one per zone (survives a
+    zone outage), a single one (cheaper), or none (endpoints only; no pip installs)."""
+    interface_endpoints: list[str] | None = None
+    """Interface endpoints by short name. Default: ``DEFAULT_INTERFACE_ENDPOINTS``."""
+    extra_endpoints: list[str] = Field(default_factory=list)
+    """More endpoints by short name or by named set (``canvas``, ``feature-store``, …)."""
+    s3_gateway_endpoint: bool = True
+    """Add S3 as a gateway endpoint on the private route tables."""
+    flow_logs: bool = True
+    """Send VPC flow logs (all traffic) to an encrypted CloudWatch log group."""
+    flow_logs_kms_key_arn: KmsKeyArn = None
+    """Customer-managed key for the flow-log group. Default: a key is created for it."""
+    flow_logs_retention_days: int = 365
+    """How long flow logs are kept; one of CloudWatch's retention periods."""
+    existing_vpc: ExistingNetwork | None = None
+    """Use this VPC instead of creating one; then only security groups and endpoints are
+    created."""
+    protect_data: bool = True
+    """Protect the flow-log group and its key from deletion (``protect`` and
+    ``retain_on_delete``). Set False only for throw-away stacks."""
+    tags: dict[str, str] = Field(default_factory=dict)
+    """Tags for every child resource; each child's own ``Name`` tag wins."""
+
+    @field_validator("cidr_block")
+    @classmethod
+    def _valid_vpc_cidr(cls, value: str) -> str:
+        _network(value)
+        return value
+
+    @field_validator("private_subnet_cidrs", "public_subnet_cidrs")
+    @classmethod
+    def _valid_subnet_cidrs(cls, value: list[str] | None) -> list[str] | None:
+        for cidr in value or []:
+            _network(cidr)
+        return value
+
+    @field_validator("interface_endpoints", "extra_endpoints")
+    @classmethod
+    def _known_endpoints(cls, value: list[str] | None) -> list[str] | None:
+        resolve_endpoints(value or [])
+        return value
+
+    @field_validator("flow_logs_retention_days")
+    @classmethod
+    def _valid_retention(cls, value: int) -> int:
+        if value not in LOG_RETENTION_DAYS:
+            raise ValueError(f"CloudWatch Logs accepts only {list(LOG_RETENTION_DAYS)} days")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> StudioNetworkArgs:
+        if self.existing_vpc is not None:
+            ignored = self.model_fields_set & {
+                "cidr_block", "availability_zone_count", "availability_zones",
+                "private_subnet_cidrs", "public_subnet_cidrs", "nat", "flow_logs",
+                "flow_logs_kms_key_arn", "flow_logs_retention_days",
+            }
+            if ignored:
+                raise ValueError(
+                    f"{sorted(ignored)} describe a new VPC and cannot be combined with "
+                    "existing_vpc; remove them, or remove existing_vpc"
+                )
+            routes = self.existing_vpc.private_route_table_ids
+            if self.s3_gateway_endpoint and isinstance(routes, list) and not routes:
+                raise ValueError(
+                    "existing_vpc.private_route_table_ids is empty, so the S3 gateway "
+                    "endpoint has no route table; list the private subnets' route tables, "
+                    "or set s3_gateway_endpoint=False if the VPC already has one"
+                )
+            return self
+        if self.availability_zones is not None:
+            if len(self.availability_zones) < 2:
+                raise ValueError("availability_zones: Studio needs subnets in at least 2 zones")
+            if len(set(self.availability_zones)) != len(self.availability_zones):
+                raise ValueError(f"availability_zones repeats a zone: {self.availability_zones}")
+        plan_subnets(self.cidr_block, self.zone_count, self.private_subnet_cidrs,
+                     self.public_subnet_cidrs)
+        return self
+
+    @property
+    def zone_count(self) -> int:
+        return len(self.availability_zones or []) or self.availability_zone_count
+
+    @property
+    def endpoint_names(self) -> tuple[str, ...]:
+        base = (DEFAULT_INTERFACE_ENDPOINTS if self.interface_endpoints is None
+                else self.interface_endpoints)
+        return resolve_endpoints([*base, *self.extra_endpoints])
+
+
+def _network(cidr: str) -> ipaddress.IPv4Network:
+    try:
+        network = ipaddress.IPv4Network(cidr)
+    except ipaddress.NetmaskValueError as exc:
+        raise ValueError(f"{cidr!r} is not a valid IPv4 block: {exc}") from None
+    except ValueError as exc:
+        if "has host bits set" in str(exc):
+            suggestion = ipaddress.IPv4Network(cidr, strict=False)
+            raise ValueError(
+                f"{cidr!r} has host bits set; did you mean {str(suggestion)!r}?"
+            ) from None
+        raise ValueError(f"{cidr!r} is not a valid IPv4 block like '10.0.0.0/16'") from None
+    if not MIN_SUBNET_PREFIX <= network.prefixlen <= MAX_SUBNET_PREFIX:
+        raise ValueError(
+            f"{cidr!r}: AWS accepts blocks from /{MIN_SUBNET_PREFIX} to /{MAX_SUBNET_PREFIX}"
+        )
+    return network
+
+
+def plan_subnets(
+    vpc_cidr: str,
+    zones: int,
+    private: list[str] | None = None,
+    public: list[str] | None = None,
+) -> tuple[list[str], list[str]]:
+    """The private and public subnet blocks for ``zones`` zones of ``vpc_cidr``.
+
+    The default layout is positional in a way that never moves: private subnet *i* is the
+    *i*-th eighth of the VPC and the public subnets are carved from the last eighth, so adding
+    a zone adds blocks and never renumbers existing ones. Explicit lists are checked to lie
+    inside the VPC and not to overlap. Raises ValueError saying what to change.
+    """
+    vpc = _network(vpc_cidr)
+    slots = 7  # eighths 0..6 for private subnets; eighth 7 holds the public ones
+    if (private is None or public is None) and zones > slots:
+        raise ValueError(
+            f"the default subnet layout fits {slots} zones, not {zones}; "
+            "pass private_subnet_cidrs and public_subnet_cidrs"
+        )
+    if private is None or public is None:
+        if vpc.prefixlen + 6 > MAX_SUBNET_PREFIX:
+            raise ValueError(
+                f"cidr_block {vpc_cidr!r} is too small for the default layout (public subnets "
+                f"would be smaller than /{MAX_SUBNET_PREFIX}); use /22 or larger, or pass "
+                "private_subnet_cidrs and public_subnet_cidrs"
+            )
+        eighths = list(vpc.subnets(prefixlen_diff=3))
+    if private is None:
+        private = [str(block) for block in eighths[:zones]]
+    if public is None:
+        public = [str(block) for block in list(eighths[7].subnets(prefixlen_diff=3))[:zones]]
+    for label, blocks in (("private_subnet_cidrs", private), ("public_subnet_cidrs", public)):
+        if len(blocks) != zones:
+            raise ValueError(
+                f"{label} has {len(blocks)} blocks for {zones} availability zones; "
+                "give exactly one per zone"
+            )
+    networks = [(cidr, _network(cidr)) for cidr in [*private, *public]]
+    for cidr, network in networks:
+        if not network.subnet_of(vpc):
+            raise ValueError(f"subnet {cidr!r} is not inside the VPC block {vpc_cidr!r}")
+    for i, (cidr_a, a) in enumerate(networks):
+        for cidr_b, b in networks[i + 1:]:
+            if a.overlaps(b):
+                raise ValueError(f"subnets {cidr_a!r} and {cidr_b!r} overlap")
+    return list(private), list(public)
+
+
+class StudioNetwork(pulumi.ComponentResource):
+    """A VPC (new or existing) made ready for a ``VpcOnly`` SageMaker Studio domain."""
+
+    vpc_id: pulumi.Output[str]
+    availability_zones: pulumi.Output[list[str]]
+    public_subnet_ids: pulumi.Output[list[str]]
+    private_subnet_ids: pulumi.Output[list[str]]
+    public_route_table_ids: pulumi.Output[list[str]]
+    private_route_table_ids: pulumi.Output[list[str]]
+    studio_security_group_id: pulumi.Output[str]
+    endpoint_security_group_id: pulumi.Output[str]
+    endpoint_ids: pulumi.Output[dict[str, str]]
+    flow_log_group_name: pulumi.Output[str | None]
+
+    def __init__(
+        self,
+        name: str,
+        args: StudioNetworkArgs | dict[str, Any] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        spec = validate_args(StudioNetworkArgs, args, f"StudioNetwork {name!r}")
+        invoke_opts = pulumi.InvokeOptions(provider=opts.provider if opts else None)
+        region = aws.get_region(opts=invoke_opts).region
+        partition = aws.get_partition(opts=invoke_opts)
+        zones = [] if spec.existing_vpc else _choose_zones(spec, region, invoke_opts)
+        super().__init__("studio-infra:network:StudioNetwork", name, None, opts)
+        self._name = name
+        self._spec = spec
+        self._region = region
+        self._partition = partition
+        self._invoke_opts = invoke_opts
+
+        if spec.existing_vpc is not None:
+            existing = spec.existing_vpc
+            vpc_id = pulumi.Output.from_input(existing.vpc_id)
+            private_subnets = pulumi.Output.from_input(existing.private_subnet_ids)
+            private_tables = pulumi.Output.from_input(existing.private_route_table_ids)
+            public_subnets: pulumi.Output[list[str]] = pulumi.Output.from_input([])
+            public_tables: pulumi.Output[list[str]] = pulumi.Output.from_input([])
+            flow_log_group: pulumi.Output[str | None] = pulumi.Output.from_input(None)
+        else:
+            vpc = self._vpc()
+            vpc_id = vpc.id
+            public_ids, public_table, private_ids, private_table_ids = self._subnets(vpc, zones)
+            private_subnets = pulumi.Output.all(*private_ids)
+            private_tables = pulumi.Output.all(*private_table_ids)
+            public_subnets = pulumi.Output.all(*public_ids)
+            public_tables = pulumi.Output.all(public_table.id)
+            self._close_default_security_group(vpc)
+            flow_log_group = self._flow_logs(vpc) if spec.flow_logs else \
+                pulumi.Output.from_input(None)
+
+        studio_sg, endpoint_sg = self._security_groups(vpc_id)
+        endpoint_ids = self._endpoints(vpc_id, private_subnets, private_tables, endpoint_sg)
+
+        self.vpc_id = vpc_id
+        self.availability_zones = pulumi.Output.from_input(zones)
+        self.public_subnet_ids = public_subnets
+        self.private_subnet_ids = private_subnets
+        self.public_route_table_ids = public_tables
+        self.private_route_table_ids = private_tables
+        self.studio_security_group_id = studio_sg.id
+        self.endpoint_security_group_id = endpoint_sg.id
+        self.endpoint_ids = endpoint_ids
+        self.flow_log_group_name = flow_log_group
+        self.register_outputs({
+            "vpc_id": self.vpc_id,
+            "availability_zones": self.availability_zones,
+            "public_subnet_ids": self.public_subnet_ids,
+            "private_subnet_ids": self.private_subnet_ids,
+            "public_route_table_ids": self.public_route_table_ids,
+            "private_route_table_ids": self.private_route_table_ids,
+            "studio_security_group_id": self.studio_security_group_id,
+            "endpoint_security_group_id": self.endpoint_security_group_id,
+            "endpoint_ids": self.endpoint_ids,
+            "flow_log_group_name": self.flow_log_group_name,
+        })
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _opts(self, **kwargs: Any) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(parent=self, **kwargs)
+
+    def _data_opts(self) -> pulumi.ResourceOptions:
+        protect = self._spec.protect_data
+        return pulumi.ResourceOptions(parent=self, protect=protect, retain_on_delete=protect)
+
+    def _tags(self, name: str) -> dict[str, str]:
+        return merge_tags(self._spec.tags, name)
+
+    # -- new VPC -------------------------------------------------------------------------------
+
+    def _vpc(self) -> aws.ec2.Vpc:
+        name = f"{self._name}-vpc"
+        return aws.ec2.Vpc(
+            name,
+            cidr_block=self._spec.cidr_block,
+            enable_dns_hostnames=True,  # private DNS of interface endpoints needs both
+            enable_dns_support=True,
+            tags=self._tags(name),
+            opts=self._opts(),
+        )
+
+    def _subnets(
+        self, vpc: aws.ec2.Vpc, zones: list[str]
+    ) -> tuple[list[pulumi.Output[str]], aws.ec2.RouteTable, list[pulumi.Output[str]],
+               list[pulumi.Output[str]]]:
+        spec, name = self._spec, self._name
+        private_cidrs, public_cidrs = plan_subnets(
+            spec.cidr_block, len(zones), spec.private_subnet_cidrs, spec.public_subnet_cidrs
+        )
+        igw_name = f"{name}-igw"
+        igw = aws.ec2.InternetGateway(igw_name, vpc_id=vpc.id, tags=self._tags(igw_name),
+                                      opts=self._opts())
+        public_table_name = f"{name}-public"
+        public_table = aws.ec2.RouteTable(public_table_name, vpc_id=vpc.id,
+                                          tags=self._tags(public_table_name), opts=self._opts())
+        aws.ec2.Route(f"{name}-public-internet", route_table_id=public_table.id,
+                      destination_cidr_block="0.0.0.0/0", gateway_id=igw.id, opts=self._opts())
+
+        public_ids: list[pulumi.Output[str]] = []
+        private_ids: list[pulumi.Output[str]] = []
+        private_table_ids: list[pulumi.Output[str]] = []
+        nat_ids: dict[str, pulumi.Output[str]] = {}
+        for zone, public_cidr, private_cidr in zip(zones, public_cidrs, private_cidrs,
+                                                   strict=True):
+            public_name = f"{name}-public-{zone}"
+            public = aws.ec2.Subnet(
+                public_name, vpc_id=vpc.id, cidr_block=public_cidr, availability_zone=zone,
+                map_public_ip_on_launch=False, tags=self._tags(public_name), opts=self._opts(),
+            )
+            aws.ec2.RouteTableAssociation(public_name, subnet_id=public.id,
+                                          route_table_id=public_table.id, opts=self._opts())
+            public_ids.append(public.id)
+            if spec.nat == "per_az" or (spec.nat == "single" and not nat_ids):
+                nat_ids[zone] = self._nat(zone, public, igw)
+
+            private_name = f"{name}-private-{zone}"
+            private = aws.ec2.Subnet(
+                private_name, vpc_id=vpc.id, cidr_block=private_cidr, availability_zone=zone,
+                map_public_ip_on_launch=False, tags=self._tags(private_name), opts=self._opts(),
+            )
+            table = aws.ec2.RouteTable(private_name, vpc_id=vpc.id,
+                                       tags=self._tags(private_name), opts=self._opts())
+            aws.ec2.RouteTableAssociation(private_name, subnet_id=private.id,
+                                          route_table_id=table.id, opts=self._opts())
+            if nat_ids:
+                nat_id = nat_ids.get(zone) or next(iter(nat_ids.values()))
+                aws.ec2.Route(f"{private_name}-nat", route_table_id=table.id,
+                              destination_cidr_block="0.0.0.0/0", nat_gateway_id=nat_id,
+                              opts=self._opts())
+            private_ids.append(private.id)
+            private_table_ids.append(table.id)
+        return public_ids, public_table, private_ids, private_table_ids
+
+    def _nat(self, zone: str, public: aws.ec2.Subnet,
+             igw: aws.ec2.InternetGateway) -> pulumi.Output[str]:
+        nat_name = f"{self._name}-nat-{zone}"
+        eip = aws.ec2.Eip(nat_name, domain="vpc", tags=self._tags(nat_name),
+                          opts=self._opts(depends_on=[igw]))
+        nat = aws.ec2.NatGateway(nat_name, subnet_id=public.id, allocation_id=eip.id,
+                                 tags=self._tags(nat_name), opts=self._opts(depends_on=[igw]))
+        return nat.id
+
+    def _close_default_security_group(self, vpc: aws.ec2.Vpc) -> None:
+        """Adopt the VPC's default group and remove every rule: nothing should use it."""
+        name = f"{self._name}-default-sg"
+        aws.ec2.DefaultSecurityGroup(name, vpc_id=vpc.id, ingress=[], egress=[],
+                                     tags=self._tags(name), opts=self._opts())
+
+    def _flow_logs(self, vpc: aws.ec2.Vpc) -> pulumi.Output[str]:
+        spec, name = self._spec, self._name
+        account = aws.get_caller_identity(opts=self._invoke_opts).account_id
+        partition, dns_suffix = self._partition.partition, self._partition.dns_suffix
+        group_name = f"/studio-infra/{pulumi.get_project()}/{pulumi.get_stack()}/{name}/flow-logs"
+        group_arn = f"arn:{partition}:logs:{self._region}:{account}:log-group:{group_name}"
+        key_arn = spec.flow_logs_kms_key_arn
+        if key_arn is None:
+            key = aws.kms.Key(
+                f"{name}-flow-logs",
+                description=f"Encrypts the VPC flow logs of {name}",
+                enable_key_rotation=True,
+                deletion_window_in_days=30,
+                policy=json.dumps(
+                    _log_key_policy(partition, dns_suffix, account, self._region, group_arn)
+                ),
+                tags=self._tags(f"{name}-flow-logs"),
+                opts=self._data_opts(),
+            )
+            key_arn = key.arn
+        group = aws.cloudwatch.LogGroup(
+            f"{name}-flow-logs",
+            name=group_name,
+            kms_key_id=key_arn,
+            retention_in_days=spec.flow_logs_retention_days,
+            tags=self._tags(f"{name}-flow-logs"),
+            opts=self._data_opts(),
+        )
+        role = aws.iam.Role(
+            f"{name}-flow-logs",
+            assume_role_policy=json.dumps(_flow_logs_trust(partition, account, self._region)),
+            description=f"Lets VPC Flow Logs write {name}'s flow logs",
+            tags=self._tags(f"{name}-flow-logs"),
+            opts=self._opts(),
+        )
+        aws.iam.RolePolicy(
+            f"{name}-flow-logs",
+            role=role.id,
+            policy=json.dumps({
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Sid": "WriteFlowLogs",
+                    "Effect": "Allow",
+                    "Action": ["logs:CreateLogStream", "logs:PutLogEvents",
+                               "logs:DescribeLogStreams"],
+                    "Resource": [group_arn, f"{group_arn}:*"],
+                }],
+            }),
+            opts=self._opts(),
+        )
+        aws.ec2.FlowLog(
+            f"{name}-flow-logs",
+            vpc_id=vpc.id,
+            traffic_type="ALL",
+            log_destination_type="cloud-watch-logs",
+            log_destination=group.arn,
+            iam_role_arn=role.arn,
+            max_aggregation_interval=60,
+            tags=self._tags(f"{name}-flow-logs"),
+            opts=self._opts(),
+        )
+        return group.name
+
+    # -- security groups and endpoints (new or existing VPC) ----------------------------------
+
+    def _security_groups(
+        self, vpc_id: pulumi.Input[str]
+    ) -> tuple[aws.ec2.SecurityGroup, aws.ec2.SecurityGroup]:
+        name = self._name
+        studio = aws.ec2.SecurityGroup(
+            f"{name}-apps-sg",
+            vpc_id=vpc_id,
+            description="SageMaker Studio apps: NFS and app traffic within the group",
+            tags=self._tags(f"{name}-apps-sg"),
+            opts=self._opts(),
+        )
+        endpoints = aws.ec2.SecurityGroup(
+            f"{name}-endpoints-sg",
+            vpc_id=vpc_id,
+            description="VPC interface endpoints: HTTPS from Studio apps only",
+            tags=self._tags(f"{name}-endpoints-sg"),
+            opts=self._opts(),
+        )
+        to_self = {"referenced_security_group_id": studio.id}
+        # (suffix, direction, protocol, ports, peer, description)
+        rules: list[tuple[str, str, str, tuple[int, int] | None, dict[str, Any], str]] = [
+            ("nfs-from-self", "ingress", "tcp", (NFS_PORT, NFS_PORT), to_self,
+             "NFS between Studio apps and EFS"),
+            ("apps-from-self", "ingress", "tcp", APP_PORTS, to_self,
+             "JupyterServer and KernelGateway apps"),
+        ]
+        if self._spec.nat == "none" and self._spec.existing_vpc is None:
+            # No internet path: allow only what Studio can reach anyway.
+            rules += [
+                ("nfs-to-self", "egress", "tcp", (NFS_PORT, NFS_PORT), to_self,
+                 "NFS between Studio apps and EFS"),
+                ("apps-to-self", "egress", "tcp", APP_PORTS, to_self,
+                 "JupyterServer and KernelGateway apps"),
+                ("https-to-endpoints", "egress", "tcp", (HTTPS_PORT, HTTPS_PORT),
+                 {"referenced_security_group_id": endpoints.id}, "AWS APIs via VPC endpoints"),
+            ]
+        else:
+            rules.append(("all-egress", "egress", "-1", None, {"cidr_ipv4": "0.0.0.0/0"},
+                          "Outbound through NAT or the VPC's own routes"))
+        for suffix, direction, protocol, ports, peer, description in rules:
+            rule_type = (aws.vpc.SecurityGroupIngressRule if direction == "ingress"
+                         else aws.vpc.SecurityGroupEgressRule)
+            port_args = {"from_port": ports[0], "to_port": ports[1]} if ports else {}
+            rule_type(
+                f"{name}-apps-{suffix}",
+                security_group_id=studio.id,
+                ip_protocol=protocol,
+                description=description,
+                tags=self._tags(f"{name}-apps-{suffix}"),
+                opts=self._opts(),
+                **port_args,
+                **peer,
+            )
+        aws.vpc.SecurityGroupIngressRule(
+            f"{name}-endpoints-https-from-studio",
+            security_group_id=endpoints.id,
+            referenced_security_group_id=studio.id,
+            ip_protocol="tcp",
+            from_port=HTTPS_PORT,
+            to_port=HTTPS_PORT,
+            description="HTTPS from Studio apps",
+            tags=self._tags(f"{name}-endpoints-https-from-studio"),
+            opts=self._opts(),
+        )
+        return studio, endpoints
+
+    def _endpoints(
+        self,
+        vpc_id: pulumi.Input[str],
+        subnet_ids: pulumi.Input[list[str]],
+        route_table_ids: pulumi.Input[list[str]],
+        endpoint_sg: aws.ec2.SecurityGroup,
+    ) -> pulumi.Output[dict[str, str]]:
+        prefix = self._partition.reverse_dns_prefix
+        ids: dict[str, pulumi.Output[str]] = {}
+        for short in self._spec.endpoint_names:
+            resource_name = f"{self._name}-vpce-{short.replace('.', '-')}"
+            endpoint = aws.ec2.VpcEndpoint(
+                resource_name,
+                vpc_id=vpc_id,
+                service_name=service_name(short, self._region, prefix),
+                vpc_endpoint_type="Interface",
+                private_dns_enabled=True,
+                subnet_ids=subnet_ids,
+                security_group_ids=[endpoint_sg.id],
+                tags=self._tags(resource_name),
+                opts=self._opts(),
+            )
+            ids[short] = endpoint.id
+        if self._spec.s3_gateway_endpoint:
+            gateway = aws.ec2.VpcEndpoint(
+                f"{self._name}-vpce-s3",
+                vpc_id=vpc_id,
+                service_name=service_name("s3", self._region, prefix),
+                vpc_endpoint_type="Gateway",
+                route_table_ids=route_table_ids,
+                tags=self._tags(f"{self._name}-vpce-s3"),
+                opts=self._opts(),
+            )
+            ids["s3"] = gateway.id
+        return pulumi.Output.all(**ids) if ids else pulumi.Output.from_input({})
+
+
+def _choose_zones(spec: StudioNetworkArgs, region: str,
+                  invoke_opts: pulumi.InvokeOptions) -> list[str]:
+    offered = aws.get_availability_zones(state="available", opts=invoke_opts).names
+    if spec.availability_zones is not None:
+        unknown = [z for z in spec.availability_zones if z not in offered]
+        if unknown:
+            raise StudioInfraError(
+                f"availability_zones {unknown} are not available in {region}; "
+                f"choose from {offered}"
+            )
+        return list(spec.availability_zones)
+    if spec.availability_zone_count > len(offered):
+        raise StudioInfraError(
+            f"availability_zone_count is {spec.availability_zone_count} but {region} offers "
+            f"{len(offered)} zones ({', '.join(offered)}); lower it to {len(offered)} or less"
+        )
+    return list(offered[: spec.availability_zone_count])
+
+
+def _log_key_policy(
+    partition: str, dns_suffix: str, account: str, region: str, group_arn: str
+) -> dict[str, Any]:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "AccountAdministration",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:{partition}:iam::{account}:root"},
+                "Action": "kms:*",
+                "Resource": "*",
+            },
+            {
+                "Sid": "CloudWatchLogsEncryptsThisLogGroup",
+                "Effect": "Allow",
+                "Principal": {"Service": f"logs.{region}.{dns_suffix}"},
+                "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*",
+                           "kms:GenerateDataKey*", "kms:Describe*"],
+                "Resource": "*",
+                "Condition": {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": group_arn}},
+            },
+        ],
+    }
+
+
+def _flow_logs_trust(partition: str, account: str, region: str) -> dict[str, Any]:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+            "Condition": {
+                "StringEquals": {"aws:SourceAccount": account},
+                "ArnLike": {
+                    "aws:SourceArn": f"arn:{partition}:ec2:{region}:{account}:vpc-flow-log/*"
+                },
+            },
+        }],
+    }

@@ -1,0 +1,503 @@
+"""Answers an AWS account would give, without the account.
+
+A plan is only useful if what a program does with outputs (builds ARNs into policies, passes
+subnet ids to a domain, reads the AZ list) runs as it would for real. So resources get ids
+with AWS's prefixes, ARNs with the right partition, region and account, and the names the AWS
+provider's auto-naming would choose; invokes get answers of AWS's shape. Every value is
+derived from the resource's URN (or the invoke's arguments), so two runs of the same program
+give the same plan, and a change in one resource never shifts another's fake id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import string
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pulumi.runtime.mocks import MockCallArgs, MockResourceArgs, Mocks
+
+ACCOUNT_ID = "123456789012"
+"""The account every fake ARN names (AWS's documentation account)."""
+
+DEFAULT_REGION = "us-east-1"
+
+_ZONE_LETTERS = {
+    # Zones a new account sees; most regions have three, some more, us-west-1 two.
+    "us-east-1": "abcdef",
+    "us-west-1": "ac",
+    "us-west-2": "abcd",
+    "ap-northeast-1": "acd",
+    "ap-northeast-2": "abcd",
+}
+
+
+def partition_of(region: str) -> tuple[str, str, str]:
+    """(partition, DNS suffix, reverse-DNS prefix of endpoint service names) for a region."""
+    if region.startswith("cn-"):
+        return "aws-cn", "amazonaws.com.cn", "cn.com.amazonaws"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov", "amazonaws.com", "com.amazonaws"
+    return "aws", "amazonaws.com", "com.amazonaws"
+
+
+def digest(*parts: str) -> str:
+    """A stable hex digest of ``parts``; the seed of every fake value."""
+    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """How AWS identifies one resource type: its id, its ARN and its auto-named property."""
+
+    id: str = "hex"
+    """``hex`` (17 hex digits after ``prefix``), ``name`` (the physical name), ``uuid``,
+    ``arn`` (the ARN itself), or the name of an input property that becomes the id."""
+    prefix: str = ""
+    arn: str | None = None
+    """ARN template with {partition} {region} {account} {id} {name} and any input property."""
+    name_property: str | None = None
+    """Property the provider auto-names (``<logical name>-<7 hex>``) when it is not given."""
+    lower_name: bool = False
+    extra: Callable[[dict[str, Any], _Context], dict[str, Any]] | None = None
+
+
+@dataclass(frozen=True)
+class _Context:
+    partition: str
+    region: str
+    account: str
+    dns_suffix: str
+    seed: str
+
+    def hex(self, n: int, salt: str = "") -> str:
+        return digest(self.seed, salt)[:n]
+
+    def ec2_id(self, prefix: str, salt: str) -> str:
+        return f"{prefix}{self.hex(17, salt)}"
+
+
+def _vpc_extra(inputs: dict[str, Any], ctx: _Context) -> dict[str, Any]:
+    return {
+        "defaultSecurityGroupId": ctx.ec2_id("sg-", "default-sg"),
+        "defaultRouteTableId": ctx.ec2_id("rtb-", "main-rtb"),
+        "mainRouteTableId": ctx.ec2_id("rtb-", "main-rtb"),
+        "defaultNetworkAclId": ctx.ec2_id("acl-", "default-acl"),
+        "ownerId": ctx.account,
+    }
+
+
+def _endpoint_extra(inputs: dict[str, Any], ctx: _Context) -> dict[str, Any]:
+    service = str(inputs.get("serviceName", ""))
+    if inputs.get("vpcEndpointType") == "Gateway":
+        return {"prefixListId": f"pl-{ctx.hex(8)}", "state": "available"}
+    host = ".".join(reversed(service.split(".")[-1:])) if service else "svc"
+    dns = f"{ctx.hex(17, 'dns')}.{host}.{ctx.region}.vpce.{ctx.dns_suffix}"
+    subnets = inputs.get("subnetIds") or []
+    return {
+        "dnsEntries": [{"dnsName": dns, "hostedZoneId": f"Z{ctx.hex(13, 'zone').upper()}"}],
+        "networkInterfaceIds": [ctx.ec2_id("eni-", f"eni-{s}") for s in subnets],
+        "state": "available",
+    }
+
+
+def _nat_extra(inputs: dict[str, Any], ctx: _Context) -> dict[str, Any]:
+    return {
+        "networkInterfaceId": ctx.ec2_id("eni-", "eni"),
+        "privateIp": _private_ip(ctx),
+        "publicIp": _public_ip(ctx),
+    }
+
+
+def _private_ip(ctx: _Context) -> str:
+    raw = bytes.fromhex(ctx.hex(6, "ip"))
+    return f"10.{raw[0]}.{raw[1]}.{max(raw[2], 4)}"
+
+
+def _public_ip(ctx: _Context) -> str:
+    # 203.0.113.0/24 is reserved for documentation: a fake that can never be a real address.
+    return f"203.0.113.{int(ctx.hex(2, 'pub'), 16) % 254 + 1}"
+
+
+def _bucket_extra(inputs: dict[str, Any], ctx: _Context) -> dict[str, Any]:
+    bucket = inputs["bucket"]
+    return {
+        "bucketDomainName": f"{bucket}.s3.{ctx.dns_suffix}",
+        "bucketRegionalDomainName": f"{bucket}.s3.{ctx.region}.{ctx.dns_suffix}",
+        "region": ctx.region,
+        "hostedZoneId": "Z3AQBSTGFYJSTF",
+    }
+
+
+def _role_extra(inputs: dict[str, Any], ctx: _Context) -> dict[str, Any]:
+    return {"uniqueId": "AROA" + ctx.hex(17, "uid").upper(), "path": inputs.get("path", "/")}
+
+
+def _efs_extra(inputs: dict[str, Any], ctx: _Context) -> dict[str, Any]:
+    fs_id = ctx.ec2_id("fs-", "id")
+    return {
+        "dnsName": f"{fs_id}.efs.{ctx.region}.{ctx.dns_suffix}",
+        "ownerId": ctx.account,
+        "numberOfMountTargets": 0,
+    }
+
+
+def _mount_target_extra(inputs: dict[str, Any], ctx: _Context) -> dict[str, Any]:
+    return {"ipAddress": _private_ip(ctx), "networkInterfaceId": ctx.ec2_id("eni-", "eni")}
+
+
+def _ecr_extra(inputs: dict[str, Any], ctx: _Context) -> dict[str, Any]:
+    return {
+        "registryId": ctx.account,
+        "repositoryUrl": f"{ctx.account}.dkr.ecr.{ctx.region}.{ctx.dns_suffix}/{inputs['name']}",
+    }
+
+
+def _domain_extra(inputs: dict[str, Any], ctx: _Context) -> dict[str, Any]:
+    domain_id = _domain_id(ctx)
+    return {
+        "url": f"https://{domain_id}.studio.{ctx.region}.sagemaker.aws",
+        "homeEfsFileSystemId": ctx.ec2_id("fs-", "home-efs"),
+        "securityGroupIdForDomainBoundary": ctx.ec2_id("sg-", "boundary"),
+    }
+
+
+def _domain_id(ctx: _Context) -> str:
+    alphabet = string.ascii_lowercase + string.digits
+    raw = bytes.fromhex(ctx.hex(24))
+    return "d-" + "".join(alphabet[b % len(alphabet)] for b in raw[:12])
+
+
+def _user_profile_extra(inputs: dict[str, Any], ctx: _Context) -> dict[str, Any]:
+    return {"homeEfsFileSystemUid": str(200000 + int(ctx.hex(4, "uid"), 16) % 100000)}
+
+
+def _image_version_extra(inputs: dict[str, Any], ctx: _Context) -> dict[str, Any]:
+    image = inputs.get("imageName", "image")
+    return {
+        "version": 1,
+        "imageArn": f"arn:{ctx.partition}:sagemaker:{ctx.region}:{ctx.account}:image/{image}",
+        "containerImage": inputs.get("baseImage"),
+    }
+
+
+def _ec2(kind: str, prefix: str, extra: Callable[..., dict[str, Any]] | None = None) -> _Shape:
+    return _Shape(
+        prefix=prefix,
+        arn="arn:{partition}:ec2:{region}:{account}:" + kind + "/{id}",
+        extra=extra,
+    )
+
+
+_SG_RULE = _ec2("security-group-rule", "sgr-")
+_S3_COMPANION = _Shape(id="bucket")
+_SHAPES: dict[str, _Shape] = {
+    "aws:ec2/vpc:Vpc": _ec2("vpc", "vpc-", _vpc_extra),
+    "aws:ec2/subnet:Subnet": _ec2("subnet", "subnet-"),
+    "aws:ec2/internetGateway:InternetGateway": _ec2("internet-gateway", "igw-"),
+    "aws:ec2/eip:Eip": _ec2("elastic-ip", "eipalloc-", lambda i, c: {"publicIp": _public_ip(c)}),
+    "aws:ec2/natGateway:NatGateway": _ec2("natgateway", "nat-", _nat_extra),
+    "aws:ec2/routeTable:RouteTable": _ec2("route-table", "rtb-"),
+    "aws:ec2/route:Route": _Shape(prefix="r-"),
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": _Shape(prefix="rtbassoc-"),
+    "aws:ec2/securityGroup:SecurityGroup": _Shape(
+        prefix="sg-",
+        arn="arn:{partition}:ec2:{region}:{account}:security-group/{id}",
+        name_property="name",
+        extra=lambda i, c: {"ownerId": c.account},
+    ),
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": _ec2("security-group", "sg-"),
+    "aws:ec2/securityGroupRule:SecurityGroupRule": _Shape(prefix="sgrule-"),
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": _SG_RULE,
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": _SG_RULE,
+    "aws:ec2/vpcEndpoint:VpcEndpoint": _ec2("vpc-endpoint", "vpce-", _endpoint_extra),
+    "aws:ec2/flowLog:FlowLog": _ec2("vpc-flow-log", "fl-"),
+    "aws:cloudwatch/logGroup:LogGroup": _Shape(
+        id="name", name_property="name",
+        arn="arn:{partition}:logs:{region}:{account}:log-group:{name}",
+    ),
+    "aws:iam/role:Role": _Shape(
+        id="name", name_property="name",
+        arn="arn:{partition}:iam::{account}:role/{name}", extra=_role_extra,
+    ),
+    "aws:iam/policy:Policy": _Shape(
+        id="arn", name_property="name", arn="arn:{partition}:iam::{account}:policy/{name}",
+        extra=lambda i, c: {"policyId": "ANPA" + c.hex(17, "pid").upper()},
+    ),
+    "aws:iam/rolePolicy:RolePolicy": _Shape(id="name", name_property="name"),
+    "aws:kms/key:Key": _Shape(
+        id="uuid", arn="arn:{partition}:kms:{region}:{account}:key/{id}",
+        extra=lambda i, c: {"keyId": _uuid(c)},
+    ),
+    "aws:kms/alias:Alias": _Shape(
+        id="name", arn="arn:{partition}:kms:{region}:{account}:{name}",
+    ),
+    "aws:kms/keyPolicy:KeyPolicy": _Shape(id="keyId"),
+    "aws:s3/bucket:Bucket": _Shape(
+        id="name", name_property="bucket", lower_name=True,
+        arn="arn:{partition}:s3:::{name}", extra=_bucket_extra,
+    ),
+    "aws:s3/bucketPolicy:BucketPolicy": _S3_COMPANION,
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": _S3_COMPANION,
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration":
+        _S3_COMPANION,
+    "aws:s3/bucketVersioning:BucketVersioning": _S3_COMPANION,
+    "aws:s3/bucketLogging:BucketLogging": _S3_COMPANION,
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": _S3_COMPANION,
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": _S3_COMPANION,
+    "aws:efs/fileSystem:FileSystem": _Shape(
+        prefix="fs-",
+        arn="arn:{partition}:elasticfilesystem:{region}:{account}:file-system/{id}",
+        extra=_efs_extra,
+    ),
+    "aws:efs/mountTarget:MountTarget": _Shape(prefix="fsmt-", extra=_mount_target_extra),
+    "aws:efs/accessPoint:AccessPoint": _Shape(
+        prefix="fsap-",
+        arn="arn:{partition}:elasticfilesystem:{region}:{account}:access-point/{id}",
+    ),
+    "aws:efs/fileSystemPolicy:FileSystemPolicy": _Shape(id="fileSystemId"),
+    "aws:efs/backupPolicy:BackupPolicy": _Shape(id="fileSystemId"),
+    "aws:ecr/repository:Repository": _Shape(
+        id="name", name_property="name", lower_name=True,
+        arn="arn:{partition}:ecr:{region}:{account}:repository/{name}", extra=_ecr_extra,
+    ),
+    "aws:ecr/repositoryPolicy:RepositoryPolicy": _Shape(id="repository"),
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy": _Shape(id="repository"),
+    "aws:sagemaker/domain:Domain": _Shape(
+        id="domain", arn="arn:{partition}:sagemaker:{region}:{account}:domain/{id}",
+        extra=_domain_extra,
+    ),
+    "aws:sagemaker/userProfile:UserProfile": _Shape(
+        id="arn",
+        arn="arn:{partition}:sagemaker:{region}:{account}:user-profile/{domainId}/"
+        "{userProfileName}",
+        extra=_user_profile_extra,
+    ),
+    "aws:sagemaker/image:Image": _Shape(
+        id="imageName", arn="arn:{partition}:sagemaker:{region}:{account}:image/{imageName}",
+    ),
+    "aws:sagemaker/imageVersion:ImageVersion": _Shape(
+        id="imageName",
+        arn="arn:{partition}:sagemaker:{region}:{account}:image-version/{imageName}/1",
+        extra=_image_version_extra,
+    ),
+    "aws:sagemaker/appImageConfig:AppImageConfig": _Shape(
+        id="appImageConfigName",
+        arn="arn:{partition}:sagemaker:{region}:{account}:app-image-config/"
+        "{appImageConfigName}",
+    ),
+}
+
+
+def _uuid(ctx: _Context) -> str:
+    h = ctx.hex(32)
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+
+
+class _Missing(dict):
+    def __missing__(self, key: str) -> str:
+        return f"<{key}>"
+
+
+class AwsFakes(Mocks):
+    """Pulumi ``Mocks`` whose answers look like AWS's, for one region and account."""
+
+    def __init__(self, region: str = DEFAULT_REGION, account: str = ACCOUNT_ID) -> None:
+        self.region = region
+        self.account = account
+        self.partition, self.dns_suffix, self.service_prefix = partition_of(region)
+        self.unanswered_invokes: set[str] = set()
+        self._invokes: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+            "aws:index/getAvailabilityZones:getAvailabilityZones": self._zones,
+            "aws:index/getCallerIdentity:getCallerIdentity": self._caller,
+            "aws:index/getRegion:getRegion": self._region,
+            "aws:index/getPartition:getPartition": self._partition,
+            "aws:iam/getPolicyDocument:getPolicyDocument": self._policy_document,
+        }
+
+    # -- resources ---------------------------------------------------------------------------
+
+    def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict]:
+        return self.outputs_for(args.typ, args.name, args.inputs, seed=args.typ + args.name)
+
+    def outputs_for(
+        self, type_: str, name: str, inputs: dict[str, Any], seed: str
+    ) -> tuple[str, dict[str, Any]]:
+        """Fake physical id and output properties; ``seed`` (the URN) keeps them stable."""
+        ctx = _Context(self.partition, self.region, self.account, self.dns_suffix, seed)
+        shape = _SHAPES.get(type_)
+        if shape is None:
+            return self._generic(type_, name, inputs, ctx)
+        outputs = dict(inputs)
+        if shape.name_property and not outputs.get(shape.name_property):
+            auto = f"{name}-{ctx.hex(7, 'autoname')}"
+            outputs[shape.name_property] = auto.lower() if shape.lower_name else auto
+        physical = str(outputs.get(shape.name_property, name)) if shape.name_property else name
+        if shape.extra is not None:
+            outputs = {**shape.extra(outputs, ctx), **outputs}
+        id_ = self._id(shape, outputs, ctx, physical)
+        if shape.arn and "arn" not in outputs:
+            fields = _Missing({k: v for k, v in outputs.items() if isinstance(v, str)})
+            fields.update(partition=self.partition, region=self.region, account=self.account,
+                          id=id_, name=physical)
+            outputs["arn"] = shape.arn.format_map(fields)
+        if shape.id == "arn":
+            id_ = str(outputs.get("arn", id_))
+        return id_, outputs
+
+    def _id(self, shape: _Shape, outputs: dict[str, Any], ctx: _Context, physical: str) -> str:
+        if shape.id == "hex":
+            return f"{shape.prefix}{ctx.hex(17)}"
+        if shape.id == "name":
+            return physical
+        if shape.id == "uuid":
+            return _uuid(ctx)
+        if shape.id == "domain":
+            return _domain_id(ctx)
+        if shape.id == "arn":
+            return physical  # replaced by the ARN once it is rendered
+        return str(outputs.get(shape.id) or physical)
+
+    def _generic(
+        self, type_: str, name: str, inputs: dict[str, Any], ctx: _Context
+    ) -> tuple[str, dict[str, Any]]:
+        outputs = dict(inputs)
+        id_ = f"{name}-{ctx.hex(8)}"
+        parts = type_.split(":")
+        if len(parts) == 3 and parts[0] == "aws" and "arn" not in outputs:
+            module = parts[1].split("/")[0]
+            kind = parts[1].split("/")[-1]
+            outputs["arn"] = (
+                f"arn:{self.partition}:{module}:{self.region}:{self.account}:{kind}/{id_}"
+            )
+        return id_, outputs
+
+    # -- invokes -----------------------------------------------------------------------------
+
+    def call(self, args: MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
+        handler = self._invokes.get(args.token)
+        if handler is None:
+            self.unanswered_invokes.add(args.token)
+            return {}
+        return handler(args.args or {})
+
+    def _zones(self, args: dict[str, Any]) -> dict[str, Any]:
+        letters = _ZONE_LETTERS.get(self.region, "abc")
+        names = [f"{self.region}{letter}" for letter in letters]
+        zone_ids = [f"{self._zone_id_prefix()}-az{i + 1}" for i in range(len(names))]
+        exclude = set(args.get("excludeNames") or [])
+        kept = [(n, z) for n, z in zip(names, zone_ids, strict=True) if n not in exclude]
+        return {
+            "id": self.region,
+            "names": [n for n, _ in kept],
+            "zoneIds": [z for _, z in kept],
+            "state": args.get("state", "available"),
+            "groupNames": [self.region] * len(kept),
+        }
+
+    def _zone_id_prefix(self) -> str:
+        parts = self.region.split("-")  # us-east-1 -> use1
+        return parts[0] + "".join(p[0] for p in parts[1:-1]) + parts[-1]
+
+    def _caller(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "accountId": self.account,
+            "arn": f"arn:{self.partition}:iam::{self.account}:user/studio-infra-plan",
+            "userId": "AIDA" + digest("caller")[:17].upper(),
+            "id": self.account,
+        }
+
+    def _region(self, args: dict[str, Any]) -> dict[str, Any]:
+        region = args.get("region") or args.get("name") or self.region
+        return {
+            "id": region,
+            "region": region,
+            "name": region,
+            "description": region,
+            "endpoint": f"ec2.{region}.{self.dns_suffix}",
+        }
+
+    def _partition(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": self.partition,
+            "partition": self.partition,
+            "dnsSuffix": self.dns_suffix,
+            "reverseDnsPrefix": self.service_prefix,
+        }
+
+    def _policy_document(self, args: dict[str, Any]) -> dict[str, Any]:
+        document = render_policy_document(args)
+        text = json.dumps(document, indent=2)
+        return {
+            "id": str(int(digest(text)[:8], 16)),
+            "json": text,
+            "minifiedJson": json.dumps(document, separators=(",", ":")),
+            "statements": args.get("statements") or [],
+            "version": document["Version"],
+        }
+
+
+def render_policy_document(args: Mapping[str, Any]) -> dict[str, Any]:
+    """Render ``iam.get_policy_document`` arguments the way the AWS provider does."""
+    statements: list[dict[str, Any]] = []
+    for source in args.get("sourcePolicyDocuments") or []:
+        statements.extend(_as_list(json.loads(source).get("Statement")))
+    for stmt in args.get("statements") or []:
+        rendered = _render_statement(stmt)
+        sid = rendered.get("Sid")
+        if sid:
+            statements = [s for s in statements if s.get("Sid") != sid]
+        statements.append(rendered)
+    for override in args.get("overridePolicyDocuments") or []:
+        for stmt in _as_list(json.loads(override).get("Statement")):
+            sid = stmt.get("Sid")
+            statements = [s for s in statements if not sid or s.get("Sid") != sid]
+            statements.append(stmt)
+    document: dict[str, Any] = {"Version": args.get("version") or "2012-10-17"}
+    if args.get("policyId"):
+        document["Id"] = args["policyId"]
+    document["Statement"] = statements
+    return document
+
+
+def _render_statement(stmt: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if stmt.get("sid"):
+        out["Sid"] = stmt["sid"]
+    out["Effect"] = stmt.get("effect") or "Allow"
+    for key, field in (("actions", "Action"), ("notActions", "NotAction"),
+                       ("resources", "Resource"), ("notResources", "NotResource")):
+        if stmt.get(key):
+            out[field] = _one_or_many(sorted(stmt[key], reverse=True))
+    for key, field in (("principals", "Principal"), ("notPrincipals", "NotPrincipal")):
+        if stmt.get(key):
+            out[field] = _principals(stmt[key])
+    if stmt.get("conditions"):
+        conditions: dict[str, dict[str, Any]] = {}
+        for cond in stmt["conditions"]:
+            conditions.setdefault(cond["test"], {})[cond["variable"]] = _one_or_many(
+                list(cond.get("values") or [])
+            )
+        out["Condition"] = conditions
+    return out
+
+
+def _principals(entries: list[Mapping[str, Any]]) -> Any:
+    if any(e.get("type") == "*" for e in entries):
+        return "*"
+    merged: dict[str, list[str]] = {}
+    for entry in entries:
+        merged.setdefault(entry["type"], []).extend(entry.get("identifiers") or [])
+    return {k: _one_or_many(sorted(v)) for k, v in merged.items()}
+
+
+def _one_or_many(values: list[Any]) -> Any:
+    return values[0] if len(values) == 1 else values
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]

@@ -1,0 +1,198 @@
+"""Reading a Pulumi project the way the engine does: ``Pulumi.yaml`` plus ``Pulumi.<stack>.yaml``.
+
+The engine hands a Python program its configuration as a flat map of ``namespace:key`` to
+*strings*; structured values arrive JSON-encoded and secrets arrive decrypted. We reproduce
+that contract so that ``pulumi.Config`` behaves exactly as under ``pulumi preview``, with
+secrets replaced by a visible placeholder because no passphrase or KMS is available offline.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from studio_infra.errors import StudioInfraError
+
+SECRET_PLACEHOLDER = "[secret]"
+"""What a program reads for a ``secure:`` config value when planned offline."""
+
+_SCHEMA_KEYS = {"type", "description", "default", "value", "secret", "items"}
+_TYPE_CHECKS = {
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "array": lambda v: isinstance(v, list),
+    "object": lambda v: isinstance(v, dict),
+}
+
+
+class ProjectError(StudioInfraError):
+    """The folder is not a runnable Pulumi Python project, or its configuration is invalid."""
+
+
+@dataclass(frozen=True)
+class PulumiProject:
+    """A Pulumi Python project and the configuration of one of its stacks."""
+
+    directory: Path
+    name: str
+    stack: str
+    program: Path
+    """File or folder handed to ``runpy.run_path`` (a folder runs its ``__main__.py``)."""
+    config: dict[str, str] = field(default_factory=dict)
+    secret_keys: tuple[str, ...] = ()
+
+    @property
+    def region(self) -> str | None:
+        return self.config.get("aws:region")
+
+
+def load_project(directory: str | Path, stack: str) -> PulumiProject:
+    """Load ``directory/Pulumi.yaml`` and the config of ``stack``; ProjectError if unusable."""
+    root = Path(directory).resolve()
+    project_file = _project_file(root)
+    spec = _read_yaml(project_file)
+    if not isinstance(spec, dict) or not spec.get("name"):
+        raise ProjectError(f"{project_file}: a Pulumi project file needs a 'name'")
+    name = str(spec["name"])
+    _require_python(spec.get("runtime"), project_file)
+    program = _program_path(root, spec.get("main"), project_file)
+
+    values, secrets = _project_config(name, spec.get("config") or {}, project_file)
+    stack_dir = root / spec.get("stackConfigDir", ".")
+    stack_file = next(
+        (p for p in (stack_dir / f"Pulumi.{stack}.yaml", stack_dir / f"Pulumi.{stack}.yml")
+         if p.is_file()),
+        None,
+    )
+    if stack_file is not None:
+        stack_spec = _read_yaml(stack_file) or {}
+        if not isinstance(stack_spec, dict):
+            raise ProjectError(f"{stack_file}: expected a mapping with a 'config' key")
+        for raw_key, raw_value in (stack_spec.get("config") or {}).items():
+            key = _namespaced(str(raw_key), name)
+            value, secret = _strip_secrets(raw_value)
+            values[key] = value
+            if secret:
+                secrets.add(key)
+    _check_declared_types(name, spec.get("config") or {}, values, stack, project_file)
+
+    config = {key: _engine_string(value) for key, value in values.items()}
+    return PulumiProject(root, name, stack, program, config, tuple(sorted(secrets)))
+
+
+def _project_file(root: Path) -> Path:
+    if not root.is_dir():
+        raise ProjectError(f"{root} is not a directory")
+    for candidate in ("Pulumi.yaml", "Pulumi.yml"):
+        if (root / candidate).is_file():
+            return root / candidate
+    raise ProjectError(
+        f"{root} is not a Pulumi project: no Pulumi.yaml there "
+        "(pass the folder that holds Pulumi.yaml)"
+    )
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        raise ProjectError(f"{path} is not valid YAML: {exc}") from None
+
+
+def _require_python(runtime: Any, project_file: Path) -> None:
+    runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
+    if runtime_name != "python":
+        raise ProjectError(
+            f"{project_file}: runtime is {runtime_name!r}; only Python programs "
+            "(runtime: python) can be planned"
+        )
+
+
+def _program_path(root: Path, main: Any, project_file: Path) -> Path:
+    program = (root / str(main)).resolve() if main else root
+    entry = program / "__main__.py" if program.is_dir() else program
+    if not entry.is_file():
+        raise ProjectError(
+            f"{project_file}: no program at {entry} "
+            "(a Python project needs __main__.py, or 'main:' naming a file or folder)"
+        )
+    return program
+
+
+def _namespaced(key: str, project: str) -> str:
+    return key if ":" in key else f"{project}:{key}"
+
+
+def _project_config(
+    project: str, declared: dict[str, Any], project_file: Path
+) -> tuple[dict[str, Any], set[str]]:
+    """Values (defaults or shorthand) from the project file's own ``config:`` block."""
+    if not isinstance(declared, dict):
+        raise ProjectError(f"{project_file}: 'config' must be a mapping")
+    values: dict[str, Any] = {}
+    secrets: set[str] = set()
+    for raw_key, entry in declared.items():
+        key = _namespaced(str(raw_key), project)
+        if _is_schema(entry):
+            if "value" in entry:
+                values[key] = entry["value"]
+            elif "default" in entry:
+                values[key] = entry["default"]
+            if entry.get("secret"):
+                secrets.add(key)
+        else:
+            values[key] = entry
+    return values, secrets
+
+
+def _is_schema(entry: Any) -> bool:
+    return isinstance(entry, dict) and bool(entry) and set(entry) <= _SCHEMA_KEYS
+
+
+def _check_declared_types(
+    project: str, declared: dict[str, Any], values: dict[str, Any], stack: str, project_file: Path
+) -> None:
+    for raw_key, entry in declared.items():
+        if not _is_schema(entry):
+            continue
+        key = _namespaced(str(raw_key), project)
+        if key not in values:
+            raise ProjectError(
+                f"stack {stack!r} is missing configuration value {key!r} declared in "
+                f"{project_file.name} (set it with `pulumi config set {raw_key} <value>` "
+                f"or add it under config: in Pulumi.{stack}.yaml)"
+            )
+        expected = entry.get("type")
+        check = _TYPE_CHECKS.get(expected) if isinstance(expected, str) else None
+        if check and values[key] != SECRET_PLACEHOLDER and not check(values[key]):
+            raise ProjectError(
+                f"configuration value {key!r} must be of type {expected} "
+                f"(declared in {project_file.name}), got {values[key]!r}"
+            )
+
+
+def _strip_secrets(value: Any) -> tuple[Any, bool]:
+    """Replace every ``{secure: ...}`` leaf with the placeholder; say whether any was found."""
+    if isinstance(value, dict):
+        if set(value) == {"secure"}:
+            return SECRET_PLACEHOLDER, True
+        found = False
+        out = {}
+        for k, v in value.items():
+            out[k], secret = _strip_secrets(v)
+            found = found or secret
+        return out, found
+    if isinstance(value, list):
+        pairs = [_strip_secrets(v) for v in value]
+        return [v for v, _ in pairs], any(s for _, s in pairs)
+    return value, False
+
+
+def _engine_string(value: Any) -> str:
+    """The string the engine passes for a config value (JSON for anything but a string)."""
+    return value if isinstance(value, str) else json.dumps(value)

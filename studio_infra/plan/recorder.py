@@ -1,0 +1,128 @@
+"""Capture every registration a Pulumi program makes, as the engine would see it.
+
+Pulumi's ``MockMonitor`` hands ``Mocks.new_resource`` only a type, a name and the inputs. Most
+of what makes infrastructure safe lives elsewhere in the registration request: the parent,
+the dependencies (which decide deploy order), ``protect`` and ``retainOnDelete`` (which decide
+whether data survives a mistake). ``RecordingMonitor`` reads the whole request, records it,
+and then answers exactly as the stock monitor would.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from pulumi.runtime import rpc
+from pulumi.runtime.mocks import MockMonitor
+from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
+
+from studio_infra.plan.fakes import AwsFakes
+
+STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+@dataclass
+class RecordedResource:
+    """One registration: identity, options and properties, with camelCase property names."""
+
+    urn: str
+    type: str
+    name: str
+    parent: str | None
+    custom: bool
+    id: str | None = None
+    inputs: dict[str, Any] = field(default_factory=dict)
+    outputs: dict[str, Any] = field(default_factory=dict)
+    dependencies: list[str] = field(default_factory=list)
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    protect: bool = False
+    retain_on_delete: bool = False
+    delete_before_replace: bool = False
+    ignore_changes: list[str] = field(default_factory=list)
+    replace_on_changes: list[str] = field(default_factory=list)
+    provider: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class RecordingMonitor(MockMonitor):
+    """A ``MockMonitor`` that keeps the full registration request of every resource."""
+
+    def __init__(self, fakes: AwsFakes, project: str, stack: str) -> None:
+        super().__init__(fakes)
+        self._project = project
+        self._stack = stack
+        self.fakes = fakes
+        self.records: dict[str, RecordedResource] = {}
+        self.stack_outputs: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """The URN the engine would assign: the parent's qualified type chain, minus the stack."""
+        if parent:
+            qualified = parent.split("::")[2]
+            if qualified != STACK_TYPE:
+                type_ = f"{qualified}${type_}"
+        return f"urn:pulumi:{self._stack}::{self._project}::{type_}::{name}"
+
+    def RegisterResource(self, request: Any) -> Any:
+        urn = self.make_urn(request.parent, request.type, request.name)
+        record = RecordedResource(
+            urn=urn,
+            type=request.type,
+            name=request.name,
+            parent=request.parent or None,
+            custom=bool(request.custom),
+            dependencies=list(request.dependencies),
+            property_dependencies={
+                key: list(deps.urns) for key, deps in request.propertyDependencies.items()
+            },
+            protect=bool(request.protect),
+            retain_on_delete=bool(request.retainOnDelete),
+            delete_before_replace=bool(request.deleteBeforeReplace),
+            ignore_changes=list(request.ignoreChanges),
+            replace_on_changes=list(request.replaceOnChanges),
+            provider=request.provider or None,
+        )
+        with self._lock:
+            self.records[urn] = record
+        if request.type == STACK_TYPE:
+            return resource_pb2.RegisterResourceResponse(urn=urn)
+
+        _ensure_event_loop()
+        inputs = plain_numbers(rpc.deserialize_properties(request.object))
+        if request.custom:
+            id_, outputs = self.fakes.outputs_for(request.type, request.name, inputs, seed=urn)
+        else:
+            id_, outputs = "", {}
+        record.id = id_ or None
+        record.inputs = inputs
+        record.outputs = outputs
+        state = outputs if request.custom else inputs
+        self.resources[urn] = MockMonitor.ResourceRegistration(urn, id_, state)
+        obj = _sync_await(rpc.serialize_properties(state, {}))
+        return resource_pb2.RegisterResourceResponse(urn=urn, id=id_, object=obj)
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:
+        _ensure_event_loop()
+        outputs = plain_numbers(rpc.deserialize_properties(request.outputs))
+        record = self.records.get(request.urn)
+        if record is not None:
+            record.outputs = outputs
+            if record.type == STACK_TYPE:
+                self.stack_outputs = outputs
+        return super().RegisterResourceOutputs(request)
+
+
+def plain_numbers(value: Any) -> Any:
+    """Whole numbers as ``int``: the wire carries every number as a double (2049.0)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: plain_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain_numbers(v) for v in value]
+    return value

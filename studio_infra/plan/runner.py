@@ -1,0 +1,187 @@
+"""Run a Pulumi Python program under mocks and return what it registered.
+
+``run_under_mocks`` is the single recording mechanism: the ``studio-infra plan`` command runs
+a project's ``__main__.py`` through it, and the test suite runs component constructors
+through it, so the two can never disagree about what a program does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import runpy
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi.runtime import config as runtime_config
+from pulumi.runtime import settings
+from pulumi.runtime.stack import run_in_stack
+from pulumi.runtime.sync_await import _sync_await
+
+from studio_infra.plan.fakes import DEFAULT_REGION, AwsFakes
+from studio_infra.plan.project import PulumiProject, load_project
+from studio_infra.plan.recorder import STACK_TYPE, RecordedResource, RecordingMonitor
+
+
+class ProgramError(Exception):
+    """The program itself raised; ``__cause__`` is its exception."""
+
+
+@dataclass
+class Plan:
+    """Everything a program registered, in registration order."""
+
+    project: str
+    stack: str
+    region: str
+    resources: list[RecordedResource]
+    stack_outputs: dict[str, Any] = field(default_factory=dict)
+    unanswered_invokes: list[str] = field(default_factory=list)
+    violations: list[dict[str, Any]] = field(default_factory=list)
+
+    def of_type(self, type_: str) -> list[RecordedResource]:
+        return [r for r in self.resources if r.type == type_]
+
+    def get(self, type_: str, name: str) -> RecordedResource:
+        """The resource of ``type_`` named ``name``; KeyError naming what exists otherwise."""
+        for resource in self.resources:
+            if resource.type == type_ and resource.name == name:
+                return resource
+        names = sorted(r.name for r in self.of_type(type_))
+        raise KeyError(f"no {type_} named {name!r}; registered: {names}")
+
+    def by_urn(self, urn: str) -> RecordedResource:
+        for resource in self.resources:
+            if resource.urn == urn:
+                return resource
+        raise KeyError(urn)
+
+    def children(self, parent: RecordedResource) -> list[RecordedResource]:
+        return [r for r in self.resources if r.parent == parent.urn]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "project": self.project,
+            "stack": self.stack,
+            "region": self.region,
+            "outputs": self.stack_outputs,
+            "resources": [r.to_json() for r in self.resources if r.type != STACK_TYPE],
+            "violations": self.violations,
+        }
+
+
+def run_under_mocks(
+    program: Callable[[], Any],
+    *,
+    project: str = "test",
+    stack: str = "test",
+    config: Mapping[str, str] | None = None,
+    secret_keys: Sequence[str] = (),
+    root_directory: str | None = None,
+) -> Plan:
+    """Run ``program`` as the body of a Pulumi stack, with AWS fakes; return the recorded plan.
+
+    ``config`` is the engine's flat ``namespace:key -> string`` map. The program's exceptions,
+    including those raised inside ``apply`` callbacks, surface as ``ProgramError``.
+    """
+    config = dict(config or {})
+    region = config.get("aws:region") or _env_region()
+    fakes = AwsFakes(region=region)
+    monitor = RecordingMonitor(fakes, project, stack)
+    with _fresh_runtime(monitor, project, stack, config, secret_keys, root_directory):
+        try:
+            _sync_await(run_in_stack(program))
+        except Exception as exc:
+            raise ProgramError(_describe(exc)) from exc
+    return Plan(
+        project=project,
+        stack=stack,
+        region=region,
+        resources=list(monitor.records.values()),
+        stack_outputs=monitor.stack_outputs,
+        unanswered_invokes=sorted(fakes.unanswered_invokes),
+    )
+
+
+def plan_project(directory: str | Path = ".", stack: str = "dev") -> Plan:
+    """Load the Pulumi project in ``directory`` and plan ``stack`` of it."""
+    project = load_project(directory, stack)
+    with _program_environment(project):
+        return run_under_mocks(
+            lambda: runpy.run_path(str(project.program), run_name="__main__"),
+            project=project.name,
+            stack=project.stack,
+            config=project.config,
+            secret_keys=project.secret_keys,
+            root_directory=str(project.directory),
+        )
+
+
+def _env_region() -> str:
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
+
+
+def _describe(exc: BaseException) -> str:
+    message = str(exc) or type(exc).__name__
+    if isinstance(exc, (pulumi.RunError, pulumi.ConfigMissingError)) or type(exc).__module__ \
+            .startswith("studio_infra"):
+        return message
+    return f"{type(exc).__name__}: {message}"
+
+
+@contextlib.contextmanager
+def _fresh_runtime(
+    monitor: RecordingMonitor,
+    project: str,
+    stack: str,
+    config: Mapping[str, str],
+    secret_keys: Sequence[str],
+    root_directory: str | None,
+) -> Iterator[None]:
+    """Point the Pulumi runtime at ``monitor`` with a clean slate, and tidy up afterwards.
+
+    The SDK keeps its state in module-level settings; resetting them makes back-to-back runs
+    in one process (a test session, a benchmark) independent of each other.
+    """
+    settings.SETTINGS.outputs.clear()
+    # A stand-in root keeps set_mocks from creating (and finishing) a Stack of its own:
+    # run_in_stack creates the real one, so that stack exports are recorded.
+    settings.set_root_resource(object())  # type: ignore[arg-type]
+    pulumi.runtime.set_mocks(monitor.fakes, project=project, stack=stack, preview=False,
+                             monitor=monitor)
+    settings.SETTINGS.root_directory = root_directory
+    settings.set_root_resource(None)  # type: ignore[arg-type]
+    runtime_config.set_all_config(dict(config), list(secret_keys))
+    try:
+        yield
+    finally:
+        runtime_config.set_all_config({}, [])
+        settings.set_root_resource(None)  # type: ignore[arg-type]
+
+
+@contextlib.contextmanager
+def _program_environment(project: PulumiProject) -> Iterator[None]:
+    """Run with the project folder as working directory and first import path, as the
+    language host does; forget the program's own modules afterwards so the next plan in this
+    process imports them afresh."""
+    before = set(sys.modules)
+    old_cwd = os.getcwd()
+    root = str(project.directory)
+    sys.path.insert(0, root)
+    os.chdir(root)
+    try:
+        yield
+    finally:
+        os.chdir(old_cwd)
+        with contextlib.suppress(ValueError):
+            sys.path.remove(root)
+        for name in set(sys.modules) - before:
+            if name.partition(".")[0] == "studio_infra":
+                continue  # the library itself stays loaded: its classes must keep one identity
+            module_file = getattr(sys.modules[name], "__file__", None) or ""
+            if module_file.startswith(root + os.sep) and "site-packages" not in module_file:
+                del sys.modules[name]
