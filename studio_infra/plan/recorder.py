@@ -76,9 +76,9 @@ class RecordingMonitor(MockMonitor):
             name=request.name,
             parent=request.parent or None,
             custom=bool(request.custom),
-            dependencies=list(request.dependencies),
+            dependencies=sorted(request.dependencies),
             property_dependencies={
-                key: list(deps.urns) for key, deps in request.propertyDependencies.items()
+                key: sorted(deps.urns) for key, deps in request.propertyDependencies.items()
             },
             protect=bool(request.protect),
             retain_on_delete=bool(request.retainOnDelete),
@@ -93,7 +93,7 @@ class RecordingMonitor(MockMonitor):
             return resource_pb2.RegisterResourceResponse(urn=urn)
 
         _ensure_event_loop()
-        inputs = plain_numbers(rpc.deserialize_properties(request.object))
+        inputs = plain_values(rpc.deserialize_properties(request.object))
         if request.custom:
             id_, outputs = self.fakes.outputs_for(request.type, request.name, inputs, seed=urn)
         else:
@@ -108,7 +108,7 @@ class RecordingMonitor(MockMonitor):
 
     def RegisterResourceOutputs(self, request: Any) -> Any:
         _ensure_event_loop()
-        outputs = plain_numbers(rpc.deserialize_properties(request.outputs))
+        outputs = plain_values(rpc.deserialize_properties(request.outputs))
         record = self.records.get(request.urn)
         if record is not None:
             record.outputs = outputs
@@ -117,12 +117,15 @@ class RecordingMonitor(MockMonitor):
         return super().RegisterResourceOutputs(request)
 
 
-def plain_numbers(value: Any) -> Any:
-    """Whole numbers as ``int``: the wire carries every number as a double (2049.0)."""
+def plain_values(value: Any) -> Any:
+    """Values as a program would see them: secrets unwrapped (the plan is offline, its
+    secrets are placeholders), whole numbers as ``int`` (the wire carries doubles: 2049.0)."""
+    if rpc.is_rpc_secret(value):
+        return plain_values(rpc.unwrap_rpc_secret(value))
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, dict):
-        return {k: plain_numbers(v) for k, v in value.items()}
+        return {k: plain_values(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [plain_numbers(v) for v in value]
+        return [plain_values(v) for v in value]
     return value

@@ -28,12 +28,17 @@ from studio_infra.plan.recorder import STACK_TYPE, RecordedResource, RecordingMo
 
 
 class ProgramError(Exception):
-    """The program itself raised; ``__cause__`` is its exception."""
+    """The program itself raised; ``__cause__`` is its exception, ``plan`` what it had
+    registered by then."""
+
+    def __init__(self, message: str, plan: Plan) -> None:
+        super().__init__(message)
+        self.plan = plan
 
 
 @dataclass
 class Plan:
-    """Everything a program registered, in registration order."""
+    """Everything a program registered, sorted by name so that every run reads the same."""
 
     project: str
     stack: str
@@ -89,21 +94,25 @@ def run_under_mocks(
     including those raised inside ``apply`` callbacks, surface as ``ProgramError``.
     """
     config = dict(config or {})
-    region = config.get("aws:region") or _env_region()
-    fakes = AwsFakes(region=region)
+    fakes = AwsFakes(region=config.get("aws:region") or _env_region())
     monitor = RecordingMonitor(fakes, project, stack)
     with _fresh_runtime(monitor, project, stack, config, secret_keys, root_directory):
         try:
             _sync_await(run_in_stack(program))
         except Exception as exc:
-            raise ProgramError(_describe(exc)) from exc
+            raise ProgramError(_describe(exc), _recorded(monitor, project, stack)) from exc
+    return _recorded(monitor, project, stack)
+
+
+def _recorded(monitor: RecordingMonitor, project: str, stack: str) -> Plan:
     return Plan(
         project=project,
         stack=stack,
-        region=region,
-        resources=list(monitor.records.values()),
+        region=monitor.fakes.region,
+        # Registration order depends on thread scheduling; a sorted plan is the same every run.
+        resources=sorted(monitor.records.values(), key=lambda r: (r.name, r.type)),
         stack_outputs=monitor.stack_outputs,
-        unanswered_invokes=sorted(fakes.unanswered_invokes),
+        unanswered_invokes=sorted(monitor.fakes.unanswered_invokes),
     )
 
 
@@ -171,14 +180,17 @@ def _program_environment(project: PulumiProject) -> Iterator[None]:
     before = set(sys.modules)
     old_cwd = os.getcwd()
     root = str(project.directory)
-    sys.path.insert(0, root)
+    program_dir = str(project.program if project.program.is_dir() else project.program.parent)
+    added = [p for p in dict.fromkeys((program_dir, root)) if p not in sys.path]
+    sys.path[:0] = added
     os.chdir(root)
     try:
         yield
     finally:
         os.chdir(old_cwd)
-        with contextlib.suppress(ValueError):
-            sys.path.remove(root)
+        for path in added:
+            with contextlib.suppress(ValueError):
+                sys.path.remove(path)
         for name in set(sys.modules) - before:
             if name.partition(".")[0] == "studio_infra":
                 continue  # the library itself stays loaded: its classes must keep one identity

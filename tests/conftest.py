@@ -1,0 +1,36 @@
+"""Shared fixtures: every test that builds infrastructure records it with the plan runner."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from studio_infra.plan.runner import Plan, ProgramError, run_under_mocks
+
+Recorder = Callable[..., Plan]
+
+
+@pytest.fixture
+def record() -> Recorder:
+    """``record(program, region=..., config=...)`` runs ``program`` as a stack body under the
+    same mocks as ``studio-infra plan`` and returns every registration."""
+
+    def run(program: Callable[[], Any], *, region: str = "us-east-1",
+            config: dict[str, str] | None = None) -> Plan:
+        return run_under_mocks(program, config={"aws:region": region, **(config or {})})
+
+    return run
+
+
+@pytest.fixture
+def record_failure() -> Callable[..., ProgramError]:
+    """Run ``program`` expecting it to raise; return the ProgramError (with the partial plan)."""
+
+    def run(program: Callable[[], Any], *, region: str = "us-east-1") -> ProgramError:
+        with pytest.raises(ProgramError) as caught:
+            run_under_mocks(program, config={"aws:region": region})
+        return caught.value
+
+    return run

@@ -1,0 +1,209 @@
+"""The offline plan runner on programs that know nothing of this library."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from studio_infra.cli import EXIT_ERROR, EXIT_OK, main
+from studio_infra.plan.project import SECRET_PLACEHOLDER, ProjectError, load_project
+from studio_infra.plan.runner import plan_project
+
+RAW = Path(__file__).parent / "programs" / "raw"
+ROOT = Path(__file__).parent.parent
+STACK_URN = "urn:pulumi:dev::raw-program::pulumi:pulumi:Stack::raw-program-dev"
+
+
+@pytest.fixture(scope="module")
+def raw_plan():
+    return plan_project(RAW, "dev")
+
+
+def test_config_arrives_as_the_engine_gives_it():
+    project = load_project(RAW, "dev")
+    assert project.name == "raw-program"
+    assert project.program == RAW / "app"
+    assert project.config["aws:region"] == "eu-west-1"
+    assert project.config["raw-program:bucketCount"] == "2"  # project-level default
+    assert project.config["raw-program:greeting"] == "hello"  # shorthand value
+    assert json.loads(project.config["raw-program:tags"]) == {"team": "ml", "cost-center": "42"}
+    assert json.loads(project.config["raw-program:subnetCidrs"]) == ["10.1.0.0/24",
+                                                                     "10.1.1.0/24"]
+    assert project.config["raw-program:dbPassword"] == SECRET_PLACEHOLDER
+    assert project.secret_keys == ("raw-program:dbPassword",)
+
+
+def test_records_every_resource_with_parent_and_options(raw_plan):
+    types = [r.type for r in raw_plan.resources]
+    assert types.count("raw:storage:Archive") == 2
+    assert types.count("aws:s3/bucket:Bucket") == 2
+    assert types.count("aws:ec2/subnet:Subnet") == 2
+    archive = raw_plan.get("raw:storage:Archive", "archive-0")
+    assert archive.custom is False
+    assert archive.parent == STACK_URN
+    assert archive.urn == "urn:pulumi:dev::raw-program::raw:storage:Archive::archive-0"
+    bucket = raw_plan.get("aws:s3/bucket:Bucket", "archive-0-bucket")
+    assert bucket.parent == archive.urn
+    assert bucket.urn == ("urn:pulumi:dev::raw-program::raw:storage:Archive$"
+                          "aws:s3/bucket:Bucket::archive-0-bucket")
+    assert bucket.protect is True
+    assert bucket.retain_on_delete is True
+    assert bucket.inputs["tags"] == {"team": "ml", "cost-center": "42"}
+    assert [c.name for c in raw_plan.children(archive)] == ["archive-0-bucket",
+                                                            "archive-0-versioning"]
+    # the component's registered outputs are captured too
+    assert archive.outputs == {"bucket_name": bucket.outputs["bucket"]}
+    versioning = raw_plan.get("aws:s3/bucketVersioning:BucketVersioning", "archive-0-versioning")
+    assert versioning.protect is False
+
+
+def test_records_dependencies_and_property_dependencies(raw_plan):
+    vpc = raw_plan.get("aws:ec2/vpc:Vpc", "main")
+    subnet = raw_plan.get("aws:ec2/subnet:Subnet", "main-eu-west-1a")
+    assert subnet.inputs["vpcId"] == vpc.id
+    assert subnet.property_dependencies["vpcId"] == [vpc.urn]
+    assert vpc.urn in subnet.dependencies
+    role = raw_plan.get("aws:iam/role:Role", "reader")
+    archive_bucket = raw_plan.get("aws:s3/bucket:Bucket", "archive-0-bucket")
+    # depends_on a component means waiting for its children
+    assert archive_bucket.urn in role.dependencies
+    policy = raw_plan.get("aws:iam/rolePolicy:RolePolicy", "reader-read")
+    assert policy.property_dependencies["role"] == [role.urn]
+
+
+def test_outputs_are_shaped_like_aws(raw_plan):
+    vpc = raw_plan.get("aws:ec2/vpc:Vpc", "main")
+    assert vpc.id.startswith("vpc-") and len(vpc.id) == 21
+    assert vpc.outputs["arn"] == f"arn:aws:ec2:eu-west-1:123456789012:vpc/{vpc.id}"
+    bucket = raw_plan.get("aws:s3/bucket:Bucket", "archive-0-bucket")
+    assert bucket.outputs["bucket"].startswith("archive-0-bucket-")
+    assert bucket.outputs["arn"] == f"arn:aws:s3:::{bucket.outputs['bucket']}"
+    role = raw_plan.get("aws:iam/role:Role", "reader")
+    assert role.outputs["arn"] == f"arn:aws:iam::123456789012:role/{role.outputs['name']}"
+    policy = json.loads(raw_plan.get("aws:iam/rolePolicy:RolePolicy", "reader-read")
+                        .inputs["policy"])
+    assert policy["Statement"][0] == {"Effect": "Allow", "Action": "s3:GetObject",
+                                      "Resource": f"{bucket.outputs['arn']}/*"}
+
+
+def test_stack_outputs_and_secret_placeholder(raw_plan):
+    assert raw_plan.stack_outputs["greeting"] == "hello"
+    assert raw_plan.stack_outputs["password"] == SECRET_PLACEHOLDER
+    assert raw_plan.stack_outputs["subnet_ids"][0].startswith("subnet-")
+
+
+def test_plan_is_stable_from_run_to_run(raw_plan):
+    again = plan_project(RAW, "dev")
+    assert again.to_json() == raw_plan.to_json()
+
+
+def test_json_output_has_the_documented_fields(tmp_path):
+    out = tmp_path / "plan.json"
+    assert main(["plan", str(RAW), "--json", str(out)]) == EXIT_OK
+    document = json.loads(out.read_text())
+    assert document["project"] == "raw-program"
+    assert document["stack"] == "dev"
+    assert document["violations"] == []
+    fields = {"urn", "id", "type", "name", "parent", "custom", "inputs", "outputs",
+              "dependencies", "property_dependencies", "protect", "retain_on_delete"}
+    assert all(fields <= set(r) for r in document["resources"])
+    assert "pulumi:pulumi:Stack" not in {r["type"] for r in document["resources"]}
+
+
+def test_tree_nests_by_parent(capsys):
+    assert main(["plan", str(RAW)]) == EXIT_OK
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    component = next(i for i, line in enumerate(lines) if "raw:storage:Archive" in line)
+    assert "├─ raw:storage:Archive" in lines[component]
+    assert "aws:s3/bucket:Bucket" in lines[component + 1]
+    assert "│  ├─" in lines[component + 1]
+    assert "[protected, retain-on-delete]" in lines[component + 1]
+    assert "    2  raw:storage:Archive" in out
+
+
+def test_program_error_exits_2_with_its_message(capsys):
+    assert main(["plan", str(RAW), "--stack", "broken"]) == EXIT_ERROR
+    err = capsys.readouterr().err
+    assert "the archive bucket needs an owner tag" in err
+    assert "Traceback" not in err
+
+
+def test_debug_shows_the_traceback(capsys):
+    assert main(["plan", str(RAW), "--stack", "broken", "--debug"]) == EXIT_ERROR
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "__main__.py" in err
+
+
+def test_missing_required_config_exits_2(tmp_path, capsys):
+    (tmp_path / "Pulumi.yaml").write_text(
+        "name: needs\nruntime: python\nconfig:\n  owner:\n    type: string\n")
+    (tmp_path / "__main__.py").write_text("import pulumi\n")
+    assert main(["plan", str(tmp_path)]) == EXIT_ERROR
+    assert "missing configuration value 'needs:owner'" in capsys.readouterr().err
+
+
+def test_config_required_by_the_program_exits_2(tmp_path, capsys):
+    (tmp_path / "Pulumi.yaml").write_text("name: needs\nruntime: python\n")
+    (tmp_path / "__main__.py").write_text(
+        "import pulumi\npulumi.Config().require('owner')\n")
+    assert main(["plan", str(tmp_path)]) == EXIT_ERROR
+    err = capsys.readouterr().err
+    assert "needs:owner" in err
+
+
+def test_wrongly_typed_config_exits_2(tmp_path, capsys):
+    (tmp_path / "Pulumi.yaml").write_text(
+        "name: typed\nruntime: python\nconfig:\n  count:\n    type: integer\n")
+    (tmp_path / "Pulumi.dev.yaml").write_text("config:\n  typed:count: many\n")
+    (tmp_path / "__main__.py").write_text("import pulumi\n")
+    assert main(["plan", str(tmp_path)]) == EXIT_ERROR
+    assert "must be of type integer" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ({}, "no Pulumi.yaml"),
+        ({"Pulumi.yaml": "name: js\nruntime: nodejs\n"}, "only Python programs"),
+        ({"Pulumi.yaml": "name: py\nruntime: python\n"}, "no program at"),
+        ({"Pulumi.yaml": "name: [unclosed\n"}, "not valid YAML"),
+    ],
+)
+def test_not_a_pulumi_python_project_exits_2(tmp_path, capsys, files, message):
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    assert main(["plan", str(tmp_path)]) == EXIT_ERROR
+    assert message in capsys.readouterr().err
+    with pytest.raises(ProjectError, match=message):
+        load_project(tmp_path, "dev")
+
+
+def test_runtime_mapping_form_and_main_file(tmp_path):
+    (tmp_path / "src").mkdir()
+    (tmp_path / "Pulumi.yaml").write_text(
+        "name: mainfile\nruntime:\n  name: python\n  options:\n    toolchain: pip\n"
+        "main: src/program.py\n")
+    (tmp_path / "src" / "helper.py").write_text("NAME = 'from-helper'\n")
+    (tmp_path / "src" / "program.py").write_text(
+        "import pulumi, pulumi_aws as aws\nfrom helper import NAME\n"
+        "aws.s3.Bucket(NAME)\n")
+    plan = plan_project(tmp_path, "dev")
+    assert [r.name for r in plan.of_type("aws:s3/bucket:Bucket")] == ["from-helper"]
+
+
+def test_console_script_runs_the_root_stack(tmp_path):
+    out = tmp_path / "plan.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "studio_infra.cli", "plan", str(ROOT), "--json", str(out)],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == EXIT_OK, result.stderr
+    assert "studio-infra:network:StudioNetwork" in result.stdout
+    document = json.loads(out.read_text())
+    assert document["project"] == "studio-infra"
+    assert any(r["type"] == "aws:ec2/vpc:Vpc" for r in document["resources"])
