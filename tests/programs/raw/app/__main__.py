@@ -13,7 +13,7 @@ zones = aws.get_availability_zones(state="available")
 vpc = aws.ec2.Vpc("main", cidr_block="10.1.0.0/16", tags=tags)
 subnets = [
     aws.ec2.Subnet(f"main-{zone}", vpc_id=vpc.id, cidr_block=cidr, availability_zone=zone)
-    for zone, cidr in zip(zones.names, config.require_object("subnetCidrs"))
+    for zone, cidr in zip(zones.names, config.require_object("subnetCidrs"), strict=False)
 ]
 archives = [Archive(f"archive-{i}", tags) for i in range(config.require_int("bucketCount"))]
 role = aws.iam.Role(
