@@ -207,3 +207,18 @@ def test_console_script_runs_the_root_stack(tmp_path):
     document = json.loads(out.read_text())
     assert document["project"] == "studio-infra"
     assert any(r["type"] == "aws:ec2/vpc:Vpc" for r in document["resources"])
+
+
+def test_async_entry_point_exports_are_recorded(tmp_path):
+    (tmp_path / "Pulumi.yaml").write_text("name: asyncprog\nruntime: python\n")
+    (tmp_path / "__main__.py").write_text(
+        "import pulumi, pulumi_aws as aws\n"
+        "async def main():\n"
+        "    bucket = aws.s3.Bucket('data')\n"
+        "    return {'bucket': bucket.bucket, 'answer': 42}\n"
+        "pulumi.export('before', 'yes')\n"
+        "pulumi.run(main)\n")
+    plan = plan_project(tmp_path, "dev")
+    assert plan.stack_outputs["before"] == "yes"
+    assert plan.stack_outputs["answer"] == 42
+    assert plan.stack_outputs["bucket"] == plan.get("aws:s3/bucket:Bucket", "data").id

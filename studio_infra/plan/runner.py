@@ -19,12 +19,17 @@ from typing import Any
 import pulumi
 from pulumi.runtime import config as runtime_config
 from pulumi.runtime import settings
-from pulumi.runtime.stack import run_in_stack
+from pulumi.runtime.stack import massage, run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from studio_infra.plan.fakes import DEFAULT_REGION, AwsFakes
 from studio_infra.plan.project import PulumiProject, load_project
-from studio_infra.plan.recorder import STACK_TYPE, RecordedResource, RecordingMonitor
+from studio_infra.plan.recorder import (
+    STACK_TYPE,
+    RecordedResource,
+    RecordingMonitor,
+    plain_values,
+)
 
 
 class ProgramError(Exception):
@@ -98,10 +103,29 @@ def run_under_mocks(
     monitor = RecordingMonitor(fakes, project, stack)
     with _fresh_runtime(monitor, project, stack, config, secret_keys, root_directory):
         try:
-            _sync_await(run_in_stack(program))
+            _sync_await(run_pulumi_func(lambda: _run_stack_body(program)))
+            monitor.stack_outputs = _sync_await(_stack_exports())
         except Exception as exc:
             raise ProgramError(_describe(exc), _recorded(monitor, project, stack)) from exc
     return _recorded(monitor, project, stack)
+
+
+async def _run_stack_body(program: Callable[[], Any]) -> None:
+    """The program, then its ``pulumi.run`` entry point if it registered one."""
+    program()
+    root = settings.get_root_resource()
+    take = getattr(root, "_take_async_program", None)
+    async_program = take() if take else None
+    if async_program is not None:
+        for key, value in (await async_program() or {}).items():
+            pulumi.export(key, value)
+
+
+async def _stack_exports() -> dict[str, Any]:
+    """The values of ``pulumi.export``, resolved as the engine would store them."""
+    root = settings.get_root_resource()
+    exports = massage(getattr(root, "outputs", {}), [])
+    return plain_values(await pulumi.Output.from_input(exports).future() or {})
 
 
 def _recorded(monitor: RecordingMonitor, project: str, stack: str) -> Plan:
@@ -157,13 +181,11 @@ def _fresh_runtime(
     in one process (a test session, a benchmark) independent of each other.
     """
     settings.SETTINGS.outputs.clear()
-    # A stand-in root keeps set_mocks from creating (and finishing) a Stack of its own:
-    # run_in_stack creates the real one, so that stack exports are recorded.
-    settings.set_root_resource(object())  # type: ignore[arg-type]
+    settings.set_root_resource(None)  # type: ignore[arg-type]
+    # set_mocks registers the root Stack resource, as a unit test's mocks would.
     pulumi.runtime.set_mocks(monitor.fakes, project=project, stack=stack, preview=False,
                              monitor=monitor)
     settings.SETTINGS.root_directory = root_directory
-    settings.set_root_resource(None)  # type: ignore[arg-type]
     runtime_config.set_all_config(dict(config), list(secret_keys))
     try:
         yield
