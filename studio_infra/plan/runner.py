@@ -186,6 +186,10 @@ def _fresh_runtime(
     pulumi.runtime.set_mocks(monitor.fakes, project=project, stack=stack, preview=False,
                              monitor=monitor)
     settings.SETTINGS.root_directory = root_directory
+    root = settings.get_root_resource()
+    if hasattr(root, "_async_program_registration_closed"):
+        # set_mocks finished that stack at once; a program may still call pulumi.run.
+        root._async_program_registration_closed = False  # type: ignore[union-attr]
     runtime_config.set_all_config(dict(config), list(secret_keys))
     try:
         yield
