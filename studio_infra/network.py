@@ -20,13 +20,13 @@ a list position, so changing the zone count or NAT mode never renames (replaces)
 from __future__ import annotations
 
 import ipaddress
-import json
 from typing import Any, Literal
 
 import pulumi
 import pulumi_aws as aws
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from studio_infra.aws_context import AwsContext, policy_json
 from studio_infra.endpoints import (
     DEFAULT_INTERFACE_ENDPOINTS,
     resolve_endpoints,
@@ -41,6 +41,7 @@ from studio_infra.inputs import (
     VpcId,
     merge_tags,
 )
+from studio_infra.kms import new_key
 
 NatMode = Literal["none", "single", "per_az"]
 
@@ -276,16 +277,12 @@ class StudioNetwork(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         spec = validate_args(StudioNetworkArgs, args, f"StudioNetwork {name!r}")
-        invoke_opts = pulumi.InvokeOptions(provider=opts.provider if opts else None)
-        region = aws.get_region(opts=invoke_opts).region
-        partition = aws.get_partition(opts=invoke_opts)
-        zones = [] if spec.existing_vpc else _choose_zones(spec, region, invoke_opts)
+        ctx = AwsContext.lookup(opts)
+        zones = [] if spec.existing_vpc else _choose_zones(spec, ctx.region, opts)
         super().__init__("studio-infra:network:StudioNetwork", name, None, opts)
         self._name = name
         self._spec = spec
-        self._region = region
-        self._partition = partition
-        self._invoke_opts = invoke_opts
+        self._ctx = ctx
 
         if spec.existing_vpc is not None:
             existing = spec.existing_vpc
@@ -426,25 +423,18 @@ class StudioNetwork(pulumi.ComponentResource):
                                      tags=self._tags(name), opts=self._opts())
 
     def _flow_logs(self, vpc: aws.ec2.Vpc) -> pulumi.Output[str]:
-        spec, name = self._spec, self._name
-        account = aws.get_caller_identity(opts=self._invoke_opts).account_id
-        partition, dns_suffix = self._partition.partition, self._partition.dns_suffix
+        spec, name, ctx = self._spec, self._name, self._ctx
         group_name = f"/studio-infra/{pulumi.get_project()}/{pulumi.get_stack()}/{name}/flow-logs"
-        group_arn = f"arn:{partition}:logs:{self._region}:{account}:log-group:{group_name}"
+        group_arn = ctx.arn("logs", f"log-group:{group_name}")
         key_arn = spec.flow_logs_kms_key_arn
         if key_arn is None:
-            key = aws.kms.Key(
-                f"{name}-flow-logs",
+            key_arn = new_key(
+                f"{name}-flow-logs", ctx, ("logs",),
                 description=f"Encrypts the VPC flow logs of {name}",
-                enable_key_rotation=True,
-                deletion_window_in_days=30,
-                policy=json.dumps(
-                    _log_key_policy(partition, dns_suffix, account, self._region, group_arn)
-                ),
+                parent=self, protect=spec.protect_data,
                 tags=self._tags(f"{name}-flow-logs"),
-                opts=self._data_opts(),
-            )
-            key_arn = key.arn
+                log_group_arns=[group_arn],
+            ).arn
         group = aws.cloudwatch.LogGroup(
             f"{name}-flow-logs",
             name=group_name,
@@ -455,7 +445,7 @@ class StudioNetwork(pulumi.ComponentResource):
         )
         role = aws.iam.Role(
             f"{name}-flow-logs",
-            assume_role_policy=json.dumps(_flow_logs_trust(partition, account, self._region)),
+            assume_role_policy=policy_json(_flow_logs_trust(ctx)),
             description=f"Lets VPC Flow Logs write {name}'s flow logs",
             tags=self._tags(f"{name}-flow-logs"),
             opts=self._opts(),
@@ -463,16 +453,13 @@ class StudioNetwork(pulumi.ComponentResource):
         aws.iam.RolePolicy(
             f"{name}-flow-logs",
             role=role.id,
-            policy=json.dumps({
-                "Version": "2012-10-17",
-                "Statement": [{
-                    "Sid": "WriteFlowLogs",
-                    "Effect": "Allow",
-                    "Action": ["logs:CreateLogStream", "logs:PutLogEvents",
-                               "logs:DescribeLogStreams"],
-                    "Resource": [group_arn, f"{group_arn}:*"],
-                }],
-            }),
+            policy=policy_json([{
+                "Sid": "WriteFlowLogs",
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents",
+                           "logs:DescribeLogStreams"],
+                "Resource": [group_arn, f"{group_arn}:*"],
+            }]),
             opts=self._opts(),
         )
         aws.ec2.FlowLog(
@@ -563,14 +550,14 @@ class StudioNetwork(pulumi.ComponentResource):
         route_table_ids: pulumi.Input[list[str]],
         endpoint_sg: aws.ec2.SecurityGroup,
     ) -> pulumi.Output[dict[str, str]]:
-        prefix = self._partition.reverse_dns_prefix
+        prefix, region = self._ctx.service_prefix, self._ctx.region
         ids: dict[str, pulumi.Output[str]] = {}
         for short in self._spec.endpoint_names:
             resource_name = f"{self._name}-vpce-{short.replace('.', '-')}"
             endpoint = aws.ec2.VpcEndpoint(
                 resource_name,
                 vpc_id=vpc_id,
-                service_name=service_name(short, self._region, prefix),
+                service_name=service_name(short, region, prefix),
                 vpc_endpoint_type="Interface",
                 private_dns_enabled=True,
                 subnet_ids=subnet_ids,
@@ -583,7 +570,7 @@ class StudioNetwork(pulumi.ComponentResource):
             gateway = aws.ec2.VpcEndpoint(
                 f"{self._name}-vpce-s3",
                 vpc_id=vpc_id,
-                service_name=service_name("s3", self._region, prefix),
+                service_name=service_name("s3", region, prefix),
                 vpc_endpoint_type="Gateway",
                 route_table_ids=route_table_ids,
                 tags=self._tags(f"{self._name}-vpce-s3"),
@@ -594,7 +581,8 @@ class StudioNetwork(pulumi.ComponentResource):
 
 
 def _choose_zones(spec: StudioNetworkArgs, region: str,
-                  invoke_opts: pulumi.InvokeOptions) -> list[str]:
+                  opts: pulumi.ResourceOptions | None) -> list[str]:
+    invoke_opts = pulumi.InvokeOptions(provider=opts.provider if opts else None)
     offered = aws.get_availability_zones(state="available", opts=invoke_opts).names
     if spec.availability_zones is not None:
         unknown = [z for z in spec.availability_zones if z not in offered]
@@ -612,44 +600,13 @@ def _choose_zones(spec: StudioNetworkArgs, region: str,
     return list(offered[: spec.availability_zone_count])
 
 
-def _log_key_policy(
-    partition: str, dns_suffix: str, account: str, region: str, group_arn: str
-) -> dict[str, Any]:
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "AccountAdministration",
-                "Effect": "Allow",
-                "Principal": {"AWS": f"arn:{partition}:iam::{account}:root"},
-                "Action": "kms:*",
-                "Resource": "*",
-            },
-            {
-                "Sid": "CloudWatchLogsEncryptsThisLogGroup",
-                "Effect": "Allow",
-                "Principal": {"Service": f"logs.{region}.{dns_suffix}"},
-                "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*",
-                           "kms:GenerateDataKey*", "kms:Describe*"],
-                "Resource": "*",
-                "Condition": {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": group_arn}},
-            },
-        ],
-    }
-
-
-def _flow_logs_trust(partition: str, account: str, region: str) -> dict[str, Any]:
-    return {
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Effect": "Allow",
-            "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-            "Condition": {
-                "StringEquals": {"aws:SourceAccount": account},
-                "ArnLike": {
-                    "aws:SourceArn": f"arn:{partition}:ec2:{region}:{account}:vpc-flow-log/*"
-                },
-            },
-        }],
-    }
+def _flow_logs_trust(ctx: AwsContext) -> list[dict[str, Any]]:
+    return [{
+        "Effect": "Allow",
+        "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
+        "Action": "sts:AssumeRole",
+        "Condition": {
+            "StringEquals": {"aws:SourceAccount": ctx.account},
+            "ArnLike": {"aws:SourceArn": ctx.arn("ec2", "vpc-flow-log/*")},
+        },
+    }]

@@ -186,9 +186,10 @@ def test_flow_logs_go_to_an_encrypted_protected_log_group(record):
     assert flow.inputs["iamRoleArn"] == role.outputs["arn"]
     group_arn = group.outputs["arn"]
     policy = json.loads(key.inputs["policy"])
-    logs = next(s for s in policy["Statement"] if s["Sid"] == "CloudWatchLogsEncryptsThisLogGroup")
+    logs = next(s for s in policy["Statement"] if s["Sid"] == "CloudWatchLogs")
     assert logs["Principal"] == {"Service": "logs.us-east-1.amazonaws.com"}
-    assert logs["Condition"] == {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": group_arn}}
+    assert logs["Condition"] == {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": [group_arn]}}
+    assert [s["Sid"] for s in policy["Statement"]] == ["KeyAdministration", "CloudWatchLogs"]
     assert all(s.get("Principal") != "*" for s in policy["Statement"])
     trust = json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]
     assert trust["Principal"] == {"Service": "vpc-flow-logs.amazonaws.com"}

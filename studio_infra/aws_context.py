@@ -1,0 +1,56 @@
+"""Where a component runs: account, region and partition, read once per component.
+
+Key policies, bucket policies and endpoint names all embed these. They come from invokes,
+which resolve at construction (also under the offline planner), so components can validate
+against them and name things before registering anything.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+POLICY_VERSION = "2012-10-17"
+
+
+@dataclass(frozen=True)
+class AwsContext:
+    account: str
+    region: str
+    partition: str
+    dns_suffix: str
+    service_prefix: str
+    """Reverse-DNS prefix of endpoint service names (``com.amazonaws``, ``cn.com.amazonaws``)."""
+
+    @classmethod
+    def lookup(cls, opts: pulumi.ResourceOptions | None = None) -> AwsContext:
+        invoke = pulumi.InvokeOptions(provider=opts.provider if opts else None)
+        partition = aws.get_partition(opts=invoke)
+        return cls(
+            account=aws.get_caller_identity(opts=invoke).account_id,
+            region=aws.get_region(opts=invoke).region,
+            partition=partition.partition,
+            dns_suffix=partition.dns_suffix,
+            service_prefix=partition.reverse_dns_prefix,
+        )
+
+    @property
+    def root_arn(self) -> str:
+        return f"arn:{self.partition}:iam::{self.account}:root"
+
+    def service(self, name: str) -> str:
+        """A regional service host, as ``kms:ViaService`` and service principals spell it."""
+        return f"{name}.{self.region}.{self.dns_suffix}"
+
+    def arn(self, service: str, resource: str, *, regional: bool = True) -> str:
+        region = self.region if regional else ""
+        return f"arn:{self.partition}:{service}:{region}:{self.account}:{resource}"
+
+
+def policy_json(statements: list[dict[str, Any]]) -> str:
+    """An IAM-style policy document with a fixed version, as compact stable JSON."""
+    return json.dumps({"Version": POLICY_VERSION, "Statement": statements}, indent=2)
