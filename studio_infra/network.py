@@ -269,6 +269,9 @@ class StudioNetwork(pulumi.ComponentResource):
     endpoint_security_group_id: pulumi.Output[str]
     endpoint_ids: pulumi.Output[dict[str, str]]
     flow_log_group_name: pulumi.Output[str | None]
+    private_subnets: dict[str, pulumi.Output[str]]
+    """Zone (or, for an existing VPC given as a list, the id itself) -> private subnet id:
+    a plain dict, for components that create one resource per subnet."""
 
     def __init__(
         self,
@@ -292,11 +295,15 @@ class StudioNetwork(pulumi.ComponentResource):
             public_subnets: pulumi.Output[list[str]] = pulumi.Output.from_input([])
             public_tables: pulumi.Output[list[str]] = pulumi.Output.from_input([])
             flow_log_group: pulumi.Output[str | None] = pulumi.Output.from_input(None)
+            subnets_by_label = {
+                sid: pulumi.Output.from_input(sid) for sid in existing.private_subnet_ids
+            } if isinstance(existing.private_subnet_ids, list) else {}
         else:
             vpc = self._vpc()
             vpc_id = vpc.id
             public_ids, public_table, private_ids, private_table_ids = self._subnets(vpc, zones)
             private_subnets = pulumi.Output.all(*private_ids)
+            subnets_by_label = dict(zip(zones, private_ids, strict=True))
             private_tables = pulumi.Output.all(*private_table_ids)
             public_subnets = pulumi.Output.all(*public_ids)
             public_tables = pulumi.Output.all(public_table.id)
@@ -317,6 +324,7 @@ class StudioNetwork(pulumi.ComponentResource):
         self.endpoint_security_group_id = endpoint_sg.id
         self.endpoint_ids = endpoint_ids
         self.flow_log_group_name = flow_log_group
+        self.private_subnets = subnets_by_label
         self.register_outputs({
             "vpc_id": self.vpc_id,
             "availability_zones": self.availability_zones,

@@ -48,10 +48,9 @@ def _flags(resource: RecordedResource) -> str:
 def render_counts(plan: Plan) -> str:
     counts = Counter(r.type for r in plan.resources if r.type != STACK_TYPE)
     custom = sum(1 for r in plan.resources if r.custom)
-    width = max((len(t) for t in counts), default=0)
     lines = [f"Resources: {custom} to create "
              f"({sum(counts.values()) - custom} components)"]
-    lines += [f"    {count:>5}  {type_:<{width}}" for type_, count in sorted(counts.items())]
+    lines += [f"    {count:>5}  {type_}" for type_, count in sorted(counts.items())]
     return "\n".join(lines)
 
 

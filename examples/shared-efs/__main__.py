@@ -1,0 +1,29 @@
+"""SharedFileSystem in a network of your own: one mount target per private subnet.
+
+The network and key come from this library too, but any VPC, subnets, security group and
+CMK will do. Each user gets an access point that enters the file system as their uid/gid and
+a directory ``/users/<name>`` owned by them with mode 0750.
+"""
+
+import pulumi
+
+from studio_infra.efs import SharedFileSystem
+from studio_infra.kms import StudioKeys
+from studio_infra.network import StudioNetwork
+
+keys = StudioKeys("team", {"purposes": ["efs", "logs"]})
+network = StudioNetwork("team", {"nat": "none", "flow_logs_kms_key_arn": keys.arn_for("logs")})
+shared = SharedFileSystem(
+    "team",
+    {
+        "vpc_id": network.vpc_id,
+        "subnet_ids": network.private_subnets,
+        "studio_security_group_id": network.studio_security_group_id,
+        "kms_key_arn": keys.arn_for("efs"),
+        "users": [{"name": "alice"}, {"name": "bob", "uid": 20001, "gid": 20001}],
+    },
+)
+
+pulumi.export("file_system_id", shared.file_system_id)
+pulumi.export("access_points", shared.access_point_ids)
+pulumi.export("user_directories", shared.user_directories)

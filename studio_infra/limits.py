@@ -1,0 +1,74 @@
+"""AWS's own limits for SageMaker values, read from botocore's service model.
+
+The model ships with boto3 and is what the SageMaker API validates against, so checking our
+arguments against it catches a bad name or ID at plan time instead of minutes into a deploy.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import botocore.session
+
+
+@dataclass(frozen=True)
+class Range:
+    min: int
+    max: int
+
+    def __contains__(self, value: object) -> bool:
+        return isinstance(value, int) and self.min <= value <= self.max
+
+    def __str__(self) -> str:
+        return f"{self.min}-{self.max}"
+
+
+@dataclass(frozen=True)
+class NameRule:
+    pattern: re.Pattern[str]
+    max_length: int
+
+    def check(self, value: str, what: str) -> str:
+        if not value or len(value) > self.max_length or not self.pattern.fullmatch(value):
+            raise ValueError(
+                f"{what} {value!r} must match {self.pattern.pattern} and have at most "
+                f"{self.max_length} characters (AWS's rule)"
+            )
+        return value
+
+
+@cache
+def _sagemaker_model():  # type: ignore[no-untyped-def]
+    return botocore.session.get_session().get_service_model("sagemaker")
+
+
+def _range(shape: str, member: str) -> Range:
+    meta = _sagemaker_model().shape_for(shape).members[member].metadata
+    return Range(int(meta["min"]), int(meta["max"]))
+
+
+def _name(shape: str) -> NameRule:
+    meta = _sagemaker_model().shape_for(shape).metadata
+    return NameRule(re.compile(meta["pattern"]), int(meta["max"]))
+
+
+@cache
+def posix_uid_range() -> Range:
+    return _range("CustomPosixUserConfig", "Uid")
+
+
+@cache
+def posix_gid_range() -> Range:
+    return _range("CustomPosixUserConfig", "Gid")
+
+
+@cache
+def user_profile_name() -> NameRule:
+    return _name("UserProfileName")
+
+
+@cache
+def app_instance_types() -> frozenset[str]:
+    return frozenset(_sagemaker_model().shape_for("AppInstanceType").enum)

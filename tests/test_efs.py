@@ -1,0 +1,137 @@
+"""SharedFileSystem: encryption, network access, the TLS policy, and per-user access points."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from studio_infra.efs import SharedFileSystem
+from studio_infra.errors import StudioInfraError
+
+KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+STUDIO_SG = "sg-0123456789abcdef0"
+SUBNETS = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
+BASE = {"vpc_id": "vpc-0123456789abcdef0", "subnet_ids": SUBNETS,
+        "studio_security_group_id": STUDIO_SG, "kms_key_arn": KEY}
+FS = "aws:efs/fileSystem:FileSystem"
+ACCESS_POINT = "aws:efs/accessPoint:AccessPoint"
+MOUNT_TARGET = "aws:efs/mountTarget:MountTarget"
+
+
+def build(record, **extra):
+    return record(lambda: SharedFileSystem("shared", {**BASE, **extra}))
+
+
+def test_file_system_is_encrypted_with_the_cmk_backed_up_and_protected(record):
+    plan = build(record)
+    fs = plan.get(FS, "shared-fs")
+    assert fs.inputs["encrypted"] is True
+    assert fs.inputs["kmsKeyId"] == KEY
+    assert fs.inputs["throughputMode"] == "elastic"
+    assert fs.inputs["lifecyclePolicies"] == [{"transitionToIa": "AFTER_30_DAYS"},
+                                              {"transitionToPrimaryStorageClass":
+                                               "AFTER_1_ACCESS"}]
+    assert fs.protect and fs.retain_on_delete
+    backup = plan.get("aws:efs/backupPolicy:BackupPolicy", "shared-backup")
+    assert backup.inputs == {"fileSystemId": fs.id, "backupPolicy": {"status": "ENABLED"}}
+
+
+def test_a_mount_target_in_every_subnet_reachable_only_from_studio(record):
+    plan = build(record)
+    fs = plan.get(FS, "shared-fs")
+    group = plan.get("aws:ec2/securityGroup:SecurityGroup", "shared-mount-targets")
+    targets = {t.inputs["subnetId"]: t for t in plan.of_type(MOUNT_TARGET)}
+    assert sorted(targets) == SUBNETS
+    for subnet, target in targets.items():
+        assert target.name == f"shared-{subnet}"
+        assert target.inputs["fileSystemId"] == fs.id
+        assert target.inputs["securityGroups"] == [group.id]
+    (rule,) = plan.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+    assert rule.inputs["securityGroupId"] == group.id
+    assert rule.inputs["referencedSecurityGroupId"] == STUDIO_SG
+    assert (rule.inputs["ipProtocol"], rule.inputs["fromPort"], rule.inputs["toPort"]) == \
+        ("tcp", 2049, 2049)
+    assert "cidrIpv4" not in rule.inputs
+
+
+def test_policy_allows_mounting_through_targets_and_denies_plain_nfs(record):
+    plan = build(record)
+    fs = plan.get(FS, "shared-fs")
+    document = json.loads(plan.get("aws:efs/fileSystemPolicy:FileSystemPolicy",
+                                   "shared-policy").inputs["policy"])
+    allow, deny = document["Statement"]
+    assert allow["Effect"] == "Allow"
+    assert allow["Action"] == ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]
+    assert allow["Resource"] == fs.outputs["arn"]
+    assert allow["Condition"] == {"Bool": {"elasticfilesystem:AccessedViaMountTarget": "true"}}
+    assert deny == {"Sid": "DenyInsecureTransport", "Effect": "Deny",
+                    "Principal": {"AWS": "*"}, "Action": "*", "Resource": fs.outputs["arn"],
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+
+
+def test_root_access_only_when_asked(record):
+    plan = build(record, allow_root_access=True)
+    document = json.loads(plan.get("aws:efs/fileSystemPolicy:FileSystemPolicy",
+                                   "shared-policy").inputs["policy"])
+    assert "elasticfilesystem:ClientRootAccess" in document["Statement"][0]["Action"]
+
+
+def test_an_access_point_per_user_owned_by_that_user(record):
+    plan = build(record, users=[{"name": "alice", "uid": 20001, "gid": 3000},
+                                {"name": "bob"}])
+    fs = plan.get(FS, "shared-fs")
+    alice = plan.get(ACCESS_POINT, "shared-alice")
+    assert alice.inputs["fileSystemId"] == fs.id
+    assert alice.inputs["posixUser"] == {"uid": 20001, "gid": 3000}
+    assert alice.inputs["rootDirectory"] == {
+        "path": "/users/alice",
+        "creationInfo": {"ownerUid": 20001, "ownerGid": 3000, "permissions": "0750"},
+    }
+    bob = plan.get(ACCESS_POINT, "shared-bob")
+    uid = bob.inputs["posixUser"]["uid"]
+    assert 10000 <= uid <= 4000000
+    assert bob.inputs["posixUser"] == {"uid": uid, "gid": uid}
+    outputs = plan.get("studio-infra:efs:SharedFileSystem", "shared").outputs
+    assert outputs["access_point_ids"] == {"alice": alice.id, "bob": bob.id}
+    assert outputs["user_directories"] == {"alice": "/users/alice", "bob": "/users/bob"}
+
+
+def test_adding_a_user_changes_nobody_elses_access_point(record):
+    before = build(record, users=[{"name": "alice"}, {"name": "bob"}])
+    after = build(record, users=[{"name": "carol"}, {"name": "bob"}, {"name": "alice"}])
+    for name in ("alice", "bob"):
+        assert before.get(ACCESS_POINT, f"shared-{name}").inputs == \
+            after.get(ACCESS_POINT, f"shared-{name}").inputs
+
+
+def test_labelled_subnets_name_the_mount_targets(record):
+    plan = build(record, subnet_ids={"us-east-1a": SUBNETS[0], "us-east-1b": SUBNETS[1]})
+    assert sorted(t.name for t in plan.of_type(MOUNT_TARGET)) == ["shared-us-east-1a",
+                                                                  "shared-us-east-1b"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "fragment"),
+    [
+        ({"subnet_ids": []}, "at least one subnet"),
+        ({"subnet_ids": ["sn-1"]}, "is not a subnet id"),
+        ({"kms_key_arn": "arn:aws:kms:us-east-1:123456789012:key/short"}, "KMS key ARN"),
+        ({"users": [{"name": "alice", "uid": 500}]}, "uid 500 of 'alice' is outside"),
+        ({"users": [{"name": "alice", "gid": 100}]}, "gid 100 of 'alice' is outside"),
+        ({"users": [{"name": "alice", "uid": "x"}]}, "users.0.uid"),
+        ({"users": [{"name": "al_ice"}]}, "user name 'al_ice' must match"),
+        ({"users": [{"name": "alice", "uid": 20001}, {"name": "bob", "uid": 20001}]},
+         "users 'alice' and 'bob' both have uid 20001"),
+        ({"users": [{"name": "alice"}, {"name": "alice"}]}, "listed twice"),
+        ({"users_root": "users/"}, "absolute path"),
+        ({"transition_to_ia": "AFTER_2_DAYS"}, "transition_to_ia"),
+    ],
+)
+def test_bad_input_is_refused_before_registration(record_failure, extra, fragment):
+    failure = record_failure(lambda: SharedFileSystem("shared", {**BASE, **extra}))
+    assert isinstance(failure.__cause__, StudioInfraError)
+    message = str(failure.__cause__)
+    assert message.startswith("invalid arguments for SharedFileSystem 'shared':")
+    assert fragment in message
+    assert [r.type for r in failure.plan.resources] == ["pulumi:pulumi:Stack"]

@@ -1,0 +1,51 @@
+"""POSIX ids: derived from the name alone, inside SageMaker's ranges, never shared."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from studio_infra.limits import posix_gid_range, posix_uid_range
+from studio_infra.posix import PosixUser, check_unique, derived_uid
+
+NAMES = st.from_regex(r"[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?", fullmatch=True)
+
+
+def test_ranges_come_from_the_sagemaker_model():
+    assert (posix_uid_range().min, posix_uid_range().max) == (10000, 4000000)
+    assert (posix_gid_range().min, posix_gid_range().max) == (1001, 4000000)
+
+
+@given(NAMES)
+def test_derived_ids_are_in_range_and_depend_on_the_name_only(name):
+    user = PosixUser(name=name)
+    assert 10000 <= user.uid <= 4000000
+    assert user.gid == user.uid
+    assert PosixUser(name=name).uid == user.uid == derived_uid(name)
+
+
+@given(st.lists(NAMES, min_size=1, max_size=30, unique=True), st.randoms())
+def test_other_users_never_change_an_id(names, rnd):
+    alone = {n: PosixUser(name=n).uid for n in names}
+    crowd = [*names, "extra-user"]
+    rnd.shuffle(crowd)
+    together = {u.name: u.uid for u in (PosixUser(name=n) for n in crowd)}
+    assert all(together[n] == uid for n, uid in alone.items())
+
+
+def test_explicit_ids_win():
+    assert PosixUser(name="alice", uid=20001, gid=1001).model_dump() == {
+        "name": "alice", "uid": 20001, "gid": 1001}
+
+
+def test_duplicates_name_both_users():
+    with pytest.raises(ValueError, match="'alice' and 'bob' both have uid 20001"):
+        check_unique([PosixUser(name="alice", uid=20001), PosixUser(name="bob", uid=20001)])
+
+
+@pytest.mark.parametrize("uid", [9999, 4000001])
+def test_out_of_range_uid(uid):
+    with pytest.raises(ValidationError, match=f"uid {uid} of 'alice' is outside"):
+        PosixUser(name="alice", uid=uid)
