@@ -29,12 +29,14 @@ class Range:
 class NameRule:
     pattern: re.Pattern[str]
     max_length: int
+    min_length: int = 1
 
     def check(self, value: str, what: str) -> str:
-        if not value or len(value) > self.max_length or not self.pattern.fullmatch(value):
+        length_ok = max(self.min_length, 1) <= len(value) <= self.max_length
+        if not length_ok or not self.pattern.fullmatch(value):
             raise ValueError(
-                f"{what} {value!r} must match {self.pattern.pattern} and have at most "
-                f"{self.max_length} characters (AWS's rule)"
+                f"{what} {value!r} must match {self.pattern.pattern} and have "
+                f"{max(self.min_length, 1)}-{self.max_length} characters (AWS's rule)"
             )
         return value
 
@@ -51,7 +53,7 @@ def _range(shape: str, member: str) -> Range:
 
 def _name(shape: str) -> NameRule:
     meta = _sagemaker_model().shape_for(shape).metadata
-    return NameRule(re.compile(meta["pattern"]), int(meta["max"]))
+    return NameRule(re.compile(meta["pattern"]), int(meta["max"]), int(meta.get("min", 1)))
 
 
 @cache
@@ -72,3 +74,26 @@ def user_profile_name() -> NameRule:
 @cache
 def app_instance_types() -> frozenset[str]:
     return frozenset(_sagemaker_model().shape_for("AppInstanceType").enum)
+
+
+@cache
+def image_name() -> NameRule:
+    return _name("ImageName")
+
+
+@cache
+def app_image_config_name() -> NameRule:
+    return _name("AppImageConfigName")
+
+
+@cache
+def image_file_system_id_range() -> Range:
+    """Default uid/gid an app image config may declare (0-65535)."""
+    return _range("FileSystemConfig", "DefaultUid")
+
+
+@cache
+def ecr_repository_name() -> NameRule:
+    meta = botocore.session.get_session().get_service_model("ecr") \
+        .shape_for("RepositoryName").metadata
+    return NameRule(re.compile(meta["pattern"]), int(meta["max"]), int(meta.get("min", 1)))

@@ -183,6 +183,14 @@ def _image_version_extra(inputs: dict[str, Any], ctx: _Context) -> dict[str, Any
     }
 
 
+def _docker_image_extra(inputs: dict[str, Any], ctx: _Context) -> dict[str, Any]:
+    digest_ = f"sha256:{digest(ctx.seed, 'image')}{digest(ctx.seed, 'image2')}"
+    tags = inputs.get("tags") or []
+    repository = str(tags[0]).rsplit(":", 1)[0] if tags else "image"
+    return {"digest": digest_, "ref": f"{repository}@{digest_}",
+            "contextHash": digest(ctx.seed, "context")}
+
+
 def _ec2(kind: str, prefix: str, extra: Callable[..., dict[str, Any]] | None = None) -> _Shape:
     return _Shape(
         prefix=prefix,
@@ -283,6 +291,7 @@ _SHAPES: dict[str, _Shape] = {
         arn="arn:{partition}:sagemaker:{region}:{account}:image-version/{imageName}/1",
         extra=_image_version_extra,
     ),
+    "docker-build:index:Image": _Shape(prefix="sha256:", extra=_docker_image_extra),
     "aws:sagemaker/appImageConfig:AppImageConfig": _Shape(
         id="appImageConfigName",
         arn="arn:{partition}:sagemaker:{region}:{account}:app-image-config/"
@@ -315,6 +324,7 @@ class AwsFakes(Mocks):
             "aws:index/getRegion:getRegion": self._region,
             "aws:index/getPartition:getPartition": self._partition,
             "aws:iam/getPolicyDocument:getPolicyDocument": self._policy_document,
+            "aws:ecr/getAuthorizationToken:getAuthorizationToken": self._ecr_token,
         }
 
     # -- resources ---------------------------------------------------------------------------
@@ -425,6 +435,18 @@ class AwsFakes(Mocks):
             "partition": self.partition,
             "dnsSuffix": self.dns_suffix,
             "reverseDnsPrefix": self.service_prefix,
+        }
+
+    def _ecr_token(self, args: dict[str, Any]) -> dict[str, Any]:
+        registry = args.get("registryId") or self.account
+        return {
+            "id": self.region,
+            "registryId": registry,
+            "userName": "AWS",
+            "password": "[secret]",
+            "authorizationToken": "[secret]",
+            "proxyEndpoint": f"https://{registry}.dkr.ecr.{self.region}.{self.dns_suffix}",
+            "expiresAt": "2030-01-01T00:00:00Z",
         }
 
     def _policy_document(self, args: dict[str, Any]) -> dict[str, Any]:

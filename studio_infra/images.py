@@ -1,0 +1,347 @@
+"""Custom SageMaker images: the four resources and the role, wired so they cannot disagree.
+
+A Studio custom image is a container in ECR, an IAM role SageMaker uses to read it, a
+``sagemaker.Image`` (the name users see), an ``ImageVersion`` (which container, exactly) and
+an ``AppImageConfig`` (how the app starts it: kernels, file system, uid/gid). Getting any of
+them wrong surfaces only when a user starts an app. ``CustomImage`` creates them together from
+one description, checks the values SageMaker would reject (names, kernel names, the uid/gid
+an app type accepts) before anything registers, and can build and push the container itself
+with ``pulumi-docker-build``. Its ``attachment`` is what a domain or user profile needs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import pulumi
+import pulumi_aws as aws
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from studio_infra.aws_context import AwsContext, policy_json
+from studio_infra.ecr import PULL_ACTIONS, ImageRepository
+from studio_infra.errors import StudioInfraError, validate_args
+from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, merge_tags
+from studio_infra.limits import app_image_config_name, image_file_system_id_range, image_name
+
+AppType = Literal["JupyterLab", "KernelGateway", "CodeEditor"]
+
+KERNEL_GATEWAY_IDS = ((1000, 100), (0, 0))
+"""The (uid, gid) pairs a Studio Classic KernelGateway image may run as."""
+DEFAULT_MOUNT_PATH = "/home/sagemaker-user"
+_KERNEL_NAME = re.compile(r"^[A-Za-z0-9._-]{1,1024}$")  # Jupyter's rule for kernel names
+_SKIPPED = {".git", "__pycache__", ".venv", "venv", "node_modules"}
+
+
+def context_digest(directory: Path) -> str:
+    """A digest of every file in a build context: the image tag, so that an immutable tag
+    names the same bytes forever and a changed Dockerfile gets a new tag."""
+    digest = hashlib.sha256()
+    for path in sorted(directory.rglob("*")):
+        if path.is_file() and not _SKIPPED & set(path.relative_to(directory).parts):
+            digest.update(str(path.relative_to(directory)).encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+class KernelSpec(BaseModel):
+    model_config = ARGS_CONFIG
+
+    name: str
+    """The Jupyter kernel name inside the image (``python3``)."""
+    display_name: str | None = None
+    """What users see in the launcher. Default: the name."""
+
+    @field_validator("name")
+    @classmethod
+    def _kernel_name(cls, value: str) -> str:
+        if not _KERNEL_NAME.match(value):
+            raise ValueError(f"kernel name {value!r} may use only letters, digits, '.', '_' "
+                             "and '-' (Jupyter's rule), 1-1024 characters")
+        return value
+
+
+class ImageBuild(BaseModel):
+    model_config = ARGS_CONFIG
+
+    context: str
+    """Folder holding the Dockerfile and what it copies, relative to the program."""
+    dockerfile: str = "Dockerfile"
+    """Dockerfile path inside ``context``."""
+    platform: str = "linux/amd64"
+    """Studio instances run x86-64 unless you choose Graviton instance types."""
+
+
+class CustomImageArgs(BaseModel):
+    """Arguments of ``CustomImage``: what the image is and how Studio should start it."""
+
+    model_config = ARGS_CONFIG
+
+    image_name: str
+    """SageMaker image name users pick in Studio (letters, digits, '-' and '.')."""
+    display_name: str | None = None
+    description: str | None = None
+    app_type: AppType = "JupyterLab"
+    """The app that runs the image: ``JupyterLab`` and ``CodeEditor`` (Studio) or
+    ``KernelGateway`` (Studio Classic)."""
+    image_uri: Any = None
+    """An existing container, ``<registry>/<repo>:<tag>`` or ``…@sha256:<digest>``."""
+    build: ImageBuild | None = None
+    """Build this context and push it to ``repository`` instead of using ``image_uri``."""
+    repository: Any = None
+    """The ``ImageRepository`` a build pushes to (required with ``build``)."""
+    kernel_specs: list[KernelSpec] = Field(default_factory=list)
+    """Kernels in the image (at least one for KernelGateway)."""
+    mount_path: str = DEFAULT_MOUNT_PATH
+    """Where the user's home file system is mounted in the container."""
+    uid: int = 1000
+    """User the app runs as; must own the files it writes on EFS."""
+    gid: int = 100
+    role_arn: Any = None
+    """Existing role SageMaker uses to read the image. Default: a role is created that may
+    pull from this image's repository only."""
+    ecr_kms_key_arn: KmsKeyArn = None
+    """Key of the repository, for the created role (default: the repository's)."""
+    tags: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("image_name")
+    @classmethod
+    def _image_name(cls, value: str) -> str:
+        return image_name().check(value, "image name")
+
+    @field_validator("mount_path")
+    @classmethod
+    def _mount_path(cls, value: str) -> str:
+        if not value.startswith("/") or len(value) > 1024:
+            raise ValueError("an absolute path like '/home/sagemaker-user'")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CustomImageArgs:
+        app_image_config_name().check(_config_name(self.image_name), "app image config name")
+        if (self.image_uri is None) == (self.build is None):
+            raise ValueError("give exactly one of image_uri (an existing container) or build "
+                             "(a Dockerfile folder to build and push)")
+        if self.build is not None and not isinstance(self.repository, ImageRepository):
+            raise ValueError("build needs repository=<an ImageRepository> to push to")
+        if isinstance(self.image_uri, str) and not _IMAGE_URI.match(self.image_uri):
+            raise ValueError(f"image_uri {self.image_uri!r} must be "
+                             "<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag> or "
+                             "…@sha256:<digest>")
+        ids = (self.uid, self.gid)
+        if self.app_type == "KernelGateway" and ids not in KERNEL_GATEWAY_IDS:
+            raise ValueError(
+                f"KernelGateway images run only as uid/gid 1000/100 or 0/0, not "
+                f"{self.uid}/{self.gid}: set uid and gid to match the image's USER"
+            )
+        valid = image_file_system_id_range()
+        if self.uid not in valid or self.gid not in valid:
+            raise ValueError(f"uid and gid must be in {valid}, got {self.uid}/{self.gid}")
+        if self.app_type == "KernelGateway" and not self.kernel_specs:
+            raise ValueError("a KernelGateway image needs kernel_specs naming its kernels")
+        return self
+
+
+_IMAGE_URI = re.compile(
+    r"^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/[a-z0-9._/-]+"
+    r"(:[A-Za-z0-9_.-]{1,128}|@sha256:[0-9a-f]{64})$"
+)
+
+
+def _config_name(image: str) -> str:
+    return image.replace(".", "-")
+
+
+@dataclass(frozen=True)
+class ImageAttachment:
+    """What a domain or user profile lists to offer the image: one ``custom_images`` entry
+    of the app type's settings."""
+
+    app_type: str
+    image_name: pulumi.Output[str]
+    app_image_config_name: pulumi.Output[str]
+    version: pulumi.Output[int]
+
+    def custom_image(self) -> dict[str, Any]:
+        return {"image_name": self.image_name,
+                "app_image_config_name": self.app_image_config_name,
+                "image_version_number": self.version}
+
+
+APP_SETTINGS_KEY = {
+    "JupyterLab": "jupyter_lab_app_settings",
+    "KernelGateway": "kernel_gateway_app_settings",
+    "CodeEditor": "code_editor_app_settings",
+}
+"""Which user-settings block lists custom images of each app type."""
+
+
+def check_unique_names(names: list[str], where: str) -> None:
+    """Image names are account-wide in a region: two images of one name cannot coexist."""
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise StudioInfraError(f"{where}: image name {name!r} is used twice; image names "
+                                   "must be unique in the account and region")
+        seen.add(name)
+
+
+class CustomImage(pulumi.ComponentResource):
+    """A SageMaker image, its version, its app image config and the role, from one spec."""
+
+    image_name: pulumi.Output[str]
+    image_arn: pulumi.Output[str]
+    app_image_config_name: pulumi.Output[str]
+    version: pulumi.Output[int]
+    base_image: pulumi.Output[str]
+    attachment: ImageAttachment
+
+    def __init__(
+        self,
+        name: str,
+        args: CustomImageArgs | dict[str, Any],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        spec = validate_args(CustomImageArgs, args, f"CustomImage {name!r}")
+        context_dir = _context_dir(spec, name)
+        ctx = AwsContext.lookup(opts)
+        super().__init__("studio-infra:sagemaker:CustomImage", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        repository: ImageRepository | None = spec.repository
+
+        if spec.build is not None and repository is not None and context_dir is not None:
+            base_image = self._build(name, spec.build, context_dir, repository)
+        else:
+            base_image = pulumi.Output.from_input(spec.image_uri)
+
+        role_arn = spec.role_arn
+        if role_arn is None:
+            role_arn = self._role(name, ctx, spec, base_image, repository).arn
+
+        image = aws.sagemaker.Image(
+            f"{name}-image",
+            image_name=spec.image_name,
+            role_arn=role_arn,
+            display_name=spec.display_name or spec.image_name,
+            description=spec.description,
+            tags=merge_tags(spec.tags, f"{name}-image"),
+            opts=child,
+        )
+        version = aws.sagemaker.ImageVersion(
+            f"{name}-version", image_name=image.id, base_image=base_image, opts=child)
+        file_system = {"mount_path": spec.mount_path, "default_uid": spec.uid,
+                       "default_gid": spec.gid}
+        kernels = [{"name": k.name, "display_name": k.display_name or k.name}
+                   for k in spec.kernel_specs]
+        config_args: dict[str, Any] = {
+            "JupyterLab": {"jupyter_lab_image_config": {"file_system_config": file_system}},
+            "CodeEditor": {"code_editor_app_image_config": {"file_system_config": file_system}},
+            "KernelGateway": {"kernel_gateway_image_config": {
+                "kernel_specs": kernels, "file_system_config": file_system}},
+        }[spec.app_type]
+        app_config = aws.sagemaker.AppImageConfig(
+            f"{name}-config",
+            app_image_config_name=_config_name(spec.image_name),
+            tags=merge_tags(spec.tags, f"{name}-config"),
+            opts=child,
+            **config_args,
+        )
+
+        self.image_name = image.id
+        self.image_arn = image.arn
+        self.app_image_config_name = app_config.id
+        self.version = version.version
+        self.base_image = base_image
+        self.attachment = ImageAttachment(spec.app_type, self.image_name,
+                                          self.app_image_config_name, self.version)
+        self.register_outputs({
+            "image_name": self.image_name,
+            "image_arn": self.image_arn,
+            "app_image_config_name": self.app_image_config_name,
+            "version": self.version,
+            "base_image": self.base_image,
+        })
+
+    def _build(self, name: str, build: ImageBuild, context_dir: Path,
+               repository: ImageRepository) -> pulumi.Output[str]:
+        import pulumi_docker_build as docker_build
+
+        tag = f"ctx-{context_digest(context_dir)[:16]}"
+        token = aws.ecr.get_authorization_token_output(registry_id=repository.registry_id)
+        built = docker_build.Image(
+            f"{name}-build",
+            # Paths as given (relative to the program), so the plan reads the same anywhere.
+            context={"location": build.context},
+            dockerfile={"location": f"{build.context.rstrip('/')}/{build.dockerfile}"},
+            platforms=[build.platform],
+            tags=[repository.repository_url.apply(lambda url: f"{url}:{tag}")],
+            push=True,
+            registries=[{"address": token.proxy_endpoint, "username": token.user_name,
+                         "password": token.password}],
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        # ref is <repository>@sha256:<digest>: the version names the exact bytes pushed.
+        return built.ref
+
+    def _role(self, name: str, ctx: AwsContext, spec: CustomImageArgs,
+              base_image: pulumi.Output[str],
+              repository: ImageRepository | None) -> aws.iam.Role:
+        role = aws.iam.Role(
+            f"{name}-role",
+            description=f"Lets SageMaker read the container of image {spec.image_name}",
+            assume_role_policy=policy_json([{
+                "Effect": "Allow",
+                "Principal": {"Service": "sagemaker.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"aws:SourceAccount": ctx.account}},
+            }]),
+            tags=merge_tags(spec.tags, f"{name}-role"),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        repository_arn = repository.repository_arn if repository is not None else \
+            base_image.apply(lambda uri: _repository_arn(uri, ctx))
+        key_arn = spec.ecr_kms_key_arn if spec.ecr_kms_key_arn is not None else \
+            (repository.kms_key_arn if repository is not None else None)
+
+        def policy(values: list[Any]) -> str:
+            repo_arn, key = values
+            statements: list[dict[str, Any]] = [
+                {"Sid": "EcrLogin", "Effect": "Allow", "Action": "ecr:GetAuthorizationToken",
+                 "Resource": "*"},
+                {"Sid": "PullThisImage", "Effect": "Allow", "Action": PULL_ACTIONS,
+                 "Resource": repo_arn},
+            ]
+            if key:
+                statements.append({"Sid": "DecryptLayers", "Effect": "Allow",
+                                   "Action": "kms:Decrypt", "Resource": key})
+            return policy_json(statements)
+
+        aws.iam.RolePolicy(
+            f"{name}-role", role=role.id,
+            policy=pulumi.Output.all(repository_arn, key_arn).apply(policy),
+            opts=pulumi.ResourceOptions(parent=self))
+        return role
+
+
+def _repository_arn(uri: str, ctx: AwsContext) -> str:
+    host, _, path = uri.partition("/")
+    account, region = host.split(".")[0], host.split(".")[3]
+    repo = re.split(r"[:@]", path, maxsplit=1)[0]
+    return f"arn:{ctx.partition}:ecr:{region}:{account}:repository/{repo}"
+
+
+def _context_dir(spec: CustomImageArgs, name: str) -> Path | None:
+    if spec.build is None:
+        return None
+    directory = Path(spec.build.context).resolve()
+    dockerfile = directory / spec.build.dockerfile
+    if not dockerfile.is_file():
+        raise StudioInfraError(
+            f"invalid arguments for CustomImage {name!r}:\n  - build.context: no "
+            f"{spec.build.dockerfile} in {directory} (paths are relative to the program's "
+            "folder)"
+        )
+    return directory
