@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 import pulumi
 import pulumi_aws as aws
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, Field, field_validator, model_validator
 
 from studio_infra.aws_context import AwsContext, policy_json
 from studio_infra.ecr import PULL_ACTIONS, ImageRepository
@@ -75,12 +75,12 @@ class ImageBuild(BaseModel):
     """Studio instances run x86-64 unless you choose Graviton instance types."""
 
 
-class CustomImageArgs(BaseModel):
-    """Arguments of ``CustomImage``: what the image is and how Studio should start it."""
+class ImageSpec(BaseModel):
+    """What an image is and how Studio starts it; ``CustomImageArgs`` adds where it lives."""
 
     model_config = ARGS_CONFIG
 
-    image_name: str
+    image_name: str = Field(validation_alias=AliasChoices("image_name", "name"))
     """SageMaker image name users pick in Studio (letters, digits, '-' and '.')."""
     display_name: str | None = None
     description: str | None = None
@@ -91,8 +91,6 @@ class CustomImageArgs(BaseModel):
     """An existing container, ``<registry>/<repo>:<tag>`` or ``…@sha256:<digest>``."""
     build: ImageBuild | None = None
     """Build this context and push it to ``repository`` instead of using ``image_uri``."""
-    repository: Any = None
-    """The ``ImageRepository`` a build pushes to (required with ``build``)."""
     kernel_specs: list[KernelSpec] = Field(default_factory=list)
     """Kernels in the image (at least one for KernelGateway)."""
     mount_path: str = DEFAULT_MOUNT_PATH
@@ -100,12 +98,6 @@ class CustomImageArgs(BaseModel):
     uid: int = 1000
     """User the app runs as; must own the files it writes on EFS."""
     gid: int = 100
-    role_arn: Any = None
-    """Existing role SageMaker uses to read the image. Default: a role is created that may
-    pull from this image's repository only."""
-    ecr_kms_key_arn: KmsKeyArn = None
-    """Key of the repository, for the created role (default: the repository's)."""
-    tags: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("image_name")
     @classmethod
@@ -120,13 +112,11 @@ class CustomImageArgs(BaseModel):
         return value
 
     @model_validator(mode="after")
-    def _consistent(self) -> CustomImageArgs:
+    def _consistent(self) -> ImageSpec:
         app_image_config_name().check(_config_name(self.image_name), "app image config name")
         if (self.image_uri is None) == (self.build is None):
             raise ValueError("give exactly one of image_uri (an existing container) or build "
                              "(a Dockerfile folder to build and push)")
-        if self.build is not None and not isinstance(self.repository, ImageRepository):
-            raise ValueError("build needs repository=<an ImageRepository> to push to")
         if isinstance(self.image_uri, str) and not _IMAGE_URI.match(self.image_uri):
             raise ValueError(f"image_uri {self.image_uri!r} must be "
                              "<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag> or "
@@ -142,6 +132,25 @@ class CustomImageArgs(BaseModel):
             raise ValueError(f"uid and gid must be in {valid}, got {self.uid}/{self.gid}")
         if self.app_type == "KernelGateway" and not self.kernel_specs:
             raise ValueError("a KernelGateway image needs kernel_specs naming its kernels")
+        return self
+
+
+class CustomImageArgs(ImageSpec):
+    """Arguments of ``CustomImage``: the image, and where its container comes from."""
+
+    repository: Any = None
+    """The ``ImageRepository`` a build pushes to (required with ``build``)."""
+    role_arn: Any = None
+    """Existing role SageMaker uses to read the image. Default: a role is created that may
+    pull from this image's repository only."""
+    ecr_kms_key_arn: KmsKeyArn = None
+    """Key of the repository, for the created role (default: the repository's)."""
+    tags: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _repository_for_build(self) -> CustomImageArgs:
+        if self.build is not None and not isinstance(self.repository, ImageRepository):
+            raise ValueError("build needs repository=<an ImageRepository> to push to")
         return self
 
 

@@ -97,3 +97,14 @@ def ecr_repository_name() -> NameRule:
     meta = botocore.session.get_session().get_service_model("ecr") \
         .shape_for("RepositoryName").metadata
     return NameRule(re.compile(meta["pattern"]), int(meta["max"]), int(meta.get("min", 1)))
+
+
+@cache
+def domain_name() -> NameRule:
+    return _name("DomainName")
+
+
+@cache
+def idle_timeout_minutes() -> Range:
+    meta = _sagemaker_model().shape_for("IdleTimeoutInMinutes").metadata
+    return Range(int(meta["min"]), int(meta["max"]))

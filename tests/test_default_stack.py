@@ -22,16 +22,24 @@ def test_components_of_the_default_stack(plan):
     components = sorted((r.type, r.name) for r in plan.resources
                         if r.type.startswith("studio-infra:"))
     assert components == [
+        ("studio-infra:ecr:ImageRepository", "studio-images"),
         ("studio-infra:efs:SharedFileSystem", "studio-shared"),
+        ("studio-infra:iam:StudioExecutionRole", "studio-default"),
         ("studio-infra:kms:StudioKeys", "studio"),
         ("studio-infra:network:StudioNetwork", "studio"),
         ("studio-infra:s3:SecureBucket", "studio-sharing"),
+        ("studio-infra:sagemaker:CustomImage", "studio-python-data"),
+        ("studio-infra:sagemaker:CustomImage", "studio-python-minimal"),
+        ("studio-infra:sagemaker:StudioDomain", "studio"),
+        ("studio-infra:sagemaker:StudioUser", "studio-user-alice"),
+        ("studio-infra:sagemaker:StudioUser", "studio-user-bob"),
+        ("studio-infra:studio:Studio", "studio"),
     ]
 
 
 def test_each_store_is_encrypted_with_its_own_key(plan):
     arn = {p: plan.get("aws:kms/key:Key", f"studio-{p}").outputs["arn"]
-           for p in ("s3", "efs", "logs")}
+           for p in ("s3", "efs", "logs", "ecr", "sagemaker")}
     encryption = plan.get("aws:s3/bucketServerSideEncryptionConfiguration:"
                           "BucketServerSideEncryptionConfiguration", "studio-sharing-encryption")
     assert encryption.inputs["rules"][0]["applyServerSideEncryptionByDefault"][
@@ -40,8 +48,32 @@ def test_each_store_is_encrypted_with_its_own_key(plan):
         arn["efs"]
     assert plan.get("aws:cloudwatch/logGroup:LogGroup", "studio-flow-logs").inputs[
         "kmsKeyId"] == arn["logs"]
+    assert plan.get("aws:ecr/repository:Repository", "studio-images-repo").inputs[
+        "encryptionConfigurations"] == [{"encryptionType": "KMS", "kmsKey": arn["ecr"]}]
+    domain = plan.get("aws:sagemaker/domain:Domain", "studio-domain")
+    assert domain.inputs["kmsKeyId"] == arn["sagemaker"]
+    assert domain.inputs["defaultUserSettings"]["sharingSettings"]["s3KmsKeyId"] == arn["s3"]
     # the network was given the logs key, so it made none of its own
     assert "studio-flow-logs" not in {k.name for k in plan.of_type("aws:kms/key:Key")}
+
+
+def test_image_attached_to_the_domain_and_an_extra_one_to_bob(plan):
+    domain = plan.get("aws:sagemaker/domain:Domain", "studio-domain")
+    domain_images = domain.inputs["defaultUserSettings"]["jupyterLabAppSettings"]["customImages"]
+    assert [i["imageName"] for i in domain_images] == ["python-minimal"]
+    bob = plan.get("aws:sagemaker/userProfile:UserProfile", "studio-user-bob-profile")
+    assert [i["imageName"] for i in
+            bob.inputs["userSettings"]["jupyterLabAppSettings"]["customImages"]] == \
+        ["python-minimal", "python-data"]
+    alice = plan.get("aws:sagemaker/userProfile:UserProfile", "studio-user-alice-profile")
+    assert "jupyterLabAppSettings" not in alice.inputs["userSettings"]
+    repo = plan.get("aws:ecr/repository:Repository", "studio-images-repo")
+    for image in ("python-minimal", "python-data"):
+        build = plan.get("docker-build:index:Image", f"studio-{image}-build")
+        assert build.inputs["context"] == {"location": f"stacks/images/{image}"}
+        version = plan.get("aws:sagemaker/imageVersion:ImageVersion", f"studio-{image}-version")
+        assert version.inputs["baseImage"] == build.outputs["ref"]
+        assert build.outputs["ref"].startswith(repo.outputs["repositoryUrl"] + "@sha256:")
 
 
 def test_shared_efs_sits_in_the_private_subnets_for_the_configured_users(plan):
@@ -49,31 +81,33 @@ def test_shared_efs_sits_in_the_private_subnets_for_the_configured_users(plan):
                for z in "ab"}
     targets = plan.of_type("aws:efs/mountTarget:MountTarget")
     assert {t.inputs["subnetId"] for t in targets} == private
-    rule = plan.get("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-                    "studio-shared-nfs-from-studio")
-    assert rule.inputs["referencedSecurityGroupId"] == \
-        plan.get("aws:ec2/securityGroup:SecurityGroup", "studio-apps-sg").id
     points = {p.name: p.inputs["posixUser"] for p in
               plan.of_type("aws:efs/accessPoint:AccessPoint")}
     assert points["studio-shared-bob"] == {"uid": 20001, "gid": 20001}
-    assert set(points) == {"studio-shared-alice", "studio-shared-bob"}
+    bob = plan.get("aws:sagemaker/userProfile:UserProfile", "studio-user-bob-profile")
+    assert bob.inputs["userSettings"]["customPosixUserConfig"] == {"uid": 20001, "gid": 20001}
+    alice = plan.get("aws:sagemaker/userProfile:UserProfile", "studio-user-alice-profile")
+    assert alice.inputs["userSettings"]["customPosixUserConfig"] == \
+        {"uid": points["studio-shared-alice"]["uid"], "gid": points["studio-shared-alice"]["gid"]}
 
 
 def test_every_output_a_user_needs_is_exported(plan):
     assert set(plan.stack_outputs) == {
-        "vpc_id", "private_subnet_ids", "public_subnet_ids", "studio_security_group_id",
-        "endpoint_security_group_id", "kms_key_arns", "sharing_bucket", "access_log_bucket",
-        "shared_efs_id", "shared_efs_access_points", "shared_efs_user_directories",
+        "domain_id", "domain_url", "user_profiles", "vpc_id", "private_subnet_ids",
+        "studio_security_group_id", "kms_key_arns", "sharing_bucket", "shared_efs_id",
+        "image_repository_url", "images", "default_execution_role_arn",
     }
-    assert plan.stack_outputs["sharing_bucket"] == \
-        plan.get("aws:s3/bucket:Bucket", "studio-sharing-bucket").id
+    assert plan.stack_outputs["domain_id"] == \
+        plan.get("aws:sagemaker/domain:Domain", "studio-domain").id
+    assert plan.stack_outputs["user_profiles"] == {"alice": "alice", "bob": "bob"}
 
 
 def test_data_bearing_resources_are_protected(plan):
     data_types = {"aws:kms/key:Key", "aws:s3/bucket:Bucket", "aws:efs/fileSystem:FileSystem",
-                  "aws:cloudwatch/logGroup:LogGroup"}
+                  "aws:cloudwatch/logGroup:LogGroup", "aws:sagemaker/domain:Domain",
+                  "aws:ecr/repository:Repository"}
     data = [r for r in plan.resources if r.type in data_types]
-    assert len(data) == 9
+    assert len(data) == 11
     assert all(r.protect and r.retain_on_delete for r in data)
 
 

@@ -1,0 +1,220 @@
+"""The SageMaker Studio domain: where users, their apps and their home file system live.
+
+A domain is a home EFS volume (created by SageMaker, encrypted with the domain key), the
+network its apps use, and the defaults every user inherits. Here the defaults are the
+hardened ones: ``VpcOnly`` on private subnets, the domain key on EFS and EBS, the Studio
+security group in both places SageMaker reads it, CloudTrail naming the user
+(``USER_PROFILE_NAME``), notebook sharing to an encrypted bucket, idle apps shut down, the
+home EFS retained when the domain goes, and the domain itself protected. Public internet
+access exists only as the named opt-out ``allow_public_internet``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import pulumi
+import pulumi_aws as aws
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from studio_infra.errors import StudioInfraError, validate_args
+from studio_infra.images import APP_SETTINGS_KEY, ImageAttachment
+from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, VpcId, merge_tags
+from studio_infra.limits import domain_name, idle_timeout_minutes
+from studio_infra.roles import check_instance_types
+
+AuthMode = Literal["IAM", "SSO"]
+
+
+def app_settings(
+    images: list[ImageAttachment],
+    *,
+    instance_type: str,
+    idle_timeout_minutes: int,
+    lifecycle_config_arns: list[Any],
+) -> dict[str, Any]:
+    """The per-app blocks of user settings (domain defaults or one user's): default instance
+    type, idle shutdown, lifecycle configurations, and the custom images of each app type."""
+    idle = {"idle_settings": {"lifecycle_management": "ENABLED",
+                              "idle_timeout_in_minutes": idle_timeout_minutes}}
+    blocks: dict[str, dict[str, Any]] = {
+        "jupyter_server_app_settings": {"default_resource_spec": {"instance_type": "system"}},
+        "kernel_gateway_app_settings": {"default_resource_spec": {"instance_type":
+                                                                   instance_type}},
+        "jupyter_lab_app_settings": {"default_resource_spec": {"instance_type": instance_type},
+                                     "app_lifecycle_management": idle},
+        "code_editor_app_settings": {"default_resource_spec": {"instance_type": instance_type},
+                                     "app_lifecycle_management": idle},
+    }
+    if lifecycle_config_arns:
+        blocks["jupyter_lab_app_settings"]["lifecycle_config_arns"] = lifecycle_config_arns
+    for image in images:
+        blocks[APP_SETTINGS_KEY[image.app_type]].setdefault("custom_images", []).append(
+            image.custom_image())
+    return blocks
+
+
+class StudioDomainArgs(BaseModel):
+    """Arguments of ``StudioDomain``."""
+
+    model_config = ARGS_CONFIG
+
+    domain_name: str
+    """Domain name (letters, digits, hyphens; 63 characters at most). Changing it replaces
+    the domain."""
+    vpc_id: VpcId
+    subnet_ids: Any
+    """Private subnets for the apps' network interfaces (a list, or an Output of one)."""
+    security_group_id: Any
+    """The Studio security group (NFS and app ports within itself)."""
+    kms_key_arn: KmsKeyArn
+    """The domain key: encrypts the home EFS and the apps' EBS volumes."""
+    execution_role_arn: Any
+    """Default execution role of users and spaces."""
+    auth_mode: AuthMode = "IAM"
+    """``IAM`` (presigned URLs) or ``SSO`` (IAM Identity Center; users need
+    ``sso_user_name``)."""
+    allow_public_internet: bool = False
+    """Opt-out: ``PublicInternetOnly``, apps reach the internet directly, not through the VPC.
+    Less safe: traffic bypasses VPC endpoints, flow logs and network controls."""
+    sharing_bucket_name: Any = None
+    """Bucket for shared notebooks. None disables notebook sharing."""
+    sharing_prefix: str = "sharing/"
+    sharing_kms_key_arn: KmsKeyArn = None
+    """Key of shared notebook output (required with a sharing bucket)."""
+    default_instance_type: str = "ml.t3.medium"
+    """Instance type apps start on unless the user picks another."""
+    idle_timeout_minutes: int = 60
+    """JupyterLab and Code Editor apps stop after this long idle (60-525600)."""
+    lifecycle_config_arns: list[Any] = Field(default_factory=list)
+    """Studio lifecycle configurations run when JupyterLab starts."""
+    images: list[Any] = Field(default_factory=list)
+    """Custom images (``CustomImage.attachment``) offered to every user."""
+    shared_file_system_id: Any = None
+    """An EFS file system to attach to every user's spaces (``custom_file_system_configs``)."""
+    shared_file_system_path: str = "/"
+    home_efs_retention: Literal["Retain", "Delete"] = "Retain"
+    """What happens to the home EFS when the domain is deleted. ``Retain`` keeps user data."""
+    protect_data: bool = True
+    """``protect`` and ``retain_on_delete`` on the domain."""
+    tags: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("domain_name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return domain_name().check(value, "domain name")
+
+    @field_validator("default_instance_type")
+    @classmethod
+    def _instance(cls, value: str) -> str:
+        return check_instance_types([value])[0]
+
+    @field_validator("idle_timeout_minutes")
+    @classmethod
+    def _idle(cls, value: int) -> int:
+        allowed = idle_timeout_minutes()
+        if value not in allowed:
+            raise ValueError(f"SageMaker accepts {allowed} minutes")
+        return value
+
+    @field_validator("images")
+    @classmethod
+    def _attachments(cls, value: list[Any]) -> list[Any]:
+        for item in value:
+            if not isinstance(item, ImageAttachment):
+                raise ValueError("pass CustomImage(...).attachment for each image")
+        return value
+
+    @model_validator(mode="after")
+    def _sharing_needs_key(self) -> StudioDomainArgs:
+        if self.sharing_bucket_name is not None and self.sharing_kms_key_arn is None:
+            raise ValueError("sharing_bucket_name needs sharing_kms_key_arn: shared notebook "
+                             "output is encrypted with a customer-managed key")
+        return self
+
+
+class StudioDomain(pulumi.ComponentResource):
+    """A SageMaker Studio domain with hardened defaults for every user."""
+
+    domain_id: pulumi.Output[str]
+    domain_arn: pulumi.Output[str]
+    url: pulumi.Output[str]
+    home_efs_file_system_id: pulumi.Output[str]
+
+    def __init__(
+        self,
+        name: str,
+        args: StudioDomainArgs | dict[str, Any],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        spec = validate_args(StudioDomainArgs, args, f"StudioDomain {name!r}")
+        super().__init__("studio-infra:sagemaker:StudioDomain", name, None, opts)
+        self.spec = spec
+        self._uids: dict[int, str] = {}
+
+        user_settings: dict[str, Any] = {
+            "execution_role": spec.execution_role_arn,
+            "security_groups": [spec.security_group_id],
+            "sharing_settings": self.sharing_settings(),
+            "studio_web_portal": "ENABLED",
+            **app_settings(spec.images, instance_type=spec.default_instance_type,
+                           idle_timeout_minutes=spec.idle_timeout_minutes,
+                           lifecycle_config_arns=spec.lifecycle_config_arns),
+        }
+        if spec.shared_file_system_id is not None:
+            user_settings["custom_file_system_configs"] = [{"efs_file_system_config": {
+                "file_system_id": spec.shared_file_system_id,
+                "file_system_path": spec.shared_file_system_path}}]
+
+        domain = aws.sagemaker.Domain(
+            f"{name}-domain",
+            domain_name=spec.domain_name,
+            auth_mode=spec.auth_mode,
+            vpc_id=spec.vpc_id,
+            subnet_ids=spec.subnet_ids,
+            kms_key_id=spec.kms_key_arn,
+            app_network_access_type="PublicInternetOnly" if spec.allow_public_internet
+            else "VpcOnly",
+            domain_settings={
+                "security_group_ids": [spec.security_group_id],
+                "execution_role_identity_config": "USER_PROFILE_NAME",
+            },
+            default_user_settings=user_settings,
+            default_space_settings={"execution_role": spec.execution_role_arn,
+                                    "security_groups": [spec.security_group_id]},
+            retention_policy={"home_efs_file_system": spec.home_efs_retention},
+            tags=merge_tags(spec.tags, f"{name}-domain"),
+            opts=pulumi.ResourceOptions(parent=self, protect=spec.protect_data,
+                                        retain_on_delete=spec.protect_data),
+        )
+        self.domain_id = domain.id
+        self.domain_arn = domain.arn
+        self.url = domain.url
+        self.home_efs_file_system_id = domain.home_efs_file_system_id
+        self.register_outputs({
+            "domain_id": self.domain_id,
+            "domain_arn": self.domain_arn,
+            "url": self.url,
+            "home_efs_file_system_id": self.home_efs_file_system_id,
+        })
+
+    def sharing_settings(self, enabled: bool = True) -> dict[str, Any]:
+        spec = self.spec
+        if not enabled or spec.sharing_bucket_name is None:
+            return {"notebook_output_option": "Disabled"}
+        return {
+            "notebook_output_option": "Allowed",
+            "s3_output_path": pulumi.Output.concat(
+                "s3://", spec.sharing_bucket_name, "/", spec.sharing_prefix),
+            "s3_kms_key_id": spec.sharing_kms_key_arn,
+        }
+
+    def claim_uid(self, uid: int, user: str) -> None:
+        """Record that ``user`` owns ``uid`` in this domain; refuse a uid already taken."""
+        owner = self._uids.get(uid)
+        if owner is not None and owner != user:
+            raise StudioInfraError(
+                f"users {owner!r} and {user!r} of domain {self.spec.domain_name!r} both have "
+                f"uid {uid}; give one of them an explicit, unused uid"
+            )
+        self._uids[uid] = user

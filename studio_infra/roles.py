@@ -1,0 +1,209 @@
+"""Execution roles for Studio users: what a notebook may do, and nothing more.
+
+Public templates attach ``AmazonSageMakerFullAccess`` (every SageMaker action, every bucket
+with "sagemaker" in its name). The default role here allows what Studio itself needs — apps
+and spaces of this account, the images, the sharing prefix, the keys, pulling from the
+project's repositories, writing SageMaker's logs — and which instance types an app may use:
+CPU types unless GPU types are granted, enforced with the ``sagemaker:InstanceTypes``
+condition on ``CreateApp``. Anything broader is an explicit ``managed_policy_arns`` entry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+from pydantic import BaseModel, Field, field_validator
+
+from studio_infra.aws_context import AwsContext, policy_json
+from studio_infra.ecr import PULL_ACTIONS
+from studio_infra.errors import validate_args
+from studio_infra.inputs import ARGS_CONFIG, merge_tags
+from studio_infra.limits import app_instance_types
+
+DEFAULT_INSTANCE_TYPES = (
+    "system",  # the JupyterServer app of Studio Classic
+    "ml.t3.medium", "ml.t3.large", "ml.t3.xlarge",
+    "ml.m5.large", "ml.m5.xlarge", "ml.m5.2xlarge", "ml.m5.4xlarge",
+    "ml.c5.large", "ml.c5.xlarge", "ml.c5.2xlarge", "ml.c5.4xlarge",
+)
+"""CPU instance types every user may start apps on unless told otherwise."""
+
+ACCELERATED_FAMILIES = ("ml.p", "ml.g", "ml.trn", "ml.inf", "ml.dl")
+"""Instance families with GPUs or ML accelerators: expensive, granted explicitly."""
+
+
+def is_accelerated(instance_type: str) -> bool:
+    return instance_type.startswith(ACCELERATED_FAMILIES) and \
+        not instance_type.startswith("ml.geospatial")
+
+
+def check_instance_types(values: list[str]) -> list[str]:
+    """Refuse a type SageMaker does not offer for Studio apps (botocore's model)."""
+    known = app_instance_types()
+    unknown = [v for v in values if v not in known]
+    if unknown:
+        near = sorted(k for k in known if any(k.startswith(u.rsplit(".", 1)[0]) for u in unknown))
+        hint = f"; similar: {near[:8]}" if near else ""
+        raise ValueError(f"{unknown} are not SageMaker Studio app instance types{hint}")
+    return list(dict.fromkeys(values))
+
+
+STUDIO_ACTIONS = [
+    "sagemaker:DescribeDomain", "sagemaker:DescribeUserProfile", "sagemaker:ListUserProfiles",
+    "sagemaker:DescribeApp", "sagemaker:ListApps", "sagemaker:DeleteApp",
+    "sagemaker:CreateSpace", "sagemaker:UpdateSpace", "sagemaker:DeleteSpace",
+    "sagemaker:DescribeSpace", "sagemaker:ListSpaces",
+    "sagemaker:CreatePresignedDomainUrl", "sagemaker:AddTags", "sagemaker:ListTags",
+    "sagemaker:DescribeImage", "sagemaker:DescribeImageVersion", "sagemaker:ListImages",
+    "sagemaker:ListImageVersions", "sagemaker:DescribeAppImageConfig",
+    "sagemaker:ListAppImageConfigs",
+]
+
+
+class StudioExecutionRoleArgs(BaseModel):
+    """Arguments of ``StudioExecutionRole``."""
+
+    model_config = ARGS_CONFIG
+
+    sharing_bucket_arn: Any = None
+    """Bucket for shared notebooks; the role may read and write under ``sharing_prefix``."""
+    sharing_prefix: str = "sharing/"
+    kms_key_arns: list[Any] = Field(default_factory=list)
+    """Keys the role's data is encrypted with (domain, sharing bucket, EFS, ECR)."""
+    ecr_repository_arns: list[Any] = Field(default_factory=list)
+    """Repositories whose images the role may pull."""
+    instance_types: list[str] = Field(default_factory=lambda: list(DEFAULT_INSTANCE_TYPES))
+    """Instance types this role may start apps on; GPU types only if listed here."""
+    managed_policy_arns: list[str] = Field(default_factory=list)
+    """Managed policies to attach as well. None by default: broad access is a choice."""
+    tags: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("instance_types")
+    @classmethod
+    def _known_types(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("allow at least one instance type (e.g. 'ml.t3.medium')")
+        return check_instance_types(value)
+
+    @field_validator("sharing_prefix")
+    @classmethod
+    def _prefix(cls, value: str) -> str:
+        if value.startswith("/") or (value and not value.endswith("/")):
+            raise ValueError("a key prefix like 'sharing/' (no leading '/', a trailing '/')")
+        return value
+
+
+class StudioExecutionRole(pulumi.ComponentResource):
+    """The IAM role Studio apps run as, least privilege by default."""
+
+    role_arn: pulumi.Output[str]
+    role_name: pulumi.Output[str]
+    instance_types: list[str]
+
+    def __init__(
+        self,
+        name: str,
+        args: StudioExecutionRoleArgs | dict[str, Any] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        spec = validate_args(StudioExecutionRoleArgs, args, f"StudioExecutionRole {name!r}")
+        ctx = AwsContext.lookup(opts)
+        super().__init__("studio-infra:iam:StudioExecutionRole", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+
+        role = aws.iam.Role(
+            f"{name}-role",
+            description=f"SageMaker Studio execution role ({name})",
+            assume_role_policy=policy_json([{
+                "Effect": "Allow",
+                "Principal": {"Service": "sagemaker.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"aws:SourceAccount": ctx.account}},
+            }]),
+            max_session_duration=43200,  # Studio sessions last up to 12 hours
+            tags=merge_tags(spec.tags, f"{name}-role"),
+            opts=child,
+        )
+        policy = pulumi.Output.all(
+            role.arn,
+            spec.sharing_bucket_arn,
+            pulumi.Output.all(*spec.kms_key_arns),
+            pulumi.Output.all(*spec.ecr_repository_arns),
+        ).apply(lambda v: policy_json(execution_statements(
+            ctx, role_arn=v[0], sharing_bucket_arn=v[1], sharing_prefix=spec.sharing_prefix,
+            key_arns=v[2], repository_arns=v[3], instance_types=spec.instance_types)))
+        aws.iam.RolePolicy(f"{name}-studio", role=role.id, policy=policy, opts=child)
+        for arn in spec.managed_policy_arns:
+            aws.iam.RolePolicyAttachment(f"{name}-{arn.rsplit('/', 1)[-1]}", role=role.name,
+                                         policy_arn=arn, opts=child)
+
+        self.role_arn = role.arn
+        self.role_name = role.name
+        self.instance_types = spec.instance_types
+        self.register_outputs({"role_arn": self.role_arn, "role_name": self.role_name,
+                               "instance_types": self.instance_types})
+
+
+def execution_statements(
+    ctx: AwsContext,
+    *,
+    role_arn: str,
+    sharing_bucket_arn: str | None,
+    sharing_prefix: str,
+    key_arns: list[str],
+    repository_arns: list[str],
+    instance_types: list[str],
+) -> list[dict[str, Any]]:
+    """The inline policy of an execution role; one place to read what Studio users can do."""
+    sagemaker = [ctx.arn("sagemaker", r) for r in (
+        "domain/*", "user-profile/*/*", "space/*/*", "app/*/*", "image/*", "image-version/*/*",
+        "app-image-config/*")]
+    statements: list[dict[str, Any]] = [
+        {"Sid": "StudioApps", "Effect": "Allow", "Action": STUDIO_ACTIONS, "Resource": sagemaker},
+        {"Sid": "CreateAppsOnAllowedInstanceTypes", "Effect": "Allow",
+         "Action": "sagemaker:CreateApp", "Resource": ctx.arn("sagemaker", "app/*/*"),
+         "Condition": {"ForAllValues:StringEquals": {"sagemaker:InstanceTypes": instance_types}}},
+        {"Sid": "DenyOtherInstanceTypes", "Effect": "Deny", "Action": "sagemaker:CreateApp",
+         "Resource": "*",
+         "Condition": {"ForAnyValue:StringNotEquals": {"sagemaker:InstanceTypes":
+                                                       instance_types}}},
+        {"Sid": "WriteSageMakerLogs", "Effect": "Allow",
+         "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents",
+                    "logs:DescribeLogStreams"],
+         "Resource": [ctx.arn("logs", "log-group:/aws/sagemaker/*"),
+                      ctx.arn("logs", "log-group:/aws/sagemaker/*:log-stream:*")]},
+        {"Sid": "PassOnlyItselfToSageMaker", "Effect": "Allow", "Action": "iam:PassRole",
+         "Resource": role_arn,
+         "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}},
+    ]
+    if sharing_bucket_arn:
+        statements += [
+            {"Sid": "ListSharingPrefix", "Effect": "Allow", "Action": "s3:ListBucket",
+             "Resource": sharing_bucket_arn,
+             "Condition": {"StringLike": {"s3:prefix": [f"{sharing_prefix}*"]}}},
+            {"Sid": "ReadWriteSharedNotebooks", "Effect": "Allow",
+             "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject",
+                        "s3:AbortMultipartUpload"],
+             "Resource": f"{sharing_bucket_arn}/{sharing_prefix}*"},
+        ]
+    if key_arns:
+        keys = sorted(set(key_arns))
+        statements += [
+            {"Sid": "UseStudioKeys", "Effect": "Allow",
+             "Action": ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*",
+                        "kms:ReEncrypt*", "kms:DescribeKey"],
+             "Resource": keys},
+            {"Sid": "GrantStudioKeysToAwsResources", "Effect": "Allow",
+             "Action": "kms:CreateGrant", "Resource": keys,
+             "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}}},
+        ]
+    if repository_arns:
+        statements += [
+            {"Sid": "EcrLogin", "Effect": "Allow", "Action": "ecr:GetAuthorizationToken",
+             "Resource": "*"},
+            {"Sid": "PullProjectImages", "Effect": "Allow", "Action": PULL_ACTIONS,
+             "Resource": sorted(set(repository_arns))},
+        ]
+    return statements

@@ -1,0 +1,347 @@
+"""A whole Studio setup from one configuration: the component most stacks need.
+
+``StudioConfig`` is what a stack file says under the ``studio`` namespace; it is validated
+completely (every section, every cross-reference between images, teams and users, every
+POSIX id) before any resource is registered, and each error names the key, the value and the
+fix. ``Studio`` then composes the other components:
+
+    keys ─┬─ network (flow logs) ─┬─ domain ── users (one component each)
+          ├─ sharing bucket ──────┤
+          ├─ shared EFS ──────────┤
+          └─ repository ─ images ─┘    execution roles: default, per team, per user
+
+Everything is named after the component's name and the stable keys of the config (image,
+team and user names), never after positions in a list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import pulumi
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+
+from studio_infra.domain import StudioDomain
+from studio_infra.ecr import ImageRepository, ImageRepositoryArgs
+from studio_infra.efs import SharedFileSystem, SharedFileSystemArgs
+from studio_infra.errors import StudioInfraError, format_validation_error, validate_args
+from studio_infra.images import CustomImage, ImageSpec
+from studio_infra.inputs import ARGS_CONFIG
+from studio_infra.kms import StudioKeys, StudioKeysArgs
+from studio_infra.limits import user_profile_name
+from studio_infra.network import StudioNetwork, StudioNetworkArgs
+from studio_infra.posix import PosixUser, check_unique
+from studio_infra.roles import DEFAULT_INSTANCE_TYPES, StudioExecutionRole, check_instance_types
+from studio_infra.s3 import SecureBucket, SecureBucketArgs
+from studio_infra.users import StudioUser
+
+CONFIG_NAMESPACE = "studio"
+_PLACEHOLDER_KEY = "arn:aws:kms:us-east-1:000000000000:key/00000000-0000-0000-0000-000000000000"
+_PLACEHOLDER_VPC = "vpc-00000000"
+_PLACEHOLDER_SUBNET = "subnet-00000000"
+
+
+class UserConfig(PosixUser):
+    """A Studio user: name and POSIX ids, plus what this user alone gets."""
+
+    images: list[str] = Field(default_factory=list)
+    """Names of images (from ``images``) offered to this user only."""
+    team: str | None = None
+    """Team whose execution role and images the user shares."""
+    instance_types: list[str] | None = None
+    """Instance types granted to this user alone (gives the user an own role)."""
+    own_role: bool = False
+    """An execution role for this user alone."""
+    default_app: bool = False
+    """Start the user's default JupyterServer app at deploy time."""
+    sharing: bool = True
+    sso_user_name: str | None = None
+
+    @field_validator("instance_types")
+    @classmethod
+    def _types(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else check_instance_types(value)
+
+
+class TeamConfig(BaseModel):
+    """A team: its own execution role, instance types and images, in the shared domain."""
+
+    model_config = ARGS_CONFIG
+
+    name: str
+    images: list[str] = Field(default_factory=list)
+    """Images offered to the team's users (besides the domain's)."""
+    instance_types: list[str] = Field(default_factory=lambda: list(DEFAULT_INSTANCE_TYPES))
+    """Instance types the team's role may start apps on; GPU types only if listed."""
+    managed_policy_arns: list[str] = Field(default_factory=list)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return user_profile_name().check(value, "team name")
+
+    @field_validator("instance_types")
+    @classmethod
+    def _types(cls, value: list[str]) -> list[str]:
+        return check_instance_types(value)
+
+
+class DomainConfig(BaseModel):
+    """Domain settings (see ``StudioDomainArgs`` for each)."""
+
+    model_config = ARGS_CONFIG
+
+    name: str | None = None
+    """Domain name. Default: ``<project>-<stack>``."""
+    auth_mode: Literal["IAM", "SSO"] = "IAM"
+    allow_public_internet: bool = False
+    default_instance_type: str = "ml.t3.medium"
+    idle_timeout_minutes: int = 60
+    images: list[str] = Field(default_factory=list)
+    """Names of images offered to every user."""
+    notebook_sharing: bool = True
+    sharing_prefix: str = "sharing/"
+    home_efs_retention: Literal["Retain", "Delete"] = "Retain"
+    lifecycle_config_arns: list[str] = Field(default_factory=list)
+    attach_shared_efs: bool = True
+
+
+class RoleConfig(BaseModel):
+    model_config = ARGS_CONFIG
+
+    instance_types: list[str] = Field(default_factory=lambda: list(DEFAULT_INSTANCE_TYPES))
+    managed_policy_arns: list[str] = Field(default_factory=list)
+
+    @field_validator("instance_types")
+    @classmethod
+    def _types(cls, value: list[str]) -> list[str]:
+        return check_instance_types(value)
+
+
+class StudioConfig(BaseModel):
+    """Everything under the ``studio`` config namespace."""
+
+    model_config = ARGS_CONFIG
+
+    network: dict[str, Any] = Field(default_factory=dict)
+    """``StudioNetworkArgs`` (``existing_vpc`` for a network built elsewhere)."""
+    keys: dict[str, Any] = Field(default_factory=dict)
+    """``StudioKeysArgs``."""
+    sharing: dict[str, Any] = Field(default_factory=dict)
+    """``SecureBucketArgs`` of the notebook-sharing bucket (its key is the ``s3`` key)."""
+    shared_efs: dict[str, Any] | None = Field(default_factory=dict)
+    """``SharedFileSystemArgs`` beyond network, key and users; null for no shared EFS."""
+    repository: dict[str, Any] = Field(default_factory=dict)
+    """``ImageRepositoryArgs`` of the repository built images are pushed to."""
+    images: list[ImageSpec] = Field(default_factory=list)
+    """Custom images, each built from a folder or taken from an existing URI."""
+    domain: DomainConfig = Field(default_factory=DomainConfig)
+    execution_role: RoleConfig = Field(default_factory=RoleConfig)
+    """The default execution role (users without a team or role of their own)."""
+    teams: list[TeamConfig] = Field(default_factory=list)
+    users: list[UserConfig] = Field(default_factory=list)
+    protect_data: bool = True
+    """Protect the data-bearing resources (keys, buckets, EFS, domain, log group)."""
+    tags: dict[str, str] = Field(default_factory=dict)
+    """Tags on every resource that takes tags."""
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> StudioConfig:
+        names = [i.image_name for i in self.images]
+        _unique(names, "images", "image name")
+        _unique([t.name for t in self.teams], "teams", "team name")
+        known_images, known_teams = set(names), {t.name for t in self.teams}
+        references = [("domain.images", self.domain.images)]
+        references += [(f"teams.{i}.images", t.images) for i, t in enumerate(self.teams)]
+        references += [(f"users.{i}.images", u.images) for i, u in enumerate(self.users)]
+        for where, listed in references:
+            for image in listed:
+                if image not in known_images:
+                    raise ValueError(f"{where} names image {image!r}, which is not defined; "
+                                     f"define it under images or use one of {sorted(names)}")
+        for i, user in enumerate(self.users):
+            if user.team is not None and user.team not in known_teams:
+                raise ValueError(f"users.{i}.team is {user.team!r}, which is not defined; "
+                                 f"add it under teams or use one of {sorted(known_teams)}")
+            if self.domain.auth_mode == "SSO" and not user.sso_user_name:
+                raise ValueError(f"users.{i} ({user.name!r}): the domain uses SSO; set "
+                                 "sso_user_name")
+        check_unique(list(self.users))
+        if self.domain.name is not None:
+            from studio_infra.limits import domain_name
+            domain_name().check(self.domain.name, "domain.name")
+        return self
+
+    def check_sections(self) -> None:
+        """Validate the component sections now, as the components will, with placeholders for
+        what the stack wires in; raise one error naming every mistake."""
+        problems = []
+        sections = [
+            ("network", StudioNetworkArgs, self.network, {}),
+            ("keys", StudioKeysArgs, self.keys, {}),
+            ("sharing", SecureBucketArgs, self.sharing, {"kms_key_arn": _PLACEHOLDER_KEY}),
+            ("repository", ImageRepositoryArgs, self.repository,
+             {"kms_key_arn": _PLACEHOLDER_KEY, "name": self.repository.get("name", "images")}),
+        ]
+        if self.shared_efs is not None:
+            sections.append(("shared_efs", SharedFileSystemArgs, self.shared_efs, {
+                "vpc_id": _PLACEHOLDER_VPC, "subnet_ids": [_PLACEHOLDER_SUBNET],
+                "studio_security_group_id": "sg-00000000", "kms_key_arn": _PLACEHOLDER_KEY}))
+        for section, model, given, wired in sections:
+            try:
+                model.model_validate({**given, **wired})
+            except ValidationError as exc:
+                lines = format_validation_error(exc, "").splitlines()[1:]
+                problems += [line.replace("  - ", f"  - {section}.", 1) for line in lines]
+        if problems:
+            raise StudioInfraError("\n".join([
+                f"invalid configuration '{CONFIG_NAMESPACE}':", *problems]))
+
+
+def _unique(values: list[str], where: str, what: str) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"{where}: {what} {value!r} is used twice; names must be unique")
+        seen.add(value)
+
+
+def load_config(data: Mapping[str, Any] | None = None) -> StudioConfig:
+    """Validate ``data`` (default: the stack's ``studio:*`` config) into a ``StudioConfig``."""
+    if data is None:
+        config = pulumi.Config(CONFIG_NAMESPACE)
+        data = {key: config.get_object(key) for key in StudioConfig.model_fields
+                if config.get(key) is not None}
+    spec = validate_args(StudioConfig, data, f"configuration '{CONFIG_NAMESPACE}'")
+    spec.check_sections()
+    return spec
+
+
+class Studio(pulumi.ComponentResource):
+    """A complete, secure SageMaker Studio setup built from one ``StudioConfig``."""
+
+    def __init__(
+        self,
+        name: str,
+        config: StudioConfig | Mapping[str, Any] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        spec = config if isinstance(config, StudioConfig) else load_config(config)
+        super().__init__("studio-infra:studio:Studio", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        common = {"protect_data": spec.protect_data, "tags": spec.tags}
+
+        def section(given: dict[str, Any], **wired: Any) -> dict[str, Any]:
+            # The section's own values win over the stack-wide ones.
+            return {**common, **wired, **given}
+
+        self.keys = StudioKeys(name, section(spec.keys), child)
+        self.network = StudioNetwork(name, section(
+            spec.network, flow_logs_kms_key_arn=self.keys.arn_for("logs")), child)
+        self.sharing = SecureBucket(f"{name}-sharing", section(
+            spec.sharing, kms_key_arn=self.keys.arn_for("s3")), child) \
+            if spec.domain.notebook_sharing else None
+        self.shared_efs = SharedFileSystem(f"{name}-shared", section(
+            spec.shared_efs,
+            vpc_id=self.network.vpc_id,
+            subnet_ids=self.network.private_subnets,
+            studio_security_group_id=self.network.studio_security_group_id,
+            kms_key_arn=self.keys.arn_for("efs"),
+            users=[PosixUser(name=u.name, uid=u.uid, gid=u.gid) for u in spec.users],
+        ), child) if spec.shared_efs is not None else None
+
+        self.repository = ImageRepository(f"{name}-images", section(
+            {"name": f"{pulumi.get_project()}-{pulumi.get_stack()}-studio", **spec.repository},
+            kms_key_arn=self.keys.arn_for("ecr"),
+        ), child) if any(i.build for i in spec.images) else None
+        self.images = {
+            image.image_name: CustomImage(
+                f"{name}-{image.image_name}",
+                {**image.model_dump(exclude_unset=True), "image_name": image.image_name,
+                 "repository": self.repository, "tags": spec.tags},
+                child)
+            for image in spec.images
+        }
+
+        key_arns = [self.keys.arn_for(p) for p in ("sagemaker", "s3", "efs", "ecr")]
+        repositories = [self.repository.repository_arn] if self.repository else []
+
+        def execution_role(role_name: str, instance_types: list[str],
+                           managed: list[str]) -> StudioExecutionRole:
+            return StudioExecutionRole(role_name, {
+                "sharing_bucket_arn": self.sharing.bucket_arn if self.sharing else None,
+                "sharing_prefix": spec.domain.sharing_prefix,
+                "kms_key_arns": key_arns,
+                "ecr_repository_arns": repositories,
+                "instance_types": instance_types,
+                "managed_policy_arns": managed,
+                "tags": spec.tags,
+            }, child)
+
+        self.default_role = execution_role(f"{name}-default", spec.execution_role.instance_types,
+                                           spec.execution_role.managed_policy_arns)
+        self.team_roles = {t.name: execution_role(f"{name}-team-{t.name}", t.instance_types,
+                                                  t.managed_policy_arns) for t in spec.teams}
+
+        domain = spec.domain
+        efs_id = self.shared_efs.file_system_id \
+            if self.shared_efs is not None and domain.attach_shared_efs else None
+        self.domain = StudioDomain(name, {
+            "domain_name": domain.name or _default_domain_name(),
+            "vpc_id": self.network.vpc_id,
+            "subnet_ids": self.network.private_subnet_ids,
+            "security_group_id": self.network.studio_security_group_id,
+            "kms_key_arn": self.keys.arn_for("sagemaker"),
+            "execution_role_arn": self.default_role.role_arn,
+            "auth_mode": domain.auth_mode,
+            "allow_public_internet": domain.allow_public_internet,
+            "sharing_bucket_name": self.sharing.bucket_name if self.sharing else None,
+            "sharing_prefix": domain.sharing_prefix,
+            "sharing_kms_key_arn": self.keys.arn_for("s3") if self.sharing else None,
+            "default_instance_type": domain.default_instance_type,
+            "idle_timeout_minutes": domain.idle_timeout_minutes,
+            "lifecycle_config_arns": domain.lifecycle_config_arns,
+            "images": [self.images[i].attachment for i in domain.images],
+            "shared_file_system_id": efs_id,
+            "home_efs_retention": domain.home_efs_retention,
+            "protect_data": spec.protect_data,
+            "tags": spec.tags,
+        }, child)
+
+        teams = {t.name: t for t in spec.teams}
+        self.users: dict[str, StudioUser] = {}
+        for user in spec.users:
+            team = teams.get(user.team) if user.team else None
+            role_arn = None
+            if user.own_role or user.instance_types is not None:
+                role_arn = execution_role(
+                    f"{name}-user-{user.name}",
+                    user.instance_types or (team.instance_types if team else
+                                            spec.execution_role.instance_types),
+                    team.managed_policy_arns if team else []).role_arn
+            elif team is not None:
+                role_arn = self.team_roles[team.name].role_arn
+            extra = [*(team.images if team else []), *user.images]
+            self.users[user.name] = StudioUser(f"{name}-user-{user.name}", self.domain, {
+                "user": PosixUser(name=user.name, uid=user.uid, gid=user.gid),
+                "execution_role_arn": role_arn,
+                "images": [self.images[i].attachment for i in dict.fromkeys(extra)
+                           if i not in domain.images],
+                "sharing": user.sharing,
+                "default_app": user.default_app,
+                "sso_user_name": user.sso_user_name,
+                "tags": spec.tags,
+            }, child)
+
+        self.register_outputs({
+            "domain_id": self.domain.domain_id,
+            "domain_url": self.domain.url,
+            "user_profiles": list(self.users),
+        })
+
+
+def _default_domain_name() -> str:
+    raw = f"{pulumi.get_project()}-{pulumi.get_stack()}"
+    return re.sub(r"[^A-Za-z0-9-]+", "-", raw).strip("-")[:63] or "studio"
