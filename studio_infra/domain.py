@@ -80,7 +80,7 @@ class StudioDomainArgs(BaseModel):
     sharing_bucket_name: Any = None
     """Bucket for shared notebooks. None disables notebook sharing."""
     sharing_prefix: str = "sharing/"
-    sharing_kms_key_arn: KmsKeyArn = None
+    sharing_kms_key_arn: KmsKeyArn | None = None
     """Key of shared notebook output (required with a sharing bucket)."""
     default_instance_type: str = "ml.t3.medium"
     """Instance type apps start on unless the user picks another."""

@@ -33,18 +33,26 @@ def validate_args(
     try:
         return model.model_validate(dict(args or {}))
     except pydantic.ValidationError as exc:
-        raise StudioInfraError(format_validation_error(exc, where)) from None
+        raise StudioInfraError(
+            format_validation_error(exc, f"invalid arguments for {where}:")) from None
 
 
-def format_validation_error(exc: pydantic.ValidationError, where: str) -> str:
-    lines = [f"invalid arguments for {where}:"]
+def format_validation_error(
+    exc: pydantic.ValidationError, heading: str, section: str = ""
+) -> str:
+    """``heading``, then one line per problem: ``field (got value): what to do``. A problem
+    of the arguments as a whole (two fields that disagree) is stated without a value.
+    ``section`` prefixes every field path (``network.cidr_block``)."""
+    lines = [heading]
     for err in exc.errors(include_url=False):
-        field = ".".join(str(part) for part in err["loc"]) or "(arguments)"
         message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             message = "unknown field; check its spelling against the documented arguments"
-        value = err.get("input")
-        shown = "" if err["type"] == "missing" else f" (got {_short(value)})"
+        if not err["loc"]:
+            lines.append(f"  - {section}: {message}" if section else f"  - {message}")
+            continue
+        field = ".".join([section] * bool(section) + [str(part) for part in err["loc"]])
+        shown = "" if err["type"] == "missing" else f" (got {_short(err.get('input'))})"
         lines.append(f"  - {field}{shown}: {message}")
     return "\n".join(lines)
 

@@ -143,7 +143,7 @@ class CustomImageArgs(ImageSpec):
     role_arn: Any = None
     """Existing role SageMaker uses to read the image. Default: a role is created that may
     pull from this image's repository only."""
-    ecr_kms_key_arn: KmsKeyArn = None
+    ecr_kms_key_arn: KmsKeyArn | None = None
     """Key of the repository, for the created role (default: the repository's)."""
     tags: dict[str, str] = Field(default_factory=dict)
 

@@ -63,7 +63,7 @@ _KMS_KEY_ARN = re.compile(
 
 
 def _check_kms_key_arn(value: Any) -> Any:
-    if value is None or isinstance(value, pulumi.Output):
+    if isinstance(value, pulumi.Output):
         return value
     if not isinstance(value, str) or not _KMS_KEY_ARN.match(value):
         raise ValueError(

@@ -161,7 +161,7 @@ class StudioKeysArgs(BaseModel):
     ``ecr``, ``logs``. Default: all five."""
     shared_key: bool = False
     """One key for every purpose instead of one per purpose (fewer keys, coarser audit)."""
-    existing_key_arn: KmsKeyArn = None
+    existing_key_arn: KmsKeyArn | None = None
     """Adopt this key for every purpose; nothing is created. Its policy is yours to keep."""
     existing_key_arns: dict[KeyPurpose, KmsKeyArn] = Field(default_factory=dict)
     """Adopt a key for some purposes; keys are created for the others."""

@@ -108,7 +108,7 @@ class StudioNetworkArgs(BaseModel):
     """Add S3 as a gateway endpoint on the private route tables."""
     flow_logs: bool = True
     """Send VPC flow logs (all traffic) to an encrypted CloudWatch log group."""
-    flow_logs_kms_key_arn: KmsKeyArn = None
+    flow_logs_kms_key_arn: KmsKeyArn | None = None
     """Customer-managed key for the flow-log group. Default: a key is created for it."""
     flow_logs_retention_days: int = 365
     """How long flow logs are kept; one of CloudWatch's retention periods."""

@@ -23,14 +23,14 @@ from typing import Any, Literal
 import pulumi
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
-from studio_infra.domain import StudioDomain
+from studio_infra.domain import StudioDomain, StudioDomainArgs
 from studio_infra.ecr import ImageRepository, ImageRepositoryArgs
 from studio_infra.efs import SharedFileSystem, SharedFileSystemArgs
-from studio_infra.errors import StudioInfraError, format_validation_error, validate_args
+from studio_infra.errors import StudioInfraError, format_validation_error
 from studio_infra.images import CustomImage, ImageSpec
 from studio_infra.inputs import ARGS_CONFIG
 from studio_infra.kms import StudioKeys, StudioKeysArgs
-from studio_infra.limits import user_profile_name
+from studio_infra.limits import domain_name, user_profile_name
 from studio_infra.network import StudioNetwork, StudioNetworkArgs
 from studio_infra.posix import PosixUser, check_unique
 from studio_infra.roles import DEFAULT_INSTANCE_TYPES, StudioExecutionRole, check_instance_types
@@ -170,11 +170,10 @@ class StudioConfig(BaseModel):
                                  "sso_user_name")
         check_unique(list(self.users))
         if self.domain.name is not None:
-            from studio_infra.limits import domain_name
             domain_name().check(self.domain.name, "domain.name")
         return self
 
-    def check_sections(self) -> None:
+    def check_sections(self, heading: str) -> None:
         """Validate the component sections now, as the components will, with placeholders for
         what the stack wires in; raise one error naming every mistake."""
         problems = []
@@ -185,6 +184,14 @@ class StudioConfig(BaseModel):
             ("repository", ImageRepositoryArgs, self.repository,
              {"kms_key_arn": _PLACEHOLDER_KEY, "name": self.repository.get("name", "images")}),
         ]
+        domain = self.domain.model_dump(
+            include={"auth_mode", "allow_public_internet", "default_instance_type",
+                     "idle_timeout_minutes", "sharing_prefix", "home_efs_retention",
+                     "lifecycle_config_arns"})
+        sections.append(("domain", StudioDomainArgs, domain, {
+            "domain_name": self.domain.name or "studio", "vpc_id": _PLACEHOLDER_VPC,
+            "subnet_ids": [_PLACEHOLDER_SUBNET], "security_group_id": "sg-00000000",
+            "kms_key_arn": _PLACEHOLDER_KEY, "execution_role_arn": "role"}))
         if self.shared_efs is not None:
             sections.append(("shared_efs", SharedFileSystemArgs, self.shared_efs, {
                 "vpc_id": _PLACEHOLDER_VPC, "subnet_ids": [_PLACEHOLDER_SUBNET],
@@ -193,11 +200,9 @@ class StudioConfig(BaseModel):
             try:
                 model.model_validate({**given, **wired})
             except ValidationError as exc:
-                lines = format_validation_error(exc, "").splitlines()[1:]
-                problems += [line.replace("  - ", f"  - {section}.", 1) for line in lines]
+                problems += format_validation_error(exc, "", section).splitlines()[1:]
         if problems:
-            raise StudioInfraError("\n".join([
-                f"invalid configuration '{CONFIG_NAMESPACE}':", *problems]))
+            raise StudioInfraError("\n".join([heading, *problems]))
 
 
 def _unique(values: list[str], where: str, what: str) -> None:
@@ -214,8 +219,12 @@ def load_config(data: Mapping[str, Any] | None = None) -> StudioConfig:
         config = pulumi.Config(CONFIG_NAMESPACE)
         data = {key: config.get_object(key) for key in StudioConfig.model_fields
                 if config.get(key) is not None}
-    spec = validate_args(StudioConfig, data, f"configuration '{CONFIG_NAMESPACE}'")
-    spec.check_sections()
+    heading = f"invalid configuration '{CONFIG_NAMESPACE}':"
+    try:
+        spec = StudioConfig.model_validate(dict(data))
+    except ValidationError as exc:
+        raise StudioInfraError(format_validation_error(exc, heading)) from None
+    spec.check_sections(heading)
     return spec
 
 

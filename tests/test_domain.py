@@ -1,0 +1,161 @@
+"""StudioDomain and StudioUser used directly, as a program of your own would."""
+
+from __future__ import annotations
+
+import pytest
+
+from studio_infra.domain import StudioDomain
+from studio_infra.errors import StudioInfraError
+from studio_infra.images import CustomImage
+from studio_infra.users import StudioUser
+
+KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+ROLE = "arn:aws:iam::123456789012:role/studio"
+SG = "sg-0123456789abcdef0"
+URI = "123456789012.dkr.ecr.us-east-1.amazonaws.com/team/image:v1"
+BASE = {"domain_name": "team", "vpc_id": "vpc-0123456789abcdef0",
+        "subnet_ids": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+        "security_group_id": SG, "kms_key_arn": KEY, "execution_role_arn": ROLE}
+DOMAIN = "aws:sagemaker/domain:Domain"
+PROFILE = "aws:sagemaker/userProfile:UserProfile"
+
+
+def test_domain_defaults_are_the_hardened_ones(record):
+    plan = record(lambda: StudioDomain("studio", BASE))
+    domain = plan.get(DOMAIN, "studio-domain")
+    inputs = domain.inputs
+    assert inputs["appNetworkAccessType"] == "VpcOnly"
+    assert inputs["kmsKeyId"] == KEY
+    assert inputs["authMode"] == "IAM"
+    assert inputs["domainSettings"] == {"securityGroupIds": [SG],
+                                        "executionRoleIdentityConfig": "USER_PROFILE_NAME"}
+    settings = inputs["defaultUserSettings"]
+    assert settings["securityGroups"] == [SG]
+    assert settings["executionRole"] == ROLE
+    assert settings["sharingSettings"] == {"notebookOutputOption": "Disabled"}
+    assert settings["jupyterLabAppSettings"]["appLifecycleManagement"] == {
+        "idleSettings": {"lifecycleManagement": "ENABLED", "idleTimeoutInMinutes": 60}}
+    assert settings["kernelGatewayAppSettings"]["defaultResourceSpec"] == {
+        "instanceType": "ml.t3.medium"}
+    assert inputs["defaultSpaceSettings"] == {"executionRole": ROLE, "securityGroups": [SG]}
+    assert inputs["retentionPolicy"] == {"homeEfsFileSystem": "Retain"}
+    assert domain.protect and domain.retain_on_delete
+
+
+def test_public_internet_only_through_the_named_opt_out(record):
+    plan = record(lambda: StudioDomain("studio", {**BASE, "allow_public_internet": True}))
+    assert plan.get(DOMAIN, "studio-domain").inputs["appNetworkAccessType"] == \
+        "PublicInternetOnly"
+
+
+def test_sharing_and_shared_file_system(record):
+    plan = record(lambda: StudioDomain("studio", {
+        **BASE, "sharing_bucket_name": "team-sharing", "sharing_kms_key_arn": KEY,
+        "shared_file_system_id": "fs-0123456789abcdef0", "default_instance_type": "ml.m5.large",
+        "idle_timeout_minutes": 120}))
+    settings = plan.get(DOMAIN, "studio-domain").inputs["defaultUserSettings"]
+    assert settings["sharingSettings"] == {"notebookOutputOption": "Allowed",
+                                           "s3OutputPath": "s3://team-sharing/sharing/",
+                                           "s3KmsKeyId": KEY}
+    assert settings["customFileSystemConfigs"] == [{"efsFileSystemConfig": {
+        "fileSystemId": "fs-0123456789abcdef0", "fileSystemPath": "/"}}]
+    assert settings["jupyterLabAppSettings"]["defaultResourceSpec"] == {
+        "instanceType": "ml.m5.large"}
+    assert settings["codeEditorAppSettings"]["appLifecycleManagement"]["idleSettings"][
+        "idleTimeoutInMinutes"] == 120
+
+
+def test_images_attached_at_domain_and_user_level(record):
+    def program():
+        lab = CustomImage("lab", {"image_name": "lab", "image_uri": URI, "role_arn": ROLE})
+        classic = CustomImage("classic", {
+            "image_name": "classic", "image_uri": URI, "role_arn": ROLE,
+            "app_type": "KernelGateway", "kernel_specs": [{"name": "python3"}]})
+        domain = StudioDomain("studio", {**BASE, "images": [lab.attachment]})
+        StudioUser("carol", domain, {"user": {"name": "carol"},
+                                     "images": [classic.attachment]})
+        StudioUser("dan", domain, {"user": {"name": "dan"}})
+
+    plan = record(program)
+    settings = plan.get(DOMAIN, "studio-domain").inputs["defaultUserSettings"]
+    version = plan.get("aws:sagemaker/imageVersion:ImageVersion", "lab-version")
+    assert settings["jupyterLabAppSettings"]["customImages"] == [{
+        "imageName": "lab", "appImageConfigName": "lab",
+        "imageVersionNumber": version.outputs["version"]}]
+    carol = plan.get(PROFILE, "carol-profile").inputs["userSettings"]
+    assert [i["imageName"] for i in carol["jupyterLabAppSettings"]["customImages"]] == ["lab"]
+    assert [i["imageName"] for i in carol["kernelGatewayAppSettings"]["customImages"]] == [
+        "classic"]
+    dan = plan.get(PROFILE, "dan-profile").inputs["userSettings"]
+    assert "jupyterLabAppSettings" not in dan  # inherits the domain's list
+
+
+def test_user_profile_identity_and_settings(record):
+    def program():
+        domain = StudioDomain("studio", BASE)
+        StudioUser("erin", domain, {"user": {"name": "erin", "uid": 20005, "gid": 3000},
+                                    "default_app": True, "sharing": False})
+
+    plan = record(program)
+    domain = plan.get(DOMAIN, "studio-domain")
+    profile = plan.get(PROFILE, "erin-profile")
+    assert profile.inputs["domainId"] == domain.id
+    assert profile.inputs["userProfileName"] == "erin"
+    settings = profile.inputs["userSettings"]
+    assert settings["customPosixUserConfig"] == {"uid": 20005, "gid": 3000}
+    assert settings["securityGroups"] == [SG]
+    assert settings["executionRole"] == ROLE
+    assert settings["sharingSettings"] == {"notebookOutputOption": "Disabled"}
+    app = plan.get("aws:sagemaker/app:App", "erin-jupyter-server")
+    assert app.inputs["appType"] == "JupyterServer" and app.inputs["appName"] == "default"
+    assert app.inputs["userProfileName"] == "erin"
+    assert app.inputs["resourceSpec"] == {"instanceType": "system"}
+
+
+def test_two_users_with_one_uid_name_both(record_failure):
+    def program():
+        domain = StudioDomain("studio", BASE)
+        StudioUser("a", domain, {"user": {"name": "alice", "uid": 20001}})
+        StudioUser("b", domain, {"user": {"name": "bob", "uid": 20001}})
+
+    failure = record_failure(program)
+    message = str(failure.__cause__)
+    assert "users 'alice' and 'bob' of domain 'team' both have uid 20001" in message
+    assert "b" not in {r.name for r in failure.plan.resources}
+
+
+def test_sso_domain_needs_sso_user_names(record_failure):
+    def program():
+        domain = StudioDomain("studio", {**BASE, "auth_mode": "SSO"})
+        StudioUser("a", domain, {"user": {"name": "alice"}})
+
+    assert "set sso_user_name" in str(record_failure(program).__cause__)
+
+
+@pytest.mark.parametrize(
+    ("extra", "fragment"),
+    [
+        ({"domain_name": "team_1"}, "domain name 'team_1' must match"),
+        ({"default_instance_type": "ml.t3.huge"}, "not SageMaker Studio app instance types"),
+        ({"idle_timeout_minutes": 5}, "SageMaker accepts 60-525600 minutes"),
+        ({"sharing_bucket_name": "b"}, "needs sharing_kms_key_arn"),
+        ({"kms_key_arn": None}, "kms_key_arn"),
+        ({"auth_mode": "LDAP"}, "auth_mode"),
+        ({"images": ["python-minimal"]}, "CustomImage(...).attachment"),
+    ],
+)
+def test_bad_domain_input(record_failure, extra, fragment):
+    failure = record_failure(lambda: StudioDomain("studio", {**BASE, **extra}))
+    assert isinstance(failure.__cause__, StudioInfraError)
+    assert fragment in str(failure.__cause__)
+    assert [r.type for r in failure.plan.resources] == ["pulumi:pulumi:Stack"]
+
+
+def test_bad_user_name(record_failure):
+    def program():
+        domain = StudioDomain("studio", BASE)
+        StudioUser("x", domain, {"user": {"name": "not valid"}})
+
+    failure = record_failure(program)
+    assert "user name 'not valid' must match" in str(failure.__cause__)
+    assert "studio-infra:sagemaker:StudioUser" not in {r.type for r in failure.plan.resources}

@@ -1,0 +1,111 @@
+"""Execution roles: least privilege, statement by statement, and instance types enforced."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from studio_infra.errors import StudioInfraError
+from studio_infra.roles import (
+    DEFAULT_INSTANCE_TYPES,
+    STUDIO_ACTIONS,
+    StudioExecutionRole,
+    is_accelerated,
+)
+
+BUCKET = "arn:aws:s3:::team-sharing"
+KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+REPO = "arn:aws:ecr:us-east-1:123456789012:repository/studio"
+
+
+def statements(plan, name="exec"):
+    document = json.loads(plan.get("aws:iam/rolePolicy:RolePolicy", f"{name}-studio")
+                          .inputs["policy"])
+    return {s["Sid"]: s for s in document["Statement"]}
+
+
+def test_default_role_is_least_privilege(record):
+    plan = record(lambda: StudioExecutionRole("exec", {
+        "sharing_bucket_arn": BUCKET, "kms_key_arns": [KEY, KEY], "ecr_repository_arns": [REPO]}))
+    role = plan.get("aws:iam/role:Role", "exec-role")
+    trust = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+    assert trust == [{"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"},
+                      "Action": "sts:AssumeRole",
+                      "Condition": {"StringEquals": {"aws:SourceAccount": "123456789012"}}}]
+    assert plan.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment") == []
+    by_sid = statements(plan)
+    assert set(by_sid) == {"StudioApps", "CreateAppsOnAllowedInstanceTypes",
+                           "DenyOtherInstanceTypes", "WriteSageMakerLogs",
+                           "PassOnlyItselfToSageMaker", "ListSharingPrefix",
+                           "ReadWriteSharedNotebooks", "UseStudioKeys",
+                           "GrantStudioKeysToAwsResources", "EcrLogin", "PullProjectImages"}
+    for statement in by_sid.values():
+        actions = statement["Action"] if isinstance(statement["Action"], list) else \
+            [statement["Action"]]
+        assert not any(a == "*" or a.endswith(":*") for a in actions)
+    assert by_sid["StudioApps"]["Action"] == STUDIO_ACTIONS
+    assert all(r.startswith("arn:aws:sagemaker:us-east-1:123456789012:")
+               for r in by_sid["StudioApps"]["Resource"])
+    assert by_sid["ReadWriteSharedNotebooks"]["Resource"] == f"{BUCKET}/sharing/*"
+    assert by_sid["ListSharingPrefix"]["Condition"] == {
+        "StringLike": {"s3:prefix": ["sharing/*"]}}
+    assert by_sid["UseStudioKeys"]["Resource"] == [KEY]
+    assert by_sid["GrantStudioKeysToAwsResources"]["Condition"] == {
+        "Bool": {"kms:GrantIsForAWSResource": "true"}}
+    assert by_sid["PullProjectImages"]["Resource"] == [REPO]
+    assert by_sid["PassOnlyItselfToSageMaker"]["Resource"] == role.outputs["arn"]
+    assert by_sid["PassOnlyItselfToSageMaker"]["Condition"] == {
+        "StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}
+
+
+def test_cpu_instance_types_by_default_enforced_on_create_app(record):
+    plan = record(lambda: StudioExecutionRole("exec"))
+    by_sid = statements(plan)
+    allow = by_sid["CreateAppsOnAllowedInstanceTypes"]
+    deny = by_sid["DenyOtherInstanceTypes"]
+    assert allow["Action"] == deny["Action"] == "sagemaker:CreateApp"
+    assert allow["Condition"] == {"ForAllValues:StringEquals": {
+        "sagemaker:InstanceTypes": list(DEFAULT_INSTANCE_TYPES)}}
+    assert deny["Effect"] == "Deny"
+    assert deny["Condition"] == {"ForAnyValue:StringNotEquals": {
+        "sagemaker:InstanceTypes": list(DEFAULT_INSTANCE_TYPES)}}
+    assert not any(is_accelerated(t) for t in DEFAULT_INSTANCE_TYPES)
+    assert "ListSharingPrefix" not in by_sid and "PullProjectImages" not in by_sid
+
+
+def test_gpu_types_only_where_granted(record):
+    plan = record(lambda: StudioExecutionRole("gpu", {
+        "instance_types": ["ml.t3.medium", "ml.g4dn.xlarge"]}))
+    deny = statements(plan, "gpu")["DenyOtherInstanceTypes"]
+    assert deny["Condition"]["ForAnyValue:StringNotEquals"]["sagemaker:InstanceTypes"] == [
+        "ml.t3.medium", "ml.g4dn.xlarge"]
+
+
+def test_managed_policies_only_when_asked(record):
+    arn = "arn:aws:iam::aws:policy/AmazonSageMakerCanvasFullAccess"
+    plan = record(lambda: StudioExecutionRole("exec", {"managed_policy_arns": [arn]}))
+    (attachment,) = plan.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+    assert attachment.name == "exec-AmazonSageMakerCanvasFullAccess"
+    assert attachment.inputs["policyArn"] == arn
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        ({"instance_types": ["ml.t3.mediumm"]}, "not SageMaker Studio app instance types"),
+        ({"instance_types": []}, "at least one instance type"),
+        ({"sharing_prefix": "/sharing"}, "no leading '/'"),
+    ],
+)
+def test_bad_input(record_failure, args, fragment):
+    failure = record_failure(lambda: StudioExecutionRole("exec", args))
+    assert isinstance(failure.__cause__, StudioInfraError)
+    assert fragment in str(failure.__cause__)
+    assert [r.type for r in failure.plan.resources] == ["pulumi:pulumi:Stack"]
+
+
+def test_accelerated_families():
+    assert is_accelerated("ml.g5.xlarge") and is_accelerated("ml.p4d.24xlarge")
+    assert is_accelerated("ml.trn1.2xlarge")
+    assert not is_accelerated("ml.m5.large") and not is_accelerated("ml.geospatial.interactive")

@@ -1,0 +1,195 @@
+"""Studio from one configuration: validation, stable identities, teams, deploy-time shape."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from studio_infra.errors import StudioInfraError
+from studio_infra.plan.recorder import RecordedResource
+from studio_infra.plan.runner import Plan
+from studio_infra.studio import Studio
+
+ROOT = Path(__file__).parent.parent
+URI = "123456789012.dkr.ecr.us-east-1.amazonaws.com/team/image:v1"
+PROFILE = "aws:sagemaker/userProfile:UserProfile"
+ACCESS_POINT = "aws:efs/accessPoint:AccessPoint"
+
+
+@pytest.fixture(autouse=True)
+def _at_repository_root():
+    old = os.getcwd()
+    os.chdir(ROOT)
+    yield
+    os.chdir(old)
+
+
+def studio(record, **config):
+    config.setdefault("network", {"nat": "single"})
+    return record(lambda: Studio("lab", config))
+
+
+def user_view(plan: Plan, name: str) -> dict:
+    """Everything that identifies one user's resources: names, URNs and inputs."""
+    component = plan.get("studio-infra:sagemaker:StudioUser", f"lab-user-{name}")
+    profile = plan.get(PROFILE, f"lab-user-{name}-profile")
+    point = plan.get(ACCESS_POINT, f"lab-shared-{name}")
+    return {"component": component.urn, "profile": (profile.urn, profile.inputs),
+            "access_point": (point.urn, point.inputs)}
+
+
+def test_adding_removing_and_reordering_users_changes_no_one_else(record):
+    users = [{"name": "alice"}, {"name": "bob", "uid": 20001}, {"name": "carol"}]
+    before = studio(record, users=users)
+    after = studio(record, users=[users[2], {"name": "dave"}, users[0]])  # bob gone, dave new
+    for name in ("alice", "carol"):
+        assert user_view(before, name) == user_view(after, name)
+
+
+@settings(max_examples=6, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.permutations(["ann", "ben", "cat", "dov", "eve"]), st.integers(1, 4))
+def test_identity_depends_on_the_name_only(record, names, keep):
+    everyone = studio(record, users=[{"name": n} for n in sorted(names)])
+    some = studio(record, users=[{"name": n} for n in names[:keep]])
+    for name in names[:keep]:
+        assert user_view(everyone, name) == user_view(some, name)
+
+
+def test_teams_get_their_own_roles_images_and_gpu_grants(record):
+    plan = studio(
+        record,
+        images=[{"name": "vision", "image_uri": URI}, {"name": "nlp", "image_uri": URI}],
+        teams=[{"name": "cv", "images": ["vision"],
+                "instance_types": ["ml.t3.medium", "ml.g4dn.xlarge"]},
+               {"name": "text", "images": ["nlp"]}],
+        users=[{"name": "ana", "team": "cv"}, {"name": "tom", "team": "text"},
+               {"name": "sol", "instance_types": ["ml.t3.medium", "ml.p3.2xlarge"]}],
+    )
+    roles = {r.name: r for r in plan.of_type("aws:iam/role:Role")}
+    assert {"lab-team-cv-role", "lab-team-text-role", "lab-user-sol-role",
+            "lab-default-role"} <= set(roles)
+    ana = plan.get(PROFILE, "lab-user-ana-profile").inputs["userSettings"]
+    assert ana["executionRole"] == roles["lab-team-cv-role"].outputs["arn"]
+    assert [i["imageName"] for i in ana["jupyterLabAppSettings"]["customImages"]] == ["vision"]
+    tom = plan.get(PROFILE, "lab-user-tom-profile").inputs["userSettings"]
+    assert tom["executionRole"] == roles["lab-team-text-role"].outputs["arn"]
+    assert [i["imageName"] for i in tom["jupyterLabAppSettings"]["customImages"]] == ["nlp"]
+    sol = plan.get(PROFILE, "lab-user-sol-profile").inputs["userSettings"]
+    assert sol["executionRole"] == roles["lab-user-sol-role"].outputs["arn"]
+    import json
+    cv = json.loads(plan.get("aws:iam/rolePolicy:RolePolicy", "lab-team-cv-studio")
+                    .inputs["policy"])
+    deny = next(s for s in cv["Statement"] if s["Sid"] == "DenyOtherInstanceTypes")
+    assert "ml.g4dn.xlarge" in deny["Condition"]["ForAnyValue:StringNotEquals"][
+        "sagemaker:InstanceTypes"]
+    default = json.loads(plan.get("aws:iam/rolePolicy:RolePolicy", "lab-default-studio")
+                         .inputs["policy"])
+    deny = next(s for s in default["Statement"] if s["Sid"] == "DenyOtherInstanceTypes")
+    assert not any(t.startswith(("ml.g", "ml.p")) for t in
+                   deny["Condition"]["ForAnyValue:StringNotEquals"]["sagemaker:InstanceTypes"])
+
+
+def ancestors(plan: Plan, resource: RecordedResource) -> set[str]:
+    """Every resource the deploy must finish before this one can start."""
+    seen: set[str] = set()
+    stack = list(resource.dependencies)
+    by_urn = {r.urn: r for r in plan.resources}
+    while stack:
+        urn = stack.pop()
+        if urn not in seen:
+            seen.add(urn)
+            stack.extend(by_urn[urn].dependencies)
+    return seen
+
+
+def test_domain_waits_for_network_basics_not_nat_or_endpoints(record):
+    plan = studio(record, users=[{"name": "ann"}])
+    domain = plan.get("aws:sagemaker/domain:Domain", "lab-domain")
+    waits_for = {urn.split("::")[-2].split("$")[-1] for urn in ancestors(plan, domain)}
+    assert not waits_for & {"aws:ec2/natGateway:NatGateway", "aws:ec2/eip:Eip",
+                            "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:ec2/route:Route",
+                            "aws:ec2/flowLog:FlowLog", "aws:efs/mountTarget:MountTarget"}
+    assert {"aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/securityGroup:SecurityGroup",
+            "aws:kms/key:Key", "aws:iam/role:Role"} <= waits_for
+
+
+def depth(plan: Plan) -> int:
+    by_urn = {r.urn: r for r in plan.resources}
+    memo: dict[str, int] = {}
+
+    def level(urn: str) -> int:
+        if urn not in memo:
+            memo[urn] = 1 + max((level(d) for d in by_urn[urn].dependencies), default=0)
+        return memo[urn]
+
+    return max(level(r.urn) for r in plan.resources)
+
+
+def test_users_add_no_depth_and_depend_on_nothing_of_each_other(record):
+    few = studio(record, users=[{"name": f"u{i}"} for i in range(2)])
+    many = studio(record, users=[{"name": f"u{i}"} for i in range(30)])
+    assert depth(few) == depth(many)
+    for i in range(30):
+        profile = many.get(PROFILE, f"lab-user-u{i}-profile")
+        others = {f"lab-user-u{j}" for j in range(30) if j != i}
+        assert not any(urn.split("::")[-1].rsplit("-profile", 1)[0] in others
+                       for urn in ancestors(many, profile))
+
+
+@pytest.mark.parametrize(
+    ("config", "fragment"),
+    [
+        ({"users": [{"name": "a", "uid": 20001}, {"name": "b", "uid": 20001}]},
+         "users 'a' and 'b' both have uid 20001"),
+        ({"users": [{"name": "a_b"}]}, "user name 'a_b' must match"),
+        ({"users": [{"name": "a", "uid": 12}]}, "uid 12 of 'a' is outside"),
+        ({"users": [{"name": "a", "images": ["nope"]}]},
+         "users.0.images names image 'nope', which is not defined"),
+        ({"domain": {"images": ["nope"]}}, "domain.images names image 'nope'"),
+        ({"users": [{"name": "a", "team": "ghosts"}]}, "users.0.team is 'ghosts'"),
+        ({"images": [{"name": "x", "image_uri": URI}, {"name": "x", "image_uri": URI}]},
+         "image name 'x' is used twice"),
+        ({"images": [{"name": "bad name", "image_uri": URI}]}, "image name 'bad name'"),
+        ({"images": [{"name": "kg", "image_uri": URI, "app_type": "KernelGateway",
+                      "kernel_specs": [{"name": "py"}], "uid": 1000, "gid": 1000}]},
+         "KernelGateway images run only as uid/gid 1000/100 or 0/0"),
+        ({"users": [{"name": "a", "instance_types": ["ml.x9.large"]}]},
+         "not SageMaker Studio app instance types"),
+        ({"teams": [{"name": "t", "instance_types": ["gpu-please"]}]},
+         "not SageMaker Studio app instance types"),
+        ({"domain": {"default_instance_type": "ml.t3.tiny"}}, "domain.default_instance_type"),
+        ({"domain": {"name": "has space"}}, "domain.name 'has space' must match"),
+        ({"domain": {"auth_mode": "SSO"}, "users": [{"name": "a"}]}, "set sso_user_name"),
+        ({"network": {"cidr_block": "10.0.0.0/8"}}, "network.cidr_block"),
+        ({"sharing": {"bucket_name": "Bad_Bucket"}}, "sharing.bucket_name"),
+        ({"keys": {"purposes": ["s3", "dynamo"]}}, "keys.purposes.1"),
+        ({"shared_efs": {"users_root": "users"}}, "shared_efs.users_root"),
+        ({"repository": {"name": "UPPER case"}}, "repository.name"),
+        ({"userz": []}, "userz"),
+    ],
+)
+def test_bad_configuration_is_one_clear_error_before_registration(record_failure, config,
+                                                                  fragment):
+    failure = record_failure(lambda: Studio("lab", config))
+    assert isinstance(failure.__cause__, StudioInfraError)
+    message = str(failure.__cause__)
+    assert message.startswith("invalid ")
+    assert "'studio'" in message
+    assert fragment in message
+    assert [r.type for r in failure.plan.resources] == ["pulumi:pulumi:Stack"]
+
+
+def test_public_internet_opt_out_and_no_sharing(record):
+    plan = studio(record, domain={"allow_public_internet": True, "notebook_sharing": False},
+                  shared_efs=None)
+    domain = plan.get("aws:sagemaker/domain:Domain", "lab-domain")
+    assert domain.inputs["appNetworkAccessType"] == "PublicInternetOnly"
+    assert domain.inputs["defaultUserSettings"]["sharingSettings"] == {
+        "notebookOutputOption": "Disabled"}
+    assert plan.of_type("aws:s3/bucket:Bucket") == []
+    assert plan.of_type("aws:efs/fileSystem:FileSystem") == []
