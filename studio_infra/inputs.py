@@ -44,8 +44,11 @@ def _id_list(prefix: str) -> AfterValidator:
     def check(value: Any) -> Any:
         if isinstance(value, pulumi.Output):
             return value
+        if isinstance(value, dict):  # {label: id}: labels name per-id resources stably
+            return {str(k): single(v) for k, v in value.items()}  # type: ignore[call-arg]
         if not isinstance(value, (list, tuple)):
-            raise ValueError(f"expected a list of '{prefix}-…' ids or a pulumi Output")
+            raise ValueError(f"expected a list of '{prefix}-…' ids, a {{label: id}} mapping "
+                             "or a pulumi Output")
         return [single(item) for item in value]  # type: ignore[call-arg]
 
     return AfterValidator(check)

@@ -66,7 +66,9 @@ class ExistingNetwork(BaseModel):
     vpc_id: VpcId
     """The VPC (``vpc-…``) the domain will use."""
     private_subnet_ids: SubnetIds
-    """Private subnets for the domain's network interfaces (``subnet-…``); at least one."""
+    """Private subnets for the domain's network interfaces (``subnet-…``); at least one. A
+    ``{label: id}`` mapping (e.g. zone -> id) also works, and lets ids be Outputs (from a
+    StackReference) while components still know how many subnets there are."""
     private_route_table_ids: RouteTableIds = Field(default_factory=list)
     """Route tables of those subnets; the S3 gateway endpoint is added to them. Required
     unless ``s3_gateway_endpoint`` is False (the VPC already has one)."""
@@ -74,7 +76,7 @@ class ExistingNetwork(BaseModel):
     @field_validator("private_subnet_ids")
     @classmethod
     def _some_subnets(cls, value: Any) -> Any:
-        if isinstance(value, list) and not value:
+        if isinstance(value, (list, dict)) and not value:
             raise ValueError("give at least one private subnet id for the domain")
         return value
 
@@ -270,8 +272,9 @@ class StudioNetwork(pulumi.ComponentResource):
     endpoint_ids: pulumi.Output[dict[str, str]]
     flow_log_group_name: pulumi.Output[str | None]
     private_subnets: dict[str, pulumi.Output[str]]
-    """Zone (or, for an existing VPC given as a list, the id itself) -> private subnet id:
-    a plain dict, for components that create one resource per subnet."""
+    """Zone (or, for an existing VPC, the label given or the id itself) -> private subnet id:
+    a plain dict, for components that create one resource per subnet. Empty when an existing
+    VPC's subnets were given as a single Output."""
 
     def __init__(
         self,
@@ -290,14 +293,19 @@ class StudioNetwork(pulumi.ComponentResource):
         if spec.existing_vpc is not None:
             existing = spec.existing_vpc
             vpc_id = pulumi.Output.from_input(existing.vpc_id)
-            private_subnets = pulumi.Output.from_input(existing.private_subnet_ids)
+            given = existing.private_subnet_ids
+            if isinstance(given, list) and all(isinstance(sid, str) for sid in given):
+                given = {sid: sid for sid in given}
+            if isinstance(given, dict):
+                subnets_by_label = {k: pulumi.Output.from_input(v) for k, v in given.items()}
+                private_subnets = pulumi.Output.all(*subnets_by_label.values())
+            else:  # an Output of a list, or a list holding Outputs: count unknown
+                subnets_by_label = {}
+                private_subnets = pulumi.Output.from_input(given)
             private_tables = pulumi.Output.from_input(existing.private_route_table_ids)
             public_subnets: pulumi.Output[list[str]] = pulumi.Output.from_input([])
             public_tables: pulumi.Output[list[str]] = pulumi.Output.from_input([])
             flow_log_group: pulumi.Output[str | None] = pulumi.Output.from_input(None)
-            subnets_by_label = {
-                sid: pulumi.Output.from_input(sid) for sid in existing.private_subnet_ids
-            } if isinstance(existing.private_subnet_ids, list) else {}
         else:
             vpc = self._vpc()
             vpc_id = vpc.id

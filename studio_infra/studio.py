@@ -237,7 +237,11 @@ class Studio(pulumi.ComponentResource):
         config: StudioConfig | Mapping[str, Any] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        spec = config if isinstance(config, StudioConfig) else load_config(config)
+        if isinstance(config, StudioConfig):
+            spec = config  # possibly updated with model_copy: check its sections again
+            spec.check_sections(f"invalid configuration '{CONFIG_NAMESPACE}':")
+        else:
+            spec = load_config(config)
         super().__init__("studio-infra:studio:Studio", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         common = {"protect_data": spec.protect_data, "tags": spec.tags}
@@ -247,8 +251,9 @@ class Studio(pulumi.ComponentResource):
             return {**common, **wired, **given}
 
         self.keys = StudioKeys(name, section(spec.keys), child)
-        self.network = StudioNetwork(name, section(
-            spec.network, flow_logs_kms_key_arn=self.keys.arn_for("logs")), child)
+        flow_log_key = {} if "existing_vpc" in spec.network else \
+            {"flow_logs_kms_key_arn": self.keys.arn_for("logs")}
+        self.network = StudioNetwork(name, section(spec.network, **flow_log_key), child)
         self.sharing = SecureBucket(f"{name}-sharing", section(
             spec.sharing, kms_key_arn=self.keys.arn_for("s3")), child) \
             if spec.domain.notebook_sharing else None

@@ -9,8 +9,8 @@ import pytest
 from studio_infra.plan.runner import plan_project
 
 ROOT = Path(__file__).parent.parent
-PROJECTS = sorted(p.parent for p in ROOT.glob("*/*/Pulumi.yaml")
-                  if p.parent.parent.name in ("stacks", "examples"))
+PROJECTS = sorted(p.parent for folder in ("stacks", "examples")
+                  for p in (ROOT / folder).rglob("Pulumi.yaml"))
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +111,7 @@ def test_data_bearing_resources_are_protected(plan):
     assert all(r.protect and r.retain_on_delete for r in data)
 
 
-@pytest.mark.parametrize("project", PROJECTS, ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("project", PROJECTS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_stack_and_example_plans(project):
     plan = plan_project(project, "dev")
     assert any(r.custom for r in plan.resources)

@@ -222,3 +222,21 @@ def test_async_entry_point_exports_are_recorded(tmp_path):
     assert plan.stack_outputs["before"] == "yes"
     assert plan.stack_outputs["answer"] == 42
     assert plan.stack_outputs["bucket"] == plan.get("aws:s3/bucket:Bucket", "data").id
+
+
+def test_stack_reference_is_answered_by_planning_the_sibling_project():
+    studio = plan_project(ROOT / "examples" / "stack-reference" / "studio", "dev")
+    network = plan_project(ROOT / "examples" / "stack-reference" / "network", "dev")
+    domain = studio.get("aws:sagemaker/domain:Domain", "studio-domain")
+    assert domain.inputs["vpcId"] == network.stack_outputs["vpc_id"]
+    assert domain.inputs["subnetIds"] == list(network.stack_outputs["private_subnets"].values())
+
+
+def test_unknown_stack_reference_exits_2(tmp_path, capsys):
+    project = tmp_path / "consumer"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text("name: consumer\nruntime: python\n")
+    (project / "__main__.py").write_text(
+        "import pulumi\npulumi.StackReference('acme/nowhere/dev').get_output('x')\n")
+    assert main(["plan", str(project)]) == EXIT_ERROR
+    assert "no project named 'nowhere'" in capsys.readouterr().err

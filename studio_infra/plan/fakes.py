@@ -313,8 +313,14 @@ class _Missing(dict):
 class AwsFakes(Mocks):
     """Pulumi ``Mocks`` whose answers look like AWS's, for one region and account."""
 
-    def __init__(self, region: str = DEFAULT_REGION, account: str = ACCOUNT_ID) -> None:
+    def __init__(
+        self,
+        region: str = DEFAULT_REGION,
+        account: str = ACCOUNT_ID,
+        stack_outputs: Callable[[str], dict[str, Any]] | None = None,
+    ) -> None:
         self.region = region
+        self.stack_outputs = stack_outputs
         self.account = account
         self.partition, self.dns_suffix, self.service_prefix = partition_of(region)
         self.unanswered_invokes: set[str] = set()
@@ -330,7 +336,15 @@ class AwsFakes(Mocks):
     # -- resources ---------------------------------------------------------------------------
 
     def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict]:
+        if args.typ == "pulumi:pulumi:StackReference":
+            return self._stack_reference(str(args.inputs.get("name") or args.name))
         return self.outputs_for(args.typ, args.name, args.inputs, seed=args.typ + args.name)
+
+    def _stack_reference(self, reference: str) -> tuple[str, dict[str, Any]]:
+        if self.stack_outputs is None:
+            raise LookupError(f"StackReference {reference!r} cannot be answered offline here")
+        return reference, {"name": reference, "outputs": self.stack_outputs(reference),
+                           "secretOutputNames": []}
 
     def outputs_for(
         self, type_: str, name: str, inputs: dict[str, Any], seed: str

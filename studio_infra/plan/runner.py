@@ -30,6 +30,7 @@ from studio_infra.plan.recorder import (
     RecordingMonitor,
     plain_values,
 )
+from studio_infra.plan.references import sibling_resolver
 
 
 class ProgramError(Exception):
@@ -92,14 +93,17 @@ def run_under_mocks(
     config: Mapping[str, str] | None = None,
     secret_keys: Sequence[str] = (),
     root_directory: str | None = None,
+    stack_outputs: Callable[[str], dict[str, Any]] | None = None,
 ) -> Plan:
     """Run ``program`` as the body of a Pulumi stack, with AWS fakes; return the recorded plan.
 
-    ``config`` is the engine's flat ``namespace:key -> string`` map. The program's exceptions,
-    including those raised inside ``apply`` callbacks, surface as ``ProgramError``.
+    ``config`` is the engine's flat ``namespace:key -> string`` map; ``stack_outputs``
+    answers StackReferences. The program's exceptions, including those raised inside
+    ``apply`` callbacks, surface as ``ProgramError``.
     """
     config = dict(config or {})
-    fakes = AwsFakes(region=config.get("aws:region") or _env_region())
+    fakes = AwsFakes(region=config.get("aws:region") or _env_region(),
+                     stack_outputs=stack_outputs)
     monitor = RecordingMonitor(fakes, project, stack)
     with _fresh_runtime(monitor, project, stack, config, secret_keys, root_directory):
         try:
@@ -151,6 +155,7 @@ def plan_project(directory: str | Path = ".", stack: str = "dev") -> Plan:
             config=project.config,
             secret_keys=project.secret_keys,
             root_directory=str(project.directory),
+            stack_outputs=sibling_resolver(project.directory, project.name),
         )
 
 
