@@ -188,16 +188,6 @@ APP_SETTINGS_KEY = {
 """Which user-settings block lists custom images of each app type."""
 
 
-def check_unique_names(names: list[str], where: str) -> None:
-    """Image names are account-wide in a region: two images of one name cannot coexist."""
-    seen: set[str] = set()
-    for name in names:
-        if name in seen:
-            raise StudioInfraError(f"{where}: image name {name!r} is used twice; image names "
-                                   "must be unique in the account and region")
-        seen.add(name)
-
-
 class CustomImage(pulumi.ComponentResource):
     """A SageMaker image, its version, its app image config and the role, from one spec."""
 

@@ -10,7 +10,7 @@ import pytest
 
 from studio_infra.ecr import PULL_ACTIONS, ImageRepository
 from studio_infra.errors import StudioInfraError
-from studio_infra.images import CustomImage, check_unique_names, context_digest
+from studio_infra.images import CustomImage, context_digest
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 ROOT = Path(__file__).parent.parent
@@ -127,11 +127,6 @@ def test_existing_role_is_used_and_none_created(record):
                                               "role_arn": role}))
     assert plan.of_type("aws:iam/role:Role") == []
     assert plan.get("aws:sagemaker/image:Image", "img-image").inputs["roleArn"] == role
-
-
-def test_image_names_must_be_unique():
-    with pytest.raises(StudioInfraError, match="image name 'a' is used twice"):
-        check_unique_names(["a", "b", "a"], "images")
 
 
 @pytest.mark.parametrize(
