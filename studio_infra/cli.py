@@ -44,21 +44,37 @@ def _parser() -> argparse.ArgumentParser:
                       help="also write the plan as JSON to PATH ('-' for standard output)")
     plan.add_argument("--debug", action="store_true",
                       help="print the full traceback when the program fails")
+    plan.add_argument("--policy-config", metavar="FILE",
+                      help="policy enforcement levels and settings, in Pulumi's "
+                      "--policy-pack-config format (JSON or YAML)")
+    plan.add_argument("--no-policy", action="store_true",
+                      help="do not evaluate the policy rules")
     plan.set_defaults(handler=_plan)
     return parser
 
 
 def _plan(args: argparse.Namespace) -> int:
     from studio_infra.errors import StudioInfraError
-    from studio_infra.plan.render import render_counts, render_outputs, render_tree
+    from studio_infra.plan.render import (
+        render_counts,
+        render_outputs,
+        render_tree,
+        render_violations,
+    )
     from studio_infra.plan.runner import ProgramError, plan_project
+    from studio_infra.rules.config import PolicyConfig, load_policy_config
+    from studio_infra.rules.engine import evaluate, stack_from_plan
 
     try:
+        policy = load_policy_config(args.policy_config) if args.policy_config \
+            else PolicyConfig()
         plan = plan_project(args.directory, args.stack)
     except StudioInfraError as exc:
         return _fail(str(exc), args.debug)
     except ProgramError as exc:
         return _fail(f"the program failed: {exc}", args.debug, exc.__cause__)
+    findings = [] if args.no_policy else evaluate(stack_from_plan(plan.resources), policy)
+    plan.violations = [f.to_json() for f in findings]
 
     to_stdout = args.json_path == "-"
     out = sys.stderr if to_stdout else sys.stdout
@@ -69,6 +85,8 @@ def _plan(args: argparse.Namespace) -> int:
     outputs = render_outputs(plan)
     if outputs:
         print("\n" + outputs, file=out)
+    if not args.no_policy:
+        print("\n" + render_violations(plan), file=out)
     for token in plan.unanswered_invokes:
         print(f"warning: no fake answer for invoke {token}; the program got an empty result",
               file=sys.stderr)
@@ -78,7 +96,8 @@ def _plan(args: argparse.Namespace) -> int:
             print(text)
         else:
             Path(args.json_path).write_text(text + "\n")
-    return EXIT_OK
+    mandatory = any(f.enforcement.value == "mandatory" for f in findings)
+    return EXIT_VIOLATIONS if mandatory else EXIT_OK
 
 
 def _fail(message: str, debug: bool, cause: BaseException | None = None) -> int:

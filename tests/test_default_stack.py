@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from studio_infra.plan.runner import plan_project
+from studio_infra.rules.config import load_policy_config
+from studio_infra.rules.engine import evaluate, stack_from_plan
 
 ROOT = Path(__file__).parent.parent
 PROJECTS = sorted(p.parent for folder in ("stacks", "examples")
@@ -111,7 +113,21 @@ def test_data_bearing_resources_are_protected(plan):
     assert all(r.protect and r.retain_on_delete for r in data)
 
 
-@pytest.mark.parametrize("project", PROJECTS, ids=lambda p: str(p.relative_to(ROOT)))
-def test_every_stack_and_example_plans(project):
+@pytest.mark.parametrize("project", [ROOT, *PROJECTS], ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_stack_and_example_plans_without_mandatory_violations(project):
     plan = plan_project(project, "dev")
     assert any(r.custom for r in plan.resources)
+    waiver = project / "policy-config.json"
+    config = load_policy_config(waiver) if waiver.exists() else None
+    findings = evaluate(stack_from_plan(plan.resources), config)
+    assert [f for f in findings if f.enforcement.value == "mandatory"] == []
+    assert not any(f.cannot_check for f in findings)
+
+
+def test_the_public_internet_opt_out_is_reported_as_mandatory_without_its_waiver():
+    plan = plan_project(ROOT / "stacks" / "public-internet", "dev")
+    findings = evaluate(stack_from_plan(plan.resources))
+    mandatory = [f.policy for f in findings if f.enforcement.value == "mandatory"]
+    assert mandatory == ["sagemaker-domain-vpc-only"]
+    advisory = {f.policy for f in findings if f.enforcement.value == "advisory"}
+    assert {"vpc-flow-logs", "data-protected"} <= advisory

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from studio_infra.cli import EXIT_ERROR, EXIT_OK, main
+from studio_infra.cli import EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS, main
 from studio_infra.plan.project import SECRET_PLACEHOLDER, ProjectError, load_project
 from studio_infra.plan.runner import plan_project
 
@@ -103,7 +103,7 @@ def test_plan_is_stable_from_run_to_run(raw_plan):
 
 def test_json_output_has_the_documented_fields(tmp_path):
     out = tmp_path / "plan.json"
-    assert main(["plan", str(RAW), "--json", str(out)]) == EXIT_OK
+    assert main(["plan", str(RAW), "--json", str(out), "--no-policy"]) == EXIT_OK
     document = json.loads(out.read_text())
     assert document["project"] == "raw-program"
     assert document["stack"] == "dev"
@@ -115,7 +115,7 @@ def test_json_output_has_the_documented_fields(tmp_path):
 
 
 def test_tree_nests_by_parent(capsys):
-    assert main(["plan", str(RAW)]) == EXIT_OK
+    assert main(["plan", str(RAW), "--no-policy"]) == EXIT_OK
     out = capsys.readouterr().out
     lines = out.splitlines()
     component = next(i for i, line in enumerate(lines) if "raw:storage:Archive" in line)
@@ -240,3 +240,46 @@ def test_unknown_stack_reference_exits_2(tmp_path, capsys):
         "import pulumi\npulumi.StackReference('acme/nowhere/dev').get_output('x')\n")
     assert main(["plan", str(project)]) == EXIT_ERROR
     assert "no project named 'nowhere'" in capsys.readouterr().err
+
+
+def test_mandatory_violations_exit_1_and_are_listed(tmp_path, capsys):
+    out = tmp_path / "plan.json"
+    assert main(["plan", str(RAW), "--json", str(out)]) == EXIT_VIOLATIONS
+    printed = capsys.readouterr().out
+    assert "Policy violations: 8 mandatory, 4 advisory" in printed
+    assert "[mandatory] s3-public-access-blocked" in printed
+    violations = json.loads(out.read_text())["violations"]
+    bucket = plan_project(RAW, "dev").get("aws:s3/bucket:Bucket", "archive-0-bucket")
+    found = {(v["policy"], v["urn"]) for v in violations}
+    assert ("s3-encryption-cmk", bucket.urn) in found
+    for v in violations:
+        assert {"policy", "enforcement", "urn", "message", "severity", "frameworks"} <= set(v)
+    encryption = next(v for v in violations if v["policy"] == "s3-encryption-cmk")
+    assert encryption["frameworks"]["checkov"] == ["CKV_AWS_145"]
+    assert encryption["severity"] == "high"
+
+
+def test_policy_config_downgrades_and_disables(tmp_path):
+    config = tmp_path / "policy.json"
+    config.write_text(json.dumps({"all": "advisory", "vpc-flow-logs": "disabled"}))
+    out = tmp_path / "plan.json"
+    assert main(["plan", str(RAW), "--policy-config", str(config), "--json", str(out)]) == \
+        EXIT_OK
+    violations = json.loads(out.read_text())["violations"]
+    assert violations and all(v["enforcement"] == "advisory" for v in violations)
+    assert "vpc-flow-logs" not in {v["policy"] for v in violations}
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({"no-such-rule": "mandatory"}, "unknown policy 'no-such-rule'"),
+        ({"s3-versioning": "sometimes"}, "enforcement level 'sometimes' is not one of"),
+        ({"kms-deletion-window": {"maximum_days": 3}}, "unknown setting 'maximum_days'"),
+    ],
+)
+def test_bad_policy_config_exits_2(tmp_path, capsys, config, message):
+    path = tmp_path / "policy.json"
+    path.write_text(json.dumps(config))
+    assert main(["plan", str(RAW), "--policy-config", str(path)]) == EXIT_ERROR
+    assert message in capsys.readouterr().err

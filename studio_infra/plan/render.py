@@ -61,3 +61,21 @@ def render_outputs(plan: Plan) -> str:
     lines = ["Outputs:"]
     lines += [f"    {key:<{width}}: {value!r}" for key, value in plan.stack_outputs.items()]
     return "\n".join(lines)
+
+
+def render_violations(plan: Plan) -> str:
+    """Policy findings grouped by policy, mandatory first, each under the resource's name."""
+    if not plan.violations:
+        return "Policies: no violations"
+    names = {r.urn: r.name for r in plan.resources}
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for v in plan.violations:
+        groups.setdefault((v["enforcement"], v["policy"]), []).append(v)
+    counts = Counter(v["enforcement"] for v in plan.violations)
+    lines = [f"Policy violations: {counts.get('mandatory', 0)} mandatory, "
+             f"{counts.get('advisory', 0)} advisory"]
+    for (level, policy), found in sorted(groups.items(), key=lambda g: (g[0][0] != "mandatory",
+                                                                       g[0][1])):
+        lines.append(f"  [{level}] {policy}")
+        lines += [f"    - {names.get(v['urn'], v['urn'])}: {v['message']}" for v in found]
+    return "\n".join(lines)

@@ -1,0 +1,113 @@
+"""Reading IAM-style policy documents for what they *do*.
+
+A bucket policy "with a TLS statement" is not enough: an ``Allow`` on
+``aws:SecureTransport = true`` denies nothing, a ``Deny`` on the bucket ARN alone leaves every
+object reachable over plain HTTP, and a ``Deny`` with an extra condition or a ``NotPrincipal``
+applies to fewer requests than it seems. These helpers answer the one question rules ask:
+does some statement deny *every* request matching a condition, on every resource given?
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from studio_infra.rules.model import CannotCheck, known, matches
+
+
+def statements(document: Any, what: str) -> list[dict[str, Any]]:
+    """The statements of a policy (JSON text or parsed); ``CannotCheck`` if not known."""
+    document = known(document, what)
+    if isinstance(document, str):
+        try:
+            document = json.loads(document)
+        except json.JSONDecodeError as exc:
+            raise CannotCheck(f"{what} is not valid JSON ({exc.msg})") from None
+    if not isinstance(document, Mapping):
+        raise CannotCheck(f"{what} is not a policy document")
+    found = document.get("Statement", [])
+    found = [found] if isinstance(found, Mapping) else list(found)
+    return [s for s in found if isinstance(s, Mapping)]
+
+
+def as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def everyone(statement: Mapping[str, Any]) -> bool:
+    """True when the statement's principal is anyone at all."""
+    if "NotPrincipal" in statement:
+        return False
+    principal = statement.get("Principal")
+    if principal == "*":
+        return True
+    if isinstance(principal, Mapping):
+        return "*" in as_list(principal.get("AWS"))
+    return False
+
+
+def condition_values(statement: Mapping[str, Any], operators: tuple[str, ...],
+                     key: str) -> list[str] | None:
+    """The values the statement's *only* condition compares ``key`` with under one of
+    ``operators``; None when the condition is anything else (or more than that)."""
+    condition = statement.get("Condition")
+    if not isinstance(condition, Mapping) or len(condition) != 1:
+        return None
+    (operator, clauses), = condition.items()
+    if operator not in operators or not isinstance(clauses, Mapping) or len(clauses) != 1:
+        return None
+    (name, values), = clauses.items()
+    if name.lower() != key.lower():
+        return None
+    return [str(v).lower() for v in as_list(values)]
+
+
+def deny_covers(statement: Mapping[str, Any], actions: list[str], resources: list[str]) -> bool:
+    """A ``Deny`` for everyone that covers every one of ``actions`` on every ``resources``."""
+    if statement.get("Effect") != "Deny" or not everyone(statement):
+        return False
+    if "NotAction" in statement or "NotResource" in statement:
+        return False
+    denied_actions = as_list(statement.get("Action"))
+    denied_resources = as_list(statement.get("Resource", "*"))
+    return all(matches(denied_actions, a) for a in actions) and \
+        all(matches(denied_resources, r) for r in resources)
+
+
+def denies_insecure_transport(document_statements: list[dict[str, Any]], actions: list[str],
+                              resources: list[str]) -> bool:
+    """Some statement denies ``actions`` on ``resources`` whenever TLS is not used."""
+    for statement in document_statements:
+        values = condition_values(statement, ("Bool", "BoolIfExists"), "aws:SecureTransport")
+        if values == ["false"] and deny_covers(statement, actions, resources):
+            return True
+    return False
+
+
+def denies_tls_below(document_statements: list[dict[str, Any]], actions: list[str],
+                     resources: list[str], minimum: float) -> bool:
+    """Some statement denies ``actions`` on ``resources`` for TLS versions below ``minimum``
+    (a ``NumericLessThan`` on ``s3:TlsVersion`` with a bound of at least ``minimum``)."""
+    for statement in document_statements:
+        values = condition_values(statement, ("NumericLessThan",), "s3:TlsVersion")
+        if not values or not deny_covers(statement, actions, resources):
+            continue
+        try:
+            if min(float(v) for v in values) >= minimum:
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def unconditioned_public_allows(document_statements: list[dict[str, Any]]) -> list[str]:
+    """Sids (or positions) of ``Allow`` statements for everyone without any condition."""
+    found = []
+    for index, statement in enumerate(document_statements):
+        if statement.get("Effect") == "Allow" and everyone(statement) and \
+                not statement.get("Condition"):
+            found.append(str(statement.get("Sid") or f"#{index}"))
+    return found

@@ -1,0 +1,57 @@
+"""Rules for IAM policies and for keeping data-bearing resources."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from studio_infra.rules.documents import as_list, statements
+from studio_infra.rules.model import Enforcement, Resource, Rule, Severity, Stack, known
+
+ROLE = "aws:iam/role:Role"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+POLICY = "aws:iam/policy:Policy"
+DATA_TYPES = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2",
+              "aws:efs/fileSystem:FileSystem", "aws:kms/key:Key",
+              "aws:sagemaker/domain:Domain", "aws:ecr/repository:Repository")
+
+
+def _documents(resource: Resource) -> list[tuple[Any, str]]:
+    if resource.type == ROLE:
+        return [(p.get("policy"), f"inline policy {p.get('name')} of {resource.name}")
+                for p in known(resource.get("inlinePolicies", []), "inline policies")]
+    return [(resource.get("policy"), f"the policy of {resource.name}")]
+
+
+def iam_no_wildcard_actions(resource: Resource, stack: Stack,
+                            _: Mapping[str, Any]) -> Iterator[str]:
+    for document, what in _documents(resource):
+        for statement in statements(document, what):
+            if statement.get("Effect") != "Allow":
+                continue
+            wild = [a for a in as_list(statement.get("Action"))
+                    if a == "*" or (isinstance(a, str) and a.endswith(":*"))]
+            if wild and "*" in as_list(statement.get("Resource")):
+                yield f"{what} allows {wild} on every resource"
+            if "NotAction" in statement:
+                yield f"{what} allows everything except {statement['NotAction']}"
+
+
+def data_protected(resource: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
+    if not resource.protect and not resource.retain_on_delete:
+        yield (f"{resource.name} holds data but is neither protected nor retained on delete: "
+               "a destroy or a replacement deletes it")
+
+
+IDENTITY_RULES = (
+    Rule("iam-no-wildcard-actions", "IAM policies grant no '*' or 'service:*' actions on every "
+         "resource", (ROLE, ROLE_POLICY, POLICY), iam_no_wildcard_actions, Severity.HIGH,
+         Enforcement.ADVISORY, "List the actions and resources the principal needs.",
+         checkov=("CKV_AWS_62", "CKV_AWS_63", "CKV_AWS_355"),
+         security_hub=("IAM.1", "IAM.21"),
+         aws_config=("iam-policy-no-statements-with-admin-access",)),
+    Rule("data-protected", "Data-bearing resources are protected or retained on delete",
+         DATA_TYPES, data_protected, Severity.MEDIUM, Enforcement.ADVISORY,
+         "Set the protect (and retain_on_delete) resource options; studio-infra components do "
+         "unless protect_data is false."),
+)

@@ -1,0 +1,121 @@
+"""Rules for SageMaker domains, user profiles and notebook instances."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from studio_infra.limits import posix_gid_range, posix_uid_range
+from studio_infra.rules.model import Enforcement, Resource, Rule, Severity, Stack, known
+
+DOMAIN = "aws:sagemaker/domain:Domain"
+USER_PROFILE = "aws:sagemaker/userProfile:UserProfile"
+NOTEBOOK = "aws:sagemaker/notebookInstance:NotebookInstance"
+
+
+def domain_cmk(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
+    if not known(domain.get("kmsKeyId"), f"the key of {domain.name}"):
+        yield (f"domain {domain.name} encrypts its home EFS and app volumes with an AWS-managed "
+               "key, not a customer-managed one (kmsKeyId)")
+
+
+def domain_vpc_only(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
+    mode = known(domain.get("appNetworkAccessType", "PublicInternetOnly"),
+                 f"the network access of {domain.name}")
+    if mode != "VpcOnly":
+        yield (f"domain {domain.name} uses {mode}: apps reach the internet directly, bypassing "
+               "the VPC's endpoints, flow logs and security groups")
+
+
+def domain_security_groups(domain: Resource, stack: Stack,
+                           _: Mapping[str, Any]) -> Iterator[str]:
+    in_domain = known(domain.get("domainSettings.securityGroupIds", []),
+                      f"security groups of {domain.name}")
+    for_users = known(domain.get("defaultUserSettings.securityGroups", []),
+                      f"user security groups of {domain.name}")
+    if not in_domain:
+        yield f"domain {domain.name} sets no domainSettings.securityGroupIds"
+    if not for_users:
+        yield f"domain {domain.name} sets no defaultUserSettings.securityGroups"
+    if in_domain and for_users and not set(in_domain) & set(for_users):
+        yield (f"domain {domain.name}: domainSettings.securityGroupIds and "
+               "defaultUserSettings.securityGroups share no group; lifecycle scripts can hang")
+
+
+def sharing_cmk(resource: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
+    path = "defaultUserSettings.sharingSettings" if resource.type == DOMAIN \
+        else "userSettings.sharingSettings"
+    sharing = known(resource.get(path, {}), f"sharing settings of {resource.name}")
+    if sharing.get("notebookOutputOption") == "Allowed" and not sharing.get("s3KmsKeyId"):
+        yield (f"{resource.name} shares notebook output to {sharing.get('s3OutputPath')} "
+               "without a customer-managed key (s3KmsKeyId)")
+
+
+def posix_ids(profile: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
+    ids = known(profile.get("userSettings.customPosixUserConfig", {}),
+                f"POSIX ids of {profile.name}")
+    if not ids:
+        return
+    uid, gid = ids.get("uid"), ids.get("gid")
+    if uid not in posix_uid_range():
+        yield f"{profile.name}: uid {uid} is outside SageMaker's {posix_uid_range()}"
+    if gid not in posix_gid_range():
+        yield f"{profile.name}: gid {gid} is outside SageMaker's {posix_gid_range()}"
+    domain = known(profile.get("domainId"), f"the domain of {profile.name}")
+    for other in stack.of_type(USER_PROFILE):
+        if other.urn == profile.urn or other.get("domainId") != domain:
+            continue
+        if other.get("userSettings.customPosixUserConfig.uid") == uid:
+            yield (f"user profiles {profile.get('userProfileName', profile.name)!r} and "
+                   f"{other.get('userProfileName', other.name)!r} of one domain share uid {uid}")
+
+
+def notebook_no_direct_internet(nb: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
+    access = known(nb.get("directInternetAccess", "Enabled"), f"internet access of {nb.name}")
+    if access != "Disabled":
+        yield f"notebook instance {nb.name} has direct internet access"
+
+
+def notebook_hardened(nb: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
+    if known(nb.get("rootAccess", "Enabled"), f"root access of {nb.name}") != "Disabled":
+        yield f"notebook instance {nb.name} gives users root access"
+    if not known(nb.get("kmsKeyId"), f"the key of {nb.name}"):
+        yield f"notebook instance {nb.name} is not encrypted with a customer-managed key"
+    if not known(nb.get("subnetId"), f"the subnet of {nb.name}"):
+        yield f"notebook instance {nb.name} is not in a VPC"
+
+
+SAGEMAKER_RULES = (
+    Rule("sagemaker-domain-cmk", "Studio domains encrypt home EFS and app volumes with a "
+         "customer-managed KMS key", (DOMAIN,), domain_cmk, Severity.HIGH,
+         Enforcement.MANDATORY, "Set kmsKeyId to your CMK's ARN (forces a new domain).",
+         checkov=("CKV_AWS_187",)),
+    Rule("sagemaker-domain-vpc-only", "Studio domains route app traffic through the VPC "
+         "(VpcOnly)", (DOMAIN,), domain_vpc_only, Severity.HIGH, Enforcement.MANDATORY,
+         "Set appNetworkAccessType: VpcOnly, with private subnets and VPC endpoints "
+         "(StudioNetwork).", aws_config=("sagemaker-domain-in-vpc",)),
+    Rule("sagemaker-security-groups", "Studio domains set their security group for the domain "
+         "and for users", (DOMAIN,), domain_security_groups, Severity.MEDIUM,
+         Enforcement.ADVISORY,
+         "Put the Studio security group in domainSettings.securityGroupIds and "
+         "defaultUserSettings.securityGroups."),
+    Rule("sagemaker-sharing-cmk", "Shared notebook output is encrypted with a customer-managed "
+         "KMS key", (DOMAIN, USER_PROFILE), sharing_cmk, Severity.HIGH, Enforcement.MANDATORY,
+         "Set sharingSettings.s3KmsKeyId, or notebookOutputOption: Disabled."),
+    Rule("sagemaker-posix-ids", "User profiles' POSIX uids are unique within a domain and in "
+         "SageMaker's ranges", (USER_PROFILE,), posix_ids, Severity.HIGH,
+         Enforcement.MANDATORY,
+         "Give each user of a domain a distinct uid in 10000-4000000 (gid 1001-4000000).",
+         needs_stack=True),
+    Rule("sagemaker-notebook-no-direct-internet", "Notebook instances have no direct internet "
+         "access", (NOTEBOOK,), notebook_no_direct_internet, Severity.HIGH,
+         Enforcement.MANDATORY, "Set directInternetAccess: Disabled and a subnetId.",
+         checkov=("CKV_AWS_122",), security_hub=("SageMaker.1",),
+         aws_config=("sagemaker-notebook-no-direct-internet-access",)),
+    Rule("sagemaker-notebook-hardened", "Notebook instances disable root, use a CMK and live in "
+         "a VPC", (NOTEBOOK,), notebook_hardened, Severity.MEDIUM, Enforcement.ADVISORY,
+         "Set rootAccess: Disabled, kmsKeyId, subnetId and securityGroups.",
+         checkov=("CKV_AWS_307", "CKV_AWS_22", "CKV_AWS_306"),
+         security_hub=("SageMaker.3", "SageMaker.2"),
+         aws_config=("sagemaker-notebook-instance-kms-key-configured",)),
+)

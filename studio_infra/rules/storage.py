@@ -1,0 +1,248 @@
+"""Rules for S3 buckets and EFS file systems: encryption at rest, TLS in transit, exposure."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from studio_infra.rules.documents import (
+    denies_insecure_transport,
+    denies_tls_below,
+    statements,
+)
+from studio_infra.rules.model import (
+    Enforcement,
+    Resource,
+    Rule,
+    Severity,
+    Stack,
+    known,
+)
+
+BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
+ENCRYPTION = ("aws:s3/bucketServerSideEncryptionConfiguration:"
+              "BucketServerSideEncryptionConfiguration",
+              "aws:s3/bucketServerSideEncryptionConfigurationV2:"
+              "BucketServerSideEncryptionConfigurationV2")
+POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+VERSIONING = ("aws:s3/bucketVersioning:BucketVersioning",
+              "aws:s3/bucketVersioningV2:BucketVersioningV2")
+LOGGING = ("aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2")
+FILE_SYSTEM = "aws:efs/fileSystem:FileSystem"
+FILE_SYSTEM_POLICY = "aws:efs/fileSystemPolicy:FileSystemPolicy"
+BACKUP_POLICY = "aws:efs/backupPolicy:BackupPolicy"
+S3_PROBE_ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:ListBucket", "s3:DeleteObject"]
+EFS_PROBE_ACTIONS = ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite",
+                     "elasticfilesystem:ClientRootAccess"]
+AWS_MANAGED_KEY_MARKERS = ("alias/aws/",)
+
+
+def _companions(stack: Stack, bucket: Resource, types: tuple[str, ...] | str) -> list[Resource]:
+    types = (types,) if isinstance(types, str) else types
+    return [c for t in types for c in stack.companions(bucket, t, "bucket")]
+
+
+def _encryption_rules(bucket: Resource, stack: Stack) -> list[Mapping[str, Any]]:
+    rules: list[Mapping[str, Any]] = []
+    for config in _companions(stack, bucket, ENCRYPTION):
+        rules += known(config.get("rules"), f"encryption rules of {config.name}") or []
+    inline = bucket.get("serverSideEncryptionConfiguration.rule")
+    if inline:
+        rules.append(known(inline, "inline encryption of the bucket"))
+    return rules
+
+
+def is_log_target(bucket: Resource, stack: Stack) -> bool:
+    """Server access logs can only be delivered into SSE-S3 buckets: log targets may use it."""
+    ids = bucket.identifiers
+    return any(logging.get("targetBucket") in ids or
+               bucket.urn in logging.property_dependencies.get("targetBucket", ())
+               for logging in stack.of_type(*LOGGING))
+
+
+def _is_customer_key(key: Any) -> bool:
+    return isinstance(key, str) and bool(key) and not any(
+        marker in key for marker in AWS_MANAGED_KEY_MARKERS)
+
+
+def s3_encryption_cmk(bucket: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
+    rules = _encryption_rules(bucket, stack)
+    defaults = [r.get("applyServerSideEncryptionByDefault") or {} for r in rules]
+    if any(d.get("sseAlgorithm") in ("aws:kms", "aws:kms:dsse") and
+           _is_customer_key(d.get("kmsMasterKeyId")) for d in defaults):
+        return
+    if is_log_target(bucket, stack) and any(d.get("sseAlgorithm") == "AES256" for d in defaults):
+        return  # S3 cannot deliver access logs into an SSE-KMS bucket
+    if not defaults:
+        yield f"bucket {bucket.name} has no default encryption configuration"
+    else:
+        yield (f"bucket {bucket.name} is not encrypted by default with a customer-managed KMS "
+               "key (sseAlgorithm aws:kms and kmsMasterKeyId)")
+
+
+def s3_bucket_key(bucket: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
+    rules = _encryption_rules(bucket, stack)
+    kms = [r for r in rules
+           if (r.get("applyServerSideEncryptionByDefault") or {}).get("sseAlgorithm")
+           in ("aws:kms", "aws:kms:dsse")]
+    if kms and not any(r.get("bucketKeyEnabled") for r in kms):
+        yield f"bucket {bucket.name} uses SSE-KMS without the S3 bucket key"
+
+
+def _bucket_statements(bucket: Resource, stack: Stack) -> tuple[str, list[dict[str, Any]]]:
+    arn = known(bucket.get("arn"), f"the ARN of {bucket.name}")
+    found: list[dict[str, Any]] = []
+    for policy in _companions(stack, bucket, POLICY):
+        found += statements(policy.get("policy"), f"the policy of {policy.name}")
+    if bucket.get("policy"):
+        found += statements(bucket.get("policy"), f"the inline policy of {bucket.name}")
+    return arn, found
+
+
+def _scopes(arn: str, denied: Callable[[str], bool]) -> str:
+    """Which of the bucket and its objects a deny does not cover, in words ('' if none)."""
+    missing = [label for label, target in (("the bucket", arn), ("its objects", f"{arn}/key"))
+               if not denied(target)]
+    return " and ".join(missing)
+
+
+def s3_deny_insecure_transport(bucket: Resource, stack: Stack,
+                               _: Mapping[str, Any]) -> Iterator[str]:
+    arn, found = _bucket_statements(bucket, stack)
+    open_ = _scopes(arn, lambda target: denies_insecure_transport(found, S3_PROBE_ACTIONS,
+                                                                  [target]))
+    if open_:
+        yield (f"bucket {bucket.name}: no policy statement denies requests without TLS "
+               f"(aws:SecureTransport false) on {open_}")
+
+
+def s3_deny_outdated_tls(bucket: Resource, stack: Stack,
+                         settings: Mapping[str, Any]) -> Iterator[str]:
+    minimum = float(settings.get("minimum_tls_version", 1.2))
+    arn, found = _bucket_statements(bucket, stack)
+    open_ = _scopes(arn, lambda target: denies_tls_below(found, S3_PROBE_ACTIONS, [target],
+                                                         minimum))
+    if open_:
+        yield (f"bucket {bucket.name}: no policy statement denies TLS older than {minimum} "
+               f"(s3:TlsVersion) on {open_}")
+
+
+def s3_public_access_blocked(bucket: Resource, stack: Stack,
+                             _: Mapping[str, Any]) -> Iterator[str]:
+    flags = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+    blocks = _companions(stack, bucket, PUBLIC_ACCESS_BLOCK)
+    if not blocks:
+        yield f"bucket {bucket.name} has no public access block"
+        return
+    for block in blocks:
+        off = [f for f in flags if known(block.get(f), f"{f} of {block.name}") is not True]
+        if off:
+            yield f"bucket {bucket.name}: public access block leaves {', '.join(off)} off"
+
+
+def s3_versioning(bucket: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
+    statuses = [known(v.get("versioningConfiguration.status"), f"versioning of {v.name}")
+                for v in _companions(stack, bucket, VERSIONING)]
+    if "Enabled" not in statuses and bucket.get("versioning.enabled") is not True:
+        yield f"bucket {bucket.name} does not keep object versions"
+
+
+def s3_access_logging(bucket: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
+    if is_log_target(bucket, stack):
+        return  # a log bucket does not log into itself
+    if not _companions(stack, bucket, LOGGING) and not bucket.get("logging.targetBucket"):
+        yield f"bucket {bucket.name} has no server access logging"
+
+
+def efs_encrypted(fs: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
+    if known(fs.get("encrypted"), f"encrypted of {fs.name}") is not True:
+        yield f"file system {fs.name} is not encrypted at rest"
+
+
+def efs_encrypted_cmk(fs: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
+    key = known(fs.get("kmsKeyId"), f"the key of {fs.name}")
+    if not _is_customer_key(key):
+        yield f"file system {fs.name} is not encrypted with a customer-managed KMS key"
+
+
+def efs_deny_insecure_transport(fs: Resource, stack: Stack,
+                                _: Mapping[str, Any]) -> Iterator[str]:
+    arn = known(fs.get("arn"), f"the ARN of {fs.name}")
+    found: list[dict[str, Any]] = []
+    for policy in stack.companions(fs, FILE_SYSTEM_POLICY, "fileSystemId"):
+        found += statements(policy.get("policy"), f"the policy of {policy.name}")
+    if not denies_insecure_transport(found, EFS_PROBE_ACTIONS, [arn]):
+        yield (f"file system {fs.name}: no file-system policy denies clients that do not use "
+               "TLS (aws:SecureTransport false)")
+
+
+def efs_backups(fs: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
+    statuses = [known(b.get("backupPolicy.status"), f"backup status of {b.name}")
+                for b in stack.companions(fs, BACKUP_POLICY, "fileSystemId")]
+    if "ENABLED" not in statuses:
+        yield f"file system {fs.name} has no automatic backups"
+
+
+S3_RULES = (
+    Rule("s3-encryption-cmk", "S3 buckets are encrypted by default with a customer-managed "
+         "KMS key (access-log buckets may use SSE-S3, the only encryption S3 logging accepts)",
+         BUCKETS, s3_encryption_cmk, Severity.HIGH, Enforcement.MANDATORY,
+         "Add a BucketServerSideEncryptionConfiguration with sseAlgorithm 'aws:kms' and your "
+         "CMK's ARN as kmsMasterKeyId (SecureBucket does).",
+         checkov=("CKV_AWS_145",), security_hub=("S3.17",),
+         aws_config=("s3-default-encryption-kms",), needs_stack=True),
+    Rule("s3-bucket-key", "SSE-KMS buckets use the S3 bucket key", BUCKETS, s3_bucket_key,
+         Severity.LOW, Enforcement.ADVISORY,
+         "Set bucketKeyEnabled: true on the encryption rule (fewer KMS calls, lower cost).",
+         needs_stack=True),
+    Rule("s3-deny-insecure-transport", "S3 bucket policies deny requests without TLS on the "
+         "bucket and its objects", BUCKETS, s3_deny_insecure_transport, Severity.HIGH,
+         Enforcement.MANDATORY,
+         "Add a Deny for Principal '*', Action 's3:*', Resource [bucket ARN, bucket ARN/*] when "
+         "Bool aws:SecureTransport is 'false'.",
+         checkov=("CKV_AWS_379",), security_hub=("S3.5",),
+         aws_config=("s3-bucket-ssl-requests-only",), needs_stack=True),
+    Rule("s3-deny-outdated-tls", "S3 bucket policies deny TLS older than 1.2 on the bucket and "
+         "its objects", BUCKETS, s3_deny_outdated_tls, Severity.HIGH, Enforcement.MANDATORY,
+         "Add a Deny for Principal '*', Action 's3:*', Resource [bucket ARN, bucket ARN/*] when "
+         "NumericLessThan s3:TlsVersion is '1.2'.", needs_stack=True,
+         settings={"minimum_tls_version": (1.2, {"type": "number", "minimum": 1.2})}),
+    Rule("s3-public-access-blocked", "S3 buckets block public access on all four switches",
+         BUCKETS, s3_public_access_blocked, Severity.CRITICAL, Enforcement.MANDATORY,
+         "Add a BucketPublicAccessBlock with blockPublicAcls, blockPublicPolicy, "
+         "ignorePublicAcls and restrictPublicBuckets all true.",
+         checkov=("CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "CKV2_AWS_6"),
+         security_hub=("S3.8",), aws_config=("s3-bucket-level-public-access-prohibited",),
+         needs_stack=True),
+    Rule("s3-versioning", "S3 buckets keep object versions", BUCKETS, s3_versioning,
+         Severity.MEDIUM, Enforcement.ADVISORY,
+         "Add a BucketVersioning with status 'Enabled'.",
+         checkov=("CKV_AWS_21",), security_hub=("S3.14",),
+         aws_config=("s3-bucket-versioning-enabled",), needs_stack=True),
+    Rule("s3-access-logging", "S3 buckets log server access", BUCKETS, s3_access_logging,
+         Severity.MEDIUM, Enforcement.ADVISORY,
+         "Add a BucketLogging that targets an SSE-S3 log bucket.",
+         checkov=("CKV_AWS_18",), security_hub=("S3.9",),
+         aws_config=("s3-bucket-logging-enabled",), needs_stack=True),
+)
+
+EFS_RULES = (
+    Rule("efs-encrypted", "EFS file systems are encrypted at rest", (FILE_SYSTEM,),
+         efs_encrypted, Severity.HIGH, Enforcement.MANDATORY,
+         "Set encrypted: true (it forces a new file system: migrate the data).",
+         checkov=("CKV_AWS_42",), security_hub=("EFS.1",), aws_config=("efs-encrypted-check",)),
+    Rule("efs-encrypted-cmk", "EFS file systems are encrypted with a customer-managed KMS key",
+         (FILE_SYSTEM,), efs_encrypted_cmk, Severity.HIGH, Enforcement.MANDATORY,
+         "Set kmsKeyId to your CMK's ARN (it forces a new file system: migrate the data).",
+         checkov=("CKV_AWS_184",)),
+    Rule("efs-deny-insecure-transport", "EFS file-system policies deny clients that do not use "
+         "TLS", (FILE_SYSTEM,), efs_deny_insecure_transport, Severity.HIGH,
+         Enforcement.MANDATORY,
+         "Add a FileSystemPolicy with a Deny for Principal {AWS: '*'}, Action '*' when Bool "
+         "aws:SecureTransport is 'false' (SharedFileSystem does).", needs_stack=True),
+    Rule("efs-backups", "EFS file systems are backed up automatically", (FILE_SYSTEM,),
+         efs_backups, Severity.MEDIUM, Enforcement.ADVISORY,
+         "Add a BackupPolicy with status 'ENABLED'.",
+         checkov=("CKV2_AWS_18",), security_hub=("EFS.2",), needs_stack=True),
+)
