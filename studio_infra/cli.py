@@ -21,7 +21,11 @@ EXIT_ERROR = 2
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    return int(args.handler(args))
+    try:
+        return int(args.handler(args))
+    except BrokenPipeError:  # output piped into `head` and cut short: not an error
+        sys.stderr.close()
+        return EXIT_OK
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -50,6 +54,11 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--no-policy", action="store_true",
                       help="do not evaluate the policy rules")
     plan.set_defaults(handler=_plan)
+    rules = commands.add_parser(
+        "rules", help="list the policy rules, their defaults and framework ids",
+        description="List the rules that studio-infra plan, the policy pack and the audit run.")
+    rules.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    rules.set_defaults(handler=_rules)
     return parser
 
 
@@ -98,6 +107,33 @@ def _plan(args: argparse.Namespace) -> int:
             Path(args.json_path).write_text(text + "\n")
     mandatory = any(f.enforcement.value == "mandatory" for f in findings)
     return EXIT_VIOLATIONS if mandatory else EXIT_OK
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from studio_infra.rules import RULES
+
+    if args.markdown:
+        print(rules_table())
+        return EXIT_OK
+    for rule in RULES:
+        ids = ", ".join(i for ids in rule.frameworks.values() for i in ids) or "-"
+        print(f"{rule.name:<40} {rule.enforcement.value:<9} {rule.severity.value:<8} {ids}")
+        print(f"    {rule.description}")
+    return EXIT_OK
+
+
+def rules_table() -> str:
+    """The rule catalog as the Markdown table the README shows."""
+    from studio_infra.rules import RULES
+
+    def ids(values: tuple[str, ...]) -> str:
+        return ", ".join(values) or "—"
+
+    lines = ["| Rule | Default | Severity | checkov | Security Hub | AWS Config | What it checks |",
+             "|---|---|---|---|---|---|---|"]
+    lines += [f"| `{r.name}` | {r.enforcement.value} | {r.severity.value} | {ids(r.checkov)} | "
+              f"{ids(r.security_hub)} | {ids(r.aws_config)} | {r.description} |" for r in RULES]
+    return "\n".join(lines)
 
 
 def _fail(message: str, debug: bool, cause: BaseException | None = None) -> int:

@@ -52,11 +52,14 @@ UNKNOWN_SENTINELS = {
 
 
 def plain(value: Any) -> Any:
-    """Engine values as rules read them: proxies unwrapped, unknown markers as ``UNKNOWN``."""
+    """Engine values as rules read them: proxies unwrapped, unknown markers as ``UNKNOWN``,
+    whole numbers as ``int`` (the engine's JSON carries 20001 as 20001.0)."""
     if hasattr(value, "__getitem__") and type(value).__name__ in ("_DictProxy", "_ListProxy"):
         value = value["__target"]
     if isinstance(value, str) and value in UNKNOWN_SENTINELS:
         return UNKNOWN
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

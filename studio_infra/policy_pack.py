@@ -1,0 +1,131 @@
+"""The rule catalog as ``pulumi_policy`` policies: what ``pulumi preview --policy-pack`` runs.
+
+Rules that read one resource become resource policies (the engine calls them with a
+resource's inputs before it is created); rules that read companions or siblings become stack
+policies (called with every resource's outputs, parents and dependencies). Each reports at
+the enforcement level the engine resolves for it from ``--policy-pack-config``.
+
+Things a rule cannot judge (unknown during preview, outside the stack) are reported by one
+more, advisory, policy — ``studio-infra-cannot-check`` — so that they are never silent and
+never block a deployment on their own.
+
+Constructing ``pulumi_policy.PolicyPack`` starts a gRPC server and never returns: only the
+pack's ``__main__.py`` does that; this module only builds the policies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pulumi_policy as pp
+
+from studio_infra.rules import RULES
+from studio_infra.rules.engine import plain
+from studio_infra.rules.model import Enforcement, Resource, Rule, Stack, evaluate_rule
+
+PACK_NAME = "studio-infra"
+CANNOT_CHECK = "studio-infra-cannot-check"
+
+
+def _framework(rule: Rule) -> pp.PolicyComplianceFramework | None:
+    for name, ids in (("AWS Foundational Security Best Practices", rule.security_hub),
+                      ("checkov", rule.checkov), ("AWS Config managed rules", rule.aws_config)):
+        if ids:
+            return pp.PolicyComplianceFramework(name=name, reference=", ".join(ids))
+    return None
+
+
+def _tags(rule: Rule) -> list[str]:
+    return [f"checkov:{i}" for i in rule.checkov] + \
+        [f"securityhub:{i}" for i in rule.security_hub] + \
+        [f"config:{i}" for i in rule.aws_config]
+
+
+def _settings(rule: Rule, config: Mapping[str, Any] | None) -> dict[str, Any]:
+    given = {k: v for k, v in (config or {}).items() if k in rule.settings}
+    return {**{k: d for k, (d, _) in rule.settings.items()}, **given}
+
+
+def stack_of(resources: list[pp.PolicyResource]) -> Stack:
+    """A ``Stack`` from the engine's view of the stack (outputs, parents, dependencies)."""
+    return Stack([Resource(
+        type=r.resource_type,
+        name=r.name,
+        urn=r.urn,
+        props=plain(r.props),
+        parent=r.parent.urn if r.parent is not None else None,
+        dependencies=tuple(d.urn for d in r.dependencies),
+        property_dependencies={k: tuple(d.urn for d in v)
+                               for k, v in r.property_dependencies.items()},
+        protect=bool(getattr(r.opts, "protect", False)),
+    ) for r in resources])
+
+
+def _resource_of(args: pp.ResourceValidationArgs) -> Resource:
+    return Resource(type=args.resource_type, name=args.name, urn=args.urn,
+                    props=plain(args.props),
+                    protect=bool(getattr(args.opts, "protect", False)))
+
+
+def _report(rule: Rule, stack: Stack, resource: Resource, settings: Mapping[str, Any],
+            report: Callable[[str, str | None], None]) -> None:
+    # The engine applies the configured level; cannot-check findings go to CANNOT_CHECK.
+    for finding in evaluate_rule(rule, stack, resource, Enforcement.MANDATORY, settings):
+        if not finding.cannot_check:
+            report(finding.message, finding.urn)
+
+
+def _policy(rule: Rule) -> pp.Policy:
+    common: dict[str, Any] = {
+        "name": rule.name,
+        "description": rule.description,
+        "enforcement_level": pp.EnforcementLevel(rule.enforcement.value),
+        "severity": pp.Severity(rule.severity.value),
+        "framework": _framework(rule),
+        "tags": _tags(rule),
+        "remediation_steps": rule.remediation,
+    }
+    if rule.settings:
+        common["config_schema"] = pp.PolicyConfigSchema(
+            {name: dict(schema) for name, (_, schema) in rule.settings.items()})
+    if rule.needs_stack:
+        def validate_stack(args: pp.StackValidationArgs, report: Any) -> None:
+            stack = stack_of(args.resources)
+            settings = _settings(rule, args.get_config())
+            for resource in stack.of_type(*rule.types):
+                _report(rule, stack, resource, settings, report)
+        return pp.StackValidationPolicy(validate=validate_stack, **common)
+
+    def validate_resource(args: pp.ResourceValidationArgs, report: Any) -> None:
+        if args.resource_type in rule.types:
+            resource = _resource_of(args)
+            _report(rule, Stack([resource]), resource, _settings(rule, args.get_config()), report)
+    return pp.ResourceValidationPolicy(validate=validate_resource, **common)
+
+
+def _cannot_check_policy() -> pp.Policy:
+    def validate(args: pp.StackValidationArgs, report: Any) -> None:
+        stack = stack_of(args.resources)
+        for rule in RULES:
+            for resource in stack.of_type(*rule.types):
+                for finding in evaluate_rule(rule, stack, resource, Enforcement.ADVISORY,
+                                             _settings(rule, None)):
+                    if finding.cannot_check:
+                        report(f"{rule.name}: {finding.message}", finding.urn)
+
+    return pp.StackValidationPolicy(
+        name=CANNOT_CHECK,
+        description="Reports what a rule could not judge (a value unknown during preview, a "
+                    "resource outside the stack), so nothing passes silently",
+        validate=validate,
+        enforcement_level=pp.EnforcementLevel.ADVISORY,
+        severity=pp.Severity.LOW,
+        remediation_steps="Run the pack again on `pulumi up` (values are known then), or "
+                          "audit the resources outside the stack with `studio-infra audit`.",
+    )
+
+
+def policies() -> list[pp.Policy]:
+    """Every rule as a policy, plus the cannot-check reporter."""
+    return [*(_policy(rule) for rule in RULES), _cannot_check_policy()]

@@ -1,0 +1,108 @@
+"""The policy pack as the engine runs it: gRPC plugin, Analyze/AnalyzeStack, configuration."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import grpc
+import pytest
+from google.protobuf import empty_pb2
+from pulumi.runtime import proto
+from pulumi.runtime.proto import analyzer_pb2_grpc
+
+from studio_infra.plan.runner import plan_project
+from studio_infra.policy_pack import CANNOT_CHECK
+from studio_infra.rules import RULES
+from studio_infra.rules.engine import UNKNOWN_SENTINELS
+from tests.policy_harness import analyze, analyze_stack, servicer
+from tests.test_rules import bucket
+
+ROOT = Path(__file__).parent.parent
+UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+
+@pytest.fixture(scope="module")
+def default_plan():
+    return plan_project(ROOT, "dev")
+
+
+def test_default_stack_passes_the_pack(default_plan):
+    diagnostics = analyze(default_plan)
+    assert [d for d in diagnostics if d["enforcement"] == "mandatory"] == []
+    assert [d for d in diagnostics if d["policy"] == CANNOT_CHECK] == []
+
+
+def test_pack_reports_unknown_values_as_cannot_check_not_as_pass(record):
+    plan = record(bucket)
+    data = plan.get("aws:s3/bucket:Bucket", "data")
+    policy = plan.get("aws:s3/bucketPolicy:BucketPolicy", "data-policy")
+    preview = {data.urn: {**data.outputs, "arn": UNKNOWN_STRING},
+               policy.urn: {**policy.outputs, "policy": UNKNOWN_STRING}}
+    diagnostics = analyze_stack(plan, props=preview)
+    cannot = [d for d in diagnostics if d["policy"] == CANNOT_CHECK]
+    assert {d["urn"] for d in cannot} == {data.urn}
+    assert all(d["enforcement"] == "advisory" for d in cannot)
+    assert any("s3-deny-insecure-transport: cannot check data" in d["message"] for d in cannot)
+    assert [d for d in diagnostics if d["enforcement"] == "mandatory"] == []
+    assert UNKNOWN_STRING in UNKNOWN_SENTINELS
+
+
+def test_configuration_sets_levels_and_settings(record):
+    plan = record(lambda: bucket(versioning=False))
+    by_default = {d["policy"]: d["enforcement"] for d in analyze_stack(plan)}
+    assert by_default == {"s3-versioning": "advisory"}
+    configured = analyze_stack(plan, config={"s3-versioning": "mandatory",
+                                             "s3-deny-outdated-tls": {"enforcementLevel":
+                                                                      "mandatory",
+                                                                      "minimum_tls_version": 1.3}})
+    levels = {d["policy"]: d["enforcement"] for d in configured}
+    assert levels == {"s3-versioning": "mandatory", "s3-deny-outdated-tls": "mandatory"}
+    assert analyze_stack(plan, config={"s3-versioning": "disabled"}) == []
+
+
+def test_analyzer_info_describes_every_rule():
+    info = servicer().GetAnalyzerInfo(empty_pb2.Empty(), None)
+    policies = {p.name: p for p in info.policies}
+    assert set(policies) == {r.name for r in RULES} | {CANNOT_CHECK}
+    for rule in RULES:
+        policy = policies[rule.name]
+        expected = proto.MANDATORY if rule.enforcement.value == "mandatory" else proto.ADVISORY
+        assert policy.enforcementLevel == expected
+        assert policy.remediation_steps == rule.remediation
+        assert list(policy.tags) == [f"checkov:{i}" for i in rule.checkov] + \
+            [f"securityhub:{i}" for i in rule.security_hub] + \
+            [f"config:{i}" for i in rule.aws_config]
+        expected_type = proto.PolicyType.POLICY_TYPE_STACK if rule.needs_stack \
+            else proto.PolicyType.POLICY_TYPE_RESOURCE
+        assert policy.policy_type == expected_type
+    assert set(policies["s3-deny-outdated-tls"].configSchema.properties) == {
+        "minimum_tls_version"}
+
+
+def test_the_pack_folder_serves_the_engine_over_grpc():
+    pack = subprocess.Popen([sys.executable, str(ROOT / "policy" / "__main__.py")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        port = int(pack.stdout.readline().strip())  # what the engine reads first
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            stub = analyzer_pb2_grpc.AnalyzerStub(channel)
+            info = stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=30)
+        assert info.name == "studio-infra"
+        assert len(info.policies) == len(RULES) + 1
+    finally:
+        pack.terminate()
+        pack.wait(timeout=30)
+
+
+def test_pack_manifest():
+    manifest = (ROOT / "policy" / "PulumiPolicy.yaml").read_text()
+    assert "runtime:" in manifest and "name: python" in manifest
+    assert (ROOT / "policy" / "requirements.txt").read_text().strip().endswith("-e ..")
+
+
+def test_readme_shows_the_catalog_as_it_is():
+    from studio_infra.cli import rules_table
+
+    assert rules_table() in (ROOT / "README.md").read_text()

@@ -1,0 +1,260 @@
+"""Every rule: an insecure variant caught, a secure one passing, by both adapters alike.
+
+Each case is a small program of raw pulumi_aws resources, recorded with the plan runner. The
+offline engine and the policy pack (driven through the analyzer service, as the engine drives
+it) must report the same rule on the same resources at the same level.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pulumi
+import pulumi_aws as aws
+import pytest
+
+from studio_infra.rules import RULES, RULES_BY_NAME
+from studio_infra.rules.engine import evaluate, stack_from_plan
+from tests.policy_harness import analyze
+
+KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+ROLE = "arn:aws:iam::123456789012:role/studio"
+
+
+def doc(*statements: dict) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def tls_statements(arn: str, resources: list[str] | None = None,
+                   effect: str = "Deny", value: str = "false") -> list[dict]:
+    resources = resources if resources is not None else [arn, f"{arn}/*"]
+    return [
+        {"Effect": effect, "Principal": "*", "Action": "s3:*", "Resource": resources,
+         "Condition": {"Bool": {"aws:SecureTransport": value}}},
+        {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": resources,
+         "Condition": {"NumericLessThan": {"s3:TlsVersion": "1.2"}}},
+    ]
+
+
+def bucket(name: str = "data", *, sse: str | None = "kms", bucket_key: bool = True,
+           policy: Callable[[str], list[dict]] | None = tls_statements,
+           block: bool | None = True, versioning: bool = True, logging: bool = True,
+           protect: bool = True) -> None:
+    b = aws.s3.Bucket(name, opts=pulumi.ResourceOptions(protect=protect))
+    if sse:
+        default = {"sse_algorithm": "aws:kms", "kms_master_key_id": KEY} if sse == "kms" \
+            else {"sse_algorithm": "AES256"}
+        aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{name}-sse", bucket=b.id, rules=[{"apply_server_side_encryption_by_default":
+                                                default, "bucket_key_enabled": bucket_key}])
+    if policy:
+        aws.s3.BucketPolicy(f"{name}-policy", bucket=b.id,
+                            policy=b.arn.apply(lambda arn: doc(*policy(arn))))
+    if block is not None:
+        aws.s3.BucketPublicAccessBlock(f"{name}-pab", bucket=b.id, block_public_acls=True,
+                                       block_public_policy=True, ignore_public_acls=block,
+                                       restrict_public_buckets=True)
+    if versioning:
+        aws.s3.BucketVersioning(f"{name}-versioning", bucket=b.id,
+                                versioning_configuration={"status": "Enabled"})
+    if logging:
+        aws.s3.BucketLogging(f"{name}-logging", bucket=b.id, target_bucket="central-logs",
+                             target_prefix="s3/")
+
+
+def file_system(*, encrypted: bool = True, key: str | None = KEY, tls: bool = True,
+                backups: bool = True) -> None:
+    fs = aws.efs.FileSystem("fs", encrypted=encrypted, kms_key_id=key,
+                            opts=pulumi.ResourceOptions(protect=True))
+    if tls:
+        aws.efs.FileSystemPolicy("fs-policy", file_system_id=fs.id, policy=fs.arn.apply(
+            lambda arn: doc({"Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "*",
+                             "Resource": arn,
+                             "Condition": {"Bool": {"aws:SecureTransport": "false"}}})))
+    if backups:
+        aws.efs.BackupPolicy("fs-backup", file_system_id=fs.id,
+                             backup_policy={"status": "ENABLED"})
+
+
+def key(*, rotation: bool = True, window: int = 30, principal: object = None) -> None:
+    statement = {"Sid": "Admin", "Effect": "Allow", "Action": "kms:*", "Resource": "*",
+                 "Principal": principal or {"AWS": "arn:aws:iam::123456789012:root"}}
+    aws.kms.Key("key", enable_key_rotation=rotation, deletion_window_in_days=window,
+                policy=doc(statement), opts=pulumi.ResourceOptions(protect=True))
+
+
+def repository(*, encryption: str = "KMS", scan: bool = True, mutability: str = "IMMUTABLE",
+               lifecycle: bool = True) -> None:
+    config = {"encryption_type": encryption, "kms_key": KEY if encryption == "KMS" else None}
+    repo = aws.ecr.Repository("repo", encryption_configurations=[config],
+                              image_scanning_configuration={"scan_on_push": scan},
+                              image_tag_mutability=mutability,
+                              opts=pulumi.ResourceOptions(protect=True))
+    if lifecycle:
+        aws.ecr.LifecyclePolicy("repo-lifecycle", repository=repo.name, policy="{}")
+
+
+def domain(*, key: str | None = KEY, access: str = "VpcOnly", user_sgs: bool = True,
+           sharing_key: str | None = KEY) -> None:
+    sharing = {"notebook_output_option": "Allowed", "s3_output_path": "s3://b/sharing/"}
+    if sharing_key:
+        sharing["s3_kms_key_id"] = sharing_key
+    settings = {"execution_role": ROLE, "sharing_settings": sharing}
+    if user_sgs:
+        settings["security_groups"] = ["sg-0123456789abcdef0"]
+    aws.sagemaker.Domain(
+        "domain", domain_name="d", auth_mode="IAM", vpc_id="vpc-0123456789abcdef0",
+        subnet_ids=["subnet-0123456789abcdef0"], kms_key_id=key, app_network_access_type=access,
+        domain_settings={"security_group_ids": ["sg-0123456789abcdef0"]},
+        default_user_settings=settings, opts=pulumi.ResourceOptions(protect=True))
+
+
+def profiles(uids: tuple[int, int]) -> None:
+    for name, uid in zip(("ann", "ben"), uids, strict=True):
+        aws.sagemaker.UserProfile(name, domain_id="d-abcdefghijkl", user_profile_name=name,
+                                  user_settings={"execution_role": ROLE,
+                                                 "custom_posix_user_config": {"uid": uid,
+                                                                              "gid": uid}})
+
+
+def notebook(*, internet: str = "Disabled", root: str = "Disabled", key: str | None = KEY,
+             subnet: str | None = "subnet-0123456789abcdef0") -> None:
+    aws.sagemaker.NotebookInstance("nb", instance_type="ml.t3.medium", role_arn=ROLE,
+                                   direct_internet_access=internet, root_access=root,
+                                   kms_key_id=key, subnet_id=subnet,
+                                   security_groups=["sg-0123456789abcdef0"])
+
+
+def vpc(*, flow_logs: bool = True, default_sg: str = "closed") -> None:
+    v = aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/16")
+    if flow_logs:
+        aws.ec2.FlowLog("vpc-flow", vpc_id=v.id, traffic_type="ALL",
+                        log_destination="arn:aws:logs:us-east-1:123456789012:log-group:x",
+                        iam_role_arn=ROLE)
+    if default_sg == "closed":
+        aws.ec2.DefaultSecurityGroup("vpc-default", vpc_id=v.id, ingress=[], egress=[])
+    elif default_sg == "open":
+        aws.ec2.DefaultSecurityGroup("vpc-default", vpc_id=v.id, ingress=[{
+            "protocol": "-1", "from_port": 0, "to_port": 0, "self": True}], egress=[])
+
+
+def ingress(kind: str, source: str | None) -> None:
+    group = aws.ec2.SecurityGroup("sg", vpc_id="vpc-0123456789abcdef0", ingress=[
+        {"protocol": "tcp", "from_port": 22, "to_port": 22,
+         "cidr_blocks": [source or "10.0.0.0/8"]}] if kind == "inline" else [])
+    if kind == "vpc-rule":
+        peer = {"cidr_ipv4": source} if source else {"referenced_security_group_id": group.id}
+        aws.vpc.SecurityGroupIngressRule("rule", security_group_id=group.id, ip_protocol="tcp",
+                                         from_port=443, to_port=443, **peer)
+    if kind == "ec2-rule":
+        aws.ec2.SecurityGroupRule("rule", type="ingress", security_group_id=group.id,
+                                  protocol="tcp", from_port=443, to_port=443,
+                                  ipv6_cidr_blocks=[source or "fd00::/8"])
+
+
+def endpoint(private_dns: bool) -> None:
+    aws.ec2.VpcEndpoint("ep", vpc_id="vpc-0123456789abcdef0", vpc_endpoint_type="Interface",
+                        service_name="com.amazonaws.us-east-1.sts",
+                        private_dns_enabled=private_dns)
+
+
+def role_policy(action: str) -> None:
+    aws.iam.RolePolicy("policy", role="studio", policy=doc(
+        {"Effect": "Allow", "Action": action, "Resource": "*"}))
+
+
+CASES: dict[str, list[tuple[Callable[[], None], Callable[[], None]]]] = {
+    "s3-encryption-cmk": [(lambda: bucket(sse=None), bucket),
+                          (lambda: bucket(sse="aes"), bucket)],
+    "s3-bucket-key": [(lambda: bucket(bucket_key=False), bucket)],
+    "s3-deny-insecure-transport": [
+        (lambda: bucket(policy=None), bucket),
+        (lambda: bucket(policy=lambda arn: tls_statements(arn, effect="Allow", value="true")),
+         bucket),
+        (lambda: bucket(policy=lambda arn: tls_statements(arn, resources=[arn])), bucket),
+    ],
+    "s3-deny-outdated-tls": [
+        (lambda: bucket(policy=lambda arn: tls_statements(arn)[:1]), bucket),
+        (lambda: bucket(policy=lambda arn: [tls_statements(arn)[0], {
+            **tls_statements(arn)[1], "Condition": {"NumericLessThan": {"s3:TlsVersion": "1.0"}}
+        }]), bucket),
+    ],
+    "s3-public-access-blocked": [(lambda: bucket(block=None), bucket),
+                                 (lambda: bucket(block=False), bucket)],
+    "s3-versioning": [(lambda: bucket(versioning=False), bucket)],
+    "s3-access-logging": [(lambda: bucket(logging=False), bucket)],
+    "efs-encrypted": [(lambda: file_system(encrypted=False, key=None), file_system)],
+    "efs-encrypted-cmk": [(lambda: file_system(key=None), file_system)],
+    "efs-deny-insecure-transport": [(lambda: file_system(tls=False), file_system)],
+    "efs-backups": [(lambda: file_system(backups=False), file_system)],
+    "kms-rotation": [(lambda: key(rotation=False), key)],
+    "kms-no-public-principal": [(lambda: key(principal="*"), key),
+                                (lambda: key(principal={"AWS": "*"}), key)],
+    "kms-deletion-window": [(lambda: key(window=7), key)],
+    "ecr-encryption-cmk": [(lambda: repository(encryption="AES256"), repository)],
+    "ecr-scan-on-push": [(lambda: repository(scan=False), repository)],
+    "ecr-immutable-tags": [(lambda: repository(mutability="MUTABLE"), repository)],
+    "ecr-lifecycle-policy": [(lambda: repository(lifecycle=False), repository)],
+    "sagemaker-domain-cmk": [(lambda: domain(key=None), domain)],
+    "sagemaker-domain-vpc-only": [(lambda: domain(access="PublicInternetOnly"), domain)],
+    "sagemaker-security-groups": [(lambda: domain(user_sgs=False), domain)],
+    "sagemaker-sharing-cmk": [(lambda: domain(sharing_key=None), domain)],
+    "sagemaker-posix-ids": [(lambda: profiles((20001, 20001)), lambda: profiles((20001, 20002))),
+                            (lambda: profiles((500, 20002)), lambda: profiles((20001, 20002)))],
+    "sagemaker-notebook-no-direct-internet": [(lambda: notebook(internet="Enabled"), notebook)],
+    "sagemaker-notebook-hardened": [(lambda: notebook(root="Enabled", key=None, subnet=None),
+                                     notebook)],
+    "vpc-flow-logs": [(lambda: vpc(flow_logs=False), vpc)],
+    "default-security-group-closed": [(lambda: vpc(default_sg="none"), vpc),
+                                      (lambda: vpc(default_sg="open"), vpc)],
+    "no-public-ingress": [(lambda: ingress("inline", "0.0.0.0/0"), lambda: ingress("inline", None)),
+                          (lambda: ingress("vpc-rule", "0.0.0.0/0"),
+                           lambda: ingress("vpc-rule", None)),
+                          (lambda: ingress("ec2-rule", "::/0"), lambda: ingress("ec2-rule", None))],
+    "vpc-endpoint-private-dns": [(lambda: endpoint(False), lambda: endpoint(True))],
+    "iam-no-wildcard-actions": [(lambda: role_policy("*"), lambda: role_policy("s3:GetObject")),
+                                (lambda: role_policy("s3:*"),
+                                 lambda: role_policy("s3:GetObject"))],
+    "data-protected": [(lambda: bucket(protect=False), bucket)],
+}
+
+
+def test_every_rule_has_cases():
+    assert set(CASES) == {rule.name for rule in RULES}
+
+
+def offline(plan, name):
+    return {(f.urn, f.enforcement.value) for f in evaluate(stack_from_plan(plan.resources))
+            if f.policy == name}
+
+
+def packed(plan, name):
+    return {(d["urn"], d["enforcement"]) for d in analyze(plan) if d["policy"] == name}
+
+
+@pytest.mark.parametrize(
+    ("name", "bad", "good"),
+    [(name, bad, good) for name, pairs in CASES.items() for bad, good in pairs],
+    ids=[f"{name}-{i}" for name, pairs in CASES.items() for i in range(len(pairs))],
+)
+def test_rule_catches_the_insecure_variant_in_both_adapters(record, name, bad, good):
+    rule = RULES_BY_NAME[name]
+    bad_plan = record(bad)
+    found = offline(bad_plan, name)
+    assert found, f"{name} missed the insecure variant"
+    assert {level for _, level in found} == {rule.enforcement.value}
+    assert packed(bad_plan, name) == found
+    good_plan = record(good)
+    assert offline(good_plan, name) == set()
+    assert packed(good_plan, name) == set()
+
+
+def test_violation_messages_name_the_problem(record):
+    plan = record(lambda: bucket(policy=lambda arn: tls_statements(arn, resources=[arn])))
+    (finding,) = [f for f in evaluate(stack_from_plan(plan.resources))
+                  if f.policy == "s3-deny-insecure-transport"]
+    assert finding.message == ("bucket data: no policy statement denies requests without TLS "
+                               "(aws:SecureTransport false) on its objects")
+    (diagnostic,) = [d for d in analyze(plan) if d["policy"] == "s3-deny-insecure-transport"]
+    assert diagnostic["message"].endswith(finding.message)
