@@ -17,6 +17,8 @@ import pulumi
 import pulumi_aws as aws
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from studio_infra.aws_context import AwsContext
+from studio_infra.cleanup import StudioNetworkCleanup
 from studio_infra.errors import StudioInfraError, validate_args
 from studio_infra.images import APP_SETTINGS_KEY, ImageAttachment
 from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, VpcId, merge_tags
@@ -97,6 +99,10 @@ class StudioDomainArgs(BaseModel):
     """What happens to the home EFS when the domain is deleted. ``Retain`` keeps user data."""
     protect_data: bool = True
     """``protect`` and ``retain_on_delete`` on the domain."""
+    cleanup_on_destroy: bool = True
+    """Add ``StudioNetworkCleanup``: on ``pulumi destroy``, after the domain, it removes the
+    NFS security groups, network interfaces (and home EFS, with retention ``Delete``) that
+    SageMaker created and that would block deleting the subnets and VPC."""
     tags: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("domain_name")
@@ -148,9 +154,17 @@ class StudioDomain(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         spec = validate_args(StudioDomainArgs, args, f"StudioDomain {name!r}")
+        ctx = AwsContext.lookup(opts)
         super().__init__("studio-infra:sagemaker:StudioDomain", name, None, opts)
         self.spec = spec
+        self.region = ctx.region
         self._uids: dict[int, str] = {}
+        depends_on: list[pulumi.Resource] = []
+        if spec.cleanup_on_destroy:
+            # The domain depends on it: destroyed after the domain, before the network.
+            depends_on.append(StudioNetworkCleanup(
+                f"{name}-network-cleanup", spec.vpc_id, ctx.region, spec.home_efs_retention,
+                pulumi.ResourceOptions(parent=self)))
 
         user_settings: dict[str, Any] = {
             "execution_role": spec.execution_role_arn,
@@ -185,7 +199,8 @@ class StudioDomain(pulumi.ComponentResource):
             retention_policy={"home_efs_file_system": spec.home_efs_retention},
             tags=merge_tags(spec.tags, f"{name}-domain"),
             opts=pulumi.ResourceOptions(parent=self, protect=spec.protect_data,
-                                        retain_on_delete=spec.protect_data),
+                                        retain_on_delete=spec.protect_data,
+                                        depends_on=depends_on),
         )
         self.domain_id = domain.id
         self.domain_arn = domain.arn

@@ -23,6 +23,7 @@ from typing import Any, Literal
 import pulumi
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
+from studio_infra.cleanup import StudioAppsCleanup
 from studio_infra.domain import StudioDomain, StudioDomainArgs
 from studio_infra.ecr import ImageRepository, ImageRepositoryArgs
 from studio_infra.efs import SharedFileSystem, SharedFileSystemArgs
@@ -348,6 +349,12 @@ class Studio(pulumi.ComponentResource):
                 "sso_user_name": user.sso_user_name,
                 "tags": spec.tags,
             }, child)
+
+        # Depends on the domain and every user: on destroy it goes first, deleting the apps and
+        # spaces that would otherwise keep the profiles and the domain from being deleted.
+        self.apps_cleanup = StudioAppsCleanup(
+            f"{name}-apps-cleanup", self.domain.domain_id, self.domain.region,
+            pulumi.ResourceOptions(parent=self, depends_on=list(self.users.values())))
 
         self.register_outputs({
             "domain_id": self.domain.domain_id,

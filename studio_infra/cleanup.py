@@ -1,0 +1,79 @@
+"""Clean teardown inside ``pulumi destroy``: two dynamic resources that do what Pulumi cannot.
+
+``StudioAppsCleanup`` depends on the domain and on every user profile, so on destroy it is
+deleted first: its delete removes the domain's apps, then its spaces, and waits. The profiles
+and the domain can then be deleted by the engine. ``StudioNetworkCleanup`` depends on the VPC
+(and the domain depends on it), so it is deleted after the domain and before the network: its
+delete revokes and deletes SageMaker's NFS security groups, removes SageMaker's network
+interfaces and, when the home EFS retention is ``Delete``, the home EFS and its mount targets,
+retrying while AWS still reports dependencies. Creating either does nothing; both are safe to
+run again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CreateResult, DiffResult, Resource, ResourceProvider
+
+
+def _session(region: str | None) -> Any:
+    from studio_infra.ops.session import make_session
+
+    return make_session(region=region)
+
+
+def _replace_on(keys: tuple[str, ...], olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+    """Nothing to update in place: a changed key means a new cleanup resource."""
+    changed = [k for k in keys if olds.get(k) != news.get(k)]
+    return DiffResult(changes=bool(changed), replaces=changed, delete_before_replace=False)
+
+
+class _AppsCleanupProvider(ResourceProvider):
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        return CreateResult(id_=f"{props['domain_id']}-apps-cleanup", outs=props)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        return _replace_on(("domain_id", "region"), olds, news)
+
+    def delete(self, _id: str, props: dict[str, Any]) -> None:
+        from studio_infra.ops.teardown import Teardown
+
+        teardown = Teardown(_session(props.get("region")), props["domain_id"])
+        teardown.delete_apps()
+        teardown.delete_spaces()
+
+
+class _NetworkCleanupProvider(ResourceProvider):
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        return CreateResult(id_=f"{props['vpc_id']}-studio-cleanup", outs=props)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        return _replace_on(("vpc_id", "region", "home_efs_retention"), olds, news)
+
+    def delete(self, _id: str, props: dict[str, Any]) -> None:
+        from studio_infra.ops.teardown import clean_vpc_after_deleted_domains
+
+        clean_vpc_after_deleted_domains(
+            _session(props.get("region")), props["vpc_id"],
+            delete_home_efs=props.get("home_efs_retention") == "Delete")
+
+
+class StudioAppsCleanup(Resource):
+    """Deletes a domain's apps and spaces when it is destroyed (see module docstring)."""
+
+    def __init__(self, name: str, domain_id: pulumi.Input[str], region: str,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(_AppsCleanupProvider(), name,
+                         {"domain_id": domain_id, "region": region}, opts)
+
+
+class StudioNetworkCleanup(Resource):
+    """Removes what SageMaker left in the VPC once the domain is gone (see module docstring)."""
+
+    def __init__(self, name: str, vpc_id: pulumi.Input[str], region: str,
+                 home_efs_retention: str, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(_NetworkCleanupProvider(), name,
+                         {"vpc_id": vpc_id, "region": region,
+                          "home_efs_retention": home_efs_retention}, opts)

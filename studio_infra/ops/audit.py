@@ -1,0 +1,332 @@
+"""Audit a deployed Studio domain — ours or anyone's — against the same rules.
+
+boto3 reads the domain and everything its security depends on: user profiles and spaces, the
+home EFS and attached file systems, the sharing bucket, the KMS keys, the ECR repositories
+behind attached images, the VPC and the security groups. Each is turned into the snapshot the
+rules read (the same type tokens and camelCase properties as a Pulumi stack), so the verdicts
+are the policy pack's verdicts. What cannot be read — access denied, not found, an API the
+endpoint does not offer — is reported as an advisory "could not check", never skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+from botocore.exceptions import ClientError
+
+from studio_infra.ops.session import CouldNotRead, error_code, listed, read
+from studio_infra.rules.config import PolicyConfig
+from studio_infra.rules.engine import evaluate
+from studio_infra.rules.model import Enforcement, Finding, Resource, Severity, Stack
+
+COULD_NOT_CHECK = "audit-could-not-check"
+APP_SETTINGS = ("JupyterLabAppSettings", "KernelGatewayAppSettings", "CodeEditorAppSettings")
+_IMAGE_URI = re.compile(r"^(?P<registry>\d{12})\.dkr\.ecr\.[^/]+/(?P<repo>[^:@]+)")
+
+
+def camel(value: Any) -> Any:
+    """AWS API shapes (PascalCase) as Pulumi properties (camelCase), recursively."""
+    if isinstance(value, dict):
+        return {k[:1].lower() + k[1:]: camel(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [camel(v) for v in value]
+    return value
+
+
+@dataclass
+class Audit:
+    """What was read, what could not be, and the findings."""
+
+    domain_id: str
+    resources: list[Resource] = field(default_factory=list)
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
+    """(resource id or ARN, why) for each read that failed."""
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def mandatory(self) -> list[Finding]:
+        return [f for f in self.findings if f.enforcement is Enforcement.MANDATORY]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"domain": self.domain_id, "violations": [
+            {"policy": f.policy, "enforcement": f.enforcement.value, "resource": f.urn,
+             "message": f.message, "severity": f.severity.value,
+             "frameworks": dict(f.frameworks)} for f in self.findings]}
+
+
+class _Reader:
+    def __init__(self, session: boto3.Session, audit: Audit) -> None:
+        self.session = session
+        self.audit = audit
+        self.clients: dict[str, Any] = {}
+        self.seen: set[tuple[str, str]] = set()
+
+    def client(self, service: str) -> Any:
+        if service not in self.clients:
+            self.clients[service] = self.session.client(service)
+        return self.clients[service]
+
+    def add(self, type_: str, ident: str, props: dict[str, Any],
+            id_: str | None = None) -> Resource | None:
+        if (type_, ident) in self.seen:
+            return None
+        self.seen.add((type_, ident))
+        resource = Resource(type=type_, name=ident.rsplit("/", 1)[-1].rsplit(":", 1)[-1],
+                            urn=ident, props=props, id=id_ or ident, protect=False,
+                            retain_on_delete=None)
+        self.audit.resources.append(resource)
+        return resource
+
+    def attempt(self, ident: str, step: Callable[[], None]) -> None:
+        """Run one read step; a failure becomes an unreadable entry for ``ident``."""
+        try:
+            step()
+        except CouldNotRead as exc:
+            self.audit.unreadable.append((ident, str(exc)))
+
+    def optional(self, what: str, call: Callable[..., Any], **kwargs: Any) -> Any:
+        """A read whose "not found" means "not configured" (None), not "could not check"."""
+        try:
+            return call(**kwargs)
+        except ClientError as exc:
+            if error_code(exc) in ("NoSuchBucketPolicy", "NoSuchPublicAccessBlockConfiguration",
+                                   "ServerSideEncryptionConfigurationNotFoundError",
+                                   "PolicyNotFound", "LifecyclePolicyNotFoundException"):
+                return None
+            return read(what, call, **kwargs)  # re-raises as CouldNotRead
+
+
+def audit_domain(session: boto3.Session, domain_id: str,
+                 config: PolicyConfig | None = None) -> Audit:
+    """Read ``domain_id`` and what it depends on, and evaluate every rule."""
+    audit = Audit(domain_id)
+    reader = _Reader(session, audit)
+    sagemaker = reader.client("sagemaker")
+    try:
+        domain = read(f"domain {domain_id}", sagemaker.describe_domain, DomainId=domain_id)
+    except CouldNotRead as exc:
+        audit.unreadable.append((domain_id, str(exc)))
+        domain = None
+    if domain is not None:
+        _read_domain(reader, domain)
+    audit.findings = evaluate(Stack(audit.resources), config)
+    audit.findings += [Finding(COULD_NOT_CHECK, Enforcement.ADVISORY, ident, message,
+                               Severity.LOW, {"checkov": [], "security_hub": [],
+                                              "aws_config": []}, cannot_check=True)
+                       for ident, message in audit.unreadable]
+    return audit
+
+
+def _read_domain(reader: _Reader, domain: dict[str, Any]) -> None:
+    props = camel({k: v for k, v in domain.items() if k != "ResponseMetadata"})
+    props["arn"] = domain.get("DomainArn")
+    reader.add("aws:sagemaker/domain:Domain", domain["DomainArn"], props, domain["DomainId"])
+    partition = domain["DomainArn"].split(":")[1]
+    settings = domain.get("DefaultUserSettings", {})
+    images: set[str] = set(_image_names(settings))
+    file_systems = {domain.get("HomeEfsFileSystemId")} | _file_systems(settings)
+    groups = set(domain.get("DomainSettings", {}).get("SecurityGroupIds", [])) | \
+        set(settings.get("SecurityGroups", []))
+    if domain.get("SecurityGroupIdForDomainBoundary"):
+        groups.add(domain["SecurityGroupIdForDomainBoundary"])
+    buckets = {_bucket_of(settings)}
+
+    def user_profiles() -> None:
+        sagemaker = reader.client("sagemaker")
+        for summary in listed("user profiles", sagemaker.list_user_profiles, "UserProfiles",
+                              DomainIdEquals=domain["DomainId"]):
+            name = summary["UserProfileName"]
+            profile = read(f"user profile {name}", sagemaker.describe_user_profile,
+                           DomainId=domain["DomainId"], UserProfileName=name)
+            profile_props = camel({k: v for k, v in profile.items()
+                                   if k != "ResponseMetadata"})
+            profile_props["arn"] = profile.get("UserProfileArn")
+            reader.add("aws:sagemaker/userProfile:UserProfile",
+                       profile.get("UserProfileArn", name), profile_props)
+            user_settings = profile.get("UserSettings", {})
+            images.update(_image_names(user_settings))
+            file_systems.update(_file_systems(user_settings))
+            groups.update(user_settings.get("SecurityGroups", []))
+            buckets.add(_bucket_of(user_settings))
+
+    def spaces() -> None:
+        sagemaker = reader.client("sagemaker")
+        for summary in listed("spaces", sagemaker.list_spaces, "Spaces",
+                              DomainIdEquals=domain["DomainId"]):
+            space = read(f"space {summary['SpaceName']}", sagemaker.describe_space,
+                         DomainId=domain["DomainId"], SpaceName=summary["SpaceName"])
+            file_systems.update(_file_systems(space.get("SpaceSettings", {})))
+
+    reader.attempt(domain["DomainArn"], user_profiles)
+    reader.attempt(domain["DomainArn"], spaces)
+    keys = {domain.get("KmsKeyId")}
+    for fs_id in sorted(f for f in file_systems if f):
+        reader.attempt(fs_id, lambda fs_id=fs_id: keys.add(_read_file_system(reader, fs_id)))
+    for bucket in sorted(b for b in buckets if b):
+        reader.attempt(f"arn:{partition}:s3:::{bucket}",
+                       lambda bucket=bucket: _read_bucket(reader, bucket, partition))
+    keys.add(settings.get("SharingSettings", {}).get("S3KmsKeyId"))
+    for image in sorted(images):
+        reader.attempt(image, lambda image=image: keys.add(_read_image(reader, image)))
+    for key in sorted(k for k in keys if k):
+        reader.attempt(key, lambda key=key: _read_key(reader, key))
+    if domain.get("VpcId"):
+        reader.attempt(domain["VpcId"], lambda: _read_vpc(reader, domain["VpcId"], groups))
+
+
+def _image_names(settings: dict[str, Any]) -> list[str]:
+    return [i["ImageName"] for app in APP_SETTINGS
+            for i in settings.get(app, {}).get("CustomImages", []) if i.get("ImageName")]
+
+
+def _file_systems(settings: dict[str, Any]) -> set[str]:
+    return {c.get("EFSFileSystemConfig", {}).get("FileSystemId")
+            for c in settings.get("CustomFileSystemConfigs", [])} - {None}
+
+
+def _bucket_of(settings: dict[str, Any]) -> str | None:
+    path = settings.get("SharingSettings", {}).get("S3OutputPath") or ""
+    return path[5:].split("/", 1)[0] if path.startswith("s3://") else None
+
+
+def _read_file_system(reader: _Reader, fs_id: str) -> str | None:
+    efs = reader.client("efs")
+    described = read(f"file system {fs_id}", efs.describe_file_systems, FileSystemId=fs_id)
+    fs = described["FileSystems"][0]
+    reader.add("aws:efs/fileSystem:FileSystem", fs["FileSystemArn"],
+               {"arn": fs["FileSystemArn"], "encrypted": fs.get("Encrypted", False),
+                "kmsKeyId": fs.get("KmsKeyId")}, fs_id)
+    policy = reader.optional(f"file-system policy of {fs_id}", efs.describe_file_system_policy,
+                             FileSystemId=fs_id)
+    if policy and policy.get("Policy"):
+        reader.add("aws:efs/fileSystemPolicy:FileSystemPolicy", f"{fs_id}/policy",
+                   {"fileSystemId": fs_id, "policy": policy["Policy"]})
+    backup = reader.optional(f"backup policy of {fs_id}", efs.describe_backup_policy,
+                             FileSystemId=fs_id)
+    if backup:
+        reader.add("aws:efs/backupPolicy:BackupPolicy", f"{fs_id}/backup",
+                   {"fileSystemId": fs_id,
+                    "backupPolicy": {"status": backup["BackupPolicy"]["Status"]}})
+    key: str | None = fs.get("KmsKeyId")
+    return key
+
+
+def _read_bucket(reader: _Reader, bucket: str, partition: str) -> None:
+    s3 = reader.client("s3")
+    arn = f"arn:{partition}:s3:::{bucket}"
+    read(f"bucket {bucket}", s3.head_bucket, Bucket=bucket)
+    reader.add("aws:s3/bucket:Bucket", arn, {"bucket": bucket, "arn": arn}, bucket)
+    encryption = reader.optional(f"encryption of {bucket}", s3.get_bucket_encryption,
+                                 Bucket=bucket)
+    if encryption:
+        rules = [{"applyServerSideEncryptionByDefault": {
+                     "sseAlgorithm": r.get("ApplyServerSideEncryptionByDefault", {})
+                     .get("SSEAlgorithm"),
+                     "kmsMasterKeyId": r.get("ApplyServerSideEncryptionByDefault", {})
+                     .get("KMSMasterKeyID")},
+                  "bucketKeyEnabled": r.get("BucketKeyEnabled", False)}
+                 for r in encryption["ServerSideEncryptionConfiguration"]["Rules"]]
+        reader.add("aws:s3/bucketServerSideEncryptionConfiguration:"
+                   "BucketServerSideEncryptionConfiguration", f"{arn}/encryption",
+                   {"bucket": bucket, "rules": rules})
+    policy = reader.optional(f"policy of {bucket}", s3.get_bucket_policy, Bucket=bucket)
+    if policy:
+        reader.add("aws:s3/bucketPolicy:BucketPolicy", f"{arn}/policy",
+                   {"bucket": bucket, "policy": policy["Policy"]})
+    block = reader.optional(f"public access block of {bucket}", s3.get_public_access_block,
+                            Bucket=bucket)
+    if block:
+        reader.add("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+                   f"{arn}/public-access",
+                   {"bucket": bucket, **camel(block["PublicAccessBlockConfiguration"])})
+    versioning = read(f"versioning of {bucket}", s3.get_bucket_versioning, Bucket=bucket)
+    if versioning.get("Status"):
+        reader.add("aws:s3/bucketVersioning:BucketVersioning", f"{arn}/versioning",
+                   {"bucket": bucket, "versioningConfiguration": {"status":
+                                                                  versioning["Status"]}})
+    logging = read(f"logging of {bucket}", s3.get_bucket_logging, Bucket=bucket)
+    if logging.get("LoggingEnabled"):
+        reader.add("aws:s3/bucketLogging:BucketLogging", f"{arn}/logging",
+                   {"bucket": bucket,
+                    "targetBucket": logging["LoggingEnabled"].get("TargetBucket")})
+
+
+def _read_key(reader: _Reader, key: str) -> None:
+    kms = reader.client("kms")
+    metadata = read(f"key {key}", kms.describe_key, KeyId=key)["KeyMetadata"]
+    if metadata.get("KeyManager") == "AWS":
+        return  # AWS-managed keys: their policies and rotation are AWS's
+    rotation = read(f"rotation of {key}", kms.get_key_rotation_status,
+                    KeyId=metadata["KeyId"])
+    policy = read(f"policy of {key}", kms.get_key_policy, KeyId=metadata["KeyId"],
+                  PolicyName="default")
+    reader.add("aws:kms/key:Key", metadata["Arn"], {
+        "arn": metadata["Arn"], "keyId": metadata["KeyId"],
+        "enableKeyRotation": rotation.get("KeyRotationEnabled", False),
+        "customerMasterKeySpec": metadata.get("KeySpec", "SYMMETRIC_DEFAULT"),
+        "policy": policy["Policy"]}, metadata["KeyId"])
+
+
+def _read_image(reader: _Reader, image: str) -> str | None:
+    sagemaker = reader.client("sagemaker")
+    version = read(f"image {image}", sagemaker.describe_image_version, ImageName=image)
+    match = _IMAGE_URI.match(version.get("BaseImage", ""))
+    if match is None:
+        return None  # not in ECR of an account: nothing of ours to judge
+    ecr = reader.client("ecr")
+    repo = read(f"repository of image {image}", ecr.describe_repositories,
+                registryId=match["registry"],
+                repositoryNames=[match["repo"]])["repositories"][0]
+    reader.add("aws:ecr/repository:Repository", repo["repositoryArn"], {
+        "arn": repo["repositoryArn"], "name": repo["repositoryName"],
+        "encryptionConfigurations": [camel(repo.get("encryptionConfiguration", {}))],
+        "imageScanningConfiguration": camel(repo.get("imageScanningConfiguration", {})),
+        "imageTagMutability": repo.get("imageTagMutability")}, repo["repositoryName"])
+    lifecycle = reader.optional(f"lifecycle policy of {repo['repositoryName']}",
+                                ecr.get_lifecycle_policy, registryId=match["registry"],
+                                repositoryName=repo["repositoryName"])
+    if lifecycle:
+        reader.add("aws:ecr/lifecyclePolicy:LifecyclePolicy", f"{repo['repositoryArn']}/lifecycle",
+                   {"repository": repo["repositoryName"],
+                    "policy": lifecycle.get("lifecyclePolicyText")})
+    key: str | None = repo.get("encryptionConfiguration", {}).get("kmsKey")
+    return key
+
+
+def _read_vpc(reader: _Reader, vpc_id: str, groups: set[str]) -> None:
+    ec2 = reader.client("ec2")
+    vpc = read(f"VPC {vpc_id}", ec2.describe_vpcs, VpcIds=[vpc_id])["Vpcs"][0]
+    arn = f"arn:aws:ec2:{ec2.meta.region_name}:{vpc.get('OwnerId')}:vpc/{vpc_id}"
+    reader.add("aws:ec2/vpc:Vpc", arn, {"arn": arn, "cidrBlock": vpc.get("CidrBlock")}, vpc_id)
+    flows = read(f"flow logs of {vpc_id}", ec2.describe_flow_logs,
+                 Filters=[{"Name": "resource-id", "Values": [vpc_id]}])
+    for flow in flows.get("FlowLogs", []):
+        reader.add("aws:ec2/flowLog:FlowLog", flow["FlowLogId"],
+                   {"vpcId": vpc_id, "trafficType": flow.get("TrafficType")})
+    default = read(f"default security group of {vpc_id}", ec2.describe_security_groups,
+                   Filters=[{"Name": "vpc-id", "Values": [vpc_id]},
+                            {"Name": "group-name", "Values": ["default"]}])
+    for group in default.get("SecurityGroups", []):
+        reader.add("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", group["GroupId"],
+                   {"vpcId": vpc_id, "ingress": _rules(group.get("IpPermissions", [])),
+                    "egress": _rules(group.get("IpPermissionsEgress", []))}, group["GroupId"])
+    if groups:
+        described = read("security groups", ec2.describe_security_groups,
+                         GroupIds=sorted(groups))
+        for group in described.get("SecurityGroups", []):
+            reader.add("aws:ec2/securityGroup:SecurityGroup", group["GroupId"],
+                       {"vpcId": group.get("VpcId"), "name": group.get("GroupName"),
+                        "ingress": _rules(group.get("IpPermissions", []))}, group["GroupId"])
+
+
+def _rules(permissions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"protocol": p.get("IpProtocol"), "fromPort": p.get("FromPort"),
+             "toPort": p.get("ToPort"),
+             "cidrBlocks": [r["CidrIp"] for r in p.get("IpRanges", [])],
+             "ipv6CidrBlocks": [r["CidrIpv6"] for r in p.get("Ipv6Ranges", [])],
+             "securityGroups": [g.get("GroupId") for g in p.get("UserIdGroupPairs", [])]}
+            for p in permissions]

@@ -1,0 +1,58 @@
+"""boto3 sessions the way the AWS CLI builds them, and reads that may fail."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+
+T = TypeVar("T")
+
+NOT_FOUND_CODES = {
+    "ResourceNotFound", "ResourceNotFoundException", "NoSuchBucket", "NoSuchBucketPolicy",
+    "NoSuchPublicAccessBlockConfiguration", "ServerSideEncryptionConfigurationNotFoundError",
+    "PolicyNotFound", "FileSystemNotFound", "LifecyclePolicyNotFoundException",
+    "RepositoryNotFoundException", "NotFoundException", "InvalidGroup.NotFound",
+    "InvalidNetworkInterfaceID.NotFound", "ValidationException",
+}
+
+
+class CouldNotRead(Exception):
+    """A read the audit needed failed: access denied, not found, or not offered here."""
+
+
+def make_session(region: str | None = None, profile: str | None = None) -> boto3.Session:
+    """A session from the standard AWS configuration (environment, profile, config files);
+    ``AWS_ENDPOINT_URL`` and per-service endpoint variables are honoured by botocore."""
+    return boto3.Session(region_name=region, profile_name=profile)
+
+
+def read(what: str, call: Callable[..., T], **kwargs: Any) -> T:
+    """``call(**kwargs)``, or ``CouldNotRead`` saying what could not be read and why."""
+    try:
+        return call(**kwargs)
+    except ClientError as exc:
+        error = exc.response.get("Error", {})
+        raise CouldNotRead(f"could not read {what}: {error.get('Code')}: "
+                           f"{error.get('Message', '')}".rstrip(": ")) from None
+    except (BotoCoreError, NotImplementedError) as exc:
+        raise CouldNotRead(f"could not read {what}: {exc}") from None
+
+
+def error_code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+def listed(what: str, call: Callable[..., dict[str, Any]], key: str,
+           **kwargs: Any) -> list[dict[str, Any]]:
+    """Every item of a paginated SageMaker-style list (``NextToken``)."""
+    items: list[dict[str, Any]] = []
+    token: str | None = None
+    while True:
+        page = read(what, call, **kwargs, **({"NextToken": token} if token else {}))
+        items += page.get(key, [])
+        token = page.get("NextToken")
+        if not token:
+            return items
