@@ -54,6 +54,31 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--no-policy", action="store_true",
                       help="do not evaluate the policy rules")
     plan.set_defaults(handler=_plan)
+    audit = commands.add_parser(
+        "audit", help="check a deployed Studio domain against the rules (boto3)",
+        description="Read a deployed domain and what it depends on with boto3, and evaluate "
+        "the same rules as the policy pack. Uses the standard AWS configuration (profile, "
+        "region, credentials, AWS_ENDPOINT_URL).")
+    audit.add_argument("--domain-id", required=True, help="the domain, d-…")
+    _aws_options(audit)
+    audit.add_argument("--json", dest="json_path", metavar="PATH",
+                       help="also write the findings as JSON to PATH ('-' for standard output)")
+    audit.add_argument("--policy-config", metavar="FILE",
+                       help="policy enforcement levels and settings (Pulumi's format)")
+    audit.set_defaults(handler=_audit)
+    teardown = commands.add_parser(
+        "teardown", help="delete a domain and what SageMaker left behind, in order",
+        description="Delete a domain's apps, spaces, user profiles and the domain itself, "
+        "then SageMaker's NFS security groups, network interfaces and (unless kept) the home "
+        "EFS, waiting and retrying as AWS requires. Safe to run again.")
+    teardown.add_argument("--domain-id", required=True, help="the domain, d-…")
+    _aws_options(teardown)
+    teardown.add_argument("--dry-run", action="store_true", help="list what would be deleted")
+    teardown.add_argument("--keep-home-efs", action="store_true",
+                          help="keep the home EFS (users' files)")
+    teardown.add_argument("--yes", action="store_true",
+                          help="do not ask for confirmation (needed without a terminal)")
+    teardown.set_defaults(handler=_teardown)
     rules = commands.add_parser(
         "rules", help="list the policy rules, their defaults and framework ids",
         description="List the rules that studio-infra plan, the policy pack and the audit run.")
@@ -107,6 +132,79 @@ def _plan(args: argparse.Namespace) -> int:
             Path(args.json_path).write_text(text + "\n")
     mandatory = any(f.enforcement.value == "mandatory" for f in findings)
     return EXIT_VIOLATIONS if mandatory else EXIT_OK
+
+
+def _aws_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--region", help="AWS region (default: the AWS configuration's)")
+    parser.add_argument("--profile", help="AWS profile (default: the AWS configuration's)")
+
+
+def _aws_session(args: argparse.Namespace) -> object:
+    from studio_infra.ops.session import make_session
+
+    session = make_session(args.region, args.profile)
+    if not session.region_name:
+        raise _UsageError("no AWS region: pass --region or set AWS_REGION (or a profile's "
+                          "region)")
+    return session
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from botocore.exceptions import BotoCoreError
+
+    from studio_infra.errors import StudioInfraError
+    from studio_infra.ops.audit import audit_domain
+    from studio_infra.rules.config import PolicyConfig, load_policy_config
+
+    try:
+        policy = load_policy_config(args.policy_config) if args.policy_config \
+            else PolicyConfig()
+        result = audit_domain(_aws_session(args), args.domain_id, policy)  # type: ignore[arg-type]
+    except (StudioInfraError, _UsageError, BotoCoreError) as exc:
+        return _fail(str(exc), False)
+    to_stdout = args.json_path == "-"
+    out = sys.stderr if to_stdout else sys.stdout
+    print(f"Audited domain {args.domain_id}: {len(result.resources)} resources read, "
+          f"{len(result.unreadable)} could not be read", file=out)
+    for finding in sorted(result.findings, key=lambda f: (f.enforcement.value != "mandatory",
+                                                          f.policy)):
+        print(f"  [{finding.enforcement.value}] {finding.policy}: {finding.urn}\n"
+              f"      {finding.message}", file=out)
+    if not result.findings:
+        print("  no violations", file=out)
+    if args.json_path:
+        text = json.dumps(result.to_json(), indent=2)
+        if to_stdout:
+            print(text)
+        else:
+            Path(args.json_path).write_text(text + "\n")
+    if not result.resources:  # not even the domain could be read: nothing was checked
+        return _fail(f"could not read domain {args.domain_id}; nothing was audited", False)
+    return EXIT_VIOLATIONS if result.mandatory else EXIT_OK
+
+
+def _teardown(args: argparse.Namespace) -> int:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from studio_infra.ops.teardown import Teardown, TeardownError
+
+    if not args.dry_run and not args.yes:
+        if not sys.stdin.isatty():
+            return _fail("teardown deletes the domain and its users' apps and spaces; pass "
+                         "--yes to confirm (or --dry-run to see what it would delete)", False)
+        answer = input(f"Type the domain id ({args.domain_id}) to delete it: ")
+        if answer.strip() != args.domain_id:
+            return _fail("not confirmed; nothing deleted", False)
+    try:
+        Teardown(_aws_session(args), args.domain_id, dry_run=args.dry_run,  # type: ignore[arg-type]
+                 keep_home_efs=args.keep_home_efs).run()
+    except (TeardownError, ClientError, BotoCoreError, _UsageError) as exc:
+        return _fail(str(exc), False)
+    return EXIT_OK
 
 
 def _rules(args: argparse.Namespace) -> int:

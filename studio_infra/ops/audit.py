@@ -11,14 +11,21 @@ endpoint does not offer — is reported as an advisory "could not check", never 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
 from botocore.exceptions import ClientError
 
-from studio_infra.ops.session import CouldNotRead, error_code, listed, read
+from studio_infra.ops.session import (
+    NOT_CONFIGURED_CODES,
+    CouldNotRead,
+    could_not_read,
+    error_code,
+    listed,
+    read,
+)
 from studio_infra.rules.config import PolicyConfig
 from studio_infra.rules.engine import evaluate
 from studio_infra.rules.model import Enforcement, Finding, Resource, Severity, Stack
@@ -76,7 +83,7 @@ class _Reader:
             return None
         self.seen.add((type_, ident))
         resource = Resource(type=type_, name=ident.rsplit("/", 1)[-1].rsplit(":", 1)[-1],
-                            urn=ident, props=props, id=id_ or ident, protect=False,
+                            urn=ident, props=props, id=id_ or ident, protect=None,
                             retain_on_delete=None)
         self.audit.resources.append(resource)
         return resource
@@ -93,18 +100,19 @@ class _Reader:
         try:
             return call(**kwargs)
         except ClientError as exc:
-            if error_code(exc) in ("NoSuchBucketPolicy", "NoSuchPublicAccessBlockConfiguration",
-                                   "ServerSideEncryptionConfigurationNotFoundError",
-                                   "PolicyNotFound", "LifecyclePolicyNotFoundException"):
+            if error_code(exc) in NOT_CONFIGURED_CODES:
                 return None
-            return read(what, call, **kwargs)  # re-raises as CouldNotRead
+            raise could_not_read(what, exc) from None
 
 
 def audit_domain(session: boto3.Session, domain_id: str,
-                 config: PolicyConfig | None = None) -> Audit:
-    """Read ``domain_id`` and what it depends on, and evaluate every rule."""
+                 config: PolicyConfig | None = None,
+                 clients: Mapping[str, Any] | None = None) -> Audit:
+    """Read ``domain_id`` and what it depends on, and evaluate every rule. ``clients``
+    replaces the session's client of a service (a stubbed or differently configured one)."""
     audit = Audit(domain_id)
     reader = _Reader(session, audit)
+    reader.clients.update(clients or {})
     sagemaker = reader.client("sagemaker")
     try:
         domain = read(f"domain {domain_id}", sagemaker.describe_domain, DomainId=domain_id)
@@ -194,19 +202,20 @@ def _bucket_of(settings: dict[str, Any]) -> str | None:
 
 
 def _read_file_system(reader: _Reader, fs_id: str) -> str | None:
+    # Every read first: a file system is judged only with all of its settings known.
     efs = reader.client("efs")
     described = read(f"file system {fs_id}", efs.describe_file_systems, FileSystemId=fs_id)
     fs = described["FileSystems"][0]
+    policy = reader.optional(f"file-system policy of {fs_id}", efs.describe_file_system_policy,
+                             FileSystemId=fs_id)
+    backup = reader.optional(f"backup policy of {fs_id}", efs.describe_backup_policy,
+                             FileSystemId=fs_id)
     reader.add("aws:efs/fileSystem:FileSystem", fs["FileSystemArn"],
                {"arn": fs["FileSystemArn"], "encrypted": fs.get("Encrypted", False),
                 "kmsKeyId": fs.get("KmsKeyId")}, fs_id)
-    policy = reader.optional(f"file-system policy of {fs_id}", efs.describe_file_system_policy,
-                             FileSystemId=fs_id)
     if policy and policy.get("Policy"):
         reader.add("aws:efs/fileSystemPolicy:FileSystemPolicy", f"{fs_id}/policy",
                    {"fileSystemId": fs_id, "policy": policy["Policy"]})
-    backup = reader.optional(f"backup policy of {fs_id}", efs.describe_backup_policy,
-                             FileSystemId=fs_id)
     if backup:
         reader.add("aws:efs/backupPolicy:BackupPolicy", f"{fs_id}/backup",
                    {"fileSystemId": fs_id,
@@ -216,12 +225,19 @@ def _read_file_system(reader: _Reader, fs_id: str) -> str | None:
 
 
 def _read_bucket(reader: _Reader, bucket: str, partition: str) -> None:
+    # Every read first: a bucket is judged only with all of its settings known.
     s3 = reader.client("s3")
     arn = f"arn:{partition}:s3:::{bucket}"
     read(f"bucket {bucket}", s3.head_bucket, Bucket=bucket)
-    reader.add("aws:s3/bucket:Bucket", arn, {"bucket": bucket, "arn": arn}, bucket)
     encryption = reader.optional(f"encryption of {bucket}", s3.get_bucket_encryption,
                                  Bucket=bucket)
+    policy = reader.optional(f"policy of {bucket}", s3.get_bucket_policy, Bucket=bucket)
+    block = reader.optional(f"public access block of {bucket}", s3.get_public_access_block,
+                            Bucket=bucket)
+    versioning = read(f"versioning of {bucket}", s3.get_bucket_versioning, Bucket=bucket)
+    logging = read(f"logging of {bucket}", s3.get_bucket_logging, Bucket=bucket)
+
+    reader.add("aws:s3/bucket:Bucket", arn, {"bucket": bucket, "arn": arn}, bucket)
     if encryption:
         rules = [{"applyServerSideEncryptionByDefault": {
                      "sseAlgorithm": r.get("ApplyServerSideEncryptionByDefault", {})
@@ -233,22 +249,17 @@ def _read_bucket(reader: _Reader, bucket: str, partition: str) -> None:
         reader.add("aws:s3/bucketServerSideEncryptionConfiguration:"
                    "BucketServerSideEncryptionConfiguration", f"{arn}/encryption",
                    {"bucket": bucket, "rules": rules})
-    policy = reader.optional(f"policy of {bucket}", s3.get_bucket_policy, Bucket=bucket)
     if policy:
         reader.add("aws:s3/bucketPolicy:BucketPolicy", f"{arn}/policy",
                    {"bucket": bucket, "policy": policy["Policy"]})
-    block = reader.optional(f"public access block of {bucket}", s3.get_public_access_block,
-                            Bucket=bucket)
     if block:
         reader.add("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
                    f"{arn}/public-access",
                    {"bucket": bucket, **camel(block["PublicAccessBlockConfiguration"])})
-    versioning = read(f"versioning of {bucket}", s3.get_bucket_versioning, Bucket=bucket)
     if versioning.get("Status"):
         reader.add("aws:s3/bucketVersioning:BucketVersioning", f"{arn}/versioning",
                    {"bucket": bucket, "versioningConfiguration": {"status":
                                                                   versioning["Status"]}})
-    logging = read(f"logging of {bucket}", s3.get_bucket_logging, Bucket=bucket)
     if logging.get("LoggingEnabled"):
         reader.add("aws:s3/bucketLogging:BucketLogging", f"{arn}/logging",
                    {"bucket": bucket,
@@ -281,16 +292,17 @@ def _read_image(reader: _Reader, image: str) -> str | None:
     repo = read(f"repository of image {image}", ecr.describe_repositories,
                 registryId=match["registry"],
                 repositoryNames=[match["repo"]])["repositories"][0]
+    lifecycle = reader.optional(f"lifecycle policy of {repo['repositoryName']}",
+                                ecr.get_lifecycle_policy, registryId=match["registry"],
+                                repositoryName=repo["repositoryName"])
     reader.add("aws:ecr/repository:Repository", repo["repositoryArn"], {
         "arn": repo["repositoryArn"], "name": repo["repositoryName"],
         "encryptionConfigurations": [camel(repo.get("encryptionConfiguration", {}))],
         "imageScanningConfiguration": camel(repo.get("imageScanningConfiguration", {})),
         "imageTagMutability": repo.get("imageTagMutability")}, repo["repositoryName"])
-    lifecycle = reader.optional(f"lifecycle policy of {repo['repositoryName']}",
-                                ecr.get_lifecycle_policy, registryId=match["registry"],
-                                repositoryName=repo["repositoryName"])
     if lifecycle:
-        reader.add("aws:ecr/lifecyclePolicy:LifecyclePolicy", f"{repo['repositoryArn']}/lifecycle",
+        reader.add("aws:ecr/lifecyclePolicy:LifecyclePolicy",
+                   f"{repo['repositoryArn']}/lifecycle",
                    {"repository": repo["repositoryName"],
                     "policy": lifecycle.get("lifecyclePolicyText")})
     key: str | None = repo.get("encryptionConfiguration", {}).get("kmsKey")
@@ -300,27 +312,26 @@ def _read_image(reader: _Reader, image: str) -> str | None:
 def _read_vpc(reader: _Reader, vpc_id: str, groups: set[str]) -> None:
     ec2 = reader.client("ec2")
     vpc = read(f"VPC {vpc_id}", ec2.describe_vpcs, VpcIds=[vpc_id])["Vpcs"][0]
-    arn = f"arn:aws:ec2:{ec2.meta.region_name}:{vpc.get('OwnerId')}:vpc/{vpc_id}"
-    reader.add("aws:ec2/vpc:Vpc", arn, {"arn": arn, "cidrBlock": vpc.get("CidrBlock")}, vpc_id)
     flows = read(f"flow logs of {vpc_id}", ec2.describe_flow_logs,
                  Filters=[{"Name": "resource-id", "Values": [vpc_id]}])
-    for flow in flows.get("FlowLogs", []):
-        reader.add("aws:ec2/flowLog:FlowLog", flow["FlowLogId"],
-                   {"vpcId": vpc_id, "trafficType": flow.get("TrafficType")})
     default = read(f"default security group of {vpc_id}", ec2.describe_security_groups,
                    Filters=[{"Name": "vpc-id", "Values": [vpc_id]},
                             {"Name": "group-name", "Values": ["default"]}])
+    described = read("security groups", ec2.describe_security_groups,
+                     GroupIds=sorted(groups)) if groups else {}
+    arn = f"arn:aws:ec2:{ec2.meta.region_name}:{vpc.get('OwnerId')}:vpc/{vpc_id}"
+    reader.add("aws:ec2/vpc:Vpc", arn, {"arn": arn, "cidrBlock": vpc.get("CidrBlock")}, vpc_id)
+    for flow in flows.get("FlowLogs", []):
+        reader.add("aws:ec2/flowLog:FlowLog", flow["FlowLogId"],
+                   {"vpcId": vpc_id, "trafficType": flow.get("TrafficType")})
     for group in default.get("SecurityGroups", []):
         reader.add("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", group["GroupId"],
                    {"vpcId": vpc_id, "ingress": _rules(group.get("IpPermissions", [])),
                     "egress": _rules(group.get("IpPermissionsEgress", []))}, group["GroupId"])
-    if groups:
-        described = read("security groups", ec2.describe_security_groups,
-                         GroupIds=sorted(groups))
-        for group in described.get("SecurityGroups", []):
-            reader.add("aws:ec2/securityGroup:SecurityGroup", group["GroupId"],
-                       {"vpcId": group.get("VpcId"), "name": group.get("GroupName"),
-                        "ingress": _rules(group.get("IpPermissions", []))}, group["GroupId"])
+    for group in described.get("SecurityGroups", []):
+        reader.add("aws:ec2/securityGroup:SecurityGroup", group["GroupId"],
+                   {"vpcId": group.get("VpcId"), "name": group.get("GroupName"),
+                    "ingress": _rules(group.get("IpPermissions", []))}, group["GroupId"])
 
 
 def _rules(permissions: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -10,13 +10,12 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 T = TypeVar("T")
 
-NOT_FOUND_CODES = {
-    "ResourceNotFound", "ResourceNotFoundException", "NoSuchBucket", "NoSuchBucketPolicy",
-    "NoSuchPublicAccessBlockConfiguration", "ServerSideEncryptionConfigurationNotFoundError",
-    "PolicyNotFound", "FileSystemNotFound", "LifecyclePolicyNotFoundException",
-    "RepositoryNotFoundException", "NotFoundException", "InvalidGroup.NotFound",
-    "InvalidNetworkInterfaceID.NotFound", "ValidationException",
+NOT_CONFIGURED_CODES = {
+    "NoSuchBucketPolicy", "NoSuchPublicAccessBlockConfiguration",
+    "ServerSideEncryptionConfigurationNotFoundError", "PolicyNotFound",
+    "LifecyclePolicyNotFoundException",
 }
+"""Answers meaning "this optional setting is not configured", not "could not read"."""
 
 
 class CouldNotRead(Exception):
@@ -34,11 +33,15 @@ def read(what: str, call: Callable[..., T], **kwargs: Any) -> T:
     try:
         return call(**kwargs)
     except ClientError as exc:
-        error = exc.response.get("Error", {})
-        raise CouldNotRead(f"could not read {what}: {error.get('Code')}: "
-                           f"{error.get('Message', '')}".rstrip(": ")) from None
+        raise could_not_read(what, exc) from None
     except (BotoCoreError, NotImplementedError) as exc:
         raise CouldNotRead(f"could not read {what}: {exc}") from None
+
+
+def could_not_read(what: str, exc: ClientError) -> CouldNotRead:
+    error = exc.response.get("Error", {})
+    return CouldNotRead(f"could not read {what}: {error.get('Code')}: "
+                        f"{error.get('Message', '')}".rstrip(": "))
 
 
 def error_code(exc: ClientError) -> str:

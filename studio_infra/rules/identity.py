@@ -38,6 +38,8 @@ def iam_no_wildcard_actions(resource: Resource, stack: Stack,
 
 
 def data_protected(resource: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
+    if resource.protect is None:
+        return  # a live resource: protection is a property of a Pulumi stack, not of AWS
     if not resource.protect and not resource.retain_on_delete:
         yield (f"{resource.name} holds data but is neither protected nor retained on delete: "
                "a destroy or a replacement deletes it")

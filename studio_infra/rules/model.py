@@ -86,7 +86,8 @@ class Resource:
     parent: str | None = None
     dependencies: tuple[str, ...] = ()
     property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    protect: bool = False
+    protect: bool | None = False
+    """None where protection is not a property of the source (a live account)."""
     retain_on_delete: bool | None = None
     """None where the adapter cannot see it (the policy SDK does not pass it)."""
 

@@ -1,0 +1,319 @@
+"""studio-infra audit: a live domain read with boto3 (moto, and botocore's Stubber where moto
+has no SageMaker API), judged by the same rules as the policy pack."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+from moto import mock_aws
+from moto.server import ThreadedMotoServer
+
+from studio_infra.cli import EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS, main
+from studio_infra.ecr import lifecycle_policy
+from studio_infra.ops.audit import COULD_NOT_CHECK, audit_domain
+from studio_infra.rules.engine import evaluate, stack_from_plan
+from tests.test_rules import bucket, tls_statements
+
+REGION = "us-east-1"
+DOMAIN_ID = "d-abcdefghijkl"
+ACCOUNT = "123456789012"
+DOMAIN_ARN = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:domain/{DOMAIN_ID}"
+
+
+@pytest.fixture
+def aws_env(monkeypatch):
+    for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                       "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION}.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+
+
+class Setup:
+    """A hardened Studio account in moto; attributes are the ids a domain points at."""
+
+    def __init__(self, session: boto3.Session) -> None:
+        self.session = session
+        kms = session.client("kms")
+        root = f"arn:aws:iam::{ACCOUNT}:root"
+        self.key = kms.create_key(Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Sid": "Admin", "Effect": "Allow", "Principal": {"AWS": root}, "Action": "kms:*",
+             "Resource": "*"}]}))["KeyMetadata"]
+        kms.enable_key_rotation(KeyId=self.key["KeyId"])
+
+        s3 = session.client("s3")
+        self.bucket = "team-sharing"
+        for name in (self.bucket, "team-logs"):
+            s3.create_bucket(Bucket=name)
+            s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration={
+                "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
+                "RestrictPublicBuckets": True})
+        s3.put_bucket_encryption(Bucket=self.bucket, ServerSideEncryptionConfiguration={
+            "Rules": [{"ApplyServerSideEncryptionByDefault": {
+                "SSEAlgorithm": "aws:kms", "KMSMasterKeyID": self.key["Arn"]},
+                "BucketKeyEnabled": True}]})
+        s3.put_bucket_policy(Bucket=self.bucket, Policy=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": tls_statements(f"arn:aws:s3:::{self.bucket}")}))
+        s3.put_bucket_policy(Bucket="team-logs", Policy=json.dumps({
+            "Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
+                "Action": "s3:PutObject", "Resource": "arn:aws:s3:::team-logs/*"}]}))
+        s3.put_bucket_versioning(Bucket=self.bucket,
+                                 VersioningConfiguration={"Status": "Enabled"})
+        s3.put_bucket_logging(Bucket=self.bucket, BucketLoggingStatus={"LoggingEnabled": {
+            "TargetBucket": "team-logs", "TargetPrefix": "s3/"}})
+
+        efs = session.client("efs")
+        self.fs = efs.create_file_system(CreationToken="shared", Encrypted=True,
+                                         KmsKeyId=self.key["Arn"], Backup=True)
+        efs.put_file_system_policy(FileSystemId=self.fs["FileSystemId"], Policy=json.dumps({
+            "Version": "2012-10-17", "Statement": [{
+                "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "*",
+                "Resource": self.fs["FileSystemArn"],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}))
+
+        ecr = session.client("ecr")
+        self.repo = ecr.create_repository(
+            repositoryName="studio/python", imageTagMutability="IMMUTABLE",
+            imageScanningConfiguration={"scanOnPush": True},
+            encryptionConfiguration={"encryptionType": "KMS", "kmsKey": self.key["Arn"]},
+        )["repository"]
+        ecr.put_lifecycle_policy(repositoryName="studio/python",
+                                 lifecyclePolicyText=lifecycle_policy(7, 30))
+
+        ec2 = session.client("ec2")
+        self.vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+        self.subnet = ec2.create_subnet(VpcId=self.vpc, CidrBlock="10.0.0.0/19")["Subnet"]
+        self.sg = ec2.create_security_group(GroupName="studio", Description="studio",
+                                            VpcId=self.vpc)["GroupId"]
+        ec2.authorize_security_group_ingress(GroupId=self.sg, IpPermissions=[{
+            "IpProtocol": "tcp", "FromPort": 2049, "ToPort": 2049,
+            "UserIdGroupPairs": [{"GroupId": self.sg}]}])
+        ec2.create_flow_logs(ResourceIds=[self.vpc], ResourceType="VPC", TrafficType="ALL",
+                             LogDestinationType="s3", LogDestination="arn:aws:s3:::team-logs")
+        default = ec2.describe_security_groups(Filters=[
+            {"Name": "vpc-id", "Values": [self.vpc]},
+            {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"][0]
+        if default["IpPermissions"]:
+            ec2.revoke_security_group_ingress(GroupId=default["GroupId"],
+                                              IpPermissions=default["IpPermissions"])
+        if default["IpPermissionsEgress"]:
+            ec2.revoke_security_group_egress(GroupId=default["GroupId"],
+                                             IpPermissions=default["IpPermissionsEgress"])
+
+    def domain(self, **changes: Any) -> dict[str, Any]:
+        domain = {
+            "DomainArn": DOMAIN_ARN, "DomainId": DOMAIN_ID, "DomainName": "team",
+            "HomeEfsFileSystemId": self.fs["FileSystemId"], "AuthMode": "IAM",
+            "AppNetworkAccessType": "VpcOnly", "VpcId": self.vpc,
+            "SubnetIds": [self.subnet["SubnetId"]], "KmsKeyId": self.key["Arn"],
+            "DomainSettings": {"SecurityGroupIds": [self.sg]},
+            "DefaultUserSettings": {
+                "ExecutionRole": f"arn:aws:iam::{ACCOUNT}:role/studio",
+                "SecurityGroups": [self.sg],
+                "SharingSettings": {"NotebookOutputOption": "Allowed",
+                                    "S3OutputPath": f"s3://{self.bucket}/sharing/",
+                                    "S3KmsKeyId": self.key["Arn"]},
+                "JupyterLabAppSettings": {"CustomImages": [
+                    {"ImageName": "python-minimal", "AppImageConfigName": "python-minimal"}]},
+            },
+        }
+        for key, value in changes.items():
+            domain[key] = value
+        return domain
+
+    def sagemaker(self, domain: dict[str, Any] | None = None,
+                  uids: tuple[int, ...] = (20001, 20002),
+                  profile_error: str | None = None) -> Any:
+        """A SageMaker client whose answers are stubbed (moto offers no user profiles,
+        spaces or image versions)."""
+        client = self.session.client("sagemaker")
+        stub = Stubber(client)
+        stub.add_response("describe_domain", domain or self.domain(), {"DomainId": DOMAIN_ID})
+        names = [f"user{i}" for i in range(len(uids))]
+        stub.add_response("list_user_profiles", {"UserProfiles": [
+            {"DomainId": DOMAIN_ID, "UserProfileName": n} for n in names]},
+            {"DomainIdEquals": DOMAIN_ID})
+        for name, uid in zip(names, uids, strict=True):
+            if profile_error:
+                stub.add_client_error("describe_user_profile", profile_error, "no access")
+                break
+            stub.add_response("describe_user_profile", {
+                "DomainId": DOMAIN_ID, "UserProfileName": name,
+                "UserProfileArn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:user-profile/"
+                                  f"{DOMAIN_ID}/{name}",
+                "UserSettings": {"CustomPosixUserConfig": {"Uid": uid, "Gid": uid}}},
+                {"DomainId": DOMAIN_ID, "UserProfileName": name})
+        stub.add_response("list_spaces", {"Spaces": []}, {"DomainIdEquals": DOMAIN_ID})
+        stub.add_response("describe_image_version", {
+            "BaseImage": f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/studio/python:v1",
+            "ImageArn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:image/python-minimal"},
+            {"ImageName": "python-minimal"})
+        stub.activate()
+        return client
+
+
+@pytest.fixture
+def setup(aws_env):
+    with mock_aws():
+        yield Setup(boto3.Session(region_name=REGION))
+
+
+def audit(setup: Setup, **stub: Any) -> Any:
+    return audit_domain(setup.session, DOMAIN_ID, clients={"sagemaker": setup.sagemaker(**stub)})
+
+
+def policies(result: Any) -> set[tuple[str, str]]:
+    return {(f.policy, f.enforcement.value) for f in result.findings}
+
+
+def test_a_hardened_domain_passes(setup):
+    result = audit(setup)
+    assert result.findings == []
+    read = {r.type for r in result.resources}
+    assert {"aws:sagemaker/domain:Domain", "aws:sagemaker/userProfile:UserProfile",
+            "aws:efs/fileSystem:FileSystem", "aws:efs/fileSystemPolicy:FileSystemPolicy",
+            "aws:s3/bucket:Bucket", "aws:s3/bucketPolicy:BucketPolicy", "aws:kms/key:Key",
+            "aws:ecr/repository:Repository", "aws:ec2/securityGroup:SecurityGroup",
+            "aws:ec2/vpc:Vpc", "aws:ec2/flowLog:FlowLog"} <= read
+
+
+@pytest.mark.parametrize(
+    ("weaken", "expected"),
+    [
+        (lambda s: s.session.client("s3").delete_bucket_policy(Bucket=s.bucket),
+         {("s3-deny-insecure-transport", "mandatory"), ("s3-deny-outdated-tls", "mandatory")}),
+        (lambda s: s.session.client("kms").disable_key_rotation(KeyId=s.key["KeyId"]),
+         {("kms-rotation", "mandatory")}),
+        (lambda s: s.session.client("s3").delete_bucket_encryption(Bucket=s.bucket),
+         {("s3-encryption-cmk", "mandatory")}),
+        (lambda s: s.session.client("ec2").authorize_security_group_ingress(
+            GroupId=s.sg, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+                                          "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]),
+         {("no-public-ingress", "mandatory")}),
+        (lambda s: s.session.client("ecr").put_image_tag_mutability(
+            repositoryName="studio/python", imageTagMutability="MUTABLE"),
+         {("ecr-immutable-tags", "advisory")}),
+    ],
+    ids=["bucket-policy-removed", "rotation-off", "encryption-removed", "ssh-open",
+         "mutable-tags"],
+)
+def test_each_weakening_is_found(setup, weaken, expected):
+    weaken(setup)
+    assert policies(audit(setup)) == expected
+
+
+@pytest.mark.parametrize(
+    ("stub", "expected"),
+    [
+        ({"domain": "public"}, {("sagemaker-domain-vpc-only", "mandatory")}),
+        ({"domain": "no-key"}, {("sagemaker-domain-cmk", "mandatory")}),
+        ({"domain": "sharing-without-key"}, {("sagemaker-sharing-cmk", "mandatory")}),
+        ({"uids": (20001, 20001)}, {("sagemaker-posix-ids", "mandatory")}),
+    ],
+    ids=["public-internet", "aws-managed-key", "sharing-without-key", "duplicate-uid"],
+)
+def test_domain_and_profile_weakenings_are_found(setup, stub, expected):
+    variants = {
+        "public": setup.domain(AppNetworkAccessType="PublicInternetOnly"),
+        "no-key": {k: v for k, v in setup.domain().items() if k != "KmsKeyId"},
+        "sharing-without-key": setup.domain(DefaultUserSettings={
+            **setup.domain()["DefaultUserSettings"],
+            "SharingSettings": {"NotebookOutputOption": "Allowed",
+                                "S3OutputPath": f"s3://{setup.bucket}/sharing/"}}),
+    }
+    if "domain" in stub:
+        stub = {**stub, "domain": variants[stub["domain"]]}
+    assert policies(audit(setup, **stub)) == expected
+
+
+def test_unreadable_resources_become_advisories(setup):
+    result = audit(setup, profile_error="AccessDeniedException")
+    assert {(f.policy, f.enforcement.value, f.urn) for f in result.findings} == {
+        (COULD_NOT_CHECK, "advisory", DOMAIN_ARN)}
+    assert "AccessDeniedException" in result.findings[0].message
+
+
+def test_the_audit_and_the_pack_agree_on_equivalent_setups(setup, record):
+    setup.session.client("s3").delete_bucket_policy(Bucket=setup.bucket)
+    live = {p for p, _ in policies(audit(setup))}
+    plan = record(lambda: bucket(policy=None))
+    planned = {f.policy for f in evaluate(stack_from_plan(plan.resources))}
+    assert live == planned == {"s3-deny-insecure-transport", "s3-deny-outdated-tls"}
+
+
+def test_audit_json_and_exit_codes(setup, tmp_path, monkeypatch, capsys):
+    import studio_infra.ops.audit as audit_module
+
+    original = audit_module.audit_domain
+    monkeypatch.setattr(audit_module, "audit_domain", lambda session, domain_id, config: original(
+        session, domain_id, config, clients={"sagemaker": setup.sagemaker()}))
+    out = tmp_path / "audit.json"
+    assert main(["audit", "--domain-id", DOMAIN_ID, "--json", str(out)]) == EXIT_OK
+    assert json.loads(out.read_text()) == {"domain": DOMAIN_ID, "violations": []}
+    setup.session.client("kms").disable_key_rotation(KeyId=setup.key["KeyId"])
+    assert main(["audit", "--domain-id", DOMAIN_ID, "--json", str(out)]) == EXIT_VIOLATIONS
+    (violation,) = json.loads(out.read_text())["violations"]
+    assert violation["policy"] == "kms-rotation"
+    assert violation["resource"] == setup.key["Arn"]
+    assert violation["enforcement"] == "mandatory"
+    assert "[mandatory] kms-rotation" in capsys.readouterr().out
+
+
+def test_against_a_moto_server_through_aws_endpoint_url(aws_env, monkeypatch, capsys):
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://{host}:{port}")
+        session = boto3.Session(region_name=REGION)
+        ec2 = session.client("ec2")
+        vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.0.0/19")["Subnet"]["SubnetId"]
+        kms_key = session.client("kms").create_key()["KeyMetadata"]["Arn"]
+        created = session.client("sagemaker").create_domain(
+            DomainName="served", AuthMode="IAM", VpcId=vpc, SubnetIds=[subnet],
+            KmsKeyId=kms_key, AppNetworkAccessType="PublicInternetOnly",
+            DefaultUserSettings={"ExecutionRole": f"arn:aws:iam::{ACCOUNT}:role/r"})
+        domain_id = created["DomainArn"].rsplit("/", 1)[1]
+        code = main(["audit", "--domain-id", domain_id, "--region", REGION])
+        printed = capsys.readouterr().out
+    finally:
+        server.stop()
+    assert os.environ["AWS_ENDPOINT_URL"].startswith("http://127.0.0.1:")
+    assert code == EXIT_VIOLATIONS
+    assert "[mandatory] sagemaker-domain-vpc-only" in printed
+    assert "[mandatory] kms-rotation" in printed  # a new key does not rotate
+    # what the server does not offer (user profiles) is reported, not skipped
+    assert COULD_NOT_CHECK in printed
+
+
+def test_an_unreadable_domain_is_an_error_not_a_pass(aws_env, capsys):
+    with mock_aws():
+        assert main(["audit", "--domain-id", "d-doesnotexist", "--region", REGION]) == \
+            EXIT_ERROR
+    assert "nothing was audited" in capsys.readouterr().err
+
+
+def test_client_errors_other_than_not_found_are_not_taken_for_absence(setup):
+    client = setup.sagemaker()
+    s3 = setup.session.client("s3")
+    stub = Stubber(s3)
+    stub.add_response("head_bucket", {})
+    stub.add_response("get_bucket_encryption", {"ServerSideEncryptionConfiguration": {
+        "Rules": [{"ApplyServerSideEncryptionByDefault": {
+            "SSEAlgorithm": "aws:kms", "KMSMasterKeyID": setup.key["Arn"]},
+            "BucketKeyEnabled": True}]}})
+    stub.add_client_error("get_bucket_policy", "AccessDenied", "denied")
+    stub.activate()
+    result = audit_domain(setup.session, DOMAIN_ID, clients={"sagemaker": client, "s3": s3})
+    bucket_arn = f"arn:aws:s3:::{setup.bucket}"
+    assert (COULD_NOT_CHECK, "advisory") in policies(result)
+    assert any(f.urn == bucket_arn and "AccessDenied" in f.message for f in result.findings)
+    assert not any(f.policy.startswith("s3-deny") for f in result.findings)
