@@ -193,3 +193,20 @@ def test_public_internet_opt_out_and_no_sharing(record):
         "notebookOutputOption": "Disabled"}
     assert plan.of_type("aws:s3/bucket:Bucket") == []
     assert plan.of_type("aws:efs/fileSystem:FileSystem") == []
+
+
+def test_cleanup_resources_sit_where_destroy_needs_them(record):
+    plan = studio(record, users=[{"name": "ann"}, {"name": "ben"}])
+    dynamic = {r.name: r for r in plan.of_type("pulumi-python:dynamic:Resource")}
+    apps, network = dynamic["lab-apps-cleanup"], dynamic["lab-network-cleanup"]
+    domain = plan.get("aws:sagemaker/domain:Domain", "lab-domain")
+    profiles = [plan.get(PROFILE, f"lab-user-{n}-profile") for n in ("ann", "ben")]
+    # destroyed first: it depends on the domain and on every user profile
+    assert {domain.urn, *(p.urn for p in profiles)} <= set(apps.dependencies)
+    assert apps.inputs["domain_id"] == domain.id
+    # destroyed after the domain (which depends on it) and before the VPC (which it needs)
+    assert network.urn in domain.dependencies
+    vpc = plan.get("aws:ec2/vpc:Vpc", "lab-vpc")
+    assert network.dependencies == [vpc.urn]
+    assert network.inputs["vpc_id"] == vpc.id
+    assert network.inputs["home_efs_retention"] == "Retain"

@@ -47,12 +47,13 @@ class Teardown:
     delay: float = 15.0
     """Seconds between polls; retries after DependencyViolation back off from here."""
     actions: list[str] = field(default_factory=list)
-    _clients: dict[str, Any] = field(default_factory=dict)
+    clients: dict[str, Any] = field(default_factory=dict)
+    """Clients by service name, made from ``session`` when first needed (or given)."""
 
     def client(self, service: str) -> Any:
-        if service not in self._clients:
-            self._clients[service] = self.session.client(service)
-        return self._clients[service]
+        if service not in self.clients:
+            self.clients[service] = self.session.client(service)
+        return self.clients[service]
 
     # -- the whole sequence ----------------------------------------------------------------
 
