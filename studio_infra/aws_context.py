@@ -46,6 +46,15 @@ class AwsContext:
         """A regional service host, as ``kms:ViaService`` and service principals spell it."""
         return f"{name}.{self.region}.{self.dns_suffix}"
 
+    def trust_policy(self, service: str, source_arn: str | None = None) -> str:
+        """A role trust policy for an AWS service acting for this account only (and, given
+        ``source_arn``, only for those resources): the confused-deputy guard AWS advises."""
+        condition: dict[str, Any] = {"StringEquals": {"aws:SourceAccount": self.account}}
+        if source_arn:
+            condition["ArnLike"] = {"aws:SourceArn": source_arn}
+        return policy_json([{"Effect": "Allow", "Principal": {"Service": service},
+                             "Action": "sts:AssumeRole", "Condition": condition}])
+
     def arn(self, service: str, resource: str, *, regional: bool = True) -> str:
         region = self.region if regional else ""
         return f"arn:{self.partition}:{service}:{region}:{self.account}:{resource}"

@@ -291,12 +291,7 @@ class CustomImage(pulumi.ComponentResource):
         role = aws.iam.Role(
             f"{name}-role",
             description=f"Lets SageMaker read the container of image {spec.image_name}",
-            assume_role_policy=policy_json([{
-                "Effect": "Allow",
-                "Principal": {"Service": "sagemaker.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-                "Condition": {"StringEquals": {"aws:SourceAccount": ctx.account}},
-            }]),
+            assume_role_policy=ctx.trust_policy("sagemaker.amazonaws.com"),
             tags=merge_tags(spec.tags, f"{name}-role"),
             opts=pulumi.ResourceOptions(parent=self),
         )

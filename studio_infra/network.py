@@ -461,7 +461,8 @@ class StudioNetwork(pulumi.ComponentResource):
         )
         role = aws.iam.Role(
             f"{name}-flow-logs",
-            assume_role_policy=policy_json(_flow_logs_trust(ctx)),
+            assume_role_policy=ctx.trust_policy("vpc-flow-logs.amazonaws.com",
+                                                source_arn=ctx.arn("ec2", "vpc-flow-log/*")),
             description=f"Lets VPC Flow Logs write {name}'s flow logs",
             tags=self._tags(f"{name}-flow-logs"),
             opts=self._opts(),
@@ -614,15 +615,3 @@ def _choose_zones(spec: StudioNetworkArgs, region: str,
             f"{len(offered)} zones ({', '.join(offered)}); lower it to {len(offered)} or less"
         )
     return list(offered[: spec.availability_zone_count])
-
-
-def _flow_logs_trust(ctx: AwsContext) -> list[dict[str, Any]]:
-    return [{
-        "Effect": "Allow",
-        "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
-        "Action": "sts:AssumeRole",
-        "Condition": {
-            "StringEquals": {"aws:SourceAccount": ctx.account},
-            "ArnLike": {"aws:SourceArn": ctx.arn("ec2", "vpc-flow-log/*")},
-        },
-    }]

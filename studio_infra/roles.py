@@ -10,11 +10,11 @@ condition on ``CreateApp``. Anything broader is an explicit ``managed_policy_arn
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import pulumi
 import pulumi_aws as aws
-from pydantic import BaseModel, Field, field_validator
+from pydantic import AfterValidator, BaseModel, Field, field_validator
 
 from studio_infra.aws_context import AwsContext, policy_json
 from studio_infra.ecr import PULL_ACTIONS
@@ -41,6 +41,8 @@ def is_accelerated(instance_type: str) -> bool:
 
 def check_instance_types(values: list[str]) -> list[str]:
     """Refuse a type SageMaker does not offer for Studio apps (botocore's model)."""
+    if not values:
+        raise ValueError("allow at least one instance type (e.g. 'ml.t3.medium')")
     known = app_instance_types()
     unknown = [v for v in values if v not in known]
     if unknown:
@@ -49,6 +51,9 @@ def check_instance_types(values: list[str]) -> list[str]:
         raise ValueError(f"{unknown} are not SageMaker Studio app instance types{hint}")
     return list(dict.fromkeys(values))
 
+
+InstanceTypes = Annotated[list[str], AfterValidator(check_instance_types)]
+"""Instance types checked against botocore's list of Studio app instance types."""
 
 STUDIO_ACTIONS = [
     "sagemaker:DescribeDomain", "sagemaker:DescribeUserProfile", "sagemaker:ListUserProfiles",
@@ -74,18 +79,11 @@ class StudioExecutionRoleArgs(BaseModel):
     """Keys the role's data is encrypted with (domain, sharing bucket, EFS, ECR)."""
     ecr_repository_arns: list[Any] = Field(default_factory=list)
     """Repositories whose images the role may pull."""
-    instance_types: list[str] = Field(default_factory=lambda: list(DEFAULT_INSTANCE_TYPES))
+    instance_types: InstanceTypes = Field(default_factory=lambda: list(DEFAULT_INSTANCE_TYPES))
     """Instance types this role may start apps on; GPU types only if listed here."""
     managed_policy_arns: list[str] = Field(default_factory=list)
     """Managed policies to attach as well. None by default: broad access is a choice."""
     tags: dict[str, str] = Field(default_factory=dict)
-
-    @field_validator("instance_types")
-    @classmethod
-    def _known_types(cls, value: list[str]) -> list[str]:
-        if not value:
-            raise ValueError("allow at least one instance type (e.g. 'ml.t3.medium')")
-        return check_instance_types(value)
 
     @field_validator("sharing_prefix")
     @classmethod
@@ -116,12 +114,7 @@ class StudioExecutionRole(pulumi.ComponentResource):
         role = aws.iam.Role(
             f"{name}-role",
             description=f"SageMaker Studio execution role ({name})",
-            assume_role_policy=policy_json([{
-                "Effect": "Allow",
-                "Principal": {"Service": "sagemaker.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-                "Condition": {"StringEquals": {"aws:SourceAccount": ctx.account}},
-            }]),
+            assume_role_policy=ctx.trust_policy("sagemaker.amazonaws.com"),
             max_session_duration=43200,  # Studio sessions last up to 12 hours
             tags=merge_tags(spec.tags, f"{name}-role"),
             opts=child,

@@ -34,7 +34,7 @@ from studio_infra.kms import StudioKeys, StudioKeysArgs
 from studio_infra.limits import domain_name, user_profile_name
 from studio_infra.network import StudioNetwork, StudioNetworkArgs
 from studio_infra.posix import PosixUser, check_unique
-from studio_infra.roles import DEFAULT_INSTANCE_TYPES, StudioExecutionRole, check_instance_types
+from studio_infra.roles import DEFAULT_INSTANCE_TYPES, InstanceTypes, StudioExecutionRole
 from studio_infra.s3 import SecureBucket, SecureBucketArgs
 from studio_infra.users import StudioUser
 
@@ -51,7 +51,7 @@ class UserConfig(PosixUser):
     """Names of images (from ``images``) offered to this user only."""
     team: str | None = None
     """Team whose execution role and images the user shares."""
-    instance_types: list[str] | None = None
+    instance_types: InstanceTypes | None = None
     """Instance types granted to this user alone (gives the user an own role)."""
     own_role: bool = False
     """An execution role for this user alone."""
@@ -59,11 +59,6 @@ class UserConfig(PosixUser):
     """Start the user's default JupyterServer app at deploy time."""
     sharing: bool = True
     sso_user_name: str | None = None
-
-    @field_validator("instance_types")
-    @classmethod
-    def _types(cls, value: list[str] | None) -> list[str] | None:
-        return None if value is None else check_instance_types(value)
 
 
 class TeamConfig(BaseModel):
@@ -74,7 +69,7 @@ class TeamConfig(BaseModel):
     name: str
     images: list[str] = Field(default_factory=list)
     """Images offered to the team's users (besides the domain's)."""
-    instance_types: list[str] = Field(default_factory=lambda: list(DEFAULT_INSTANCE_TYPES))
+    instance_types: InstanceTypes = Field(default_factory=lambda: list(DEFAULT_INSTANCE_TYPES))
     """Instance types the team's role may start apps on; GPU types only if listed."""
     managed_policy_arns: list[str] = Field(default_factory=list)
 
@@ -82,11 +77,6 @@ class TeamConfig(BaseModel):
     @classmethod
     def _name(cls, value: str) -> str:
         return user_profile_name().check(value, "team name")
-
-    @field_validator("instance_types")
-    @classmethod
-    def _types(cls, value: list[str]) -> list[str]:
-        return check_instance_types(value)
 
 
 class DomainConfig(BaseModel):
@@ -112,13 +102,8 @@ class DomainConfig(BaseModel):
 class RoleConfig(BaseModel):
     model_config = ARGS_CONFIG
 
-    instance_types: list[str] = Field(default_factory=lambda: list(DEFAULT_INSTANCE_TYPES))
+    instance_types: InstanceTypes = Field(default_factory=lambda: list(DEFAULT_INSTANCE_TYPES))
     managed_policy_arns: list[str] = Field(default_factory=list)
-
-    @field_validator("instance_types")
-    @classmethod
-    def _types(cls, value: list[str]) -> list[str]:
-        return check_instance_types(value)
 
 
 class StudioConfig(BaseModel):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,3 +36,13 @@ def record_failure() -> Callable[..., ProgramError]:
         return caught.value
 
     return run
+
+
+@pytest.fixture
+def at_repository_root() -> Iterator[Path]:
+    """Run in the repository root, where stacks' relative paths (image contexts) resolve."""
+    root = Path(__file__).parent.parent
+    old = os.getcwd()
+    os.chdir(root)
+    yield root
+    os.chdir(old)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -19,11 +18,8 @@ URI = "123456789012.dkr.ecr.us-east-1.amazonaws.com/team/other:v1"
 
 
 @pytest.fixture(autouse=True)
-def _at_repository_root():
-    old = os.getcwd()
-    os.chdir(ROOT)
-    yield
-    os.chdir(old)
+def _at_repository_root(at_repository_root):
+    return at_repository_root
 
 
 def test_repository_is_encrypted_scanned_immutable_and_protected(record):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -21,11 +20,8 @@ ACCESS_POINT = "aws:efs/accessPoint:AccessPoint"
 
 
 @pytest.fixture(autouse=True)
-def _at_repository_root():
-    old = os.getcwd()
-    os.chdir(ROOT)
-    yield
-    os.chdir(old)
+def _at_repository_root(at_repository_root):
+    return at_repository_root
 
 
 def studio(record, **config):
