@@ -3,7 +3,10 @@
 The program registers N raw resources (a VPC, then subnets, security groups and buckets that
 reference it), so both runs pay for serialization and dependency tracking. The bare run is
 what a unit test with ``pulumi.runtime.set_mocks`` and a trivial ``Mocks`` costs; the plan
-run adds full request capture and AWS-shaped outputs. Prints the median of several rounds.
+run adds full request capture and AWS-shaped outputs, and collects garbage less often while
+the program runs. So two ratios are printed: against bare mocks as a test suite runs them,
+and against bare mocks under the same garbage-collection settings (the cost of recording
+alone). Prints the median of several rounds.
 
     python benchmarks/plan_overhead.py [--rounds 5] [--sizes 100 1000]
 """
@@ -11,6 +14,7 @@ run adds full request capture and AWS-shaped outputs. Prints the median of sever
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import time
 
@@ -20,7 +24,7 @@ from pulumi.runtime import settings
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-from studio_infra.plan.runner import run_under_mocks
+from studio_infra.plan.runner import _batch_garbage_collection, run_under_mocks
 
 
 def synthetic_program(n: int):
@@ -46,12 +50,14 @@ class BareMocks(pulumi.runtime.Mocks):
         return {}
 
 
-def bare_run(program) -> float:
+def bare_run(program, same_gc: bool = False) -> float:
     settings.SETTINGS.outputs.clear()
     settings.set_root_resource(None)  # type: ignore[arg-type]
+    gc_settings = _batch_garbage_collection() if same_gc else contextlib.nullcontext()
     start = time.perf_counter()
-    pulumi.runtime.set_mocks(BareMocks(), project="bench", stack="bench", preview=False)
-    _sync_await(run_pulumi_func(program))
+    with gc_settings:
+        pulumi.runtime.set_mocks(BareMocks(), project="bench", stack="bench", preview=False)
+        _sync_await(run_pulumi_func(program))
     return time.perf_counter() - start
 
 
@@ -70,15 +76,17 @@ def main() -> None:
     args = parser.parse_args()
     plan_run(synthetic_program(10))  # warm imports and caches for both paths
     bare_run(synthetic_program(10))
-    print(f"{'resources':>9}  {'bare mocks (s)':>14}  {'plan runner (s)':>15}  {'ratio':>5}")
+    print(f"{'resources':>9}  {'bare (s)':>8}  {'bare, same gc (s)':>17}  {'plan (s)':>8}  "
+          f"{'ratio':>5}  {'ratio, same gc':>14}")
     for n in args.sizes:
         program = synthetic_program(n)
-        bare, planned = [], []
-        for _ in range(args.rounds):  # interleave so drift hits both sides alike
+        bare, bare_gc, planned = [], [], []
+        for _ in range(args.rounds):  # interleave so drift hits every side alike
             bare.append(bare_run(program))
+            bare_gc.append(bare_run(program, same_gc=True))
             planned.append(plan_run(program))
-        b, p = statistics.median(bare), statistics.median(planned)
-        print(f"{n:>9}  {b:>14.3f}  {p:>15.3f}  {p / b:>5.2f}")
+        b, g, p = (statistics.median(x) for x in (bare, bare_gc, planned))
+        print(f"{n:>9}  {b:>8.3f}  {g:>17.3f}  {p:>8.3f}  {p / b:>5.2f}  {p / g:>14.2f}")
 
 
 if __name__ == "__main__":

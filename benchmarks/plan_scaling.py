@@ -3,7 +3,8 @@
 Plans the default stack (keys, network, sharing bucket, shared EFS, images, domain) with 10,
 100 and 1000 users, and prints the wall time, the resources each user adds, and the cost per
 registered resource against bare mocked registration (Pulumi's ``set_mocks`` with a trivial
-``Mocks``, registering the same number of resources).
+``Mocks``, registering the same number of resources, under the planner's garbage-collection
+settings).
 
     python benchmarks/plan_scaling.py [--users 10 100 1000] [--rounds 3]
 """
@@ -60,7 +61,7 @@ def main() -> None:
         for _ in range(args.rounds):
             seconds, resources = plan_once(users)
             timings.append(seconds)
-            bare.append(bare_run(synthetic_program(resources)))
+            bare.append(bare_run(synthetic_program(resources), same_gc=True))
         planned, baseline = statistics.median(timings), statistics.median(bare)
         per_user = (resources - baseline_resources) / users
         print(f"{users:>6}  {resources:>9}  {per_user:>8.1f}  {planned:>8.2f}  "

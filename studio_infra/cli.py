@@ -50,7 +50,8 @@ def _parser() -> argparse.ArgumentParser:
                       help="print the full traceback when the program fails")
     plan.add_argument("--policy-config", metavar="FILE",
                       help="policy enforcement levels and settings, in Pulumi's "
-                      "--policy-pack-config format (JSON or YAML)")
+                      "--policy-pack-config format (JSON or YAML). Default: DIR's "
+                      "policy-config.json (or .yaml), if there is one")
     plan.add_argument("--no-policy", action="store_true",
                       help="do not evaluate the policy rules")
     plan.set_defaults(handler=_plan)
@@ -99,9 +100,9 @@ def _plan(args: argparse.Namespace) -> int:
     from studio_infra.rules.config import PolicyConfig, load_policy_config
     from studio_infra.rules.engine import evaluate, stack_from_plan
 
+    config_file = args.policy_config or _project_policy_config(args.directory)
     try:
-        policy = load_policy_config(args.policy_config) if args.policy_config \
-            else PolicyConfig()
+        policy = load_policy_config(config_file) if config_file else PolicyConfig()
         plan = plan_project(args.directory, args.stack)
     except StudioInfraError as exc:
         return _fail(str(exc), args.debug)
@@ -113,7 +114,10 @@ def _plan(args: argparse.Namespace) -> int:
     to_stdout = args.json_path == "-"
     out = sys.stderr if to_stdout else sys.stdout
     print(f"Previewing stack {plan.project}/{plan.stack} offline "
-          f"(region {plan.region}, mocked AWS)\n", file=out)
+          f"(region {plan.region}, mocked AWS)", file=out)
+    if config_file and not args.no_policy:
+        print(f"Policy configuration: {config_file}", file=out)
+    print(file=out)
     print(render_tree(plan), file=out)
     print("\n" + render_counts(plan), file=out)
     outputs = render_outputs(plan)
@@ -232,6 +236,15 @@ def rules_table() -> str:
     lines += [f"| `{r.name}` | {r.enforcement.value} | {r.severity.value} | {ids(r.checkov)} | "
               f"{ids(r.security_hub)} | {ids(r.aws_config)} | {r.description} |" for r in RULES]
     return "\n".join(lines)
+
+
+def _project_policy_config(directory: str) -> str | None:
+    """A project's own policy configuration: its reviewed, committed waivers."""
+    for name in ("policy-config.json", "policy-config.yaml", "policy-config.yml"):
+        path = Path(directory) / name
+        if path.is_file():
+            return str(path)
+    return None
 
 
 def _fail(message: str, debug: bool, cause: BaseException | None = None) -> int:

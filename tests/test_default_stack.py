@@ -131,3 +131,13 @@ def test_the_public_internet_opt_out_is_reported_as_mandatory_without_its_waiver
     assert mandatory == ["sagemaker-domain-vpc-only"]
     advisory = {f.policy for f in findings if f.enforcement.value == "advisory"}
     assert {"vpc-flow-logs", "data-protected"} <= advisory
+
+
+def test_a_projects_own_waiver_is_used_and_named(capsys):
+    from studio_infra.cli import EXIT_OK, main
+
+    project = ROOT / "stacks" / "public-internet"
+    assert main(["plan", str(project)]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert f"Policy configuration: {project / 'policy-config.json'}" in out
+    assert "[advisory] sagemaker-domain-vpc-only" in out

@@ -115,8 +115,16 @@ class Stack:
 
     def __post_init__(self) -> None:
         self._by_type: dict[str, list[Resource]] = {}
+        self._memo: dict[str, Any] = {}
         for resource in self.resources:
             self._by_type.setdefault(resource.type, []).append(resource)
+
+    def memo(self, key: str, build: Callable[[Stack], Any]) -> Any:
+        """``build(self)``, computed once per stack: an index a rule reads for every
+        resource (which would otherwise cost a scan of the stack per resource)."""
+        if key not in self._memo:
+            self._memo[key] = build(self)
+        return self._memo[key]
 
     def of_type(self, *types: str) -> list[Resource]:
         return [r for t in types for r in self._by_type.get(t, [])]

@@ -62,12 +62,18 @@ def posix_ids(profile: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator
     if gid not in posix_gid_range():
         yield f"{profile.name}: gid {gid} is outside SageMaker's {posix_gid_range()}"
     domain = known(profile.get("domainId"), f"the domain of {profile.name}")
-    for other in stack.of_type(USER_PROFILE):
-        if other.urn == profile.urn or other.get("domainId") != domain:
-            continue
-        if other.get("userSettings.customPosixUserConfig.uid") == uid:
+    for other in stack.memo("profiles-by-domain-and-uid", _profiles_by_uid).get((domain, uid), ()):
+        if other.urn != profile.urn:
             yield (f"user profiles {profile.get('userProfileName', profile.name)!r} and "
                    f"{other.get('userProfileName', other.name)!r} of one domain share uid {uid}")
+
+
+def _profiles_by_uid(stack: Stack) -> dict[tuple[Any, Any], list[Resource]]:
+    index: dict[tuple[Any, Any], list[Resource]] = {}
+    for profile in stack.of_type(USER_PROFILE):
+        key = (profile.get("domainId"), profile.get("userSettings.customPosixUserConfig.uid"))
+        index.setdefault(key, []).append(profile)
+    return index
 
 
 def notebook_no_direct_internet(nb: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
