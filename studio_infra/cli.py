@@ -19,6 +19,9 @@ EXIT_ERROR = 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from studio_infra.plan.runner import quiet_sdk_coroutine_warnings
+
+    quiet_sdk_coroutine_warnings()
     parser = _parser()
     args = parser.parse_args(argv)
     try:

@@ -9,7 +9,16 @@ from typing import Any
 
 import pytest
 
-from studio_infra.plan.runner import Plan, ProgramError, run_under_mocks
+from studio_infra.plan.runner import (
+    Plan,
+    ProgramError,
+    quiet_sdk_coroutine_warnings,
+    run_under_mocks,
+)
+
+# Failed programs under test leave SDK coroutines that are collected at random moments, up to
+# interpreter exit; silence them for the whole session, not only inside tests.
+quiet_sdk_coroutine_warnings()
 
 Recorder = Callable[..., Plan]
 

@@ -324,6 +324,7 @@ class AwsFakes(Mocks):
         self.account = account
         self.partition, self.dns_suffix, self.service_prefix = partition_of(region)
         self.unanswered_invokes: set[str] = set()
+        self.reference_errors: list[str] = []
         self._invokes: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "aws:index/getAvailabilityZones:getAvailabilityZones": self._zones,
             "aws:index/getCallerIdentity:getCallerIdentity": self._caller,
@@ -341,10 +342,18 @@ class AwsFakes(Mocks):
         return self.outputs_for(args.typ, args.name, args.inputs, seed=args.typ + args.name)
 
     def _stack_reference(self, reference: str) -> tuple[str, dict[str, Any]]:
+        # A failure is reported after the run (with the program's own error, if any): raised
+        # here, inside the engine's RPC, it would leave the SDK's futures failing unobserved.
+        outputs: dict[str, Any] = {}
         if self.stack_outputs is None:
-            raise LookupError(f"StackReference {reference!r} cannot be answered offline here")
-        return reference, {"name": reference, "outputs": self.stack_outputs(reference),
-                           "secretOutputNames": []}
+            self.reference_errors.append(
+                f"StackReference {reference!r} cannot be answered offline here")
+        else:
+            try:
+                outputs = self.stack_outputs(reference)
+            except Exception as exc:
+                self.reference_errors.append(str(exc))
+        return reference, {"name": reference, "outputs": outputs, "secretOutputNames": []}
 
     def outputs_for(
         self, type_: str, name: str, inputs: dict[str, Any], seed: str

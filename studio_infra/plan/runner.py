@@ -12,6 +12,7 @@ import gc
 import os
 import runpy
 import sys
+import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,16 @@ from studio_infra.plan.recorder import (
     plain_values,
 )
 from studio_infra.plan.references import sibling_resolver
+
+SDK_COROUTINE_WARNING = "coroutine .* was never awaited"
+"""What the Pulumi SDK leaves behind when a program fails: coroutines of outputs that will
+never resolve. They are the SDK's, not the program's, and carry no information."""
+
+
+def quiet_sdk_coroutine_warnings() -> None:
+    """Ignore ``SDK_COROUTINE_WARNING`` for the rest of the process (it surfaces at exit,
+    long after the failure was reported)."""
+    warnings.filterwarnings("ignore", message=SDK_COROUTINE_WARNING, category=RuntimeWarning)
 
 
 class ProgramError(Exception):
@@ -106,13 +117,17 @@ def run_under_mocks(
     fakes = AwsFakes(region=config.get("aws:region") or _env_region(),
                      stack_outputs=stack_outputs)
     monitor = RecordingMonitor(fakes, project, stack)
-    with _fresh_runtime(monitor, project, stack, config, secret_keys, root_directory), \
-            _batch_garbage_collection():
+    # The runtime is reset (its references dropped) before the garbage is collected.
+    with _batch_garbage_collection(), \
+            _fresh_runtime(monitor, project, stack, config, secret_keys, root_directory):
         try:
             _sync_await(run_pulumi_func(lambda: _run_stack_body(program)))
             monitor.stack_outputs = _sync_await(_stack_exports())
         except Exception as exc:
-            raise ProgramError(_describe(exc), _recorded(monitor, project, stack)) from exc
+            message = "; ".join([*fakes.reference_errors, _describe(exc)])
+            raise ProgramError(message, _recorded(monitor, project, stack)) from exc
+    if fakes.reference_errors:
+        raise ProgramError("; ".join(fakes.reference_errors), _recorded(monitor, project, stack))
     return _recorded(monitor, project, stack)
 
 
@@ -222,6 +237,8 @@ def _fresh_runtime(
     finally:
         runtime_config.set_all_config({}, [])
         settings.set_root_resource(None)  # type: ignore[arg-type]
+        settings.SETTINGS.outputs.clear()
+        settings.SETTINGS.rpc_manager.clear()
 
 
 @contextlib.contextmanager
