@@ -30,15 +30,6 @@ DEFAULT_INSTANCE_TYPES = (
 )
 """CPU instance types every user may start apps on unless told otherwise."""
 
-ACCELERATED_FAMILIES = ("ml.p", "ml.g", "ml.trn", "ml.inf", "ml.dl")
-"""Instance families with GPUs or ML accelerators: expensive, granted explicitly."""
-
-
-def is_accelerated(instance_type: str) -> bool:
-    return instance_type.startswith(ACCELERATED_FAMILIES) and \
-        not instance_type.startswith("ml.geospatial")
-
-
 def check_instance_types(values: list[str]) -> list[str]:
     """Refuse a type SageMaker does not offer for Studio apps (botocore's model)."""
     if not values:

@@ -11,8 +11,13 @@ from studio_infra.roles import (
     DEFAULT_INSTANCE_TYPES,
     STUDIO_ACTIONS,
     StudioExecutionRole,
-    is_accelerated,
 )
+
+
+def is_accelerated(instance_type: str) -> bool:
+    """GPU and ML-accelerator families: the types a role gets only when granted."""
+    return instance_type.startswith(("ml.p", "ml.g", "ml.trn", "ml.inf", "ml.dl")) and \
+        not instance_type.startswith("ml.geospatial")
 
 BUCKET = "arn:aws:s3:::team-sharing"
 KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -105,7 +110,8 @@ def test_bad_input(record_failure, args, fragment):
     assert [r.type for r in failure.plan.resources] == ["pulumi:pulumi:Stack"]
 
 
-def test_accelerated_families():
-    assert is_accelerated("ml.g5.xlarge") and is_accelerated("ml.p4d.24xlarge")
-    assert is_accelerated("ml.trn1.2xlarge")
-    assert not is_accelerated("ml.m5.large") and not is_accelerated("ml.geospatial.interactive")
+def test_every_default_type_is_a_cpu_type_sagemaker_offers():
+    from studio_infra.limits import app_instance_types
+
+    assert set(DEFAULT_INSTANCE_TYPES) <= app_instance_types()
+    assert not any(is_accelerated(t) for t in DEFAULT_INSTANCE_TYPES)

@@ -77,12 +77,6 @@ class Plan:
         names = sorted(r.name for r in self.of_type(type_))
         raise KeyError(f"no {type_} named {name!r}; registered: {names}")
 
-    def by_urn(self, urn: str) -> RecordedResource:
-        for resource in self.resources:
-            if resource.urn == urn:
-                return resource
-        raise KeyError(urn)
-
     def children(self, parent: RecordedResource) -> list[RecordedResource]:
         return [r for r in self.resources if r.parent == parent.urn]
 

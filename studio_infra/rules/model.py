@@ -141,15 +141,6 @@ class Stack:
                 found.append(candidate)
         return found
 
-    def find(self, type_: str, identifier: Any) -> Resource | None:
-        """The resource of ``type_`` that ``identifier`` names, if it is in this stack."""
-        if not isinstance(identifier, str):
-            return None
-        for candidate in self.of_type(type_):
-            if identifier in candidate.identifiers:
-                return candidate
-        return None
-
 
 class Enforcement(str, Enum):
     ADVISORY = "advisory"
