@@ -58,6 +58,17 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--no-policy", action="store_true",
                       help="do not evaluate the policy rules")
     plan.set_defaults(handler=_plan)
+    preview = commands.add_parser(
+        "preview", help="pulumi preview with the policy pack (needs the Pulumi CLI)",
+        description="Run `pulumi preview` on DIR with this project's policy pack: the real "
+        "preview against your AWS account. Needs the Pulumi CLI, a backend login and AWS "
+        "credentials; `studio-infra plan` needs none of them.")
+    preview.add_argument("directory", nargs="?", default=".", metavar="DIR")
+    preview.add_argument("--stack", "-s", default="dev")
+    preview.add_argument("--policy-config", metavar="FILE",
+                         help="passed as --policy-pack-config (default: DIR's "
+                         "policy-config.json, if there is one)")
+    preview.set_defaults(handler=_preview)
     audit = commands.add_parser(
         "audit", help="check a deployed Studio domain against the rules (boto3)",
         description="Read a deployed domain and what it depends on with boto3, and evaluate "
@@ -139,6 +150,33 @@ def _plan(args: argparse.Namespace) -> int:
             Path(args.json_path).write_text(text + "\n")
     mandatory = any(f.enforcement.value == "mandatory" for f in findings)
     return EXIT_VIOLATIONS if mandatory else EXIT_OK
+
+
+POLICY_PACK_DIR = Path(__file__).resolve().parent.parent / "policy"
+"""The policy pack folder of a source checkout (``pip install -e .``)."""
+
+
+def _preview(args: argparse.Namespace) -> int:
+    import shutil
+    import subprocess
+
+    pulumi = shutil.which("pulumi")
+    if pulumi is None:
+        return _fail("the Pulumi CLI is not installed, and a real preview needs it: install "
+                     "it (https://www.pulumi.com/docs/install/), log in to a backend and set "
+                     "AWS credentials; or run `studio-infra plan` for an offline plan checked "
+                     "by the same rules", False)
+    if not (POLICY_PACK_DIR / "PulumiPolicy.yaml").is_file():
+        return _fail(f"no policy pack at {POLICY_PACK_DIR}: `studio-infra preview` runs from "
+                     "a source checkout (pip install -e .); elsewhere, pass the pack folder "
+                     "to `pulumi preview --policy-pack` yourself", False)
+    command = [pulumi, "preview", "--cwd", args.directory, "--stack", args.stack,
+               "--policy-pack", str(POLICY_PACK_DIR)]
+    config_file = args.policy_config or _project_policy_config(args.directory)
+    if config_file:
+        command += ["--policy-pack-config", str(Path(config_file).resolve())]
+    print("+ " + " ".join(command), file=sys.stderr)
+    return subprocess.run(command, check=False).returncode
 
 
 def _aws_options(parser: argparse.ArgumentParser) -> None:

@@ -283,3 +283,25 @@ def test_bad_policy_config_exits_2(tmp_path, capsys, config, message):
     path.write_text(json.dumps(config))
     assert main(["plan", str(RAW), "--policy-config", str(path)]) == EXIT_ERROR
     assert message in capsys.readouterr().err
+
+
+def test_preview_without_the_pulumi_cli_says_what_to_do(monkeypatch, capsys):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert main(["preview", str(RAW)]) == EXIT_ERROR
+    err = capsys.readouterr().err
+    assert "the Pulumi CLI is not installed" in err
+    assert "studio-infra plan" in err
+
+
+def test_preview_runs_pulumi_with_the_policy_pack(tmp_path, monkeypatch):
+    fake = tmp_path / "pulumi"
+    log = tmp_path / "args"
+    fake.write_text(f"#!/bin/sh\necho \"$@\" > {log}\nexit 3\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
+    project = ROOT / "stacks" / "public-internet"
+    assert main(["preview", str(project), "--stack", "prod"]) == 3  # pulumi's own exit code
+    assert log.read_text().split() == [
+        "preview", "--cwd", str(project), "--stack", "prod",
+        "--policy-pack", str(ROOT / "policy"),
+        "--policy-pack-config", str(project / "policy-config.json")]
