@@ -74,8 +74,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Read a deployed domain and what it depends on with boto3, and evaluate "
         "the same rules as the policy pack. Uses the standard AWS configuration (profile, "
         "region, credentials, AWS_ENDPOINT_URL).")
-    audit.add_argument("--domain-id", required=True, help="the domain, d-…")
-    _aws_options(audit)
+    _domain_options(audit)
     audit.add_argument("--json", dest="json_path", metavar="PATH",
                        help="also write the findings as JSON to PATH ('-' for standard output)")
     audit.add_argument("--policy-config", metavar="FILE",
@@ -86,8 +85,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Delete a domain's apps, spaces, user profiles and the domain itself, "
         "then SageMaker's NFS security groups, network interfaces and (unless kept) the home "
         "EFS, waiting and retrying as AWS requires. Safe to run again.")
-    teardown.add_argument("--domain-id", required=True, help="the domain, d-…")
-    _aws_options(teardown)
+    _domain_options(teardown)
     teardown.add_argument("--dry-run", action="store_true", help="list what would be deleted")
     teardown.add_argument("--keep-home-efs", action="store_true",
                           help="keep the home EFS (users' files)")
@@ -125,8 +123,7 @@ def _plan(args: argparse.Namespace) -> int:
     findings = [] if args.no_policy else evaluate(stack_from_plan(plan.resources), policy)
     plan.violations = [f.to_json() for f in findings]
 
-    to_stdout = args.json_path == "-"
-    out = sys.stderr if to_stdout else sys.stdout
+    out = sys.stderr if args.json_path == "-" else sys.stdout  # keep stdout for the JSON
     print(f"Previewing stack {plan.project}/{plan.stack} offline "
           f"(region {plan.region}, mocked AWS)", file=out)
     if config_file and not args.no_policy:
@@ -143,11 +140,7 @@ def _plan(args: argparse.Namespace) -> int:
         print(f"warning: no fake answer for invoke {token}; the program got an empty result",
               file=sys.stderr)
     if args.json_path:
-        text = json.dumps(plan.to_json(), indent=2, default=str)
-        if to_stdout:
-            print(text)
-        else:
-            Path(args.json_path).write_text(text + "\n")
+        _write_json(args.json_path, plan.to_json())
     mandatory = any(f.enforcement.value == "mandatory" for f in findings)
     return EXIT_VIOLATIONS if mandatory else EXIT_OK
 
@@ -179,7 +172,8 @@ def _preview(args: argparse.Namespace) -> int:
     return subprocess.run(command, check=False).returncode
 
 
-def _aws_options(parser: argparse.ArgumentParser) -> None:
+def _domain_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--domain-id", required=True, help="the domain, d-…")
     parser.add_argument("--region", help="AWS region (default: the AWS configuration's)")
     parser.add_argument("--profile", help="AWS profile (default: the AWS configuration's)")
 
@@ -211,8 +205,7 @@ def _audit(args: argparse.Namespace) -> int:
         result = audit_domain(_aws_session(args), args.domain_id, policy)  # type: ignore[arg-type]
     except (StudioInfraError, _UsageError, BotoCoreError) as exc:
         return _fail(str(exc), False)
-    to_stdout = args.json_path == "-"
-    out = sys.stderr if to_stdout else sys.stdout
+    out = sys.stderr if args.json_path == "-" else sys.stdout  # keep stdout for the JSON
     print(f"Audited domain {args.domain_id}: {len(result.resources)} resources read, "
           f"{len(result.unreadable)} could not be read", file=out)
     for finding in sorted(result.findings, key=lambda f: (f.enforcement.value != "mandatory",
@@ -222,11 +215,7 @@ def _audit(args: argparse.Namespace) -> int:
     if not result.findings:
         print("  no violations", file=out)
     if args.json_path:
-        text = json.dumps(result.to_json(), indent=2)
-        if to_stdout:
-            print(text)
-        else:
-            Path(args.json_path).write_text(text + "\n")
+        _write_json(args.json_path, result.to_json())
     if not result.resources:  # not even the domain could be read: nothing was checked
         return _fail(f"could not read domain {args.domain_id}; nothing was audited", False)
     return EXIT_VIOLATIONS if result.mandatory else EXIT_OK
@@ -277,6 +266,15 @@ def rules_table() -> str:
     lines += [f"| `{r.name}` | {r.enforcement.value} | {r.severity.value} | {ids(r.checkov)} | "
               f"{ids(r.security_hub)} | {ids(r.aws_config)} | {r.description} |" for r in RULES]
     return "\n".join(lines)
+
+
+def _write_json(path: str, document: object) -> None:
+    """``document`` as JSON to ``path``, or to standard output for ``-``."""
+    text = json.dumps(document, indent=2, default=str)
+    if path == "-":
+        print(text)
+    else:
+        Path(path).write_text(text + "\n")
 
 
 def _project_policy_config(directory: str) -> str | None:
