@@ -43,29 +43,30 @@ _SUBNET_ID = re.compile(r"^subnet-[0-9a-f]{8}([0-9a-f]{9})?$")
 _LABEL = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9-]{0,62}$")
 
 
-def tls_only_statements(file_system_arn: str, allow_root: bool) -> list[dict[str, Any]]:
-    """Mount only through a mount target, and never without TLS."""
+def file_system_statements(file_system_arn: str, *, allow_root: bool,
+                           require_tls: bool) -> list[dict[str, Any]]:
+    """Mount only through a mount target, and (unless opted out) never without TLS."""
     actions = ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]
     if allow_root:
         actions.append("elasticfilesystem:ClientRootAccess")
-    return [
-        {
-            "Sid": "MountThroughMountTargets",
-            "Effect": "Allow",
-            "Principal": {"AWS": "*"},
-            "Action": actions,
-            "Resource": file_system_arn,
-            "Condition": {"Bool": {"elasticfilesystem:AccessedViaMountTarget": "true"}},
-        },
-        {
+    statements: list[dict[str, Any]] = [{
+        "Sid": "MountThroughMountTargets",
+        "Effect": "Allow",
+        "Principal": {"AWS": "*"},
+        "Action": actions,
+        "Resource": file_system_arn,
+        "Condition": {"Bool": {"elasticfilesystem:AccessedViaMountTarget": "true"}},
+    }]
+    if require_tls:
+        statements.append({
             "Sid": "DenyInsecureTransport",
             "Effect": "Deny",
             "Principal": {"AWS": "*"},
             "Action": "*",
             "Resource": file_system_arn,
             "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-        },
-    ]
+        })
+    return statements
 
 
 class SharedFileSystemArgs(BaseModel):
@@ -97,6 +98,9 @@ class SharedFileSystemArgs(BaseModel):
     """AWS Backup's daily automatic backups."""
     allow_root_access: bool = False
     """Let clients act as root on the file system (``ClientRootAccess``)."""
+    require_tls: bool = True
+    """Deny clients that do not mount with TLS. False is an opt-out for clients that cannot
+    (the policy rule ``efs-deny-insecure-transport`` then reports the file system)."""
     protect_data: bool = True
     """``protect`` and ``retain_on_delete`` on the file system."""
     tags: dict[str, str] = Field(default_factory=dict)
@@ -192,7 +196,8 @@ class SharedFileSystem(pulumi.ComponentResource):
         aws.efs.FileSystemPolicy(
             f"{name}-policy", file_system_id=file_system.id,
             policy=file_system.arn.apply(
-                lambda arn: policy_json(tls_only_statements(arn, spec.allow_root_access))),
+                lambda arn: policy_json(file_system_statements(
+                    arn, allow_root=spec.allow_root_access, require_tls=spec.require_tls))),
             opts=child)
         aws.efs.BackupPolicy(
             f"{name}-backup", file_system_id=file_system.id,

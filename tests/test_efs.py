@@ -135,3 +135,15 @@ def test_bad_input_is_refused_before_registration(record_failure, extra, fragmen
     assert message.startswith("invalid arguments for SharedFileSystem 'shared':")
     assert fragment in message
     assert [r.type for r in failure.plan.resources] == ["pulumi:pulumi:Stack"]
+
+
+def test_tls_opt_out_is_named_and_reported(record):
+    from studio_infra.rules.engine import evaluate, stack_from_plan
+
+    plan = build(record, require_tls=False)
+    document = json.loads(plan.get("aws:efs/fileSystemPolicy:FileSystemPolicy",
+                                   "shared-policy").inputs["policy"])
+    assert [s["Sid"] for s in document["Statement"]] == ["MountThroughMountTargets"]
+    findings = evaluate(stack_from_plan(plan.resources))
+    assert {(f.policy, f.enforcement.value) for f in findings} == {
+        ("efs-deny-insecure-transport", "mandatory")}
