@@ -280,3 +280,16 @@ def test_dynamic_resources_run_the_teardown_on_delete(account, monkeypatch):
 def test_teardown_cli_asks_before_deleting(capsys):
     assert main(["teardown", "--domain-id", DOMAIN, "--region", REGION]) == EXIT_ERROR
     assert "pass --yes to confirm" in capsys.readouterr().err
+
+
+def test_apps_cleanup_of_a_domain_deleted_elsewhere_does_nothing(account):
+    session, _, _, _ = account
+    sagemaker, stub = stubbed(session, [
+        ("!list_apps", "ResourceNotFound", BY_DOMAIN),
+        ("!list_spaces", "ResourceNotFound", BY_DOMAIN),
+    ])
+    teardown = Teardown(session, DOMAIN, log=lambda _: None, clients={"sagemaker": sagemaker})
+    teardown.delete_apps()
+    teardown.delete_spaces()
+    stub.assert_no_pending_responses()
+    assert teardown.actions == []

@@ -19,7 +19,7 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
-from studio_infra.ops.session import error_code, listed
+from studio_infra.ops.session import error_code
 
 SAGEMAKER_TAG = "ManagedByAmazonSageMakerResource"
 GONE_APP_STATES = {"Deleted", "Failed"}
@@ -84,9 +84,26 @@ class Teardown:
                 return None
             raise
 
+    def _list(self, operation: str, key: str) -> list[dict[str, Any]]:
+        """Every item of a SageMaker list for this domain; none when the domain is gone."""
+        call = getattr(self.client("sagemaker"), operation)
+        items: list[dict[str, Any]] = []
+        token: str | None = None
+        while True:
+            try:
+                page = call(DomainIdEquals=self.domain_id,
+                            **({"NextToken": token} if token else {}))
+            except ClientError as exc:
+                if error_code(exc) in GONE_CODES:
+                    return []
+                raise
+            items += page.get(key, [])
+            token = page.get("NextToken")
+            if not token:
+                return items
+
     def _apps(self) -> list[dict[str, Any]]:
-        return [a for a in listed("apps", self.client("sagemaker").list_apps, "Apps",
-                                  DomainIdEquals=self.domain_id)
+        return [a for a in self._list("list_apps", "Apps")
                 if a.get("Status") not in GONE_APP_STATES]
 
     def delete_apps(self) -> None:
@@ -106,28 +123,25 @@ class Teardown:
 
     def delete_spaces(self) -> None:
         sagemaker = self.client("sagemaker")
-        spaces = listed("spaces", sagemaker.list_spaces, "Spaces", DomainIdEquals=self.domain_id)
+        spaces = self._list("list_spaces", "Spaces")
         for space in spaces:
             if space.get("Status") != "Deleting":
                 self._do(f"space {space['SpaceName']}", lambda s=space: sagemaker.delete_space(
                     DomainId=self.domain_id, SpaceName=s["SpaceName"]))
         if spaces and not self.dry_run:
-            self._wait("spaces to be deleted", lambda: not listed(
-                "spaces", sagemaker.list_spaces, "Spaces", DomainIdEquals=self.domain_id))
+            self._wait("spaces to be deleted", lambda: not self._list("list_spaces", "Spaces"))
 
     def delete_user_profiles(self) -> None:
         sagemaker = self.client("sagemaker")
-        profiles = listed("user profiles", sagemaker.list_user_profiles, "UserProfiles",
-                          DomainIdEquals=self.domain_id)
+        profiles = self._list("list_user_profiles", "UserProfiles")
         for profile in profiles:
             if profile.get("Status") != "Deleting":
                 self._do(f"user profile {profile['UserProfileName']}",
                          lambda p=profile: sagemaker.delete_user_profile(
                              DomainId=self.domain_id, UserProfileName=p["UserProfileName"]))
         if profiles and not self.dry_run:
-            self._wait("user profiles to be deleted", lambda: not listed(
-                "user profiles", sagemaker.list_user_profiles, "UserProfiles",
-                DomainIdEquals=self.domain_id))
+            self._wait("user profiles to be deleted",
+                       lambda: not self._list("list_user_profiles", "UserProfiles"))
 
     def delete_domain(self, domain: dict[str, Any]) -> None:
         retention = "Retain" if self.keep_home_efs else "Delete"
