@@ -43,18 +43,11 @@ def _parser() -> argparse.ArgumentParser:
         description="Run the Pulumi Python program in DIR under Pulumi mocks, with answers "
         "shaped like AWS's. Needs neither the Pulumi CLI nor an AWS account.",
     )
-    plan.add_argument("directory", nargs="?", default=".", metavar="DIR",
-                      help="folder holding Pulumi.yaml (default: .)")
-    plan.add_argument("--stack", "-s", default="dev",
-                      help="stack whose Pulumi.<stack>.yaml config is used (default: dev)")
+    _project_options(plan)
     plan.add_argument("--json", dest="json_path", metavar="PATH",
                       help="also write the plan as JSON to PATH ('-' for standard output)")
     plan.add_argument("--debug", action="store_true",
                       help="print the full traceback when the program fails")
-    plan.add_argument("--policy-config", metavar="FILE",
-                      help="policy enforcement levels and settings, in Pulumi's "
-                      "--policy-pack-config format (JSON or YAML). Default: DIR's "
-                      "policy-config.json (or .yaml), if there is one")
     plan.add_argument("--no-policy", action="store_true",
                       help="do not evaluate the policy rules")
     plan.set_defaults(handler=_plan)
@@ -63,11 +56,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Run `pulumi preview` on DIR with this project's policy pack: the real "
         "preview against your AWS account. Needs the Pulumi CLI, a backend login and AWS "
         "credentials; `studio-infra plan` needs none of them.")
-    preview.add_argument("directory", nargs="?", default=".", metavar="DIR")
-    preview.add_argument("--stack", "-s", default="dev")
-    preview.add_argument("--policy-config", metavar="FILE",
-                         help="passed as --policy-pack-config (default: DIR's "
-                         "policy-config.json, if there is one)")
+    _project_options(preview)
     preview.set_defaults(handler=_preview)
     audit = commands.add_parser(
         "audit", help="check a deployed Studio domain against the rules (boto3)",
@@ -170,6 +159,17 @@ def _preview(args: argparse.Namespace) -> int:
         command += ["--policy-pack-config", str(Path(config_file).resolve())]
     print("+ " + " ".join(command), file=sys.stderr)
     return subprocess.run(command, check=False).returncode
+
+
+def _project_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("directory", nargs="?", default=".", metavar="DIR",
+                        help="folder holding Pulumi.yaml (default: .)")
+    parser.add_argument("--stack", "-s", default="dev",
+                        help="stack whose Pulumi.<stack>.yaml config is used (default: dev)")
+    parser.add_argument("--policy-config", metavar="FILE",
+                        help="policy enforcement levels and settings, in Pulumi's "
+                        "--policy-pack-config format (JSON or YAML). Default: DIR's "
+                        "policy-config.json (or .yaml), if there is one")
 
 
 def _domain_options(parser: argparse.ArgumentParser) -> None:

@@ -225,8 +225,8 @@ def test_async_entry_point_exports_are_recorded(tmp_path):
 
 
 def test_stack_reference_is_answered_by_planning_the_sibling_project():
-    studio = plan_project(ROOT / "examples" / "stack-reference" / "studio", "dev")
-    network = plan_project(ROOT / "examples" / "stack-reference" / "network", "dev")
+    studio = plan_project(ROOT / "examples" / "stack-reference-studio", "dev")
+    network = plan_project(ROOT / "examples" / "stack-reference-network", "dev")
     domain = studio.get("aws:sagemaker/domain:Domain", "studio-domain")
     assert domain.inputs["vpcId"] == network.stack_outputs["vpc_id"]
     assert domain.inputs["subnetIds"] == list(network.stack_outputs["private_subnets"].values())
