@@ -23,7 +23,7 @@ from pydantic import AliasChoices, BaseModel, Field, field_validator, model_vali
 
 from studio_infra.aws_context import AwsContext, policy_json
 from studio_infra.ecr import PULL_ACTIONS, ImageRepository
-from studio_infra.errors import StudioInfraError, validate_args
+from studio_infra.errors import validate_args
 from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, merge_tags
 from studio_infra.limits import app_image_config_name, image_file_system_id_range, image_name
 
@@ -73,6 +73,19 @@ class ImageBuild(BaseModel):
     """Dockerfile path inside ``context``."""
     platform: str = "linux/amd64"
     """Studio instances run x86-64 unless you choose Graviton instance types."""
+
+    @property
+    def directory(self) -> Path:
+        return Path(self.context).resolve()
+
+    @model_validator(mode="after")
+    def _dockerfile_exists(self) -> ImageBuild:
+        # Checked with the rest of the arguments, so a Studio configuration naming a missing
+        # folder fails before anything registers.
+        if not (self.directory / self.dockerfile).is_file():
+            raise ValueError(f"no {self.dockerfile} in {self.directory} (paths are relative "
+                             "to the program's folder)")
+        return self
 
 
 class ImageSpec(BaseModel):
@@ -205,14 +218,13 @@ class CustomImage(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         spec = validate_args(CustomImageArgs, args, f"CustomImage {name!r}")
-        context_dir = _context_dir(spec, name)
         ctx = AwsContext.lookup(opts)
         super().__init__("studio-infra:sagemaker:CustomImage", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         repository: ImageRepository | None = spec.repository
 
-        if spec.build is not None and repository is not None and context_dir is not None:
-            base_image = self._build(name, spec.build, context_dir, repository)
+        if spec.build is not None and repository is not None:
+            base_image = self._build(name, spec.build, repository)
         else:
             base_image = pulumi.Output.from_input(spec.image_uri)
 
@@ -264,11 +276,11 @@ class CustomImage(pulumi.ComponentResource):
             "base_image": self.base_image,
         })
 
-    def _build(self, name: str, build: ImageBuild, context_dir: Path,
+    def _build(self, name: str, build: ImageBuild,
                repository: ImageRepository) -> pulumi.Output[str]:
         import pulumi_docker_build as docker_build
 
-        tag = f"ctx-{context_digest(context_dir)[:16]}"
+        tag = f"ctx-{context_digest(build.directory)[:16]}"
         token = aws.ecr.get_authorization_token_output(registry_id=repository.registry_id)
         built = docker_build.Image(
             f"{name}-build",
@@ -325,17 +337,3 @@ def _repository_arn(uri: str, ctx: AwsContext) -> str:
     account, region = host.split(".")[0], host.split(".")[3]
     repo = re.split(r"[:@]", path, maxsplit=1)[0]
     return f"arn:{ctx.partition}:ecr:{region}:{account}:repository/{repo}"
-
-
-def _context_dir(spec: CustomImageArgs, name: str) -> Path | None:
-    if spec.build is None:
-        return None
-    directory = Path(spec.build.context).resolve()
-    dockerfile = directory / spec.build.dockerfile
-    if not dockerfile.is_file():
-        raise StudioInfraError(
-            f"invalid arguments for CustomImage {name!r}:\n  - build.context: no "
-            f"{spec.build.dockerfile} in {directory} (paths are relative to the program's "
-            "folder)"
-        )
-    return directory

@@ -151,6 +151,8 @@ def test_users_add_no_depth_and_depend_on_nothing_of_each_other(record):
         ({"images": [{"name": "x", "image_uri": URI}, {"name": "x", "image_uri": URI}]},
          "image name 'x' is used twice"),
         ({"images": [{"name": "bad name", "image_uri": URI}]}, "image name 'bad name'"),
+        ({"images": [{"name": "x", "build": {"context": "no/such/folder"}}]},
+         "no Dockerfile in"),
         ({"images": [{"name": "kg", "image_uri": URI, "app_type": "KernelGateway",
                       "kernel_specs": [{"name": "py"}], "uid": 1000, "gid": 1000}]},
          "KernelGateway images run only as uid/gid 1000/100 or 0/0"),
