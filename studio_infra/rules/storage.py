@@ -55,10 +55,7 @@ def _encryption_rules(bucket: Resource, stack: Stack) -> list[Mapping[str, Any]]
 
 def is_log_target(bucket: Resource, stack: Stack) -> bool:
     """Server access logs can only be delivered into SSE-S3 buckets: log targets may use it."""
-    ids = bucket.identifiers
-    return any(logging.get("targetBucket") in ids or
-               bucket.urn in logging.property_dependencies.get("targetBucket", ())
-               for logging in stack.of_type(*LOGGING))
+    return any(stack.companions(bucket, logging, "targetBucket") for logging in LOGGING)
 
 
 def _is_customer_key(key: Any) -> bool:
