@@ -98,6 +98,11 @@ class DomainConfig(BaseModel):
     lifecycle_config_arns: list[str] = Field(default_factory=list)
     attach_shared_efs: bool = True
 
+    @field_validator("name")
+    @classmethod
+    def _domain_name(cls, value: str | None) -> str | None:
+        return value if value is None else domain_name().check(value, "domain.name")
+
 
 class RoleConfig(BaseModel):
     model_config = ARGS_CONFIG
@@ -155,8 +160,6 @@ class StudioConfig(BaseModel):
                 raise ValueError(f"users.{i} ({user.name!r}): the domain uses SSO; set "
                                  "sso_user_name")
         check_unique(list(self.users))
-        if self.domain.name is not None:
-            domain_name().check(self.domain.name, "domain.name")
         return self
 
     def check_sections(self, heading: str) -> None:
@@ -175,7 +178,7 @@ class StudioConfig(BaseModel):
                      "idle_timeout_minutes", "sharing_prefix", "home_efs_retention",
                      "lifecycle_config_arns"})
         sections.append(("domain", StudioDomainArgs, domain, {
-            "domain_name": self.domain.name or "studio", "vpc_id": _PLACEHOLDER_VPC,
+            "domain_name": "studio", "vpc_id": _PLACEHOLDER_VPC,
             "subnet_ids": [_PLACEHOLDER_SUBNET], "security_group_id": "sg-00000000",
             "kms_key_arn": _PLACEHOLDER_KEY, "execution_role_arn": "role"}))
         if self.shared_efs is not None:
