@@ -44,8 +44,7 @@ def _parser() -> argparse.ArgumentParser:
         "shaped like AWS's. Needs neither the Pulumi CLI nor an AWS account.",
     )
     _project_options(plan)
-    plan.add_argument("--json", dest="json_path", metavar="PATH",
-                      help="also write the plan as JSON to PATH ('-' for standard output)")
+    _json_option(plan, "the plan")
     plan.add_argument("--debug", action="store_true",
                       help="print the full traceback when the program fails")
     plan.add_argument("--no-policy", action="store_true",
@@ -64,8 +63,7 @@ def _parser() -> argparse.ArgumentParser:
         "the same rules as the policy pack. Uses the standard AWS configuration (profile, "
         "region, credentials, AWS_ENDPOINT_URL).")
     _domain_options(audit)
-    audit.add_argument("--json", dest="json_path", metavar="PATH",
-                       help="also write the findings as JSON to PATH ('-' for standard output)")
+    _json_option(audit, "the findings")
     audit.add_argument("--policy-config", metavar="FILE",
                        help="policy enforcement levels and settings (Pulumi's format)")
     audit.set_defaults(handler=_audit)
@@ -159,6 +157,11 @@ def _preview(args: argparse.Namespace) -> int:
         command += ["--policy-pack-config", str(Path(config_file).resolve())]
     print("+ " + " ".join(command), file=sys.stderr)
     return subprocess.run(command, check=False).returncode
+
+
+def _json_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--json", dest="json_path", metavar="PATH",
+                        help=f"also write {what} as JSON to PATH ('-' for standard output)")
 
 
 def _project_options(parser: argparse.ArgumentParser) -> None:
