@@ -147,3 +147,8 @@ def test_tls_opt_out_is_named_and_reported(record):
     findings = evaluate(stack_from_plan(plan.resources))
     assert {(f.policy, f.enforcement.value) for f in findings} == {
         ("efs-deny-insecure-transport", "mandatory")}
+
+
+def test_fake_dns_name_names_the_file_system(record):
+    fs = build(record).get(FS, "shared-fs")
+    assert fs.outputs["dnsName"] == f"{fs.id}.efs.us-east-1.amazonaws.com"

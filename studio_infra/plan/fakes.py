@@ -75,7 +75,8 @@ class _Context:
     def hex(self, n: int, salt: str = "") -> str:
         return digest(self.seed, salt)[:n]
 
-    def ec2_id(self, prefix: str, salt: str) -> str:
+    def ec2_id(self, prefix: str, salt: str = "") -> str:
+        """``prefix`` and 17 hex digits; without ``salt``, the resource's own id."""
         return f"{prefix}{self.hex(17, salt)}"
 
 
@@ -136,7 +137,7 @@ def _role_extra(inputs: dict[str, Any], ctx: _Context) -> dict[str, Any]:
 
 
 def _efs_extra(inputs: dict[str, Any], ctx: _Context) -> dict[str, Any]:
-    fs_id = ctx.ec2_id("fs-", "id")
+    fs_id = ctx.ec2_id("fs-")  # the file system's own id: its DNS name must name it
     return {
         "dnsName": f"{fs_id}.efs.{ctx.region}.{ctx.dns_suffix}",
         "ownerId": ctx.account,
@@ -382,7 +383,7 @@ class AwsFakes(Mocks):
 
     def _id(self, shape: _Shape, outputs: dict[str, Any], ctx: _Context, physical: str) -> str:
         if shape.id == "hex":
-            return f"{shape.prefix}{ctx.hex(17)}"
+            return ctx.ec2_id(shape.prefix)
         if shape.id == "name":
             return physical
         if shape.id == "uuid":
