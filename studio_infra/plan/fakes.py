@@ -94,7 +94,7 @@ def _endpoint_extra(inputs: dict[str, Any], ctx: _Context) -> dict[str, Any]:
     service = str(inputs.get("serviceName", ""))
     if inputs.get("vpcEndpointType") == "Gateway":
         return {"prefixListId": f"pl-{ctx.hex(8)}", "state": "available"}
-    host = ".".join(reversed(service.split(".")[-1:])) if service else "svc"
+    host = service.rsplit(".", 1)[-1] if service else "svc"
     dns = f"{ctx.hex(17, 'dns')}.{host}.{ctx.region}.vpce.{ctx.dns_suffix}"
     subnets = inputs.get("subnetIds") or []
     return {
