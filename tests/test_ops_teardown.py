@@ -209,6 +209,8 @@ def test_dependency_violations_are_retried_with_backoff(account):
     teardown.delete_nfs_security_groups(vpc)
     assert sleeps == [2, 4, 8]
     assert ours.inbound not in ours.remaining(session)
+    deletions = [a for a in teardown.actions if a.startswith("security group")]
+    assert len(deletions) == len(set(deletions)) == 2  # each group recorded once
 
 
 def test_retries_are_bounded(account):

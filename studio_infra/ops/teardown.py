@@ -238,26 +238,26 @@ class Teardown:
             self.log(f"  {label} is already gone")
 
     def _retry(self, label: str, call: Callable[[], Any]) -> None:
-        """Delete, retrying with backoff while something still depends on it."""
-        delays = self._backoff()
-        first = True
-        while True:
-            try:
-                if first:
-                    self._do(label, call)
-                    first = False
-                else:
+        """Delete (logged and recorded once), retrying with backoff while something still
+        depends on it."""
+
+        def with_backoff() -> None:
+            delays = self._backoff()
+            while True:
+                try:
                     call()
-                return
-            except ClientError as exc:
-                if error_code(exc) not in ("DependencyViolation", "FileSystemInUse"):
-                    raise
-                delay = next(delays, None)
-                if delay is None:
-                    raise TeardownError(f"{label} is still in use after {self.attempts} "
-                                        f"attempts: {exc}") from exc
-                self.log(f"  {label} still in use; retrying in {delay:.0f} s")
-                self.sleep(delay)
+                    return
+                except ClientError as exc:
+                    if error_code(exc) not in ("DependencyViolation", "FileSystemInUse"):
+                        raise
+                    delay = next(delays, None)
+                    if delay is None:
+                        raise TeardownError(f"{label} is still in use after {self.attempts} "
+                                            f"attempts: {exc}") from exc
+                    self.log(f"  {label} still in use; retrying in {delay:.0f} s")
+                    self.sleep(delay)
+
+        self._do(label, with_backoff)
 
     def _backoff(self) -> Iterator[float]:
         return (min(self.delay * 2 ** i, self.delay * 8) for i in range(self.attempts))
