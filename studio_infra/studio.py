@@ -60,6 +60,11 @@ class UserConfig(PosixUser):
     sharing: bool = True
     sso_user_name: str | None = None
 
+    @property
+    def posix(self) -> PosixUser:
+        """Just the identity, as the file system and the user profile take it."""
+        return PosixUser(name=self.name, uid=self.uid, gid=self.gid)
+
 
 class TeamConfig(BaseModel):
     """A team: its own execution role, instance types and images, in the shared domain."""
@@ -252,7 +257,7 @@ class Studio(pulumi.ComponentResource):
             subnet_ids=self.network.private_subnets,
             studio_security_group_id=self.network.studio_security_group_id,
             kms_key_arn=self.keys.arn_for("efs"),
-            users=[PosixUser(name=u.name, uid=u.uid, gid=u.gid) for u in spec.users],
+            users=[u.posix for u in spec.users],
         ), child) if spec.shared_efs is not None else None
 
         self.repository = ImageRepository(f"{name}-images", section(
@@ -328,7 +333,7 @@ class Studio(pulumi.ComponentResource):
                 role_arn = self.team_roles[team.name].role_arn
             extra = [*(team.images if team else []), *user.images]
             self.users[user.name] = StudioUser(f"{name}-user-{user.name}", self.domain, {
-                "user": PosixUser(name=user.name, uid=user.uid, gid=user.gid),
+                "user": user.posix,
                 "execution_role_arn": role_arn,
                 "images": [self.images[i].attachment for i in dict.fromkeys(extra)
                            if i not in domain.images],
