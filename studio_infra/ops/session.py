@@ -48,14 +48,20 @@ def error_code(exc: ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Code", ""))
 
 
-def listed(what: str, call: Callable[..., dict[str, Any]], key: str,
-           **kwargs: Any) -> list[dict[str, Any]]:
-    """Every item of a paginated SageMaker-style list (``NextToken``)."""
+def all_items(call: Callable[..., dict[str, Any]], key: str,
+              **kwargs: Any) -> list[dict[str, Any]]:
+    """Every item of a paginated SageMaker-style list (``NextToken``); errors propagate."""
     items: list[dict[str, Any]] = []
     token: str | None = None
     while True:
-        page = read(what, call, **kwargs, **({"NextToken": token} if token else {}))
+        page = call(**kwargs, **({"NextToken": token} if token else {}))
         items += page.get(key, [])
         token = page.get("NextToken")
         if not token:
             return items
+
+
+def listed(what: str, call: Callable[..., dict[str, Any]], key: str,
+           **kwargs: Any) -> list[dict[str, Any]]:
+    """``all_items``, or ``CouldNotRead`` saying what could not be listed and why."""
+    return read(what, lambda: all_items(call, key, **kwargs))

@@ -19,7 +19,7 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
-from studio_infra.ops.session import error_code
+from studio_infra.ops.session import all_items, error_code
 
 SAGEMAKER_TAG = "ManagedByAmazonSageMakerResource"
 GONE_APP_STATES = {"Deleted", "Failed"}
@@ -86,21 +86,13 @@ class Teardown:
 
     def _list(self, operation: str, key: str) -> list[dict[str, Any]]:
         """Every item of a SageMaker list for this domain; none when the domain is gone."""
-        call = getattr(self.client("sagemaker"), operation)
-        items: list[dict[str, Any]] = []
-        token: str | None = None
-        while True:
-            try:
-                page = call(DomainIdEquals=self.domain_id,
-                            **({"NextToken": token} if token else {}))
-            except ClientError as exc:
-                if error_code(exc) in GONE_CODES:
-                    return []
-                raise
-            items += page.get(key, [])
-            token = page.get("NextToken")
-            if not token:
-                return items
+        try:
+            return all_items(getattr(self.client("sagemaker"), operation), key,
+                             DomainIdEquals=self.domain_id)
+        except ClientError as exc:
+            if error_code(exc) in GONE_CODES:
+                return []
+            raise
 
     def _apps(self) -> list[dict[str, Any]]:
         return [a for a in self._list("list_apps", "Apps")
