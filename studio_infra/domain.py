@@ -21,7 +21,7 @@ from studio_infra.aws_context import AwsContext
 from studio_infra.cleanup import StudioNetworkCleanup
 from studio_infra.errors import StudioInfraError, validate_args
 from studio_infra.images import APP_SETTINGS_KEY, ImageAttachment
-from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, VpcId, merge_tags
+from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, VpcId, data_options, merge_tags
 from studio_infra.limits import domain_name, idle_timeout_minutes
 from studio_infra.roles import check_instance_types
 
@@ -198,9 +198,7 @@ class StudioDomain(pulumi.ComponentResource):
                                     "security_groups": [spec.security_group_id]},
             retention_policy={"home_efs_file_system": spec.home_efs_retention},
             tags=merge_tags(spec.tags, f"{name}-domain"),
-            opts=pulumi.ResourceOptions(parent=self, protect=spec.protect_data,
-                                        retain_on_delete=spec.protect_data,
-                                        depends_on=depends_on),
+            opts=data_options(self, spec.protect_data, depends_on=depends_on),
         )
         self.domain_id = domain.id
         self.domain_arn = domain.arn

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from studio_infra.aws_context import AwsContext, policy_json
 from studio_infra.errors import validate_args
-from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, merge_tags
+from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, data_options, merge_tags
 from studio_infra.limits import ecr_repository_name
 
 PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage",
@@ -101,8 +101,7 @@ class ImageRepository(pulumi.ComponentResource):
             image_tag_mutability="IMMUTABLE",
             force_delete=False,
             tags=merge_tags(spec.tags, f"{name}-repo"),
-            opts=pulumi.ResourceOptions(parent=self, protect=spec.protect_data,
-                                        retain_on_delete=spec.protect_data),
+            opts=data_options(self, spec.protect_data),
         )
         aws.ecr.LifecyclePolicy(
             f"{name}-lifecycle", repository=repository.name,

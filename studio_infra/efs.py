@@ -29,7 +29,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from studio_infra.aws_context import policy_json
 from studio_infra.errors import validate_args
-from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, VpcId, merge_tags
+from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, VpcId, data_options, merge_tags
 from studio_infra.network import NFS_PORT
 from studio_infra.posix import PosixUser, check_unique
 
@@ -190,8 +190,7 @@ class SharedFileSystem(pulumi.ComponentResource):
             throughput_mode=spec.throughput_mode,
             lifecycle_policies=lifecycle,
             tags=tags(f"{name}-fs"),
-            opts=pulumi.ResourceOptions(parent=self, protect=spec.protect_data,
-                                        retain_on_delete=spec.protect_data),
+            opts=data_options(self, spec.protect_data),
         )
         aws.efs.FileSystemPolicy(
             f"{name}-policy", file_system_id=file_system.id,

@@ -83,3 +83,11 @@ KmsKeyArn = Annotated[Any, AfterValidator(_check_kms_key_arn)]
 def merge_tags(tags: dict[str, str], name: str) -> dict[str, str]:
     """The component's tags on a child, with the child's own ``Name`` winning."""
     return {**tags, "Name": name}
+
+
+def data_options(parent: pulumi.Resource, protect: bool, **options: Any) -> pulumi.ResourceOptions:
+    """Options of a child that holds data: ``protect`` (no deletion or replacement without an
+    explicit unprotect) and ``retain_on_delete`` (set on each child: a parent's is not
+    reliably inherited), both following the component's ``protect_data``."""
+    return pulumi.ResourceOptions(parent=parent, protect=protect, retain_on_delete=protect,
+                                  **options)

@@ -26,7 +26,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from studio_infra.aws_context import AwsContext, policy_json
 from studio_infra.errors import validate_args
-from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, merge_tags
+from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, data_options, merge_tags
 
 KeyPurpose = Literal["sagemaker", "s3", "efs", "ecr", "logs"]
 PURPOSES: tuple[KeyPurpose, ...] = ("sagemaker", "s3", "efs", "ecr", "logs")
@@ -147,7 +147,7 @@ def new_key(
         deletion_window_in_days=deletion_window_days,
         policy=policy,
         tags=tags,
-        opts=pulumi.ResourceOptions(parent=parent, protect=protect, retain_on_delete=protect),
+        opts=data_options(parent, protect),
     )
 
 

@@ -39,6 +39,7 @@ from studio_infra.inputs import (
     RouteTableIds,
     SubnetIds,
     VpcId,
+    data_options,
     merge_tags,
 )
 from studio_infra.kms import new_key
@@ -352,8 +353,7 @@ class StudioNetwork(pulumi.ComponentResource):
         return pulumi.ResourceOptions(parent=self, **kwargs)
 
     def _data_opts(self) -> pulumi.ResourceOptions:
-        protect = self._spec.protect_data
-        return pulumi.ResourceOptions(parent=self, protect=protect, retain_on_delete=protect)
+        return data_options(self, self._spec.protect_data)
 
     def _tags(self, name: str) -> dict[str, str]:
         return merge_tags(self._spec.tags, name)

@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from studio_infra.aws_context import AwsContext, policy_json
 from studio_infra.errors import validate_args
-from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, merge_tags
+from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, data_options, merge_tags
 
 MIN_TLS_VERSION = "1.2"
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
@@ -213,8 +213,7 @@ class SecureBucket(pulumi.ComponentResource):
         return pulumi.ResourceOptions(parent=self, **kwargs)
 
     def _data_opts(self) -> pulumi.ResourceOptions:
-        protect = self._spec.protect_data
-        return self._opts(protect=protect, retain_on_delete=protect)
+        return data_options(self, self._spec.protect_data)
 
     def _harden(
         self,
