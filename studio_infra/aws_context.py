@@ -8,6 +8,7 @@ against them and name things before registering anything.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +29,8 @@ class AwsContext:
 
     @classmethod
     def lookup(cls, opts: pulumi.ResourceOptions | None = None) -> AwsContext:
-        invoke = pulumi.InvokeOptions(provider=opts.provider if opts else None)
+        """Account, region and partition of the AWS provider a component's children use."""
+        invoke = invoke_options(opts)
         partition = aws.get_partition(opts=invoke)
         return cls(
             account=aws.get_caller_identity(opts=invoke).account_id,
@@ -46,18 +48,45 @@ class AwsContext:
         """A regional service host, as ``kms:ViaService`` and service principals spell it."""
         return f"{name}.{self.region}.{self.dns_suffix}"
 
-    def trust_policy(self, service: str, source_arn: str | None = None) -> str:
+    def trust_policy(self, service: str, source_arn: str | None = None,
+                     actions: tuple[str, ...] = ("sts:AssumeRole",)) -> str:
         """A role trust policy for an AWS service acting for this account only (and, given
         ``source_arn``, only for those resources): the confused-deputy guard AWS advises."""
         condition: dict[str, Any] = {"StringEquals": {"aws:SourceAccount": self.account}}
         if source_arn:
             condition["ArnLike"] = {"aws:SourceArn": source_arn}
+        action: str | list[str] = actions[0] if len(actions) == 1 else list(actions)
         return policy_json([{"Effect": "Allow", "Principal": {"Service": service},
-                             "Action": "sts:AssumeRole", "Condition": condition}])
+                             "Action": action, "Condition": condition}])
 
     def arn(self, service: str, resource: str, *, regional: bool = True) -> str:
         region = self.region if regional else ""
         return f"arn:{self.partition}:{service}:{region}:{self.account}:{resource}"
+
+
+def aws_provider(opts: pulumi.ResourceOptions | None) -> pulumi.ProviderResource | None:
+    """The AWS provider children of a component with ``opts`` will use, as the engine picks it:
+    ``provider``, else the ``aws`` entry of ``providers``, else the parent's (a parent's
+    ``providers=[...]`` reaches every descendant). None means the default provider."""
+    if opts is None:
+        return None
+    candidates: list[Any] = [opts.provider]
+    providers = opts.providers
+    if isinstance(providers, Mapping):
+        candidates.append(providers.get("aws"))
+    elif providers:
+        candidates += list(providers)
+    for candidate in candidates:
+        if isinstance(candidate, pulumi.ProviderResource) and candidate.package == "aws":
+            return candidate
+    if opts.parent is not None:
+        return opts.parent.get_provider("aws:index:Provider")
+    return None
+
+
+def invoke_options(opts: pulumi.ResourceOptions | None) -> pulumi.InvokeOptions:
+    """Invoke options that ask the provider the component's children will use."""
+    return pulumi.InvokeOptions(provider=aws_provider(opts))
 
 
 def policy_json(statements: list[dict[str, Any]]) -> str:

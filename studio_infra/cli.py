@@ -252,7 +252,8 @@ def _rules(args: argparse.Namespace) -> int:
         return EXIT_OK
     for rule in RULES:
         ids = ", ".join(i for ids in rule.frameworks.values() for i in ids) or "-"
-        print(f"{rule.name:<40} {rule.enforcement.value:<9} {rule.severity.value:<8} {ids}")
+        print(f"{rule.name:<40} {rule.category.value:<9} {rule.enforcement.value:<9} "
+              f"{rule.severity.value:<8} {ids}")
         print(f"    {rule.description}")
     return EXIT_OK
 
@@ -264,10 +265,12 @@ def rules_table() -> str:
     def ids(values: tuple[str, ...]) -> str:
         return ", ".join(values) or "—"
 
-    lines = ["| Rule | Default | Severity | checkov | Security Hub | AWS Config | What it checks |",
-             "|---|---|---|---|---|---|---|"]
-    lines += [f"| `{r.name}` | {r.enforcement.value} | {r.severity.value} | {ids(r.checkov)} | "
-              f"{ids(r.security_hub)} | {ids(r.aws_config)} | {r.description} |" for r in RULES]
+    lines = ["| Rule | Category | Default | Severity | checkov | Security Hub | AWS Config | "
+             "What it checks |",
+             "|---|---|---|---|---|---|---|---|"]
+    lines += [f"| `{r.name}` | {r.category.value} | {r.enforcement.value} | {r.severity.value} | "
+              f"{ids(r.checkov)} | {ids(r.security_hub)} | {ids(r.aws_config)} | "
+              f"{r.description} |" for r in RULES]
     return "\n".join(lines)
 
 

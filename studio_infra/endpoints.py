@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 INTERFACE_ENDPOINTS: dict[str, str] = {
-    # short name: service name, with {prefix} (com.amazonaws, or its partition's) and {region}
+    # short name: service name, with {prefix} (see service_prefix) and {region}
     "sagemaker.api": "{prefix}.{region}.sagemaker.api",
     "sagemaker.runtime": "{prefix}.{region}.sagemaker.runtime",
     "sagemaker.featurestore-runtime": "{prefix}.{region}.sagemaker.featurestore-runtime",
@@ -94,7 +94,43 @@ def resolve_endpoints(names: Iterable[str]) -> tuple[str, ...]:
     return tuple(resolved)
 
 
-def service_name(short_name: str, region: str, prefix: str = "com.amazonaws") -> str:
-    """The full endpoint service name of ``short_name`` in ``region``."""
-    template = INTERFACE_ENDPOINTS.get(short_name) or GATEWAY_ENDPOINTS[short_name]
-    return template.format(prefix=prefix, region=region)
+CHINA_PREFIXED: dict[str, frozenset[str]] = {
+    # aws-cdk's table of the interface services named cn.com.amazonaws.<region>.<svc> in the
+    # China regions; every other service keeps com.amazonaws (packages/aws-cdk-lib/aws-ec2/
+    # lib/vpc-endpoint.ts@000a9eb6dd93c8025d184934c66dee83868c8f28,
+    # VPC_ENDPOINT_SERVICE_EXCEPTIONS, built from describe-vpc-endpoint-services).
+    "cn-north-1": frozenset((
+        "application-autoscaling", "appmesh-envoy-management", "athena", "autoscaling",
+        "awsconnector", "backup", "batch", "cassandra", "cloudcontrolapi", "cloudformation",
+        "codedeploy-commands-secure", "databrew", "dms", "ebs", "ec2", "ecr.api", "ecr.dkr",
+        "eks", "elasticache", "elasticbeanstalk", "elasticfilesystem",
+        "elasticfilesystem-fips", "emr-containers", "execute-api", "fsx", "imagebuilder",
+        "iot.data", "iotsitewise.api", "iotsitewise.data", "kinesis-streams", "lambda",
+        "license-manager", "monitoring", "rds", "redshift", "redshift-data", "s3",
+        "sagemaker.api", "sagemaker.featurestore-runtime", "sagemaker.runtime", "securityhub",
+        "servicecatalog", "sms", "sqs", "states", "sts", "sync-states", "synthetics",
+        "transcribe", "transcribestreaming", "transfer", "xray")),
+}
+CHINA_PREFIXED["cn-northwest-1"] = (
+    CHINA_PREFIXED["cn-north-1"] - {"iotsitewise.api", "iotsitewise.data"}
+    | {"account", "polly", "workspaces"})
+
+
+def service_prefix(short_name: str, region: str, partition_prefix: str) -> str:
+    """The reverse-DNS prefix of an *interface* endpoint service: the partition's
+    (``com.amazonaws``; ``cn.com.amazonaws`` in China), except for the China services that keep
+    ``com.amazonaws`` (``logs``, ``kms``, ``ssm``, ``secretsmanager``…)."""
+    if region in CHINA_PREFIXED and short_name not in CHINA_PREFIXED[region]:
+        return "com.amazonaws"
+    return partition_prefix
+
+
+def service_name(short_name: str, region: str, partition_prefix: str = "com.amazonaws") -> str:
+    """The full endpoint service name of ``short_name`` in ``region``. The S3 gateway endpoint
+    keeps ``com.amazonaws`` in China too (aws-cdk's GatewayVpcEndpointAwsService has no China
+    exception)."""
+    if short_name in GATEWAY_ENDPOINTS:
+        prefix = "com.amazonaws" if partition_prefix == "cn.com.amazonaws" else partition_prefix
+        return GATEWAY_ENDPOINTS[short_name].format(prefix=prefix, region=region)
+    prefix = service_prefix(short_name, region, partition_prefix)
+    return INTERFACE_ENDPOINTS[short_name].format(prefix=prefix, region=region)

@@ -25,13 +25,28 @@ from studio_infra.aws_context import AwsContext, policy_json
 from studio_infra.ecr import PULL_ACTIONS, ImageRepository
 from studio_infra.errors import validate_args
 from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, merge_tags
-from studio_infra.limits import app_image_config_name, image_file_system_id_range, image_name
+from studio_infra.limits import app_image_config_name, image_name
 
 AppType = Literal["JupyterLab", "KernelGateway", "CodeEditor"]
 
 KERNEL_GATEWAY_IDS = ((1000, 100), (0, 0))
 """The (uid, gid) pairs a Studio Classic KernelGateway image may run as."""
 DEFAULT_MOUNT_PATH = "/home/sagemaker-user"
+IMAGE_SPEC_PAGE = "https://docs.aws.amazon.com/sagemaker/latest/dg/studio-updated-byoi-specs.html"
+"""AWS's custom image specification for JupyterLab and Code Editor: the app runs as uid 1000,
+gid 100, with its storage at /home/sagemaker-user ("You can't change the mount path")."""
+JUPYTERLAB_IMAGE_PAGE = ("https://docs.aws.amazon.com/sagemaker/latest/dg/"
+                         "studio-updated-jl-admin-guide-custom-images.html")
+JUPYTERLAB_ENTRYPOINT = ("jupyter-lab",)
+JUPYTERLAB_ARGUMENTS = (
+    "--ServerApp.ip=0.0.0.0", "--ServerApp.port=8888", "--ServerApp.allow_origin=*",
+    "--ServerApp.token=", "--ServerApp.base_url=/jupyterlab/default",
+    "--IdentityProvider.token=",
+)
+"""How Studio starts a JupyterLab image unless told otherwise (``JUPYTERLAB_IMAGE_PAGE``): on
+port 8888 under ``jupyterlab/default``, with Jupyter's own token off (Studio authenticates).
+Sent explicitly: an AppImageConfig for JupyterLab with nothing in it is not sent at all by
+the provider, and SageMaker then does not know how to start the image."""
 _KERNEL_NAME = re.compile(r"^[A-Za-z0-9._-]{1,1024}$")  # Jupyter's rule for kernel names
 _SKIPPED = {".git", "__pycache__", ".venv", "venv", "node_modules"}
 
@@ -105,12 +120,24 @@ class ImageSpec(BaseModel):
     build: ImageBuild | None = None
     """Build this context and push it to ``repository`` instead of using ``image_uri``."""
     kernel_specs: list[KernelSpec] = Field(default_factory=list)
-    """Kernels in the image (at least one for KernelGateway)."""
+    """Kernels in a KernelGateway image (at least one). Not for JupyterLab or Code Editor,
+    whose kernels the app finds itself."""
+    container_entrypoint: list[str] | None = None
+    """JupyterLab and Code Editor: the command that starts the app. Default for JupyterLab:
+    ``jupyter-lab``; a Code Editor image has no default and needs one."""
+    container_arguments: list[str] | None = None
+    """JupyterLab and Code Editor: its arguments. Default for JupyterLab: port 8888, base URL
+    ``/jupyterlab/default``, no token (``JUPYTERLAB_ARGUMENTS``)."""
+    container_environment: dict[str, str] = Field(default_factory=dict)
+    """JupyterLab and Code Editor: environment variables of the app."""
     mount_path: str = DEFAULT_MOUNT_PATH
-    """Where the user's home file system is mounted in the container."""
+    """KernelGateway: where the user's home file system is mounted. JupyterLab and Code
+    Editor always use /home/sagemaker-user."""
     uid: int = 1000
-    """User the app runs as; must own the files it writes on EFS."""
+    """KernelGateway: the user the app runs as (1000 or 0). JupyterLab and Code Editor run as
+    1000."""
     gid: int = 100
+    """KernelGateway: the app's group (100 or 0). JupyterLab and Code Editor run as 100."""
 
     @field_validator("image_name")
     @classmethod
@@ -135,17 +162,50 @@ class ImageSpec(BaseModel):
                              "<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag> or "
                              "…@sha256:<digest>")
         ids = (self.uid, self.gid)
+        if self.app_type != "KernelGateway":
+            self._check_studio_image()
         if self.app_type == "KernelGateway" and ids not in KERNEL_GATEWAY_IDS:
             raise ValueError(
                 f"KernelGateway images run only as uid/gid 1000/100 or 0/0, not "
                 f"{self.uid}/{self.gid}: set uid and gid to match the image's USER"
             )
-        valid = image_file_system_id_range()
-        if self.uid not in valid or self.gid not in valid:
-            raise ValueError(f"uid and gid must be in {valid}, got {self.uid}/{self.gid}")
         if self.app_type == "KernelGateway" and not self.kernel_specs:
             raise ValueError("a KernelGateway image needs kernel_specs naming its kernels")
         return self
+
+    def _check_studio_image(self) -> None:
+        """JupyterLab and Code Editor images: what AWS's image specification fixes."""
+        fixed = {"uid": 1000, "gid": 100, "mount_path": DEFAULT_MOUNT_PATH}
+        changed = sorted(k for k in fixed if k in self.model_fields_set
+                         and getattr(self, k) != fixed[k])
+        if changed:
+            raise ValueError(
+                f"{changed}: {self.app_type} images run as uid 1000, gid 100 with their storage "
+                f"at {DEFAULT_MOUNT_PATH}, which cannot be changed ({IMAGE_SPEC_PAGE}); these "
+                "settings are for KernelGateway images only")
+        if self.kernel_specs:
+            raise ValueError(f"kernel_specs are for KernelGateway images; {self.app_type} "
+                             "finds the kernels installed in the image itself")
+        if self.app_type == "CodeEditor" and not self.container_entrypoint:
+            raise ValueError(
+                "a CodeEditor image needs container_entrypoint: the command that starts Code "
+                "Editor on 0.0.0.0:8888 under CodeEditor/default with "
+                "--without-connection-token (SageMaker Distribution images: "
+                "['entrypoint-code-editor'])")
+
+    def container_config(self) -> dict[str, Any]:
+        """How the app starts the image (JupyterLab and Code Editor), always non-empty."""
+        entrypoint = self.container_entrypoint
+        arguments = self.container_arguments
+        if self.app_type == "JupyterLab" and entrypoint is None:
+            entrypoint = list(JUPYTERLAB_ENTRYPOINT)
+            arguments = list(JUPYTERLAB_ARGUMENTS) if arguments is None else arguments
+        config: dict[str, Any] = {"container_entrypoints": entrypoint}
+        if arguments:
+            config["container_arguments"] = arguments
+        if self.container_environment:
+            config["container_environment_variables"] = self.container_environment
+        return config
 
 
 class CustomImageArgs(ImageSpec):
@@ -243,16 +303,22 @@ class CustomImage(pulumi.ComponentResource):
         )
         version = aws.sagemaker.ImageVersion(
             f"{name}-version", image_name=image.id, base_image=base_image, opts=child)
-        file_system = {"mount_path": spec.mount_path, "default_uid": spec.uid,
-                       "default_gid": spec.gid}
-        kernels = [{"name": k.name, "display_name": k.display_name or k.name}
-                   for k in spec.kernel_specs]
-        config_args: dict[str, Any] = {
-            "JupyterLab": {"jupyter_lab_image_config": {"file_system_config": file_system}},
-            "CodeEditor": {"code_editor_app_image_config": {"file_system_config": file_system}},
-            "KernelGateway": {"kernel_gateway_image_config": {
-                "kernel_specs": kernels, "file_system_config": file_system}},
-        }[spec.app_type]
+        config_args: dict[str, Any]
+        if spec.app_type == "KernelGateway":
+            # FileSystemConfig exists for KernelGateway only: botocore's model documents for
+            # JupyterLabAppImageConfig and CodeEditorAppImageConfig "The FileSystemConfig
+            # object is not supported".
+            config_args = {"kernel_gateway_image_config": {
+                "kernel_specs": [{"name": k.name, "display_name": k.display_name or k.name}
+                                 for k in spec.kernel_specs],
+                "file_system_config": {"mount_path": spec.mount_path,
+                                       "default_uid": spec.uid, "default_gid": spec.gid}}}
+        elif spec.app_type == "JupyterLab":
+            config_args = {"jupyter_lab_image_config": {
+                "container_config": spec.container_config()}}
+        else:
+            config_args = {"code_editor_app_image_config": {
+                "container_config": spec.container_config()}}
         app_config = aws.sagemaker.AppImageConfig(
             f"{name}-config",
             app_image_config_name=_config_name(spec.image_name),
@@ -294,8 +360,10 @@ class CustomImage(pulumi.ComponentResource):
                          "password": token.password}],
             opts=pulumi.ResourceOptions(parent=self),
         )
-        # ref is <repository>@sha256:<digest>: the version names the exact bytes pushed.
-        return built.ref
+        # The version names the exact bytes pushed, as <repository>@sha256:<digest>: the form
+        # SageMaker documents for BaseImage ("<repo-name[:tag] or [@digest]>"). The provider's
+        # ref, <repository>:<tag>@sha256:<digest>, carries both.
+        return pulumi.Output.concat(repository.repository_url, "@", built.digest)
 
     def _role(self, name: str, ctx: AwsContext, spec: CustomImageArgs,
               base_image: pulumi.Output[str],

@@ -87,12 +87,6 @@ def app_image_config_name() -> NameRule:
 
 
 @cache
-def image_file_system_id_range() -> Range:
-    """Default uid/gid an app image config may declare (0-65535)."""
-    return _range("FileSystemConfig", "DefaultUid")
-
-
-@cache
 def ecr_repository_name() -> NameRule:
     meta = botocore.session.get_session().get_service_model("ecr") \
         .shape_for("RepositoryName").metadata

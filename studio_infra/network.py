@@ -26,7 +26,7 @@ import pulumi
 import pulumi_aws as aws
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from studio_infra.aws_context import AwsContext, policy_json
+from studio_infra.aws_context import AwsContext, invoke_options, policy_json
 from studio_infra.endpoints import (
     DEFAULT_INTERFACE_ENDPOINTS,
     resolve_endpoints,
@@ -470,13 +470,16 @@ class StudioNetwork(pulumi.ComponentResource):
         aws.iam.RolePolicy(
             f"{name}-flow-logs",
             role=role.id,
-            policy=policy_json([{
-                "Sid": "WriteFlowLogs",
-                "Effect": "Allow",
-                "Action": ["logs:CreateLogStream", "logs:PutLogEvents",
-                           "logs:DescribeLogStreams"],
-                "Resource": [group_arn, f"{group_arn}:*"],
-            }]),
+            # The actions of AWS's flow-log role
+            # (https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html),
+            # on this log group and its streams only.
+            policy=policy_json([
+                {"Sid": "WriteFlowLogStreams", "Effect": "Allow",
+                 "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                 "Resource": f"{group_arn}:log-stream:*"},
+                {"Sid": "DescribeFlowLogStreams", "Effect": "Allow",
+                 "Action": "logs:DescribeLogStreams", "Resource": [group_arn, f"{group_arn}:*"]},
+            ]),
             opts=self._opts(),
         )
         aws.ec2.FlowLog(
@@ -532,7 +535,7 @@ class StudioNetwork(pulumi.ComponentResource):
             ]
         else:
             rules.append(("all-egress", "egress", "-1", None, {"cidr_ipv4": "0.0.0.0/0"},
-                          "Outbound through NAT or the VPC's own routes"))
+                          "Outbound through NAT or the VPC routes"))
         for suffix, direction, protocol, ports, peer, description in rules:
             rule_type = (aws.vpc.SecurityGroupIngressRule if direction == "ingress"
                          else aws.vpc.SecurityGroupEgressRule)
@@ -599,8 +602,7 @@ class StudioNetwork(pulumi.ComponentResource):
 
 def _choose_zones(spec: StudioNetworkArgs, region: str,
                   opts: pulumi.ResourceOptions | None) -> list[str]:
-    invoke_opts = pulumi.InvokeOptions(provider=opts.provider if opts else None)
-    offered = aws.get_availability_zones(state="available", opts=invoke_opts).names
+    offered = aws.get_availability_zones(state="available", opts=invoke_options(opts)).names
     if spec.availability_zones is not None:
         unknown = [z for z in spec.availability_zones if z not in offered]
         if unknown:

@@ -98,7 +98,7 @@ def _policy(rule: Rule) -> pp.Policy:
         return pp.StackValidationPolicy(validate=validate_stack, **common)
 
     def validate_resource(args: pp.ResourceValidationArgs, report: Any) -> None:
-        if args.resource_type in rule.types:
+        if rule.applies_to(args.resource_type):
             resource = _resource_of(args)
             _report(rule, Stack([resource]), resource, _settings(rule, args.get_config()), report)
     return pp.ResourceValidationPolicy(validate=validate_resource, **common)

@@ -46,17 +46,30 @@ def check_instance_types(values: list[str]) -> list[str]:
 InstanceTypes = Annotated[list[str], AfterValidator(check_instance_types)]
 """Instance types checked against botocore's list of Studio app instance types."""
 
-STUDIO_ACTIONS = [
-    "sagemaker:DescribeDomain", "sagemaker:DescribeUserProfile", "sagemaker:ListUserProfiles",
-    "sagemaker:DescribeApp", "sagemaker:ListApps", "sagemaker:DeleteApp",
-    "sagemaker:CreateSpace", "sagemaker:UpdateSpace", "sagemaker:DeleteSpace",
-    "sagemaker:DescribeSpace", "sagemaker:ListSpaces",
-    "sagemaker:CreatePresignedDomainUrl", "sagemaker:AddTags", "sagemaker:ListTags",
-    "sagemaker:DescribeImage", "sagemaker:DescribeImageVersion", "sagemaker:ListImages",
-    "sagemaker:ListImageVersions", "sagemaker:DescribeAppImageConfig",
-    "sagemaker:ListAppImageConfigs",
-]
+SPACES_POLICY_PAGE = \
+    "https://docs.aws.amazon.com/sagemaker/latest/dg/studio-updated-jl-admin-guide-permissions.html"
+"""AWS's "Give your users access to spaces": the policy the execution role gets here."""
+SOURCE_IDENTITY_PAGE = \
+    "https://docs.aws.amazon.com/sagemaker/latest/dg/monitor-user-access-how-to.html"
+"""With ``ExecutionRoleIdentityConfig=USER_PROFILE_NAME`` every execution role's trust policy
+must allow ``sts:SetSourceIdentity``, or assuming it fails."""
 
+TRUST_ACTIONS = ("sts:AssumeRole", "sts:SetSourceIdentity")
+
+LIST_AND_DESCRIBE = [
+    "sagemaker:ListApps", "sagemaker:ListDomains", "sagemaker:ListUserProfiles",
+    "sagemaker:ListSpaces", "sagemaker:DescribeApp", "sagemaker:DescribeDomain",
+    "sagemaker:DescribeUserProfile", "sagemaker:DescribeSpace",
+]
+"""What the Studio UI calls as the execution role to show domains, profiles, spaces and
+apps. ``List*`` support no resource-level permissions: granted on ``*``, as AWS's policy does."""
+SPACE_ACTIONS = ["sagemaker:CreateSpace", "sagemaker:UpdateSpace", "sagemaker:DeleteSpace"]
+APP_ACTIONS = ["sagemaker:CreateApp", "sagemaker:DeleteApp"]
+IMAGE_ACTIONS = ["sagemaker:DescribeImage", "sagemaker:DescribeImageVersion",
+                 "sagemaker:DescribeAppImageConfig"]
+OWN_PROFILE = "user-profile/${sagemaker:DomainId}/${sagemaker:UserProfileName}"
+"""The caller's own profile, by the policy variables SageMaker sets for a profile's execution
+role session: one role shared by many users still acts for each of them alone."""
 
 class StudioExecutionRoleArgs(BaseModel):
     """Arguments of ``StudioExecutionRole``."""
@@ -105,7 +118,8 @@ class StudioExecutionRole(pulumi.ComponentResource):
         role = aws.iam.Role(
             f"{name}-role",
             description=f"SageMaker Studio execution role ({name})",
-            assume_role_policy=ctx.trust_policy("sagemaker.amazonaws.com"),
+            assume_role_policy=ctx.trust_policy("sagemaker.amazonaws.com",
+                                                actions=TRUST_ACTIONS),
             max_session_duration=43200,  # Studio sessions last up to 12 hours
             tags=merge_tags(spec.tags, f"{name}-role"),
             opts=child,
@@ -140,15 +154,41 @@ def execution_statements(
     repository_arns: list[str],
     instance_types: list[str],
 ) -> list[dict[str, Any]]:
-    """The inline policy of an execution role; one place to read what Studio users can do."""
-    sagemaker = [ctx.arn("sagemaker", r) for r in (
-        "domain/*", "user-profile/*/*", "space/*/*", "app/*/*", "image/*", "image-version/*/*",
-        "app-image-config/*")]
+    """The inline policy of an execution role; one place to read what Studio users can do.
+
+    Spaces and apps follow AWS's policy for giving users access to spaces
+    (``SPACES_POLICY_PAGE``): a user creates, updates and deletes shared spaces and their own
+    private spaces, and apps in those, never another user's (``sagemaker:OwnerUserProfileArn``
+    must be the caller's own profile)."""
+    own_profile = ctx.arn("sagemaker", OWN_PROFILE)
+    domain_spaces = ctx.arn("sagemaker", "space/${sagemaker:DomainId}/*")
     statements: list[dict[str, Any]] = [
-        {"Sid": "StudioApps", "Effect": "Allow", "Action": STUDIO_ACTIONS, "Resource": sagemaker},
-        {"Sid": "CreateAppsOnAllowedInstanceTypes", "Effect": "Allow",
-         "Action": "sagemaker:CreateApp", "Resource": ctx.arn("sagemaker", "app/*/*"),
-         "Condition": {"ForAllValues:StringEquals": {"sagemaker:InstanceTypes": instance_types}}},
+        {"Sid": "StudioListAndDescribe", "Effect": "Allow", "Action": LIST_AND_DESCRIBE,
+         "Resource": "*"},
+        {"Sid": "DescribeImages", "Effect": "Allow", "Action": IMAGE_ACTIONS,
+         "Resource": [ctx.arn("sagemaker", r) for r in (
+             "image/*", "image-version/*/*", "app-image-config/*")]},
+        {"Sid": "TagOnCreate", "Effect": "Allow", "Action": "sagemaker:AddTags",
+         "Resource": ctx.arn("sagemaker", "*/*"),
+         "Condition": {"Null": {"sagemaker:TaggingAction": "false"}}},
+        {"Sid": "SharedSpacesWithoutOwners", "Effect": "Allow", "Action": SPACE_ACTIONS,
+         "Resource": domain_spaces,
+         "Condition": {"Null": {"sagemaker:OwnerUserProfileArn": "true"}}},
+        {"Sid": "SpacesOwnedByTheUser", "Effect": "Allow", "Action": SPACE_ACTIONS,
+         "Resource": domain_spaces,
+         "Condition": {"ArnLike": {"sagemaker:OwnerUserProfileArn": own_profile},
+                       "StringEquals": {"sagemaker:SpaceSharingType": ["Private", "Shared"]}}},
+        {"Sid": "AppsInTheUsersPrivateSpaces", "Effect": "Allow", "Action": APP_ACTIONS,
+         "Resource": ctx.arn("sagemaker", "app/${sagemaker:DomainId}/*"),
+         "Condition": {"ArnLike": {"sagemaker:OwnerUserProfileArn": own_profile},
+                       "StringEquals": {"sagemaker:SpaceSharingType": ["Private"]}}},
+        {"Sid": "AppsInSharedSpaces", "Effect": "Allow", "Action": APP_ACTIONS,
+         "Resource": ctx.arn("sagemaker", "app/${sagemaker:DomainId}/*/*/*"),
+         "Condition": {"StringEquals": {"sagemaker:SpaceSharingType": ["Shared"]}}},
+        {"Sid": "AppsOfTheUsersProfile", "Effect": "Allow", "Action": APP_ACTIONS,
+         "Resource": ctx.arn("sagemaker",
+                             "app/${sagemaker:DomainId}/${sagemaker:UserProfileName}/*"),
+         "Condition": {"Null": {"sagemaker:OwnerUserProfileArn": "true"}}},
         {"Sid": "DenyOtherInstanceTypes", "Effect": "Deny", "Action": "sagemaker:CreateApp",
          "Resource": "*",
          "Condition": {"ForAnyValue:StringNotEquals": {"sagemaker:InstanceTypes":

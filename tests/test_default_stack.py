@@ -74,8 +74,8 @@ def test_image_attached_to_the_domain_and_an_extra_one_to_bob(plan):
         build = plan.get("docker-build:index:Image", f"studio-{image}-build")
         assert build.inputs["context"] == {"location": f"stacks/images/{image}"}
         version = plan.get("aws:sagemaker/imageVersion:ImageVersion", f"studio-{image}-version")
-        assert version.inputs["baseImage"] == build.outputs["ref"]
-        assert build.outputs["ref"].startswith(repo.outputs["repositoryUrl"] + "@sha256:")
+        assert version.inputs["baseImage"] == \
+            f"{repo.outputs['repositoryUrl']}@{build.outputs['digest']}"
 
 
 def test_shared_efs_sits_in_the_private_subnets_for_the_configured_users(plan):

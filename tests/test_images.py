@@ -9,7 +9,14 @@ import pytest
 
 from studio_infra.ecr import PULL_ACTIONS, ImageRepository
 from studio_infra.errors import StudioInfraError
-from studio_infra.images import CustomImage, context_digest
+from studio_infra.images import (
+    JUPYTERLAB_ARGUMENTS,
+    JUPYTERLAB_ENTRYPOINT,
+    CustomImage,
+    context_digest,
+)
+from studio_infra.judges.api_model import forbidden_members
+from studio_infra.judges.service_rules import ecr_image_uri
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 ROOT = Path(__file__).parent.parent
@@ -73,12 +80,21 @@ def test_built_image_chain_references_itself_consistently(record):
     assert image.inputs["roleArn"] == role.outputs["arn"]
     version = plan.get("aws:sagemaker/imageVersion:ImageVersion", "py-version")
     assert version.inputs["imageName"] == image.id
-    assert version.inputs["baseImage"] == build.outputs["ref"]
-    assert build.outputs["ref"].startswith(repo.outputs["repositoryUrl"] + "@sha256:")
+    # pulumi-docker-build's ref is <repo>:<tag>@sha256:<digest>; SageMaker documents BaseImage
+    # as <repo-name[:tag] or [@digest]>, so the version names the repository and digest.
+    assert build.outputs["ref"] == f"{build.inputs['tags'][0]}@{build.outputs['digest']}"
+    assert version.inputs["baseImage"] == \
+        f"{repo.outputs['repositoryUrl']}@{build.outputs['digest']}"
+    assert list(ecr_image_uri(version.inputs["baseImage"])) == []
+    assert list(ecr_image_uri(build.outputs["ref"])) != []
     config = plan.get("aws:sagemaker/appImageConfig:AppImageConfig", "py-config")
     assert config.inputs["appImageConfigName"] == "python-minimal"
-    assert config.inputs["jupyterLabImageConfig"] == {"fileSystemConfig": {
-        "mountPath": "/home/sagemaker-user", "defaultUid": 1000, "defaultGid": 100}}
+    # botocore: "The FileSystemConfig object is not supported" for JupyterLab; the container
+    # config says how Studio starts the image (JUPYTERLAB_IMAGE_PAGE).
+    assert config.inputs["jupyterLabImageConfig"] == {"containerConfig": {
+        "containerEntrypoints": list(JUPYTERLAB_ENTRYPOINT),
+        "containerArguments": list(JUPYTERLAB_ARGUMENTS)}}
+    assert forbidden_members("sagemaker", "JupyterLabAppImageConfig") == {"FileSystemConfig"}
     trust = json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]
     assert trust["Principal"] == {"Service": "sagemaker.amazonaws.com"}
     statements = {s["Sid"]: s for s in json.loads(
@@ -136,7 +152,11 @@ def test_existing_role_is_used_and_none_created(record):
          "KernelGateway images run only as uid/gid 1000/100 or 0/0, not 1001/100"),
         ({"image_name": "ok", "image_uri": URI, "app_type": "KernelGateway"},
          "needs kernel_specs"),
-        ({"image_name": "ok", "image_uri": URI, "uid": 70000}, "0-65535"),
+        ({"image_name": "ok", "image_uri": URI, "uid": 70000}, "run as uid 1000, gid 100"),
+        ({"image_name": "ok", "image_uri": URI, "kernel_specs": [{"name": "python3"}]},
+         "kernel_specs are for KernelGateway"),
+        ({"image_name": "ok", "image_uri": URI, "app_type": "CodeEditor"},
+         "needs container_entrypoint"),
         ({"image_name": "ok"}, "exactly one of image_uri"),
         ({"image_name": "ok", "image_uri": "python:3.12"}, "must be <account>.dkr.ecr"),
         ({"image_name": "ok", "build": {"context": CONTEXT}}, "needs repository="),

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from studio_infra.endpoints import DEFAULT_INTERFACE_ENDPOINTS, ENDPOINT_SETS
 from studio_infra.errors import StudioInfraError
+from studio_infra.judges.iam_grammar import check_policy
 from studio_infra.network import StudioNetwork, StudioNetworkArgs, plan_subnets
 
 VPC = "aws:ec2/vpc:Vpc"
@@ -132,6 +133,11 @@ def test_security_group_rules_are_exact(record):
     assert default_sg.inputs["ingress"] == [] and default_sg.inputs["egress"] == []
 
 
+CHINA_KEEPS_COM = {"logs", "kms"}
+"""aws-cdk's VPC_ENDPOINT_SERVICE_EXCEPTIONS (built from describe-vpc-endpoint-services) does
+not list these for cn-north-1: they keep com.amazonaws there."""
+
+
 @pytest.mark.parametrize(
     ("region", "prefix"),
     [("eu-west-1", "com.amazonaws"), ("cn-north-1", "cn.com.amazonaws")],
@@ -140,10 +146,16 @@ def test_endpoints_for_the_region(record, region, prefix):
     plan = build(record, region=region)
     endpoints = {r.name: r for r in plan.of_type(ENDPOINT)}
     interface = {n: r for n, r in endpoints.items() if r.inputs["vpcEndpointType"] == "Interface"}
+
+    def expected(short: str) -> str:
+        if short == "studio":
+            return f"aws.sagemaker.{region}.studio"
+        own = "com.amazonaws" if region.startswith("cn-") and short in CHINA_KEEPS_COM \
+            else prefix
+        return f"{own}.{region}.{short}"
+
     assert sorted(r.inputs["serviceName"] for r in interface.values()) == sorted(
-        f"aws.sagemaker.{region}.studio" if short == "studio" else f"{prefix}.{region}.{short}"
-        for short in DEFAULT_INTERFACE_ENDPOINTS
-    )
+        expected(short) for short in DEFAULT_INTERFACE_ENDPOINTS)
     private_ids = [plan.get(SUBNET, f"net-private-{z}").id for z in (f"{region}a", f"{region}b")]
     endpoint_sg = plan.get(SG, "net-endpoints-sg").id
     for endpoint in interface.values():
@@ -152,7 +164,9 @@ def test_endpoints_for_the_region(record, region, prefix):
         assert endpoint.inputs["securityGroupIds"] == [endpoint_sg]
     s3 = endpoints["net-vpce-s3"]
     assert s3.inputs["vpcEndpointType"] == "Gateway"
-    assert s3.inputs["serviceName"] == f"{prefix}.{region}.s3"
+    # The S3 gateway endpoint is com.amazonaws.<region>.s3 in China too (aws-cdk's
+    # GatewayVpcEndpointAwsService has no China exception).
+    assert s3.inputs["serviceName"] == f"com.amazonaws.{region}.s3"
     assert s3.inputs["routeTableIds"] == [
         plan.get(ROUTE_TABLE, f"net-private-{z}").id for z in (f"{region}a", f"{region}b")
     ]
@@ -196,10 +210,18 @@ def test_flow_logs_go_to_an_encrypted_protected_log_group(record):
     assert trust["Condition"]["StringEquals"] == {"aws:SourceAccount": "123456789012"}
     write = json.loads(plan.get("aws:iam/rolePolicy:RolePolicy", "net-flow-logs")
                        .inputs["policy"])["Statement"]
-    assert write == [{"Sid": "WriteFlowLogs", "Effect": "Allow",
-                      "Action": ["logs:CreateLogStream", "logs:PutLogEvents",
-                                 "logs:DescribeLogStreams"],
-                      "Resource": [group_arn, f"{group_arn}:*"]}]
+    assert write == [
+        {"Sid": "WriteFlowLogStreams", "Effect": "Allow",
+         "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+         "Resource": f"{group_arn}:log-stream:*"},
+        {"Sid": "DescribeFlowLogStreams", "Effect": "Allow",
+         "Action": "logs:DescribeLogStreams", "Resource": [group_arn, f"{group_arn}:*"]}]
+    # The IAM database: CreateLogStream and PutLogEvents act on log streams only, so a grant on
+    # the log group alone would never match.
+    document = plan.get("aws:iam/rolePolicy:RolePolicy", "net-flow-logs").inputs["policy"]
+    assert list(check_policy(document, "identity")) == []
+    wrong = json.dumps({"Statement": [{**write[0], "Resource": group_arn}]})
+    assert any("never matches" in p for p in check_policy(wrong, "identity"))
 
 
 def test_flow_logs_with_a_key_passed_in(record):

@@ -42,9 +42,10 @@ def test_pack_reports_unknown_values_as_cannot_check_not_as_pass(record):
                policy.urn: {**policy.outputs, "policy": UNKNOWN_STRING}}
     diagnostics = analyze_stack(plan, props=preview)
     cannot = [d for d in diagnostics if d["policy"] == CANNOT_CHECK]
-    assert {d["urn"] for d in cannot} == {data.urn}
+    assert {d["urn"] for d in cannot} == {data.urn, policy.urn}
     assert all(d["enforcement"] == "advisory" for d in cannot)
     assert any("s3-deny-insecure-transport: cannot check data" in d["message"] for d in cannot)
+    assert any("deploy-iam-policies: cannot check data-policy" in d["message"] for d in cannot)
     assert [d for d in diagnostics if d["enforcement"] == "mandatory"] == []
     assert UNKNOWN_STRING in UNKNOWN_SENTINELS
 

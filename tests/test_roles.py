@@ -7,9 +7,12 @@ import json
 import pytest
 
 from studio_infra.errors import StudioInfraError
+from studio_infra.judges.iam_database import database
+from studio_infra.judges.iam_grammar import check_policy
 from studio_infra.roles import (
     DEFAULT_INSTANCE_TYPES,
-    STUDIO_ACTIONS,
+    LIST_AND_DESCRIBE,
+    SOURCE_IDENTITY_PAGE,
     StudioExecutionRole,
 )
 
@@ -35,23 +38,26 @@ def test_default_role_is_least_privilege(record):
         "sharing_bucket_arn": BUCKET, "kms_key_arns": [KEY, KEY], "ecr_repository_arns": [REPO]}))
     role = plan.get("aws:iam/role:Role", "exec-role")
     trust = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+    # SOURCE_IDENTITY_PAGE: with ExecutionRoleIdentityConfig=USER_PROFILE_NAME (our domains),
+    # assuming a role without sts:SetSourceIdentity in its trust policy fails.
+    assert SOURCE_IDENTITY_PAGE.startswith("https://docs.aws.amazon.com/")
     assert trust == [{"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"},
-                      "Action": "sts:AssumeRole",
+                      "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"],
                       "Condition": {"StringEquals": {"aws:SourceAccount": "123456789012"}}}]
     assert plan.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment") == []
+    document = plan.get("aws:iam/rolePolicy:RolePolicy", "exec-studio").inputs["policy"]
+    assert list(check_policy(document, "identity")) == []  # the IAM database finds no dead grant
     by_sid = statements(plan)
-    assert set(by_sid) == {"StudioApps", "CreateAppsOnAllowedInstanceTypes",
-                           "DenyOtherInstanceTypes", "WriteSageMakerLogs",
-                           "PassOnlyItselfToSageMaker", "ListSharingPrefix",
-                           "ReadWriteSharedNotebooks", "UseStudioKeys",
-                           "GrantStudioKeysToAwsResources", "EcrLogin", "PullProjectImages"}
     for statement in by_sid.values():
         actions = statement["Action"] if isinstance(statement["Action"], list) else \
             [statement["Action"]]
         assert not any(a == "*" or a.endswith(":*") for a in actions)
-    assert by_sid["StudioApps"]["Action"] == STUDIO_ACTIONS
-    assert all(r.startswith("arn:aws:sagemaker:us-east-1:123456789012:")
-               for r in by_sid["StudioApps"]["Resource"])
+    # The List* calls support no resource-level permissions (the IAM database says so): on "*".
+    listing = by_sid["StudioListAndDescribe"]
+    assert listing["Resource"] == "*" and listing["Action"] == LIST_AND_DESCRIBE
+    only_star = [a for a in LIST_AND_DESCRIBE if database().match_actions(a)[0].only_star]
+    assert {"sagemaker:ListSpaces", "sagemaker:ListApps", "sagemaker:ListDomains",
+            "sagemaker:ListUserProfiles"} <= set(only_star)
     assert by_sid["ReadWriteSharedNotebooks"]["Resource"] == f"{BUCKET}/sharing/*"
     assert by_sid["ListSharingPrefix"]["Condition"] == {
         "StringLike": {"s3:prefix": ["sharing/*"]}}
@@ -67,12 +73,8 @@ def test_default_role_is_least_privilege(record):
 def test_cpu_instance_types_by_default_enforced_on_create_app(record):
     plan = record(lambda: StudioExecutionRole("exec"))
     by_sid = statements(plan)
-    allow = by_sid["CreateAppsOnAllowedInstanceTypes"]
     deny = by_sid["DenyOtherInstanceTypes"]
-    assert allow["Action"] == deny["Action"] == "sagemaker:CreateApp"
-    assert allow["Condition"] == {"ForAllValues:StringEquals": {
-        "sagemaker:InstanceTypes": list(DEFAULT_INSTANCE_TYPES)}}
-    assert deny["Effect"] == "Deny"
+    assert deny["Action"] == "sagemaker:CreateApp" and deny["Effect"] == "Deny"
     assert deny["Condition"] == {"ForAnyValue:StringNotEquals": {
         "sagemaker:InstanceTypes": list(DEFAULT_INSTANCE_TYPES)}}
     assert not any(is_accelerated(t) for t in DEFAULT_INSTANCE_TYPES)

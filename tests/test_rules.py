@@ -164,6 +164,64 @@ def role_policy(action: str) -> None:
         {"Effect": "Allow", "Action": action, "Resource": "*"}))
 
 
+def egress_rule(description: str) -> None:
+    aws.vpc.SecurityGroupEgressRule("out", security_group_id="sg-0123456789abcdef0",
+                                    ip_protocol="-1", cidr_ipv4="0.0.0.0/0",
+                                    description=description)
+
+
+def jupyterlab_config(file_system: bool) -> None:
+    config: dict = {"container_config": {"container_entrypoints": ["jupyter-lab"]}}
+    if file_system:
+        config["file_system_config"] = {"mount_path": "/home/sagemaker-user"}
+    aws.sagemaker.AppImageConfig("config", app_image_config_name="lab",
+                                 jupyter_lab_image_config=config)
+
+
+def idle_domain(minutes: int) -> None:
+    aws.sagemaker.Domain(
+        "domain", domain_name="d", auth_mode="IAM", vpc_id="vpc-0123456789abcdef0",
+        subnet_ids=["subnet-0123456789abcdef0"], app_network_access_type="VpcOnly",
+        default_user_settings={"execution_role": ROLE, "jupyter_lab_app_settings": {
+            "app_lifecycle_management": {"idle_settings": {
+                "lifecycle_management": "ENABLED", "idle_timeout_in_minutes": minutes}}}})
+
+
+def named_bucket(name: str) -> None:
+    aws.s3.Bucket("named", bucket=name)
+
+
+def big_key_policy(statements: int) -> None:
+    aws.kms.Key("big", policy=doc(*[
+        {"Sid": f"Role{i}", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*",
+         "Principal": {"AWS": f"arn:aws:iam::123456789012:role/reader-{i:04d}"}}
+        for i in range(statements)]))
+
+
+def image_version(base_image: str) -> None:
+    aws.sagemaker.ImageVersion("version", image_name="lab", base_image=base_image)
+
+
+ACCOUNT = "123456789012"
+ECR_URI = f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/studio"
+DIGEST = "sha256:" + "ab" * 32
+
+
+def identity_policy(statement: dict) -> None:
+    aws.iam.RolePolicy("grants", role="studio", policy=doc(statement))
+
+
+def inline_policies(count: int) -> None:
+    big = doc(*[{"Sid": f"Read{i}", "Effect": "Allow", "Action": "s3:GetObject",
+                 "Resource": f"arn:aws:s3:::bucket-number-{i:03d}/some/long/prefix/*"}
+                for i in range(70)])
+    role = aws.iam.Role("wide", assume_role_policy=doc(
+        {"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"},
+         "Action": "sts:AssumeRole"}))
+    for i in range(count):
+        aws.iam.RolePolicy(f"part-{i}", role=role.id, policy=big)
+
+
 CASES: dict[str, list[tuple[Callable[[], None], Callable[[], None]]]] = {
     "s3-encryption-cmk": [(lambda: bucket(sse=None), bucket),
                           (lambda: bucket(sse="aes"), bucket)],
@@ -217,6 +275,51 @@ CASES: dict[str, list[tuple[Callable[[], None], Callable[[], None]]]] = {
                                 (lambda: role_policy("s3:*"),
                                  lambda: role_policy("s3:GetObject"))],
     "data-protected": [(lambda: bucket(protect=False), bucket)],
+    "deploy-aws-api": [
+        # the model's prose: EC2 rule descriptions allow a-z, A-Z, 0-9, spaces, ._-:/()#,@[]+=…
+        (lambda: egress_rule("Outbound through NAT or the VPC's own routes"),
+         lambda: egress_rule("Outbound through NAT or the VPC routes")),
+        # the model's prose: "The FileSystemConfig object is not supported" (JupyterLab)
+        (lambda: jupyterlab_config(True), lambda: jupyterlab_config(False)),
+        (lambda: idle_domain(5), lambda: idle_domain(60)),  # IdleTimeoutInMinutes 60-525600
+        (lambda: named_bucket("Studio_Data"), lambda: named_bucket("studio-data")),
+        (lambda: big_key_policy(400), lambda: big_key_policy(4)),  # 32 KB key policies
+        (lambda: image_version(f"{ECR_URI}:v1@{DIGEST}"),
+         lambda: image_version(f"{ECR_URI}@{DIGEST}")),
+    ],
+    "deploy-iam-policies": [
+        (lambda: identity_policy({"Effect": "Allow", "Action": "sagemaker:ListSpaces",
+                                  "Resource": f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:space/*/*"}),
+         lambda: identity_policy({"Effect": "Allow", "Action": "sagemaker:ListSpaces",
+                                  "Resource": "*"})),
+        (lambda: identity_policy({"Effect": "Allow", "Action": "s3:GetObjects",
+                                  "Resource": "arn:aws:s3:::b/*"}),
+         lambda: identity_policy({"Effect": "Allow", "Action": "s3:GetObject",
+                                  "Resource": "arn:aws:s3:::b/*"})),
+        (lambda: identity_policy({"Effect": "Allow", "Action": "s3:ListBucket",
+                                  "Resource": "arn:aws:s3:::b/*"}),
+         lambda: identity_policy({"Effect": "Allow", "Action": "s3:ListBucket",
+                                  "Resource": "arn:aws:s3:::b"})),
+        (lambda: identity_policy({"Effect": "Allow", "Action": "s3:GetObject",
+                                  "Resource": "arn:aws:s3:::b/*",
+                                  "Condition": {"StringLike": {"s3:prefix": "home/"}}}),
+         lambda: identity_policy({"Effect": "Allow", "Action": "s3:ListBucket",
+                                  "Resource": "arn:aws:s3:::b",
+                                  "Condition": {"StringLike": {"s3:prefix": "home/"}}})),
+        (lambda: identity_policy({"Effect": "Allow", "Action": "s3:GetObject",
+                                  "Resource": "arn:aws:s3:::b/*", "Condition": {
+                                      "NumericLessThan": {"aws:SourceAccount": "1"}}}),
+         lambda: identity_policy({"Effect": "Allow", "Action": "s3:GetObject",
+                                  "Resource": "arn:aws:s3:::b/*", "Condition": {
+                                      "StringEquals": {"aws:SourceAccount": "123456789012"}}})),
+        (lambda: identity_policy({"Effect": "Allow", "Action": "sagemaker:CreateApp",
+                                  "Resource": "*", "Condition": {"StringEquals": {
+                                      "sagemaker:InstanceTypes": "ml.t3.medium"}}}),
+         lambda: identity_policy({"Effect": "Allow", "Action": "sagemaker:CreateApp",
+                                  "Resource": "*", "Condition": {"ForAllValues:StringEquals": {
+                                      "sagemaker:InstanceTypes": "ml.t3.medium"}}})),
+    ],
+    "deploy-role-policy-size": [(lambda: inline_policies(3), lambda: inline_policies(1))],
 }
 
 

@@ -24,7 +24,6 @@ images = {
         "image_name": f"shared-{folder}",
         "build": {"context": folder},
         "repository": repository,
-        "kernel_specs": [{"name": "python3"}],
     })
     for folder in folders
 }

@@ -84,7 +84,7 @@ class _Reader:
         self.seen.add((type_, ident))
         resource = Resource(type=type_, name=ident.rsplit("/", 1)[-1].rsplit(":", 1)[-1],
                             urn=ident, props=props, id=id_ or ident, protect=None,
-                            retain_on_delete=None)
+                            retain_on_delete=None, live=True)
         self.audit.resources.append(resource)
         return resource
 

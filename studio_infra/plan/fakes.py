@@ -15,9 +15,12 @@ import json
 import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from pulumi.runtime.mocks import MockCallArgs, MockResourceArgs, Mocks
+
+from studio_infra.errors import StudioInfraError
 
 ACCOUNT_ID = "123456789012"
 """The account every fake ARN names (AWS's documentation account)."""
@@ -25,7 +28,7 @@ ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
 
 _ZONE_LETTERS = {
-    # Zones a new account sees; most regions have three, some more, us-west-1 two.
+    # Zones a new account sees where they are not the first three (most regions have three).
     "us-east-1": "abcdef",
     "us-west-1": "ac",
     "us-west-2": "abcd",
@@ -33,14 +36,74 @@ _ZONE_LETTERS = {
     "ap-northeast-2": "abcd",
 }
 
+S3_WEBSITE_HOSTED_ZONES = {
+    # terraform-provider-aws internal/service/s3/hosted_zones.go
+    # @06df6bd5149a127126c777b81b0a79ed56514087
+    # (what pulumi-aws reports as a bucket's hostedZoneId), after AWS's table at
+    # https://docs.aws.amazon.com/general/latest/gr/s3.html#s3_website_region_endpoints
+    "af-south-1": "Z83WF9RJE8B12", "ap-east-1": "ZNB98KWMFR0R6",
+    "ap-northeast-1": "Z2M4EHUR26P7ZW", "ap-northeast-2": "Z3W03O7B5YMIYP",
+    "ap-northeast-3": "Z2YQB5RD63NC85", "ap-south-1": "Z11RGJOFQNVJUP",
+    "ap-south-2": "Z02976202B4EZMXIPMXF7", "ap-southeast-1": "Z3O0J2DXBE1FTB",
+    "ap-southeast-2": "Z1WCIGYICN2BYD", "ap-southeast-3": "Z01846753K324LI26A3VV",
+    "ap-southeast-4": "Z0312387243XT5FE14WFO", "ap-southeast-5": "Z08660063OXLMA7F1FJHU",
+    "ca-central-1": "Z1QDHH18159H29", "ca-west-1": "Z03565811Z33SLEZTHOUL",
+    "cn-north-1": "Z5CN8UMXT92WN", "cn-northwest-1": "Z282HJ1KT0DH03",
+    "eu-central-1": "Z21DNDUVLTQW6Q", "eu-central-2": "Z030506016YDQGETNASS",
+    "eu-north-1": "Z3BAZG2TWCNX0D", "eu-south-1": "Z30OZKI7KPW7MI",
+    "eu-south-2": "Z0081959F7139GRJC19J", "eu-west-1": "Z1BKCTXD74EZPE",
+    "eu-west-2": "Z3GKZC51ZF0DB4", "eu-west-3": "Z3R1K369G5AVDG",
+    "il-central-1": "Z09640613K4A3MN55U7GU", "me-central-1": "Z06143092I8HRXZRUZROF",
+    "me-south-1": "Z1MPMWCPA7YB62", "sa-east-1": "Z7KQH4QJS55SO",
+    "us-east-1": "Z3AQBSTGFYJSTF", "us-east-2": "Z2O1EMRO9K5GLX",
+    "us-gov-east-1": "Z2NIFVYYW2VKV1", "us-gov-west-1": "Z31GFT0UA1I2HV",
+    "us-west-1": "Z2F56UZL2M1ACD", "us-west-2": "Z3BJ6K6RIION7M",
+}
+"""Route 53 hosted zone of each region's S3 website endpoints; a region without one gets
+none, as the provider leaves it empty."""
 
-def partition_of(region: str) -> tuple[str, str, str]:
-    """(partition, DNS suffix, reverse-DNS prefix of endpoint service names) for a region."""
-    if region.startswith("cn-"):
-        return "aws-cn", "amazonaws.com.cn", "cn.com.amazonaws"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov", "amazonaws.com", "com.amazonaws"
-    return "aws", "amazonaws.com", "com.amazonaws"
+
+class UnknownRegion(StudioInfraError):
+    """A region no AWS partition has: AWS would not answer, so neither do the fakes."""
+
+
+@dataclass(frozen=True)
+class Partition:
+    """What botocore's partition data says of a region's partition."""
+
+    name: str
+    dns_suffix: str
+
+    @property
+    def reverse_dns_prefix(self) -> str:
+        """The prefix of endpoint service names: the DNS suffix reversed
+        (``amazonaws.com.cn`` -> ``cn.com.amazonaws``), as the provider computes it."""
+        return ".".join(reversed(self.dns_suffix.split(".")))
+
+
+@cache
+def _partitions() -> list[dict[str, Any]]:
+    import botocore.loaders
+
+    data: dict[str, Any] = botocore.loaders.Loader().load_data("partitions")
+    return list(data["partitions"])
+
+
+def known_regions() -> list[str]:
+    """Every region botocore's partition data lists (global pseudo-regions left out)."""
+    return sorted(region for part in _partitions() for region in part["regions"]
+                  if not region.endswith("-global"))
+
+
+def partition_of(region: str) -> Partition:
+    """The partition of ``region``, from botocore's ``partitions.json``; ``UnknownRegion``
+    naming the known regions when it is in none."""
+    for part in _partitions():
+        if region in part["regions"] and not region.endswith("-global"):
+            return Partition(part["id"], part["outputs"]["dnsSuffix"])
+    raise UnknownRegion(
+        f"{region!r} is not an AWS region (botocore's partition data); use one of "
+        f"{', '.join(known_regions())}")
 
 
 def digest(*parts: str) -> str:
@@ -71,6 +134,8 @@ class _Context:
     account: str
     dns_suffix: str
     seed: str
+    next_version: Callable[[str], int]
+    """The next version number of a SageMaker image: 1, 2, 3… per image, as AWS counts."""
 
     def hex(self, n: int, salt: str = "") -> str:
         return digest(self.seed, salt)[:n]
@@ -128,7 +193,8 @@ def _bucket_extra(inputs: dict[str, Any], ctx: _Context) -> dict[str, Any]:
         "bucketDomainName": f"{bucket}.s3.{ctx.dns_suffix}",
         "bucketRegionalDomainName": f"{bucket}.s3.{ctx.region}.{ctx.dns_suffix}",
         "region": ctx.region,
-        "hostedZoneId": "Z3AQBSTGFYJSTF",
+        **({"hostedZoneId": S3_WEBSITE_HOSTED_ZONES[ctx.region]}
+           if ctx.region in S3_WEBSITE_HOSTED_ZONES else {}),
     }
 
 
@@ -178,7 +244,7 @@ def _user_profile_extra(inputs: dict[str, Any], ctx: _Context) -> dict[str, Any]
 def _image_version_extra(inputs: dict[str, Any], ctx: _Context) -> dict[str, Any]:
     image = inputs.get("imageName", "image")
     return {
-        "version": 1,
+        "version": ctx.next_version(str(image)),
         "imageArn": f"arn:{ctx.partition}:sagemaker:{ctx.region}:{ctx.account}:image/{image}",
         "containerImage": inputs.get("baseImage"),
     }
@@ -187,9 +253,10 @@ def _image_version_extra(inputs: dict[str, Any], ctx: _Context) -> dict[str, Any
 def _docker_image_extra(inputs: dict[str, Any], ctx: _Context) -> dict[str, Any]:
     digest_ = f"sha256:{digest(ctx.seed, 'image')}{digest(ctx.seed, 'image2')}"
     tags = inputs.get("tags") or []
-    repository = str(tags[0]).rsplit(":", 1)[0] if tags else "image"
-    return {"digest": digest_, "ref": f"{repository}@{digest_}",
-            "contextHash": digest(ctx.seed, "context")}
+    # The provider's ref is the first tag pinned to the pushed digest: <repo>:<tag>@sha256:…
+    # (pulumi-docker-build's Image.ref); without tags, the digest alone.
+    ref = f"{tags[0]}@{digest_}" if tags else digest_
+    return {"digest": digest_, "ref": ref, "contextHash": digest(ctx.seed, "context")}
 
 
 def _ec2(kind: str, prefix: str, extra: Callable[..., dict[str, Any]] | None = None) -> _Shape:
@@ -311,8 +378,17 @@ class _Missing(dict):
         return f"<{key}>"
 
 
+@dataclass(frozen=True)
+class Where:
+    """The region a resource or invoke is answered for, and its partition."""
+
+    region: str
+    partition: Partition
+
+
 class AwsFakes(Mocks):
-    """Pulumi ``Mocks`` whose answers look like AWS's, for one region and account."""
+    """Pulumi ``Mocks`` whose answers look like AWS's, for one account: in the stack's region,
+    or in the region of the explicit ``aws.Provider`` a resource or invoke names."""
 
     def __init__(
         self,
@@ -320,13 +396,15 @@ class AwsFakes(Mocks):
         account: str = ACCOUNT_ID,
         stack_outputs: Callable[[str], dict[str, Any]] | None = None,
     ) -> None:
-        self.region = region
+        self.default = Where(region, partition_of(region))
         self.stack_outputs = stack_outputs
         self.account = account
-        self.partition, self.dns_suffix, self.service_prefix = partition_of(region)
+        self.provider_regions: dict[str, Where] = {}
+        """Provider reference (``urn::id``) -> where that explicit provider sends requests."""
+        self._versions: dict[str, int] = {}
         self.unanswered_invokes: set[str] = set()
         self.reference_errors: list[str] = []
-        self._invokes: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+        self._invokes: dict[str, Callable[[dict[str, Any], Where], dict[str, Any]]] = {
             "aws:index/getAvailabilityZones:getAvailabilityZones": self._zones,
             "aws:index/getCallerIdentity:getCallerIdentity": self._caller,
             "aws:index/getRegion:getRegion": self._region,
@@ -335,12 +413,26 @@ class AwsFakes(Mocks):
             "aws:ecr/getAuthorizationToken:getAuthorizationToken": self._ecr_token,
         }
 
+    @property
+    def region(self) -> str:
+        """The stack's region (``aws:region``)."""
+        return self.default.region
+
+    def where(self, provider: str | None) -> Where:
+        """Where a resource or invoke with this provider reference is answered."""
+        return self.provider_regions.get(provider or "", self.default)
+
+    def _next_version(self, image: str) -> int:
+        self._versions[image] = self._versions.get(image, 0) + 1
+        return self._versions[image]
+
     # -- resources ---------------------------------------------------------------------------
 
     def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict]:
         if args.typ == "pulumi:pulumi:StackReference":
             return self._stack_reference(str(args.inputs.get("name") or args.name))
-        return self.outputs_for(args.typ, args.name, args.inputs, seed=args.typ + args.name)
+        return self.outputs_for(args.typ, args.name, args.inputs, seed=args.typ + args.name,
+                                provider=args.provider)
 
     def _stack_reference(self, reference: str) -> tuple[str, dict[str, Any]]:
         # A failure is reported after the run (with the program's own error, if any): raised
@@ -357,10 +449,16 @@ class AwsFakes(Mocks):
         return reference, {"name": reference, "outputs": outputs, "secretOutputNames": []}
 
     def outputs_for(
-        self, type_: str, name: str, inputs: dict[str, Any], seed: str
+        self, type_: str, name: str, inputs: dict[str, Any], seed: str,
+        provider: str | None = None,
     ) -> tuple[str, dict[str, Any]]:
-        """Fake physical id and output properties; ``seed`` (the URN) keeps them stable."""
-        ctx = _Context(self.partition, self.region, self.account, self.dns_suffix, seed)
+        """Fake physical id and output properties; ``seed`` (the URN) keeps them stable.
+        An ``aws`` provider resource is answered too, and remembered by its region."""
+        if type_ == "pulumi:providers:aws":
+            return self._provider(inputs, seed)
+        where = self.where(provider)
+        ctx = _Context(where.partition.name, where.region, self.account,
+                       where.partition.dns_suffix, seed, self._next_version)
         shape = _SHAPES.get(type_)
         if shape is None:
             return self._generic(type_, name, inputs, ctx)
@@ -374,12 +472,18 @@ class AwsFakes(Mocks):
         id_ = self._id(shape, outputs, ctx, physical)
         if shape.arn and "arn" not in outputs:
             fields = _Missing({k: v for k, v in outputs.items() if isinstance(v, str)})
-            fields.update(partition=self.partition, region=self.region, account=self.account,
+            fields.update(partition=ctx.partition, region=ctx.region, account=self.account,
                           id=id_, name=physical)
             outputs["arn"] = shape.arn.format_map(fields)
         if shape.id == "arn":
             id_ = str(outputs.get("arn", id_))
         return id_, outputs
+
+    def _provider(self, inputs: dict[str, Any], seed: str) -> tuple[str, dict[str, Any]]:
+        region = str(inputs.get("region") or self.default.region)
+        id_ = str(uuid_from(seed))
+        self.provider_regions[f"{seed}::{id_}"] = Where(region, partition_of(region))
+        return id_, dict(inputs)
 
     def _id(self, shape: _Shape, outputs: dict[str, Any], ctx: _Context, physical: str) -> str:
         if shape.id == "hex":
@@ -404,7 +508,7 @@ class AwsFakes(Mocks):
             module = parts[1].split("/")[0]
             kind = parts[1].split("/")[-1]
             outputs["arn"] = (
-                f"arn:{self.partition}:{module}:{self.region}:{self.account}:{kind}/{id_}"
+                f"arn:{ctx.partition}:{module}:{ctx.region}:{self.account}:{kind}/{id_}"
             )
         return id_, outputs
 
@@ -415,65 +519,64 @@ class AwsFakes(Mocks):
         if handler is None:
             self.unanswered_invokes.add(args.token)
             return {}
-        return handler(args.args or {})
+        return handler(args.args or {}, self.where(args.provider))
 
-    def _zones(self, args: dict[str, Any]) -> dict[str, Any]:
-        letters = _ZONE_LETTERS.get(self.region, "abc")
-        names = [f"{self.region}{letter}" for letter in letters]
-        zone_ids = [f"{self._zone_id_prefix()}-az{i + 1}" for i in range(len(names))]
+    def _zones(self, args: dict[str, Any], where: Where) -> dict[str, Any]:
+        region = where.region
+        letters = _ZONE_LETTERS.get(region, "abc")
+        names = [f"{region}{letter}" for letter in letters]
+        zone_ids = [f"{_zone_id_prefix(region)}-az{i + 1}" for i in range(len(names))]
         exclude = set(args.get("excludeNames") or [])
         kept = [(n, z) for n, z in zip(names, zone_ids, strict=True) if n not in exclude]
         return {
-            "id": self.region,
+            "id": region,
             "names": [n for n, _ in kept],
             "zoneIds": [z for _, z in kept],
             "state": args.get("state", "available"),
-            "groupNames": [self.region] * len(kept),
+            "groupNames": [region] * len(kept),
         }
 
-    def _zone_id_prefix(self) -> str:
-        parts = self.region.split("-")  # us-east-1 -> use1
-        return parts[0] + "".join(p[0] for p in parts[1:-1]) + parts[-1]
-
-    def _caller(self, args: dict[str, Any]) -> dict[str, Any]:
+    def _caller(self, args: dict[str, Any], where: Where) -> dict[str, Any]:
         return {
             "accountId": self.account,
-            "arn": f"arn:{self.partition}:iam::{self.account}:user/studio-infra-plan",
+            "arn": f"arn:{where.partition.name}:iam::{self.account}:user/studio-infra-plan",
             "userId": "AIDA" + digest("caller")[:17].upper(),
             "id": self.account,
         }
 
-    def _region(self, args: dict[str, Any]) -> dict[str, Any]:
-        region = args.get("region") or args.get("name") or self.region
+    def _region(self, args: dict[str, Any], where: Where) -> dict[str, Any]:
+        region = args.get("region") or args.get("name") or where.region
+        partition = partition_of(region)
         return {
             "id": region,
             "region": region,
             "name": region,
             "description": region,
-            "endpoint": f"ec2.{region}.{self.dns_suffix}",
+            "endpoint": f"ec2.{region}.{partition.dns_suffix}",
         }
 
-    def _partition(self, args: dict[str, Any]) -> dict[str, Any]:
+    def _partition(self, args: dict[str, Any], where: Where) -> dict[str, Any]:
         return {
-            "id": self.partition,
-            "partition": self.partition,
-            "dnsSuffix": self.dns_suffix,
-            "reverseDnsPrefix": self.service_prefix,
+            "id": where.partition.name,
+            "partition": where.partition.name,
+            "dnsSuffix": where.partition.dns_suffix,
+            "reverseDnsPrefix": where.partition.reverse_dns_prefix,
         }
 
-    def _ecr_token(self, args: dict[str, Any]) -> dict[str, Any]:
+    def _ecr_token(self, args: dict[str, Any], where: Where) -> dict[str, Any]:
         registry = args.get("registryId") or self.account
         return {
-            "id": self.region,
+            "id": where.region,
             "registryId": registry,
             "userName": "AWS",
             "password": "[secret]",
             "authorizationToken": "[secret]",
-            "proxyEndpoint": f"https://{registry}.dkr.ecr.{self.region}.{self.dns_suffix}",
+            "proxyEndpoint":
+                f"https://{registry}.dkr.ecr.{where.region}.{where.partition.dns_suffix}",
             "expiresAt": "2030-01-01T00:00:00Z",
         }
 
-    def _policy_document(self, args: dict[str, Any]) -> dict[str, Any]:
+    def _policy_document(self, args: dict[str, Any], where: Where) -> dict[str, Any]:
         document = render_policy_document(args)
         text = json.dumps(document, indent=2)
         return {
@@ -483,6 +586,16 @@ class AwsFakes(Mocks):
             "statements": args.get("statements") or [],
             "version": document["Version"],
         }
+
+
+def _zone_id_prefix(region: str) -> str:
+    parts = region.split("-")  # us-east-1 -> use1
+    return parts[0] + "".join(p[0] for p in parts[1:-1]) + parts[-1]
+
+
+def uuid_from(seed: str) -> str:
+    h = digest(seed, "uuid") + digest(seed, "uuid2")
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
 
 
 def render_policy_document(args: Mapping[str, Any]) -> dict[str, Any]:

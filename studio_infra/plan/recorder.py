@@ -97,7 +97,8 @@ class RecordingMonitor(MockMonitor):
         if "__provider" in inputs:  # a dynamic resource's pickled provider: not for reading
             inputs["__provider"] = "[serialized dynamic provider]"
         if request.custom:
-            id_, outputs = self.fakes.outputs_for(request.type, request.name, inputs, seed=urn)
+            id_, outputs = self.fakes.outputs_for(request.type, request.name, inputs, seed=urn,
+                                                  provider=request.provider or None)
         else:
             id_, outputs = "", {}
         record.id = id_ or None

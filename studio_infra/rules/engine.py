@@ -22,6 +22,8 @@ def evaluate(stack: Stack, config: PolicyConfig | None = None,
             continue
         settings = config.settings_for(rule)
         for resource in stack.of_type(*rule.types):
+            if resource.live and not rule.live:
+                continue
             findings.extend(_evaluate_rule(rule, stack, resource, level, settings))
     return findings
 

@@ -16,22 +16,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-
-class _Unknown:
-    """A value the engine has not computed yet."""
-
-    _instance: _Unknown | None = None
-
-    def __new__(cls) -> _Unknown:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "UNKNOWN"
-
-
-UNKNOWN: Any = _Unknown()
+from studio_infra.values import UNKNOWN, contains_unknown
 
 
 class CannotCheck(Exception):
@@ -43,16 +28,6 @@ def known(value: Any, what: str) -> Any:
     if value is UNKNOWN or contains_unknown(value):
         raise CannotCheck(f"{what} is not known until the resource is created")
     return value
-
-
-def contains_unknown(value: Any) -> bool:
-    if value is UNKNOWN:
-        return True
-    if isinstance(value, Mapping):
-        return any(contains_unknown(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return any(contains_unknown(v) for v in value)
-    return False
 
 
 def dig(props: Mapping[str, Any], path: str, default: Any = None) -> Any:
@@ -88,6 +63,9 @@ class Resource:
     property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     protect: bool | None = False
     """None where protection is not a property of the source (a live account)."""
+    live: bool = False
+    """Read from a deployed account (the audit), not from a program's registrations: its
+    properties are what AWS stored, not the inputs a provider would send."""
     retain_on_delete: bool | None = None
     """None where the adapter cannot see it (the policy SDK does not pass it)."""
 
@@ -127,7 +105,16 @@ class Stack:
         return self._memo[key]
 
     def of_type(self, *types: str) -> list[Resource]:
-        return [r for t in types for r in self._by_type.get(t, [])]
+        """Resources of the given type tokens; ``aws:*`` stands for every AWS type."""
+        found = []
+        for type_ in types:
+            if type_.endswith(":*"):
+                prefix = type_[:-1]
+                found += [r for t, rs in self._by_type.items() if t.startswith(prefix)
+                          and t not in types for r in rs]
+            else:
+                found += self._by_type.get(type_, [])
+        return found
 
     def companions(self, target: Resource, type_: str, prop: str) -> list[Resource]:
         """Resources of ``type_`` whose ``prop`` points at ``target``: by the engine's property
@@ -146,6 +133,15 @@ class Enforcement(str, Enum):
     ADVISORY = "advisory"
     MANDATORY = "mandatory"
     DISABLED = "disabled"
+
+
+class Category(str, Enum):
+    """What a finding is about: how safe a setting is, whether AWS accepts the request at
+    all, or whether Studio works for its users."""
+
+    SECURITY = "security"
+    DEPLOY = "deploy"
+    STUDIO = "studio"
 
 
 class Severity(str, Enum):
@@ -178,6 +174,15 @@ class Rule:
     """True when the rule reads companions or siblings (a stack policy in the pack)."""
     settings: Mapping[str, tuple[Any, Mapping[str, Any]]] = field(default_factory=dict)
     """Setting name -> (default, JSON schema)."""
+    category: Category = Category.SECURITY
+    live: bool = True
+    """Whether the rule also judges resources read from a live account (False for checks of
+    the requests a deployment would send)."""
+
+    def applies_to(self, type_: str) -> bool:
+        """Whether the rule judges resources of ``type_`` (``aws:*`` covers every AWS type)."""
+        return type_ in self.types or any(
+            t.endswith(":*") and type_.startswith(t[:-1]) for t in self.types)
 
     @property
     def frameworks(self) -> dict[str, list[str]]:
@@ -196,9 +201,11 @@ class Finding:
     severity: Severity
     frameworks: Mapping[str, list[str]]
     cannot_check: bool = False
+    category: Category = Category.SECURITY
 
     def to_json(self) -> dict[str, Any]:
-        return {"policy": self.policy, "enforcement": self.enforcement.value, "urn": self.urn,
+        return {"policy": self.policy, "category": self.category.value,
+                "enforcement": self.enforcement.value, "urn": self.urn,
                 "message": self.message, "severity": self.severity.value,
                 "frameworks": dict(self.frameworks), "cannot_check": self.cannot_check}
 
@@ -212,10 +219,11 @@ def evaluate_rule(rule: Rule, stack: Stack, resource: Resource, level: Enforceme
     except CannotCheck as exc:
         yield Finding(rule.name, Enforcement.ADVISORY, resource.urn,
                       f"cannot check {resource.name}: {exc}", rule.severity, rule.frameworks,
-                      cannot_check=True)
+                      cannot_check=True, category=rule.category)
         return
     for message in messages:
-        yield Finding(rule.name, level, resource.urn, message, rule.severity, rule.frameworks)
+        yield Finding(rule.name, level, resource.urn, message, rule.severity, rule.frameworks,
+                      category=rule.category)
 
 
 def matches(patterns: Any, value: str) -> bool:

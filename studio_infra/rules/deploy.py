@@ -1,0 +1,127 @@
+"""Deploy checks: would AWS accept what the plan sends, and would IAM mean what it says?
+
+Mocks accept anything. These rules put every resource of the plan before AWS's own judges:
+the requests the provider would send (``judges.requests``) are validated against botocore's
+service models and the rules AWS documents beside them (``judges.api_model``,
+``judges.service_rules``), and every policy document against the IAM action database
+(``judges.iam_grammar``). A resource type the table cannot map is reported as "cannot
+check", never passed silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from studio_infra.judges import api_model, service_rules
+from studio_infra.judges.iam_grammar import PolicyKind, check_policy
+from studio_infra.judges.requests import REQUESTS, Unmapped, build_requests
+from studio_infra.rules.model import (
+    UNKNOWN,
+    CannotCheck,
+    Category,
+    Enforcement,
+    Resource,
+    Rule,
+    Severity,
+    Stack,
+    contains_unknown,
+)
+
+POLICY_DOCUMENTS: dict[str, tuple[tuple[str, PolicyKind], ...]] = {
+    "aws:iam/role:Role": (("assumeRolePolicy", "trust"),),
+    "aws:iam/rolePolicy:RolePolicy": (("policy", "identity"),),
+    "aws:iam/policy:Policy": (("policy", "identity"),),
+    "aws:iam/userPolicy:UserPolicy": (("policy", "identity"),),
+    "aws:iam/groupPolicy:GroupPolicy": (("policy", "identity"),),
+    "aws:kms/key:Key": (("policy", "resource"),),
+    "aws:kms/keyPolicy:KeyPolicy": (("policy", "resource"),),
+    "aws:s3/bucketPolicy:BucketPolicy": (("policy", "resource"),),
+    "aws:efs/fileSystemPolicy:FileSystemPolicy": (("policy", "resource"),),
+    "aws:ecr/repositoryPolicy:RepositoryPolicy": (("policy", "resource"),),
+    "aws:ec2/vpcEndpoint:VpcEndpoint": (("policy", "resource"),),
+}
+"""Where each type keeps policy documents, and what kind of policy each is."""
+
+
+def aws_accepts_request(resource: Resource, stack: Stack,
+                        _: Mapping[str, Any]) -> Iterator[str]:
+    if resource.type not in REQUESTS:
+        raise CannotCheck(f"{resource.type} is not in the request table (judges/requests.py),"
+                          " so AWS's model was not consulted")
+    try:
+        requests = build_requests(resource.type, resource.props)
+    except Unmapped as exc:
+        raise CannotCheck(f"inputs not sent by a modelled request: {exc}") from None
+    unknown = False
+    for request in requests:
+        unknown = unknown or contains_unknown(request.params)
+        problems = api_model.validate(request.service, request.operation, request.params,
+                                      request.supplied, request.paths)
+        problems += service_rules.check_request(request.service, request.operation,
+                                                request.params, request.paths)
+        for problem in problems:
+            yield (f"{_label(resource)}: {request.operation} would be refused: "
+                   f"{problem.describe()}")
+    if unknown:
+        raise CannotCheck("some inputs are not known until other resources exist")
+
+
+def iam_policies_mean_it(resource: Resource, stack: Stack,
+                         _: Mapping[str, Any]) -> Iterator[str]:
+    documents = [(resource.get(prop), prop, kind)
+                 for prop, kind in POLICY_DOCUMENTS.get(resource.type, ())]
+    if resource.type == "aws:iam/role:Role":
+        for index, inline in enumerate(resource.get("inlinePolicies") or []):
+            if isinstance(inline, Mapping):
+                documents.append((inline.get("policy"), f"inlinePolicies[{index}]", "identity"))
+    unknown = False
+    for document, prop, kind in documents:
+        if document is None:
+            continue
+        if document is UNKNOWN or contains_unknown(document):
+            unknown = True
+            continue
+        for problem in check_policy(document, kind):
+            yield f"{_label(resource)}: {prop} {problem}"
+    if unknown:
+        raise CannotCheck("a policy document is not known until other resources exist")
+
+
+def role_inline_policy_size(role: Resource, stack: Stack,
+                            _: Mapping[str, Any]) -> Iterator[str]:
+    documents = [p.get("policy") for p in role.get("inlinePolicies") or []
+                 if isinstance(p, Mapping)]
+    documents += [p.get("policy") for p in stack.companions(role, "aws:iam/rolePolicy:RolePolicy",
+                                                            "role")]
+    if any(d is UNKNOWN for d in documents):
+        raise CannotCheck("an inline policy is not known until other resources exist")
+    total = sum(service_rules.iam_characters(d) for d in documents if isinstance(d, str))
+    if total > service_rules.ROLE_INLINE_POLICIES_CHARS:
+        yield (f"{_label(role)}: its inline policies hold {total:,} characters without white "
+               f"space; IAM allows {service_rules.ROLE_INLINE_POLICIES_CHARS:,} per role "
+               f"({service_rules.IAM_QUOTAS}); move statements into managed policies")
+
+
+def _label(resource: Resource) -> str:
+    return f"{resource.type.rsplit(':', 1)[-1]} {resource.name}"
+
+
+DEPLOY_RULES = (
+    Rule("deploy-aws-api", "AWS accepts every request the provider sends: botocore's models "
+         "(structure, required members, enums, patterns, lengths, ranges, documented "
+         "constraints) and the rules AWS documents beside them", ("aws:*",),
+         aws_accepts_request, Severity.HIGH, Enforcement.MANDATORY,
+         "Change the value to one AWS accepts; the message quotes the model.",
+         category=Category.DEPLOY, live=False),
+    Rule("deploy-iam-policies", "Every policy statement names real actions, resources those "
+         "actions act on, and condition keys and operators that apply to them",
+         tuple(POLICY_DOCUMENTS), iam_policies_mean_it, Severity.HIGH, Enforcement.MANDATORY,
+         "Fix the statement as the message says: an action that supports only '*' needs "
+         "Resource '*', a condition key must be one the action carries.",
+         category=Category.DEPLOY),
+    Rule("deploy-role-policy-size", "A role's inline policies fit IAM's 10,240-character "
+         "quota", ("aws:iam/role:Role",), role_inline_policy_size, Severity.HIGH,
+         Enforcement.MANDATORY, "Move statements into managed policies attached to the role.",
+         needs_stack=True, category=Category.DEPLOY),
+)
