@@ -83,6 +83,8 @@ def _parser() -> argparse.ArgumentParser:
         "rules", help="list the policy rules, their defaults and framework ids",
         description="List the rules that studio-infra plan, the policy pack and the audit run.")
     rules.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    rules.add_argument("--requests", action="store_true",
+                       help="print the resource types the deploy checks map to API requests")
     rules.set_defaults(handler=_rules)
     return parser
 
@@ -92,6 +94,7 @@ def _plan(args: argparse.Namespace) -> int:
     from studio_infra.plan.render import (
         render_counts,
         render_outputs,
+        render_outside,
         render_tree,
         render_violations,
     )
@@ -121,6 +124,9 @@ def _plan(args: argparse.Namespace) -> int:
     outputs = render_outputs(plan)
     if outputs:
         print("\n" + outputs, file=out)
+    outside = render_outside(plan)
+    if outside:
+        print("\n" + outside, file=out)
     if not args.no_policy:
         print("\n" + render_violations(plan), file=out)
     for token in plan.unanswered_invokes:
@@ -247,6 +253,11 @@ def _teardown(args: argparse.Namespace) -> int:
 def _rules(args: argparse.Namespace) -> int:
     from studio_infra.rules import RULES
 
+    if args.requests:
+        from studio_infra.judges.requests import requests_table
+
+        print(requests_table())
+        return EXIT_OK
     if args.markdown:
         print(rules_table())
         return EXIT_OK

@@ -74,7 +74,9 @@ def _check_bucket_name(value: str | None) -> str | None:
     return value
 
 
-def _parse_statement(value: Any) -> dict[str, Any]:
+def _parse_statement(value: Any) -> Any:
+    if isinstance(value, pulumi.Output):
+        return value  # resolved at deployment, with the bucket's ARN
     if isinstance(value, str):
         try:
             value = json.loads(value)
@@ -98,8 +100,9 @@ class SecureBucketArgs(BaseModel):
     bucket_name: str | None = None
     """Physical name. Default: ``<resource name>-<random>``, chosen by the provider."""
     policy_statements: list[Any] = Field(default_factory=list)
-    """More bucket-policy statements (dicts or JSON strings). ``{bucket_arn}`` inside a
-    string is replaced by the bucket's ARN."""
+    """More bucket-policy statements (dicts, JSON strings, or Outputs of dicts, e.g. one
+    naming a role created in the same program). ``{bucket_arn}`` inside a string is replaced
+    by the bucket's ARN."""
     versioning: bool = True
     """Keep every version of every object (recovers overwrites and deletes)."""
     noncurrent_version_days: int = Field(default=90, ge=1)
@@ -122,7 +125,7 @@ class SecureBucketArgs(BaseModel):
 
     @field_validator("policy_statements")
     @classmethod
-    def _statements(cls, value: list[Any]) -> list[dict[str, Any]]:
+    def _statements(cls, value: list[Any]) -> list[Any]:
         return [_parse_statement(v) for v in value]
 
 
@@ -177,8 +180,8 @@ class SecureBucket(pulumi.ComponentResource):
                     "noncurrent_days": spec.noncurrent_version_days},
                 "abort_incomplete_multipart_upload": {"days_after_initiation": 7},
             }],
-            policy=bucket.arn.apply(
-                lambda arn: policy_json(tls_only_statements(arn) + _substitute(extra, arn))),
+            policy=pulumi.Output.all(bucket.arn, pulumi.Output.from_input(extra)).apply(
+                lambda v: policy_json(tls_only_statements(v[0]) + _substitute(v[1], v[0]))),
         )
         self.bucket_name = bucket.id
         self.bucket_arn = bucket.arn

@@ -337,3 +337,28 @@ def test_policies_in_the_default_stack_are_all_read(default_plan):
                 assert list(check_policy(value, kind)) == [], resource.name
                 documents += 1
     assert documents >= 15
+
+
+def test_what_the_plan_names_but_does_not_create_is_listed(record):
+    existing = plan_project(ROOT / "stacks" / "existing-vpc", "dev")
+    outside = {r.value: r for r in existing.outside}
+    assert "vpc-0a1b2c3d4e5f60718" in outside
+    domain = existing.get("aws:sagemaker/domain:Domain", "studio-domain")
+    assert domain.urn in outside["vpc-0a1b2c3d4e5f60718"].used_by
+    assert existing.to_json()["outside_references"][0]["value"] in outside
+    # Principals a policy names: a created role is inside the plan, a made-up one is not.
+    reader = "arn:aws:iam::123456789012:role/someone-else"
+
+    def program() -> None:
+        role = aws.iam.Role("mine", assume_role_policy=json.dumps({"Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"},
+             "Action": "sts:AssumeRole"}]}))
+        aws.kms.Key("key", policy=role.arn.apply(lambda arn: json.dumps({"Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": [arn, reader,
+                                                      "arn:aws:iam::123456789012:root"]},
+             "Action": "kms:Decrypt", "Resource": "*"}]})))
+
+    plan = record(program)
+    assert [r.value for r in plan.outside] == [reader]
+    for example in ("keys", "secure-bucket"):
+        assert plan_project(ROOT / "examples" / example, "dev").outside == []

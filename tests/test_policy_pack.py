@@ -107,3 +107,9 @@ def test_readme_shows_the_catalog_as_it_is():
     from studio_infra.cli import rules_table
 
     assert rules_table() in (ROOT / "README.md").read_text()
+
+
+def test_readme_shows_the_request_table_as_it_is():
+    from studio_infra.judges.requests import requests_table
+
+    assert requests_table() in (ROOT / "README.md").read_text()

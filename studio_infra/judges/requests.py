@@ -795,3 +795,13 @@ def _api_names(value: Any, shape: Any, path: str, nested: Mapping[str, To]) -> A
     if shape.type_name == "map" and isinstance(value, Mapping):
         return {k: _api_names(v, shape.value, f"{path}.{k}", nested) for k, v in value.items()}
     return value
+
+
+def requests_table() -> str:
+    """The table as the README shows it: each type, the requests it sends, the source."""
+    lines = ["| Resource type | API requests (botocore) | Provider source |", "|---|---|---|"]
+    for type_, entry in sorted(REQUESTS.items()):
+        calls = ", ".join(dict.fromkeys(f"`{c.service}:{c.operation}`" for c in entry.calls))
+        source = entry.source.removeprefix(TF)
+        lines.append(f"| `{type_}` | {calls} | [{source}]({entry.source}) |")
+    return "\n".join(lines)

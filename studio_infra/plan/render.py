@@ -79,3 +79,16 @@ def render_violations(plan: Plan) -> str:
         lines.append(f"  [{level}] {policy}")
         lines += [f"    - {names.get(v['urn'], v['urn'])}: {v['message']}" for v in found]
     return "\n".join(lines)
+
+
+def render_outside(plan: Plan) -> str:
+    """What the plan names but does not create, for a person to confirm exists."""
+    outside = plan.outside
+    if not outside:
+        return ""
+    names = {r.urn: r.name for r in plan.resources}
+    lines = ["Outside this plan (must exist in the account before `pulumi up`; an offline "
+             "plan cannot check):"]
+    lines += [f"    {ref.value}  (used by {', '.join(names[u] for u in ref.used_by)})"
+              for ref in outside]
+    return "\n".join(lines)

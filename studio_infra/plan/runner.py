@@ -25,6 +25,7 @@ from pulumi.runtime.stack import massage, run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from studio_infra.plan.fakes import DEFAULT_REGION, AwsFakes
+from studio_infra.plan.outside import OutsideReference, outside_references
 from studio_infra.plan.project import PulumiProject, load_project
 from studio_infra.plan.recorder import (
     STACK_TYPE,
@@ -66,6 +67,11 @@ class Plan:
     unanswered_invokes: list[str] = field(default_factory=list)
     violations: list[dict[str, Any]] = field(default_factory=list)
 
+    @property
+    def outside(self) -> list[OutsideReference]:
+        """Ids and ARNs the plan uses but does not create: they must exist in the account."""
+        return outside_references(self.resources)
+
     def of_type(self, type_: str) -> list[RecordedResource]:
         return [r for r in self.resources if r.type == type_]
 
@@ -88,6 +94,7 @@ class Plan:
             "outputs": self.stack_outputs,
             "resources": [r.to_json() for r in self.resources if r.type != STACK_TYPE],
             "violations": self.violations,
+            "outside_references": [r.to_json() for r in self.outside],
         }
 
 

@@ -1,0 +1,91 @@
+"""The fakes answer as AWS would, from AWS's and the provider's own data: regions and
+partitions from botocore, S3 hosted zones from the provider's table, the docker-build ref in
+its real form, SageMaker image versions counted per image, and an explicit provider's region
+for everything created through it (including under a parent's ``providers``)."""
+
+from __future__ import annotations
+
+import json
+
+import pulumi
+import pulumi_aws as aws
+import pytest
+
+from studio_infra.cli import EXIT_ERROR, main
+from studio_infra.errors import StudioInfraError
+from studio_infra.network import StudioNetwork
+from studio_infra.plan.fakes import S3_WEBSITE_HOSTED_ZONES, known_regions, partition_of
+from studio_infra.plan.runner import run_under_mocks
+
+
+def test_regions_and_partitions_come_from_botocore():
+    import botocore.session
+
+    session = botocore.session.get_session()
+    assert set(session.get_available_regions("ec2")) <= set(known_regions())
+    assert partition_of("cn-north-1").name == "aws-cn"
+    assert partition_of("cn-north-1").reverse_dns_prefix == "cn.com.amazonaws"
+    assert partition_of("us-gov-west-1").name == "aws-us-gov"
+    assert partition_of("eu-west-1").dns_suffix == "amazonaws.com"
+
+
+def test_an_unknown_region_is_an_error_naming_the_known_ones():
+    with pytest.raises(StudioInfraError) as caught:
+        run_under_mocks(lambda: None, config={"aws:region": "us-westt-2"})
+    message = str(caught.value)
+    assert "'us-westt-2' is not an AWS region" in message and "us-west-2" in message
+
+
+def test_an_unknown_region_in_a_stack_exits_2(tmp_path, capsys):
+    (tmp_path / "Pulumi.yaml").write_text("name: p\nruntime: python\n")
+    (tmp_path / "Pulumi.dev.yaml").write_text("config:\n  aws:region: us-westt-2\n")
+    (tmp_path / "__main__.py").write_text("")
+    assert main(["plan", str(tmp_path)]) == EXIT_ERROR
+    assert "'us-westt-2' is not an AWS region" in capsys.readouterr().err
+
+
+class _Platform(pulumi.ComponentResource):
+    """A parent that hands its children another region's provider."""
+
+    def __init__(self, name: str, opts: pulumi.ResourceOptions) -> None:
+        super().__init__("test:index:Platform", name, None, opts)
+        self.network = StudioNetwork("net", {"nat": "none"}, pulumi.ResourceOptions(parent=self))
+        self.register_outputs({})
+
+
+def test_a_parents_provider_sets_the_region_of_everything_below(record):
+    def program() -> None:
+        europe = aws.Provider("europe", region="eu-west-1")
+        _Platform("platform", pulumi.ResourceOptions(providers=[europe]))
+
+    plan = record(program, region="us-east-1")
+    zones = sorted(r.inputs["availabilityZone"] for r in plan.of_type("aws:ec2/subnet:Subnet"))
+    assert zones == ["eu-west-1a", "eu-west-1a", "eu-west-1b", "eu-west-1b"]
+    services = {r.inputs["serviceName"] for r in plan.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")}
+    assert "com.amazonaws.eu-west-1.sagemaker.api" in services
+    assert "aws.sagemaker.eu-west-1.studio" in services
+    group = plan.get("aws:cloudwatch/logGroup:LogGroup", "net-flow-logs")
+    assert group.outputs["arn"].startswith("arn:aws:logs:eu-west-1:")
+    policy = json.loads(plan.get("aws:iam/rolePolicy:RolePolicy", "net-flow-logs")
+                        .inputs["policy"])
+    assert all(":eu-west-1:" in r for s in policy["Statement"]
+               for r in ([s["Resource"]] if isinstance(s["Resource"], str) else s["Resource"]))
+
+
+def test_s3_hosted_zones_are_the_providers_per_region(record):
+    plan = record(lambda: aws.s3.Bucket("b"), region="eu-west-1")
+    assert plan.get("aws:s3/bucket:Bucket", "b").outputs["hostedZoneId"] == \
+        S3_WEBSITE_HOSTED_ZONES["eu-west-1"] == "Z1BKCTXD74EZPE"
+
+
+def test_image_versions_count_up_per_image(record):
+    def program() -> None:
+        for name in ("v-a", "v-b"):
+            aws.sagemaker.ImageVersion(name, image_name="lab", base_image="x")
+        aws.sagemaker.ImageVersion("other", image_name="other", base_image="x")
+
+    plan = record(program)
+    versions = {r.name: r.outputs["version"]
+                for r in plan.of_type("aws:sagemaker/imageVersion:ImageVersion")}
+    assert sorted([versions["v-a"], versions["v-b"]]) == [1, 2]
+    assert versions["other"] == 1
