@@ -98,7 +98,7 @@ def _plan(args: argparse.Namespace) -> int:
         render_tree,
         render_violations,
     )
-    from studio_infra.plan.runner import ProgramError, plan_project
+    from studio_infra.plan.runner import ProgramError, in_directory, plan_project
     from studio_infra.rules.config import PolicyConfig, load_policy_config
     from studio_infra.rules.engine import evaluate, stack_from_plan
 
@@ -110,7 +110,8 @@ def _plan(args: argparse.Namespace) -> int:
         return _fail(str(exc), args.debug)
     except ProgramError as exc:
         return _fail(f"the program failed: {exc}", args.debug, exc.__cause__)
-    findings = [] if args.no_policy else evaluate(stack_from_plan(plan.resources), policy)
+    with in_directory(plan.directory):  # rules reading the program's files resolve its paths
+        findings = [] if args.no_policy else evaluate(stack_from_plan(plan.resources), policy)
     plan.violations = [f.to_json() for f in findings]
 
     out = sys.stderr if args.json_path == "-" else sys.stdout  # keep stdout for the JSON

@@ -27,6 +27,12 @@ from studio_infra.roles import check_instance_types
 
 AuthMode = Literal["IAM", "SSO"]
 
+NEW_STUDIO_LANDING = "studio::"
+"""``DefaultLandingUri`` of the new Studio ("can only be passed if StudioWebPortal is set to
+ENABLED"); ``app:JupyterServer:`` would land users in Studio Classic."""
+CLASSIC_APPS = ("JupyterServer", "KernelGateway")
+"""Studio Classic's app types, hidden from the Studio navigation unless asked for."""
+
 
 def app_settings(
     images: list[ImageAttachment],
@@ -92,9 +98,10 @@ class StudioDomainArgs(BaseModel):
     """Studio lifecycle configurations run when JupyterLab starts."""
     images: list[Any] = Field(default_factory=list)
     """Custom images (``CustomImage.attachment``) offered to every user."""
-    shared_file_system_id: Any = None
-    """An EFS file system to attach to every user's spaces (``custom_file_system_configs``)."""
-    shared_file_system_path: str = "/"
+    classic_apps: bool = False
+    """Show Studio Classic's apps (JupyterServer, KernelGateway) in Studio. Classic takes no
+    new onboarding since 2023-11-30; they stay hidden unless asked for (KernelGateway images
+    or a user's default JupyterServer app ask for them)."""
     home_efs_retention: Literal["Retain", "Delete"] = "Retain"
     """What happens to the home EFS when the domain is deleted. ``Retain`` keeps user data."""
     protect_data: bool = True
@@ -170,15 +177,17 @@ class StudioDomain(pulumi.ComponentResource):
             "execution_role": spec.execution_role_arn,
             "security_groups": [spec.security_group_id],
             "sharing_settings": self.sharing_settings(),
+            # The new Studio, explicitly: the portal on, Studio (not Classic) as landing page,
+            # Classic's apps hidden unless asked for (API_UserSettings,
+            # API_StudioWebPortalSettings).
             "studio_web_portal": "ENABLED",
+            "default_landing_uri": NEW_STUDIO_LANDING,
+            **({} if spec.classic_apps else
+               {"studio_web_portal_settings": {"hidden_app_types": list(CLASSIC_APPS)}}),
             **app_settings(spec.images, instance_type=spec.default_instance_type,
                            idle_timeout_minutes=spec.idle_timeout_minutes,
                            lifecycle_config_arns=spec.lifecycle_config_arns),
         }
-        if spec.shared_file_system_id is not None:
-            user_settings["custom_file_system_configs"] = [{"efs_file_system_config": {
-                "file_system_id": spec.shared_file_system_id,
-                "file_system_path": spec.shared_file_system_path}}]
 
         domain = aws.sagemaker.Domain(
             f"{name}-domain",

@@ -1,25 +1,32 @@
 """A shared EFS file system for Studio users, with one owned directory per user.
 
-Studio attaches a custom EFS to JupyterLab and Code Editor spaces (``custom_file_system_configs``
-on the domain or a user profile). For that, the file system needs a mount target in every
-subnet of the domain, reachable on NFS (2049) from the Studio security group. This component
-builds it hardened:
+Studio attaches a custom EFS to a user's spaces (``custom_file_system_configs`` of the user
+profile) at a ``FileSystemPath`` ("permitted users can access only this directory and
+below"), as the profile's POSIX uid/gid, without an access point. For that, the file system
+needs a mount target in every subnet of the domain, reachable on NFS (2049) from the Studio
+security group, and each user a directory of their own that exists before they start. This
+component builds it hardened:
 
 * encrypted at rest with a customer-managed key;
-* a mount-target security group that accepts NFS from the Studio security group only;
+* a mount-target security group that accepts NFS from the Studio security group only, and
+  the matching egress rule on the Studio group (both sides);
 * a file-system policy that denies any client not using TLS and allows mounting only through
-  a mount target (no root access unless asked for);
+  a mount target (no root access but the provisioner's, through its own access point);
 * automatic backups, and infrequent-access tiering for cold files;
-* an access point per user that enters the file system as that user's uid/gid and creates
-  their directory owned by them with mode 0750, so users cannot read each other's files;
+* ``/users/<name>`` for each user, owned by their uid/gid with mode 0750, created at deploy
+  time by a small Lambda function (``studio_infra.efs_provisioner``) mounted through a root
+  access point and invoked whenever the list of users changes; it never deletes, so a user
+  removed from the stack keeps their files. Give each profile its directory as its
+  ``FileSystemPath`` (``Studio`` does): a user sees their own files only;
 * protection against deletion by default: the file system holds user data.
 
-Mount targets and access points are named after a subnet label (its zone) and a user name,
-never a list position, so adding a subnet or a user never replaces another one.
+Mount targets are named after a subnet label (its zone), never a list position, so adding a
+subnet never replaces another one.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any, Literal
 
@@ -27,6 +34,7 @@ import pulumi
 import pulumi_aws as aws
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from studio_infra import efs_provisioner
 from studio_infra.aws_context import policy_json
 from studio_infra.errors import validate_args
 from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, VpcId, data_options, merge_tags
@@ -43,12 +51,15 @@ _SUBNET_ID = re.compile(r"^subnet-[0-9a-f]{8}([0-9a-f]{9})?$")
 _LABEL = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9-]{0,62}$")
 
 
-def file_system_statements(file_system_arn: str, *, allow_root: bool,
-                           require_tls: bool) -> list[dict[str, Any]]:
-    """Mount only through a mount target, and (unless opted out) never without TLS."""
-    actions = ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]
-    if allow_root:
-        actions.append("elasticfilesystem:ClientRootAccess")
+CLIENT_ACTIONS = ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]
+ROOT_ACTION = "elasticfilesystem:ClientRootAccess"
+
+
+def file_system_statements(file_system_arn: str, *, allow_root: bool, require_tls: bool,
+                           provisioner: tuple[str, str] | None = None) -> list[dict[str, Any]]:
+    """Mount only through a mount target, and (unless opted out) never without TLS. The
+    provisioner (role ARN, access point ARN) may act as root, through its access point only."""
+    actions = [*CLIENT_ACTIONS, *([ROOT_ACTION] if allow_root else [])]
     statements: list[dict[str, Any]] = [{
         "Sid": "MountThroughMountTargets",
         "Effect": "Allow",
@@ -57,6 +68,18 @@ def file_system_statements(file_system_arn: str, *, allow_root: bool,
         "Resource": file_system_arn,
         "Condition": {"Bool": {"elasticfilesystem:AccessedViaMountTarget": "true"}},
     }]
+    if provisioner is not None:
+        role_arn, access_point_arn = provisioner
+        statements.append({
+            "Sid": "ProvisionerThroughItsAccessPoint",
+            "Effect": "Allow",
+            "Principal": {"AWS": role_arn},
+            "Action": [*CLIENT_ACTIONS, ROOT_ACTION],
+            "Resource": file_system_arn,
+            "Condition": {"StringEquals": {"elasticfilesystem:AccessPointArn":
+                                           access_point_arn},
+                          "Bool": {"elasticfilesystem:AccessedViaMountTarget": "true"}},
+        })
     if require_tls:
         statements.append({
             "Sid": "DenyInsecureTransport",
@@ -85,9 +108,10 @@ class SharedFileSystemArgs(BaseModel):
     kms_key_arn: KmsKeyArn
     """Customer-managed key that encrypts the file system (required)."""
     users: list[PosixUser] = Field(default_factory=list)
-    """One access point and home directory per user, owned by that user's uid/gid."""
+    """One directory per user, ``<users_root>/<name>``, owned by that user's uid/gid with
+    mode 0750, created at deploy time (and again when users are added)."""
     users_root: str = "/users"
-    """Directory under which each user's directory is created."""
+    """Directory under which each user's directory is created (root-owned, 0755)."""
     performance_mode: Literal["generalPurpose", "maxIO"] = "generalPurpose"
     throughput_mode: Literal["elastic", "bursting"] = "elastic"
     """``elastic`` scales with use; ``bursting`` earns credits with size."""
@@ -97,7 +121,8 @@ class SharedFileSystemArgs(BaseModel):
     backups: bool = True
     """AWS Backup's daily automatic backups."""
     allow_root_access: bool = False
-    """Let clients act as root on the file system (``ClientRootAccess``)."""
+    """Let every client act as root on the file system (``ClientRootAccess``). The
+    directory provisioner may, through its own access point, regardless."""
     require_tls: bool = True
     """Deny clients that do not mount with TLS. False is an opt-out for clients that cannot
     (the policy rule ``efs-deny-insecure-transport`` then reports the file system)."""
@@ -145,15 +170,14 @@ class SharedFileSystemArgs(BaseModel):
 
 
 class SharedFileSystem(pulumi.ComponentResource):
-    """An encrypted, TLS-only EFS file system shared by Studio users."""
+    """An encrypted, TLS-only EFS file system shared by Studio users, a directory each."""
 
     file_system_id: pulumi.Output[str]
     file_system_arn: pulumi.Output[str]
     security_group_id: pulumi.Output[str]
     mount_target_ids: pulumi.Output[dict[str, str]]
-    access_point_ids: pulumi.Output[dict[str, str]]
     user_directories: dict[str, str]
-    """User name -> path of their directory on the file system."""
+    """User name -> their directory: the ``FileSystemPath`` to give their profile."""
 
     def __init__(
         self,
@@ -163,20 +187,22 @@ class SharedFileSystem(pulumi.ComponentResource):
     ) -> None:
         spec = validate_args(SharedFileSystemArgs, args, f"SharedFileSystem {name!r}")
         super().__init__("studio-infra:efs:SharedFileSystem", name, None, opts)
+        self._name, self._spec = name, spec
         child = pulumi.ResourceOptions(parent=self)
-
-        def tags(child_name: str) -> dict[str, str]:
-            return merge_tags(spec.tags, child_name)
 
         group = aws.ec2.SecurityGroup(
             f"{name}-mount-targets", vpc_id=spec.vpc_id,
             description="EFS mount targets: NFS from Studio apps only",
-            tags=tags(f"{name}-mount-targets"), opts=child)
-        aws.vpc.SecurityGroupIngressRule(
-            f"{name}-nfs-from-studio", security_group_id=group.id,
-            referenced_security_group_id=spec.studio_security_group_id, ip_protocol="tcp",
-            from_port=NFS_PORT, to_port=NFS_PORT, description="NFS from Studio apps",
-            tags=tags(f"{name}-nfs-from-studio"), opts=child)
+            tags=self._tags(f"{name}-mount-targets"), opts=child)
+        self._nfs(f"{name}-nfs-from-studio", group.id, spec.studio_security_group_id,
+                  "NFS from Studio apps")
+        # Both sides: the apps' group lets NFS out to the mount targets, also where its egress
+        # is otherwise closed (no NAT).
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-studio-nfs-to-mount-targets", security_group_id=spec.studio_security_group_id,
+            referenced_security_group_id=group.id, ip_protocol="tcp", from_port=NFS_PORT,
+            to_port=NFS_PORT, description="NFS to the shared file system",
+            tags=self._tags(f"{name}-studio-nfs-to-mount-targets"), opts=child)
 
         lifecycle = []
         if spec.transition_to_ia:
@@ -189,55 +215,132 @@ class SharedFileSystem(pulumi.ComponentResource):
             performance_mode=spec.performance_mode,
             throughput_mode=spec.throughput_mode,
             lifecycle_policies=lifecycle,
-            tags=tags(f"{name}-fs"),
+            tags=self._tags(f"{name}-fs"),
             opts=data_options(self, spec.protect_data),
         )
-        aws.efs.FileSystemPolicy(
-            f"{name}-policy", file_system_id=file_system.id,
-            policy=file_system.arn.apply(
-                lambda arn: policy_json(file_system_statements(
-                    arn, allow_root=spec.allow_root_access, require_tls=spec.require_tls))),
-            opts=child)
         aws.efs.BackupPolicy(
             f"{name}-backup", file_system_id=file_system.id,
             backup_policy={"status": "ENABLED" if spec.backups else "DISABLED"}, opts=child)
-
         mount_targets = {
             label: aws.efs.MountTarget(
                 f"{name}-{label}", file_system_id=file_system.id, subnet_id=subnet_id,
-                security_groups=[group.id], opts=child).id
+                security_groups=[group.id], opts=child)
             for label, subnet_id in spec.subnet_ids.items()
         }
-        directories: dict[str, str] = {}
-        access_points: dict[str, pulumi.Output[str]] = {}
-        for user in spec.users:
-            path = f"{spec.users_root}/{user.name}"
-            directories[user.name] = path
-            access_points[user.name] = aws.efs.AccessPoint(
-                f"{name}-{user.name}",
-                file_system_id=file_system.id,
-                posix_user={"uid": user.uid, "gid": user.gid},
-                root_directory={
-                    "path": path,
-                    "creation_info": {"owner_uid": user.uid, "owner_gid": user.gid,
-                                      "permissions": DIRECTORY_MODE},
-                },
-                tags=tags(f"{name}-{user.name}"),
-                opts=child,
-            ).id
+        provisioner = self._provisioner(file_system, group, list(mount_targets.values())) \
+            if spec.users else None
+        aws.efs.FileSystemPolicy(
+            f"{name}-policy", file_system_id=file_system.id,
+            policy=pulumi.Output.all(file_system.arn, provisioner).apply(
+                lambda v: policy_json(file_system_statements(
+                    v[0], allow_root=spec.allow_root_access, require_tls=spec.require_tls,
+                    provisioner=tuple(v[1]) if v[1] else None))),
+            opts=child)
 
         self.file_system_id = file_system.id
         self.file_system_arn = file_system.arn
         self.security_group_id = group.id
-        self.mount_target_ids = pulumi.Output.all(**mount_targets)
-        self.access_point_ids = pulumi.Output.all(**access_points) if access_points else \
-            pulumi.Output.from_input({})
-        self.user_directories = directories
+        self.mount_target_ids = pulumi.Output.all(
+            **{label: target.id for label, target in mount_targets.items()})
+        self.user_directories = {user.name: f"{spec.users_root}/{user.name}"
+                                 for user in spec.users}
         self.register_outputs({
             "file_system_id": self.file_system_id,
             "file_system_arn": self.file_system_arn,
             "security_group_id": self.security_group_id,
             "mount_target_ids": self.mount_target_ids,
-            "access_point_ids": self.access_point_ids,
             "user_directories": self.user_directories,
         })
+
+    def _tags(self, child_name: str) -> dict[str, str]:
+        return merge_tags(self._spec.tags, child_name)
+
+    def _nfs(self, name: str, group: pulumi.Input[str], source: pulumi.Input[str],
+             description: str) -> None:
+        aws.vpc.SecurityGroupIngressRule(
+            name, security_group_id=group, referenced_security_group_id=source,
+            ip_protocol="tcp", from_port=NFS_PORT, to_port=NFS_PORT, description=description,
+            tags=self._tags(name), opts=pulumi.ResourceOptions(parent=self))
+
+    def _provisioner(self, file_system: aws.efs.FileSystem, mount_group: aws.ec2.SecurityGroup,
+                     mount_targets: list[aws.efs.MountTarget]) -> pulumi.Output[list[str]]:
+        """The function that creates the users' directories, and its invocation; returns
+        (its role's ARN, its access point's ARN) for the file-system policy."""
+        spec, name = self._spec, f"{self._name}-provisioner"
+        child = pulumi.ResourceOptions(parent=self)
+        access_point = aws.efs.AccessPoint(
+            name, file_system_id=file_system.id, posix_user={"uid": 0, "gid": 0},
+            root_directory={"path": "/"}, tags=self._tags(name), opts=child)
+        group = aws.ec2.SecurityGroup(
+            name, vpc_id=spec.vpc_id,
+            description="Directory provisioner: NFS to the mount targets only",
+            tags=self._tags(name), opts=child)
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-nfs-out", security_group_id=group.id,
+            referenced_security_group_id=mount_group.id, ip_protocol="tcp",
+            from_port=NFS_PORT, to_port=NFS_PORT, description="NFS to the mount targets",
+            tags=self._tags(f"{name}-nfs-out"), opts=child)
+        self._nfs(f"{name}-nfs-in", mount_group.id, group.id, "NFS from the provisioner")
+        log_group = aws.cloudwatch.LogGroup(
+            name, retention_in_days=365, tags=self._tags(name),
+            opts=data_options(self, spec.protect_data))
+        role = aws.iam.Role(
+            name, description=f"Creates the users' directories on {self._name}",
+            # Lambda's documented execution-role trust, without conditions
+            # (https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html):
+            # who may pass the role to a function is what guards it.
+            assume_role_policy=policy_json([{
+                "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                "Action": "sts:AssumeRole"}]),
+            tags=self._tags(name), opts=child)
+        aws.iam.RolePolicy(
+            name, role=role.id,
+            policy=pulumi.Output.all(file_system.arn, access_point.arn, log_group.arn).apply(
+                lambda v: policy_json(provisioner_statements(*v))),
+            opts=child)
+        function = aws.lambda_.Function(
+            name,
+            description=f"Creates {spec.users_root}/<user> on {self._name}, owned by the user",
+            runtime="python3.12",
+            handler="efs_provisioner.handler",
+            code=pulumi.AssetArchive({"efs_provisioner.py":
+                                      pulumi.FileAsset(efs_provisioner.__file__)}),
+            role=role.arn,
+            timeout=60,
+            memory_size=128,
+            vpc_config={"subnet_ids": list(spec.subnet_ids.values()),
+                        "security_group_ids": [group.id]},
+            file_system_config={"arn": access_point.arn,
+                                "local_mount_path": efs_provisioner.MOUNT_PATH},
+            logging_config={"log_format": "Text", "log_group": log_group.name},
+            tags=self._tags(name),
+            # Lambda mounts through a mount target: they must exist first.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=mount_targets),
+        )
+        event = {"root": spec.users_root, "mode": DIRECTORY_MODE,
+                 "users": [{"name": u.name, "uid": u.uid, "gid": u.gid}
+                           for u in sorted(spec.users, key=lambda u: u.name)]}
+        # A changed user list is a changed input: the function runs again. Directories of
+        # users no longer listed are left as they are.
+        aws.lambda_.Invocation(name, function_name=function.name,
+                               input=json.dumps(event, sort_keys=True), opts=child)
+        return pulumi.Output.all(role.arn, access_point.arn)
+
+
+def provisioner_statements(file_system_arn: str, access_point_arn: str,
+                           log_group_arn: str) -> list[dict[str, Any]]:
+    """The provisioner's role: root on the file system through its access point only, its
+    network interfaces in the VPC (as AWS's AWSLambdaVPCAccessExecutionRole), its logs."""
+    return [
+        {"Sid": "RootThroughItsAccessPoint", "Effect": "Allow",
+         "Action": [*CLIENT_ACTIONS, ROOT_ACTION], "Resource": file_system_arn,
+         "Condition": {"StringEquals": {"elasticfilesystem:AccessPointArn": access_point_arn}}},
+        {"Sid": "NetworkInterfacesInTheVpc", "Effect": "Allow",
+         "Action": ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces",
+                    "ec2:DescribeSubnets", "ec2:DeleteNetworkInterface",
+                    "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"],
+         "Resource": "*"},
+        {"Sid": "WriteItsLogs", "Effect": "Allow",
+         "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+         "Resource": f"{log_group_arn}:log-stream:*"},
+    ]

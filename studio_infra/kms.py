@@ -41,12 +41,16 @@ VIA_SERVICES: dict[str, tuple[str, ...]] = {
 }
 
 ADMIN_ACTIONS = [
-    "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*",
-    "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource",
-    "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion",
-    "kms:RotateKeyOnDemand",
+    "kms:CreateAlias", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*",
+    "kms:Update*", "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*",
+    "kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion",
+    "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand",
 ]
-"""Everything but using the key: an administrator cannot decrypt data with these."""
+"""Administering the key without using it. Not ``kms:Create*``: it includes
+``kms:CreateGrant``, and whoever may create grants unconditionally can grant itself Decrypt
+(grants for AWS resources are allowed below, behind ``kms:GrantIsForAWSResource``). One
+power stays with administrators by nature: ``kms:PutKeyPolicy`` can rewrite this policy, so
+who may administer a key is who may, in the end, use it."""
 
 USE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
                "kms:DescribeKey"]

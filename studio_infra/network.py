@@ -321,7 +321,8 @@ class StudioNetwork(pulumi.ComponentResource):
                 pulumi.Output.from_input(None)
 
         studio_sg, endpoint_sg = self._security_groups(vpc_id)
-        endpoint_ids = self._endpoints(vpc_id, private_subnets, private_tables, endpoint_sg)
+        endpoint_ids = self._endpoints(vpc_id, private_subnets, private_tables, endpoint_sg,
+                                       studio_sg)
 
         self.vpc_id = vpc_id
         self.availability_zones = pulumi.Output.from_input(zones)
@@ -523,7 +524,7 @@ class StudioNetwork(pulumi.ComponentResource):
             ("apps-from-self", "ingress", "tcp", APP_PORTS, to_self,
              "JupyterServer and KernelGateway apps"),
         ]
-        if self._spec.nat == "none" and self._spec.existing_vpc is None:
+        if self._restricted_egress:
             # No internet path: allow only what Studio can reach anyway.
             rules += [
                 ("nfs-to-self", "egress", "tcp", (NFS_PORT, NFS_PORT), to_self,
@@ -569,6 +570,7 @@ class StudioNetwork(pulumi.ComponentResource):
         subnet_ids: pulumi.Input[list[str]],
         route_table_ids: pulumi.Input[list[str]],
         endpoint_sg: aws.ec2.SecurityGroup,
+        studio_sg: aws.ec2.SecurityGroup,
     ) -> pulumi.Output[dict[str, str]]:
         prefix, region = self._ctx.service_prefix, self._ctx.region
         ids: dict[str, pulumi.Output[str]] = {}
@@ -597,7 +599,25 @@ class StudioNetwork(pulumi.ComponentResource):
                 opts=self._opts(),
             )
             ids["s3"] = gateway.id
+            if self._restricted_egress:
+                # Without NAT the apps' egress is closed but for what Studio reaches; the
+                # gateway endpoint is reached through S3's prefix list, which the group must
+                # let out ("the security groups ... must allow traffic to and from Amazon S3").
+                aws.vpc.SecurityGroupEgressRule(
+                    f"{self._name}-apps-https-to-s3",
+                    security_group_id=studio_sg.id,
+                    prefix_list_id=gateway.prefix_list_id,
+                    ip_protocol="tcp", from_port=HTTPS_PORT, to_port=HTTPS_PORT,
+                    description="S3 through the gateway endpoint",
+                    tags=self._tags(f"{self._name}-apps-https-to-s3"),
+                    opts=self._opts(),
+                )
         return pulumi.Output.all(**ids) if ids else pulumi.Output.from_input({})
+
+    @property
+    def _restricted_egress(self) -> bool:
+        """No NAT in a VPC of ours: the apps reach only the group, the endpoints and S3."""
+        return self._spec.nat == "none" and self._spec.existing_vpc is None
 
 
 def _choose_zones(spec: StudioNetworkArgs, region: str,

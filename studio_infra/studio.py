@@ -102,6 +102,9 @@ class DomainConfig(BaseModel):
     home_efs_retention: Literal["Retain", "Delete"] = "Retain"
     lifecycle_config_arns: list[str] = Field(default_factory=list)
     attach_shared_efs: bool = True
+    """Attach each user's directory of the shared EFS to their spaces."""
+    classic_apps: bool = False
+    """Show Studio Classic's apps (hidden by default)."""
 
     @field_validator("name")
     @classmethod
@@ -294,8 +297,7 @@ class Studio(pulumi.ComponentResource):
                                                   t.managed_policy_arns) for t in spec.teams}
 
         domain = spec.domain
-        efs_id = self.shared_efs.file_system_id \
-            if self.shared_efs is not None and domain.attach_shared_efs else None
+        shared = self.shared_efs if domain.attach_shared_efs else None
         self.domain = StudioDomain(name, {
             "domain_name": domain.name or _default_domain_name(),
             "vpc_id": self.network.vpc_id,
@@ -312,7 +314,9 @@ class Studio(pulumi.ComponentResource):
             "idle_timeout_minutes": domain.idle_timeout_minutes,
             "lifecycle_config_arns": domain.lifecycle_config_arns,
             "images": [self.images[i].attachment for i in domain.images],
-            "shared_file_system_id": efs_id,
+            "classic_apps": domain.classic_apps or any(
+                i.app_type == "KernelGateway" for i in spec.images) or any(
+                u.default_app for u in spec.users),
             "home_efs_retention": domain.home_efs_retention,
             "protect_data": spec.protect_data,
             "tags": spec.tags,
@@ -340,6 +344,9 @@ class Studio(pulumi.ComponentResource):
                 "sharing": user.sharing,
                 "default_app": user.default_app,
                 "sso_user_name": user.sso_user_name,
+                "file_systems": [{"file_system_id": shared.file_system_id,
+                                  "path": shared.user_directories[user.name]}]
+                if shared is not None else [],
                 "tags": spec.tags,
             }, child)
 

@@ -12,13 +12,33 @@ from typing import Any
 
 import pulumi
 import pulumi_aws as aws
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from studio_infra.domain import StudioDomain, app_settings
 from studio_infra.errors import StudioInfraError, validate_args
 from studio_infra.images import ImageAttachment
 from studio_infra.inputs import ARGS_CONFIG, merge_tags
 from studio_infra.posix import PosixUser
+
+
+class FileSystemMount(BaseModel):
+    """One EFS directory a user's spaces mount: "permitted users can access only this
+    directory and below" (Studio's ``EFSFileSystemConfig``)."""
+
+    model_config = ARGS_CONFIG
+
+    file_system_id: Any
+    """The file system (``fs-…`` or an Output)."""
+    path: str
+    """The directory, e.g. ``/users/alice``: it must exist, owned by the user's uid/gid."""
+
+    @field_validator("path")
+    @classmethod
+    def _absolute(cls, value: str) -> str:
+        if not value.startswith("/") or len(value) > 256 or " " in value:
+            raise ValueError("an absolute path like '/users/alice' (at most 256 characters, "
+                             "no spaces: SageMaker's pattern ^\\/\\S*$)")
+        return value
 
 
 class StudioUserArgs(BaseModel):
@@ -39,6 +59,9 @@ class StudioUserArgs(BaseModel):
     """Start the user's default JupyterServer app (Studio Classic) at deploy time."""
     sso_user_name: str | None = None
     """IAM Identity Center user name (required when the domain uses SSO)."""
+    file_systems: list[FileSystemMount] = Field(default_factory=list)
+    """EFS directories attached to the user's private spaces, each mounted at its path as
+    the user's uid/gid (``SharedFileSystem.user_directories`` gives each user theirs)."""
     tags: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -80,6 +103,11 @@ class StudioUser(pulumi.ComponentResource):
             "custom_posix_user_config": {"uid": uid, "gid": gid},
             "sharing_settings": domain.sharing_settings(spec.sharing),
         }
+        if spec.file_systems:
+            settings["custom_file_system_configs"] = [
+                {"efs_file_system_configs": [{"file_system_id": mount.file_system_id,
+                                              "file_system_path": mount.path}]}
+                for mount in spec.file_systems]
         if spec.images:
             # A profile's image list replaces the domain's: list both.
             settings.update(app_settings(

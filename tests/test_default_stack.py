@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from studio_infra.plan.runner import plan_project
+from studio_infra.plan.runner import in_directory, plan_project
 from studio_infra.rules.config import load_policy_config
 from studio_infra.rules.engine import evaluate, stack_from_plan
 
@@ -83,14 +84,18 @@ def test_shared_efs_sits_in_the_private_subnets_for_the_configured_users(plan):
                for z in "ab"}
     targets = plan.of_type("aws:efs/mountTarget:MountTarget")
     assert {t.inputs["subnetId"] for t in targets} == private
-    points = {p.name: p.inputs["posixUser"] for p in
-              plan.of_type("aws:efs/accessPoint:AccessPoint")}
-    assert points["studio-shared-bob"] == {"uid": 20001, "gid": 20001}
-    bob = plan.get("aws:sagemaker/userProfile:UserProfile", "studio-user-bob-profile")
-    assert bob.inputs["userSettings"]["customPosixUserConfig"] == {"uid": 20001, "gid": 20001}
-    alice = plan.get("aws:sagemaker/userProfile:UserProfile", "studio-user-alice-profile")
-    assert alice.inputs["userSettings"]["customPosixUserConfig"] == \
-        {"uid": points["studio-shared-alice"]["uid"], "gid": points["studio-shared-alice"]["gid"]}
+    # Each user's directory is created with their ids, and is their profile's FileSystemPath.
+    invocation = plan.get("aws:lambda/invocation:Invocation", "studio-shared-provisioner")
+    created = {u["name"]: u for u in json.loads(invocation.inputs["input"])["users"]}
+    assert created["bob"] == {"name": "bob", "uid": 20001, "gid": 20001}
+    file_system = plan.get("aws:efs/fileSystem:FileSystem", "studio-shared-fs")
+    for name in ("alice", "bob"):
+        profile = plan.get("aws:sagemaker/userProfile:UserProfile", f"studio-user-{name}-profile")
+        settings = profile.inputs["userSettings"]
+        assert settings["customPosixUserConfig"] == {"uid": created[name]["uid"],
+                                                     "gid": created[name]["gid"]}
+        assert settings["customFileSystemConfigs"] == [{"efsFileSystemConfigs": [
+            {"fileSystemId": file_system.id, "fileSystemPath": f"/users/{name}"}]}]
 
 
 def test_every_output_a_user_needs_is_exported(plan):
@@ -109,7 +114,7 @@ def test_data_bearing_resources_are_protected(plan):
                   "aws:cloudwatch/logGroup:LogGroup", "aws:sagemaker/domain:Domain",
                   "aws:ecr/repository:Repository"}
     data = [r for r in plan.resources if r.type in data_types]
-    assert len(data) == 11
+    assert len(data) == 12
     assert all(r.protect and r.retain_on_delete for r in data)
 
 
@@ -119,7 +124,8 @@ def test_every_stack_and_example_plans_without_mandatory_violations(project):
     assert any(r.custom for r in plan.resources)
     waiver = project / "policy-config.json"
     config = load_policy_config(waiver) if waiver.exists() else None
-    findings = evaluate(stack_from_plan(plan.resources), config)
+    with in_directory(plan.directory):
+        findings = evaluate(stack_from_plan(plan.resources), config)
     assert [f for f in findings if f.enforcement.value == "mandatory"] == []
     assert not any(f.cannot_check for f in findings)
 

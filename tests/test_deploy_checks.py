@@ -25,6 +25,7 @@ from studio_infra.judges import api_model, service_rules
 from studio_infra.judges.iam_database import database
 from studio_infra.judges.iam_grammar import check_policy, global_keys
 from studio_infra.judges.requests import (
+    NOT_SENT,
     PROVIDER_WIDE,
     REQUESTS,
     as_list,
@@ -129,6 +130,8 @@ def _unmatched(args: type, shape: Any, path: str, entry: Any, out: list[str]) ->
         name = attribute.fget._pulumi_name
         where = f"{path}.{name}"
         rename = entry.nested.get(where.lstrip(".").replace(".[]", "[]"))
+        if rename is NOT_SENT:
+            continue
         member = rename.member if rename else members.get(name.lower())
         if member is None or member not in shape.members:
             out.append(where)
@@ -159,7 +162,9 @@ def test_every_input_of_a_mapped_type_is_accounted_for(type_):
     if entry.convert is not None:
         return
     _, module_name, name = type_.split(":")
-    package = sys.modules[getattr(getattr(aws, module_name.split("/")[0]), name).__module__]
+    python_module = module_name.split("/")[0]
+    python_module = f"{python_module}_" if python_module == "lambda" else python_module
+    package = sys.modules[getattr(getattr(aws, python_module), name).__module__]
     out: list[str] = []
     for prop in input_properties(type_):
         target = entry.fields.get(prop)

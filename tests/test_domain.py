@@ -48,17 +48,24 @@ def test_public_internet_only_through_the_named_opt_out(record):
         "PublicInternetOnly"
 
 
-def test_sharing_and_shared_file_system(record):
-    plan = record(lambda: StudioDomain("studio", {
-        **BASE, "sharing_bucket_name": "team-sharing", "sharing_kms_key_arn": KEY,
-        "shared_file_system_id": "fs-0123456789abcdef0", "default_instance_type": "ml.m5.large",
-        "idle_timeout_minutes": 120}))
+def test_sharing_and_a_users_own_directory(record):
+    def program():
+        domain = StudioDomain("studio", {
+            **BASE, "sharing_bucket_name": "team-sharing", "sharing_kms_key_arn": KEY,
+            "default_instance_type": "ml.m5.large", "idle_timeout_minutes": 120})
+        StudioUser("ann", domain, {"user": {"name": "ann"}, "file_systems": [
+            {"file_system_id": "fs-0123456789abcdef0", "path": "/users/ann"}]})
+
+    plan = record(program)
     settings = plan.get(DOMAIN, "studio-domain").inputs["defaultUserSettings"]
     assert settings["sharingSettings"] == {"notebookOutputOption": "Allowed",
                                            "s3OutputPath": "s3://team-sharing/sharing/",
                                            "s3KmsKeyId": KEY}
-    assert settings["customFileSystemConfigs"] == [{"efsFileSystemConfig": {
-        "fileSystemId": "fs-0123456789abcdef0", "fileSystemPath": "/"}}]
+    # A file system is a user's, at the user's own path: none is attached domain-wide.
+    assert "customFileSystemConfigs" not in settings
+    ann = plan.get("aws:sagemaker/userProfile:UserProfile", "ann-profile")
+    assert ann.inputs["userSettings"]["customFileSystemConfigs"] == [{"efsFileSystemConfigs": [
+        {"fileSystemId": "fs-0123456789abcdef0", "fileSystemPath": "/users/ann"}]}]
     assert settings["jupyterLabAppSettings"]["defaultResourceSpec"] == {
         "instanceType": "ml.m5.large"}
     assert settings["codeEditorAppSettings"]["appLifecycleManagement"]["idleSettings"][

@@ -1,4 +1,4 @@
-"""SharedFileSystem: encryption, network access, the TLS policy, and per-user access points."""
+"""SharedFileSystem: encryption, network access, the TLS policy, and each user's directory."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 
 from studio_infra.efs import SharedFileSystem
 from studio_infra.errors import StudioInfraError
+from studio_infra.judges.iam_eval import Decision, Request, access
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 STUDIO_SG = "sg-0123456789abcdef0"
@@ -48,6 +49,10 @@ def test_a_mount_target_in_every_subnet_reachable_only_from_studio(record):
         assert target.inputs["fileSystemId"] == fs.id
         assert target.inputs["securityGroups"] == [group.id]
     (rule,) = plan.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+    (out,) = plan.of_type("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+    # Both sides: the Studio group lets NFS out to the mount targets.
+    assert (out.inputs["securityGroupId"], out.inputs["referencedSecurityGroupId"],
+            out.inputs["fromPort"], out.inputs["toPort"]) == (STUDIO_SG, group.id, 2049, 2049)
     assert rule.inputs["securityGroupId"] == group.id
     assert rule.inputs["referencedSecurityGroupId"] == STUDIO_SG
     assert (rule.inputs["ipProtocol"], rule.inputs["fromPort"], rule.inputs["toPort"]) == \
@@ -60,7 +65,7 @@ def test_policy_allows_mounting_through_targets_and_denies_plain_nfs(record):
     fs = plan.get(FS, "shared-fs")
     document = json.loads(plan.get("aws:efs/fileSystemPolicy:FileSystemPolicy",
                                    "shared-policy").inputs["policy"])
-    allow, deny = document["Statement"]
+    allow, deny = document["Statement"]  # no users: no provisioner statement
     assert allow["Effect"] == "Allow"
     assert allow["Action"] == ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]
     assert allow["Resource"] == fs.outputs["arn"]
@@ -77,32 +82,71 @@ def test_root_access_only_when_asked(record):
     assert "elasticfilesystem:ClientRootAccess" in document["Statement"][0]["Action"]
 
 
-def test_an_access_point_per_user_owned_by_that_user(record):
+def test_each_users_directory_is_created_owned_by_them(record):
     plan = build(record, users=[{"name": "alice", "uid": 20001, "gid": 3000},
                                 {"name": "bob"}])
     fs = plan.get(FS, "shared-fs")
-    alice = plan.get(ACCESS_POINT, "shared-alice")
-    assert alice.inputs["fileSystemId"] == fs.id
-    assert alice.inputs["posixUser"] == {"uid": 20001, "gid": 3000}
-    assert alice.inputs["rootDirectory"] == {
-        "path": "/users/alice",
-        "creationInfo": {"ownerUid": 20001, "ownerGid": 3000, "permissions": "0750"},
-    }
-    bob = plan.get(ACCESS_POINT, "shared-bob")
-    uid = bob.inputs["posixUser"]["uid"]
-    assert 10000 <= uid <= 4000000
-    assert bob.inputs["posixUser"] == {"uid": uid, "gid": uid}
+    invocation = plan.get("aws:lambda/invocation:Invocation", "shared-provisioner")
+    function = plan.get("aws:lambda/function:Function", "shared-provisioner")
+    access_point = plan.get(ACCESS_POINT, "shared-provisioner")
+    event = json.loads(invocation.inputs["input"])
+    bob_uid = next(u["uid"] for u in event["users"] if u["name"] == "bob")
+    assert event == {"root": "/users", "mode": "0750", "users": [
+        {"name": "alice", "uid": 20001, "gid": 3000},
+        {"name": "bob", "uid": bob_uid, "gid": bob_uid}]}
+    assert 10000 <= bob_uid <= 4000000
+    assert invocation.inputs["functionName"] == function.outputs["name"]
+    assert function.inputs["handler"] == "efs_provisioner.handler"
+    assert function.inputs["fileSystemConfig"] == {"arn": access_point.outputs["arn"],
+                                                   "localMountPath": "/mnt/efs"}
+    assert access_point.inputs["fileSystemId"] == fs.id
+    assert access_point.inputs["posixUser"] == {"uid": 0, "gid": 0}
+    # The function mounts through a mount target: it waits for them.
+    targets = {t.urn for t in plan.of_type(MOUNT_TARGET)}
+    assert targets <= set(function.dependencies)
     outputs = plan.get("studio-infra:efs:SharedFileSystem", "shared").outputs
-    assert outputs["access_point_ids"] == {"alice": alice.id, "bob": bob.id}
     assert outputs["user_directories"] == {"alice": "/users/alice", "bob": "/users/bob"}
+    # One access point in all: Studio mounts a FileSystemPath, not access points.
+    assert [a.name for a in plan.of_type(ACCESS_POINT)] == ["shared-provisioner"]
 
 
-def test_adding_a_user_changes_nobody_elses_access_point(record):
+def test_only_the_provisioner_is_root_and_only_through_its_access_point(record):
+    plan = build(record, users=[{"name": "alice"}])
+    fs = plan.get(FS, "shared-fs")
+    role = plan.get("aws:iam/role:Role", "shared-provisioner")
+    access_point = plan.get(ACCESS_POINT, "shared-provisioner").outputs["arn"]
+    document = plan.get("aws:efs/fileSystemPolicy:FileSystemPolicy",
+                        "shared-policy").inputs["policy"]
+    identity = plan.get("aws:iam/rolePolicy:RolePolicy", "shared-provisioner").inputs["policy"]
+    fs_arn = fs.outputs["arn"]
+    through = {"aws:SecureTransport": "true", "elasticfilesystem:AccessedViaMountTarget": "true"}
+
+    def root(principal: str, context: dict) -> Decision:
+        request = Request("elasticfilesystem:ClientRootAccess", fs_arn, principal=principal,
+                          context={**through, **context})
+        return access([identity] if principal == role.outputs["arn"] else [], request,
+                      resource_policy=document)
+
+    assert root(role.outputs["arn"], {"elasticfilesystem:AccessPointArn": access_point}) \
+        is Decision.ALLOW
+    assert root(role.outputs["arn"], {}) is not Decision.ALLOW
+    assert root("arn:aws:iam::123456789012:role/studio", {}) is not Decision.ALLOW
+
+
+def test_a_user_added_changes_only_the_provisioners_input(record):
     before = build(record, users=[{"name": "alice"}, {"name": "bob"}])
     after = build(record, users=[{"name": "carol"}, {"name": "bob"}, {"name": "alice"}])
-    for name in ("alice", "bob"):
-        assert before.get(ACCESS_POINT, f"shared-{name}").inputs == \
-            after.get(ACCESS_POINT, f"shared-{name}").inputs
+    changed = {r.name for r in after.resources
+               if r.type != "pulumi:pulumi:Stack" and before.get(r.type, r.name).inputs != r.inputs}
+    assert changed == {"shared-provisioner"}  # the invocation's input: one more user
+    users = json.loads(after.get("aws:lambda/invocation:Invocation", "shared-provisioner")
+                       .inputs["input"])["users"]
+    old = json.loads(before.get("aws:lambda/invocation:Invocation", "shared-provisioner")
+                     .inputs["input"])["users"]
+    assert [u for u in users if u["name"] != "carol"] == old
+    reordered = build(record, users=[{"name": "bob"}, {"name": "alice"}])
+    assert all(reordered.get(r.type, r.name).inputs == r.inputs for r in before.resources
+               if r.type != "pulumi:pulumi:Stack")
 
 
 def test_labelled_subnets_name_the_mount_targets(record):

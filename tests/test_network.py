@@ -92,8 +92,14 @@ def test_no_nat_means_no_internet_route_and_restricted_egress(record):
     endpoints = plan.get(SG, "net-endpoints-sg")
     egress = {r.name: r.inputs for r in plan.of_type(EGRESS)}
     assert set(egress) == {"net-apps-nfs-to-self", "net-apps-apps-to-self",
-                           "net-apps-https-to-endpoints"}
+                           "net-apps-https-to-endpoints", "net-apps-https-to-s3"}
     assert egress["net-apps-https-to-endpoints"]["referencedSecurityGroupId"] == endpoints.id
+    # AWS: the groups of instances reaching S3 through a gateway endpoint "must allow traffic
+    # to and from Amazon S3" (vpc-endpoints-s3): the prefix list of the endpoint, on 443.
+    gateway = plan.get(ENDPOINT, "net-vpce-s3")
+    assert egress["net-apps-https-to-s3"]["prefixListId"] == gateway.outputs["prefixListId"]
+    assert (egress["net-apps-https-to-s3"]["fromPort"],
+            egress["net-apps-https-to-s3"]["toPort"]) == (443, 443)
     assert all("cidrIpv4" not in rule for rule in egress.values())
     assert all(rule["securityGroupId"] == studio.id for rule in egress.values())
 

@@ -15,6 +15,7 @@ from moto.server import ThreadedMotoServer
 
 from studio_infra.cli import EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS, main
 from studio_infra.ecr import lifecycle_policy
+from studio_infra.kms import ADMIN_ACTIONS, GRANT_ACTIONS, USE_ACTIONS
 from studio_infra.ops.audit import COULD_NOT_CHECK, audit_domain
 from studio_infra.rules.engine import evaluate, stack_from_plan
 from tests.test_rules import bucket, tls_statements
@@ -41,9 +42,14 @@ class Setup:
         self.session = session
         kms = session.client("kms")
         root = f"arn:aws:iam::{ACCOUNT}:root"
+        # A hardened key: administered without kms:CreateGrant, used by the account, grants
+        # only for AWS resources (AWS's default "kms:*" for the account fails studio-key-grants).
         self.key = kms.create_key(Policy=json.dumps({"Version": "2012-10-17", "Statement": [
-            {"Sid": "Admin", "Effect": "Allow", "Principal": {"AWS": root}, "Action": "kms:*",
-             "Resource": "*"}]}))["KeyMetadata"]
+            {"Sid": "Admin", "Effect": "Allow", "Principal": {"AWS": root},
+             "Action": [*ADMIN_ACTIONS, *USE_ACTIONS], "Resource": "*"},
+            {"Sid": "Grants", "Effect": "Allow", "Principal": {"AWS": root},
+             "Action": GRANT_ACTIONS, "Resource": "*",
+             "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}}}]}))["KeyMetadata"]
         kms.enable_key_rotation(KeyId=self.key["KeyId"])
 
         s3 = session.client("s3")
@@ -317,3 +323,21 @@ def test_client_errors_other_than_not_found_are_not_taken_for_absence(setup):
     assert (COULD_NOT_CHECK, "advisory") in policies(result)
     assert any(f.urn == bucket_arn and "AccessDenied" in f.message for f in result.findings)
     assert not any(f.policy.startswith("s3-deny") for f in result.findings)
+
+
+def test_the_key_behind_the_sharing_bucket_is_audited_too(setup):
+    """The domain names a rotating key for shared notebooks, but the bucket's default
+    encryption uses another key, which does not rotate: the audit follows the bucket to it."""
+    kms = setup.session.client("kms")
+    other = kms.create_key(Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "Admin", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+         "Action": [*ADMIN_ACTIONS, *USE_ACTIONS], "Resource": "*"}]}))["KeyMetadata"]
+    setup.session.client("s3").put_bucket_encryption(
+        Bucket=setup.bucket, ServerSideEncryptionConfiguration={"Rules": [{
+            "ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms",
+                                                   "KMSMasterKeyID": other["Arn"]},
+            "BucketKeyEnabled": True}]})
+    result = audit(setup)
+    rotation = [f for f in result.findings if f.policy == "kms-rotation"]
+    assert [f.urn for f in rotation] == [other["Arn"]]
+    assert rotation[0].enforcement.value == "mandatory"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -16,6 +18,7 @@ import pytest
 
 from studio_infra.rules import RULES, RULES_BY_NAME
 from studio_infra.rules.engine import evaluate, stack_from_plan
+from studio_infra.studio import Studio
 from tests.policy_harness import analyze
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -222,6 +225,86 @@ def inline_policies(count: int) -> None:
         aws.iam.RolePolicy(f"part-{i}", role=role.id, policy=big)
 
 
+IMAGES = Path(__file__).parent / "programs" / "images"
+
+
+def studio(*, nat: str = "single", transform: Callable[[Any], Any] | None = None,
+           image: str | None = None) -> Callable[[], None]:
+    """A whole Studio of two users; ``transform`` rewrites children (an old defect back)."""
+    config: dict[str, Any] = {"network": {"nat": nat},
+                              "users": [{"name": "alice"}, {"name": "bob"}]}
+    if image:
+        config["images"] = [{"name": "lab", "build": {"context": str(IMAGES / image)}}]
+        config["domain"] = {"images": ["lab"]}
+
+    def program() -> None:
+        def rewrite(args: pulumi.ResourceTransformationArgs) -> Any:
+            props = transform(args) if transform else None
+            return pulumi.ResourceTransformationResult(props, args.opts) if props else None
+
+        Studio("studio", config, pulumi.ResourceOptions(transformations=[rewrite]))
+    return program
+
+
+def rewrite_policy(type_: str, suffix: str, change: Callable[[dict], None]) -> Callable[[Any], Any]:
+    """A transform changing the JSON policy of the children of ``type_`` named ``*suffix``."""
+    def transform(args: Any) -> Any:
+        if args.type_ != type_ or not args.name.endswith(suffix):
+            return None
+        key = "assume_role_policy" if "assume_role_policy" in args.props else "policy"
+
+        def edit(text: str) -> str:
+            document = json.loads(text)
+            change(document)
+            return json.dumps(document)
+        return {**args.props, key: pulumi.Output.from_input(args.props[key]).apply(edit)}
+    return transform
+
+
+def without_set_source_identity(document: dict) -> None:
+    document["Statement"][0]["Action"] = "sts:AssumeRole"
+
+
+def listing_on_arns(document: dict) -> None:
+    listing = next(s for s in document["Statement"] if s["Sid"] == "StudioListAndDescribe")
+    listing["Action"] = [a for a in listing["Action"] if a != "sagemaker:ListDomains"]
+    listing["Resource"] = "arn:aws:sagemaker:us-east-1:123456789012:*/*"
+
+
+def any_users_spaces(document: dict) -> None:
+    document["Statement"].append({
+        "Sid": "StudioApps", "Effect": "Allow",
+        "Action": ["sagemaker:CreatePresignedDomainUrl", "sagemaker:CreateApp",
+                   "sagemaker:DeleteApp", "sagemaker:DeleteSpace"],
+        "Resource": [f"arn:aws:sagemaker:us-east-1:123456789012:{r}"
+                     for r in ("user-profile/*/*", "app/*/*", "space/*/*")]})
+
+
+def admin_may_create_grants(document: dict) -> None:
+    admin = next(s for s in document["Statement"] if s["Sid"] == "KeyAdministration")
+    admin["Action"] = ["kms:Create*", *admin["Action"]]
+
+
+def nat_none_as_before(args: Any) -> Any:
+    """The egress rules nat: none lacked: to the S3 prefix list and to the EFS mount targets."""
+    if args.type_ == "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule" and \
+            args.name in ("studio-apps-https-to-s3", "studio-shared-studio-nfs-to-mount-targets"):
+        return {**args.props, "prefix_list_id": None, "referenced_security_group_id": None,
+                "cidr_ipv4": "10.99.0.0/16"}
+    return None
+
+
+def one_root_for_everyone(args: Any) -> Any:
+    """The shared EFS attached at its root, as the domain used to do."""
+    if args.type_ != "aws:sagemaker/userProfile:UserProfile":
+        return None
+    settings = pulumi.Output.from_input(args.props["user_settings"]).apply(
+        lambda s: {**s, "custom_file_system_configs": [{"efs_file_system_configs": [
+            {**s["custom_file_system_configs"][0]["efs_file_system_configs"][0],
+             "file_system_path": "/"}]}]})
+    return {**args.props, "user_settings": settings}
+
+
 CASES: dict[str, list[tuple[Callable[[], None], Callable[[], None]]]] = {
     "s3-encryption-cmk": [(lambda: bucket(sse=None), bucket),
                           (lambda: bucket(sse="aes"), bucket)],
@@ -320,6 +403,20 @@ CASES: dict[str, list[tuple[Callable[[], None], Callable[[], None]]]] = {
                                       "sagemaker:InstanceTypes": "ml.t3.medium"}}})),
     ],
     "deploy-role-policy-size": [(lambda: inline_policies(3), lambda: inline_policies(1))],
+    "studio-identity": [
+        (studio(transform=rewrite_policy("aws:iam/role:Role", "-role",
+                                         without_set_source_identity)), studio()),
+        (studio(transform=rewrite_policy("aws:iam/rolePolicy:RolePolicy", "-studio",
+                                         listing_on_arns)), studio()),
+    ],
+    "studio-isolation": [(studio(transform=rewrite_policy(
+        "aws:iam/rolePolicy:RolePolicy", "-studio", any_users_spaces)), studio())],
+    "studio-network": [(studio(nat="none", transform=nat_none_as_before), studio(nat="none"))],
+    "studio-files": [(studio(transform=one_root_for_everyone), studio())],
+    "studio-key-grants": [(studio(transform=rewrite_policy(
+        "aws:kms/key:Key", "-sagemaker", admin_may_create_grants)), studio())],
+    "studio-idle-shutdown-images": [(studio(image="without-monitor"),
+                                     studio(image="with-monitor"))],
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,6 @@ from studio_infra.studio import Studio
 ROOT = Path(__file__).parent.parent
 URI = "123456789012.dkr.ecr.us-east-1.amazonaws.com/team/image:v1"
 PROFILE = "aws:sagemaker/userProfile:UserProfile"
-ACCESS_POINT = "aws:efs/accessPoint:AccessPoint"
 
 
 @pytest.fixture(autouse=True)
@@ -30,12 +30,15 @@ def studio(record, **config):
 
 
 def user_view(plan: Plan, name: str) -> dict:
-    """Everything that identifies one user's resources: names, URNs and inputs."""
+    """Everything that identifies one user's resources: names, URNs and inputs, and the
+    entry that creates the user's directory."""
     component = plan.get("studio-infra:sagemaker:StudioUser", f"lab-user-{name}")
     profile = plan.get(PROFILE, f"lab-user-{name}-profile")
-    point = plan.get(ACCESS_POINT, f"lab-shared-{name}")
+    invocation = plan.get("aws:lambda/invocation:Invocation", "lab-shared-provisioner")
+    directory = next(u for u in json.loads(invocation.inputs["input"])["users"]
+                     if u["name"] == name)
     return {"component": component.urn, "profile": (profile.urn, profile.inputs),
-            "access_point": (point.urn, point.inputs)}
+            "directory": directory}
 
 
 def test_adding_removing_and_reordering_users_changes_no_one_else(record):

@@ -1,8 +1,9 @@
 """SharedFileSystem in a network of your own: one mount target per private subnet.
 
 The network and key come from this library too, but any VPC, subnets, security group and
-CMK will do. Each user gets an access point that enters the file system as their uid/gid and
-a directory ``/users/<name>`` owned by them with mode 0750.
+CMK will do. Each user gets a directory ``/users/<name>`` owned by their uid/gid with mode
+0750, created at deploy time by a small function mounted through a root access point; give
+it to their user profile as its FileSystemPath (``StudioUser(..., {"file_systems": ...})``).
 """
 
 import pulumi
@@ -25,5 +26,4 @@ shared = SharedFileSystem(
 )
 
 pulumi.export("file_system_id", shared.file_system_id)
-pulumi.export("access_points", shared.access_point_ids)
 pulumi.export("user_directories", shared.user_directories)

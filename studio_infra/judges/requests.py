@@ -93,6 +93,10 @@ class To:
     transform: Transform | None = None
 
 
+NOT_SENT = To("")
+"""A nested property the provider computes or keeps to itself: never part of the request."""
+
+
 @dataclass(frozen=True)
 class Call:
     service: str
@@ -600,6 +604,44 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
                        "delayAfterPolicyCreationInMs": "how long the provider waits"},
         autonamed="name",
     ),
+    # -- Lambda ------------------------------------------------------------------------------
+    Requests(
+        "aws:lambda/function:Function",
+        (Call("lambda", "CreateFunction", supplied=frozenset({"Code"}),
+              defaults={"Description": ""}),
+         Call("lambda", "PutFunctionConcurrency", supplied=frozenset({"FunctionName"}),
+              only_with="reservedConcurrentExecutions")),
+        TF + "lambda/function.go",
+        fields={"name": To("FunctionName"),
+                "fileSystemConfig": To("FileSystemConfigs", transform=as_list),
+                "reservedConcurrentExecutions": To("ReservedConcurrentExecutions", call=1),
+                "sourceKmsKeyArn": To("Code.SourceKMSKeyArn"),
+                "s3Bucket": To("Code.S3Bucket"), "s3Key": To("Code.S3Key"),
+                "s3ObjectVersion": To("Code.S3ObjectVersion"),
+                "imageUri": To("Code.ImageUri")},
+        nested={"imageConfig.commands": To("Command"),
+                "durableConfig.retentionPeriod": To("RetentionPeriodInDays"),
+                "imageConfig.entryPoints": To("EntryPoint"),
+                "vpcConfig.vpcId": NOT_SENT, "snapStart.optimizationStatus": NOT_SENT},
+        provider_only={"code": "zipped by the provider and sent as Code.ZipFile",
+                       "sourceCodeHash": "only tells the provider to update the code",
+                       "codeSha256": "computed by the provider",
+                       "replaceSecurityGroupsOnDestroy": "delete-time behaviour",
+                       "replacementSecurityGroupIds": "delete-time behaviour",
+                       "skipDestroy": "the provider leaves the function on destroy",
+                       "useResourceTimeoutForPropagation": "how long the provider waits"},
+        autonamed="name",
+    ),
+    Requests(
+        "aws:lambda/invocation:Invocation",
+        (Call("lambda", "Invoke", defaults={"Qualifier": "$LATEST"}),),
+        TF + "lambda/invocation.go",
+        fields={"input": To("Payload")},
+        provider_only={"lifecycleScope": "when the provider invokes again",
+                       "useResourceTimeoutForPropagation": "how long the provider waits",
+                       "terraformKey": "a key the provider adds to the payload (CRUD scope)",
+                       "triggers": "values whose change invokes again"},
+    ),
     # -- CloudWatch Logs ---------------------------------------------------------------------
     Requests(
         "aws:cloudwatch/logGroup:LogGroup",
@@ -652,11 +694,17 @@ def input_properties(type_: str) -> frozenset[str]:
     import inspect
 
     _, module, name = type_.split(":")
-    package = importlib.import_module(f"pulumi_aws.{module.split('/')[0]}")
+    package = importlib.import_module(f"pulumi_aws.{_python_module(module)}")
     # The constructor, not the *Args class: a package's input types reuse those names.
     init = getattr(package, name)._internal_init
     skipped = {"__self__", "resource_name", "opts", "__props__"}
     return frozenset(_camel(p) for p in inspect.signature(init).parameters if p not in skipped)
+
+
+def _python_module(module: str) -> str:
+    """pulumi-aws's Python module of a type token's module (``lambda`` is ``lambda_``)."""
+    name = module.split("/")[0]
+    return f"{name}_" if name in ("lambda",) else name
 
 
 def _camel(snake: str) -> str:
@@ -780,6 +828,8 @@ def _api_names(value: Any, shape: Any, path: str, nested: Mapping[str, To]) -> A
         for key, item in value.items():
             where = f"{path}.{key}" if path else key
             rename = nested.get(where)
+            if rename is NOT_SENT:
+                continue
             if rename is not None:
                 item = rename.transform(item) if rename.transform else item
                 member: str | None = rename.member

@@ -176,7 +176,7 @@ def _read_domain(reader: _Reader, domain: dict[str, Any]) -> None:
         reader.attempt(fs_id, lambda fs_id=fs_id: keys.add(_read_file_system(reader, fs_id)))
     for bucket in sorted(b for b in buckets if b):
         reader.attempt(f"arn:{partition}:s3:::{bucket}",
-                       lambda bucket=bucket: _read_bucket(reader, bucket, partition))
+                       lambda bucket=bucket: keys.update(_read_bucket(reader, bucket, partition)))
     keys.add(settings.get("SharingSettings", {}).get("S3KmsKeyId"))
     for image in sorted(images):
         reader.attempt(image, lambda image=image: keys.add(_read_image(reader, image)))
@@ -224,7 +224,9 @@ def _read_file_system(reader: _Reader, fs_id: str) -> str | None:
     return key
 
 
-def _read_bucket(reader: _Reader, bucket: str, partition: str) -> None:
+def _read_bucket(reader: _Reader, bucket: str, partition: str) -> set[str]:
+    """Read a bucket's settings; returns the keys its default encryption uses, for the
+    audit to judge those keys too."""
     # Every read first: a bucket is judged only with all of its settings known.
     s3 = reader.client("s3")
     arn = f"arn:{partition}:s3:::{bucket}"
@@ -249,6 +251,10 @@ def _read_bucket(reader: _Reader, bucket: str, partition: str) -> None:
         reader.add("aws:s3/bucketServerSideEncryptionConfiguration:"
                    "BucketServerSideEncryptionConfiguration", f"{arn}/encryption",
                    {"bucket": bucket, "rules": rules})
+        keys = {r["applyServerSideEncryptionByDefault"]["kmsMasterKeyId"] for r in rules
+                if r["applyServerSideEncryptionByDefault"]["kmsMasterKeyId"]}
+    else:
+        keys = set()
     if policy:
         reader.add("aws:s3/bucketPolicy:BucketPolicy", f"{arn}/policy",
                    {"bucket": bucket, "policy": policy["Policy"]})
@@ -264,6 +270,7 @@ def _read_bucket(reader: _Reader, bucket: str, partition: str) -> None:
         reader.add("aws:s3/bucketLogging:BucketLogging", f"{arn}/logging",
                    {"bucket": bucket,
                     "targetBucket": logging["LoggingEnabled"].get("TargetBucket")})
+    return keys
 
 
 def _read_key(reader: _Reader, key: str) -> None:

@@ -360,6 +360,17 @@ _SHAPES: dict[str, _Shape] = {
         extra=_image_version_extra,
     ),
     "docker-build:index:Image": _Shape(prefix="sha256:", extra=_docker_image_extra),
+    "aws:lambda/function:Function": _Shape(
+        id="name", name_property="name",
+        arn="arn:{partition}:lambda:{region}:{account}:function:{name}",
+        extra=lambda i, c: {"version": "$LATEST", "qualifiedArn":
+                            f"arn:{c.partition}:lambda:{c.region}:{c.account}:function:"
+                            f"{i['name']}:$LATEST",
+                            "invokeArn": f"arn:{c.partition}:apigateway:{c.region}:lambda:path"
+                            "/2015-03-31/functions/.../invocations"},
+    ),
+    "aws:lambda/invocation:Invocation": _Shape(
+        id="functionName", extra=lambda i, c: {"result": "{}"}),
     "aws:sagemaker/appImageConfig:AppImageConfig": _Shape(
         id="appImageConfigName",
         arn="arn:{partition}:sagemaker:{region}:{account}:app-image-config/"

@@ -13,6 +13,7 @@ import threading
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import pulumi
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
 from pulumi.runtime.proto import resource_pb2
@@ -99,11 +100,14 @@ class RecordingMonitor(MockMonitor):
         if request.custom:
             id_, outputs = self.fakes.outputs_for(request.type, request.name, inputs, seed=urn,
                                                   provider=request.provider or None)
+            # A bridged provider's state carries the id among the outputs, as stack policies
+            # and `pulumi stack export` show it.
+            outputs.setdefault("id", id_)
         else:
             id_, outputs = "", {}
         record.id = id_ or None
-        record.inputs = inputs
-        record.outputs = outputs
+        record.inputs = recordable(inputs)
+        record.outputs = recordable(outputs)
         state = outputs if request.custom else inputs
         self.resources[urn] = MockMonitor.ResourceRegistration(urn, id_, state)
         obj = _sync_await(rpc.serialize_properties(state, {}))
@@ -118,6 +122,21 @@ class RecordingMonitor(MockMonitor):
             if record.type == STACK_TYPE:
                 self.stack_outputs = outputs
         return super().RegisterResourceOutputs(request)
+
+
+def recordable(value: Any) -> Any:
+    """``value`` as a plan records it (JSON): assets and archives as the files they name."""
+    if isinstance(value, pulumi.AssetArchive):
+        return {"archive": {name: recordable(item) for name, item in value.assets.items()}}
+    if isinstance(value, (pulumi.FileAsset, pulumi.FileArchive)):
+        return {"file": value.path}
+    if isinstance(value, pulumi.StringAsset):
+        return {"text": value.text}
+    if isinstance(value, dict):
+        return {k: recordable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [recordable(v) for v in value]
+    return value
 
 
 def plain_values(value: Any) -> Any:

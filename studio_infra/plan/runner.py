@@ -66,6 +66,8 @@ class Plan:
     stack_outputs: dict[str, Any] = field(default_factory=dict)
     unanswered_invokes: list[str] = field(default_factory=list)
     violations: list[dict[str, Any]] = field(default_factory=list)
+    directory: str | None = None
+    """The project's folder, where the program's relative paths (build contexts) resolve."""
 
     @property
     def outside(self) -> list[OutsideReference]:
@@ -166,7 +168,7 @@ def plan_project(directory: str | Path = ".", stack: str = "dev") -> Plan:
     """Load the Pulumi project in ``directory`` and plan ``stack`` of it."""
     project = load_project(directory, stack)
     with _program_environment(project):
-        return run_under_mocks(
+        plan = run_under_mocks(
             lambda: runpy.run_path(str(project.program), run_name="__main__"),
             project=project.name,
             stack=project.stack,
@@ -175,6 +177,20 @@ def plan_project(directory: str | Path = ".", stack: str = "dev") -> Plan:
             root_directory=str(project.directory),
             stack_outputs=sibling_resolver(project.directory, project.name),
         )
+    plan.directory = str(project.directory)
+    return plan
+
+
+@contextlib.contextmanager
+def in_directory(path: str | None) -> Iterator[None]:
+    """Run with ``path`` (if any) as the working directory, as the program ran."""
+    old = os.getcwd()
+    if path:
+        os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(old)
 
 
 def _env_region() -> str:

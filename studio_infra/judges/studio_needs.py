@@ -1,0 +1,890 @@
+"""What SageMaker Studio needs to work for every user, and to keep users apart.
+
+AWS accepting a plan is not enough: a user must be able to open Studio, start a space, reach
+S3, the APIs and the shared file system, and must not be able to act as another user. This
+module is that knowledge, one need per entry of ``NEEDS``, each citing the AWS page it comes
+from, and the code that checks a plan's domains against it:
+
+* **identity**: each execution role allows, for its own user, every call the Studio UI and
+  apps make as that role, and its trust policy allows what the domain's settings require;
+  decided by ``iam_eval`` over the role's policies, the key policies and the bucket policy;
+* **isolation**: no execution role can open Studio as, or create or delete the apps and
+  spaces of, another user's profile, or assume another user's role;
+* **network**: from the domain's subnets and security groups, each interface endpoint
+  Studio needs (or a NAT route), S3 (gateway endpoint or NAT) and every attached EFS's mount
+  targets are reachable, with both sides' rules;
+* **files**: each user's directory on every attached file system exists, is theirs, and is
+  not writable by another user;
+* **keys**: no key policy lets a principal create grants outside
+  ``kms:GrantIsForAWSResource`` (a grant can give its holder ``Decrypt``).
+
+What the plan cannot show (a role or bucket outside it, a policy not known until deployment)
+raises ``CannotCheck``: reported, never passed silently.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from studio_infra.judges.iam_eval import Decision, Request, access, evaluate
+from studio_infra.rules.model import CannotCheck, Resource, Stack, known
+from studio_infra.values import contains_unknown
+
+
+@dataclass(frozen=True)
+class Need:
+    key: str
+    area: str
+    summary: str
+    source: str
+
+
+_DG = "https://docs.aws.amazon.com/sagemaker/latest/dg/"
+NEEDS: dict[str, Need] = {n.key: n for n in (
+    Need("trust-sagemaker", "identity",
+         "The execution role trusts sagemaker.amazonaws.com to assume it",
+         _DG + "sagemaker-roles.html"),
+    Need("trust-source-identity", "identity",
+         "With ExecutionRoleIdentityConfig=USER_PROFILE_NAME, the trust policy also allows "
+         "sts:SetSourceIdentity, or assuming the role fails",
+         _DG + "monitor-user-access-how-to.html"),
+    Need("studio-ui", "identity",
+         "The Studio UI lists and describes domains, profiles, spaces and apps as the "
+         "execution role (List* on '*')",
+         _DG + "studio-updated-jl-admin-guide-permissions.html"),
+    Need("own-spaces", "identity",
+         "A user creates, updates and deletes their own private spaces, tagged on create",
+         _DG + "studio-updated-jl-admin-guide-permissions.html"),
+    Need("own-apps", "identity",
+         "A user creates and deletes apps in their own private spaces, on the domain's "
+         "default instance type",
+         _DG + "studio-updated-jl-admin-guide-permissions.html"),
+    Need("domain-key", "identity",
+         "With a customer managed domain key, the execution role may create grants on it and "
+         "describe it (checked on CreateApp); the key policy lets it",
+         _DG + "sagemaker-roles.html#sagemaker-roles-createdomain-perms"),
+    Need("sharing", "identity",
+         "With notebook sharing, the role reads and writes the sharing prefix, through TLS, "
+         "with the sharing key",
+         _DG + "notebooks-sharing.html"),
+    Need("image-pull", "identity",
+         "The role of each attached image can pull it from ECR",
+         _DG + "sagemaker-roles.html#sagemaker-roles-createimage-perms"),
+    Need("no-presign-other", "isolation",
+         "No execution role creates a presigned URL for another user's profile",
+         _DG + "studio-updated-jl-admin-guide-permissions.html"),
+    Need("no-other-spaces", "isolation",
+         "No execution role creates, updates or deletes another user's private spaces or "
+         "their apps (sagemaker:OwnerUserProfileArn)",
+         _DG + "studio-updated-jl-admin-guide-permissions.html"),
+    Need("no-other-roles", "isolation",
+         "One user's execution role cannot assume another user's",
+         "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_manage-assume.html"),
+    Need("api-endpoints", "network",
+         "In VpcOnly, the apps reach the SageMaker API and runtime, STS and CloudWatch Logs "
+         "through interface endpoints (HTTPS from the apps' security groups) or a NAT route",
+         _DG + "studio-updated-and-internet-access.html"),
+    Need("s3-path", "network",
+         "The apps reach S3: a gateway endpoint on the subnets' route tables and egress to its "
+         "prefix list, an interface endpoint, or a NAT route",
+         "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html"),
+    Need("efs-path", "network",
+         "Every attached EFS has a mount target in each domain subnet that accepts NFS (2049) "
+         "from the apps' security groups, and the groups let it out",
+         _DG + "domain-custom-file-system.html"),
+    Need("app-ports", "network",
+         "The apps' security group allows NFS (2049) and TCP 8192-65535 within itself",
+         _DG + "studio-updated-and-internet-access.html"),
+    Need("own-directory", "files",
+         "Each user's FileSystemPath exists, owned by the profile's uid/gid, writable by them "
+         "(a new file system's root is owned by root, mode 0755)",
+         "https://docs.aws.amazon.com/efs/latest/ug/accessing-fs-nfs-permissions.html"),
+    Need("not-others-directory", "files",
+         "No user can write another user's directory",
+         _DG + "domain-custom-file-system.html"),
+    Need("grants-for-aws-resources", "keys",
+         "Key policies allow kms:CreateGrant only with kms:GrantIsForAWSResource: a grant "
+         "can give its holder Decrypt",
+         "https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html"
+         "#conditions-kms-grant-is-for-aws-resource"),
+)}
+
+DOMAIN = "aws:sagemaker/domain:Domain"
+PROFILE = "aws:sagemaker/userProfile:UserProfile"
+ROLE = "aws:iam/role:Role"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+MANAGED = "aws:iam/policy:Policy"
+KEY = "aws:kms/key:Key"
+KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy"
+BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+IMAGE = "aws:sagemaker/image:Image"
+IMAGE_VERSION = "aws:sagemaker/imageVersion:ImageVersion"
+REPOSITORY = "aws:ecr/repository:Repository"
+REPOSITORY_POLICY = "aws:ecr/repositoryPolicy:RepositoryPolicy"
+SUBNET = "aws:ec2/subnet:Subnet"
+SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+SG_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
+ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
+ROUTE = "aws:ec2/route:Route"
+ROUTE_TABLE = "aws:ec2/routeTable:RouteTable"
+ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation"
+MOUNT_TARGET = "aws:efs/mountTarget:MountTarget"
+ACCESS_POINT = "aws:efs/accessPoint:AccessPoint"
+FUNCTION = "aws:lambda/function:Function"
+INVOCATION = "aws:lambda/invocation:Invocation"
+
+APP_SETTINGS = ("jupyterLabAppSettings", "codeEditorAppSettings", "kernelGatewayAppSettings")
+REQUIRED_ENDPOINTS = ("sagemaker.api", "sagemaker.runtime", "sts", "logs")
+"""What ``api-endpoints`` asks for: the SageMaker API and runtime (the page's list) and STS
+and CloudWatch Logs ("If you use the SageMaker Python SDK to run remote training jobs")."""
+APP_PORTS = (8192, 65535)
+NFS = 2049
+HTTPS = 443
+
+
+# -- reading a stack -------------------------------------------------------------------------
+
+
+def _index(stack: Stack) -> dict[str, Resource]:
+    """Every resource by each of its identifiers (id, ARN, name…)."""
+    index: dict[str, Resource] = {}
+    for resource in stack.resources:
+        for ident in resource.identifiers:
+            index.setdefault(ident, resource)
+    return index
+
+
+def find(stack: Stack, ident: Any, type_: str | None = None) -> Resource | None:
+    """The resource ``ident`` (an id, ARN or name) names, if the stack holds it."""
+    if not isinstance(ident, str):
+        return None
+    found = stack.memo("needs-index", _index).get(ident)
+    return found if found is not None and (type_ is None or found.type == type_) else None
+
+
+@dataclass(frozen=True)
+class Where:
+    partition: str
+    region: str
+    account: str
+
+    def arn(self, service: str, resource: str) -> str:
+        return f"arn:{self.partition}:{service}:{self.region}:{self.account}:{resource}"
+
+
+@dataclass
+class Profile:
+    name: str
+    arn: str
+    role_arn: Any
+    uid: Any
+    gid: Any
+    security_groups: list[Any]
+    file_systems: list[tuple[str, str]]
+    """(file system id, FileSystemPath) of each attached EFS."""
+    images: list[str]
+    sharing: Mapping[str, Any]
+
+
+@dataclass
+class DomainView:
+    """One domain and its profiles, as far as the stack shows them."""
+
+    domain: Resource
+    id: str
+    where: Where
+    profiles: list[Profile] = field(default_factory=list)
+
+    @property
+    def source_identity(self) -> bool:
+        return self.domain.get("domainSettings.executionRoleIdentityConfig") == \
+            "USER_PROFILE_NAME"
+
+    @property
+    def instance_type(self) -> str:
+        return str(self.domain.get(
+            "defaultUserSettings.jupyterLabAppSettings.defaultResourceSpec.instanceType",
+            "ml.t3.medium"))
+
+
+def domain_view(domain: Resource, stack: Stack) -> DomainView:
+    arn = known(domain.get("arn"), f"the ARN of {domain.name}")
+    _, partition, _, region, account, rest = arn.split(":", 5)
+    view = DomainView(domain, rest.split("/", 1)[1], Where(partition, region, account))
+    defaults = known(domain.get("defaultUserSettings", {}), f"user settings of {domain.name}")
+    for profile in stack.companions(domain, PROFILE, "domainId"):
+        settings = known(profile.get("userSettings", {}), f"settings of {profile.name}")
+        name = known(profile.get("userProfileName"), f"the name of {profile.name}")
+        posix = settings.get("customPosixUserConfig") or {}
+        view.profiles.append(Profile(
+            name=name,
+            arn=view.where.arn("sagemaker", f"user-profile/{view.id}/{name}"),
+            role_arn=settings.get("executionRole") or defaults.get("executionRole"),
+            uid=posix.get("uid"), gid=posix.get("gid"),
+            security_groups=list(defaults.get("securityGroups") or [])
+            + list(settings.get("securityGroups") or []),
+            file_systems=_file_systems(settings.get("customFileSystemConfigs")
+                                       or defaults.get("customFileSystemConfigs") or []),
+            images=_images(settings) or _images(defaults),
+            sharing=settings.get("sharingSettings") or defaults.get("sharingSettings") or {},
+        ))
+    return view
+
+
+def _file_systems(configs: list[Any]) -> list[tuple[str, str]]:
+    found = []
+    for config in configs:
+        efs = (config or {}).get("efsFileSystemConfig") or {}
+        if not efs:
+            entries = (config or {}).get("efsFileSystemConfigs") or []
+            efs = entries[0] if entries else {}
+        if efs.get("fileSystemId"):
+            found.append((efs["fileSystemId"], efs.get("fileSystemPath") or "/"))
+    return found
+
+
+def _images(settings: Mapping[str, Any]) -> list[str]:
+    return [image["imageName"] for app in APP_SETTINGS
+            for image in (settings.get(app) or {}).get("customImages") or []
+            if isinstance(image, Mapping) and image.get("imageName")]
+
+
+@dataclass
+class Policies:
+    """A role's identity policies, and whether the stack shows all of them."""
+
+    documents: list[Any]
+    complete: bool
+
+
+def role_policies(role: Resource, stack: Stack) -> Policies:
+    documents: list[Any] = [p.get("policy") for p in role.get("inlinePolicies") or []
+                            if isinstance(p, Mapping)]
+    documents += [p.get("policy") for p in stack.companions(role, ROLE_POLICY, "role")]
+    complete = True
+    for attachment in stack.companions(role, ATTACHMENT, "role"):
+        managed = find(stack, attachment.get("policyArn"), MANAGED)
+        if managed is None:
+            complete = False  # an AWS managed or outside policy: its document is not here
+        else:
+            documents.append(managed.get("policy"))
+    if any(d is None or contains_unknown(d) for d in documents):
+        raise CannotCheck(f"a policy of {role.name} is not known until deployment")
+    return Policies(documents, complete)
+
+
+def _role(stack: Stack, arn: Any, what: str) -> Resource:
+    arn = known(arn, what)
+    role = find(stack, arn, ROLE)
+    if role is None:
+        raise CannotCheck(f"{what} {arn} is not created by this program; its policies cannot "
+                          "be read")
+    return role
+
+
+# -- identity and isolation ------------------------------------------------------------------
+
+
+@dataclass
+class Caller:
+    """An execution role acting for one user."""
+
+    view: DomainView
+    profile: Profile
+    role: Resource
+    policies: Policies
+
+    @property
+    def context(self) -> dict[str, Any]:
+        context: dict[str, Any] = {
+            "sagemaker:DomainId": self.view.id,
+            "sagemaker:UserProfileName": self.profile.name,
+            "aws:PrincipalArn": self.role.get("arn"),
+            "aws:PrincipalAccount": self.view.where.account,
+            "aws:SecureTransport": "true",
+        }
+        if self.view.source_identity:
+            context["aws:SourceIdentity"] = self.profile.name
+        return context
+
+    def request(self, action: str, resource: str, **context: Any) -> Request:
+        return Request(action, resource, principal=str(self.role.get("arn")),
+                       context={**self.context, **context})
+
+    def allowed(self, request: Request, resource_policy: Any = None,
+                key_policy: bool = False) -> Decision:
+        return access(self.policies.documents, request, resource_policy=resource_policy,
+                      account=self.view.where.account, key_policy=key_policy)
+
+
+def _space(view: DomainView, user: str) -> tuple[str, str]:
+    space = f"{user}-space"
+    return (view.where.arn("sagemaker", f"space/{view.id}/{space}"),
+            view.where.arn("sagemaker", f"app/{view.id}/{space}/jupyterlab/default"))
+
+
+def identity_problems(view: DomainView, stack: Stack) -> Iterator[str]:
+    """What each user's execution role cannot do that Studio needs it to."""
+    seen: set[str] = set()
+    for profile in view.profiles:
+        role = _role(stack, profile.role_arn, f"the execution role of {profile.name}")
+        if role.urn in seen and not _names_users(role, stack, view):
+            continue  # the same role, policies that name no user: the same answers
+        seen.add(role.urn)
+        caller = Caller(view, profile, role, role_policies(role, stack))
+        yield from _trust(caller)
+        yield from _needed(caller, stack)
+
+
+def _names_users(role: Resource, stack: Stack, view: DomainView) -> bool:
+    text = json.dumps([role.props] + [p.props for p in stack.companions(role, ROLE_POLICY,
+                                                                        "role")])
+    return any(f"/{p.name}\"" in text or f"/{p.name}/" in text for p in view.profiles)
+
+
+def _trust(caller: Caller) -> Iterator[str]:
+    trust = known(caller.role.get("assumeRolePolicy"), f"the trust policy of {caller.role.name}")
+    actions = ["sts:AssumeRole"] + (["sts:SetSourceIdentity"] if caller.view.source_identity
+                                     else [])
+    for action in actions:
+        request = Request(action, str(caller.role.get("arn")),
+                          service="sagemaker.amazonaws.com",
+                          context={"aws:SourceAccount": caller.view.where.account,
+                                   "aws:SourceIdentity": caller.profile.name})
+        if evaluate([trust], request, resource_policy=True) is not Decision.ALLOW:
+            need = "trust-source-identity" if action == "sts:SetSourceIdentity" \
+                else "trust-sagemaker"
+            yield _message(need, f"{caller.role.name}'s trust policy does not allow {action} "
+                           "by sagemaker.amazonaws.com: Studio cannot start apps as "
+                           f"{caller.profile.name}")
+
+
+def _needed(caller: Caller, stack: Stack) -> Iterator[str]:
+    view, profile = caller.view, caller.profile
+    space, app = _space(view, profile.name)
+    owner = {"sagemaker:OwnerUserProfileArn": profile.arn,
+             "sagemaker:SpaceSharingType": "Private"}
+    calls = [("studio-ui", caller.request(a, "*")) for a in (
+        "sagemaker:ListDomains", "sagemaker:ListUserProfiles", "sagemaker:ListSpaces",
+        "sagemaker:ListApps")]
+    calls += [
+        ("studio-ui", caller.request("sagemaker:DescribeDomain",
+                                     view.where.arn("sagemaker", f"domain/{view.id}"))),
+        ("studio-ui", caller.request("sagemaker:DescribeUserProfile", profile.arn)),
+        ("studio-ui", caller.request("sagemaker:DescribeSpace", space)),
+        ("studio-ui", caller.request("sagemaker:DescribeApp", app)),
+        *[("own-spaces", caller.request(a, space, **owner)) for a in (
+            "sagemaker:CreateSpace", "sagemaker:UpdateSpace", "sagemaker:DeleteSpace")],
+        ("own-spaces", caller.request("sagemaker:AddTags", space,
+                                      **{"sagemaker:TaggingAction": "CreateSpace"})),
+        ("own-apps", caller.request("sagemaker:CreateApp", app, **owner,
+                                    **{"sagemaker:InstanceTypes": [view.instance_type]})),
+        ("own-apps", caller.request("sagemaker:DeleteApp", app, **owner)),
+    ]
+    for need, request in calls:
+        yield from _must_allow(caller, need, request)
+    yield from _domain_key(caller, stack)
+    yield from _sharing(caller, stack)
+    yield from _image_pulls(caller, stack)
+
+
+def _must_allow(caller: Caller, need: str, request: Request, resource_policy: Any = None,
+                key_policy: bool = False) -> Iterator[str]:
+    decision = caller.allowed(request, resource_policy, key_policy)
+    if decision is Decision.ALLOW:
+        return
+    if not caller.policies.complete and decision is Decision.IMPLICIT_DENY:
+        raise CannotCheck(f"{caller.role.name} has managed policies not in this program; "
+                          f"whether they allow {request.action} is not known")
+    yield _message(need, f"{caller.role.name} ({caller.profile.name}'s role): {request.action} "
+                   f"on {request.resource} is an {decision.value}, and Studio needs it. "
+                   f"{NEEDS[need].summary}")
+
+
+def _key_policy(stack: Stack, key_arn: Any) -> tuple[Resource, Any] | None:
+    key = find(stack, key_arn, KEY)
+    if key is None:
+        return None
+    documents = [key.get("policy")] + [p.get("policy") for p in
+                                        stack.companions(key, KEY_POLICY, "keyId")]
+    document = next((d for d in reversed(documents) if d), None)
+    return key, known(document, f"the policy of {key.name}")
+
+
+def _domain_key(caller: Caller, stack: Stack) -> Iterator[str]:
+    found = _key_policy(stack, caller.view.domain.get("kmsKeyId"))
+    if found is None:
+        return
+    key, document = found
+    via = {"kms:ViaService": f"sagemaker.{caller.view.where.region}.amazonaws.com",
+           "kms:CallerAccount": caller.view.where.account}
+    for action, extra in (("kms:CreateGrant", {"kms:GrantIsForAWSResource": "true"}),
+                          ("kms:DescribeKey", {})):
+        request = caller.request(action, str(key.get("arn")), **via, **extra)
+        yield from _must_allow(caller, "domain-key", request, document, key_policy=True)
+
+
+def _sharing(caller: Caller, stack: Stack) -> Iterator[str]:
+    sharing = caller.profile.sharing
+    if sharing.get("notebookOutputOption") != "Allowed":
+        return
+    path = known(sharing.get("s3OutputPath"), "the sharing path")
+    bucket, _, prefix = str(path).removeprefix("s3://").partition("/")
+    bucket_arn = f"arn:{caller.view.where.partition}:s3:::{bucket}"
+    bucket_resource = find(stack, bucket)
+    bucket_policy = None
+    if bucket_resource is not None:
+        policies = stack.companions(bucket_resource, BUCKET_POLICY, "bucket")
+        bucket_policy = known(policies[0].get("policy"), "the bucket policy") if policies \
+            else None
+    tls = {"aws:SecureTransport": "true", "s3:TlsVersion": "1.3"}
+    for action in ("s3:PutObject", "s3:GetObject"):
+        yield from _must_allow(caller, "sharing", caller.request(
+            action, f"{bucket_arn}/{prefix}notebook.ipynb", **tls), bucket_policy)
+    yield from _must_allow(caller, "sharing", caller.request(
+        "s3:ListBucket", bucket_arn, **tls, **{"s3:prefix": prefix}), bucket_policy)
+    found = _key_policy(stack, sharing.get("s3KmsKeyId"))
+    if found is not None:
+        key, document = found
+        via = {"kms:ViaService": f"s3.{caller.view.where.region}.amazonaws.com",
+               "kms:CallerAccount": caller.view.where.account}
+        for action in ("kms:GenerateDataKey", "kms:Decrypt"):
+            yield from _must_allow(caller, "sharing", caller.request(
+                action, str(key.get("arn")), **via), document, key_policy=True)
+
+
+def _image_pulls(caller: Caller, stack: Stack) -> Iterator[str]:
+    for name in caller.profile.images:
+        image = next((i for i in stack.of_type(IMAGE) if i.get("imageName") == name), None)
+        if image is None:
+            continue
+        role = find(stack, image.get("roleArn"), ROLE)
+        repository = _repository_of(image, stack)
+        if role is None or repository is None:
+            continue
+        policies = role_policies(role, stack)
+        repo_policies = stack.companions(repository, REPOSITORY_POLICY, "repository")
+        document = known(repo_policies[0].get("policy"), "the repository policy") \
+            if repo_policies else None
+        for action in ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"):
+            request = Request(action, str(repository.get("arn")), principal=str(role.get("arn")),
+                              context={"aws:PrincipalArn": role.get("arn")})
+            decision = access(policies.documents, request, resource_policy=document,
+                              account=caller.view.where.account)
+            if decision is not Decision.ALLOW:
+                yield _message("image-pull", f"image {name}: its role {role.name} cannot "
+                               f"{action} on {repository.name} ({decision.value})")
+
+
+def _repository_of(image: Resource, stack: Stack) -> Resource | None:
+    for version in stack.companions(image, IMAGE_VERSION, "imageName"):
+        uri = version.get("baseImage")
+        if not isinstance(uri, str) or "/" not in uri:
+            continue
+        name = uri.split("/", 1)[1].split("@")[0].split(":")[0]
+        found = next((r for r in stack.of_type(REPOSITORY) if r.get("name") == name), None)
+        if found is not None:
+            return found
+    return None
+
+
+def isolation_problems(view: DomainView, stack: Stack) -> Iterator[str]:
+    """What one user's execution role could do to another user."""
+    names = sorted(p.name for p in view.profiles)
+    seen: set[str] = set()
+    for profile in view.profiles:
+        role = _role(stack, profile.role_arn, f"the execution role of {profile.name}")
+        if role.urn in seen and not _names_users(role, stack, view):
+            continue
+        seen.add(role.urn)
+        caller = Caller(view, profile, role, role_policies(role, stack))
+        others = [n for n in names if n != profile.name][:1] or ["another-user"]
+        for other in others:
+            yield from _cannot_touch(caller, other, stack)
+
+
+def _cannot_touch(caller: Caller, other: str, stack: Stack) -> Iterator[str]:
+    view = caller.view
+    other_profile = view.where.arn("sagemaker", f"user-profile/{view.id}/{other}")
+    space, app = _space(view, other)
+    owner = {"sagemaker:OwnerUserProfileArn": other_profile,
+             "sagemaker:SpaceSharingType": "Private"}
+    attempts = [
+        ("no-presign-other", caller.request("sagemaker:CreatePresignedDomainUrl",
+                                            other_profile)),
+        *[("no-other-spaces", caller.request(a, space, **owner)) for a in (
+            "sagemaker:CreateSpace", "sagemaker:UpdateSpace", "sagemaker:DeleteSpace")],
+        ("no-other-spaces", caller.request(
+            "sagemaker:CreateApp", app, **owner,
+            **{"sagemaker:InstanceTypes": [view.instance_type]})),
+        ("no-other-spaces", caller.request("sagemaker:DeleteApp", app, **owner)),
+        ("no-other-spaces", caller.request(
+            "sagemaker:DeleteApp",
+            view.where.arn("sagemaker", f"app/{view.id}/{other}/jupyterserver/default"))),
+    ]
+    for need, request in attempts:
+        if caller.allowed(request) is Decision.ALLOW:
+            yield _message(need, f"{caller.role.name} ({caller.profile.name}'s role) may "
+                           f"{request.action} on {request.resource}, which belongs to {other}")
+        elif not caller.policies.complete:
+            raise CannotCheck(f"{caller.role.name} has managed policies not in this program; "
+                              "whether they let it act as another user is not known")
+    other_role_arn = next((p.role_arn for p in view.profiles if p.name == other), None)
+    other_role = find(stack, other_role_arn, ROLE)
+    if other_role is not None and other_role.urn != caller.role.urn:
+        request = caller.request("sts:AssumeRole", str(other_role.get("arn")))
+        trust = known(other_role.get("assumeRolePolicy"), "a trust policy")
+        if caller.allowed(request) is Decision.ALLOW and evaluate(
+                [trust], request, resource_policy=True) is Decision.ALLOW:
+            yield _message("no-other-roles", f"{caller.role.name} may assume "
+                           f"{other_role.name}, {other}'s role")
+
+
+# -- network ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SgRule:
+    egress: bool
+    protocol: str
+    ports: tuple[int, int]
+    peer: tuple[str, str]
+    """("sg", id), ("cidr", block) or ("pl", prefix list id)."""
+
+
+def _rules(stack: Stack) -> dict[str, list[SgRule]]:
+    """Every security group's rules, from whichever resource types declare them."""
+    rules: dict[str, list[SgRule]] = {}
+
+    def add(group: Any, egress: bool, protocol: Any, low: Any, high: Any,
+            peers: list[tuple[str, str]]) -> None:
+        if not isinstance(group, str):
+            return
+        protocol = str(protocol if protocol is not None else "-1")
+        if protocol in ("-1", "all"):
+            span = (0, 65535)
+        else:
+            span = (int(low) if low is not None else 0, int(high) if high is not None else 65535)
+        for peer in peers:
+            rules.setdefault(group, []).append(SgRule(egress, protocol, span, peer))
+
+    for group in stack.of_type(SECURITY_GROUP, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"):
+        group_id = group.get("id")
+        for direction in ("ingress", "egress"):
+            for rule in group.get(direction) or []:
+                peers = [("cidr", c) for c in rule.get("cidrBlocks") or []]
+                peers += [("cidr", c) for c in rule.get("ipv6CidrBlocks") or []]
+                peers += [("sg", g) for g in rule.get("securityGroups") or []]
+                peers += [("pl", p) for p in rule.get("prefixListIds") or []]
+                if rule.get("self"):
+                    peers.append(("sg", group_id))
+                add(group_id, direction == "egress", rule.get("protocol"),
+                    rule.get("fromPort"), rule.get("toPort"), peers)
+    for rule in stack.of_type(INGRESS, EGRESS):
+        peer = (("sg", rule.get("referencedSecurityGroupId"))
+                if rule.get("referencedSecurityGroupId") else
+                ("pl", rule.get("prefixListId")) if rule.get("prefixListId") else
+                ("cidr", rule.get("cidrIpv4") or rule.get("cidrIpv6")))
+        add(rule.get("securityGroupId"), rule.type == EGRESS, rule.get("ipProtocol"),
+            rule.get("fromPort"), rule.get("toPort"), [peer])
+    for rule in stack.of_type(SG_RULE):
+        group = rule.get("securityGroupId")
+        peers = [("cidr", c) for c in rule.get("cidrBlocks") or []]
+        peers += [("sg", rule.get("sourceSecurityGroupId"))] if rule.get(
+            "sourceSecurityGroupId") else []
+        peers += [("sg", group)] if rule.get("self") else []
+        peers += [("pl", p) for p in rule.get("prefixListIds") or []]
+        add(group, rule.get("type") == "egress", rule.get("protocol"), rule.get("fromPort"),
+            rule.get("toPort"), peers)
+    return rules
+
+
+def _covers(rule: SgRule, port: int) -> bool:
+    return rule.ports[0] <= port <= rule.ports[1] and rule.protocol in ("-1", "all", "tcp", "6")
+
+
+def _cidr_covers(block: str, cidrs: list[str]) -> bool:
+    try:
+        network = ipaddress.ip_network(block, strict=False)
+        return bool(cidrs) and all(ipaddress.ip_network(c).subnet_of(network)  # type: ignore
+                                   for c in cidrs)
+    except (ValueError, TypeError):
+        return False
+
+
+@dataclass
+class Place:
+    """Where traffic starts or ends: security groups and the address blocks they sit in."""
+
+    groups: list[str]
+    cidrs: list[str] = field(default_factory=list)
+    prefix_list: str | None = None
+
+
+def allows(stack: Stack, source: Place, target: Place, port: int) -> bool:
+    """Whether both sides' security groups let TCP ``port`` from ``source`` to ``target``.
+    Address blocks unknown to the plan match only 0.0.0.0/0 (or ::/0)."""
+    rules = stack.memo("needs-sg-rules", _rules)
+
+    def matches(peer: tuple[str, str], place: Place) -> bool:
+        kind, value = peer
+        if kind == "sg":
+            return value in place.groups
+        if kind == "pl":
+            return place.prefix_list is not None and value == place.prefix_list
+        return value in ("0.0.0.0/0", "::/0") or _cidr_covers(value, place.cidrs)
+
+    out = any(_covers(r, port) and r.egress and matches(r.peer, target)
+              for g in source.groups for r in rules.get(g, []))
+    if target.prefix_list is not None and not target.groups:
+        return out  # a prefix list (the S3 gateway) has no security group of its own
+    into = any(_covers(r, port) and not r.egress and matches(r.peer, source)
+               for g in target.groups for r in rules.get(g, []))
+    return out and into
+
+
+def _subnet_cidrs(stack: Stack, subnet_ids: list[Any]) -> list[str]:
+    cidrs = []
+    for subnet_id in subnet_ids:
+        subnet = find(stack, subnet_id, SUBNET)
+        if subnet is not None and isinstance(subnet.get("cidrBlock"), str):
+            cidrs.append(subnet.get("cidrBlock"))
+    return cidrs
+
+
+def _nat_routes(stack: Stack, subnet_ids: list[Any]) -> bool | None:
+    """Whether every domain subnet routes 0.0.0.0/0 to a NAT gateway; None if the plan does
+    not hold the subnets' route tables."""
+    tables: list[str] = []
+    for subnet_id in subnet_ids:
+        association = next((a for a in stack.of_type(ASSOCIATION)
+                            if a.get("subnetId") == subnet_id), None)
+        if association is None:
+            return None
+        tables.append(association.get("routeTableId"))
+    for table in tables:
+        routes = [r for r in stack.of_type(ROUTE) if r.get("routeTableId") == table]
+        inline = find(stack, table, ROUTE_TABLE)
+        inline_routes = (inline.get("routes") or []) if inline is not None else []
+        if not any((r.get("destinationCidrBlock") == "0.0.0.0/0" and r.get("natGatewayId"))
+                   for r in [*(x.props for x in routes), *inline_routes]):
+            return False
+    return True
+
+
+def network_problems(view: DomainView, stack: Stack) -> Iterator[str]:
+    domain = view.domain
+    subnets = known(domain.get("subnetIds", []), f"the subnets of {domain.name}")
+    vpc = known(domain.get("vpcId"), f"the VPC of {domain.name}")
+    groups = sorted({*known(domain.get("domainSettings.securityGroupIds", []), "groups"),
+                     *known(domain.get("defaultUserSettings.securityGroups", []), "groups")})
+    if not groups:
+        return
+    apps = Place(groups, _subnet_cidrs(stack, subnets))
+    vpc_only = domain.get("appNetworkAccessType") == "VpcOnly"
+    nat = _nat_routes(stack, subnets)
+    endpoints = [e for e in stack.of_type(ENDPOINT) if e.get("vpcId") == vpc]
+    internet = Place([], ["0.0.0.0/0"])
+    if vpc_only:
+        for service in REQUIRED_ENDPOINTS:
+            yield from _service_path(stack, view, apps, endpoints, service, nat, internet)
+    yield from _s3_path(stack, view, apps, endpoints, subnets, nat, internet, vpc_only)
+    yield from _app_ports(stack, apps)
+    yield from _efs_paths(stack, view, apps, subnets)
+
+
+def _service_path(stack: Stack, view: DomainView, apps: Place, endpoints: list[Resource],
+                  service: str, nat: bool | None, internet: Place) -> Iterator[str]:
+    suffix = f".{view.where.region}.{service}"
+    endpoint = next((e for e in endpoints if str(e.get("serviceName", "")).endswith(suffix)
+                     and e.get("vpcEndpointType") == "Interface"), None)
+    if endpoint is not None:
+        target = Place(list(endpoint.get("securityGroupIds") or []))
+        if endpoint.get("privateDnsEnabled") and allows(stack, apps, target, HTTPS):
+            return
+        yield _message("api-endpoints", f"the apps of {view.domain.name} cannot reach the "
+                       f"{service} endpoint {endpoint.name} on 443 (private DNS and both "
+                       "security groups must allow it)")
+        return
+    if nat and allows(stack, apps, internet, HTTPS):
+        return
+    yield _message("api-endpoints", f"the apps of {view.domain.name} (VpcOnly) have no "
+                   f"{service} interface endpoint and no NAT route to reach it")
+
+
+def _s3_path(stack: Stack, view: DomainView, apps: Place, endpoints: list[Resource],
+             subnets: list[Any], nat: bool | None, internet: Place,
+             vpc_only: bool) -> Iterator[str]:
+    if not vpc_only:
+        return
+    s3 = f".{view.where.region}.s3"
+    for endpoint in endpoints:
+        if not str(endpoint.get("serviceName", "")).endswith(s3):
+            continue
+        if endpoint.get("vpcEndpointType") == "Gateway":
+            gateway = Place([], [], prefix_list=endpoint.get("prefixListId"))
+            if allows(stack, apps, gateway, HTTPS) or allows(stack, apps, internet, HTTPS):
+                return
+        elif allows(stack, apps, Place(list(endpoint.get("securityGroupIds") or [])), HTTPS):
+            return
+    if nat and allows(stack, apps, internet, HTTPS):
+        return
+    yield _message("s3-path", f"the apps of {view.domain.name} cannot reach S3: no gateway "
+                   "endpoint whose prefix list their security groups let out on 443, no "
+                   "interface endpoint, no NAT route")
+
+
+def _app_ports(stack: Stack, apps: Place) -> Iterator[str]:
+    rules = stack.memo("needs-sg-rules", _rules)
+    for port, label in ((NFS, "NFS (2049)"), (APP_PORTS[0], "8192-65535")):
+        ingress = any(not r.egress and _covers(r, port) and r.peer == ("sg", g)
+                      and (port == NFS or r.ports[1] >= APP_PORTS[1])
+                      for g in apps.groups for r in rules.get(g, []))
+        egress = any(r.egress and _covers(r, port) and
+                     ((r.peer[0] == "sg" and r.peer[1] in apps.groups) or
+                      r.peer == ("cidr", "0.0.0.0/0"))
+                     for g in apps.groups for r in rules.get(g, []))
+        if not (ingress and egress):
+            yield _message("app-ports", f"security groups {apps.groups} do not allow {label} "
+                           "within themselves (in and out)")
+
+
+def _efs_paths(stack: Stack, view: DomainView, apps: Place,
+               subnets: list[Any]) -> Iterator[str]:
+    attached = sorted({fs for p in view.profiles for fs, _ in p.file_systems})
+    for fs_id in attached:
+        targets = [t for t in stack.of_type(MOUNT_TARGET) if t.get("fileSystemId") == fs_id]
+        if not targets:
+            raise CannotCheck(f"file system {fs_id}'s mount targets are not in this program")
+        covered = {t.get("subnetId") for t in targets}
+        missing = [s for s in subnets if s not in covered]
+        if missing:
+            yield _message("efs-path", f"file system {fs_id} has no mount target in domain "
+                           f"subnets {missing}")
+        for target in targets:
+            place = Place(list(target.get("securityGroups") or []),
+                          _subnet_cidrs(stack, [target.get("subnetId")]))
+            if not allows(stack, apps, place, NFS):
+                yield _message("efs-path", f"the apps of {view.domain.name} cannot reach "
+                               f"mount target {target.name} of {fs_id} on 2049 (the apps' "
+                               "egress and the mount target's ingress must both allow it)")
+                break
+
+
+# -- files -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Directory:
+    uid: int
+    gid: int
+    mode: int
+
+
+def provisioned(stack: Stack) -> dict[tuple[str, str], Directory]:
+    """Directories a provisioning function creates: (file system id, path) -> owner, mode.
+
+    Recognised: an invocation of a Lambda function that mounts the file system through an
+    access point and is given ``{"root", "users": [{"name", "uid", "gid"}], "mode"}``, the
+    contract of ``studio_infra.efs_provisioner``."""
+    found: dict[tuple[str, str], Directory] = {}
+    for invocation in stack.of_type(INVOCATION):
+        function = find(stack, invocation.get("functionName"), FUNCTION)
+        if function is None:
+            continue
+        configs = function.get("fileSystemConfig") or {}
+        access_point = find(stack, configs.get("arn"), ACCESS_POINT)
+        try:
+            event = json.loads(invocation.get("input") or "{}")
+        except (TypeError, json.JSONDecodeError):
+            continue
+        if access_point is None or not isinstance(event, Mapping):
+            continue
+        fs_id = access_point.get("fileSystemId")
+        base = str(access_point.get("rootDirectory.path") or "/").rstrip("/")
+        root = str(event.get("root", "")).strip("/")
+        mode = int(str(event.get("mode", "0750")), 8)
+        for user in event.get("users") or []:
+            path = "/" + "/".join(p for p in (base.strip("/"), root, user.get("name")) if p)
+            found[(fs_id, path)] = Directory(int(user.get("uid")), int(user.get("gid")), mode)
+    return found
+
+
+def file_problems(view: DomainView, stack: Stack) -> Iterator[str]:
+    directories = stack.memo("needs-directories", provisioned)
+    for profile in view.profiles:
+        for fs_id, path in profile.file_systems:
+            directory = directories.get((fs_id, path.rstrip("/") or "/"))
+            if directory is None:
+                why = ("its root is owned by root with mode 0755" if path.rstrip("/") == "" else
+                       "nothing in this program creates that directory (EFS creates one only "
+                       "for a client mounting through an access point; Studio does not)")
+                yield _message("own-directory", f"{profile.name} cannot write {path} on "
+                               f"{fs_id}: {why}")
+                continue
+            if (directory.uid, directory.gid) != (profile.uid, profile.gid):
+                yield _message("own-directory", f"{path} on {fs_id} belongs to "
+                               f"{directory.uid}:{directory.gid}, not to {profile.name}'s "
+                               f"{profile.uid}:{profile.gid}")
+            if directory.mode & 0o022:
+                yield _message("not-others-directory", f"{path} on {fs_id} has mode "
+                               f"{directory.mode:04o}: others can write {profile.name}'s files")
+    by_path: dict[tuple[str, str], str] = {}
+    for profile in view.profiles:
+        for fs_id, path in profile.file_systems:
+            other = by_path.setdefault((fs_id, path), profile.name)
+            if other != profile.name:
+                yield _message("not-others-directory", f"{other} and {profile.name} share "
+                               f"{path} on {fs_id}")
+
+
+# -- keys ------------------------------------------------------------------------------------
+
+
+def unconditioned_grants(document: Any) -> list[str]:
+    """Statements of a key policy that allow ``kms:CreateGrant`` without
+    ``kms:GrantIsForAWSResource``."""
+    found = []
+    for index, statement in enumerate(_statements(document)):
+        if statement.get("Effect") != "Allow":
+            continue
+        request = Request("kms:CreateGrant", "*", principal="*",
+                          context={"kms:GrantIsForAWSResource": "false"})
+        probe = {**statement, "Principal": "*"} if "Principal" in statement else statement
+        probe = {k: v for k, v in probe.items() if k != "NotPrincipal"}
+        probe.setdefault("Principal", "*")
+        if evaluate([{"Statement": [_without_context(probe)]}], request,
+                    resource_policy=True) is Decision.ALLOW:
+            found.append(str(statement.get("Sid") or f"#{index}"))
+    return found
+
+
+def _without_context(statement: Mapping[str, Any]) -> dict[str, Any]:
+    """The statement with only its kms:GrantIsForAWSResource conditions: does it hold back
+    grants for people, whatever else it requires?"""
+    condition = statement.get("Condition") or {}
+    kept = {op: {k: v for k, v in clauses.items()
+                 if k.lower() == "kms:grantisforawsresource"}
+            for op, clauses in condition.items() if isinstance(clauses, Mapping)}
+    kept = {op: clauses for op, clauses in kept.items() if clauses}
+    return {**statement, "Condition": kept} if kept else \
+        {k: v for k, v in statement.items() if k != "Condition"}
+
+
+def _statements(document: Any) -> list[Mapping[str, Any]]:
+    if isinstance(document, str):
+        document = json.loads(document)
+    found = document.get("Statement", []) if isinstance(document, Mapping) else []
+    return [found] if isinstance(found, Mapping) else [s for s in found
+                                                         if isinstance(s, Mapping)]
+
+
+def _message(need: str, text: str) -> str:
+    return f"{text} [{need}: {NEEDS[need].source}]"

@@ -1,0 +1,134 @@
+"""Studio that works for every user: the Studio-needs model (``judges.studio_needs``) as rules.
+
+Each rule is evaluated for every domain a plan (or a stack the policy pack sees) holds. A
+message names what a user would hit and ends with the need and the AWS page it comes from.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from studio_infra.judges import studio_needs as needs
+from studio_infra.rules.model import (
+    CannotCheck,
+    Category,
+    Enforcement,
+    Resource,
+    Rule,
+    Severity,
+    Stack,
+    known,
+)
+
+ACTIVITY_MONITOR = "jupyter-activity-monitor-extension"
+IDLE_SHUTDOWN_PAGE = \
+    "https://docs.aws.amazon.com/sagemaker/latest/dg/studio-updated-idle-shutdown-setup.html"
+"""Idle shutdown needs SageMaker Distribution 2.0+ or ``jupyter-activity-monitor-extension``
+>= 0.3.1 in a custom image."""
+DOCKER_IMAGE = "docker-build:index:Image"
+
+
+def _view(domain: Resource, stack: Stack) -> needs.DomainView:
+    return needs.domain_view(domain, stack)
+
+
+def studio_identity(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
+    yield from needs.identity_problems(_view(domain, stack), stack)
+
+
+def studio_isolation(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
+    yield from needs.isolation_problems(_view(domain, stack), stack)
+
+
+def studio_network(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
+    yield from needs.network_problems(_view(domain, stack), stack)
+
+
+def studio_files(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
+    yield from needs.file_problems(_view(domain, stack), stack)
+
+
+def key_grants(key: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
+    document = known(key.get("policy"), f"the policy of {key.name}")
+    if not document:
+        return
+    found = needs.unconditioned_grants(document)
+    if found:
+        yield (f"key {key.name}: statements {found} allow kms:CreateGrant without "
+               "kms:GrantIsForAWSResource, so their principals can grant themselves Decrypt "
+               f"[grants-for-aws-resources: {needs.NEEDS['grants-for-aws-resources'].source}]")
+
+
+def idle_shutdown_images(resource: Resource, stack: Stack,
+                         _: Mapping[str, Any]) -> Iterator[str]:
+    path = "defaultUserSettings" if resource.type == needs.DOMAIN else "userSettings"
+    settings = known(resource.get(path, {}), f"settings of {resource.name}")
+    lab = settings.get("jupyterLabAppSettings") or {}
+    idle = (lab.get("appLifecycleManagement") or {}).get("idleSettings") or {}
+    if idle.get("lifecycleManagement") != "ENABLED":
+        return
+    for image in lab.get("customImages") or []:
+        dockerfile = _dockerfile_of(str(image.get("imageName")), stack)
+        if dockerfile is None:
+            continue
+        if not dockerfile.is_file():
+            raise CannotCheck(f"the Dockerfile of image {image.get('imageName')} "
+                              f"({dockerfile}) cannot be read here")
+        if not re.search(re.escape(ACTIVITY_MONITOR), dockerfile.read_text()):
+            yield (f"{resource.name} shuts idle JupyterLab apps down, but image "
+                   f"{image.get('imageName')} ({dockerfile}) lacks {ACTIVITY_MONITOR}: its "
+                   f"apps never count as idle and keep running ({IDLE_SHUTDOWN_PAGE})")
+
+
+def _dockerfile_of(image_name: str, stack: Stack) -> Path | None:
+    """The Dockerfile an image's version was built from, when the plan builds it."""
+    for version in stack.of_type(needs.IMAGE_VERSION):
+        if version.get("imageName") != image_name:
+            continue
+        for dependency in version.property_dependencies.get("baseImage", ()):
+            build = next((r for r in stack.of_type(DOCKER_IMAGE) if r.urn == dependency), None)
+            location = build.get("dockerfile.location") if build is not None else None
+            if isinstance(location, str):
+                return Path(location)
+    return None
+
+
+_STUDIO = {"needs_stack": True, "category": Category.STUDIO, "live": False}
+"""The domain's needs are judged on a program's plan: roles, policies, routes and file
+systems as the program declares them. The live audit runs the key-grant rule."""
+
+STUDIO_RULES = (
+    Rule("studio-identity", "Each execution role allows what Studio does as it for its user, "
+         "and its trust policy allows what the domain requires", (needs.DOMAIN,),
+         studio_identity, Severity.HIGH, Enforcement.MANDATORY,
+         "Grant what the message names (StudioExecutionRole does, following AWS's policy for "
+         "spaces).", **_STUDIO),
+    Rule("studio-isolation", "No execution role can act as another user: open Studio as them, "
+         "touch their private spaces and apps, or assume their role", (needs.DOMAIN,),
+         studio_isolation, Severity.CRITICAL, Enforcement.MANDATORY,
+         "Scope space and app actions to the caller's own profile with "
+         "sagemaker:OwnerUserProfileArn and ${sagemaker:UserProfileName}.", **_STUDIO),
+    Rule("studio-network", "The domain's apps reach the endpoints, S3 and file systems Studio "
+         "needs, and each other on the ports Studio uses", (needs.DOMAIN,), studio_network,
+         Severity.HIGH, Enforcement.MANDATORY,
+         "Add the endpoint, route or security-group rule the message names "
+         "(StudioNetwork builds them).", **_STUDIO),
+    Rule("studio-files", "Each user can write their own directory of every attached file "
+         "system, and no one else's", (needs.DOMAIN,), studio_files, Severity.HIGH,
+         Enforcement.MANDATORY,
+         "Give each profile its own FileSystemPath, created with its uid/gid and mode 0750 "
+         "(SharedFileSystem with users does).", **_STUDIO),
+    Rule("studio-key-grants", "Key policies allow kms:CreateGrant only for AWS resources",
+         (needs.KEY,), key_grants, Severity.HIGH, Enforcement.ADVISORY,
+         "Add the condition kms:GrantIsForAWSResource: true to statements allowing "
+         "kms:CreateGrant (kms:Create* and kms:* include it).", category=Category.STUDIO),
+    Rule("studio-idle-shutdown-images", "Custom JupyterLab images of domains with idle "
+         "shutdown carry the activity monitor that makes it work", (needs.DOMAIN,
+                                                                    needs.PROFILE),
+         idle_shutdown_images, Severity.LOW, Enforcement.ADVISORY,
+         f"Install {ACTIVITY_MONITOR}>=0.3.1 in the image (or build FROM SageMaker "
+         "Distribution 2.0+).", **_STUDIO),
+)
