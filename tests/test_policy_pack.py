@@ -113,3 +113,11 @@ def test_readme_shows_the_request_table_as_it_is():
     from studio_infra.judges.requests import requests_table
 
     assert requests_table() in (ROOT / "README.md").read_text()
+
+
+def test_readme_shows_the_studio_needs_and_permissions_as_they_are():
+    from studio_infra.judges.studio_needs import needs_table
+    from studio_infra.ops.permissions import markdown
+
+    readme = (ROOT / "README.md").read_text()
+    assert needs_table() in readme and markdown() in readme

@@ -28,7 +28,7 @@ import botocore.session
 import regex
 from botocore.model import OperationModel, Shape
 
-from studio_infra.values import UNKNOWN
+from studio_infra.snapshot import UNKNOWN
 
 _FORBIDDEN = std_re.compile(r"The <code>(\w+)</code> (?:object|field|parameter) is not supported")
 _ALLOWED_CHARS = std_re.compile(

@@ -29,7 +29,7 @@ from functools import cache
 from typing import Any
 
 from studio_infra.judges import api_model
-from studio_infra.values import UNKNOWN
+from studio_infra.snapshot import UNKNOWN
 
 TF = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/"
 """Where the provider's create functions live; each entry names its file."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from studio_infra.judges.api_model import Problem
-from studio_infra.values import UNKNOWN
+from studio_infra.snapshot import UNKNOWN
 
 
 @dataclass(frozen=True)

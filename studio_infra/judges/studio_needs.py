@@ -26,13 +26,14 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from studio_infra.judges.iam_eval import Decision, Request, access, evaluate
-from studio_infra.rules.model import CannotCheck, Resource, Stack, known
-from studio_infra.values import contains_unknown
+from studio_infra.snapshot import CannotCheck, Resource, Stack, contains_unknown, known
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,13 @@ NEEDS: dict[str, Need] = {n.key: n for n in (
          "https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html"
          "#conditions-kms-grant-is-for-aws-resource"),
 )}
+
+def needs_table() -> str:
+    """The model as the README shows it."""
+    lines = ["| Area | Need | Source |", "|---|---|---|"]
+    lines += [f"| {n.area} | {n.summary} | [{n.key}]({n.source}) |" for n in NEEDS.values()]
+    return "\n".join(lines)
+
 
 DOMAIN = "aws:sagemaker/domain:Domain"
 PROFILE = "aws:sagemaker/userProfile:UserProfile"
@@ -201,6 +209,10 @@ class DomainView:
     id: str
     where: Where
     profiles: list[Profile] = field(default_factory=list)
+
+    @cached_property
+    def names(self) -> frozenset[str]:
+        return frozenset(p.name for p in self.profiles)
 
     @property
     def source_identity(self) -> bool:
@@ -344,9 +356,23 @@ def identity_problems(view: DomainView, stack: Stack) -> Iterator[str]:
 
 
 def _names_users(role: Resource, stack: Stack, view: DomainView) -> bool:
-    text = json.dumps([role.props] + [p.props for p in stack.companions(role, ROLE_POLICY,
-                                                                        "role")])
-    return any(f"/{p.name}\"" in text or f"/{p.name}/" in text for p in view.profiles)
+    """Whether the role's policies name a user of the domain literally (then each user of a
+    shared role is judged on their own; otherwise one user stands for all)."""
+    mentioned = stack.memo(f"needs-names-{role.urn}", lambda _: _mentioned_names(role, stack))
+    return bool(mentioned & view.names)
+
+
+def _mentioned_names(role: Resource, stack: Stack) -> frozenset[str]:
+    texts = [json.dumps(role.props)] + [json.dumps(p.props) for p in
+                                        stack.companions(role, ROLE_POLICY, "role")]
+    found: set[str] = set()
+    for text in texts:
+        for match in _PROFILE_SEGMENT.finditer(text):
+            found.add(match.group(1))
+    return frozenset(found)
+
+
+_PROFILE_SEGMENT = re.compile(r"(?:user-profile|app|space)/[^/\"]+/([A-Za-z0-9-]+)")
 
 
 def _trust(caller: Caller) -> Iterator[str]:

@@ -16,117 +16,19 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from studio_infra.values import UNKNOWN, contains_unknown
+from studio_infra.snapshot import (
+    UNKNOWN,
+    CannotCheck,
+    Resource,
+    Stack,
+    contains_unknown,
+    dig,
+    known,
+)
 
-
-class CannotCheck(Exception):
-    """A rule could not judge a resource: a value is unknown, or lives outside the stack."""
-
-
-def known(value: Any, what: str) -> Any:
-    """``value`` itself, or ``CannotCheck`` naming ``what`` when it is not known yet."""
-    if value is UNKNOWN or contains_unknown(value):
-        raise CannotCheck(f"{what} is not known until the resource is created")
-    return value
-
-
-def dig(props: Mapping[str, Any], path: str, default: Any = None) -> Any:
-    """``props['a']['b'][0]`` as ``dig(props, 'a.b.0')``; ``default`` when absent, ``UNKNOWN``
-    when a step is unknown."""
-    value: Any = props
-    for step in path.split("."):
-        if value is UNKNOWN:
-            return UNKNOWN
-        if isinstance(value, Mapping):
-            value = value.get(step, default)
-        elif isinstance(value, (list, tuple)) and step.isdigit() and int(step) < len(value):
-            value = value[int(step)]
-        else:
-            return default
-        if value is None:
-            return default
-    return value
-
-
-@dataclass(frozen=True)
-class Resource:
-    """One resource as rules see it."""
-
-    type: str
-    name: str
-    urn: str
-    props: Mapping[str, Any]
-    """camelCase properties: outputs where the adapter has them, else inputs."""
-    id: str | None = None
-    parent: str | None = None
-    dependencies: tuple[str, ...] = ()
-    property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    protect: bool | None = False
-    """None where protection is not a property of the source (a live account)."""
-    live: bool = False
-    """Read from a deployed account (the audit), not from a program's registrations: its
-    properties are what AWS stored, not the inputs a provider would send."""
-    retain_on_delete: bool | None = None
-    """None where the adapter cannot see it (the policy SDK does not pass it)."""
-
-    def get(self, path: str, default: Any = None) -> Any:
-        return dig(self.props, path, default)
-
-    @property
-    def identifiers(self) -> set[str]:
-        """Every string another resource may use to point at this one: id, name, ARN…"""
-        found = {v for v in (self.id, self.props.get("arn"), self.props.get("id"),
-                             self.props.get("bucket"), self.props.get("name"),
-                             self.props.get("keyId"))
-                 if isinstance(v, str) and v}
-        arn = self.props.get("arn")
-        if isinstance(arn, str) and "/" in arn:
-            found.add(arn.rsplit("/", 1)[1])  # vpc-…, fs-…, key id
-        return found
-
-
-@dataclass
-class Stack:
-    """All resources of one stack (or one audited account scope)."""
-
-    resources: list[Resource]
-
-    def __post_init__(self) -> None:
-        self._by_type: dict[str, list[Resource]] = {}
-        self._memo: dict[str, Any] = {}
-        for resource in self.resources:
-            self._by_type.setdefault(resource.type, []).append(resource)
-
-    def memo(self, key: str, build: Callable[[Stack], Any]) -> Any:
-        """``build(self)``, computed once per stack: an index a rule reads for every
-        resource (which would otherwise cost a scan of the stack per resource)."""
-        if key not in self._memo:
-            self._memo[key] = build(self)
-        return self._memo[key]
-
-    def of_type(self, *types: str) -> list[Resource]:
-        """Resources of the given type tokens; ``aws:*`` stands for every AWS type."""
-        found = []
-        for type_ in types:
-            if type_.endswith(":*"):
-                prefix = type_[:-1]
-                found += [r for t, rs in self._by_type.items() if t.startswith(prefix)
-                          and t not in types for r in rs]
-            else:
-                found += self._by_type.get(type_, [])
-        return found
-
-    def companions(self, target: Resource, type_: str, prop: str) -> list[Resource]:
-        """Resources of ``type_`` whose ``prop`` points at ``target``: by the engine's property
-        dependencies, or by the value being one of the target's identifiers."""
-        ids = target.identifiers
-        found = []
-        for candidate in self.of_type(type_):
-            deps = candidate.property_dependencies.get(prop, ())
-            value = candidate.props.get(prop)
-            if target.urn in deps or (isinstance(value, str) and value in ids):
-                found.append(candidate)
-        return found
+__all__ = ["UNKNOWN", "CannotCheck", "Category", "Check", "Enforcement", "Finding",
+           "Resource", "Rule", "Severity", "Stack", "contains_unknown", "dig",
+           "evaluate_rule", "known", "matches"]
 
 
 class Enforcement(str, Enum):
