@@ -367,3 +367,11 @@ def test_what_the_plan_names_but_does_not_create_is_listed(record):
     assert [r.value for r in plan.outside] == [reader]
     for example in ("keys", "secure-bucket"):
         assert plan_project(ROOT / "examples" / example, "dev").outside == []
+
+
+def test_the_nat_none_variant_has_no_finding_at_all(record):
+    from studio_infra.studio import Studio
+
+    plan = record(lambda: Studio("studio", {"network": {"nat": "none"},
+                                            "users": [{"name": "alice"}, {"name": "bob"}]}))
+    assert evaluate(stack_from_plan(plan.resources)) == []

@@ -13,10 +13,12 @@ from botocore.stub import Stubber
 from moto import mock_aws
 from moto.server import ThreadedMotoServer
 
+from studio_infra.aws_context import AwsContext, policy_json
 from studio_infra.cli import EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS, main
 from studio_infra.ecr import lifecycle_policy
 from studio_infra.kms import ADMIN_ACTIONS, GRANT_ACTIONS, USE_ACTIONS
 from studio_infra.ops.audit import COULD_NOT_CHECK, audit_domain
+from studio_infra.roles import TRUST_ACTIONS, execution_statements
 from studio_infra.rules.engine import evaluate, stack_from_plan
 from tests.test_rules import bucket, tls_statements
 
@@ -93,6 +95,18 @@ class Setup:
         ecr.put_lifecycle_policy(repositoryName="studio/python",
                                  lifecyclePolicyText=lifecycle_policy(7, 30))
 
+        # The execution role as StudioExecutionRole makes it.
+        iam = session.client("iam")
+        context = AwsContext(ACCOUNT, REGION, "aws", "amazonaws.com", "com.amazonaws")
+        self.role = iam.create_role(
+            RoleName="studio", AssumeRolePolicyDocument=context.trust_policy(
+                "sagemaker.amazonaws.com", actions=TRUST_ACTIONS))["Role"]["Arn"]
+        iam.put_role_policy(RoleName="studio", PolicyName="studio", PolicyDocument=policy_json(
+            execution_statements(context, role_arn=self.role,
+                                 sharing_bucket_arn=f"arn:aws:s3:::{self.bucket}",
+                                 sharing_prefix="sharing/", key_arns=[self.key["Arn"]],
+                                 repository_arns=[], instance_types=["ml.t3.medium"])))
+
         ec2 = session.client("ec2")
         self.vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
         self.subnet = ec2.create_subnet(VpcId=self.vpc, CidrBlock="10.0.0.0/19")["Subnet"]
@@ -119,9 +133,10 @@ class Setup:
             "HomeEfsFileSystemId": self.fs["FileSystemId"], "AuthMode": "IAM",
             "AppNetworkAccessType": "VpcOnly", "VpcId": self.vpc,
             "SubnetIds": [self.subnet["SubnetId"]], "KmsKeyId": self.key["Arn"],
-            "DomainSettings": {"SecurityGroupIds": [self.sg]},
+            "DomainSettings": {"SecurityGroupIds": [self.sg],
+                               "ExecutionRoleIdentityConfig": "USER_PROFILE_NAME"},
             "DefaultUserSettings": {
-                "ExecutionRole": f"arn:aws:iam::{ACCOUNT}:role/studio",
+                "ExecutionRole": self.role,
                 "SecurityGroups": [self.sg],
                 "SharingSettings": {"NotebookOutputOption": "Allowed",
                                     "S3OutputPath": f"s3://{self.bucket}/sharing/",
@@ -341,3 +356,23 @@ def test_the_key_behind_the_sharing_bucket_is_audited_too(setup):
     rotation = [f for f in result.findings if f.policy == "kms-rotation"]
     assert [f.urn for f in rotation] == [other["Arn"]]
     assert rotation[0].enforcement.value == "mandatory"
+
+
+def test_the_execution_role_is_judged_for_every_user(setup):
+    """The audit reads the role with all its policies and runs the Studio-needs rules that
+    live data allows: a user who could act as another, a trust without source identity."""
+    iam = setup.session.client("iam")
+    assert [f for f in audit(setup).findings if f.category.value == "studio"] == []
+    iam.put_role_policy(RoleName="studio", PolicyName="everyone", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Action": "sagemaker:CreatePresignedDomainUrl",
+            "Resource": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:user-profile/*/*"}]}))
+    iam.update_assume_role_policy(RoleName="studio", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"},
+            "Action": "sts:AssumeRole"}]}))
+    found = {f.policy: f for f in audit(setup).findings if f.category.value == "studio"}
+    assert set(found) == {"studio-isolation", "studio-identity"}
+    assert "user-profile/d-abcdefghijkl/user1, which belongs to user1" in \
+        found["studio-isolation"].message
+    assert "sts:SetSourceIdentity" in found["studio-identity"].message

@@ -10,6 +10,7 @@ endpoint does not offer — is reported as an advisory "could not check", never 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -142,6 +143,8 @@ def _read_domain(reader: _Reader, domain: dict[str, Any]) -> None:
     if domain.get("SecurityGroupIdForDomainBoundary"):
         groups.add(domain["SecurityGroupIdForDomainBoundary"])
     buckets = {_bucket_of(settings)}
+    roles = {settings.get("ExecutionRole"),
+             domain.get("DefaultSpaceSettings", {}).get("ExecutionRole")}
 
     def user_profiles() -> None:
         sagemaker = reader.client("sagemaker")
@@ -160,6 +163,7 @@ def _read_domain(reader: _Reader, domain: dict[str, Any]) -> None:
             file_systems.update(_file_systems(user_settings))
             groups.update(user_settings.get("SecurityGroups", []))
             buckets.add(_bucket_of(user_settings))
+            roles.add(user_settings.get("ExecutionRole"))
 
     def spaces() -> None:
         sagemaker = reader.client("sagemaker")
@@ -182,6 +186,8 @@ def _read_domain(reader: _Reader, domain: dict[str, Any]) -> None:
         reader.attempt(image, lambda image=image: keys.add(_read_image(reader, image)))
     for key in sorted(k for k in keys if k):
         reader.attempt(key, lambda key=key: _read_key(reader, key))
+    for role in sorted(r for r in roles if r):
+        reader.attempt(role, lambda role=role: _read_role(reader, role))
     if domain.get("VpcId"):
         reader.attempt(domain["VpcId"], lambda: _read_vpc(reader, domain["VpcId"], groups))
 
@@ -287,6 +293,61 @@ def _read_key(reader: _Reader, key: str) -> None:
         "enableKeyRotation": rotation.get("KeyRotationEnabled", False),
         "customerMasterKeySpec": metadata.get("KeySpec", "SYMMETRIC_DEFAULT"),
         "policy": policy["Policy"]}, metadata["KeyId"])
+
+
+def _read_role(reader: _Reader, arn: str) -> None:
+    """An execution role with every policy it has: trust, inline and attached (AWS managed
+    ones included), as the plan would show them, for the Studio-needs rules."""
+    iam = reader.client("iam")
+    name = arn.rsplit("/", 1)[-1]
+    role = read(f"role {name}", iam.get_role, RoleName=name)["Role"]
+    inline = []
+    for policy_name in listed_iam(f"inline policies of {name}", iam.list_role_policies,
+                                  "PolicyNames", RoleName=name):
+        document = read(f"policy {policy_name} of {name}", iam.get_role_policy,
+                        RoleName=name, PolicyName=policy_name)["PolicyDocument"]
+        inline.append((policy_name, document))
+    attached = []
+    for entry in listed_iam(f"managed policies of {name}", iam.list_attached_role_policies,
+                            "AttachedPolicies", RoleName=name):
+        policy = read(f"policy {entry['PolicyArn']}", iam.get_policy,
+                      PolicyArn=entry["PolicyArn"])["Policy"]
+        version = read(f"policy {entry['PolicyArn']}", iam.get_policy_version,
+                       PolicyArn=entry["PolicyArn"],
+                       VersionId=policy["DefaultVersionId"])["PolicyVersion"]
+        attached.append((entry["PolicyArn"], version["Document"]))
+    reader.add("aws:iam/role:Role", role["Arn"], {
+        "arn": role["Arn"], "name": name,
+        "assumeRolePolicy": _json(role.get("AssumeRolePolicyDocument"))}, name)
+    for policy_name, document in inline:
+        reader.add("aws:iam/rolePolicy:RolePolicy", f"{role['Arn']}/{policy_name}",
+                   {"role": name, "name": policy_name, "policy": _json(document)})
+    for policy_arn, document in attached:
+        reader.add("aws:iam/policy:Policy", policy_arn,
+                   {"arn": policy_arn, "policy": _json(document)}, policy_arn)
+        reader.add("aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+                   f"{role['Arn']}/{policy_arn}", {"role": name, "policyArn": policy_arn})
+
+
+def listed_iam(what: str, call: Callable[..., dict[str, Any]], key: str,
+               **kwargs: Any) -> list[Any]:
+    """Every item of an IAM list (``Marker``/``IsTruncated`` pages)."""
+    items: list[Any] = []
+    marker: str | None = None
+    while True:
+        page = read(what, call, **kwargs, **({"Marker": marker} if marker else {}))
+        items += page.get(key, [])
+        if not page.get("IsTruncated"):
+            return items
+        marker = page.get("Marker")
+
+
+def _json(document: Any) -> str:
+    """A policy document as text (IAM answers with it decoded)."""
+    from urllib.parse import unquote
+
+    return document if isinstance(document, str) and document.startswith("{") else \
+        unquote(document) if isinstance(document, str) else json.dumps(document)
 
 
 def _read_image(reader: _Reader, image: str) -> str | None:

@@ -20,6 +20,8 @@ AUDIT = (
     "kms:DescribeKey", "kms:GetKeyRotationStatus", "kms:GetKeyPolicy",
     "ecr:DescribeRepositories", "ecr:GetLifecyclePolicy",
     "ec2:DescribeVpcs", "ec2:DescribeFlowLogs", "ec2:DescribeSecurityGroups",
+    "iam:GetRole", "iam:ListRolePolicies", "iam:GetRolePolicy",
+    "iam:ListAttachedRolePolicies", "iam:GetPolicy", "iam:GetPolicyVersion",
 )
 """Read only: ``studio-infra audit`` changes nothing."""
 

@@ -96,9 +96,10 @@ def _dockerfile_of(image_name: str, stack: Stack) -> Path | None:
     return None
 
 
-_STUDIO = {"needs_stack": True, "category": Category.STUDIO, "live": False}
-"""The domain's needs are judged on a program's plan: roles, policies, routes and file
-systems as the program declares them. The live audit runs the key-grant rule."""
+_STUDIO = {"needs_stack": True, "category": Category.STUDIO}
+_PLANS_ONLY = {**_STUDIO, "live": False}
+"""Routes, endpoints and provisioned directories are judged on a program's plan; the live
+audit reads roles, keys and buckets, so it runs the identity, isolation and key rules."""
 
 STUDIO_RULES = (
     Rule("studio-identity", "Each execution role allows what Studio does as it for its user, "
@@ -115,12 +116,12 @@ STUDIO_RULES = (
          "needs, and each other on the ports Studio uses", (needs.DOMAIN,), studio_network,
          Severity.HIGH, Enforcement.MANDATORY,
          "Add the endpoint, route or security-group rule the message names "
-         "(StudioNetwork builds them).", **_STUDIO),
+         "(StudioNetwork builds them).", **_PLANS_ONLY),
     Rule("studio-files", "Each user can write their own directory of every attached file "
          "system, and no one else's", (needs.DOMAIN,), studio_files, Severity.HIGH,
          Enforcement.MANDATORY,
          "Give each profile its own FileSystemPath, created with its uid/gid and mode 0750 "
-         "(SharedFileSystem with users does).", **_STUDIO),
+         "(SharedFileSystem with users does).", **_PLANS_ONLY),
     Rule("studio-key-grants", "Key policies allow kms:CreateGrant only for AWS resources",
          (needs.KEY,), key_grants, Severity.HIGH, Enforcement.ADVISORY,
          "Add the condition kms:GrantIsForAWSResource: true to statements allowing "
@@ -130,5 +131,5 @@ STUDIO_RULES = (
                                                                     needs.PROFILE),
          idle_shutdown_images, Severity.LOW, Enforcement.ADVISORY,
          f"Install {ACTIVITY_MONITOR}>=0.3.1 in the image (or build FROM SageMaker "
-         "Distribution 2.0+).", **_STUDIO),
+         "Distribution 2.0+).", **_PLANS_ONLY),
 )
