@@ -8,15 +8,40 @@ provider SDK when it does not need it.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
+
+if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ loads the same names
+    from studio_infra.domain import StudioDomain as StudioDomain
+    from studio_infra.domain import StudioDomainArgs as StudioDomainArgs
+    from studio_infra.ecr import ImageRepository as ImageRepository
+    from studio_infra.ecr import ImageRepositoryArgs as ImageRepositoryArgs
+    from studio_infra.efs import SharedFileSystem as SharedFileSystem
+    from studio_infra.efs import SharedFileSystemArgs as SharedFileSystemArgs
+    from studio_infra.errors import StudioInfraError as StudioInfraError
+    from studio_infra.images import CustomImage as CustomImage
+    from studio_infra.images import CustomImageArgs as CustomImageArgs
+    from studio_infra.kms import StudioKeys as StudioKeys
+    from studio_infra.kms import StudioKeysArgs as StudioKeysArgs
+    from studio_infra.network import ExistingNetwork as ExistingNetwork
+    from studio_infra.network import StudioNetwork as StudioNetwork
+    from studio_infra.network import StudioNetworkArgs as StudioNetworkArgs
+    from studio_infra.roles import StudioExecutionRole as StudioExecutionRole
+    from studio_infra.roles import StudioExecutionRoleArgs as StudioExecutionRoleArgs
+    from studio_infra.s3 import SecureBucket as SecureBucket
+    from studio_infra.s3 import SecureBucketArgs as SecureBucketArgs
+    from studio_infra.studio import Studio as Studio
+    from studio_infra.studio import StudioConfig as StudioConfig
+    from studio_infra.users import StudioUser as StudioUser
+    from studio_infra.users import StudioUserArgs as StudioUserArgs
 
 _EXPORTS = {
     "Studio": "studio_infra.studio",
     "StudioConfig": "studio_infra.studio",
     "StudioNetwork": "studio_infra.network",
     "StudioNetworkArgs": "studio_infra.network",
+    "ExistingNetwork": "studio_infra.network",
     "StudioKeys": "studio_infra.kms",
     "StudioKeysArgs": "studio_infra.kms",
     "SecureBucket": "studio_infra.s3",
@@ -39,8 +64,10 @@ _EXPORTS = {
 __all__ = [*_EXPORTS, "__version__"]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'studio_infra' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+if not TYPE_CHECKING:  # hidden from type checkers, so a misspelt import is an error there
+
+    def __getattr__(name: str) -> Any:
+        module = _EXPORTS.get(name)
+        if module is None:
+            raise AttributeError(f"module 'studio_infra' has no attribute {name!r}")
+        return getattr(importlib.import_module(module), name)

@@ -1,21 +1,33 @@
 """The ``studio-infra`` command: a thin shell over the library.
 
-Exit codes are part of the contract CI scripts rely on: 0 success, 1 a mandatory policy
-violation, 2 anything that stopped the plan (bad project, bad config, the program raised).
+Exit codes are part of the contract CI scripts rely on: 0 success, 1 a mandatory finding
+(and nothing else), 2 anything that stopped the command (bad arguments, files, project,
+config, credentials, an interrupted prompt or run). A mistake is one readable line naming
+what to fix; ``--debug`` adds the traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import re
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TextIO
 
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
 EXIT_ERROR = 2
+
+DOMAIN_ID = re.compile(r"^d-(-*[a-z0-9]){1,61}$")
+"""botocore's pattern of a SageMaker ``DomainId``."""
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called: one line, exit 2."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -23,20 +35,44 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     quiet_sdk_coroutine_warnings()
     parser = _parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv:
+        parser.print_help()
+        return EXIT_OK
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or argparse's own usage message
+        return int(exc.code) if isinstance(exc.code, int) else EXIT_ERROR
+    debug = bool(getattr(args, "debug", False))
     try:
         return int(args.handler(args))
     except BrokenPipeError:  # output piped into `head` and cut short: not an error
-        sys.stderr.close()
+        with contextlib.suppress(Exception):
+            sys.stderr.close()
         return EXIT_OK
+    except KeyboardInterrupt:
+        return _fail("interrupted; nothing more was done", debug)
+    except UsageError as exc:
+        return _fail(str(exc), debug)
+    except Exception as exc:  # every other failure is a message, never a bare traceback
+        from studio_infra.errors import StudioInfraError
+
+        if isinstance(exc, StudioInfraError):
+            return _fail(str(exc), debug)
+        return _fail(f"{type(exc).__name__}: {exc}", debug, exc)
 
 
 def _parser() -> argparse.ArgumentParser:
+    from studio_infra import __version__
+
     parser = argparse.ArgumentParser(
         prog="studio-infra",
-        description="Secure SageMaker Studio on Pulumi: plan any Pulumi Python program offline.",
+        description="Secure SageMaker Studio on Pulumi: plan any Pulumi Python program "
+        "offline, check it against AWS's sources and what Studio needs, audit and tear "
+        "down live domains.",
     )
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version=f"studio-infra {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     plan = commands.add_parser(
         "plan",
         help="run a Pulumi Python program under mocks and show what it would create",
@@ -45,14 +81,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     _project_options(plan)
     _json_option(plan, "the plan")
-    plan.add_argument("--debug", action="store_true",
-                      help="print the full traceback when the program fails")
     plan.add_argument("--no-policy", action="store_true",
                       help="do not evaluate the policy rules")
+    plan.add_argument("--allow-missing-stack-config", action="store_true",
+                      help="plan a stack that has no Pulumi.<stack>.yaml (with the project's "
+                      "defaults only) instead of refusing it")
     plan.set_defaults(handler=_plan)
     preview = commands.add_parser(
         "preview", help="pulumi preview with the policy pack (needs the Pulumi CLI)",
-        description="Run `pulumi preview` on DIR with this project's policy pack: the real "
+        description="Run `pulumi preview` on DIR with this package's policy pack: the real "
         "preview against your AWS account. Needs the Pulumi CLI, a backend login and AWS "
         "credentials; `studio-infra plan` needs none of them.")
     _project_options(preview)
@@ -71,26 +108,40 @@ def _parser() -> argparse.ArgumentParser:
         "teardown", help="delete a domain and what SageMaker left behind, in order",
         description="Delete a domain's apps, spaces, user profiles and the domain itself, "
         "then SageMaker's NFS security groups, network interfaces and (unless kept) the home "
-        "EFS, waiting and retrying as AWS requires. Safe to run again.")
+        "EFS, waiting and retrying as AWS requires. Lists what it will delete and asks first. "
+        "Safe to run again.")
     _domain_options(teardown)
+    _json_option(teardown, "what was (or, with --dry-run, would be) deleted")
     teardown.add_argument("--dry-run", action="store_true", help="list what would be deleted")
     teardown.add_argument("--keep-home-efs", action="store_true",
-                          help="keep the home EFS (users' files)")
+                          help="keep the home EFS (every user's files); by default it is "
+                          "deleted with the domain")
     teardown.add_argument("--yes", action="store_true",
                           help="do not ask for confirmation (needed without a terminal)")
     teardown.set_defaults(handler=_teardown)
+    pack = commands.add_parser(
+        "policy-pack", help="print the folder of the installed policy pack",
+        description="Print the folder of the policy pack installed with this package, for "
+        "`pulumi preview --policy-pack \"$(studio-infra policy-pack)\"` and "
+        "`pulumi policy publish`. The pack runs in the Python environment on PATH, which must "
+        "have studio-infra installed.")
+    _debug_option(pack)
+    pack.set_defaults(handler=_policy_pack)
     rules = commands.add_parser(
         "rules", help="list the policy rules, their defaults and framework ids",
         description="List the rules that studio-infra plan, the policy pack and the audit run.")
     rules.add_argument("--markdown", action="store_true", help="print a Markdown table")
     rules.add_argument("--requests", action="store_true",
                        help="print the resource types the deploy checks map to API requests")
+    _debug_option(rules)
     rules.set_defaults(handler=_rules)
     return parser
 
 
+# -- plan ------------------------------------------------------------------------------------
+
+
 def _plan(args: argparse.Namespace) -> int:
-    from studio_infra.errors import StudioInfraError
     from studio_infra.plan.render import (
         render_counts,
         render_outputs,
@@ -102,13 +153,17 @@ def _plan(args: argparse.Namespace) -> int:
     from studio_infra.rules.config import PolicyConfig, load_policy_config
     from studio_infra.rules.engine import evaluate, stack_from_plan
 
+    _check_output(args.json_path)
     config_file = args.policy_config or _project_policy_config(args.directory)
+    policy = load_policy_config(config_file) if config_file else PolicyConfig()
     try:
-        policy = load_policy_config(config_file) if config_file else PolicyConfig()
-        plan = plan_project(args.directory, args.stack)
-    except StudioInfraError as exc:
-        return _fail(str(exc), args.debug)
+        # With the JSON on standard output, what the program prints goes to standard error.
+        with _program_output(to_stderr=args.json_path == "-"):
+            plan = plan_project(args.directory, args.stack,
+                                allow_missing_stack_config=args.allow_missing_stack_config)
     except ProgramError as exc:
+        for token in exc.plan.unanswered_invokes:
+            _warn_unanswered(token)
         return _fail(f"the program failed: {exc}", args.debug, exc.__cause__)
     with in_directory(plan.directory):  # rules reading the program's files resolve its paths
         findings = [] if args.no_policy else evaluate(stack_from_plan(plan.resources), policy)
@@ -122,133 +177,173 @@ def _plan(args: argparse.Namespace) -> int:
     print(file=out)
     print(render_tree(plan), file=out)
     print("\n" + render_counts(plan), file=out)
-    outputs = render_outputs(plan)
-    if outputs:
-        print("\n" + outputs, file=out)
-    outside = render_outside(plan)
-    if outside:
-        print("\n" + outside, file=out)
+    for section in (render_outputs(plan), render_outside(plan)):
+        if section:
+            print("\n" + section, file=out)
     if not args.no_policy:
         print("\n" + render_violations(plan), file=out)
     for token in plan.unanswered_invokes:
-        print(f"warning: no fake answer for invoke {token}; the program got an empty result",
-              file=sys.stderr)
+        _warn_unanswered(token)
     if args.json_path:
         _write_json(args.json_path, plan.to_json())
     mandatory = any(f.enforcement.value == "mandatory" for f in findings)
     return EXIT_VIOLATIONS if mandatory else EXIT_OK
 
 
-POLICY_PACK_DIR = Path(__file__).resolve().parent.parent / "policy"
-"""The policy pack folder of a source checkout (``pip install -e .``)."""
+def _warn_unanswered(token: str) -> None:
+    print(f"warning: the planner has no answer for invoke {token}; the program got an empty "
+          "result (values it reads from it are None)", file=sys.stderr)
+
+
+@contextlib.contextmanager
+def _program_output(*, to_stderr: bool) -> Iterator[None]:
+    if not to_stderr:
+        yield
+        return
+    with contextlib.redirect_stdout(sys.stderr):
+        yield
+
+
+# -- preview ---------------------------------------------------------------------------------
 
 
 def _preview(args: argparse.Namespace) -> int:
+    import os
     import shutil
     import subprocess
 
+    from studio_infra.policy_pack import pack_directory
+
     pulumi = shutil.which("pulumi")
     if pulumi is None:
-        return _fail("the Pulumi CLI is not installed, and a real preview needs it: install "
-                     "it (https://www.pulumi.com/docs/install/), log in to a backend and set "
-                     "AWS credentials; or run `studio-infra plan` for an offline plan checked "
-                     "by the same rules", False)
-    if not (POLICY_PACK_DIR / "PulumiPolicy.yaml").is_file():
-        return _fail(f"no policy pack at {POLICY_PACK_DIR}: `studio-infra preview` runs from "
-                     "a source checkout (pip install -e .); elsewhere, pass the pack folder "
-                     "to `pulumi preview --policy-pack` yourself", False)
+        raise UsageError("the Pulumi CLI is not installed, and a real preview needs it: "
+                         "install it (https://www.pulumi.com/docs/install/), log in to a "
+                         "backend and set AWS credentials; or run `studio-infra plan` for an "
+                         "offline plan checked by the same rules")
+    if not (Path(args.directory) / "Pulumi.yaml").is_file() and \
+            not (Path(args.directory) / "Pulumi.yml").is_file():
+        raise UsageError(f"{args.directory} is not a Pulumi project: no Pulumi.yaml there")
     command = [pulumi, "preview", "--cwd", args.directory, "--stack", args.stack,
-               "--policy-pack", str(POLICY_PACK_DIR)]
+               "--policy-pack", str(pack_directory())]
     config_file = args.policy_config or _project_policy_config(args.directory)
     if config_file:
+        _readable(config_file, "policy config")
         command += ["--policy-pack-config", str(Path(config_file).resolve())]
     print("+ " + " ".join(command), file=sys.stderr)
-    return subprocess.run(command, check=False).returncode
+    # The pack runs in this interpreter, where studio-infra is installed.
+    env = {**os.environ, "PULUMI_PYTHON_CMD": sys.executable}
+    return subprocess.run(command, check=False, env=env).returncode
 
 
-def _json_option(parser: argparse.ArgumentParser, what: str) -> None:
-    parser.add_argument("--json", dest="json_path", metavar="PATH",
-                        help=f"also write {what} as JSON to PATH ('-' for standard output)")
-
-
-def _project_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("directory", nargs="?", default=".", metavar="DIR",
-                        help="folder holding Pulumi.yaml (default: .)")
-    parser.add_argument("--stack", "-s", default="dev",
-                        help="stack whose Pulumi.<stack>.yaml config is used (default: dev)")
-    parser.add_argument("--policy-config", metavar="FILE",
-                        help="policy enforcement levels and settings, in Pulumi's "
-                        "--policy-pack-config format (JSON or YAML). Default: DIR's "
-                        "policy-config.json (or .yaml), if there is one")
-
-
-def _domain_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--domain-id", required=True, help="the domain, d-…")
-    parser.add_argument("--region", help="AWS region (default: the AWS configuration's)")
-    parser.add_argument("--profile", help="AWS profile (default: the AWS configuration's)")
-
-
-def _aws_session(args: argparse.Namespace) -> object:
-    from studio_infra.ops.session import make_session
-
-    session = make_session(args.region, args.profile)
-    if not session.region_name:
-        raise _UsageError("no AWS region: pass --region or set AWS_REGION (or a profile's "
-                          "region)")
-    return session
-
-
-class _UsageError(Exception):
-    pass
+# -- audit and teardown ----------------------------------------------------------------------
 
 
 def _audit(args: argparse.Namespace) -> int:
-    from botocore.exceptions import BotoCoreError
-
-    from studio_infra.errors import StudioInfraError
     from studio_infra.ops.audit import audit_domain
     from studio_infra.rules.config import PolicyConfig, load_policy_config
 
-    try:
-        policy = load_policy_config(args.policy_config) if args.policy_config \
-            else PolicyConfig()
-        result = audit_domain(_aws_session(args), args.domain_id, policy)  # type: ignore[arg-type]
-    except (StudioInfraError, _UsageError, BotoCoreError) as exc:
-        return _fail(str(exc), False)
+    _check_output(args.json_path)
+    policy = load_policy_config(args.policy_config) if args.policy_config else PolicyConfig()
+    session = _aws_session(args)
+    result = audit_domain(session, args.domain_id, policy)  # type: ignore[arg-type]
+    if not result.resources:  # not even the domain could be read: nothing was checked
+        reason = result.unreadable[0][1] if result.unreadable else "no answer"
+        raise UsageError(f"nothing was audited: {reason}")
     out = sys.stderr if args.json_path == "-" else sys.stdout  # keep stdout for the JSON
     print(f"Audited domain {args.domain_id}: {len(result.resources)} resources read, "
           f"{len(result.unreadable)} could not be read", file=out)
     for finding in sorted(result.findings, key=lambda f: (f.enforcement.value != "mandatory",
                                                           f.policy)):
         print(f"  [{finding.enforcement.value}] {finding.policy}: {finding.urn}\n"
-              f"      {finding.message}", file=out)
+              f"      {finding.message}\n      fix: {finding.remediation}", file=out)
     if not result.findings:
         print("  no violations", file=out)
     if args.json_path:
         _write_json(args.json_path, result.to_json())
-    if not result.resources:  # not even the domain could be read: nothing was checked
-        return _fail(f"could not read domain {args.domain_id}; nothing was audited", False)
     return EXIT_VIOLATIONS if result.mandatory else EXIT_OK
 
 
 def _teardown(args: argparse.Namespace) -> int:
-    from botocore.exceptions import BotoCoreError, ClientError
+    from studio_infra.ops.teardown import Teardown
 
-    from studio_infra.ops.teardown import Teardown, TeardownError
-
-    if not args.dry_run and not args.yes:
-        if not sys.stdin.isatty():
-            return _fail("teardown deletes the domain and its users' apps and spaces; pass "
-                         "--yes to confirm (or --dry-run to see what it would delete)", False)
-        answer = input(f"Type the domain id ({args.domain_id}) to delete it: ")
-        if answer.strip() != args.domain_id:
-            return _fail("not confirmed; nothing deleted", False)
-    try:
-        Teardown(_aws_session(args), args.domain_id, dry_run=args.dry_run,  # type: ignore[arg-type]
-                 keep_home_efs=args.keep_home_efs).run()
-    except (TeardownError, ClientError, BotoCoreError, _UsageError) as exc:
-        return _fail(str(exc), False)
+    _check_output(args.json_path)
+    session = _aws_session(args)
+    teardown = Teardown(session, args.domain_id, dry_run=args.dry_run,  # type: ignore[arg-type]
+                        keep_home_efs=args.keep_home_efs)
+    inventory = teardown.inventory()
+    if inventory.domain is None:
+        region = getattr(session, "region_name", "")
+        raise UsageError(f"no domain {args.domain_id} in {region} (already deleted, or in "
+                         "another region or account): nothing to tear down")
+    out = sys.stderr if args.json_path == "-" else sys.stdout
+    verb = "Would delete" if args.dry_run else "Will delete"
+    print(f"{verb}:", file=out)
+    for line in inventory.lines():
+        print(f"  - {line}", file=out)
+    if args.dry_run:
+        if args.json_path:
+            _write_json(args.json_path, {"dry_run": True, **inventory.to_json()})
+        return EXIT_OK
+    if not args.yes:
+        _confirm(args.domain_id)
+    actions = teardown.run()
+    print(f"Deleted {len(actions)} resources of domain {args.domain_id}:", file=out)
+    for action in actions:
+        print(f"  - {action}", file=out)
+    if args.json_path:
+        _write_json(args.json_path, {"dry_run": False, **inventory.to_json(),
+                                     "deleted": actions})
     return EXIT_OK
+
+
+def _confirm(domain_id: str) -> None:
+    if not sys.stdin.isatty():
+        raise UsageError("teardown deletes the domain and its users' apps and spaces; pass "
+                         "--yes to confirm (or --dry-run to see what it would delete)")
+    try:
+        answer = input(f"Type the domain id ({domain_id}) to delete it: ")
+    except EOFError:
+        raise UsageError("not confirmed; nothing deleted") from None
+    if answer.strip() != domain_id:
+        raise UsageError("not confirmed; nothing deleted")
+
+
+def _aws_session(args: argparse.Namespace) -> object:
+    """A session for the command, checked before anything is read or deleted: a domain id
+    SageMaker could have, a region AWS has, and credentials."""
+    from botocore.exceptions import BotoCoreError
+
+    from studio_infra.ops.session import make_session
+    from studio_infra.plan.fakes import known_regions
+
+    if not DOMAIN_ID.match(args.domain_id):
+        raise UsageError(f"--domain-id {args.domain_id!r} is not a SageMaker domain id "
+                         "(like d-abcdefghijkl)")
+    if args.region and args.region not in known_regions():
+        raise UsageError(f"--region {args.region!r} is not an AWS region; use one of "
+                         f"{', '.join(known_regions())}")
+    try:
+        session = make_session(args.region, args.profile)
+        credentials = session.get_credentials()
+    except BotoCoreError as exc:
+        raise UsageError(str(exc)) from None
+    if not session.region_name:
+        raise UsageError("no AWS region: pass --region or set AWS_REGION (or a profile's "
+                         "region)")
+    if credentials is None:
+        raise UsageError("no AWS credentials: set AWS_PROFILE, run `aws sso login`, or export "
+                         "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+    return session
+
+
+def _policy_pack(args: argparse.Namespace) -> int:
+    from studio_infra.policy_pack import pack_directory
+
+    print(pack_directory())
+    return EXIT_OK
+
+
+# -- rules -----------------------------------------------------------------------------------
 
 
 def _rules(args: argparse.Namespace) -> int:
@@ -286,13 +381,67 @@ def rules_table() -> str:
     return "\n".join(lines)
 
 
-def _write_json(path: str, document: object) -> None:
+# -- options and files -----------------------------------------------------------------------
+
+
+def _debug_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--debug", action="store_true",
+                        help="print the full traceback of a failure")
+
+
+def _json_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--json", dest="json_path", metavar="PATH",
+                        help=f"also write {what} as JSON to PATH ('-' for standard output)")
+
+
+def _project_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("directory", nargs="?", default=".", metavar="DIR",
+                        help="folder holding Pulumi.yaml (default: .)")
+    parser.add_argument("--stack", "-s", default="dev",
+                        help="stack whose Pulumi.<stack>.yaml config is used (default: dev)")
+    parser.add_argument("--policy-config", metavar="FILE",
+                        help="policy enforcement levels and settings, in Pulumi's "
+                        "--policy-pack-config format (JSON or YAML). Default: DIR's "
+                        "policy-config.json (or .yaml), if there is one")
+    _debug_option(parser)
+
+
+def _domain_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--domain-id", required=True, help="the domain, d-…")
+    parser.add_argument("--region", help="AWS region (default: the AWS configuration's)")
+    parser.add_argument("--profile", help="AWS profile (default: the AWS configuration's)")
+    _debug_option(parser)
+
+
+def _check_output(path: str | None) -> None:
+    """Refuse, before any work, a JSON destination that cannot be written."""
+    if not path or path == "-":
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise UsageError(f"--json {path}: is a folder; give a file name")
+    if not target.parent.is_dir():
+        raise UsageError(f"--json {path}: folder {target.parent} does not exist")
+
+
+def _readable(path: str, what: str) -> None:
+    file = Path(path)
+    if file.is_dir():
+        raise UsageError(f"{what} {path} is a folder; give a file")
+    if not file.is_file():
+        raise UsageError(f"{what} {path} does not exist")
+
+
+def _write_json(path: str, document: object, stream: TextIO | None = None) -> None:
     """``document`` as JSON to ``path``, or to standard output for ``-``."""
     text = json.dumps(document, indent=2, default=str)
     if path == "-":
-        print(text)
-    else:
+        print(text, file=stream or sys.stdout)
+        return
+    try:
         Path(path).write_text(text + "\n")
+    except OSError as exc:
+        raise UsageError(f"--json {path}: cannot write it ({exc.strerror})") from None
 
 
 def _project_policy_config(directory: str) -> str | None:
@@ -306,7 +455,10 @@ def _project_policy_config(directory: str) -> str | None:
 
 def _fail(message: str, debug: bool, cause: BaseException | None = None) -> int:
     if debug:
-        traceback.print_exception(cause) if cause else traceback.print_exc()
+        if cause is not None:
+            traceback.print_exception(cause)
+        else:
+            traceback.print_exc()
     print(f"error: {message}", file=sys.stderr)
     return EXIT_ERROR
 

@@ -8,8 +8,9 @@ our code.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 import pydantic
 
@@ -34,20 +35,22 @@ def validate_args(
         return model.model_validate(dict(args or {}))
     except pydantic.ValidationError as exc:
         raise StudioInfraError(
-            format_validation_error(exc, f"invalid arguments for {where}:")) from None
+            format_validation_error(exc, f"invalid arguments for {where}:", model=model)) from None
 
 
 def format_validation_error(
-    exc: pydantic.ValidationError, heading: str, section: str = ""
+    exc: pydantic.ValidationError, heading: str, section: str = "",
+    model: type[pydantic.BaseModel] | None = None,
 ) -> str:
     """``heading``, then one line per problem: ``field (got value): what to do``. A problem
     of the arguments as a whole (two fields that disagree) is stated without a value.
-    ``section`` prefixes every field path (``network.cidr_block``)."""
+    ``section`` prefixes every field path (``network.cidr_block``); with ``model``, an unknown
+    field is answered with the field it most resembles."""
     lines = [heading]
     for err in exc.errors(include_url=False):
         message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
-            message = "unknown field; check its spelling against the documented arguments"
+            message = "unknown field; " + _did_you_mean(model, err["loc"])
         if not err["loc"]:
             lines.append(f"  - {section}: {message}" if section else f"  - {message}")
             continue
@@ -60,3 +63,39 @@ def format_validation_error(
 def _short(value: Any, limit: int = 80) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _did_you_mean(model: type[pydantic.BaseModel] | None, loc: tuple[Any, ...]) -> str:
+    """The known fields at ``loc`` closest to its last step, or a general hint."""
+    fields = _fields_at(model, loc[:-1]) if model is not None else []
+    near = difflib.get_close_matches(str(loc[-1]), fields, n=1, cutoff=0.6) if loc else []
+    if near:
+        return f"did you mean {near[0]!r}?"
+    if fields:
+        return f"the known ones are {sorted(fields)}"
+    return "check its spelling against the documented arguments"
+
+
+def _fields_at(model: type[pydantic.BaseModel], path: tuple[Any, ...]) -> list[str]:
+    current: Any = model
+    for step in path:
+        if isinstance(step, int):
+            continue
+        field = getattr(current, "model_fields", {}).get(step)
+        if field is None:
+            return []
+        current = _model_in(field.annotation)
+        if current is None:
+            return []
+    return list(getattr(current, "model_fields", {}))
+
+
+def _model_in(annotation: Any) -> Any:
+    """The pydantic model inside an annotation (``list[UserConfig]``, ``X | None``)."""
+    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        return annotation
+    for argument in get_args(annotation):
+        found = _model_in(argument)
+        if found is not None:
+            return found
+    return None

@@ -16,6 +16,7 @@ pack's ``__main__.py`` does that; this module only builds the policies.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import pulumi_policy as pp
@@ -25,6 +26,14 @@ from studio_infra.rules.engine import plain
 from studio_infra.rules.model import Enforcement, Resource, Rule, Stack, evaluate_rule
 
 PACK_NAME = "studio-infra"
+
+
+def pack_directory() -> Path:
+    """The policy pack folder inside the installed package (``PulumiPolicy.yaml``,
+    ``__main__.py``): what ``pulumi preview --policy-pack`` takes."""
+    return Path(__file__).resolve().parent / "policy"
+
+
 CANNOT_CHECK = "studio-infra-cannot-check"
 
 

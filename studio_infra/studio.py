@@ -16,6 +16,7 @@ team and user names), never after positions in a list.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Mapping
 from typing import Any, Literal
@@ -148,81 +149,141 @@ class StudioConfig(BaseModel):
 
     @model_validator(mode="after")
     def _cross_references(self) -> StudioConfig:
+        problems = self.reference_problems()
+        if problems:
+            # One bullet per problem in the error the caller sees (see format_validation_error).
+            raise ValueError("\n  - ".join(problems))
+        return self
+
+    def reference_problems(self) -> list[str]:
+        """Every reference between images, teams and users that does not hold, and every
+        name or uid used twice."""
+        problems: list[str] = []
         names = [i.image_name for i in self.images]
-        _unique(names, "images", "image name")
-        _unique([t.name for t in self.teams], "teams", "team name")
+        problems += _twice(names, "images", "image name")
+        problems += _twice([t.name for t in self.teams], "teams", "team name")
         known_images, known_teams = set(names), {t.name for t in self.teams}
         references = [("domain.images", self.domain.images)]
         references += [(f"teams.{i}.images", t.images) for i, t in enumerate(self.teams)]
         references += [(f"users.{i}.images", u.images) for i, u in enumerate(self.users)]
         for where, listed in references:
-            for image in listed:
-                if image not in known_images:
-                    raise ValueError(f"{where} names image {image!r}, which is not defined; "
-                                     f"define it under images or use one of {sorted(names)}")
+            problems += [f"{where} names image {image!r}, which is not defined; define it "
+                         f"under images or use one of {sorted(names)}"
+                         for image in listed if image not in known_images]
         for i, user in enumerate(self.users):
             if user.team is not None and user.team not in known_teams:
-                raise ValueError(f"users.{i}.team is {user.team!r}, which is not defined; "
-                                 f"add it under teams or use one of {sorted(known_teams)}")
+                problems.append(f"users.{i}.team is {user.team!r}, which is not defined; add "
+                                f"it under teams or use one of {sorted(known_teams)}")
             if self.domain.auth_mode == "SSO" and not user.sso_user_name:
-                raise ValueError(f"users.{i} ({user.name!r}): the domain uses SSO; set "
-                                 "sso_user_name")
-        check_unique(list(self.users))
-        return self
+                problems.append(f"users.{i} ({user.name!r}): the domain uses SSO; set "
+                                "sso_user_name")
+        try:
+            check_unique(list(self.users))
+        except ValueError as exc:
+            problems.append(f"users: {exc}")
+        return problems
 
     def check_sections(self, heading: str) -> None:
         """Validate the component sections now, as the components will, with placeholders for
         what the stack wires in; raise one error naming every mistake."""
-        problems = []
-        sections = [
-            ("network", StudioNetworkArgs, self.network, {}),
-            ("keys", StudioKeysArgs, self.keys, {}),
-            ("sharing", SecureBucketArgs, self.sharing, {"kms_key_arn": _PLACEHOLDER_KEY}),
-            ("repository", ImageRepositoryArgs, self.repository,
-             {"kms_key_arn": _PLACEHOLDER_KEY, "name": self.repository.get("name", "images")}),
-        ]
-        domain = self.domain.model_dump(
-            include={"auth_mode", "allow_public_internet", "default_instance_type",
-                     "idle_timeout_minutes", "sharing_prefix", "home_efs_retention",
-                     "lifecycle_config_arns"})
-        sections.append(("domain", StudioDomainArgs, domain, {
-            "domain_name": "studio", "vpc_id": _PLACEHOLDER_VPC,
-            "subnet_ids": [_PLACEHOLDER_SUBNET], "security_group_id": "sg-00000000",
-            "kms_key_arn": _PLACEHOLDER_KEY, "execution_role_arn": "role"}))
-        if self.shared_efs is not None:
-            sections.append(("shared_efs", SharedFileSystemArgs, self.shared_efs, {
-                "vpc_id": _PLACEHOLDER_VPC, "subnet_ids": [_PLACEHOLDER_SUBNET],
-                "studio_security_group_id": "sg-00000000", "kms_key_arn": _PLACEHOLDER_KEY}))
-        for section, model, given, wired in sections:
-            try:
-                model.model_validate({**given, **wired})
-            except ValidationError as exc:
-                problems += format_validation_error(exc, "", section).splitlines()[1:]
+        problems = section_problems(self.model_dump(include=set(RAW_SECTIONS)))
+        problems += _domain_section_problems(self.domain)
         if problems:
             raise StudioInfraError("\n".join([heading, *problems]))
 
 
-def _unique(values: list[str], where: str, what: str) -> None:
+RAW_SECTIONS = ("network", "keys", "sharing", "repository", "shared_efs")
+"""Sections that are component arguments, checked by the components' own models."""
+
+
+def section_problems(data: Mapping[str, Any]) -> list[str]:
+    """The problems of the component sections of ``data``, as each component would see them
+    (with placeholders for what the stack wires in); works on raw config too."""
+    repository = data.get("repository") or {}
+    sections: list[tuple[str, type[BaseModel], Any, dict[str, Any]]] = [
+        ("network", StudioNetworkArgs, data.get("network") or {}, {}),
+        ("keys", StudioKeysArgs, data.get("keys") or {}, {}),
+        ("sharing", SecureBucketArgs, data.get("sharing") or {},
+         {"kms_key_arn": _PLACEHOLDER_KEY}),
+        ("repository", ImageRepositoryArgs, repository,
+         {"kms_key_arn": _PLACEHOLDER_KEY, "name": repository.get("name", "images")
+          if isinstance(repository, Mapping) else "images"}),
+    ]
+    if data.get("shared_efs", {}) is not None:
+        sections.append(("shared_efs", SharedFileSystemArgs, data.get("shared_efs") or {}, {
+            "vpc_id": _PLACEHOLDER_VPC, "subnet_ids": [_PLACEHOLDER_SUBNET],
+            "studio_security_group_id": "sg-00000000", "kms_key_arn": _PLACEHOLDER_KEY}))
+    problems: list[str] = []
+    for section, model, given, wired in sections:
+        if not isinstance(given, Mapping):
+            continue  # the field's own type error is reported by StudioConfig
+        try:
+            model.model_validate({**given, **wired})
+        except ValidationError as exc:
+            problems += format_validation_error(exc, "", section, model).splitlines()[1:]
+    return problems
+
+
+def _domain_section_problems(domain: DomainConfig) -> list[str]:
+    given = domain.model_dump(
+        include={"auth_mode", "allow_public_internet", "default_instance_type",
+                 "idle_timeout_minutes", "sharing_prefix", "home_efs_retention",
+                 "lifecycle_config_arns"})
+    try:
+        StudioDomainArgs.model_validate({
+            **given, "domain_name": "studio", "vpc_id": _PLACEHOLDER_VPC,
+            "subnet_ids": [_PLACEHOLDER_SUBNET], "security_group_id": "sg-00000000",
+            "kms_key_arn": _PLACEHOLDER_KEY, "execution_role_arn": "role"})
+    except ValidationError as exc:
+        return format_validation_error(exc, "", "domain").splitlines()[1:]
+    return []
+
+
+def _twice(values: list[str], where: str, what: str) -> list[str]:
     seen: set[str] = set()
+    problems = []
     for value in values:
         if value in seen:
-            raise ValueError(f"{where}: {what} {value!r} is used twice; names must be unique")
+            problems.append(f"{where}: {what} {value!r} is used twice; names must be unique")
         seen.add(value)
+    return problems
 
 
 def load_config(data: Mapping[str, Any] | None = None) -> StudioConfig:
-    """Validate ``data`` (default: the stack's ``studio:*`` config) into a ``StudioConfig``."""
+    """Validate ``data`` (default: every ``studio:*`` key of the stack's config) into a
+    ``StudioConfig``. One error lists every mistake: unknown keys (with the key meant),
+    wrong fields, bad component sections, references that do not hold."""
     if data is None:
-        config = pulumi.Config(CONFIG_NAMESPACE)
-        data = {key: config.get_object(key) for key in StudioConfig.model_fields
-                if config.get(key) is not None}
+        data = stack_config(CONFIG_NAMESPACE)
     heading = f"invalid configuration '{CONFIG_NAMESPACE}':"
+    problems: list[str] = []
+    spec: StudioConfig | None = None
     try:
         spec = StudioConfig.model_validate(dict(data))
     except ValidationError as exc:
-        raise StudioInfraError(format_validation_error(exc, heading)) from None
-    spec.check_sections(heading)
+        problems += format_validation_error(exc, heading, model=StudioConfig).splitlines()[1:]
+    if spec is None:  # still check what can be checked, so one run shows every mistake
+        problems += section_problems({k: v for k, v in data.items() if k in RAW_SECTIONS})
+        with contextlib.suppress(ValidationError, TypeError):
+            problems += _domain_section_problems(DomainConfig.model_validate(
+                data.get("domain") or {}))
+    else:
+        problems += section_problems(spec.model_dump(include=set(RAW_SECTIONS)))
+        problems += _domain_section_problems(spec.domain)
+    if problems:
+        raise StudioInfraError("\n".join([heading, *problems]))
+    assert spec is not None
     return spec
+
+
+def stack_config(namespace: str) -> dict[str, Any]:
+    """Every key of ``namespace`` in the stack's configuration, structured values decoded:
+    also the keys the program does not know, so that a misspelt one is an error, not a
+    silently missing setting."""
+    from studio_infra.compat import config_keys
+
+    config = pulumi.Config(namespace)
+    return {key: config.get_object(key) for key in config_keys(namespace)}
 
 
 class Studio(pulumi.ComponentResource):

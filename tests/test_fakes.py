@@ -89,3 +89,38 @@ def test_image_versions_count_up_per_image(record):
                 for r in plan.of_type("aws:sagemaker/imageVersion:ImageVersion")}
     assert sorted([versions["v-a"], versions["v-b"]]) == [1, 2]
     assert versions["other"] == 1
+
+
+def test_looked_up_networks_are_answered_and_listed_as_outside(tmp_path, capsys):
+    (tmp_path / "Pulumi.yaml").write_text("name: lookup\nruntime: python\n")
+    (tmp_path / "__main__.py").write_text(
+        "import pulumi_aws as aws\n"
+        "from studio_infra import StudioNetwork\n"
+        "vpc = aws.ec2.get_vpc(default=True)\n"
+        "subnets = aws.ec2.get_subnets(filters=[{'name': 'vpc-id', 'values': [vpc.id]}])\n"
+        "StudioNetwork('studio', {'existing_vpc': {'vpc_id': vpc.id,\n"
+        "    'private_subnet_ids': subnets.ids,\n"
+        "    'private_route_table_ids': [vpc.main_route_table_id]}})\n")
+    out = tmp_path / "plan.json"
+    assert main(["plan", str(tmp_path), "--json", str(out)]) == 0
+    printed = capsys.readouterr()
+    assert "no answer for invoke" not in printed.err
+    document = json.loads(out.read_text())
+    outside = {ref["value"] for ref in document["outside_references"]}
+    assert sum(v.startswith("subnet-") for v in outside) == 2
+    assert sum(v.startswith("vpc-") for v in outside) == 1
+    assert max(len(line) for line in printed.out.splitlines()) <= 120
+
+
+def test_unanswered_lookups_are_named_even_when_the_program_fails(tmp_path, capsys):
+    (tmp_path / "Pulumi.yaml").write_text("name: lookup\nruntime: python\n")
+    (tmp_path / "__main__.py").write_text(
+        "import pulumi_aws as aws\n"
+        "image = aws.ec2.get_ami(most_recent=True, owners=['amazon'])\n"
+        "aws.ec2.Instance('box', ami=image.id, instance_type='t3.micro')\n"
+        "if image.id is None:\n"
+        "    raise ValueError('ami (got None)')\n")
+    assert main(["plan", str(tmp_path)]) == EXIT_ERROR
+    err = capsys.readouterr().err
+    assert "no answer for invoke aws:ec2/getAmi:getAmi" in err
+    assert "ami (got None)" in err

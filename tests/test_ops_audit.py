@@ -9,6 +9,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 from moto import mock_aws
 from moto.server import ThreadedMotoServer
@@ -277,12 +278,14 @@ def test_audit_json_and_exit_codes(setup, tmp_path, monkeypatch, capsys):
         session, domain_id, config, clients={"sagemaker": setup.sagemaker()}))
     out = tmp_path / "audit.json"
     assert main(["audit", "--domain-id", DOMAIN_ID, "--json", str(out)]) == EXIT_OK
-    assert json.loads(out.read_text()) == {"domain": DOMAIN_ID, "violations": []}
+    written = json.loads(out.read_text())
+    assert (written["domain"], written["violations"], written["unreadable"]) == (DOMAIN_ID, [], 0)
+    assert written["resources_read"] > 0
     setup.session.client("kms").disable_key_rotation(KeyId=setup.key["KeyId"])
     assert main(["audit", "--domain-id", DOMAIN_ID, "--json", str(out)]) == EXIT_VIOLATIONS
     (violation,) = json.loads(out.read_text())["violations"]
     assert violation["policy"] == "kms-rotation"
-    assert violation["resource"] == setup.key["Arn"]
+    assert violation["urn"] == setup.key["Arn"]
     assert violation["enforcement"] == "mandatory"
     assert "[mandatory] kms-rotation" in capsys.readouterr().out
 
@@ -376,3 +379,14 @@ def test_the_execution_role_is_judged_for_every_user(setup):
     assert "user-profile/d-abcdefghijkl/user1, which belongs to user1" in \
         found["studio-isolation"].message
     assert "sts:SetSourceIdentity" in found["studio-identity"].message
+
+
+def test_an_html_error_page_becomes_one_readable_line():
+    from studio_infra.ops.session import could_not_read
+
+    page = ("<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n<center><h1>502 Bad "
+            "Gateway</h1></center>\n" + "<p>proxy</p>\n" * 200 + "</body></html>")
+    error = ClientError({"Error": {"Code": "502", "Message": page}}, "DescribeDomain")
+    message = str(could_not_read("domain d-x", error))
+    assert message.startswith("could not read domain d-x: 502: 502 Bad Gateway 502 Bad Gateway")
+    assert "<" not in message and "\n" not in message and len(message) < 340

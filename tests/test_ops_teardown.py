@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from typing import Any
 
 import boto3
@@ -279,9 +281,39 @@ def test_dynamic_resources_run_the_teardown_on_delete(account, monkeypatch):
         "home_efs_retention"]
 
 
-def test_teardown_cli_asks_before_deleting(capsys):
-    assert main(["teardown", "--domain-id", DOMAIN, "--region", REGION]) == EXIT_ERROR
-    assert "pass --yes to confirm" in capsys.readouterr().err
+def test_teardown_cli_lists_what_it_would_delete_and_asks_first(account, capsys, monkeypatch,
+                                                                tmp_path):
+    session, vpc, ours, _ = account
+    inventory = [
+        ("describe_domain", domain_description(vpc, ours.fs), {"DomainId": DOMAIN}),
+        ("list_apps", {"Apps": APPS}, BY_DOMAIN),
+        ("list_spaces", {"Spaces": [{"DomainId": DOMAIN, "SpaceName": "team"}]}, BY_DOMAIN),
+        ("list_user_profiles", {"UserProfiles": [{"DomainId": DOMAIN,
+                                                  "UserProfileName": "alice"}]}, BY_DOMAIN),
+    ]
+    sagemaker, stub = stubbed(session, inventory + inventory)  # asked, then a dry run
+    monkeypatch.setattr("studio_infra.ops.teardown.Teardown", functools.partial(
+        Teardown, clients={"sagemaker": sagemaker}))
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    command = ["teardown", "--domain-id", DOMAIN, "--region", REGION]
+    assert main(command) == EXIT_ERROR
+    printed = capsys.readouterr()
+    assert "1 user profiles: alice" in printed.out and "1 spaces: team" in printed.out
+    assert f"home EFS {ours.fs}, every user's files: DELETED" in printed.out
+    assert "pass --yes to confirm" in printed.err and "Traceback" not in printed.err
+    out = tmp_path / "would.json"
+    assert main([*command, "--dry-run", "--json", str(out)]) == 0
+    would = json.loads(out.read_text())
+    assert (would["dry_run"], would["user_profiles"], would["home_efs"]) == (
+        True, ["alice"], ours.fs)
+    stub.assert_no_pending_responses()  # read only: no delete call was made
+    assert ours.remaining(session) == {ours.inbound, ours.outbound, ours.eni, ours.fs}
+
+
+def test_teardown_cli_of_an_unknown_domain_is_an_error(account, capsys):
+    assert main(["teardown", "--domain-id", "d-doesnotexist1", "--region", REGION,
+                 "--yes"]) == EXIT_ERROR
+    assert "nothing to tear down" in capsys.readouterr().err
 
 
 def test_apps_cleanup_of_a_domain_deleted_elsewhere_does_nothing(account):

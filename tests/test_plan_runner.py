@@ -120,9 +120,9 @@ def test_tree_nests_by_parent(capsys):
     lines = out.splitlines()
     component = next(i for i, line in enumerate(lines) if "raw:storage:Archive" in line)
     assert "├─ raw:storage:Archive" in lines[component]
-    assert "aws:s3/bucket:Bucket" in lines[component + 1]
+    assert "aws:s3:Bucket" in lines[component + 1]
     assert "│  ├─" in lines[component + 1]
-    assert "[protected, retain-on-delete]" in lines[component + 1]
+    assert lines[component + 1].endswith("protect, retain")
     assert "    2  raw:storage:Archive" in out
 
 
@@ -296,12 +296,26 @@ def test_preview_without_the_pulumi_cli_says_what_to_do(monkeypatch, capsys):
 def test_preview_runs_pulumi_with_the_policy_pack(tmp_path, monkeypatch):
     fake = tmp_path / "pulumi"
     log = tmp_path / "args"
-    fake.write_text(f"#!/bin/sh\necho \"$@\" > {log}\nexit 3\n")
+    fake.write_text(f"#!/bin/sh\necho \"$@\" > {log}\necho \"$PULUMI_PYTHON_CMD\" >> {log}\n"
+                    "exit 3\n")
     fake.chmod(0o755)
     monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
     project = ROOT / "stacks" / "public-internet"
     assert main(["preview", str(project), "--stack", "prod"]) == 3  # pulumi's own exit code
     assert log.read_text().split() == [
         "preview", "--cwd", str(project), "--stack", "prod",
-        "--policy-pack", str(ROOT / "policy"),
-        "--policy-pack-config", str(project / "policy-config.json")]
+        "--policy-pack", str(ROOT / "studio_infra" / "policy"),
+        "--policy-pack-config", str(project / "policy-config.json"), sys.executable]
+
+
+@pytest.mark.parametrize(("token", "shown"), [
+    ("aws:s3/bucket:Bucket", "aws:s3:Bucket"),
+    ("aws:ec2/securityGroup:SecurityGroup", "aws:ec2:SecurityGroup"),
+    ("kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:Deployment"),
+    ("studio-infra:network:StudioNetwork", "studio-infra:network:StudioNetwork"),
+    ("pulumi:pulumi:Stack", "pulumi:pulumi:Stack"),
+])
+def test_types_are_shown_as_pulumi_preview_shows_them(token, shown):
+    from studio_infra.plan.render import display_type
+
+    assert display_type(token) == shown

@@ -13,7 +13,7 @@ from pulumi.runtime import proto
 from pulumi.runtime.proto import analyzer_pb2_grpc
 
 from studio_infra.plan.runner import plan_project
-from studio_infra.policy_pack import CANNOT_CHECK
+from studio_infra.policy_pack import CANNOT_CHECK, pack_directory
 from studio_infra.rules import RULES
 from studio_infra.rules.engine import UNKNOWN_SENTINELS
 from tests.policy_harness import analyze, analyze_stack, servicer
@@ -83,7 +83,7 @@ def test_analyzer_info_describes_every_rule():
 
 
 def test_the_pack_folder_serves_the_engine_over_grpc():
-    pack = subprocess.Popen([sys.executable, str(ROOT / "policy" / "__main__.py")],
+    pack = subprocess.Popen([sys.executable, str(pack_directory() / "__main__.py")],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         port = int(pack.stdout.readline().strip())  # what the engine reads first
@@ -98,9 +98,16 @@ def test_the_pack_folder_serves_the_engine_over_grpc():
 
 
 def test_pack_manifest():
-    manifest = (ROOT / "policy" / "PulumiPolicy.yaml").read_text()
-    assert "runtime:" in manifest and "name: python" in manifest
-    assert (ROOT / "policy" / "requirements.txt").read_text().strip().endswith("-e ..")
+    import yaml
+
+    import studio_infra
+
+    manifest = yaml.safe_load((pack_directory() / "PulumiPolicy.yaml").read_text())
+    # No virtualenv of its own: the pack runs in the interpreter studio-infra is installed in.
+    assert manifest["runtime"] == "python" and manifest["version"] == studio_infra.__version__
+    requirements = (pack_directory() / "requirements.txt").read_text().splitlines()
+    assert [line for line in requirements if line and not line.startswith("#")] == \
+        ["studio-infra>=0.2,<0.3"]
 
 
 def test_readme_shows_the_catalog_as_it_is():

@@ -60,10 +60,9 @@ class Audit:
         return [f for f in self.findings if f.enforcement is Enforcement.MANDATORY]
 
     def to_json(self) -> dict[str, Any]:
-        return {"domain": self.domain_id, "violations": [
-            {"policy": f.policy, "enforcement": f.enforcement.value, "resource": f.urn,
-             "message": f.message, "severity": f.severity.value,
-             "frameworks": dict(f.frameworks)} for f in self.findings]}
+        return {"domain": self.domain_id, "resources_read": len(self.resources),
+                "unreadable": len(self.unreadable),
+                "violations": [f.to_json() for f in self.findings]}
 
 
 class _Reader:
@@ -125,7 +124,10 @@ def audit_domain(session: boto3.Session, domain_id: str,
     audit.findings = evaluate(Stack(audit.resources), config)
     audit.findings += [Finding(COULD_NOT_CHECK, Enforcement.ADVISORY, ident, message,
                                Severity.LOW, {"checkov": [], "security_hub": [],
-                                              "aws_config": []}, cannot_check=True)
+                                              "aws_config": []}, cannot_check=True,
+                               resource_name=ident,
+                               remediation="Grant the audit the read it lacks (see the "
+                               "README's permissions), or check that the resource exists.")
                        for ident, message in audit.unreadable]
     return audit
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -41,7 +42,14 @@ def read(what: str, call: Callable[..., T], **kwargs: Any) -> T:
 def could_not_read(what: str, exc: ClientError) -> CouldNotRead:
     error = exc.response.get("Error", {})
     return CouldNotRead(f"could not read {what}: {error.get('Code')}: "
-                        f"{error.get('Message', '')}".rstrip(": "))
+                        f"{one_line(str(error.get('Message', '')))}".rstrip(": "))
+
+
+def one_line(message: str, limit: int = 300) -> str:
+    """An error message fit for one line of a report: a proxy's or emulator's HTML page
+    stripped of its tags, white space collapsed, cut at ``limit`` characters."""
+    text = " ".join(re.sub(r"<[^>]*>", " ", message).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def error_code(exc: ClientError) -> str:

@@ -33,6 +33,45 @@ class TeardownError(RuntimeError):
 
 
 @dataclass
+class Inventory:
+    """What a teardown of one domain would delete."""
+
+    domain: dict[str, Any] | None
+    apps: list[str]
+    spaces: list[str]
+    profiles: list[str]
+    home_efs: str | None
+    home_efs_deleted: bool
+
+    def lines(self) -> list[str]:
+        if self.domain is None:
+            return []
+        lines = [f"domain {self.domain['DomainId']} ({self.domain.get('DomainName', '')}) "
+                 f"in VPC {self.domain.get('VpcId')}",
+                 f"{len(self.apps)} apps, {len(self.spaces)} spaces{_named(self.spaces)}",
+                 f"{len(self.profiles)} user profiles{_named(self.profiles)}"]
+        if self.home_efs:
+            lines.append(f"home EFS {self.home_efs}, every user's files: "
+                         + ("DELETED (pass --keep-home-efs to keep it)"
+                            if self.home_efs_deleted else "kept"))
+        lines.append("SageMaker's NFS security groups and network interfaces in the VPC")
+        return lines
+
+    def to_json(self) -> dict[str, Any]:
+        return {"domain": (self.domain or {}).get("DomainId"), "apps": self.apps,
+                "spaces": self.spaces, "user_profiles": self.profiles,
+                "home_efs": self.home_efs, "home_efs_deleted": self.home_efs_deleted}
+
+
+def _named(names: list[str], shown: int = 20) -> str:
+    """The first names of a list, for the confirmation: who loses their apps and profile."""
+    if not names:
+        return ""
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ": " + ", ".join(names[:shown]) + more
+
+
+@dataclass
 class Teardown:
     """Delete one domain and what SageMaker created for it."""
 
@@ -56,6 +95,22 @@ class Teardown:
         return self.clients[service]
 
     # -- the whole sequence ----------------------------------------------------------------
+
+    def inventory(self) -> Inventory:
+        """What a run would delete, read before deleting anything (for the confirmation)."""
+        domain = self._describe_domain()
+        if domain is None:
+            return Inventory(domain=None, apps=[], spaces=[], profiles=[], home_efs=None,
+                             home_efs_deleted=False)
+        return Inventory(
+            domain=domain,
+            apps=[f"{a['AppType']}/{a['AppName']}" for a in self._apps()],
+            spaces=[s["SpaceName"] for s in self._list("list_spaces", "Spaces")],
+            profiles=[p["UserProfileName"] for p in
+                      self._list("list_user_profiles", "UserProfiles")],
+            home_efs=domain.get("HomeEfsFileSystemId"),
+            home_efs_deleted=not self.keep_home_efs,
+        )
 
     def run(self) -> list[str]:
         """Apps, spaces, user profiles, the domain, then what SageMaker left in the VPC."""

@@ -422,6 +422,8 @@ class AwsFakes(Mocks):
             "aws:index/getPartition:getPartition": self._partition,
             "aws:iam/getPolicyDocument:getPolicyDocument": self._policy_document,
             "aws:ecr/getAuthorizationToken:getAuthorizationToken": self._ecr_token,
+            "aws:ec2/getVpc:getVpc": self._vpc_lookup,
+            "aws:ec2/getSubnets:getSubnets": self._subnets_lookup,
         }
 
     @property
@@ -545,6 +547,38 @@ class AwsFakes(Mocks):
             "zoneIds": [z for _, z in kept],
             "state": args.get("state", "available"),
             "groupNames": [region] * len(kept),
+        }
+
+    def _vpc_lookup(self, args: dict[str, Any], where: Where) -> dict[str, Any]:
+        """An existing VPC (by id, ``default`` or filters): the plan cannot see the account, so
+        the answer is a VPC with a stable id derived from the query, which the plan then lists
+        under "Outside this plan" for a person to confirm."""
+        query = json.dumps(args, sort_keys=True, default=str)
+        vpc_id = str(args.get("id") or f"vpc-{digest('lookup', query)[:17]}")
+        return {
+            "id": vpc_id,
+            "arn": f"arn:{where.partition.name}:ec2:{where.region}:{self.account}:vpc/{vpc_id}",
+            "cidrBlock": args.get("cidrBlock") or "10.0.0.0/16",
+            "default": bool(args.get("default", False)),
+            "enableDnsHostnames": True,
+            "enableDnsSupport": True,
+            "instanceTenancy": "default",
+            "mainRouteTableId": f"rtb-{digest('lookup-main', vpc_id)[:17]}",
+            "ownerId": self.account,
+            "state": "available",
+            "tags": args.get("tags") or {},
+        }
+
+    def _subnets_lookup(self, args: dict[str, Any], where: Where) -> dict[str, Any]:
+        """Existing subnets matching the filters: one per zone of the first two, with ids
+        derived from the query (listed under "Outside this plan" like the VPC's)."""
+        query = json.dumps(args, sort_keys=True, default=str)
+        zones = self._zones({}, where)["names"][:2]
+        return {
+            "id": where.region,
+            "ids": [f"subnet-{digest('lookup', query, zone)[:17]}" for zone in zones],
+            "filters": args.get("filters"),
+            "tags": args.get("tags"),
         }
 
     def _caller(self, args: dict[str, Any], where: Where) -> dict[str, Any]:

@@ -45,14 +45,26 @@ class PulumiProject:
     """File or folder handed to ``runpy.run_path`` (a folder runs its ``__main__.py``)."""
     config: dict[str, str] = field(default_factory=dict)
     secret_keys: tuple[str, ...] = ()
+    declared: tuple[str, ...] = ()
+    """Keys the project file declares under ``config:`` (namespaced)."""
+
+    def unknown_keys(self, read: set[str]) -> list[str]:
+        """Keys of the project's own namespace that it neither declares nor reads: misspelt
+        or left over, and silently ignored by the engine."""
+        prefix = f"{self.name}:"
+        return sorted(k for k in self.config if k.startswith(prefix)
+                      and k not in self.declared and k not in read)
 
     @property
     def region(self) -> str | None:
         return self.config.get("aws:region")
 
 
-def load_project(directory: str | Path, stack: str) -> PulumiProject:
-    """Load ``directory/Pulumi.yaml`` and the config of ``stack``; ProjectError if unusable."""
+def load_project(directory: str | Path, stack: str,
+                 allow_missing_stack_config: bool = False) -> PulumiProject:
+    """Load ``directory/Pulumi.yaml`` and the config of ``stack``; ProjectError if unusable,
+    also when the project has stack files but none for ``stack`` (unless allowed: a misspelt
+    stack would otherwise plan with an empty configuration)."""
     root = Path(directory).resolve()
     project_file = _project_file(root)
     spec = _read_yaml(project_file)
@@ -69,6 +81,13 @@ def load_project(directory: str | Path, stack: str) -> PulumiProject:
          if p.is_file()),
         None,
     )
+    known = sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml")
+                   for p in stack_dir.glob("Pulumi.*.yaml"))
+    if stack_file is None and known and not allow_missing_stack_config:
+        raise ProjectError(
+            f"stack {stack!r} has no Pulumi.{stack}.yaml in {stack_dir}; choose one of "
+            f"{known} with --stack, create it, or pass --allow-missing-stack-config to plan "
+            "with the project's defaults only")
     if stack_file is not None:
         stack_spec = _read_yaml(stack_file) or {}
         if not isinstance(stack_spec, dict):
@@ -82,12 +101,16 @@ def load_project(directory: str | Path, stack: str) -> PulumiProject:
     _check_declared_types(name, spec.get("config") or {}, values, stack, project_file)
 
     config = {key: _engine_string(value) for key, value in values.items()}
-    return PulumiProject(root, name, stack, program, config, tuple(sorted(secrets)))
+    declared = tuple(sorted(_namespaced(str(k), name) for k in (spec.get("config") or {})))
+    return PulumiProject(root, name, stack, program, config, tuple(sorted(secrets)), declared)
 
 
 def _project_file(root: Path) -> Path:
+    if not root.exists():
+        raise ProjectError(f"{root} does not exist: pass the directory of a Pulumi project")
     if not root.is_dir():
-        raise ProjectError(f"{root} is not a directory")
+        raise ProjectError(f"{root} is a file: pass the directory of a Pulumi project (the one "
+                           "holding Pulumi.yaml)")
     for candidate in ("Pulumi.yaml", "Pulumi.yml"):
         if (root / candidate).is_file():
             return root / candidate

@@ -2,27 +2,59 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections import Counter
 from collections.abc import Iterator
+from typing import Any
 
 from studio_infra.plan.recorder import STACK_TYPE, RecordedResource
 from studio_infra.plan.runner import Plan
 
+WIDTH = 120
+"""Columns the printed plan fits in (long names and messages excepted): a common terminal."""
+
 
 def render_tree(plan: Plan) -> str:
+    """Every resource under its parent, types shortened as ``pulumi preview`` shows them; the
+    ``+`` marks a create (an offline plan creates everything), Info the data-keeping options.
+    The Type column is as wide as the table allows within ``WIDTH``: a longer type gets a line
+    of its own, its name and info on the next."""
     children: dict[str | None, list[RecordedResource]] = {}
     for resource in plan.resources:
         children.setdefault(resource.parent, []).append(resource)
     roots = [r for r in plan.resources if r.type == STACK_TYPE] or children.get(None, [])
-    rows = [(prefix, r) for root in roots for prefix, r in _walk(root, children, "", True, True)]
-    type_width = max((len(p) + len(r.type) for p, r in rows), default=4)
-    name_width = max((len(r.name) for _, r in rows), default=4)
-    lines = [f"     {'Type':<{type_width}}  {'Name':<{name_width}}  Plan"]
-    for prefix, resource in rows:
-        label = f"{prefix}{resource.type}"
-        lines.append(f" +   {label:<{type_width}}  {resource.name:<{name_width}}  "
-                     f"create{_flags(resource)}")
+    rows = [(prefix, display_type(r.type), r.name, _flags(r))
+            for root in roots for prefix, r in _walk(root, children, "", True, True)]
+    name_width = max((len(name) for _, _, name, _ in rows), default=4)
+    info_width = max((len(flags) for *_, flags in rows), default=0)
+    widest = max((len(prefix + type_) for prefix, type_, _, _ in rows), default=4)
+    type_width = max(min(widest, WIDTH - 9 - name_width - info_width), MIN_TYPE_WIDTH)
+    lines = [f"     {'Type':<{type_width}}  {'Name':<{name_width}}  Info".rstrip()]
+    for prefix, type_, name, flags in rows:
+        label, mark = prefix + type_, " +   "
+        if len(label) > type_width:
+            lines.append(f"{mark}{label}")
+            label, mark = prefix.replace("├─ ", "│  ").replace("└─ ", "   "), "     "
+        lines.append(f"{mark}{label:<{type_width}}  {name:<{name_width}}  {flags}".rstrip())
+    if any(flags for *_, flags in rows):
+        lines += ["", "protect: `pulumi destroy` refuses it until unprotected; retain: deleting "
+                  "it from the stack leaves it in AWS"]
     return "\n".join(lines)
+
+
+MIN_TYPE_WIDTH = 30
+
+
+def display_type(token: str) -> str:
+    """A type token as ``pulumi preview`` shows it: ``aws:s3/bucket:Bucket`` is
+    ``aws:s3:Bucket`` (the module's last segment repeats the name); anything else as is."""
+    parts = token.split(":")
+    if len(parts) != 3 or "/" not in parts[1]:
+        return token
+    module, _, last = parts[1].rpartition("/")
+    if last.lower() != parts[2].lower():
+        return token
+    return f"{parts[0]}:{module}:{parts[2]}"
 
 
 def _walk(
@@ -40,9 +72,8 @@ def _walk(
 
 
 def _flags(resource: RecordedResource) -> str:
-    flags = [name for name, on in (("protected", resource.protect),
-                                   ("retain-on-delete", resource.retain_on_delete)) if on]
-    return f"  [{', '.join(flags)}]" if flags else ""
+    return ", ".join(name for name, on in (("protect", resource.protect),
+                                           ("retain", resource.retain_on_delete)) if on)
 
 
 def render_counts(plan: Plan) -> str:
@@ -50,17 +81,27 @@ def render_counts(plan: Plan) -> str:
     custom = sum(1 for r in plan.resources if r.custom)
     lines = [f"Resources: {custom} to create "
              f"({sum(counts.values()) - custom} components)"]
-    lines += [f"    {count:>5}  {type_}" for type_, count in sorted(counts.items())]
+    lines += [f"    {count:>5}  {display_type(type_)}" for type_, count in sorted(counts.items())]
     return "\n".join(lines)
 
 
 def render_outputs(plan: Plan) -> str:
     if not plan.stack_outputs:
         return ""
-    width = max(len(k) for k in plan.stack_outputs)
     lines = ["Outputs:"]
-    lines += [f"    {key:<{width}}: {value!r}" for key, value in plan.stack_outputs.items()]
+    for key, value in plan.stack_outputs.items():
+        lines += _output_lines(key, value, "    ")
     return "\n".join(lines)
+
+
+def _output_lines(key: str, value: Any, indent: str) -> list[str]:
+    """One line per value; a mapping opens a block, so long maps of ARNs stay readable."""
+    if isinstance(value, dict) and value:
+        lines = [f"{indent}{key}:"]
+        for sub_key, sub_value in value.items():
+            lines += _output_lines(str(sub_key), sub_value, indent + "    ")
+        return lines
+    return [f"{indent}{key}: {value!r}"]
 
 
 def render_violations(plan: Plan) -> str:
@@ -77,8 +118,19 @@ def render_violations(plan: Plan) -> str:
     for (level, policy), found in sorted(groups.items(), key=lambda g: (g[0][0] != "mandatory",
                                                                        g[0][1])):
         lines.append(f"  [{level}] {policy}")
-        lines += [f"    - {names.get(v['urn'], v['urn'])}: {v['message']}" for v in found]
+        for v in found:
+            where = names.get(v["urn"], v["urn"])
+            if v.get("type"):
+                where = f"{display_type(v['type'])} {where}"
+            lines += _wrapped(f"- {where}: {v['message']}", "    ", "      ")
+            if v.get("remediation"):
+                lines += _wrapped(f"fix: {v['remediation']}", "      ", "        ")
     return "\n".join(lines)
+
+
+def _wrapped(text: str, first: str, rest: str) -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent=first, subsequent_indent=rest,
+                         break_long_words=False, break_on_hyphens=False) or [first]
 
 
 def render_outside(plan: Plan) -> str:
@@ -89,6 +141,7 @@ def render_outside(plan: Plan) -> str:
     names = {r.urn: r.name for r in plan.resources}
     lines = ["Outside this plan (must exist in the account before `pulumi up`; an offline "
              "plan cannot check):"]
-    lines += [f"    {ref.value}  (used by {', '.join(names[u] for u in ref.used_by)})"
-              for ref in outside]
+    for ref in outside:
+        lines += _wrapped(f"{ref.value}  (used by {', '.join(names[u] for u in ref.used_by)})",
+                          "    ", "        ")
     return "\n".join(lines)

@@ -8,6 +8,7 @@ through it, so the two can never disagree about what a program does.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import gc
 import os
 import runpy
@@ -24,9 +25,10 @@ from pulumi.runtime import settings
 from pulumi.runtime.stack import massage, run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
+from studio_infra.compat import config_reads
 from studio_infra.plan.fakes import DEFAULT_REGION, AwsFakes
 from studio_infra.plan.outside import OutsideReference, outside_references
-from studio_infra.plan.project import PulumiProject, load_project
+from studio_infra.plan.project import ProjectError, PulumiProject, load_project
 from studio_infra.plan.recorder import (
     STACK_TYPE,
     RecordedResource,
@@ -164,10 +166,12 @@ def _recorded(monitor: RecordingMonitor, project: str, stack: str) -> Plan:
     )
 
 
-def plan_project(directory: str | Path = ".", stack: str = "dev") -> Plan:
-    """Load the Pulumi project in ``directory`` and plan ``stack`` of it."""
-    project = load_project(directory, stack)
-    with _program_environment(project):
+def plan_project(directory: str | Path = ".", stack: str = "dev",
+                 allow_missing_stack_config: bool = False) -> Plan:
+    """Load the Pulumi project in ``directory`` and plan ``stack`` of it. A key of the
+    project's own namespace that it neither declares nor reads is an error naming it."""
+    project = load_project(directory, stack, allow_missing_stack_config)
+    with _program_environment(project), config_reads() as read:
         plan = run_under_mocks(
             lambda: runpy.run_path(str(project.program), run_name="__main__"),
             project=project.name,
@@ -177,6 +181,14 @@ def plan_project(directory: str | Path = ".", stack: str = "dev") -> Plan:
             root_directory=str(project.directory),
             stack_outputs=sibling_resolver(project.directory, project.name),
         )
+    unknown = project.unknown_keys(read)
+    if unknown:
+        known = sorted({*project.declared, *(k for k in read if k.startswith(project.name))})
+        hints = [f"{key} (did you mean {near[0]}?)" if (near := difflib.get_close_matches(
+            key, known, n=1)) else key for key in unknown]
+        raise ProjectError(f"stack {stack!r} sets {', '.join(hints)}, which the program "
+                           "never reads and Pulumi.yaml does not declare; fix the name, or "
+                           "declare it under config: in Pulumi.yaml")
     plan.directory = str(project.directory)
     return plan
 

@@ -71,6 +71,7 @@ def parse_policy_config(data: Mapping[str, Any]) -> PolicyConfig:
             if key == "enforcementLevel":
                 levels[name] = _level(setting, repr(name))
             elif key in rule.settings:
+                _check_setting(name, key, setting, rule.settings[key][1])
                 settings.setdefault(name, {})[key] = setting
             else:
                 known = ["enforcementLevel", *rule.settings]
@@ -79,8 +80,38 @@ def parse_policy_config(data: Mapping[str, Any]) -> PolicyConfig:
     return PolicyConfig(levels, settings)
 
 
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "integer": (int,), "number": (int, float), "string": (str,), "boolean": (bool,)}
+
+
+def _check_setting(policy: str, key: str, value: Any, schema: Mapping[str, Any]) -> None:
+    """A setting against the JSON schema its rule declares (type, bounds, choices)."""
+    expected = schema.get("type")
+    types = _JSON_TYPES.get(str(expected), ())
+    if types and (not isinstance(value, types) or
+                  (isinstance(value, bool) and expected != "boolean")):
+        raise StudioInfraError(f"policy config {policy!r}: setting {key!r} is {value!r}; it "
+                               f"must be a {expected}")
+    low, high = schema.get("minimum"), schema.get("maximum")
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise StudioInfraError(f"policy config {policy!r}: setting {key!r} is {value!r}; it "
+                               f"must be between {low} and {high}")
+    if "enum" in schema and value not in schema["enum"]:
+        raise StudioInfraError(f"policy config {policy!r}: setting {key!r} is {value!r}; use "
+                               f"one of {schema['enum']}")
+
+
 def load_policy_config(path: str | Path) -> PolicyConfig:
-    text = Path(path).read_text()
+    """Read a policy configuration file; StudioInfraError naming what is wrong with it."""
+    file = Path(path)
+    if file.is_dir():
+        raise StudioInfraError(f"policy config {path} is a folder; give the file")
+    try:
+        text = file.read_text()
+    except FileNotFoundError:
+        raise StudioInfraError(f"policy config {path} does not exist") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StudioInfraError(f"policy config {path} cannot be read: {exc}") from None
     try:
         data = json.loads(text) if str(path).endswith(".json") else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:

@@ -104,12 +104,18 @@ class Finding:
     frameworks: Mapping[str, list[str]]
     cannot_check: bool = False
     category: Category = Category.SECURITY
+    resource_type: str = ""
+    resource_name: str = ""
+    remediation: str = ""
 
     def to_json(self) -> dict[str, Any]:
+        """The one shape of a finding in every JSON the tool writes (plan, audit)."""
         return {"policy": self.policy, "category": self.category.value,
                 "enforcement": self.enforcement.value, "urn": self.urn,
-                "message": self.message, "severity": self.severity.value,
-                "frameworks": dict(self.frameworks), "cannot_check": self.cannot_check}
+                "type": self.resource_type, "name": self.resource_name,
+                "message": self.message, "remediation": self.remediation,
+                "severity": self.severity.value, "frameworks": dict(self.frameworks),
+                "cannot_check": self.cannot_check}
 
 
 def evaluate_rule(rule: Rule, stack: Stack, resource: Resource, level: Enforcement,
@@ -121,11 +127,13 @@ def evaluate_rule(rule: Rule, stack: Stack, resource: Resource, level: Enforceme
     except CannotCheck as exc:
         yield Finding(rule.name, Enforcement.ADVISORY, resource.urn,
                       f"cannot check {resource.name}: {exc}", rule.severity, rule.frameworks,
-                      cannot_check=True, category=rule.category)
+                      cannot_check=True, category=rule.category, resource_type=resource.type,
+                      resource_name=resource.name, remediation=rule.remediation)
         return
     for message in messages:
         yield Finding(rule.name, level, resource.urn, message, rule.severity, rule.frameworks,
-                      category=rule.category)
+                      category=rule.category, resource_type=resource.type,
+                      resource_name=resource.name, remediation=rule.remediation)
 
 
 def matches(patterns: Any, value: str) -> bool:
