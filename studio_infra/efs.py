@@ -293,7 +293,7 @@ class SharedFileSystem(pulumi.ComponentResource):
                 "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
                 "Action": "sts:AssumeRole"}]),
             tags=self._tags(name), opts=child)
-        aws.iam.RolePolicy(
+        permissions = aws.iam.RolePolicy(
             name, role=role.id,
             policy=pulumi.Output.all(file_system.arn, access_point.arn, log_group.arn).apply(
                 lambda v: policy_json(provisioner_statements(*v))),
@@ -314,8 +314,10 @@ class SharedFileSystem(pulumi.ComponentResource):
                                 "local_mount_path": efs_provisioner.MOUNT_PATH},
             logging_config={"log_format": "Text", "log_group": log_group.name},
             tags=self._tags(name),
-            # Lambda mounts through a mount target: they must exist first.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=mount_targets),
+            # Lambda mounts through a mount target: they must exist first. CreateFunction
+            # with a VPC configuration checks the role may create network interfaces, so the
+            # role's policy comes first too.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[*mount_targets, permissions]),
         )
         event = {"root": spec.users_root, "mode": DIRECTORY_MODE,
                  "users": [{"name": u.name, "uid": u.uid, "gid": u.gid}

@@ -131,6 +131,12 @@ OPT_OUTS = {"stacks/public-internet": {"sagemaker-domain-vpc-only", "vpc-flow-lo
 domain's through the stack's waiver). Every other project has none: no security, deploy or
 Studio finding, mandatory or advisory."""
 
+UNSEEN = {"stacks/existing-vpc": {"studio-network"},
+          "examples/stack-reference-studio": {"studio-network"}}
+"""Programs whose network is built elsewhere: the route tables of the domain's subnets are
+not in the plan, so whether the S3 gateway endpoint serves them cannot be seen offline (the
+audit reads them); reported as cannot-check, never passed."""
+
 
 @pytest.mark.parametrize("project", [ROOT, *PROJECTS], ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_stack_and_example_plans_with_no_finding_but_its_opt_outs(project):
@@ -140,9 +146,12 @@ def test_every_stack_and_example_plans_with_no_finding_but_its_opt_outs(project)
     config = load_policy_config(waiver) if waiver.exists() else None
     with in_directory(plan.directory):
         findings = evaluate(stack_from_plan(plan.resources), config)
-    expected = OPT_OUTS.get(str(project.relative_to(ROOT)), set())
-    assert {f.policy for f in findings} == expected, [f.message for f in findings]
-    assert all(f.enforcement.value == "advisory" and not f.cannot_check for f in findings)
+    name = str(project.relative_to(ROOT))
+    unseen = {f.policy for f in findings if f.cannot_check}
+    assert unseen == UNSEEN.get(name, set()), [f.message for f in findings if f.cannot_check]
+    opted = {f.policy for f in findings if not f.cannot_check}
+    assert opted == OPT_OUTS.get(name, set()), [f.message for f in findings]
+    assert all(f.enforcement.value == "advisory" for f in findings)
     plan.violations = [f.to_json() for f in findings]
     printed = "\n".join([render_tree(plan), render_counts(plan), render_outputs(plan),
                           render_violations(plan)])

@@ -58,6 +58,20 @@ def test_prose_constraints_are_read_from_the_model():
     assert api_model.forbidden_members("sagemaker", "KernelGatewayImageConfig") == frozenset()
 
 
+def test_profile_settings_follow_botocores_documented_inheritance():
+    """The Studio-needs model adds a profile's security groups to the domain's default ones,
+    and lets every other profile setting replace the domain's: as botocore documents."""
+    import re
+
+    import botocore.session
+
+    shape = botocore.session.get_session().get_service_model("sagemaker").shape_for(
+        "UserSettings")
+    text = " ".join(re.sub(r"<[^>]+>", " ", shape.documentation).split())
+    assert "SecurityGroups is aggregated when specified in both calls" in text
+    assert "the values specified in CreateUserProfile take precedence" in text
+
+
 def test_every_pattern_reached_by_a_mapped_request_can_be_read():
     unreadable = set()
     for entry in REQUESTS.values():
@@ -278,6 +292,32 @@ INJECTIONS: list[tuple[str, str, Injection, tuple[str, ...]]] = [
     ("aws:kms/key:Key", "unknown action",
      lambda p: p.update(policy=p["policy"].replace("kms:Decrypt", "kms:Decrypts")),
      ("kms:Decrypts", "names no kms action")),
+    ("aws:sagemaker/userProfile:UserProfile", "missing required member",
+     lambda p: p.pop("domainId"), ("DomainId", "required by CreateUserProfileRequest")),
+    ("aws:iam/role:Role", "policy size",
+     lambda p: p.update(assumeRolePolicy=p["assumeRolePolicy"].replace(
+         '"Statement"', '"Id": "' + "x" * 3000 + '", "Statement"')),
+     ("at most 2,048 characters", "trust policy")),
+    ("aws:iam/rolePolicy:RolePolicy", "operator type",
+     lambda p: p.update(policy=json.dumps({"Statement": [
+         {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+          "Condition": {"NumericLessThan": {"aws:SourceIp": "10"}}}]})),
+     ("NumericLessThan", "aws:SourceIp", "IPAddress")),
+    ("aws:iam/rolePolicy:RolePolicy", "set operator",
+     lambda p: p.update(policy=json.dumps({"Statement": [
+         {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+          "Condition": {"ForAnyValue:StringEquals": {"aws:username": "x"}}}]})),
+     ("ForAnyValue:StringEquals", "single-valued")),
+    ("aws:efs/fileSystemPolicy:FileSystemPolicy", "EFS policy action",
+     lambda p: p.update(policy=p["policy"].replace("elasticfilesystem:ClientMount",
+                                                   "elasticfilesystem:ClientMounts")),
+     ("elasticfilesystem:ClientMounts", "names no elasticfilesystem action")),
+    ("aws:ecr/repositoryPolicy:RepositoryPolicy", "ECR policy action",
+     lambda p: p.update(policy=p["policy"].replace("ecr:BatchGetImage", "ecr:BatchGetImages")),
+     ("ecr:BatchGetImages", "names no ecr action")),
+    ("aws:s3/bucketPolicy:BucketPolicy", "S3 policy condition key",
+     lambda p: p.update(policy=p["policy"].replace("s3:TlsVersion", "s3:TLSVersions")),
+     ("s3:TLSVersions", "neither a global key nor a s3 key")),
 ]
 
 
@@ -300,6 +340,31 @@ def test_an_injected_defect_is_caught_by_both_adapters(default_plan, type_, what
     packed = {(d["urn"], d["message"].rsplit("\n", 1)[-1]) for d in analyze(plan)
               if d["policy"].startswith("deploy-")}
     assert (target.urn, message) in packed
+
+
+@pytest.mark.parametrize("description", ["HTTPS from the VPC", "Studio's HTTPS"])
+def test_inline_security_group_rules_are_sent_as_lists(record, description):
+    def program() -> None:
+        vpc = aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/16")
+        rule = {"protocol": "tcp", "from_port": 443, "to_port": 443,
+                "cidr_blocks": ["10.0.0.0/16"], "description": description}
+        aws.ec2.SecurityGroup("inline", vpc_id=vpc.id, description="inline rules",
+                              ingress=[rule], egress=[{**rule, "self": True}])
+        aws.ec2.DefaultSecurityGroup("default", vpc_id=vpc.id, ingress=[rule])
+
+    findings = deploy_findings(record(program))
+    if "'" not in description:
+        assert findings == []
+        return
+    where = sorted((f.urn.rsplit("::", 1)[1], f.message.split(" would be ")[0].split()[-1],
+                    f.message.split(" = ")[0].rsplit(" ", 1)[-1]) for f in findings)
+    assert where == [
+        ("default", "AuthorizeSecurityGroupIngress", "IpPermissions[0].IpRanges[0].Description"),
+        ("inline", "AuthorizeSecurityGroupEgress", "IpPermissions[0].IpRanges[0].Description"),
+        ("inline", "AuthorizeSecurityGroupEgress",
+         "IpPermissions[0].UserIdGroupPairs[0].Description"),
+        ("inline", "AuthorizeSecurityGroupIngress", "IpPermissions[0].IpRanges[0].Description"),
+    ]
 
 
 def test_the_nat_none_variant_has_no_deploy_finding(record):

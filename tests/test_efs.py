@@ -104,6 +104,9 @@ def test_each_users_directory_is_created_owned_by_them(record):
     # The function mounts through a mount target: it waits for them.
     targets = {t.urn for t in plan.of_type(MOUNT_TARGET)}
     assert targets <= set(function.dependencies)
+    # CreateFunction with a VPC configuration checks the role's ENI permissions: policy first.
+    permissions = plan.get("aws:iam/rolePolicy:RolePolicy", "shared-provisioner")
+    assert permissions.urn in function.dependencies
     outputs = plan.get("studio-infra:efs:SharedFileSystem", "shared").outputs
     assert outputs["user_directories"] == {"alice": "/users/alice", "bob": "/users/bob"}
     # One access point in all: Studio mounts a FileSystemPath, not access points.

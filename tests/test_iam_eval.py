@@ -280,3 +280,55 @@ def test_escaped_wildcards_are_literal():
                        "Resource": "arn:aws:s3:::b/${*}"})
     assert evaluate([document], Request("s3:GetObject", "arn:aws:s3:::b/*")) is ALLOW
     assert evaluate([document], Request("s3:GetObject", "arn:aws:s3:::b/x")) is IMPLICIT
+
+
+# reference_policies_elements_notprincipal.html: "When you use NotPrincipal with Deny, you must
+# also include the account ARN of the not-denied principal"; for an assumed role, the role and
+# its session too, or the request is denied.
+def test_not_principal_with_deny_leaves_out_only_a_fully_listed_principal():
+    bucket = "arn:aws:s3:::amzn-s3-demo-bucket"
+    session = f"arn:aws:sts::{ACCOUNT}:assumed-role/studio/alice"
+    root = f"arn:aws:iam::{ACCOUNT}:root"
+
+    def deny_all_but(*names: str) -> str:
+        return policy({"Effect": "Deny", "NotPrincipal": {"AWS": list(names)},
+                       "Action": "s3:*", "Resource": [bucket, f"{bucket}/*"]})
+
+    get = Request("s3:GetObject", f"{bucket}/x", principal=ROLE)
+    allow = policy({"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"{bucket}/*"})
+    assert access([allow], get, resource_policy=deny_all_but(ROLE)) is DENY
+    assert access([allow], get, resource_policy=deny_all_but(root)) is DENY
+    assert access([allow], get, resource_policy=deny_all_but(root, ROLE)) is DENY
+    assert access([allow], get, resource_policy=deny_all_but(root, ROLE, session)) is ALLOW
+    other = Request("s3:GetObject", f"{bucket}/x", principal=f"arn:aws:iam::{ACCOUNT}:role/x")
+    assert access([allow], other, resource_policy=deny_all_but(root, ROLE, session)) is DENY
+
+
+# reference_policies_elements_principal.html: an account principal in a resource policy
+# "delegates authority to the account"; the account's identity policies must then allow.
+def test_a_resource_policy_naming_only_the_account_does_not_allow_on_its_own():
+    bucket = "arn:aws:s3:::amzn-s3-demo-bucket"
+    read = Request("s3:GetObject", f"{bucket}/x", principal=ROLE)
+
+    def bucket_policy(principal: str) -> str:
+        return policy({"Effect": "Allow", "Principal": {"AWS": principal},
+                       "Action": "s3:GetObject", "Resource": f"{bucket}/*"})
+
+    identity = policy({"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"{bucket}/*"})
+    for account in (f"arn:aws:iam::{ACCOUNT}:root", ACCOUNT):
+        assert access([], read, resource_policy=bucket_policy(account)) is IMPLICIT
+        assert access([identity], read, resource_policy=bucket_policy(account)) is ALLOW
+    assert access([], read, resource_policy=bucket_policy(ROLE)) is ALLOW
+
+
+def test_grants_allowed_on_the_keys_own_arn_are_found():
+    from studio_infra.judges.studio_needs import unconditioned_grants
+
+    key = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    document = policy({"Sid": "All", "Effect": "Allow", "Principal": {"AWS": ROLE},
+                       "Action": "kms:*", "Resource": key})
+    assert unconditioned_grants(document, key) == ["All"]
+    guarded = policy({"Sid": "Guarded", "Effect": "Allow", "Principal": {"AWS": ROLE},
+                      "Action": "kms:CreateGrant", "Resource": key, "Condition": {
+                          "Bool": {"kms:GrantIsForAWSResource": "true"}}})
+    assert unconditioned_grants(guarded, key) == []

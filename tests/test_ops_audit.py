@@ -139,6 +139,7 @@ class Setup:
             "DefaultUserSettings": {
                 "ExecutionRole": self.role,
                 "SecurityGroups": [self.sg],
+                "StudioWebPortal": "ENABLED", "DefaultLandingUri": "studio::",
                 "SharingSettings": {"NotebookOutputOption": "Allowed",
                                     "S3OutputPath": f"s3://{self.bucket}/sharing/",
                                     "S3KmsKeyId": self.key["Arn"]},

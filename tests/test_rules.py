@@ -229,10 +229,12 @@ IMAGES = Path(__file__).parent / "programs" / "images"
 
 
 def studio(*, nat: str = "single", transform: Callable[[Any], Any] | None = None,
-           image: str | None = None) -> Callable[[], None]:
-    """A whole Studio of two users; ``transform`` rewrites children (an old defect back)."""
+           image: str | None = None, users: tuple[str, ...] = ("alice", "bob"),
+           ) -> Callable[[], None]:
+    """A whole Studio (two users by default); ``transform`` rewrites children (an old defect
+    back)."""
     config: dict[str, Any] = {"network": {"nat": nat},
-                              "users": [{"name": "alice"}, {"name": "bob"}]}
+                              "users": [{"name": user} for user in users]}
     if image:
         config["images"] = [{"name": "lab", "build": {"context": str(IMAGES / image)}}]
         config["domain"] = {"images": ["lab"]}
@@ -280,6 +282,22 @@ def any_users_spaces(document: dict) -> None:
                      for r in ("user-profile/*/*", "app/*/*", "space/*/*")]})
 
 
+def carols_profile(document: dict) -> None:
+    """One more user's profile granted by name: only that user is exposed."""
+    document["Statement"].append({
+        "Sid": "OpenCarolsStudio", "Effect": "Allow",
+        "Action": "sagemaker:CreatePresignedDomainUrl",
+        "Resource": "arn:aws:sagemaker:us-east-1:123456789012:user-profile/*/carol"})
+
+
+def apps_by_name_prefix(document: dict) -> None:
+    """The caller's own apps by a prefix of its name: also those of 'alice-2'."""
+    document["Statement"].append({
+        "Sid": "OwnAppsByPrefix", "Effect": "Allow", "Action": "sagemaker:DeleteApp",
+        "Resource": "arn:aws:sagemaker:us-east-1:123456789012:app/${sagemaker:DomainId}/"
+                    "${sagemaker:UserProfileName}*"})
+
+
 def admin_may_create_grants(document: dict) -> None:
     admin = next(s for s in document["Statement"] if s["Sid"] == "KeyAdministration")
     admin["Action"] = ["kms:Create*", *admin["Action"]]
@@ -292,6 +310,40 @@ def nat_none_as_before(args: Any) -> Any:
         return {**args.props, "prefix_list_id": None, "referenced_security_group_id": None,
                 "cidr_ipv4": "10.99.0.0/16"}
     return None
+
+
+def s3_gateway_on(route_table: str) -> Callable[[Any], Any]:
+    """The S3 gateway endpoint on another route table than the domain subnets' own."""
+    def transform(args: Any) -> Any:
+        if args.type_ == "aws:ec2/vpcEndpoint:VpcEndpoint" and args.name == "studio-vpce-s3":
+            return {**args.props, "route_table_ids": [route_table]}
+        return None
+    return transform
+
+
+def app_ports_from(block: str) -> Callable[[Any], Any]:
+    """The apps' port rule from an address block instead of the group itself."""
+    def transform(args: Any) -> Any:
+        if args.type_ == "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" and \
+                args.name == "studio-apps-apps-from-self":
+            return {**args.props, "referenced_security_group_id": None, "cidr_ipv4": block}
+        return None
+    return transform
+
+
+def apps_group_in_another_vpc(args: Any) -> Any:
+    if args.type_ == "aws:ec2/securityGroup:SecurityGroup" and args.name == "studio-apps-sg":
+        return {**args.props, "vpc_id": "vpc-0aaaaaaaaaaaaaaaa"}
+    return None
+
+
+def classic_landing(args: Any) -> Any:
+    """The domain as it was before it set the new Studio."""
+    if args.type_ != "aws:sagemaker/domain:Domain":
+        return None
+    settings = {k: v for k, v in args.props["default_user_settings"].items()
+                if k not in ("studio_web_portal", "default_landing_uri")}
+    return {**args.props, "default_user_settings": settings}
 
 
 def one_root_for_everyone(args: Any) -> Any:
@@ -408,13 +460,33 @@ CASES: dict[str, list[tuple[Callable[[], None], Callable[[], None]]]] = {
                                          without_set_source_identity)), studio()),
         (studio(transform=rewrite_policy("aws:iam/rolePolicy:RolePolicy", "-studio",
                                          listing_on_arns)), studio()),
+        # no profile in the plan: the domain's default role is judged for a new user
+        (studio(users=(), transform=rewrite_policy("aws:iam/role:Role", "-role",
+                                                   without_set_source_identity)),
+         studio(users=())),
     ],
-    "studio-isolation": [(studio(transform=rewrite_policy(
-        "aws:iam/rolePolicy:RolePolicy", "-studio", any_users_spaces)), studio())],
-    "studio-network": [(studio(nat="none", transform=nat_none_as_before), studio(nat="none"))],
+    "studio-isolation": [
+        (studio(transform=rewrite_policy(
+            "aws:iam/rolePolicy:RolePolicy", "-studio", any_users_spaces)), studio()),
+        (studio(users=("alice", "bob", "carol"), transform=rewrite_policy(
+            "aws:iam/rolePolicy:RolePolicy", "-studio", carols_profile)),
+         studio(users=("alice", "bob", "carol"))),
+        (studio(users=("alice", "alice-2"), transform=rewrite_policy(
+            "aws:iam/rolePolicy:RolePolicy", "-studio", apps_by_name_prefix)),
+         studio(users=("alice", "alice-2"))),
+    ],
+    "studio-network": [
+        (studio(nat="none", transform=nat_none_as_before), studio(nat="none")),
+        (studio(nat="none", transform=s3_gateway_on("rtb-0000000000000000a")),
+         studio(nat="none")),
+        (studio(transform=app_ports_from("10.99.0.0/16")),
+         studio(transform=app_ports_from("10.0.0.0/16"))),
+        (studio(transform=apps_group_in_another_vpc), studio()),
+    ],
     "studio-files": [(studio(transform=one_root_for_everyone), studio())],
     "studio-key-grants": [(studio(transform=rewrite_policy(
         "aws:kms/key:Key", "-sagemaker", admin_may_create_grants)), studio())],
+    "studio-new-experience": [(studio(transform=classic_landing), studio())],
     "studio-idle-shutdown-images": [(studio(image="without-monitor"),
                                      studio(image="with-monitor"))],
 }

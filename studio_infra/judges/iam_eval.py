@@ -95,9 +95,12 @@ def access(identity: Iterable[Any], request: Request, *, resource_policy: Any = 
     """The decision for a principal of ``account`` calling with ``identity`` policies on a
     resource with ``resource_policy``, within one account.
 
-    For most services either policy may allow, and a deny in either wins. For a KMS key
-    (``key_policy``) the key policy must allow: naming the principal (then no identity
-    policy is needed) or the account (then the identity policies must allow too).
+    A deny in either policy wins. For most services either may allow; but a resource policy
+    that allows only the caller's *account* delegates to the account's IAM policies, which
+    must then allow too (reference_policies_elements_principal.html: "the account ...
+    delegates"). For a KMS key (``key_policy``) the key policy must allow: naming the
+    principal (then no identity policy is needed) or the account (then the identity policies
+    must allow too); identity policies alone never suffice.
     """
     identity = list(identity)
     own = evaluate(identity, request)
@@ -106,9 +109,12 @@ def access(identity: Iterable[Any], request: Request, *, resource_policy: Any = 
     resource = evaluate([resource_policy], request, resource_policy=True)
     if Decision.EXPLICIT_DENY in (own, resource):
         return Decision.EXPLICIT_DENY
+    names_caller = resource is Decision.ALLOW and _names_principal_itself(resource_policy,
+                                                                         request)
     if not key_policy:
-        return Decision.ALLOW if Decision.ALLOW in (own, resource) else Decision.IMPLICIT_DENY
-    if resource is Decision.ALLOW and _names_principal_itself(resource_policy, request):
+        return Decision.ALLOW if own is Decision.ALLOW or names_caller else \
+            Decision.IMPLICIT_DENY
+    if names_caller:
         return Decision.ALLOW
     delegated = account is not None and evaluate(
         [resource_policy], _as_account(request, account), resource_policy=True) is Decision.ALLOW
@@ -167,8 +173,38 @@ def _principal_matches(statement: Mapping[str, Any], request: Request) -> bool:
     if "Principal" in statement:
         return _principal_in(statement["Principal"], request)
     if "NotPrincipal" in statement:
-        return not _principal_in(statement["NotPrincipal"], request)
+        return not _excluded_by(statement["NotPrincipal"], request)
     return False
+
+
+def _excluded_by(not_principal: Any, request: Request) -> bool:
+    """Whether ``NotPrincipal`` leaves the caller out. AWS checks the account, the role and
+    the role's session each (reference_policies_elements_notprincipal.html: "you must also
+    include the account ARN", and for a role both the role and its assumed-role session), so
+    a role is left out only when its account, its ARN and a session of it are all listed."""
+    if not_principal == "*":
+        return True
+    if not isinstance(not_principal, Mapping):
+        return False
+    if request.service and request.service in _as_list(not_principal.get("Service")):
+        return True
+    names = [n for n in _as_list(not_principal.get("AWS")) if isinstance(n, str)]
+    caller = request.principal
+    if caller is None or caller.count(":") < 5:
+        return False
+    account = caller.split(":")[4]
+    if not any(_is_account(n) and _same_principal(n, request) for n in names):
+        return False
+    resource = caller.split(":", 5)[5]
+    if resource == "root":
+        return True
+    if caller not in names:
+        return False
+    if resource.startswith("role/"):
+        role_name = resource.rsplit("/", 1)[-1]
+        session = f":sts::{account}:assumed-role/{role_name}/"
+        return any(session in n for n in names)
+    return True
 
 
 def _principal_in(principal: Any, request: Request) -> bool:

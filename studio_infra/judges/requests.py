@@ -202,6 +202,11 @@ def inline_permission(rule: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in permission.items() if v not in (None, [])}
 
 
+def inline_permissions(rule: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """``IpPermissions`` of the Authorize call the provider makes for one inline block."""
+    return [inline_permission(rule)]
+
+
 _NAME = "auto-named by the provider when left out (``<name>-<7 hex>``)"
 _EC2 = "ec2/"
 
@@ -503,8 +508,8 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
               each="egress")),
         TF + _EC2 + "vpc_security_group.go",
         fields={"name": To("GroupName"),
-                "ingress": To("IpPermissions", call=1, transform=inline_permission),
-                "egress": To("IpPermissions", call=2, transform=inline_permission),
+                "ingress": To("IpPermissions", call=1, transform=inline_permissions),
+                "egress": To("IpPermissions", call=2, transform=inline_permissions),
                 "tags": To("TagSpecifications",
                            transform=tag_specifications("security-group"))},
         provider_only={"namePrefix": "a prefix the provider completes into the name",
@@ -519,8 +524,8 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
               each="egress"),
          Call("ec2", "CreateTags", supplied=frozenset({"Resources"}), only_with="tags")),
         TF + _EC2 + "vpc_default_security_group.go",
-        fields={"ingress": To("IpPermissions", call=0, transform=inline_permission),
-                "egress": To("IpPermissions", call=1, transform=inline_permission),
+        fields={"ingress": To("IpPermissions", call=0, transform=inline_permissions),
+                "egress": To("IpPermissions", call=1, transform=inline_permissions),
                 "tags": To("Tags", call=2, transform=tag_list)},
         provider_only={"revokeRulesOnDelete": "the provider revokes rules before deleting",
                        "vpcId": "finds the VPC's default group; nothing is created"},

@@ -98,8 +98,13 @@ NEEDS: dict[str, Need] = {n.key: n for n in (
          "from the apps' security groups, and the groups let it out",
          _DG + "domain-custom-file-system.html"),
     Need("app-ports", "network",
-         "The apps' security group allows NFS (2049) and TCP 8192-65535 within itself",
+         "The apps' security groups allow NFS (2049) and TCP 8192-65535 among the apps, in "
+         "and out",
          _DG + "studio-updated-and-internet-access.html"),
+    Need("same-vpc", "network",
+         "The domain's subnets and every security group of the domain and its profiles are "
+         "in the domain's VPC (a group serves other VPCs only through a VPC association)",
+         "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html"),
     Need("own-directory", "files",
          "Each user's FileSystemPath exists, owned by the profile's uid/gid, writable by them "
          "(a new file system's root is owned by root, mode 0755)",
@@ -143,6 +148,10 @@ ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 ROUTE = "aws:ec2/route:Route"
 ROUTE_TABLE = "aws:ec2/routeTable:RouteTable"
 ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation"
+VPC = "aws:ec2/vpc:Vpc"
+MAIN_ROUTE_TABLE = "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation"
+ENDPOINT_ROUTE_TABLE = "aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation"
+SG_VPC_ASSOCIATION = "aws:ec2/securityGroupVpcAssociation:SecurityGroupVpcAssociation"
 MOUNT_TARGET = "aws:efs/mountTarget:MountTarget"
 ACCESS_POINT = "aws:efs/accessPoint:AccessPoint"
 FUNCTION = "aws:lambda/function:Function"
@@ -194,7 +203,9 @@ class Profile:
     role_arn: Any
     uid: Any
     gid: Any
-    security_groups: list[Any]
+    own_security_groups: list[Any]
+    """The profile's own security groups, added to the domain's default ones (botocore's
+    ``UserSettings``: "SecurityGroups is aggregated when specified in both calls")."""
     file_systems: list[tuple[str, str]]
     """(file system id, FileSystemPath) of each attached EFS."""
     images: list[str]
@@ -240,8 +251,7 @@ def domain_view(domain: Resource, stack: Stack) -> DomainView:
             arn=view.where.arn("sagemaker", f"user-profile/{view.id}/{name}"),
             role_arn=settings.get("executionRole") or defaults.get("executionRole"),
             uid=posix.get("uid"), gid=posix.get("gid"),
-            security_groups=list(defaults.get("securityGroups") or [])
-            + list(settings.get("securityGroups") or []),
+            own_security_groups=list(settings.get("securityGroups") or []),
             file_systems=_file_systems(settings.get("customFileSystemConfigs")
                                        or defaults.get("customFileSystemConfigs") or []),
             images=_images(settings) or _images(defaults),
@@ -343,16 +353,48 @@ def _space(view: DomainView, user: str) -> tuple[str, str]:
 
 
 def identity_problems(view: DomainView, stack: Stack) -> Iterator[str]:
-    """What each user's execution role cannot do that Studio needs it to."""
-    seen: set[str] = set()
-    for profile in view.profiles:
+    """What each user's execution role cannot do that Studio needs it to. A domain without
+    profiles in the plan is judged for a new user (who gets the domain's default settings);
+    the default role of shared spaces, for what every space's apps call as it."""
+    seen: set[tuple[str, ...]] = set()
+    for profile in view.profiles or [_new_user(view)]:
         role = _role(stack, profile.role_arn, f"the execution role of {profile.name}")
-        if role.urn in seen and not _names_users(role, stack, view):
-            continue  # the same role, policies that name no user: the same answers
-        seen.add(role.urn)
+        judged = (role.urn, *profile.images, json.dumps(profile.sharing, sort_keys=True,
+                                                        default=str))
+        if judged in seen and not _names_users(role, stack, view):
+            continue  # the same role, images and sharing; policies naming no user: same answers
+        seen.add(judged)
         caller = Caller(view, profile, role, role_policies(role, stack))
         yield from _trust(caller)
         yield from _needed(caller, stack)
+    yield from _space_role(view, stack)
+
+
+def _new_user(view: DomainView) -> Profile:
+    """A profile created later (in the console, or by SSO): the domain's default settings."""
+    defaults = view.domain.get("defaultUserSettings") or {}
+    name = "new-user"
+    return Profile(name=name, arn=view.where.arn("sagemaker", f"user-profile/{view.id}/{name}"),
+                   role_arn=defaults.get("executionRole"), uid=None, gid=None,
+                   own_security_groups=[], file_systems=[], images=_images(defaults),
+                   sharing=defaults.get("sharingSettings") or {})
+
+
+def _space_role(view: DomainView, stack: Stack) -> Iterator[str]:
+    """The default execution role of shared spaces: trusted as a user's, and allowed what the
+    Studio UI lists and describes inside a space."""
+    arn = view.domain.get("defaultSpaceSettings.executionRole")
+    if not arn:
+        return
+    role = _role(stack, arn, f"the default space role of {view.domain.name}")
+    space_user = Profile(name="shared-space", arn=view.where.arn(
+        "sagemaker", f"user-profile/{view.id}/shared-space"), role_arn=arn, uid=None, gid=None,
+        own_security_groups=[], file_systems=[], images=[], sharing={})
+    caller = Caller(view, space_user, role, role_policies(role, stack))
+    yield from _trust(caller)
+    for action in ("sagemaker:ListDomains", "sagemaker:ListUserProfiles",
+                   "sagemaker:ListSpaces", "sagemaker:ListApps"):
+        yield from _must_allow(caller, "studio-ui", caller.request(action, "*"))
 
 
 def _names_users(role: Resource, stack: Stack, view: DomainView) -> bool:
@@ -523,17 +565,90 @@ def _repository_of(image: Resource, stack: Stack) -> Resource | None:
 
 def isolation_problems(view: DomainView, stack: Stack) -> Iterator[str]:
     """What one user's execution role could do to another user."""
-    names = sorted(p.name for p in view.profiles)
     seen: set[str] = set()
     for profile in view.profiles:
         role = _role(stack, profile.role_arn, f"the execution role of {profile.name}")
-        if role.urn in seen and not _names_users(role, stack, view):
+        policies = role_policies(role, stack)
+        if role.urn in seen and not _names_users(role, stack, view) and \
+                not _extends_a_variable(policies):
             continue
         seen.add(role.urn)
-        caller = Caller(view, profile, role, role_policies(role, stack))
-        others = [n for n in names if n != profile.name][:1] or ["another-user"]
-        for other in others:
+        caller = Caller(view, profile, role, policies)
+        for other in _others_to_try(caller, stack):
             yield from _cannot_touch(caller, other, stack)
+
+
+def _targets(view: DomainView, user: str) -> tuple[str, ...]:
+    """The ARNs ``_cannot_touch`` tries for ``user``: their profile, a private space of theirs,
+    an app in it, and their profile's JupyterServer app."""
+    return (view.where.arn("sagemaker", f"user-profile/{view.id}/{user}"), *_space(view, user),
+            view.where.arn("sagemaker", f"app/{view.id}/{user}/jupyterserver/default"))
+
+
+def _others_to_try(caller: Caller, stack: Stack) -> list[str]:
+    """Other users for whom the caller's policies might decide differently: one per distinct
+    set of the policies' ARN patterns (after the caller's own variables are filled in) that
+    match the user's profile, space and app ARNs, and per distinct role. A policy cannot tell
+    apart two users that every pattern matches alike, so trying one of them tries both; a
+    user named, or caught by a narrower wildcard, forms a group of their own."""
+    view = caller.view
+    patterns = _arn_patterns(caller)
+    chosen: dict[tuple[Any, ...], str] = {}
+    for profile in view.profiles:
+        if profile.name == caller.profile.name:
+            continue
+        targets = _targets(view, profile.name)
+        signature = (tuple(any(p.fullmatch(t) for t in targets) for p in patterns),
+                     profile.role_arn if profile.role_arn != caller.profile.role_arn else None)
+        chosen.setdefault(signature, profile.name)
+    return list(chosen.values()) or ["another-user"]
+
+
+_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+
+
+def _policy_strings(policies: Policies) -> set[str]:
+    """Every string of the policies that could match an ARN (or fill one in)."""
+    strings: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, str):
+            if node.startswith(("arn:", "*", "?", "${")):
+                strings.add(node)
+        elif isinstance(node, Mapping):
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for document in policies.documents:
+        walk(json.loads(document) if isinstance(document, str) else document)
+    return strings
+
+
+def _arn_patterns(caller: Caller) -> list[re.Pattern[str]]:
+    """The caller's policy strings as IAM matches them (``*`` and ``?``; case-sensitive and,
+    for the IgnoreCase operators, not), with the caller's policy variables filled in and any
+    other variable as ``*``."""
+    context = caller.context
+    patterns = []
+    for text in sorted(_policy_strings(caller.policies)):
+        filled = _VARIABLE.sub(lambda m: str(context[m.group(1)]) if m.group(1) in context
+                               else "*", text)
+        regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in filled)
+        patterns += [re.compile(regex, re.DOTALL), re.compile(regex, re.DOTALL | re.IGNORECASE)]
+    return patterns
+
+
+_EXTENDED_VARIABLE = re.compile(r"\$\{[^}]*\}[^/]")
+
+
+def _extends_a_variable(policies: Policies) -> bool:
+    """Whether a policy puts a wildcard or more text right after a policy variable
+    (``.../${sagemaker:UserProfileName}*``): then what it allows depends on which user it acts
+    for, and each user of a shared role is judged on their own."""
+    return any(_EXTENDED_VARIABLE.search(text) for text in _policy_strings(policies))
 
 
 def _cannot_touch(caller: Caller, other: str, stack: Stack) -> Iterator[str]:
@@ -685,16 +800,30 @@ def _subnet_cidrs(stack: Stack, subnet_ids: list[Any]) -> list[str]:
     return cidrs
 
 
-def _nat_routes(stack: Stack, subnet_ids: list[Any]) -> bool | None:
-    """Whether every domain subnet routes 0.0.0.0/0 to a NAT gateway; None if the plan does
-    not hold the subnets' route tables."""
+def _route_tables(stack: Stack, subnet_ids: list[Any]) -> list[str] | None:
+    """Each domain subnet's route table: its explicit association, else its VPC's main table;
+    None when the plan holds neither (a network built elsewhere)."""
     tables: list[str] = []
     for subnet_id in subnet_ids:
         association = next((a for a in stack.of_type(ASSOCIATION)
                             if a.get("subnetId") == subnet_id), None)
-        if association is None:
+        if association is not None:
+            tables.append(association.get("routeTableId"))
+            continue
+        subnet = find(stack, subnet_id, SUBNET)
+        vpc = find(stack, subnet.get("vpcId"), VPC) if subnet is not None else None
+        if vpc is None:
             return None
-        tables.append(association.get("routeTableId"))
+        main = next((m.get("routeTableId") for m in stack.of_type(MAIN_ROUTE_TABLE)
+                     if m.get("vpcId") == vpc.get("id")), None)
+        tables.append(main or vpc.get("defaultRouteTableId") or vpc.get("mainRouteTableId"))
+    return tables
+
+
+def _nat_routes(stack: Stack, tables: list[str] | None) -> bool | None:
+    """Whether every domain subnet routes 0.0.0.0/0 to a NAT gateway; None if unknown."""
+    if tables is None:
+        return None
     for table in tables:
         routes = [r for r in stack.of_type(ROUTE) if r.get("routeTableId") == table]
         inline = find(stack, table, ROUTE_TABLE)
@@ -705,29 +834,70 @@ def _nat_routes(stack: Stack, subnet_ids: list[Any]) -> bool | None:
     return True
 
 
+class _Unknown(Exception):
+    """A path the plan cannot show: reported as cannot-check unless a real problem is found."""
+
+
 def network_problems(view: DomainView, stack: Stack) -> Iterator[str]:
+    """Each distinct set of the apps' security groups (the domain's default ones and a
+    profile's own) is judged from the domain's subnets. Problems found are reported; when none is
+    and something could not be seen, the check cannot be made (never a silent pass)."""
     domain = view.domain
     subnets = known(domain.get("subnetIds", []), f"the subnets of {domain.name}")
     vpc = known(domain.get("vpcId"), f"the VPC of {domain.name}")
-    groups = sorted({*known(domain.get("domainSettings.securityGroupIds", []), "groups"),
-                     *known(domain.get("defaultUserSettings.securityGroups", []), "groups")})
-    if not groups:
-        return
-    apps = Place(groups, _subnet_cidrs(stack, subnets))
-    vpc_only = domain.get("appNetworkAccessType") == "VpcOnly"
-    nat = _nat_routes(stack, subnets)
+    default_groups = known(domain.get("defaultUserSettings.securityGroups", []), "groups") or \
+        known(domain.get("domainSettings.securityGroupIds", []), "groups")
+    # botocore's UserSettings: "SecurityGroups is aggregated when specified in both calls".
+    group_sets = {tuple(sorted({*default_groups, *p.own_security_groups}))
+                  for p in view.profiles} or {tuple(sorted(set(default_groups)))}
+    problems = list(_same_vpc(stack, view, vpc, subnets))
+    unknown: list[str] = []
+    tables = _route_tables(stack, subnets)
+    nat = _nat_routes(stack, tables)
     endpoints = [e for e in stack.of_type(ENDPOINT) if e.get("vpcId") == vpc]
-    internet = Place([], ["0.0.0.0/0"])
-    if vpc_only:
-        for service in REQUIRED_ENDPOINTS:
-            yield from _service_path(stack, view, apps, endpoints, service, nat, internet)
-    yield from _s3_path(stack, view, apps, endpoints, subnets, nat, internet, vpc_only)
-    yield from _app_ports(stack, apps)
-    yield from _efs_paths(stack, view, apps, subnets)
+    vpc_only = domain.get("appNetworkAccessType") == "VpcOnly"
+    for groups in sorted(group_sets):
+        if not groups:
+            continue
+        apps = Place(list(groups), _subnet_cidrs(stack, subnets))
+        paths: list[Iterator[str]] = [_app_ports(stack, apps), _efs_paths(stack, view, apps,
+                                                                           subnets)]
+        if vpc_only:
+            paths += [_service_path(stack, view, apps, endpoints, service, nat)
+                      for service in REQUIRED_ENDPOINTS]
+            paths.append(_s3_path(stack, view, apps, endpoints, tables, nat))
+        for path in paths:
+            try:
+                problems += [p for p in path if p not in problems]
+            except (_Unknown, CannotCheck) as exc:
+                unknown.append(str(exc))
+    yield from problems
+    if not problems and unknown:
+        raise CannotCheck("; ".join(dict.fromkeys(unknown)))
+
+
+def _same_vpc(stack: Stack, view: DomainView, vpc: str, subnets: list[Any]) -> Iterator[str]:
+    for subnet_id in subnets:
+        subnet = find(stack, subnet_id, SUBNET)
+        if subnet is not None and subnet.get("vpcId") not in (None, vpc):
+            yield _message("same-vpc", f"subnet {subnet.name} of {view.domain.name} is in "
+                           f"{subnet.get('vpcId')}, not the domain's VPC {vpc}")
+    associated = {(a.get("securityGroupId"), a.get("vpcId"))
+                  for a in stack.of_type(SG_VPC_ASSOCIATION)}
+    named = {*(view.domain.get("defaultUserSettings.securityGroups") or []),
+             *(view.domain.get("domainSettings.securityGroupIds") or []),
+             *(view.domain.get("defaultSpaceSettings.securityGroups") or []),
+             *(g for p in view.profiles for g in p.own_security_groups)}
+    for group_id in sorted(g for g in named if isinstance(g, str)):
+        group = find(stack, group_id, SECURITY_GROUP)
+        if group is None or group.get("vpcId") in (None, vpc) or (group_id, vpc) in associated:
+            continue
+        yield _message("same-vpc", f"security group {group.name} is in {group.get('vpcId')}, "
+                       f"not the VPC {vpc} of {view.domain.name}: AWS refuses it")
 
 
 def _service_path(stack: Stack, view: DomainView, apps: Place, endpoints: list[Resource],
-                  service: str, nat: bool | None, internet: Place) -> Iterator[str]:
+                  service: str, nat: bool | None) -> Iterator[str]:
     suffix = f".{view.where.region}.{service}"
     endpoint = next((e for e in endpoints if str(e.get("serviceName", "")).endswith(suffix)
                      and e.get("vpcEndpointType") == "Interface"), None)
@@ -739,47 +909,75 @@ def _service_path(stack: Stack, view: DomainView, apps: Place, endpoints: list[R
                        f"{service} endpoint {endpoint.name} on 443 (private DNS and both "
                        "security groups must allow it)")
         return
-    if nat and allows(stack, apps, internet, HTTPS):
+    if nat and allows(stack, apps, INTERNET, HTTPS):
         return
+    if nat is None:
+        raise _Unknown(f"the {service} endpoint and the subnets' routes are not in this plan")
     yield _message("api-endpoints", f"the apps of {view.domain.name} (VpcOnly) have no "
                    f"{service} interface endpoint and no NAT route to reach it")
 
 
+def _gateway_tables(stack: Stack, endpoint: Resource) -> set[str]:
+    tables = {t for t in endpoint.get("routeTableIds") or [] if isinstance(t, str)}
+    tables |= {a.get("routeTableId") for a in stack.of_type(ENDPOINT_ROUTE_TABLE)
+               if a.get("vpcEndpointId") == endpoint.get("id")}
+    return tables
+
+
 def _s3_path(stack: Stack, view: DomainView, apps: Place, endpoints: list[Resource],
-             subnets: list[Any], nat: bool | None, internet: Place,
-             vpc_only: bool) -> Iterator[str]:
-    if not vpc_only:
-        return
+             tables: list[str] | None, nat: bool | None) -> Iterator[str]:
     s3 = f".{view.where.region}.s3"
     for endpoint in endpoints:
         if not str(endpoint.get("serviceName", "")).endswith(s3):
             continue
         if endpoint.get("vpcEndpointType") == "Gateway":
+            if tables is None:
+                raise _Unknown("the route tables of the domain's subnets are not in this plan")
+            if not set(tables) <= _gateway_tables(stack, endpoint):
+                continue  # a gateway endpoint serves only the route tables it is on
             gateway = Place([], [], prefix_list=endpoint.get("prefixListId"))
-            if allows(stack, apps, gateway, HTTPS) or allows(stack, apps, internet, HTTPS):
+            if allows(stack, apps, gateway, HTTPS) or allows(stack, apps, INTERNET, HTTPS):
                 return
         elif allows(stack, apps, Place(list(endpoint.get("securityGroupIds") or [])), HTTPS):
             return
-    if nat and allows(stack, apps, internet, HTTPS):
+    if nat and allows(stack, apps, INTERNET, HTTPS):
         return
+    if nat is None:
+        raise _Unknown("the S3 endpoint and the subnets' routes are not in this plan")
     yield _message("s3-path", f"the apps of {view.domain.name} cannot reach S3: no gateway "
-                   "endpoint whose prefix list their security groups let out on 443, no "
-                   "interface endpoint, no NAT route")
+                   "endpoint on the subnets' route tables whose prefix list their security "
+                   "groups let out on 443, no interface endpoint, no NAT route")
+
+
+INTERNET = Place([], ["0.0.0.0/0"])
 
 
 def _app_ports(stack: Stack, apps: Place) -> Iterator[str]:
+    """NFS and the app ports among the apps: a peer is one of the apps' groups, or an address
+    block holding every domain subnet (0.0.0.0/0 included)."""
     rules = stack.memo("needs-sg-rules", _rules)
-    for port, label in ((NFS, "NFS (2049)"), (APP_PORTS[0], "8192-65535")):
-        ingress = any(not r.egress and _covers(r, port) and r.peer == ("sg", g)
-                      and (port == NFS or r.ports[1] >= APP_PORTS[1])
-                      for g in apps.groups for r in rules.get(g, []))
-        egress = any(r.egress and _covers(r, port) and
-                     ((r.peer[0] == "sg" and r.peer[1] in apps.groups) or
-                      r.peer == ("cidr", "0.0.0.0/0"))
-                     for g in apps.groups for r in rules.get(g, []))
-        if not (ingress and egress):
+
+    def among_apps(rule: SgRule) -> bool:
+        kind, value = rule.peer
+        if kind == "sg":
+            return value in apps.groups
+        return kind == "cidr" and (value in ("0.0.0.0/0", "::/0")
+                                   or _cidr_covers(value, apps.cidrs))
+
+    for low, high, label in ((NFS, NFS, "NFS (2049)"), (*APP_PORTS, "TCP 8192-65535")):
+        def covered(egress: bool, low: int = low, high: int = high) -> bool:
+            spans = sorted(r.ports for g in apps.groups for r in rules.get(g, [])
+                           if r.egress == egress and among_apps(r) and _covers(r, r.ports[0]))
+            reach = low
+            for start, end in spans:
+                if start > reach:
+                    break
+                reach = max(reach, end + 1)
+            return reach > high
+
+        if not (covered(False) and covered(True)):
             yield _message("app-ports", f"security groups {apps.groups} do not allow {label} "
-                           "within themselves (in and out)")
+                           "among the apps (in and out)")
 
 
 def _efs_paths(stack: Stack, view: DomainView, apps: Place,
@@ -874,14 +1072,14 @@ def file_problems(view: DomainView, stack: Stack) -> Iterator[str]:
 # -- keys ------------------------------------------------------------------------------------
 
 
-def unconditioned_grants(document: Any) -> list[str]:
-    """Statements of a key policy that allow ``kms:CreateGrant`` without
-    ``kms:GrantIsForAWSResource``."""
+def unconditioned_grants(document: Any, key_arn: str = "*") -> list[str]:
+    """Statements of a key policy that allow ``kms:CreateGrant`` on the key (``key_arn``, as
+    a statement may name it instead of ``*``) without ``kms:GrantIsForAWSResource``."""
     found = []
     for index, statement in enumerate(_statements(document)):
         if statement.get("Effect") != "Allow":
             continue
-        request = Request("kms:CreateGrant", "*", principal="*",
+        request = Request("kms:CreateGrant", key_arn, principal="*",
                           context={"kms:GrantIsForAWSResource": "false"})
         probe = {**statement, "Principal": "*"} if "Principal" in statement else statement
         probe = {k: v for k, v in probe.items() if k != "NotPrincipal"}

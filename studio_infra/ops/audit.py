@@ -165,6 +165,7 @@ def _read_domain(reader: _Reader, domain: dict[str, Any]) -> None:
             file_systems.update(_file_systems(user_settings))
             groups.update(user_settings.get("SecurityGroups", []))
             buckets.add(_bucket_of(user_settings))
+            keys.add(user_settings.get("SharingSettings", {}).get("S3KmsKeyId"))
             roles.add(user_settings.get("ExecutionRole"))
 
     def spaces() -> None:
@@ -175,15 +176,14 @@ def _read_domain(reader: _Reader, domain: dict[str, Any]) -> None:
                          DomainId=domain["DomainId"], SpaceName=summary["SpaceName"])
             file_systems.update(_file_systems(space.get("SpaceSettings", {})))
 
+    keys = {domain.get("KmsKeyId"), settings.get("SharingSettings", {}).get("S3KmsKeyId")}
     reader.attempt(domain["DomainArn"], user_profiles)
     reader.attempt(domain["DomainArn"], spaces)
-    keys = {domain.get("KmsKeyId")}
     for fs_id in sorted(f for f in file_systems if f):
         reader.attempt(fs_id, lambda fs_id=fs_id: keys.add(_read_file_system(reader, fs_id)))
     for bucket in sorted(b for b in buckets if b):
         reader.attempt(f"arn:{partition}:s3:::{bucket}",
                        lambda bucket=bucket: keys.update(_read_bucket(reader, bucket, partition)))
-    keys.add(settings.get("SharingSettings", {}).get("S3KmsKeyId"))
     for image in sorted(images):
         reader.attempt(image, lambda image=image: keys.add(_read_image(reader, image)))
     for key in sorted(k for k in keys if k):

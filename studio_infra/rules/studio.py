@@ -55,7 +55,8 @@ def key_grants(key: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[st
     document = known(key.get("policy"), f"the policy of {key.name}")
     if not document:
         return
-    found = needs.unconditioned_grants(document)
+    arn = key.get("arn")
+    found = needs.unconditioned_grants(document, arn if isinstance(arn, str) else "*")
     if found:
         yield (f"key {key.name}: statements {found} allow kms:CreateGrant without "
                "kms:GrantIsForAWSResource, so their principals can grant themselves Decrypt "
@@ -81,6 +82,21 @@ def idle_shutdown_images(resource: Resource, stack: Stack,
             yield (f"{resource.name} shuts idle JupyterLab apps down, but image "
                    f"{image.get('imageName')} ({dockerfile}) lacks {ACTIVITY_MONITOR}: its "
                    f"apps never count as idle and keep running ({IDLE_SHUTDOWN_PAGE})")
+
+
+NEW_STUDIO_PAGE = "https://docs.aws.amazon.com/sagemaker/latest/dg/studio-updated-migrate.html"
+
+
+def new_studio(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
+    """The new Studio set in the domain's defaults, not left to how the domain was created:
+    botocore's UserSettings documents ``StudioWebPortal`` and ``DefaultLandingUri``
+    (``studio::`` "can only be passed if StudioWebPortal is set to ENABLED")."""
+    settings = known(domain.get("defaultUserSettings", {}), f"settings of {domain.name}")
+    portal, landing = settings.get("studioWebPortal"), settings.get("defaultLandingUri")
+    if portal != "ENABLED" or landing != "studio::":
+        yield (f"domain {domain.name} leaves the Studio experience to its defaults "
+               f"(studioWebPortal {portal!r}, defaultLandingUri {landing!r}): users may land "
+               f"in Studio Classic, whose apps this project does not judge ({NEW_STUDIO_PAGE})")
 
 
 def _dockerfile_of(image_name: str, stack: Stack) -> Path | None:
@@ -126,6 +142,11 @@ STUDIO_RULES = (
          (needs.KEY,), key_grants, Severity.HIGH, Enforcement.ADVISORY,
          "Add the condition kms:GrantIsForAWSResource: true to statements allowing "
          "kms:CreateGrant (kms:Create* and kms:* include it).", category=Category.STUDIO),
+    Rule("studio-new-experience", "Domains set the new Studio explicitly: the web portal on and "
+         "users landing in it", (needs.DOMAIN,), new_studio, Severity.LOW,
+         Enforcement.ADVISORY,
+         "Set defaultUserSettings.studioWebPortal ENABLED and defaultLandingUri 'studio::' "
+         "(StudioDomain does).", category=Category.STUDIO),
     Rule("studio-idle-shutdown-images", "Custom JupyterLab images of domains with idle "
          "shutdown carry the activity monitor that makes it work", (needs.DOMAIN,
                                                                     needs.PROFILE),
