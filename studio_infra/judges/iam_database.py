@@ -146,8 +146,13 @@ def resource_fits(resource: str, types: Iterable[ResourceType]) -> bool:
     ``types``: some ARN matches both the glob and the type's ARN format."""
     if resource == "*":
         return True
-    glob = _glob_tokens(resource)
-    return any(_intersect(glob, _format_tokens(t.arn_format)) for t in types)
+    return any(_fits(resource, t.arn_format) for t in types)
+
+
+@cache
+def _fits(resource: str, arn_format: str) -> bool:
+    """One glob against one ARN format; remembered, as plans repeat their ARNs."""
+    return _intersect(_glob_tokens(resource), _format_tokens(arn_format))
 
 
 _Token = tuple[str, str]
