@@ -190,3 +190,46 @@ def test_json_to_standard_output_is_only_json(capsys):
     document = json.loads(out)
     assert document["project"] == "studio-infra"
     assert "Previewing stack" in err
+
+
+def studio_project(tmp_path: Path, stack_config: str) -> Path:
+    (tmp_path / "Pulumi.yaml").write_text(
+        "name: typo\nruntime: python\nconfig:\n  owner:\n    type: string\n    default: ml\n")
+    (tmp_path / "__main__.py").write_text(
+        "import pulumi\nfrom studio_infra.program import studio_stack\n"
+        "pulumi.Config().get('owner')\nstudio_stack()\n")
+    (tmp_path / "Pulumi.dev.yaml").write_text(stack_config)
+    return tmp_path
+
+
+def test_misspelt_studio_keys_are_refused_with_the_right_name(capsys, tmp_path):
+    project = studio_project(tmp_path, "config:\n  studio:usres:\n    - name: alice\n"
+                             "  studio:netwrok:\n    nat: single\n"
+                             "  studio:protect-data: false\n")
+    code, _, err = run(capsys, "plan", str(project))
+    assert_one_line_error(code, err, "usres", "did you mean 'users'?", "netwrok",
+                          "did you mean 'network'?", "did you mean 'protect_data'?")
+
+
+def test_every_mistake_of_a_configuration_is_in_one_error(capsys, tmp_path):
+    project = studio_project(tmp_path, (
+        "config:\n  studio:users:\n    - name: Alice_1\n    - name: bob\n      uid: 5\n"
+        "  studio:network:\n    nat: double\n    cidr_block: 10.0.0.1/16\n"
+        "  studio:domain:\n    idle_timeout_minutes: 5\n"))
+    code, _, err = run(capsys, "plan", str(project))
+    assert_one_line_error(code, err, "users.0", "users.1", "network.nat",
+                          "network.cidr_block", "domain.idle_timeout_minutes")
+
+
+def test_a_misspelt_key_of_the_projects_namespace_is_refused(capsys, tmp_path):
+    project = studio_project(tmp_path, "config:\n  typo:ownr: me\n")
+    code, _, err = run(capsys, "plan", str(project))
+    assert_one_line_error(code, err, "typo:ownr", "did you mean typo:owner?")
+
+
+def test_a_setting_of_the_wrong_type_is_refused(capsys, tmp_path):
+    config = tmp_path / "policy.json"
+    config.write_text(json.dumps({"s3-deny-outdated-tls": {"minimum_tls_version": "high"}}))
+    for command in (["plan", str(RAW)], ["audit", "--domain-id", "d-abcdefghijkl"]):
+        code, _, err = run(capsys, *command, "--policy-config", str(config))
+        assert_one_line_error(code, err, "minimum_tls_version", "'high'", "a number")
