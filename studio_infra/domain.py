@@ -11,17 +11,31 @@ access exists only as the named opt-out ``allow_public_internet``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import pulumi
 import pulumi_aws as aws
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from studio_infra.aws_context import AwsContext
 from studio_infra.cleanup import StudioNetworkCleanup
-from studio_infra.errors import StudioInfraError, validate_args
-from studio_infra.images import APP_SETTINGS_KEY, ImageAttachment
-from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, VpcId, data_options, merge_tags
+from studio_infra.component import Component
+from studio_infra.errors import StudioInfraError
+from studio_infra.images import APP_SETTINGS_KEY, AttachedImage, ImageAttachment
+from studio_infra.inputs import (
+    ARGS_CONFIG,
+    DEFAULT_SHARING_PREFIX,
+    BucketName,
+    KmsKeyArn,
+    LifecycleConfigArn,
+    RoleArn,
+    SecurityGroupId,
+    SharingPrefix,
+    StrInput,
+    SubnetIds,
+    VpcId,
+)
 from studio_infra.limits import domain_name, idle_timeout_minutes
 from studio_infra.roles import check_instance_types
 
@@ -35,11 +49,11 @@ CLASSIC_APPS = ("JupyterServer", "KernelGateway")
 
 
 def app_settings(
-    images: list[ImageAttachment],
+    images: Sequence[ImageAttachment],
     *,
     instance_type: str,
     idle_timeout_minutes: int,
-    lifecycle_config_arns: list[Any],
+    lifecycle_config_arns: Sequence[StrInput],
 ) -> dict[str, Any]:
     """The per-app blocks of user settings (domain defaults or one user's): default instance
     type, idle shutdown, lifecycle configurations, and the custom images of each app type."""
@@ -55,49 +69,33 @@ def app_settings(
                                      "app_lifecycle_management": idle},
     }
     if lifecycle_config_arns:
-        blocks["jupyter_lab_app_settings"]["lifecycle_config_arns"] = lifecycle_config_arns
+        blocks["jupyter_lab_app_settings"]["lifecycle_config_arns"] = list(lifecycle_config_arns)
     for image in images:
         blocks[APP_SETTINGS_KEY[image.app_type]].setdefault("custom_images", []).append(
             image.custom_image())
     return blocks
 
 
-class StudioDomainArgs(BaseModel):
-    """Arguments of ``StudioDomain``."""
+class DomainSettings(BaseModel):
+    """What a person chooses about a domain (``studio:domain``); the ``StudioDomain``
+    arguments add the network, keys, roles and images a program wires in."""
 
     model_config = ARGS_CONFIG
 
-    domain_name: str
-    """Domain name (letters, digits, hyphens; 63 characters at most). Changing it replaces
-    the domain."""
-    vpc_id: VpcId
-    subnet_ids: Any
-    """Private subnets for the apps' network interfaces (a list, or an Output of one)."""
-    security_group_id: Any
-    """The Studio security group (NFS and app ports within itself)."""
-    kms_key_arn: KmsKeyArn
-    """The domain key: encrypts the home EFS and the apps' EBS volumes."""
-    execution_role_arn: Any
-    """Default execution role of users and spaces."""
     auth_mode: AuthMode = "IAM"
     """``IAM`` (presigned URLs) or ``SSO`` (IAM Identity Center; users need
     ``sso_user_name``)."""
     allow_public_internet: bool = False
     """Opt-out: ``PublicInternetOnly``, apps reach the internet directly, not through the VPC.
     Less safe: traffic bypasses VPC endpoints, flow logs and network controls."""
-    sharing_bucket_name: Any = None
-    """Bucket for shared notebooks. None disables notebook sharing."""
-    sharing_prefix: str = "sharing/"
-    sharing_kms_key_arn: KmsKeyArn | None = None
-    """Key of shared notebook output (required with a sharing bucket)."""
+    sharing_prefix: SharingPrefix = DEFAULT_SHARING_PREFIX
+    """Where shared notebooks go in the sharing bucket."""
     default_instance_type: str = "ml.t3.medium"
     """Instance type apps start on unless the user picks another."""
     idle_timeout_minutes: int = 60
     """JupyterLab and Code Editor apps stop after this long idle (60-525600)."""
-    lifecycle_config_arns: list[Any] = Field(default_factory=list)
+    lifecycle_config_arns: list[LifecycleConfigArn] = Field(default_factory=list)
     """Studio lifecycle configurations run when JupyterLab starts."""
-    images: list[Any] = Field(default_factory=list)
-    """Custom images (``CustomImage.attachment``) offered to every user."""
     classic_apps: bool = False
     """Show Studio Classic's apps (JupyterServer, KernelGateway) in Studio. Classic takes no
     new onboarding since 2023-11-30; they stay hidden unless asked for (KernelGateway images
@@ -111,11 +109,7 @@ class StudioDomainArgs(BaseModel):
     NFS security groups, network interfaces (and home EFS, with retention ``Delete``) that
     SageMaker created and that would block deleting the subnets and VPC."""
     tags: dict[str, str] = Field(default_factory=dict)
-
-    @field_validator("domain_name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        return domain_name().check(value, "domain name")
+    """Tags on the domain; its ``Name`` wins."""
 
     @field_validator("default_instance_type")
     @classmethod
@@ -130,13 +124,39 @@ class StudioDomainArgs(BaseModel):
             raise ValueError(f"SageMaker accepts {allowed} minutes")
         return value
 
-    @field_validator("images")
+
+class StudioDomainArgs(DomainSettings):
+    """Arguments of ``StudioDomain``."""
+
+    domain_name: str
+    """Domain name (letters, digits, hyphens; 63 characters at most). Changing it replaces
+    the domain."""
+    vpc_id: VpcId
+    """The VPC of the apps' network interfaces."""
+    subnet_ids: SubnetIds
+    """Private subnets for the apps' network interfaces (a list, or an Output of one)."""
+    security_group_id: SecurityGroupId
+    """The Studio security group (NFS and app ports within itself)."""
+    kms_key_arn: KmsKeyArn
+    """The domain key: encrypts the home EFS and the apps' EBS volumes."""
+    execution_role_arn: RoleArn
+    """Default execution role of users and spaces."""
+    sharing_bucket_name: BucketName | None = None
+    """Bucket for shared notebooks. None disables notebook sharing."""
+    sharing_kms_key_arn: KmsKeyArn | None = None
+    """Key of shared notebook output (required with a sharing bucket)."""
+    images: list[AttachedImage] = Field(default_factory=list)
+    """Custom images (``CustomImage.attachment``) offered to every user."""
+
+    @field_validator("domain_name")
     @classmethod
-    def _attachments(cls, value: list[Any]) -> list[Any]:
-        for item in value:
-            if not isinstance(item, ImageAttachment):
-                raise ValueError("pass CustomImage(...).attachment for each image")
-        return value
+    def _name(cls, value: str) -> str:
+        return domain_name().check(value, "domain name")
+
+    @field_validator("subnet_ids")
+    @classmethod
+    def _as_list(cls, value: Any) -> Any:
+        return list(value.values()) if isinstance(value, Mapping) else value
 
     @model_validator(mode="after")
     def _sharing_needs_key(self) -> StudioDomainArgs:
@@ -146,37 +166,84 @@ class StudioDomainArgs(BaseModel):
         return self
 
 
-class StudioDomain(pulumi.ComponentResource):
-    """A SageMaker Studio domain with hardened defaults for every user."""
+class UidRegistry:
+    """The uids of one domain's users: a uid owns files on every shared file system, so two
+    users of a domain must never share one."""
+
+    def __init__(self, domain_name: str) -> None:
+        self.domain_name = domain_name
+        self._owners: dict[int, str] = {}
+
+    def claim(self, uid: int, user: str) -> None:
+        """Record that ``user`` owns ``uid``; refuse a uid another user has."""
+        owner = self._owners.get(uid)
+        if owner is not None and owner != user:
+            raise StudioInfraError(
+                f"users {owner!r} and {user!r} of domain {self.domain_name!r} both have "
+                f"uid {uid}; give one of them an explicit, unused uid"
+            )
+        self._owners[uid] = user
+
+
+@dataclass(frozen=True)
+class DomainMembership:
+    """What a user profile takes from its domain (``StudioDomain.membership``): its id, the
+    defaults a profile's settings repeat or extend, and the registry of its users' uids."""
 
     domain_id: pulumi.Output[str]
-    domain_arn: pulumi.Output[str]
-    url: pulumi.Output[str]
-    home_efs_file_system_id: pulumi.Output[str]
+    """The domain the profile belongs to."""
+    settings: StudioDomainArgs
+    """The domain's arguments: role, security group, images, app defaults, auth mode."""
+    uids: UidRegistry
+    """The uids the domain's users hold."""
 
-    def __init__(
-        self,
-        name: str,
-        args: StudioDomainArgs | dict[str, Any],
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        spec = validate_args(StudioDomainArgs, args, f"StudioDomain {name!r}")
-        ctx = AwsContext.lookup(opts)
-        super().__init__("studio-infra:sagemaker:StudioDomain", name, None, opts)
-        self.spec = spec
-        self.region = ctx.region
-        self._uids: dict[int, str] = {}
+    def sharing_settings(self, enabled: bool = True) -> dict[str, Any]:
+        """Notebook sharing as the domain sets it, or disabled."""
+        spec = self.settings
+        if not enabled or spec.sharing_bucket_name is None:
+            return {"notebook_output_option": "Disabled"}
+        return {
+            "notebook_output_option": "Allowed",
+            "s3_output_path": pulumi.Output.concat(
+                "s3://", spec.sharing_bucket_name, "/", spec.sharing_prefix),
+            "s3_kms_key_id": spec.sharing_kms_key_arn,
+        }
+
+
+class StudioDomain(Component[StudioDomainArgs]):
+    """A SageMaker Studio domain with hardened defaults for every user."""
+
+    TYPE = "studio-infra:sagemaker:StudioDomain"
+    ARGS = StudioDomainArgs
+
+    domain_id: pulumi.Output[str]
+    """The domain's id (``d-…``)."""
+    domain_arn: pulumi.Output[str]
+    """The domain's ARN."""
+    url: pulumi.Output[str]
+    """The domain's Studio URL (IAM users open it through a presigned URL)."""
+    home_efs_file_system_id: pulumi.Output[str]
+    """The home EFS SageMaker created: every user's private spaces' files."""
+    region: str
+    """The region the domain is in (for the cleanup that runs on destroy)."""
+    membership: DomainMembership
+    """What ``StudioUser(…, {"domain": domain.membership, …})`` takes."""
+
+    def _build(self) -> None:
+        spec, name, ctx = self.spec, self.resource_name, self.context
         depends_on: list[pulumi.Resource] = []
         if spec.cleanup_on_destroy:
             # The domain depends on it: destroyed after the domain, before the network.
             depends_on.append(StudioNetworkCleanup(
                 f"{name}-network-cleanup", spec.vpc_id, ctx.region, spec.home_efs_retention,
-                pulumi.ResourceOptions(parent=self)))
+                self.child_options()))
 
+        membership = DomainMembership(pulumi.Output.from_input(""), spec,
+                                      UidRegistry(spec.domain_name))
         user_settings: dict[str, Any] = {
             "execution_role": spec.execution_role_arn,
             "security_groups": [spec.security_group_id],
-            "sharing_settings": self.sharing_settings(),
+            "sharing_settings": membership.sharing_settings(),
             # The new Studio, explicitly: the portal on, Studio (not Classic) as landing page,
             # Classic's apps hidden unless asked for (API_UserSettings,
             # API_StudioWebPortalSettings).
@@ -206,37 +273,12 @@ class StudioDomain(pulumi.ComponentResource):
             default_space_settings={"execution_role": spec.execution_role_arn,
                                     "security_groups": [spec.security_group_id]},
             retention_policy={"home_efs_file_system": spec.home_efs_retention},
-            tags=merge_tags(spec.tags, f"{name}-domain"),
-            opts=data_options(self, spec.protect_data, depends_on=depends_on),
+            tags=self.tags(f"{name}-domain"),
+            opts=self.data_options(depends_on=depends_on),
         )
         self.domain_id = domain.id
         self.domain_arn = domain.arn
         self.url = domain.url
         self.home_efs_file_system_id = domain.home_efs_file_system_id
-        self.register_outputs({
-            "domain_id": self.domain_id,
-            "domain_arn": self.domain_arn,
-            "url": self.url,
-            "home_efs_file_system_id": self.home_efs_file_system_id,
-        })
-
-    def sharing_settings(self, enabled: bool = True) -> dict[str, Any]:
-        spec = self.spec
-        if not enabled or spec.sharing_bucket_name is None:
-            return {"notebook_output_option": "Disabled"}
-        return {
-            "notebook_output_option": "Allowed",
-            "s3_output_path": pulumi.Output.concat(
-                "s3://", spec.sharing_bucket_name, "/", spec.sharing_prefix),
-            "s3_kms_key_id": spec.sharing_kms_key_arn,
-        }
-
-    def claim_uid(self, uid: int, user: str) -> None:
-        """Record that ``user`` owns ``uid`` in this domain; refuse a uid already taken."""
-        owner = self._uids.get(uid)
-        if owner is not None and owner != user:
-            raise StudioInfraError(
-                f"users {owner!r} and {user!r} of domain {self.spec.domain_name!r} both have "
-                f"uid {uid}; give one of them an explicit, unused uid"
-            )
-        self._uids[uid] = user
+        self.region = ctx.region
+        self.membership = replace(membership, domain_id=domain.id)

@@ -16,9 +16,9 @@ import pulumi
 import pulumi_aws as aws
 from pydantic import BaseModel, Field, field_validator
 
-from studio_infra.aws_context import AwsContext, policy_json
-from studio_infra.errors import validate_args
-from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, data_options, merge_tags
+from studio_infra.aws_context import policy_json
+from studio_infra.component import Component
+from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, RoleArn
 from studio_infra.limits import ecr_repository_name
 
 PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage",
@@ -45,16 +45,16 @@ def lifecycle_policy(untagged_days: int, keep_last: int) -> str:
     ]}, indent=2)
 
 
-class ImageRepositoryArgs(BaseModel):
-    """Arguments of ``ImageRepository``."""
+class RepositorySettings(BaseModel):
+    """What a person chooses about an image repository (``studio:repository``); the
+    ``ImageRepository`` arguments add what a program wires in."""
 
     model_config = ARGS_CONFIG
 
-    name: str
-    """Repository name; lower-cased, then checked against ECR's rule (``team/image`` works)."""
-    kms_key_arn: KmsKeyArn
-    """Customer-managed key that encrypts the images (required)."""
-    pull_role_arns: list[Any] = Field(default_factory=list)
+    name: str | None = None
+    """Repository name; lower-cased, then checked against ECR's rule (``team/image`` works).
+    ``Studio`` defaults it to ``<project>-<stack>-studio``."""
+    pull_role_arns: list[RoleArn] = Field(default_factory=list)
     """Roles (ARNs or Outputs) that may pull, besides SageMaker itself."""
     untagged_expire_days: int = Field(default=7, ge=1)
     """Days before an untagged image (a tag moved away, a failed push) is deleted."""
@@ -73,26 +73,34 @@ class ImageRepositoryArgs(BaseModel):
         return ecr_repository_name().check(value.lower(), "repository name")
 
 
-class ImageRepository(pulumi.ComponentResource):
+class ImageRepositoryArgs(RepositorySettings):
+    """Arguments of ``ImageRepository``."""
+
+    name: str  # type: ignore[assignment]  # required here
+    """Repository name; lower-cased, then checked against ECR's rule (``team/image`` works)."""
+    kms_key_arn: KmsKeyArn
+    """Customer-managed key that encrypts the images (required)."""
+
+
+class ImageRepository(Component[ImageRepositoryArgs]):
     """A KMS-encrypted, scanned, immutable-tag ECR repository that SageMaker can pull from."""
 
+    TYPE = "studio-infra:ecr:ImageRepository"
+    ARGS = ImageRepositoryArgs
+
     repository_name: pulumi.Output[str]
+    """The repository's name, as ``docker push`` and image URIs use it."""
     repository_arn: pulumi.Output[str]
+    """The repository's ARN, for execution roles that pull from it."""
     repository_url: pulumi.Output[str]
+    """``<account>.dkr.ecr.<region>.<suffix>/<name>``: where images are pushed."""
     registry_id: pulumi.Output[str]
+    """The account id of the registry (ECR credentials are per registry)."""
     kms_key_arn: pulumi.Output[str]
+    """The key that encrypts the images: who pulls needs ``kms:Decrypt`` on it."""
 
-    def __init__(
-        self,
-        name: str,
-        args: ImageRepositoryArgs | dict[str, Any],
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        spec = validate_args(ImageRepositoryArgs, args, f"ImageRepository {name!r}")
-        ctx = AwsContext.lookup(opts)
-        super().__init__("studio-infra:ecr:ImageRepository", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-
+    def _build(self) -> None:
+        spec, name, ctx = self.spec, self.resource_name, self.context
         repository = aws.ecr.Repository(
             f"{name}-repo",
             name=spec.name,
@@ -100,12 +108,13 @@ class ImageRepository(pulumi.ComponentResource):
             image_scanning_configuration={"scan_on_push": True},
             image_tag_mutability="IMMUTABLE",
             force_delete=False,
-            tags=merge_tags(spec.tags, f"{name}-repo"),
-            opts=data_options(self, spec.protect_data),
+            tags=self.tags(f"{name}-repo"),
+            opts=self.data_options(),
         )
         aws.ecr.LifecyclePolicy(
             f"{name}-lifecycle", repository=repository.name,
-            policy=lifecycle_policy(spec.untagged_expire_days, spec.keep_last), opts=child)
+            policy=lifecycle_policy(spec.untagged_expire_days, spec.keep_last),
+            opts=self.child_options())
 
         def pull_policy(roles: list[str]) -> str:
             statements: list[dict[str, Any]] = [{
@@ -122,16 +131,11 @@ class ImageRepository(pulumi.ComponentResource):
 
         aws.ecr.RepositoryPolicy(
             f"{name}-policy", repository=repository.name,
-            policy=pulumi.Output.all(*spec.pull_role_arns).apply(pull_policy), opts=child)
+            policy=pulumi.Output.all(*spec.pull_role_arns).apply(pull_policy),
+            opts=self.child_options())
 
         self.repository_name = repository.name
         self.repository_arn = repository.arn
         self.repository_url = repository.repository_url
         self.registry_id = repository.registry_id
         self.kms_key_arn = pulumi.Output.from_input(spec.kms_key_arn)
-        self.register_outputs({
-            "repository_name": self.repository_name,
-            "repository_arn": self.repository_arn,
-            "repository_url": self.repository_url,
-            "registry_id": self.registry_id,
-        })

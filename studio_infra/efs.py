@@ -36,8 +36,8 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from studio_infra import efs_provisioner
 from studio_infra.aws_context import policy_json
-from studio_infra.errors import validate_args
-from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, VpcId, data_options, merge_tags
+from studio_infra.component import Component
+from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, SecurityGroupId, StrInput, VpcId
 from studio_infra.network import NFS_PORT
 from studio_infra.posix import PosixUser, check_unique
 
@@ -92,27 +92,16 @@ def file_system_statements(file_system_arn: str, *, allow_root: bool, require_tl
     return statements
 
 
-class SharedFileSystemArgs(BaseModel):
-    """Arguments of ``SharedFileSystem``."""
+class FileSystemSettings(BaseModel):
+    """What a person chooses about the shared file system (``studio:shared_efs``); the
+    ``SharedFileSystem`` arguments add the network, key and users a program wires in."""
 
     model_config = ARGS_CONFIG
 
-    vpc_id: VpcId
-    """VPC of the mount targets (for their security group)."""
-    subnet_ids: Any
-    """Subnets that get a mount target: give every subnet of the domain. Either a list of
-    subnet ids, or ``{label: id}`` (e.g. zone -> id) when ids are Outputs; the id or label
-    names the mount target, so it stays put when others are added."""
-    studio_security_group_id: Any
-    """The Studio apps' security group (id or Output): the only source of NFS traffic."""
-    kms_key_arn: KmsKeyArn
-    """Customer-managed key that encrypts the file system (required)."""
-    users: list[PosixUser] = Field(default_factory=list)
-    """One directory per user, ``<users_root>/<name>``, owned by that user's uid/gid with
-    mode 0750, created at deploy time (and again when users are added)."""
     users_root: str = "/users"
     """Directory under which each user's directory is created (root-owned, 0755)."""
     performance_mode: Literal["generalPurpose", "maxIO"] = "generalPurpose"
+    """EFS performance mode; ``maxIO`` only for thousands of concurrent clients."""
     throughput_mode: Literal["elastic", "bursting"] = "elastic"
     """``elastic`` scales with use; ``bursting`` earns credits with size."""
     transition_to_ia: IaTransition | None = "AFTER_30_DAYS"
@@ -131,9 +120,34 @@ class SharedFileSystemArgs(BaseModel):
     tags: dict[str, str] = Field(default_factory=dict)
     """Tags on every taggable child; each child's ``Name`` wins."""
 
-    @field_validator("subnet_ids")
+    @field_validator("users_root")
     @classmethod
-    def _subnets(cls, value: Any) -> dict[str, Any]:
+    def _absolute(cls, value: str) -> str:
+        if not value.startswith("/") or value != "/" + value.strip("/") or "//" in value:
+            raise ValueError("an absolute path without a trailing slash, like '/users'")
+        return value
+
+
+class SharedFileSystemArgs(FileSystemSettings):
+    """Arguments of ``SharedFileSystem``."""
+
+    vpc_id: VpcId
+    """VPC of the mount targets (for their security group)."""
+    subnet_ids: dict[str, StrInput]
+    """Subnets that get a mount target: give every subnet of the domain. Either a list of
+    subnet ids, or ``{label: id}`` (e.g. zone -> id) when ids are Outputs; the id or label
+    names the mount target, so it stays put when others are added."""
+    studio_security_group_id: SecurityGroupId
+    """The Studio apps' security group (id or Output): the only source of NFS traffic."""
+    kms_key_arn: KmsKeyArn
+    """Customer-managed key that encrypts the file system (required)."""
+    users: list[PosixUser] = Field(default_factory=list)
+    """One directory per user, ``<users_root>/<name>``, owned by that user's uid/gid with
+    mode 0750, created at deploy time (and again when users are added)."""
+
+    @field_validator("subnet_ids", mode="before")
+    @classmethod
+    def _subnets(cls, value: Any) -> Any:
         if isinstance(value, pulumi.Output):
             raise ValueError(
                 "a single Output of a list cannot say how many mount targets to create; "
@@ -156,44 +170,37 @@ class SharedFileSystemArgs(BaseModel):
                 raise ValueError(f"subnet label {label!r}: use letters, digits and hyphens")
         return value
 
-    @field_validator("users_root")
-    @classmethod
-    def _absolute(cls, value: str) -> str:
-        if not value.startswith("/") or value != "/" + value.strip("/") or "//" in value:
-            raise ValueError("an absolute path without a trailing slash, like '/users'")
-        return value
-
     @model_validator(mode="after")
     def _unique_users(self) -> SharedFileSystemArgs:
         check_unique(self.users)
         return self
 
 
-class SharedFileSystem(pulumi.ComponentResource):
+class SharedFileSystem(Component[SharedFileSystemArgs]):
     """An encrypted, TLS-only EFS file system shared by Studio users, a directory each."""
 
+    TYPE = "studio-infra:efs:SharedFileSystem"
+    ARGS = SharedFileSystemArgs
+
     file_system_id: pulumi.Output[str]
+    """The file system (``fs-…``): what a profile's ``FileSystemId`` names."""
     file_system_arn: pulumi.Output[str]
+    """Its ARN, for IAM and file-system policies."""
     security_group_id: pulumi.Output[str]
+    """The mount targets' security group (NFS from the Studio apps only)."""
     mount_target_ids: pulumi.Output[dict[str, str]]
+    """Subnet label -> mount target id: one in every subnet given."""
     user_directories: dict[str, str]
     """User name -> their directory: the ``FileSystemPath`` to give their profile."""
 
-    def __init__(
-        self,
-        name: str,
-        args: SharedFileSystemArgs | dict[str, Any],
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        spec = validate_args(SharedFileSystemArgs, args, f"SharedFileSystem {name!r}")
-        super().__init__("studio-infra:efs:SharedFileSystem", name, None, opts)
-        self._name, self._spec = name, spec
-        child = pulumi.ResourceOptions(parent=self)
+    def _build(self) -> None:
+        spec, name = self.spec, self.resource_name
+        child = self.child_options()
 
         group = aws.ec2.SecurityGroup(
             f"{name}-mount-targets", vpc_id=spec.vpc_id,
             description="EFS mount targets: NFS from Studio apps only",
-            tags=self._tags(f"{name}-mount-targets"), opts=child)
+            tags=self.tags(f"{name}-mount-targets"), opts=child)
         self._nfs(f"{name}-nfs-from-studio", group.id, spec.studio_security_group_id,
                   "NFS from Studio apps")
         # Both sides: the apps' group lets NFS out to the mount targets, also where its egress
@@ -202,7 +209,7 @@ class SharedFileSystem(pulumi.ComponentResource):
             f"{name}-studio-nfs-to-mount-targets", security_group_id=spec.studio_security_group_id,
             referenced_security_group_id=group.id, ip_protocol="tcp", from_port=NFS_PORT,
             to_port=NFS_PORT, description="NFS to the shared file system",
-            tags=self._tags(f"{name}-studio-nfs-to-mount-targets"), opts=child)
+            tags=self.tags(f"{name}-studio-nfs-to-mount-targets"), opts=child)
 
         lifecycle = []
         if spec.transition_to_ia:
@@ -215,8 +222,8 @@ class SharedFileSystem(pulumi.ComponentResource):
             performance_mode=spec.performance_mode,
             throughput_mode=spec.throughput_mode,
             lifecycle_policies=lifecycle,
-            tags=self._tags(f"{name}-fs"),
-            opts=data_options(self, spec.protect_data),
+            tags=self.tags(f"{name}-fs"),
+            opts=self.data_options(),
         )
         aws.efs.BackupPolicy(
             f"{name}-backup", file_system_id=file_system.id,
@@ -244,55 +251,45 @@ class SharedFileSystem(pulumi.ComponentResource):
             **{label: target.id for label, target in mount_targets.items()})
         self.user_directories = {user.name: f"{spec.users_root}/{user.name}"
                                  for user in spec.users}
-        self.register_outputs({
-            "file_system_id": self.file_system_id,
-            "file_system_arn": self.file_system_arn,
-            "security_group_id": self.security_group_id,
-            "mount_target_ids": self.mount_target_ids,
-            "user_directories": self.user_directories,
-        })
-
-    def _tags(self, child_name: str) -> dict[str, str]:
-        return merge_tags(self._spec.tags, child_name)
 
     def _nfs(self, name: str, group: pulumi.Input[str], source: pulumi.Input[str],
              description: str) -> None:
         aws.vpc.SecurityGroupIngressRule(
             name, security_group_id=group, referenced_security_group_id=source,
             ip_protocol="tcp", from_port=NFS_PORT, to_port=NFS_PORT, description=description,
-            tags=self._tags(name), opts=pulumi.ResourceOptions(parent=self))
+            tags=self.tags(name), opts=self.child_options())
 
     def _provisioner(self, file_system: aws.efs.FileSystem, mount_group: aws.ec2.SecurityGroup,
                      mount_targets: list[aws.efs.MountTarget]) -> pulumi.Output[list[str]]:
         """The function that creates the users' directories, and its invocation; returns
         (its role's ARN, its access point's ARN) for the file-system policy."""
-        spec, name = self._spec, f"{self._name}-provisioner"
-        child = pulumi.ResourceOptions(parent=self)
+        spec, name = self.spec, f"{self.resource_name}-provisioner"
+        child = self.child_options()
         access_point = aws.efs.AccessPoint(
             name, file_system_id=file_system.id, posix_user={"uid": 0, "gid": 0},
-            root_directory={"path": "/"}, tags=self._tags(name), opts=child)
+            root_directory={"path": "/"}, tags=self.tags(name), opts=child)
         group = aws.ec2.SecurityGroup(
             name, vpc_id=spec.vpc_id,
             description="Directory provisioner: NFS to the mount targets only",
-            tags=self._tags(name), opts=child)
+            tags=self.tags(name), opts=child)
         aws.vpc.SecurityGroupEgressRule(
             f"{name}-nfs-out", security_group_id=group.id,
             referenced_security_group_id=mount_group.id, ip_protocol="tcp",
             from_port=NFS_PORT, to_port=NFS_PORT, description="NFS to the mount targets",
-            tags=self._tags(f"{name}-nfs-out"), opts=child)
+            tags=self.tags(f"{name}-nfs-out"), opts=child)
         self._nfs(f"{name}-nfs-in", mount_group.id, group.id, "NFS from the provisioner")
         log_group = aws.cloudwatch.LogGroup(
-            name, retention_in_days=365, tags=self._tags(name),
-            opts=data_options(self, spec.protect_data))
+            name, retention_in_days=365, tags=self.tags(name),
+            opts=self.data_options())
         role = aws.iam.Role(
-            name, description=f"Creates the users' directories on {self._name}",
+            name, description=f"Creates the users' directories on {self.resource_name}",
             # Lambda's documented execution-role trust, without conditions
             # (https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html):
             # who may pass the role to a function is what guards it.
             assume_role_policy=policy_json([{
                 "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
                 "Action": "sts:AssumeRole"}]),
-            tags=self._tags(name), opts=child)
+            tags=self.tags(name), opts=child)
         permissions = aws.iam.RolePolicy(
             name, role=role.id,
             policy=pulumi.Output.all(file_system.arn, access_point.arn, log_group.arn).apply(
@@ -300,7 +297,8 @@ class SharedFileSystem(pulumi.ComponentResource):
             opts=child)
         function = aws.lambda_.Function(
             name,
-            description=f"Creates {spec.users_root}/<user> on {self._name}, owned by the user",
+            description=f"Creates {spec.users_root}/<user> on {self.resource_name}, owned by "
+                        "the user",
             runtime="python3.12",
             handler="efs_provisioner.handler",
             code=pulumi.AssetArchive({"efs_provisioner.py":
@@ -313,7 +311,7 @@ class SharedFileSystem(pulumi.ComponentResource):
             file_system_config={"arn": access_point.arn,
                                 "local_mount_path": efs_provisioner.MOUNT_PATH},
             logging_config={"log_format": "Text", "log_group": log_group.name},
-            tags=self._tags(name),
+            tags=self.tags(name),
             # Lambda mounts through a mount target: they must exist first. CreateFunction
             # with a VPC configuration checks the role may create network interfaces, so the
             # role's policy comes first too.

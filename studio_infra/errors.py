@@ -29,13 +29,20 @@ def validate_args(
     ``where`` names what is being configured (``StudioNetwork 'net'``) and starts the message.
     All problems are reported at once, one line each, so a config file can be fixed in one go.
     """
-    if isinstance(args, model):
-        return args
     try:
-        return model.model_validate(dict(args or {}))
+        return model.model_validate(given(args))
     except pydantic.ValidationError as exc:
         raise StudioInfraError(
             format_validation_error(exc, f"invalid arguments for {where}:", model=model)) from None
+
+
+def given(args: pydantic.BaseModel | Mapping[str, Any] | None) -> dict[str, Any]:
+    """What was given, to validate: a mapping's items, or a model instance's fields that were
+    set (an instance is checked again: ``model_copy(update=...)`` skips validation; its
+    defaults stay defaults)."""
+    if isinstance(args, pydantic.BaseModel):
+        return {name: getattr(args, name) for name in args.model_fields_set}
+    return dict(args or {})
 
 
 def format_validation_error(

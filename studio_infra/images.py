@@ -15,16 +15,23 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import pulumi
 import pulumi_aws as aws
-from pydantic import AliasChoices, BaseModel, Field, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    Field,
+    PlainValidator,
+    field_validator,
+    model_validator,
+)
 
 from studio_infra.aws_context import AwsContext, policy_json
+from studio_infra.component import Component
 from studio_infra.ecr import PULL_ACTIONS, ImageRepository
-from studio_infra.errors import validate_args
-from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, merge_tags
+from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, RoleArn, StrInput
 from studio_infra.limits import app_image_config_name, image_name
 
 AppType = Literal["JupyterLab", "KernelGateway", "CodeEditor"]
@@ -111,11 +118,13 @@ class ImageSpec(BaseModel):
     image_name: str = Field(validation_alias=AliasChoices("image_name", "name"))
     """SageMaker image name users pick in Studio (letters, digits, '-' and '.')."""
     display_name: str | None = None
+    """The name Studio shows in its image picker. Default: the image name."""
     description: str | None = None
+    """What the image is for, shown beside it in Studio."""
     app_type: AppType = "JupyterLab"
     """The app that runs the image: ``JupyterLab`` and ``CodeEditor`` (Studio) or
     ``KernelGateway`` (Studio Classic)."""
-    image_uri: Any = None
+    image_uri: StrInput | None = None
     """An existing container, ``<registry>/<repo>:<tag>`` or ``…@sha256:<digest>``."""
     build: ImageBuild | None = None
     """Build this context and push it to ``repository`` instead of using ``image_uri``."""
@@ -211,14 +220,15 @@ class ImageSpec(BaseModel):
 class CustomImageArgs(ImageSpec):
     """Arguments of ``CustomImage``: the image, and where its container comes from."""
 
-    repository: Any = None
+    repository: ImageRepository | None = None
     """The ``ImageRepository`` a build pushes to (required with ``build``)."""
-    role_arn: Any = None
+    role_arn: RoleArn | None = None
     """Existing role SageMaker uses to read the image. Default: a role is created that may
     pull from this image's repository only."""
     ecr_kms_key_arn: KmsKeyArn | None = None
     """Key of the repository, for the created role (default: the repository's)."""
     tags: dict[str, str] = Field(default_factory=dict)
+    """Tags on the image, its config and its role; each one's ``Name`` wins."""
 
     @model_validator(mode="after")
     def _repository_for_build(self) -> CustomImageArgs:
@@ -253,6 +263,16 @@ class ImageAttachment:
                 "image_version_number": self.version}
 
 
+def _attachment(value: Any) -> ImageAttachment:
+    if not isinstance(value, ImageAttachment):
+        raise ValueError("pass CustomImage(...).attachment for each image")
+    return value
+
+
+AttachedImage = Annotated[ImageAttachment, PlainValidator(_attachment)]
+"""An image a domain or profile offers: a ``CustomImage``'s ``attachment``."""
+
+
 APP_SETTINGS_KEY = {
     "JupyterLab": "jupyter_lab_app_settings",
     "KernelGateway": "kernel_gateway_app_settings",
@@ -261,30 +281,32 @@ APP_SETTINGS_KEY = {
 """Which user-settings block lists custom images of each app type."""
 
 
-class CustomImage(pulumi.ComponentResource):
+class CustomImage(Component[CustomImageArgs]):
     """A SageMaker image, its version, its app image config and the role, from one spec."""
 
-    image_name: pulumi.Output[str]
-    image_arn: pulumi.Output[str]
-    app_image_config_name: pulumi.Output[str]
-    version: pulumi.Output[int]
-    base_image: pulumi.Output[str]
-    attachment: ImageAttachment
+    TYPE = "studio-infra:sagemaker:CustomImage"
+    ARGS = CustomImageArgs
 
-    def __init__(
-        self,
-        name: str,
-        args: CustomImageArgs | dict[str, Any],
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        spec = validate_args(CustomImageArgs, args, f"CustomImage {name!r}")
-        ctx = AwsContext.lookup(opts)
-        super().__init__("studio-infra:sagemaker:CustomImage", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        repository: ImageRepository | None = spec.repository
+    image_name: pulumi.Output[str]
+    """The SageMaker image's name, as users see it in Studio."""
+    image_arn: pulumi.Output[str]
+    """The SageMaker image's ARN."""
+    app_image_config_name: pulumi.Output[str]
+    """The app image config that tells Studio how to start the image."""
+    version: pulumi.Output[int]
+    """The image version this deployment created (SageMaker numbers them from 1)."""
+    base_image: pulumi.Output[str]
+    """The container the version points at: ``<repository>@sha256:<digest>`` when built."""
+    attachment: ImageAttachment
+    """What ``StudioDomain(images=[…])`` and ``StudioUser(images=[…])`` take."""
+
+    def _build(self) -> None:
+        spec, name, ctx = self.spec, self.resource_name, self.context
+        child = self.child_options()
+        repository = spec.repository
 
         if spec.build is not None and repository is not None:
-            base_image = self._build(name, spec.build, repository)
+            base_image = self._build_and_push(name, spec.build, repository)
         else:
             base_image = pulumi.Output.from_input(spec.image_uri)
 
@@ -298,7 +320,7 @@ class CustomImage(pulumi.ComponentResource):
             role_arn=role_arn,
             display_name=spec.display_name or spec.image_name,
             description=spec.description,
-            tags=merge_tags(spec.tags, f"{name}-image"),
+            tags=self.tags(f"{name}-image"),
             opts=child,
         )
         version = aws.sagemaker.ImageVersion(
@@ -322,7 +344,7 @@ class CustomImage(pulumi.ComponentResource):
         app_config = aws.sagemaker.AppImageConfig(
             f"{name}-config",
             app_image_config_name=_config_name(spec.image_name),
-            tags=merge_tags(spec.tags, f"{name}-config"),
+            tags=self.tags(f"{name}-config"),
             opts=child,
             **config_args,
         )
@@ -334,16 +356,9 @@ class CustomImage(pulumi.ComponentResource):
         self.base_image = base_image
         self.attachment = ImageAttachment(spec.app_type, self.image_name,
                                           self.app_image_config_name, self.version)
-        self.register_outputs({
-            "image_name": self.image_name,
-            "image_arn": self.image_arn,
-            "app_image_config_name": self.app_image_config_name,
-            "version": self.version,
-            "base_image": self.base_image,
-        })
 
-    def _build(self, name: str, build: ImageBuild,
-               repository: ImageRepository) -> pulumi.Output[str]:
+    def _build_and_push(self, name: str, build: ImageBuild,
+                        repository: ImageRepository) -> pulumi.Output[str]:
         import pulumi_docker_build as docker_build
 
         tag = f"ctx-{context_digest(build.directory)[:16]}"
@@ -358,7 +373,7 @@ class CustomImage(pulumi.ComponentResource):
             push=True,
             registries=[{"address": token.proxy_endpoint, "username": token.user_name,
                          "password": token.password}],
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=self.child_options(),
         )
         # The version names the exact bytes pushed, as <repository>@sha256:<digest>: the form
         # SageMaker documents for BaseImage ("<repo-name[:tag] or [@digest]>"). The provider's
@@ -372,8 +387,8 @@ class CustomImage(pulumi.ComponentResource):
             f"{name}-role",
             description=f"Lets SageMaker read the container of image {spec.image_name}",
             assume_role_policy=ctx.trust_policy("sagemaker.amazonaws.com"),
-            tags=merge_tags(spec.tags, f"{name}-role"),
-            opts=pulumi.ResourceOptions(parent=self),
+            tags=self.tags(f"{name}-role"),
+            opts=self.child_options(),
         )
         repository_arn = repository.repository_arn if repository is not None else \
             base_image.apply(lambda uri: _repository_arn(uri, ctx))
@@ -396,7 +411,7 @@ class CustomImage(pulumi.ComponentResource):
         aws.iam.RolePolicy(
             f"{name}-role", role=role.id,
             policy=pulumi.Output.all(repository_arn, key_arn).apply(policy),
-            opts=pulumi.ResourceOptions(parent=self))
+            opts=self.child_options())
         return role
 
 

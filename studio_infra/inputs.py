@@ -2,16 +2,19 @@
 
 An argument may be a plain value, which we check at construction, or a ``pulumi.Output``
 (from another resource or a ``StackReference``), which cannot be checked before deployment and
-is passed through untouched. These annotated types express exactly that, once.
+is passed through untouched. These annotated types express exactly that, once: type checkers
+see ``str | Output[str]``, and a string is checked against the form AWS gives that id or ARN
+(a placeholder such as ``"role"`` is refused before anything registers).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any, TypeAlias
 
 import pulumi
-from pydantic import AfterValidator, ConfigDict
+from pydantic import AfterValidator, ConfigDict, PlainValidator
 
 ARGS_CONFIG = ConfigDict(
     extra="forbid",
@@ -21,66 +24,126 @@ ARGS_CONFIG = ConfigDict(
 )
 """Every component's args model: unknown fields are errors, docstrings document fields."""
 
+StrInput: TypeAlias = str | pulumi.Output[str]
+"""A string now, or one known after deployment."""
 
-def _aws_id(prefix: str) -> AfterValidator:
-    pattern = re.compile(rf"^{re.escape(prefix)}-[0-9a-f]{{8}}([0-9a-f]{{9}})?$")
 
-    def check(value: Any) -> Any:
+def _checked(check: Callable[[str], str | None], what: str) -> PlainValidator:
+    """A validator passing Outputs through and checking strings: ``check`` returns the
+    problem, or None."""
+
+    def validate(value: Any) -> Any:
         if isinstance(value, pulumi.Output):
             return value
-        if not isinstance(value, str) or not pattern.match(value):
-            raise ValueError(
-                f"expected an id like '{prefix}-0123456789abcdef0' "
-                f"('{prefix}-' and 8 or 17 hex digits) or a pulumi Output"
-            )
+        if not isinstance(value, str):
+            raise ValueError(f"expected {what} or a pulumi Output")
+        problem = check(value)
+        if problem:
+            raise ValueError(f"expected {what} or a pulumi Output ({problem})")
         return value
 
-    return AfterValidator(check)
+    return PlainValidator(validate)
 
 
-def _id_list(prefix: str) -> AfterValidator:
+def _aws_id(prefix: str) -> PlainValidator:
+    pattern = re.compile(rf"^{re.escape(prefix)}-[0-9a-f]{{8}}([0-9a-f]{{9}})?$")
+    return _checked(lambda v: None if pattern.match(v) else "not that form",
+                    f"an id like '{prefix}-0123456789abcdef0' ('{prefix}-' and 8 or 17 hex "
+                    "digits)")
+
+
+def _id_collection(prefix: str) -> PlainValidator:
+    """A list of ids, a ``{label: id}`` mapping (labels name per-id resources stably), or an
+    Output of a list."""
     single = _aws_id(prefix).func
 
-    def check(value: Any) -> Any:
+    def validate(value: Any) -> Any:
         if isinstance(value, pulumi.Output):
             return value
-        if isinstance(value, dict):  # {label: id}: labels name per-id resources stably
+        if isinstance(value, Mapping):
             return {str(k): single(v) for k, v in value.items()}  # type: ignore[call-arg]
         if not isinstance(value, (list, tuple)):
             raise ValueError(f"expected a list of '{prefix}-…' ids, a {{label: id}} mapping "
                              "or a pulumi Output")
         return [single(item) for item in value]  # type: ignore[call-arg]
 
-    return AfterValidator(check)
+    return PlainValidator(validate)
 
 
-VpcId = Annotated[Any, _aws_id("vpc")]
-SubnetIds = Annotated[Any, _id_list("subnet")]
-RouteTableIds = Annotated[Any, _id_list("rtb")]
-
-_KMS_KEY_ARN = re.compile(
-    r"^arn:aws(-cn|-us-gov)?:kms:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:"
-    r"(key/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|"
-    r"key/mrk-[0-9a-f]{32}|alias/[A-Za-z0-9/_-]+)$"
-)
+_ARN = re.compile(r"^arn:aws(-cn|-us-gov|-iso[a-z-]*)?:(?P<service>[a-z0-9-]+):"
+                  r"(?P<region>[a-z0-9-]*):(?P<account>\d{12}|aws)?:(?P<resource>.+)$")
 
 
-def _check_kms_key_arn(value: Any) -> Any:
-    if isinstance(value, pulumi.Output):
-        return value
-    if not isinstance(value, str) or not _KMS_KEY_ARN.match(value):
-        raise ValueError(
-            "expected a KMS key ARN like "
-            "'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab' "
-            "or a pulumi Output"
-        )
+def _arn(kind: str, service: str, resource: str, example: str) -> PlainValidator:
+    """An ARN of ``service`` whose resource part matches ``resource`` (a regex)."""
+    pattern = re.compile(resource)
+
+    def check(value: str) -> str | None:
+        match = _ARN.match(value)
+        if match is None:
+            return "not an ARN"
+        if match["service"] != service:
+            return f"an ARN of {match['service']}, not {service}"
+        if not pattern.fullmatch(match["resource"]):
+            return f"resource {match['resource']!r} is not of that kind"
+        return None
+
+    return _checked(check, f"{kind} like {example!r}")
+
+
+VpcId = Annotated[StrInput, _aws_id("vpc")]
+SubnetId = Annotated[StrInput, _aws_id("subnet")]
+SecurityGroupId = Annotated[StrInput, _aws_id("sg")]
+FileSystemId = Annotated[StrInput, _aws_id("fs")]
+IdCollection: TypeAlias = list[StrInput] | dict[str, StrInput] | pulumi.Output[list[str]]
+SubnetIds = Annotated[IdCollection, _id_collection("subnet")]
+RouteTableIds = Annotated[IdCollection, _id_collection("rtb")]
+
+KmsKeyArn = Annotated[StrInput, _arn(
+    "a KMS key ARN", "kms",
+    r"key/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})"
+    r"|alias/[A-Za-z0-9/_-]+",
+    "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")]
+RoleArn = Annotated[StrInput, _arn(
+    "an IAM role ARN", "iam", r"role/[\w+=,.@/-]+", "arn:aws:iam::123456789012:role/studio")]
+BucketArn = Annotated[StrInput, _arn(
+    "an S3 bucket ARN", "s3", r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]",
+    "arn:aws:s3:::amzn-s3-demo-bucket")]
+RepositoryArn = Annotated[StrInput, _arn(
+    "an ECR repository ARN", "ecr", r"repository/[a-z0-9][a-z0-9._/-]*",
+    "arn:aws:ecr:us-east-1:123456789012:repository/team")]
+LifecycleConfigArn = Annotated[StrInput, _arn(
+    "a Studio lifecycle configuration ARN", "sagemaker", r"studio-lifecycle-config/[\w-]+",
+    "arn:aws:sagemaker:us-east-1:123456789012:studio-lifecycle-config/setup")]
+PolicyArn = Annotated[StrInput, _arn(
+    "an IAM policy ARN", "iam", r"policy/[\w+=,.@/-]+", "arn:aws:iam::aws:policy/ReadOnlyAccess")]
+
+
+def _bucket_name(value: str) -> str | None:
+    from studio_infra.judges.service_rules import bucket_name
+
+    return next(iter(bucket_name(value)), None)
+
+
+BucketName = Annotated[StrInput, _checked(_bucket_name, "an S3 bucket name")]
+
+
+DEFAULT_SHARING_PREFIX = "sharing/"
+"""Where shared notebooks go in the sharing bucket: one default for the domain and its
+roles."""
+
+
+def _key_prefix(value: str) -> str:
+    if value.startswith("/") or (value and not value.endswith("/")):
+        raise ValueError("a key prefix like 'sharing/' (no leading '/', a trailing '/')")
     return value
 
 
-KmsKeyArn = Annotated[Any, AfterValidator(_check_kms_key_arn)]
+SharingPrefix = Annotated[str, AfterValidator(_key_prefix)]
+"""An S3 key prefix: no leading '/', a trailing '/'."""
 
 
-def merge_tags(tags: dict[str, str], name: str) -> dict[str, str]:
+def merge_tags(tags: Mapping[str, str], name: str) -> dict[str, str]:
     """The component's tags on a child, with the child's own ``Name`` winning."""
     return {**tags, "Name": name}
 

@@ -25,8 +25,8 @@ import pulumi_aws as aws
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from studio_infra.aws_context import AwsContext, policy_json
-from studio_infra.errors import validate_args
-from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, data_options, merge_tags
+from studio_infra.component import Component
+from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, RoleArn, data_options
 
 KeyPurpose = Literal["sagemaker", "s3", "efs", "ecr", "logs"]
 PURPOSES: tuple[KeyPurpose, ...] = ("sagemaker", "s3", "efs", "ecr", "logs")
@@ -169,7 +169,7 @@ class StudioKeysArgs(BaseModel):
     """Adopt this key for every purpose; nothing is created. Its policy is yours to keep."""
     existing_key_arns: dict[KeyPurpose, KmsKeyArn] = Field(default_factory=dict)
     """Adopt a key for some purposes; keys are created for the others."""
-    user_role_arns: list[Any] = Field(default_factory=list)
+    user_role_arns: list[RoleArn] = Field(default_factory=list)
     """Roles (ARNs or Outputs) that may use the created keys directly, e.g. Studio
     execution roles."""
     alias_prefix: str | None = None
@@ -216,21 +216,17 @@ class StudioKeysArgs(BaseModel):
         return self
 
 
-class StudioKeys(pulumi.ComponentResource):
+class StudioKeys(Component[StudioKeysArgs]):
     """Customer-managed keys for a Studio setup, one per purpose or one shared."""
+
+    TYPE = "studio-infra:kms:StudioKeys"
+    ARGS = StudioKeysArgs
 
     key_arns: pulumi.Output[dict[str, str]]
     """Purpose -> key ARN, for every purpose."""
 
-    def __init__(
-        self,
-        name: str,
-        args: StudioKeysArgs | dict[str, Any] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        spec = validate_args(StudioKeysArgs, args, f"StudioKeys {name!r}")
-        ctx = AwsContext.lookup(opts)
-        super().__init__("studio-infra:kms:StudioKeys", name, None, opts)
+    def _build(self) -> None:
+        spec, name, ctx = self.spec, self.resource_name, self.context
         purposes = tuple(spec.purposes)
         prefix = spec.alias_prefix or _ALIAS_PART.sub(
             "-", f"{pulumi.get_project()}/{pulumi.get_stack()}/{name}")
@@ -249,17 +245,16 @@ class StudioKeys(pulumi.ComponentResource):
                     key_name, ctx, served,
                     description=f"Studio {', '.join(served)} data ({name})",
                     parent=self, protect=spec.protect_data,
-                    tags=merge_tags(spec.tags, key_name),
+                    tags=self.tags(key_name),
                     role_arns=pulumi.Output.all(*spec.user_role_arns),
                     deletion_window_days=spec.deletion_window_days,
                 )
                 aws.kms.Alias(key_name, name=f"alias/{prefix}/{label}", target_key_id=key.key_id,
-                              opts=pulumi.ResourceOptions(parent=self))
+                              opts=self.child_options())
                 arns.update({p: key.arn for p in served})
 
         self._arns = arns
         self.key_arns = pulumi.Output.all(**arns) if arns else pulumi.Output.from_input({})
-        self.register_outputs({"key_arns": self.key_arns})
 
     def arn_for(self, purpose: KeyPurpose) -> pulumi.Output[str]:
         """The ARN of the key that encrypts ``purpose``; KeyError if it was not asked for."""

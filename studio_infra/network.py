@@ -26,21 +26,20 @@ import pulumi
 import pulumi_aws as aws
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from studio_infra.aws_context import AwsContext, invoke_options, policy_json
+from studio_infra.aws_context import invoke_options, policy_json
+from studio_infra.component import Component
 from studio_infra.endpoints import (
     DEFAULT_INTERFACE_ENDPOINTS,
     resolve_endpoints,
     service_name,
 )
-from studio_infra.errors import StudioInfraError, validate_args
+from studio_infra.errors import StudioInfraError
 from studio_infra.inputs import (
     ARGS_CONFIG,
     KmsKeyArn,
     RouteTableIds,
     SubnetIds,
     VpcId,
-    data_options,
-    merge_tags,
 )
 from studio_infra.kms import new_key
 
@@ -259,38 +258,44 @@ def plan_subnets(
     return list(private), list(public)
 
 
-class StudioNetwork(pulumi.ComponentResource):
+class StudioNetwork(Component[StudioNetworkArgs]):
     """A VPC (new or existing) made ready for a ``VpcOnly`` SageMaker Studio domain."""
 
+    TYPE = "studio-infra:network:StudioNetwork"
+    ARGS = StudioNetworkArgs
+
     vpc_id: pulumi.Output[str]
+    """The VPC the domain uses."""
     availability_zones: pulumi.Output[list[str]]
+    """The zones of the subnets created (empty for an existing VPC)."""
     public_subnet_ids: pulumi.Output[list[str]]
+    """Public subnets (the NAT gateways'); empty for an existing VPC."""
     private_subnet_ids: pulumi.Output[list[str]]
+    """Private subnets: the domain's ``SubnetIds``."""
     public_route_table_ids: pulumi.Output[list[str]]
+    """The public route table (internet gateway route)."""
     private_route_table_ids: pulumi.Output[list[str]]
+    """One route table per private subnet (NAT route, S3 gateway endpoint)."""
     studio_security_group_id: pulumi.Output[str]
+    """The apps' security group: NFS and app ports within itself, HTTPS out."""
     endpoint_security_group_id: pulumi.Output[str]
+    """The interface endpoints' security group: HTTPS from the apps only."""
     endpoint_ids: pulumi.Output[dict[str, str]]
+    """Endpoint short name -> VPC endpoint id."""
     flow_log_group_name: pulumi.Output[str | None]
+    """The CloudWatch log group of the VPC's flow logs (None without flow logs)."""
     private_subnets: dict[str, pulumi.Output[str]]
     """Zone (or, for an existing VPC, the label given or the id itself) -> private subnet id:
     a plain dict, for components that create one resource per subnet. Empty when an existing
     VPC's subnets were given as a single Output."""
 
-    def __init__(
-        self,
-        name: str,
-        args: StudioNetworkArgs | dict[str, Any] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        spec = validate_args(StudioNetworkArgs, args, f"StudioNetwork {name!r}")
-        ctx = AwsContext.lookup(opts)
-        zones = [] if spec.existing_vpc else _choose_zones(spec, ctx.region, opts)
-        super().__init__("studio-infra:network:StudioNetwork", name, None, opts)
-        self._name = name
-        self._spec = spec
-        self._ctx = ctx
+    def _check(self, opts: pulumi.ResourceOptions | None) -> None:
+        spec = self.spec
+        self._zones = [] if spec.existing_vpc else _choose_zones(spec, self.context.region,
+                                                                 opts)
 
+    def _build(self) -> None:
+        spec, zones = self.spec, self._zones
         if spec.existing_vpc is not None:
             existing = spec.existing_vpc
             vpc_id = pulumi.Output.from_input(existing.vpc_id)
@@ -335,59 +340,38 @@ class StudioNetwork(pulumi.ComponentResource):
         self.endpoint_ids = endpoint_ids
         self.flow_log_group_name = flow_log_group
         self.private_subnets = subnets_by_label
-        self.register_outputs({
-            "vpc_id": self.vpc_id,
-            "availability_zones": self.availability_zones,
-            "public_subnet_ids": self.public_subnet_ids,
-            "private_subnet_ids": self.private_subnet_ids,
-            "public_route_table_ids": self.public_route_table_ids,
-            "private_route_table_ids": self.private_route_table_ids,
-            "studio_security_group_id": self.studio_security_group_id,
-            "endpoint_security_group_id": self.endpoint_security_group_id,
-            "endpoint_ids": self.endpoint_ids,
-            "flow_log_group_name": self.flow_log_group_name,
-        })
-
-    # -- helpers -------------------------------------------------------------------------------
-
-    def _opts(self, **kwargs: Any) -> pulumi.ResourceOptions:
-        return pulumi.ResourceOptions(parent=self, **kwargs)
-
-    def _data_opts(self) -> pulumi.ResourceOptions:
-        return data_options(self, self._spec.protect_data)
-
-    def _tags(self, name: str) -> dict[str, str]:
-        return merge_tags(self._spec.tags, name)
 
     # -- new VPC -------------------------------------------------------------------------------
 
     def _vpc(self) -> aws.ec2.Vpc:
-        name = f"{self._name}-vpc"
+        name = f"{self.resource_name}-vpc"
         return aws.ec2.Vpc(
             name,
-            cidr_block=self._spec.cidr_block,
+            cidr_block=self.spec.cidr_block,
             enable_dns_hostnames=True,  # private DNS of interface endpoints needs both
             enable_dns_support=True,
-            tags=self._tags(name),
-            opts=self._opts(),
+            tags=self.tags(name),
+            opts=self.child_options(),
         )
 
     def _subnets(
         self, vpc: aws.ec2.Vpc, zones: list[str]
     ) -> tuple[list[pulumi.Output[str]], aws.ec2.RouteTable, list[pulumi.Output[str]],
                list[pulumi.Output[str]]]:
-        spec, name = self._spec, self._name
+        spec, name = self.spec, self.resource_name
         private_cidrs, public_cidrs = plan_subnets(
             spec.cidr_block, len(zones), spec.private_subnet_cidrs, spec.public_subnet_cidrs
         )
         igw_name = f"{name}-igw"
-        igw = aws.ec2.InternetGateway(igw_name, vpc_id=vpc.id, tags=self._tags(igw_name),
-                                      opts=self._opts())
+        igw = aws.ec2.InternetGateway(igw_name, vpc_id=vpc.id, tags=self.tags(igw_name),
+                                      opts=self.child_options())
         public_table_name = f"{name}-public"
         public_table = aws.ec2.RouteTable(public_table_name, vpc_id=vpc.id,
-                                          tags=self._tags(public_table_name), opts=self._opts())
+                                          tags=self.tags(public_table_name),
+                                          opts=self.child_options())
         aws.ec2.Route(f"{name}-public-internet", route_table_id=public_table.id,
-                      destination_cidr_block="0.0.0.0/0", gateway_id=igw.id, opts=self._opts())
+                      destination_cidr_block="0.0.0.0/0", gateway_id=igw.id,
+                      opts=self.child_options())
 
         public_ids: list[pulumi.Output[str]] = []
         private_ids: list[pulumi.Output[str]] = []
@@ -398,10 +382,11 @@ class StudioNetwork(pulumi.ComponentResource):
             public_name = f"{name}-public-{zone}"
             public = aws.ec2.Subnet(
                 public_name, vpc_id=vpc.id, cidr_block=public_cidr, availability_zone=zone,
-                map_public_ip_on_launch=False, tags=self._tags(public_name), opts=self._opts(),
+                map_public_ip_on_launch=False, tags=self.tags(public_name),
+                opts=self.child_options(),
             )
             aws.ec2.RouteTableAssociation(public_name, subnet_id=public.id,
-                                          route_table_id=public_table.id, opts=self._opts())
+                                          route_table_id=public_table.id, opts=self.child_options())
             public_ids.append(public.id)
             if spec.nat == "per_az" or (spec.nat == "single" and not nat_ids):
                 nat_ids[zone] = self._nat(zone, public, igw)
@@ -409,38 +394,40 @@ class StudioNetwork(pulumi.ComponentResource):
             private_name = f"{name}-private-{zone}"
             private = aws.ec2.Subnet(
                 private_name, vpc_id=vpc.id, cidr_block=private_cidr, availability_zone=zone,
-                map_public_ip_on_launch=False, tags=self._tags(private_name), opts=self._opts(),
+                map_public_ip_on_launch=False, tags=self.tags(private_name),
+                opts=self.child_options(),
             )
             table = aws.ec2.RouteTable(private_name, vpc_id=vpc.id,
-                                       tags=self._tags(private_name), opts=self._opts())
+                                       tags=self.tags(private_name), opts=self.child_options())
             aws.ec2.RouteTableAssociation(private_name, subnet_id=private.id,
-                                          route_table_id=table.id, opts=self._opts())
+                                          route_table_id=table.id, opts=self.child_options())
             if nat_ids:
                 nat_id = nat_ids.get(zone) or next(iter(nat_ids.values()))
                 aws.ec2.Route(f"{private_name}-nat", route_table_id=table.id,
                               destination_cidr_block="0.0.0.0/0", nat_gateway_id=nat_id,
-                              opts=self._opts())
+                              opts=self.child_options())
             private_ids.append(private.id)
             private_table_ids.append(table.id)
         return public_ids, public_table, private_ids, private_table_ids
 
     def _nat(self, zone: str, public: aws.ec2.Subnet,
              igw: aws.ec2.InternetGateway) -> pulumi.Output[str]:
-        nat_name = f"{self._name}-nat-{zone}"
-        eip = aws.ec2.Eip(nat_name, domain="vpc", tags=self._tags(nat_name),
-                          opts=self._opts(depends_on=[igw]))
+        nat_name = f"{self.resource_name}-nat-{zone}"
+        eip = aws.ec2.Eip(nat_name, domain="vpc", tags=self.tags(nat_name),
+                          opts=self.child_options(depends_on=[igw]))
         nat = aws.ec2.NatGateway(nat_name, subnet_id=public.id, allocation_id=eip.id,
-                                 tags=self._tags(nat_name), opts=self._opts(depends_on=[igw]))
+                                 tags=self.tags(nat_name),
+                                 opts=self.child_options(depends_on=[igw]))
         return nat.id
 
     def _close_default_security_group(self, vpc: aws.ec2.Vpc) -> None:
         """Adopt the VPC's default group and remove every rule: nothing should use it."""
-        name = f"{self._name}-default-sg"
+        name = f"{self.resource_name}-default-sg"
         aws.ec2.DefaultSecurityGroup(name, vpc_id=vpc.id, ingress=[], egress=[],
-                                     tags=self._tags(name), opts=self._opts())
+                                     tags=self.tags(name), opts=self.child_options())
 
     def _flow_logs(self, vpc: aws.ec2.Vpc) -> pulumi.Output[str]:
-        spec, name, ctx = self._spec, self._name, self._ctx
+        spec, name, ctx = self.spec, self.resource_name, self.context
         group_name = f"/studio-infra/{pulumi.get_project()}/{pulumi.get_stack()}/{name}/flow-logs"
         group_arn = ctx.arn("logs", f"log-group:{group_name}")
         key_arn = spec.flow_logs_kms_key_arn
@@ -449,7 +436,7 @@ class StudioNetwork(pulumi.ComponentResource):
                 f"{name}-flow-logs", ctx, ("logs",),
                 description=f"Encrypts the VPC flow logs of {name}",
                 parent=self, protect=spec.protect_data,
-                tags=self._tags(f"{name}-flow-logs"),
+                tags=self.tags(f"{name}-flow-logs"),
                 log_group_arns=[group_arn],
             ).arn
         group = aws.cloudwatch.LogGroup(
@@ -457,16 +444,16 @@ class StudioNetwork(pulumi.ComponentResource):
             name=group_name,
             kms_key_id=key_arn,
             retention_in_days=spec.flow_logs_retention_days,
-            tags=self._tags(f"{name}-flow-logs"),
-            opts=self._data_opts(),
+            tags=self.tags(f"{name}-flow-logs"),
+            opts=self.data_options(),
         )
         role = aws.iam.Role(
             f"{name}-flow-logs",
             assume_role_policy=ctx.trust_policy("vpc-flow-logs.amazonaws.com",
                                                 source_arn=ctx.arn("ec2", "vpc-flow-log/*")),
             description=f"Lets VPC Flow Logs write {name}'s flow logs",
-            tags=self._tags(f"{name}-flow-logs"),
-            opts=self._opts(),
+            tags=self.tags(f"{name}-flow-logs"),
+            opts=self.child_options(),
         )
         aws.iam.RolePolicy(
             f"{name}-flow-logs",
@@ -481,7 +468,7 @@ class StudioNetwork(pulumi.ComponentResource):
                 {"Sid": "DescribeFlowLogStreams", "Effect": "Allow",
                  "Action": "logs:DescribeLogStreams", "Resource": [group_arn, f"{group_arn}:*"]},
             ]),
-            opts=self._opts(),
+            opts=self.child_options(),
         )
         aws.ec2.FlowLog(
             f"{name}-flow-logs",
@@ -491,8 +478,8 @@ class StudioNetwork(pulumi.ComponentResource):
             log_destination=group.arn,
             iam_role_arn=role.arn,
             max_aggregation_interval=60,
-            tags=self._tags(f"{name}-flow-logs"),
-            opts=self._opts(),
+            tags=self.tags(f"{name}-flow-logs"),
+            opts=self.child_options(),
         )
         return group.name
 
@@ -501,20 +488,20 @@ class StudioNetwork(pulumi.ComponentResource):
     def _security_groups(
         self, vpc_id: pulumi.Input[str]
     ) -> tuple[aws.ec2.SecurityGroup, aws.ec2.SecurityGroup]:
-        name = self._name
+        name = self.resource_name
         studio = aws.ec2.SecurityGroup(
             f"{name}-apps-sg",
             vpc_id=vpc_id,
             description="SageMaker Studio apps: NFS and app traffic within the group",
-            tags=self._tags(f"{name}-apps-sg"),
-            opts=self._opts(),
+            tags=self.tags(f"{name}-apps-sg"),
+            opts=self.child_options(),
         )
         endpoints = aws.ec2.SecurityGroup(
             f"{name}-endpoints-sg",
             vpc_id=vpc_id,
             description="VPC interface endpoints: HTTPS from Studio apps only",
-            tags=self._tags(f"{name}-endpoints-sg"),
-            opts=self._opts(),
+            tags=self.tags(f"{name}-endpoints-sg"),
+            opts=self.child_options(),
         )
         to_self = {"referenced_security_group_id": studio.id}
         # (suffix, direction, protocol, ports, peer, description)
@@ -546,8 +533,8 @@ class StudioNetwork(pulumi.ComponentResource):
                 security_group_id=studio.id,
                 ip_protocol=protocol,
                 description=description,
-                tags=self._tags(f"{name}-apps-{suffix}"),
-                opts=self._opts(),
+                tags=self.tags(f"{name}-apps-{suffix}"),
+                opts=self.child_options(),
                 **port_args,
                 **peer,
             )
@@ -559,8 +546,8 @@ class StudioNetwork(pulumi.ComponentResource):
             from_port=HTTPS_PORT,
             to_port=HTTPS_PORT,
             description="HTTPS from Studio apps",
-            tags=self._tags(f"{name}-endpoints-https-from-studio"),
-            opts=self._opts(),
+            tags=self.tags(f"{name}-endpoints-https-from-studio"),
+            opts=self.child_options(),
         )
         return studio, endpoints
 
@@ -572,10 +559,10 @@ class StudioNetwork(pulumi.ComponentResource):
         endpoint_sg: aws.ec2.SecurityGroup,
         studio_sg: aws.ec2.SecurityGroup,
     ) -> pulumi.Output[dict[str, str]]:
-        prefix, region = self._ctx.service_prefix, self._ctx.region
+        prefix, region = self.context.service_prefix, self.context.region
         ids: dict[str, pulumi.Output[str]] = {}
-        for short in self._spec.endpoint_names:
-            resource_name = f"{self._name}-vpce-{short.replace('.', '-')}"
+        for short in self.spec.endpoint_names:
+            resource_name = f"{self.resource_name}-vpce-{short.replace('.', '-')}"
             endpoint = aws.ec2.VpcEndpoint(
                 resource_name,
                 vpc_id=vpc_id,
@@ -584,19 +571,19 @@ class StudioNetwork(pulumi.ComponentResource):
                 private_dns_enabled=True,
                 subnet_ids=subnet_ids,
                 security_group_ids=[endpoint_sg.id],
-                tags=self._tags(resource_name),
-                opts=self._opts(),
+                tags=self.tags(resource_name),
+                opts=self.child_options(),
             )
             ids[short] = endpoint.id
-        if self._spec.s3_gateway_endpoint:
+        if self.spec.s3_gateway_endpoint:
             gateway = aws.ec2.VpcEndpoint(
-                f"{self._name}-vpce-s3",
+                f"{self.resource_name}-vpce-s3",
                 vpc_id=vpc_id,
                 service_name=service_name("s3", region, prefix),
                 vpc_endpoint_type="Gateway",
                 route_table_ids=route_table_ids,
-                tags=self._tags(f"{self._name}-vpce-s3"),
-                opts=self._opts(),
+                tags=self.tags(f"{self.resource_name}-vpce-s3"),
+                opts=self.child_options(),
             )
             ids["s3"] = gateway.id
             if self._restricted_egress:
@@ -604,20 +591,20 @@ class StudioNetwork(pulumi.ComponentResource):
                 # gateway endpoint is reached through S3's prefix list, which the group must
                 # let out ("the security groups ... must allow traffic to and from Amazon S3").
                 aws.vpc.SecurityGroupEgressRule(
-                    f"{self._name}-apps-https-to-s3",
+                    f"{self.resource_name}-apps-https-to-s3",
                     security_group_id=studio_sg.id,
                     prefix_list_id=gateway.prefix_list_id,
                     ip_protocol="tcp", from_port=HTTPS_PORT, to_port=HTTPS_PORT,
                     description="S3 through the gateway endpoint",
-                    tags=self._tags(f"{self._name}-apps-https-to-s3"),
-                    opts=self._opts(),
+                    tags=self.tags(f"{self.resource_name}-apps-https-to-s3"),
+                    opts=self.child_options(),
                 )
         return pulumi.Output.all(**ids) if ids else pulumi.Output.from_input({})
 
     @property
     def _restricted_egress(self) -> bool:
         """No NAT in a VPC of ours: the apps reach only the group, the endpoints and S3."""
-        return self._spec.nat == "none" and self._spec.existing_vpc is None
+        return self.spec.nat == "none" and self.spec.existing_vpc is None
 
 
 def _choose_zones(spec: StudioNetworkArgs, region: str,

@@ -8,8 +8,9 @@ given explicitly or derived from the user's *name* alone, never from a position 
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
-from pydantic import BaseModel, model_validator
+from pydantic import BaseModel, field_validator, model_validator
 
 from studio_infra.inputs import ARGS_CONFIG
 from studio_infra.limits import posix_gid_range, posix_uid_range, user_profile_name
@@ -29,22 +30,37 @@ class PosixUser(BaseModel):
 
     name: str
     """The user profile name: letters, digits and hyphens, at most 63 characters."""
-    uid: int | None = None
+    uid: int
     """10000-4000000 (SageMaker's range). Default: derived from the name."""
-    gid: int | None = None
+    gid: int
     """1001-4000000. Default: the uid (a private group per user)."""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_ids(cls, data: Any) -> Any:
+        """Ids left out are filled in before validation, so the model is complete and
+        frozen from the start: the uid from the name, the gid from the uid."""
+        if not isinstance(data, dict) or not isinstance(data.get("name"), str):
+            return data
+        filled = dict(data)
+        if filled.get("uid") is None:
+            filled["uid"] = derived_uid(filled["name"])
+        if filled.get("gid") is None:
+            filled["gid"] = filled["uid"]
+        return filled
+
+    @field_validator("name")
+    @classmethod
+    def _profile_name(cls, value: str) -> str:
+        return user_profile_name().check(value, "user name")
+
     @model_validator(mode="after")
-    def _resolve(self) -> PosixUser:
-        user_profile_name().check(self.name, "user name")
+    def _in_range(self) -> PosixUser:
         uids, gids = posix_uid_range(), posix_gid_range()
-        if self.uid is not None and self.uid not in uids:
+        if self.uid not in uids:
             raise ValueError(f"uid {self.uid} of {self.name!r} is outside SageMaker's {uids}")
-        if self.gid is not None and self.gid not in gids:
+        if self.gid not in gids:
             raise ValueError(f"gid {self.gid} of {self.name!r} is outside SageMaker's {gids}")
-        uid = self.uid if self.uid is not None else derived_uid(self.name)
-        object.__setattr__(self, "uid", uid)
-        object.__setattr__(self, "gid", self.gid if self.gid is not None else uid)
         return self
 
 
@@ -55,11 +71,11 @@ def check_unique(users: list[PosixUser]) -> None:
     for user in users:
         if user.name in by_name:
             raise ValueError(f"user {user.name!r} is listed twice")
-        other = by_uid.get(user.uid)  # type: ignore[arg-type]
+        other = by_uid.get(user.uid)
         if other is not None:
             raise ValueError(
                 f"users {other.name!r} and {user.name!r} both have uid {user.uid}; "
                 "give one of them an explicit, unused uid"
             )
         by_name[user.name] = user
-        by_uid[user.uid] = user  # type: ignore[index]
+        by_uid[user.uid] = user

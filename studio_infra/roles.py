@@ -17,9 +17,17 @@ import pulumi_aws as aws
 from pydantic import AfterValidator, BaseModel, Field, field_validator
 
 from studio_infra.aws_context import AwsContext, policy_json
+from studio_infra.component import Component
 from studio_infra.ecr import PULL_ACTIONS
-from studio_infra.errors import validate_args
-from studio_infra.inputs import ARGS_CONFIG, merge_tags
+from studio_infra.inputs import (
+    ARGS_CONFIG,
+    DEFAULT_SHARING_PREFIX,
+    BucketArn,
+    KmsKeyArn,
+    PolicyArn,
+    RepositoryArn,
+    SharingPrefix,
+)
 from studio_infra.limits import app_instance_types
 
 DEFAULT_INSTANCE_TYPES = (
@@ -71,57 +79,63 @@ OWN_PROFILE = "user-profile/${sagemaker:DomainId}/${sagemaker:UserProfileName}"
 """The caller's own profile, by the policy variables SageMaker sets for a profile's execution
 role session: one role shared by many users still acts for each of them alone."""
 
-class StudioExecutionRoleArgs(BaseModel):
-    """Arguments of ``StudioExecutionRole``."""
+class RoleSettings(BaseModel):
+    """What a person chooses about an execution role (``studio:execution_role``, a team);
+    the ``StudioExecutionRole`` arguments add what a program wires in."""
 
     model_config = ARGS_CONFIG
 
-    sharing_bucket_arn: Any = None
-    """Bucket for shared notebooks; the role may read and write under ``sharing_prefix``."""
-    sharing_prefix: str = "sharing/"
-    kms_key_arns: list[Any] = Field(default_factory=list)
-    """Keys the role's data is encrypted with (domain, sharing bucket, EFS, ECR)."""
-    ecr_repository_arns: list[Any] = Field(default_factory=list)
-    """Repositories whose images the role may pull."""
     instance_types: InstanceTypes = Field(default_factory=lambda: list(DEFAULT_INSTANCE_TYPES))
     """Instance types this role may start apps on; GPU types only if listed here."""
-    managed_policy_arns: list[str] = Field(default_factory=list)
+    managed_policy_arns: list[PolicyArn] = Field(default_factory=list)
     """Managed policies to attach as well. None by default: broad access is a choice."""
-    tags: dict[str, str] = Field(default_factory=dict)
 
-    @field_validator("sharing_prefix")
+    @field_validator("managed_policy_arns")
     @classmethod
-    def _prefix(cls, value: str) -> str:
-        if value.startswith("/") or (value and not value.endswith("/")):
-            raise ValueError("a key prefix like 'sharing/' (no leading '/', a trailing '/')")
+    def _named(cls, value: list[Any]) -> list[Any]:
+        if any(isinstance(v, pulumi.Output) for v in value):
+            raise ValueError("give managed policy ARNs as strings: each names its attachment")
         return value
 
 
-class StudioExecutionRole(pulumi.ComponentResource):
+class StudioExecutionRoleArgs(RoleSettings):
+    """Arguments of ``StudioExecutionRole``."""
+
+    sharing_bucket_arn: BucketArn | None = None
+    """Bucket for shared notebooks; the role may read and write under ``sharing_prefix``."""
+    sharing_prefix: SharingPrefix = DEFAULT_SHARING_PREFIX
+    """The prefix of shared notebooks in that bucket."""
+    kms_key_arns: list[KmsKeyArn] = Field(default_factory=list)
+    """Keys the role's data is encrypted with (domain, sharing bucket, EFS, ECR)."""
+    ecr_repository_arns: list[RepositoryArn] = Field(default_factory=list)
+    """Repositories whose images the role may pull."""
+    tags: dict[str, str] = Field(default_factory=dict)
+    """Tags on the role; its ``Name`` wins."""
+
+
+class StudioExecutionRole(Component[StudioExecutionRoleArgs]):
     """The IAM role Studio apps run as, least privilege by default."""
 
+    TYPE = "studio-infra:iam:StudioExecutionRole"
+    ARGS = StudioExecutionRoleArgs
+
     role_arn: pulumi.Output[str]
+    """The role's ARN: a domain's, a team's or a user's ``ExecutionRole``."""
     role_name: pulumi.Output[str]
+    """The role's name, for attaching more policies."""
     instance_types: list[str]
+    """The instance types it may start apps on."""
 
-    def __init__(
-        self,
-        name: str,
-        args: StudioExecutionRoleArgs | dict[str, Any] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        spec = validate_args(StudioExecutionRoleArgs, args, f"StudioExecutionRole {name!r}")
-        ctx = AwsContext.lookup(opts)
-        super().__init__("studio-infra:iam:StudioExecutionRole", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-
+    def _build(self) -> None:
+        spec, name, ctx = self.spec, self.resource_name, self.context
+        child = self.child_options()
         role = aws.iam.Role(
             f"{name}-role",
             description=f"SageMaker Studio execution role ({name})",
             assume_role_policy=ctx.trust_policy("sagemaker.amazonaws.com",
                                                 actions=TRUST_ACTIONS),
             max_session_duration=43200,  # Studio sessions last up to 12 hours
-            tags=merge_tags(spec.tags, f"{name}-role"),
+            tags=self.tags(f"{name}-role"),
             opts=child,
         )
         policy = pulumi.Output.all(
@@ -134,14 +148,12 @@ class StudioExecutionRole(pulumi.ComponentResource):
             key_arns=v[2], repository_arns=v[3], instance_types=spec.instance_types)))
         aws.iam.RolePolicy(f"{name}-studio", role=role.id, policy=policy, opts=child)
         for arn in spec.managed_policy_arns:
-            aws.iam.RolePolicyAttachment(f"{name}-{arn.rsplit('/', 1)[-1]}", role=role.name,
-                                         policy_arn=arn, opts=child)
+            aws.iam.RolePolicyAttachment(f"{name}-{str(arn).rsplit('/', 1)[-1]}",
+                                         role=role.name, policy_arn=arn, opts=child)
 
         self.role_arn = role.arn
         self.role_name = role.name
         self.instance_types = spec.instance_types
-        self.register_outputs({"role_arn": self.role_arn, "role_name": self.role_name,
-                               "instance_types": self.instance_types})
 
 
 def execution_statements(

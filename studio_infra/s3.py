@@ -23,9 +23,9 @@ import pulumi
 import pulumi_aws as aws
 from pydantic import BaseModel, Field, field_validator
 
-from studio_infra.aws_context import AwsContext, policy_json
-from studio_infra.errors import validate_args
-from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, data_options, merge_tags
+from studio_infra.aws_context import policy_json
+from studio_infra.component import Component
+from studio_infra.inputs import ARGS_CONFIG, BucketName, KmsKeyArn
 
 MIN_TLS_VERSION = "1.2"
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
@@ -90,13 +90,12 @@ def _parse_statement(value: Any) -> Any:
     return value
 
 
-class SecureBucketArgs(BaseModel):
-    """Arguments of ``SecureBucket``."""
+class BucketSettings(BaseModel):
+    """What a person chooses about a secure bucket (``studio:sharing``); the ``SecureBucket``
+    arguments add the key a program wires in."""
 
     model_config = ARGS_CONFIG
 
-    kms_key_arn: KmsKeyArn
-    """Customer-managed key for SSE-KMS (required)."""
     bucket_name: str | None = None
     """Physical name. Default: ``<resource name>-<random>``, chosen by the provider."""
     policy_statements: list[Any] = Field(default_factory=list)
@@ -109,7 +108,7 @@ class SecureBucketArgs(BaseModel):
     """Days a replaced or deleted version is kept."""
     access_logging: bool = True
     """Server access logs (who read or wrote what)."""
-    log_bucket_name: Any = None
+    log_bucket_name: BucketName | None = None
     """Existing bucket (name or Output) for access logs. Default: a log bucket is created."""
     log_retention_days: int = Field(default=365, ge=1)
     """Days a created log bucket keeps access logs."""
@@ -129,31 +128,36 @@ class SecureBucketArgs(BaseModel):
         return [_parse_statement(v) for v in value]
 
 
-class SecureBucket(pulumi.ComponentResource):
+class SecureBucketArgs(BucketSettings):
+    """Arguments of ``SecureBucket``."""
+
+    kms_key_arn: KmsKeyArn
+    """Customer-managed key for SSE-KMS (required)."""
+
+
+class SecureBucket(Component[SecureBucketArgs]):
     """An S3 bucket encrypted with a CMK, TLS-only, private, versioned, logged and protected."""
 
+    TYPE = "studio-infra:s3:SecureBucket"
+    ARGS = SecureBucketArgs
+
     bucket_name: pulumi.Output[str]
+    """The bucket's name (its id)."""
     bucket_arn: pulumi.Output[str]
+    """The bucket's ARN, for policies that grant on it."""
     kms_key_arn: pulumi.Output[str]
+    """The key of its default encryption: readers and writers need it too."""
     log_bucket_name: pulumi.Output[str | None]
+    """Where its access logs go (None without access logging)."""
 
-    def __init__(
-        self,
-        name: str,
-        args: SecureBucketArgs | dict[str, Any],
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        spec = validate_args(SecureBucketArgs, args, f"SecureBucket {name!r}")
-        ctx = AwsContext.lookup(opts)
-        super().__init__("studio-infra:s3:SecureBucket", name, None, opts)
-        self._name, self._spec, self._ctx = name, spec, ctx
-
+    def _build(self) -> None:
+        spec, name = self.spec, self.resource_name
         bucket = aws.s3.Bucket(
             f"{name}-bucket",
             bucket=spec.bucket_name,
             force_destroy=False,
-            tags=merge_tags(spec.tags, f"{name}-bucket"),
-            opts=self._data_opts(),
+            tags=self.tags(f"{name}-bucket"),
+            opts=self.data_options(),
         )
         log_bucket: pulumi.Output[str | None] = pulumi.Output.from_input(None)
         if spec.access_logging:
@@ -164,7 +168,7 @@ class SecureBucket(pulumi.ComponentResource):
                 bucket=bucket.id,
                 target_bucket=log_bucket,
                 target_prefix=bucket.id.apply(lambda b: f"s3/{b}/"),
-                opts=self._opts(),
+                opts=self.child_options(),
             )
         extra = spec.policy_statements
         self._harden(
@@ -187,12 +191,6 @@ class SecureBucket(pulumi.ComponentResource):
         self.bucket_arn = bucket.arn
         self.kms_key_arn = pulumi.Output.from_input(spec.kms_key_arn)
         self.log_bucket_name = log_bucket
-        self.register_outputs({
-            "bucket_name": self.bucket_name,
-            "bucket_arn": self.bucket_arn,
-            "kms_key_arn": self.kms_key_arn,
-            "log_bucket_name": self.log_bucket_name,
-        })
 
     def read_write_statements(self, prefix: str = "") -> pulumi.Output[list[dict[str, Any]]]:
         """IAM statements granting read and write under ``prefix`` (objects and the key), for
@@ -212,12 +210,6 @@ class SecureBucket(pulumi.ComponentResource):
 
     # -- helpers -------------------------------------------------------------------------------
 
-    def _opts(self, **kwargs: Any) -> pulumi.ResourceOptions:
-        return pulumi.ResourceOptions(parent=self, **kwargs)
-
-    def _data_opts(self) -> pulumi.ResourceOptions:
-        return data_options(self, self._spec.protect_data)
-
     def _harden(
         self,
         prefix: str,
@@ -231,30 +223,30 @@ class SecureBucket(pulumi.ComponentResource):
         """The companion resources every bucket here gets."""
         aws.s3.BucketOwnershipControls(
             f"{prefix}-ownership", bucket=bucket.id,
-            rule={"object_ownership": "BucketOwnerEnforced"}, opts=self._opts())
+            rule={"object_ownership": "BucketOwnerEnforced"}, opts=self.child_options())
         block = aws.s3.BucketPublicAccessBlock(
             f"{prefix}-public-access", bucket=bucket.id, block_public_acls=True,
             block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True,
-            opts=self._opts())
+            opts=self.child_options())
         aws.s3.BucketServerSideEncryptionConfiguration(
             f"{prefix}-encryption", bucket=bucket.id,
             rules=[{"apply_server_side_encryption_by_default": encryption,
                     "bucket_key_enabled": encryption["sse_algorithm"] == "aws:kms"}],
-            opts=self._opts())
+            opts=self.child_options())
         if versioned:
             aws.s3.BucketVersioning(
                 f"{prefix}-versioning", bucket=bucket.id,
-                versioning_configuration={"status": "Enabled"}, opts=self._opts())
+                versioning_configuration={"status": "Enabled"}, opts=self.child_options())
         aws.s3.BucketLifecycleConfiguration(
-            f"{prefix}-lifecycle", bucket=bucket.id, rules=lifecycle, opts=self._opts())
+            f"{prefix}-lifecycle", bucket=bucket.id, rules=lifecycle, opts=self.child_options())
         # After the public access block, so a policy is never judged against older settings.
         aws.s3.BucketPolicy(f"{prefix}-policy", bucket=bucket.id, policy=policy,
-                            opts=self._opts(depends_on=[block]))
+                            opts=self.child_options(depends_on=[block]))
 
     def _log_bucket(self, source: aws.s3.Bucket) -> pulumi.Output[str]:
-        spec, ctx, name = self._spec, self._ctx, f"{self._name}-logs"
-        bucket = aws.s3.Bucket(name, force_destroy=False, tags=merge_tags(spec.tags, name),
-                               opts=self._data_opts())
+        spec, ctx, name = self.spec, self.context, f"{self.resource_name}-logs"
+        bucket = aws.s3.Bucket(name, force_destroy=False, tags=self.tags(name),
+                               opts=self.data_options())
 
         def policy(arns: list[str]) -> str:
             log_arn, source_arn = arns

@@ -16,33 +16,30 @@ team and user names), never after positions in a list.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any
 
 import pulumi
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from studio_infra.cleanup import StudioAppsCleanup
-from studio_infra.domain import StudioDomain, StudioDomainArgs
-from studio_infra.ecr import ImageRepository, ImageRepositoryArgs
-from studio_infra.efs import SharedFileSystem, SharedFileSystemArgs
-from studio_infra.errors import StudioInfraError, format_validation_error
+from studio_infra.component import Component
+from studio_infra.domain import DomainSettings, StudioDomain
+from studio_infra.ecr import ImageRepository, RepositorySettings
+from studio_infra.efs import FileSystemSettings, SharedFileSystem
+from studio_infra.errors import StudioInfraError, format_validation_error, given
 from studio_infra.images import CustomImage, ImageSpec
 from studio_infra.inputs import ARGS_CONFIG
 from studio_infra.kms import StudioKeys, StudioKeysArgs
 from studio_infra.limits import domain_name, user_profile_name
 from studio_infra.network import StudioNetwork, StudioNetworkArgs
 from studio_infra.posix import PosixUser, check_unique
-from studio_infra.roles import DEFAULT_INSTANCE_TYPES, InstanceTypes, StudioExecutionRole
-from studio_infra.s3 import SecureBucket, SecureBucketArgs
+from studio_infra.roles import InstanceTypes, RoleSettings, StudioExecutionRole
+from studio_infra.s3 import BucketSettings, SecureBucket
 from studio_infra.users import StudioUser
 
 CONFIG_NAMESPACE = "studio"
-_PLACEHOLDER_KEY = "arn:aws:kms:us-east-1:000000000000:key/00000000-0000-0000-0000-000000000000"
-_PLACEHOLDER_VPC = "vpc-00000000"
-_PLACEHOLDER_SUBNET = "subnet-00000000"
 
 
 class UserConfig(PosixUser):
@@ -59,7 +56,9 @@ class UserConfig(PosixUser):
     default_app: bool = False
     """Start the user's default JupyterServer app at deploy time."""
     sharing: bool = True
+    """Notebook sharing as the domain sets it; False disables it for this user."""
     sso_user_name: str | None = None
+    """IAM Identity Center user name (required when the domain uses SSO)."""
 
     @property
     def posix(self) -> PosixUser:
@@ -67,17 +66,13 @@ class UserConfig(PosixUser):
         return PosixUser(name=self.name, uid=self.uid, gid=self.gid)
 
 
-class TeamConfig(BaseModel):
+class TeamConfig(RoleSettings):
     """A team: its own execution role, instance types and images, in the shared domain."""
 
-    model_config = ARGS_CONFIG
-
     name: str
+    """The team's name: names its role (``<name>-team-<team>``)."""
     images: list[str] = Field(default_factory=list)
     """Images offered to the team's users (besides the domain's)."""
-    instance_types: InstanceTypes = Field(default_factory=lambda: list(DEFAULT_INSTANCE_TYPES))
-    """Instance types the team's role may start apps on; GPU types only if listed."""
-    managed_policy_arns: list[str] = Field(default_factory=list)
 
     @field_validator("name")
     @classmethod
@@ -85,27 +80,18 @@ class TeamConfig(BaseModel):
         return user_profile_name().check(value, "team name")
 
 
-class DomainConfig(BaseModel):
-    """Domain settings (see ``StudioDomainArgs`` for each)."""
-
-    model_config = ARGS_CONFIG
+class DomainConfig(DomainSettings):
+    """Domain settings (``studio:domain``): ``DomainSettings``, and what names and switches
+    the stack resolves itself."""
 
     name: str | None = None
     """Domain name. Default: ``<project>-<stack>``."""
-    auth_mode: Literal["IAM", "SSO"] = "IAM"
-    allow_public_internet: bool = False
-    default_instance_type: str = "ml.t3.medium"
-    idle_timeout_minutes: int = 60
     images: list[str] = Field(default_factory=list)
     """Names of images offered to every user."""
     notebook_sharing: bool = True
-    sharing_prefix: str = "sharing/"
-    home_efs_retention: Literal["Retain", "Delete"] = "Retain"
-    lifecycle_config_arns: list[str] = Field(default_factory=list)
+    """A sharing bucket, and notebook sharing on in every profile."""
     attach_shared_efs: bool = True
     """Attach each user's directory of the shared EFS to their spaces."""
-    classic_apps: bool = False
-    """Show Studio Classic's apps (hidden by default)."""
 
     @field_validator("name")
     @classmethod
@@ -113,35 +99,32 @@ class DomainConfig(BaseModel):
         return value if value is None else domain_name().check(value, "domain.name")
 
 
-class RoleConfig(BaseModel):
-    model_config = ARGS_CONFIG
-
-    instance_types: InstanceTypes = Field(default_factory=lambda: list(DEFAULT_INSTANCE_TYPES))
-    managed_policy_arns: list[str] = Field(default_factory=list)
-
-
 class StudioConfig(BaseModel):
-    """Everything under the ``studio`` config namespace."""
+    """Everything under the ``studio`` config namespace. Each section is the settings model
+    of its component, so a default is declared once and checked where it is given."""
 
     model_config = ARGS_CONFIG
 
-    network: dict[str, Any] = Field(default_factory=dict)
+    network: StudioNetworkArgs = Field(default_factory=StudioNetworkArgs)
     """``StudioNetworkArgs`` (``existing_vpc`` for a network built elsewhere)."""
-    keys: dict[str, Any] = Field(default_factory=dict)
+    keys: StudioKeysArgs = Field(default_factory=StudioKeysArgs)
     """``StudioKeysArgs``."""
-    sharing: dict[str, Any] = Field(default_factory=dict)
-    """``SecureBucketArgs`` of the notebook-sharing bucket (its key is the ``s3`` key)."""
-    shared_efs: dict[str, Any] | None = Field(default_factory=dict)
-    """``SharedFileSystemArgs`` beyond network, key and users; null for no shared EFS."""
-    repository: dict[str, Any] = Field(default_factory=dict)
-    """``ImageRepositoryArgs`` of the repository built images are pushed to."""
+    sharing: BucketSettings = Field(default_factory=BucketSettings)
+    """The notebook-sharing bucket (its key is the ``s3`` key)."""
+    shared_efs: FileSystemSettings | None = Field(default_factory=FileSystemSettings)
+    """The shared file system (its network, key and users are the stack's); null for none."""
+    repository: RepositorySettings = Field(default_factory=RepositorySettings)
+    """The repository built images are pushed to."""
     images: list[ImageSpec] = Field(default_factory=list)
     """Custom images, each built from a folder or taken from an existing URI."""
     domain: DomainConfig = Field(default_factory=DomainConfig)
-    execution_role: RoleConfig = Field(default_factory=RoleConfig)
+    """The domain's settings."""
+    execution_role: RoleSettings = Field(default_factory=RoleSettings)
     """The default execution role (users without a team or role of their own)."""
     teams: list[TeamConfig] = Field(default_factory=list)
+    """Teams, each with its own role and images."""
     users: list[UserConfig] = Field(default_factory=list)
+    """The users: one profile each, ids stable whatever the order."""
     protect_data: bool = True
     """Protect the data-bearing resources (keys, buckets, EFS, domain, log group)."""
     tags: dict[str, str] = Field(default_factory=dict)
@@ -183,61 +166,6 @@ class StudioConfig(BaseModel):
             problems.append(f"users: {exc}")
         return problems
 
-    def check_sections(self, heading: str) -> None:
-        """Validate the component sections now, as the components will, with placeholders for
-        what the stack wires in; raise one error naming every mistake."""
-        problems = section_problems(self.model_dump(include=set(RAW_SECTIONS)))
-        problems += _domain_section_problems(self.domain)
-        if problems:
-            raise StudioInfraError("\n".join([heading, *problems]))
-
-
-RAW_SECTIONS = ("network", "keys", "sharing", "repository", "shared_efs")
-"""Sections that are component arguments, checked by the components' own models."""
-
-
-def section_problems(data: Mapping[str, Any]) -> list[str]:
-    """The problems of the component sections of ``data``, as each component would see them
-    (with placeholders for what the stack wires in); works on raw config too."""
-    repository = data.get("repository") or {}
-    sections: list[tuple[str, type[BaseModel], Any, dict[str, Any]]] = [
-        ("network", StudioNetworkArgs, data.get("network") or {}, {}),
-        ("keys", StudioKeysArgs, data.get("keys") or {}, {}),
-        ("sharing", SecureBucketArgs, data.get("sharing") or {},
-         {"kms_key_arn": _PLACEHOLDER_KEY}),
-        ("repository", ImageRepositoryArgs, repository,
-         {"kms_key_arn": _PLACEHOLDER_KEY, "name": repository.get("name", "images")
-          if isinstance(repository, Mapping) else "images"}),
-    ]
-    if data.get("shared_efs", {}) is not None:
-        sections.append(("shared_efs", SharedFileSystemArgs, data.get("shared_efs") or {}, {
-            "vpc_id": _PLACEHOLDER_VPC, "subnet_ids": [_PLACEHOLDER_SUBNET],
-            "studio_security_group_id": "sg-00000000", "kms_key_arn": _PLACEHOLDER_KEY}))
-    problems: list[str] = []
-    for section, model, given, wired in sections:
-        if not isinstance(given, Mapping):
-            continue  # the field's own type error is reported by StudioConfig
-        try:
-            model.model_validate({**given, **wired})
-        except ValidationError as exc:
-            problems += format_validation_error(exc, "", section, model).splitlines()[1:]
-    return problems
-
-
-def _domain_section_problems(domain: DomainConfig) -> list[str]:
-    given = domain.model_dump(
-        include={"auth_mode", "allow_public_internet", "default_instance_type",
-                 "idle_timeout_minutes", "sharing_prefix", "home_efs_retention",
-                 "lifecycle_config_arns"})
-    try:
-        StudioDomainArgs.model_validate({
-            **given, "domain_name": "studio", "vpc_id": _PLACEHOLDER_VPC,
-            "subnet_ids": [_PLACEHOLDER_SUBNET], "security_group_id": "sg-00000000",
-            "kms_key_arn": _PLACEHOLDER_KEY, "execution_role_arn": "role"})
-    except ValidationError as exc:
-        return format_validation_error(exc, "", "domain").splitlines()[1:]
-    return []
-
 
 def _twice(values: list[str], where: str, what: str) -> list[str]:
     seen: set[str] = set()
@@ -252,28 +180,15 @@ def _twice(values: list[str], where: str, what: str) -> list[str]:
 def load_config(data: Mapping[str, Any] | None = None) -> StudioConfig:
     """Validate ``data`` (default: every ``studio:*`` key of the stack's config) into a
     ``StudioConfig``. One error lists every mistake: unknown keys (with the key meant),
-    wrong fields, bad component sections, references that do not hold."""
+    wrong fields in any section, references that do not hold."""
     if data is None:
         data = stack_config(CONFIG_NAMESPACE)
     heading = f"invalid configuration '{CONFIG_NAMESPACE}':"
-    problems: list[str] = []
-    spec: StudioConfig | None = None
     try:
-        spec = StudioConfig.model_validate(dict(data))
+        return StudioConfig.model_validate(dict(data))
     except ValidationError as exc:
-        problems += format_validation_error(exc, heading, model=StudioConfig).splitlines()[1:]
-    if spec is None:  # still check what can be checked, so one run shows every mistake
-        problems += section_problems({k: v for k, v in data.items() if k in RAW_SECTIONS})
-        with contextlib.suppress(ValidationError, TypeError):
-            problems += _domain_section_problems(DomainConfig.model_validate(
-                data.get("domain") or {}))
-    else:
-        problems += section_problems(spec.model_dump(include=set(RAW_SECTIONS)))
-        problems += _domain_section_problems(spec.domain)
-    if problems:
-        raise StudioInfraError("\n".join([heading, *problems]))
-    assert spec is not None
-    return spec
+        raise StudioInfraError(format_validation_error(exc, heading, model=StudioConfig)) \
+            from None
 
 
 def stack_config(namespace: str) -> dict[str, Any]:
@@ -286,30 +201,41 @@ def stack_config(namespace: str) -> dict[str, Any]:
     return {key: config.get_object(key) for key in config_keys(namespace)}
 
 
-class Studio(pulumi.ComponentResource):
-    """A complete, secure SageMaker Studio setup built from one ``StudioConfig``."""
+class Studio(Component[StudioConfig]):
+    """A complete, secure SageMaker Studio setup built from one ``StudioConfig`` (by default,
+    the stack's ``studio:*`` configuration)."""
 
-    def __init__(
-        self,
-        name: str,
-        config: StudioConfig | Mapping[str, Any] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        if isinstance(config, StudioConfig):
-            spec = config  # possibly updated with model_copy: check its sections again
-            spec.check_sections(f"invalid configuration '{CONFIG_NAMESPACE}':")
-        else:
-            spec = load_config(config)
-        super().__init__("studio-infra:studio:Studio", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
+    TYPE = "studio-infra:studio:Studio"
+    ARGS = StudioConfig
+
+    domain_id: pulumi.Output[str]
+    """The domain's id."""
+    domain_url: pulumi.Output[str]
+    """The domain's Studio URL."""
+    user_profiles: list[str]
+    """The users' profile names, in configuration order."""
+
+    def __init__(self, name: str, config: StudioConfig | Mapping[str, Any] | None = None,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(name, stack_config(CONFIG_NAMESPACE) if config is None else config,
+                         opts)
+
+    def _validated(self, name: str, args: StudioConfig | Mapping[str, Any] | None
+                   ) -> StudioConfig:
+        return load_config(given(args))
+
+    def _build(self) -> None:
+        spec, name = self.spec, self.resource_name
+        child = self.child_options()
         common = {"protect_data": spec.protect_data, "tags": spec.tags}
 
-        def section(given: dict[str, Any], **wired: Any) -> dict[str, Any]:
-            # The section's own values win over the stack-wide ones.
+        def section(settings: BaseModel | None, **wired: Any) -> dict[str, Any]:
+            # What the section sets wins over the stack-wide values and the wiring.
+            given = settings.model_dump(exclude_unset=True) if settings is not None else {}
             return {**common, **wired, **given}
 
         self.keys = StudioKeys(name, section(spec.keys), child)
-        flow_log_key = {} if "existing_vpc" in spec.network else \
+        flow_log_key = {} if spec.network.existing_vpc is not None else \
             {"flow_logs_kms_key_arn": self.keys.arn_for("logs")}
         self.network = StudioNetwork(name, section(spec.network, **flow_log_key), child)
         self.sharing = SecureBucket(f"{name}-sharing", section(
@@ -325,14 +251,14 @@ class Studio(pulumi.ComponentResource):
         ), child) if spec.shared_efs is not None else None
 
         self.repository = ImageRepository(f"{name}-images", section(
-            {"name": f"{pulumi.get_project()}-{pulumi.get_stack()}-studio", **spec.repository},
+            spec.repository,
+            name=f"{pulumi.get_project()}-{pulumi.get_stack()}-studio",
             kms_key_arn=self.keys.arn_for("ecr"),
         ), child) if any(i.build for i in spec.images) else None
         self.images = {
             image.image_name: CustomImage(
                 f"{name}-{image.image_name}",
-                {**image.model_dump(exclude_unset=True), "image_name": image.image_name,
-                 "repository": self.repository, "tags": spec.tags},
+                {**dict(image), "repository": self.repository, "tags": spec.tags},
                 child)
             for image in spec.images
         }
@@ -340,47 +266,38 @@ class Studio(pulumi.ComponentResource):
         key_arns = [self.keys.arn_for(p) for p in ("sagemaker", "s3", "efs", "ecr")]
         repositories = [self.repository.repository_arn] if self.repository else []
 
-        def execution_role(role_name: str, instance_types: list[str],
-                           managed: list[str]) -> StudioExecutionRole:
+        def execution_role(role_name: str, settings: RoleSettings,
+                           **chosen: Any) -> StudioExecutionRole:
             return StudioExecutionRole(role_name, {
+                **settings.model_dump(include=set(RoleSettings.model_fields)), **chosen,
                 "sharing_bucket_arn": self.sharing.bucket_arn if self.sharing else None,
                 "sharing_prefix": spec.domain.sharing_prefix,
                 "kms_key_arns": key_arns,
                 "ecr_repository_arns": repositories,
-                "instance_types": instance_types,
-                "managed_policy_arns": managed,
                 "tags": spec.tags,
             }, child)
 
-        self.default_role = execution_role(f"{name}-default", spec.execution_role.instance_types,
-                                           spec.execution_role.managed_policy_arns)
-        self.team_roles = {t.name: execution_role(f"{name}-team-{t.name}", t.instance_types,
-                                                  t.managed_policy_arns) for t in spec.teams}
+        self.default_role = execution_role(f"{name}-default", spec.execution_role)
+        self.team_roles = {t.name: execution_role(f"{name}-team-{t.name}", t)
+                           for t in spec.teams}
 
         domain = spec.domain
         shared = self.shared_efs if domain.attach_shared_efs else None
         self.domain = StudioDomain(name, {
+            **common,
+            **domain.model_dump(include=set(DomainSettings.model_fields), exclude_unset=True),
             "domain_name": domain.name or _default_domain_name(),
             "vpc_id": self.network.vpc_id,
             "subnet_ids": self.network.private_subnet_ids,
             "security_group_id": self.network.studio_security_group_id,
             "kms_key_arn": self.keys.arn_for("sagemaker"),
             "execution_role_arn": self.default_role.role_arn,
-            "auth_mode": domain.auth_mode,
-            "allow_public_internet": domain.allow_public_internet,
             "sharing_bucket_name": self.sharing.bucket_name if self.sharing else None,
-            "sharing_prefix": domain.sharing_prefix,
             "sharing_kms_key_arn": self.keys.arn_for("s3") if self.sharing else None,
-            "default_instance_type": domain.default_instance_type,
-            "idle_timeout_minutes": domain.idle_timeout_minutes,
-            "lifecycle_config_arns": domain.lifecycle_config_arns,
             "images": [self.images[i].attachment for i in domain.images],
             "classic_apps": domain.classic_apps or any(
                 i.app_type == "KernelGateway" for i in spec.images) or any(
                 u.default_app for u in spec.users),
-            "home_efs_retention": domain.home_efs_retention,
-            "protect_data": spec.protect_data,
-            "tags": spec.tags,
         }, child)
 
         teams = {t.name: t for t in spec.teams}
@@ -389,15 +306,18 @@ class Studio(pulumi.ComponentResource):
             team = teams.get(user.team) if user.team else None
             role_arn = None
             if user.own_role or user.instance_types is not None:
+                # The team's grants, else the default role's instance types and no managed
+                # policies: a user's own role widens only what is asked for.
                 role_arn = execution_role(
-                    f"{name}-user-{user.name}",
-                    user.instance_types or (team.instance_types if team else
-                                            spec.execution_role.instance_types),
-                    team.managed_policy_arns if team else []).role_arn
+                    f"{name}-user-{user.name}", team or spec.execution_role,
+                    instance_types=user.instance_types or (
+                        team or spec.execution_role).instance_types,
+                    managed_policy_arns=team.managed_policy_arns if team else []).role_arn
             elif team is not None:
                 role_arn = self.team_roles[team.name].role_arn
             extra = [*(team.images if team else []), *user.images]
-            self.users[user.name] = StudioUser(f"{name}-user-{user.name}", self.domain, {
+            self.users[user.name] = StudioUser(f"{name}-user-{user.name}", {
+                "domain": self.domain.membership,
                 "user": user.posix,
                 "execution_role_arn": role_arn,
                 "images": [self.images[i].attachment for i in dict.fromkeys(extra)
@@ -417,11 +337,9 @@ class Studio(pulumi.ComponentResource):
             f"{name}-apps-cleanup", self.domain.domain_id, self.domain.region,
             pulumi.ResourceOptions(parent=self, depends_on=list(self.users.values())))
 
-        self.register_outputs({
-            "domain_id": self.domain.domain_id,
-            "domain_url": self.domain.url,
-            "user_profiles": list(self.users),
-        })
+        self.domain_id = self.domain.domain_id
+        self.domain_url = self.domain.url
+        self.user_profiles = list(self.users)
 
 
 def _default_domain_name() -> str:

@@ -14,10 +14,10 @@ import pulumi
 import pulumi_aws as aws
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from studio_infra.domain import StudioDomain, app_settings
-from studio_infra.errors import StudioInfraError, validate_args
-from studio_infra.images import ImageAttachment
-from studio_infra.inputs import ARGS_CONFIG, merge_tags
+from studio_infra.component import Component
+from studio_infra.domain import DomainMembership, app_settings
+from studio_infra.images import AttachedImage
+from studio_infra.inputs import ARGS_CONFIG, FileSystemId, RoleArn
 from studio_infra.posix import PosixUser
 
 
@@ -27,7 +27,7 @@ class FileSystemMount(BaseModel):
 
     model_config = ARGS_CONFIG
 
-    file_system_id: Any
+    file_system_id: FileSystemId
     """The file system (``fs-…`` or an Output)."""
     path: str
     """The directory, e.g. ``/users/alice``: it must exist, owned by the user's uid/gid."""
@@ -46,11 +46,13 @@ class StudioUserArgs(BaseModel):
 
     model_config = ARGS_CONFIG
 
+    domain: DomainMembership
+    """The domain the user belongs to: ``StudioDomain.membership``."""
     user: PosixUser
     """Name (the profile name) and POSIX ids (explicit, or derived from the name)."""
-    execution_role_arn: Any = None
+    execution_role_arn: RoleArn | None = None
     """The user's own execution role. Default: the domain's."""
-    images: list[Any] = Field(default_factory=list)
+    images: list[AttachedImage] = Field(default_factory=list)
     """Extra custom images (``CustomImage.attachment``) for this user only, offered besides
     the domain's."""
     sharing: bool = True
@@ -63,44 +65,42 @@ class StudioUserArgs(BaseModel):
     """EFS directories attached to the user's private spaces, each mounted at its path as
     the user's uid/gid (``SharedFileSystem.user_directories`` gives each user theirs)."""
     tags: dict[str, str] = Field(default_factory=dict)
+    """Tags on the profile (and its default app); each one's ``Name`` wins."""
 
     @model_validator(mode="after")
-    def _attachments(self) -> StudioUserArgs:
-        if any(not isinstance(i, ImageAttachment) for i in self.images):
-            raise ValueError("images: pass CustomImage(...).attachment for each image")
+    def _sso_name(self) -> StudioUserArgs:
+        if self.domain.settings.auth_mode == "SSO" and not self.sso_user_name:
+            raise ValueError("the domain uses SSO; set sso_user_name to the user's IAM "
+                             "Identity Center user name")
         return self
 
 
-class StudioUser(pulumi.ComponentResource):
+class StudioUser(Component[StudioUserArgs]):
     """One Studio user profile (and, on request, its default app)."""
 
+    TYPE = "studio-infra:sagemaker:StudioUser"
+    ARGS = StudioUserArgs
+
     user_profile_name: pulumi.Output[str]
+    """The profile's name: the user's name."""
     user_profile_arn: pulumi.Output[str]
+    """The profile's ARN, for policies naming this user alone."""
     uid: int
+    """The user's POSIX uid on every file system the domain's users share."""
     gid: int
+    """The user's POSIX gid."""
 
-    def __init__(
-        self,
-        name: str,
-        domain: StudioDomain,
-        args: StudioUserArgs | dict[str, Any],
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        spec = validate_args(StudioUserArgs, args, f"StudioUser {name!r}")
-        user = spec.user
-        uid, gid = int(user.uid or 0), int(user.gid or 0)
-        if domain.spec.auth_mode == "SSO" and not spec.sso_user_name:
-            raise StudioInfraError(
-                f"StudioUser {name!r}: the domain uses SSO; set sso_user_name to the user's "
-                "IAM Identity Center user name")
-        domain.claim_uid(uid, user.name)
-        super().__init__("studio-infra:sagemaker:StudioUser", name, None, opts)
-        ds = domain.spec
+    def _check(self, opts: pulumi.ResourceOptions | None) -> None:
+        self.spec.domain.uids.claim(self.spec.user.uid, self.spec.user.name)
 
+    def _build(self) -> None:
+        spec, name = self.spec, self.resource_name
+        user, domain = spec.user, spec.domain
+        ds = domain.settings
         settings: dict[str, Any] = {
             "execution_role": spec.execution_role_arn or ds.execution_role_arn,
             "security_groups": [ds.security_group_id],
-            "custom_posix_user_config": {"uid": uid, "gid": gid},
+            "custom_posix_user_config": {"uid": user.uid, "gid": user.gid},
             "sharing_settings": domain.sharing_settings(spec.sharing),
         }
         if spec.file_systems:
@@ -121,8 +121,8 @@ class StudioUser(pulumi.ComponentResource):
             domain_id=domain.domain_id,
             user_profile_name=user.name,
             user_settings=settings,
-            tags=merge_tags(spec.tags, f"{name}-profile"),
-            opts=pulumi.ResourceOptions(parent=self),
+            tags=self.tags(f"{name}-profile"),
+            opts=self.child_options(),
             **sso,
         )
         if spec.default_app:
@@ -133,12 +133,9 @@ class StudioUser(pulumi.ComponentResource):
                 app_type="JupyterServer",
                 app_name="default",
                 resource_spec={"instance_type": "system"},
-                tags=merge_tags(spec.tags, f"{name}-jupyter-server"),
-                opts=pulumi.ResourceOptions(parent=self),
+                tags=self.tags(f"{name}-jupyter-server"),
+                opts=self.child_options(),
             )
         self.user_profile_name = profile.user_profile_name
         self.user_profile_arn = profile.arn
-        self.uid, self.gid = uid, gid
-        self.register_outputs({"user_profile_name": self.user_profile_name,
-                               "user_profile_arn": self.user_profile_arn,
-                               "uid": uid, "gid": gid})
+        self.uid, self.gid = user.uid, user.gid

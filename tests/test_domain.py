@@ -53,7 +53,7 @@ def test_sharing_and_a_users_own_directory(record):
         domain = StudioDomain("studio", {
             **BASE, "sharing_bucket_name": "team-sharing", "sharing_kms_key_arn": KEY,
             "default_instance_type": "ml.m5.large", "idle_timeout_minutes": 120})
-        StudioUser("ann", domain, {"user": {"name": "ann"}, "file_systems": [
+        StudioUser("ann", {"domain": domain.membership, "user": {"name": "ann"}, "file_systems": [
             {"file_system_id": "fs-0123456789abcdef0", "path": "/users/ann"}]})
 
     plan = record(program)
@@ -79,9 +79,9 @@ def test_images_attached_at_domain_and_user_level(record):
             "image_name": "classic", "image_uri": URI, "role_arn": ROLE,
             "app_type": "KernelGateway", "kernel_specs": [{"name": "python3"}]})
         domain = StudioDomain("studio", {**BASE, "images": [lab.attachment]})
-        StudioUser("carol", domain, {"user": {"name": "carol"},
+        StudioUser("carol", {"domain": domain.membership, "user": {"name": "carol"},
                                      "images": [classic.attachment]})
-        StudioUser("dan", domain, {"user": {"name": "dan"}})
+        StudioUser("dan", {"domain": domain.membership, "user": {"name": "dan"}})
 
     plan = record(program)
     settings = plan.get(DOMAIN, "studio-domain").inputs["defaultUserSettings"]
@@ -100,7 +100,7 @@ def test_images_attached_at_domain_and_user_level(record):
 def test_user_profile_identity_and_settings(record):
     def program():
         domain = StudioDomain("studio", BASE)
-        StudioUser("erin", domain, {"user": {"name": "erin", "uid": 20005, "gid": 3000},
+        StudioUser("erin", {"domain": domain.membership, "user": {"name": "erin", "uid": 20005, "gid": 3000},
                                     "default_app": True, "sharing": False})
 
     plan = record(program)
@@ -122,8 +122,8 @@ def test_user_profile_identity_and_settings(record):
 def test_two_users_with_one_uid_name_both(record_failure):
     def program():
         domain = StudioDomain("studio", BASE)
-        StudioUser("a", domain, {"user": {"name": "alice", "uid": 20001}})
-        StudioUser("b", domain, {"user": {"name": "bob", "uid": 20001}})
+        StudioUser("a", {"domain": domain.membership, "user": {"name": "alice", "uid": 20001}})
+        StudioUser("b", {"domain": domain.membership, "user": {"name": "bob", "uid": 20001}})
 
     failure = record_failure(program)
     message = str(failure.__cause__)
@@ -134,7 +134,7 @@ def test_two_users_with_one_uid_name_both(record_failure):
 def test_sso_domain_needs_sso_user_names(record_failure):
     def program():
         domain = StudioDomain("studio", {**BASE, "auth_mode": "SSO"})
-        StudioUser("a", domain, {"user": {"name": "alice"}})
+        StudioUser("a", {"domain": domain.membership, "user": {"name": "alice"}})
 
     assert "set sso_user_name" in str(record_failure(program).__cause__)
 
@@ -145,7 +145,10 @@ def test_sso_domain_needs_sso_user_names(record_failure):
         ({"domain_name": "team_1"}, "domain name 'team_1' must match"),
         ({"default_instance_type": "ml.t3.huge"}, "not SageMaker Studio app instance types"),
         ({"idle_timeout_minutes": 5}, "SageMaker accepts 60-525600 minutes"),
-        ({"sharing_bucket_name": "b"}, "needs sharing_kms_key_arn"),
+        ({"sharing_bucket_name": "shared-notebooks"}, "needs sharing_kms_key_arn"),
+        ({"sharing_bucket_name": "Shared_Notebooks", "sharing_kms_key_arn": KEY},
+         "expected an S3 bucket name"),
+        ({"execution_role_arn": "role"}, "expected an IAM role ARN"),
         ({"kms_key_arn": None}, "kms_key_arn"),
         ({"auth_mode": "LDAP"}, "auth_mode"),
         ({"images": ["python-minimal"]}, "CustomImage(...).attachment"),
@@ -161,7 +164,7 @@ def test_bad_domain_input(record_failure, extra, fragment):
 def test_bad_user_name(record_failure):
     def program():
         domain = StudioDomain("studio", BASE)
-        StudioUser("x", domain, {"user": {"name": "not valid"}})
+        StudioUser("x", {"domain": domain.membership, "user": {"name": "not valid"}})
 
     failure = record_failure(program)
     assert "user name 'not valid' must match" in str(failure.__cause__)

@@ -1,0 +1,121 @@
+"""One shape for every component: validate, look up where it runs, register, build, publish.
+
+Every component of this package does the same five things in the same order, and that order
+is a contract: its arguments are validated *before* anything is registered (a mistake leaves
+no half-built component behind); the account, region and partition of the provider its
+children will use are read once; then it registers itself under its type token
+``studio-infra:<module>:<Name>``, builds its children with ``parent=self``, and registers as
+outputs exactly the attributes its class declares. This base class is that order, written
+once; a component declares its token, its args model, its outputs, and ``_build``.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Mapping
+from typing import Any, ClassVar, Generic, TypeVar
+
+import pulumi
+from pydantic import BaseModel
+
+from studio_infra.aws_context import AwsContext
+from studio_infra.errors import validate_args
+
+ArgsT = TypeVar("ArgsT", bound=BaseModel)
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+class Component(pulumi.ComponentResource, Generic[ArgsT]):
+    """The base of every studio-infra component (see the module docstring for the order).
+
+    A subclass sets ``TYPE`` and ``ARGS``, annotates its outputs as class attributes (each
+    with a docstring), and implements ``_build``; ``_check`` may refuse arguments that need
+    the provider's region or account, still before anything is registered.
+    """
+
+    TYPE: ClassVar[str]
+    """The type token, ``studio-infra:<module>:<Name>``."""
+    ARGS: ClassVar[type[BaseModel]]
+    """The pydantic model the arguments are validated into."""
+
+    spec: ArgsT
+    context: AwsContext
+
+    def __init__(self, name: str, args: ArgsT | Mapping[str, Any] | None = None,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        self.spec = self._validated(name, args)
+        self.context = AwsContext.lookup(opts)
+        self._check(opts)
+        super().__init__(self.TYPE, name, None, opts)
+        self.resource_name = name
+        self._build()
+        self.register_outputs(self._outputs())
+
+    def _validated(self, name: str, args: ArgsT | Mapping[str, Any] | None) -> ArgsT:
+        """The arguments as ``ARGS``; one error naming every mistake."""
+        return typing.cast(ArgsT, validate_args(self.ARGS, args,
+                                                f"{type(self).__name__} {name!r}"))
+
+    def _check(self, opts: pulumi.ResourceOptions | None) -> None:
+        """Refuse what needs the provider's context to judge (``self.context``), before
+        anything registers. Nothing by default."""
+
+    def _build(self) -> None:
+        """Create the children from ``self.spec``."""
+        raise NotImplementedError
+
+    # -- what children share -----------------------------------------------------------------
+
+    def child_options(self, **options: Any) -> pulumi.ResourceOptions:
+        """Options of an ordinary child: under this component."""
+        return pulumi.ResourceOptions(parent=self, **options)
+
+    def data_options(self, **options: Any) -> pulumi.ResourceOptions:
+        """Options of a child that holds data: ``protect`` (no deletion or replacement
+        without an explicit unprotect) and ``retain_on_delete`` (set on each child: a
+        parent's is not reliably inherited), both following the args' ``protect_data``."""
+        protect = bool(getattr(self.spec, "protect_data", True))
+        return pulumi.ResourceOptions(parent=self, protect=protect, retain_on_delete=protect,
+                                      **options)
+
+    def tags(self, child_name: str) -> dict[str, str]:
+        """The component's tags on a child, the child's own ``Name`` winning."""
+        return {**getattr(self.spec, "tags", {}), "Name": child_name}
+
+    # -- outputs -------------------------------------------------------------------------------
+
+    @classmethod
+    def output_names(cls) -> list[str]:
+        """The attributes a component class declares: its outputs, in declaration order."""
+        names: list[str] = []
+        for klass in reversed(cls.__mro__):
+            if klass is Component or not issubclass(klass, Component):
+                continue
+            names += [n for n in vars(klass).get("__annotations__", {})
+                      if not n.startswith("_") and n not in names and n.isidentifier()
+                      and n not in ("TYPE", "ARGS")]
+        return names
+
+    def _outputs(self) -> dict[str, Any]:
+        """Every declared attribute whose value the engine can store (Outputs and plain
+        data); a declared attribute left unset is a bug, and fails here."""
+        outputs: dict[str, Any] = {}
+        for name in self.output_names():
+            if not hasattr(self, name):
+                raise AttributeError(f"{type(self).__name__} declares output {name!r} but "
+                                     "never sets it")
+            value = getattr(self, name)
+            if _storable(value):
+                outputs[name] = value
+        return outputs
+
+
+def _storable(value: Any) -> bool:
+    if isinstance(value, (pulumi.Output, *_PLAIN)):
+        return True
+    if isinstance(value, Mapping):
+        return all(isinstance(k, str) and _storable(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return all(_storable(v) for v in value)
+    return False

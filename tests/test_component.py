@@ -1,0 +1,143 @@
+"""Every component has one shape (the ``Component`` base): its type token, its arguments
+validated before anything registers, its declared outputs registered, and each argument and
+output documented."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import re
+from pathlib import Path
+
+import pulumi
+import pytest
+from pydantic import BaseModel
+
+import studio_infra
+from studio_infra.component import Component
+from studio_infra.errors import StudioInfraError
+
+PACKAGE = Path(studio_infra.__file__).parent
+MODULES = ["network", "kms", "s3", "efs", "ecr", "images", "roles", "domain", "users",
+           "studio"]
+
+
+def components() -> list[type[Component]]:  # type: ignore[type-arg]
+    found = []
+    for module in MODULES:
+        for _, value in inspect.getmembers(importlib.import_module(f"studio_infra.{module}")):
+            if inspect.isclass(value) and issubclass(value, Component) and value is not \
+                    Component and value.__module__ == f"studio_infra.{module}":
+                found.append(value)
+    return found
+
+
+COMPONENTS = components()
+
+
+def test_every_component_class_uses_the_base():
+    declared = {node.name for module in MODULES for node in ast.walk(ast.parse(
+        (PACKAGE / f"{module}.py").read_text())) if isinstance(node, ast.ClassDef) and any(
+        "ComponentResource" in ast.unparse(base) or "Component[" in ast.unparse(base)
+        for base in node.bases)}
+    assert declared == {c.__name__ for c in COMPONENTS}
+    assert len(COMPONENTS) == 10
+
+
+@pytest.mark.parametrize("component", COMPONENTS, ids=lambda c: c.__name__)
+def test_type_tokens_follow_the_ecosystems_convention(component):
+    assert re.fullmatch(r"studio-infra:[a-z0-9]+:[A-Z][A-Za-z]+", component.TYPE)
+    assert component.TYPE.rsplit(":", 1)[1] == component.__name__
+
+
+@pytest.mark.parametrize("component", COMPONENTS, ids=lambda c: c.__name__)
+def test_every_argument_and_output_is_documented(component):
+    undocumented = [f"{model.__name__}.{name}" for model in _models(component.ARGS)
+                    for name, field in model.model_fields.items() if not field.description]
+    assert undocumented == []
+    documented = _attribute_docstrings(component)
+    assert [n for n in component.output_names() if n not in documented] == []
+
+
+def _models(model: type[BaseModel]) -> list[type[BaseModel]]:
+    """The model and every model its fields hold, as far as they are this package's."""
+    seen: list[type[BaseModel]] = []
+
+    def visit(candidate: object) -> None:
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel) and \
+                candidate.__module__.startswith("studio_infra") and candidate not in seen:
+            seen.append(candidate)
+            for field in candidate.model_fields.values():
+                for inner in _types_in(field.annotation):
+                    visit(inner)
+
+    visit(model)
+    return seen
+
+
+def _types_in(annotation: object) -> list[object]:
+    args = getattr(annotation, "__args__", ()) or ()
+    return [annotation, *[t for arg in args for t in _types_in(arg)]]
+
+
+def _attribute_docstrings(component: type) -> set[str]:
+    documented: set[str] = set()
+    for klass in component.__mro__:
+        if not (isinstance(klass, type) and issubclass(klass, Component)) or klass is Component:
+            continue
+        tree = ast.parse(inspect.getsource(klass))
+        body = tree.body[0].body  # type: ignore[attr-defined]
+        for node, following in zip(body, body[1:], strict=False):
+            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and \
+                    isinstance(following, ast.Expr) and isinstance(following.value,
+                                                                   ast.Constant):
+                documented.add(node.target.id)
+    return documented
+
+
+def test_declared_outputs_are_registered(record):
+    from studio_infra.studio import Studio
+
+    plan = record(lambda: Studio("studio", {"users": [{"name": "alice"}]}))
+    by_type = {c.TYPE: c for c in COMPONENTS}
+    checked = 0
+    for resource in plan.resources:
+        component = by_type.get(resource.type)
+        if component is None:
+            continue
+        outputs = set(resource.outputs)
+        assert outputs <= set(component.output_names())
+        annotated = {n for n, hint in vars(component).get("__annotations__", {}).items()
+                     if "Output[" in str(hint)}
+        assert annotated <= outputs, (resource.name, annotated - outputs)
+        checked += 1
+    assert checked == len(plan.resources) - len([r for r in plan.resources if r.custom]) - 1
+
+
+def test_a_declared_output_left_unset_is_an_error(record_failure):
+    class Nothing(BaseModel):
+        pass
+
+    class Forgetful(Component[Nothing]):
+        TYPE = "studio-infra:test:Forgetful"
+        ARGS = Nothing
+
+        promised: pulumi.Output[str]
+        """Never set."""
+
+        def _build(self) -> None:
+            pass
+
+    failure = record_failure(lambda: Forgetful("forgetful"))
+    assert "declares output 'promised' but never sets it" in str(failure)
+
+
+def test_bad_arguments_register_nothing(record_failure):
+    from studio_infra.ecr import ImageRepository
+
+    failure = record_failure(lambda: ImageRepository("images", {
+        "name": "studio", "kms_key_arn": "alias/mine"}))
+    assert isinstance(failure.__cause__, StudioInfraError)
+    assert "expected a KMS key ARN" in str(failure.__cause__)
+    assert [r for r in failure.plan.resources if r.type != "pulumi:pulumi:Stack"] == []
