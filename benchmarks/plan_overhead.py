@@ -20,11 +20,9 @@ import time
 
 import pulumi
 import pulumi_aws as aws
-from pulumi.runtime import settings
-from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
 
-from studio_infra.plan.runner import _batch_garbage_collection, run_under_mocks
+from studio_infra.compat import reset_runtime, run_program
+from studio_infra.plan.runner import batch_garbage_collection, run_under_mocks
 
 
 def synthetic_program(n: int):
@@ -51,13 +49,12 @@ class BareMocks(pulumi.runtime.Mocks):
 
 
 def bare_run(program, same_gc: bool = False) -> float:
-    settings.SETTINGS.outputs.clear()
-    settings.set_root_resource(None)  # type: ignore[arg-type]
-    gc_settings = _batch_garbage_collection() if same_gc else contextlib.nullcontext()
+    reset_runtime()
+    gc_settings = batch_garbage_collection() if same_gc else contextlib.nullcontext()
     start = time.perf_counter()
     with gc_settings:
         pulumi.runtime.set_mocks(BareMocks(), project="bench", stack="bench", preview=False)
-        _sync_await(run_pulumi_func(program))
+        run_program(program)
     return time.perf_counter() - start
 
 

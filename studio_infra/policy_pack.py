@@ -21,9 +21,11 @@ from typing import Any
 
 import pulumi_policy as pp
 
+from studio_infra.compat import POLICY_UNKNOWN_VALUES, policy_values
 from studio_infra.rules import RULES
-from studio_infra.rules.engine import plain
-from studio_infra.rules.model import Enforcement, Resource, Rule, Stack, evaluate_rule
+from studio_infra.rules.model import UNKNOWN, Enforcement, Resource, Rule, Stack, evaluate_rule
+
+__all__ = ["CANNOT_CHECK", "PACK_NAME", "pack_directory", "plain", "policies", "stack_of"]
 
 PACK_NAME = "studio-infra"
 
@@ -35,6 +37,25 @@ def pack_directory() -> Path:
 
 
 CANNOT_CHECK = "studio-infra-cannot-check"
+
+
+def plain(value: Any) -> Any:
+    """Engine values as rules read them: the policy SDK's proxies unwrapped, its unknown
+    markers as ``UNKNOWN``, whole numbers as ``int`` (the engine's JSON carries 20001 as
+    20001.0)."""
+    return _plain(policy_values(value))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, str) and value in POLICY_UNKNOWN_VALUES:
+        return UNKNOWN
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _framework(rule: Rule) -> pp.PolicyComplianceFramework | None:

@@ -6,17 +6,17 @@ from typing import Any
 
 from google.protobuf import json_format, struct_pb2
 from pulumi.runtime import proto
-from pulumi_policy.policy import EnforcementLevel, _PolicyAnalyzerServicer
+from pulumi_policy import EnforcementLevel
 
+from studio_infra.compat import policy_analyzer
 from studio_infra.plan.runner import Plan
 from studio_infra.policy_pack import PACK_NAME, policies
 
 LEVELS = {proto.ADVISORY: "advisory", proto.MANDATORY: "mandatory"}
 
 
-def servicer(config: dict[str, Any] | None = None) -> _PolicyAnalyzerServicer:
-    analyzer = _PolicyAnalyzerServicer(PACK_NAME, "0.1.0", policies(),
-                                       EnforcementLevel.ADVISORY)
+def servicer(config: dict[str, Any] | None = None) -> Any:
+    analyzer = policy_analyzer(PACK_NAME, "0.1.0", policies(), EnforcementLevel.ADVISORY)
     if config:
         request = proto.ConfigureAnalyzerRequest()
         for name, value in config.items():

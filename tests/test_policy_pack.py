@@ -12,10 +12,10 @@ from google.protobuf import empty_pb2
 from pulumi.runtime import proto
 from pulumi.runtime.proto import analyzer_pb2_grpc
 
+from studio_infra.compat import POLICY_UNKNOWN_VALUES
 from studio_infra.plan.runner import plan_project
 from studio_infra.policy_pack import CANNOT_CHECK, pack_directory
 from studio_infra.rules import RULES
-from studio_infra.rules.engine import UNKNOWN_SENTINELS
 from tests.policy_harness import analyze, analyze_stack, servicer
 from tests.test_rules import bucket
 
@@ -47,7 +47,7 @@ def test_pack_reports_unknown_values_as_cannot_check_not_as_pass(record):
     assert any("s3-deny-insecure-transport: cannot check data" in d["message"] for d in cannot)
     assert any("deploy-iam-policies: cannot check data-policy" in d["message"] for d in cannot)
     assert [d for d in diagnostics if d["enforcement"] == "mandatory"] == []
-    assert UNKNOWN_STRING in UNKNOWN_SENTINELS
+    assert UNKNOWN_STRING in POLICY_UNKNOWN_VALUES
 
 
 def test_configuration_sets_levels_and_settings(record):

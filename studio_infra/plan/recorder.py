@@ -14,11 +14,15 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import pulumi
-from pulumi.runtime import rpc
-from pulumi.runtime.mocks import MockMonitor
-from pulumi.runtime.proto import resource_pb2
-from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
+from studio_infra.compat import (
+    MockMonitor,
+    deserialize_properties,
+    is_secret,
+    register_resource_response,
+    remember_registration,
+    unwrap_secret,
+)
 from studio_infra.plan.fakes import AwsFakes
 
 STACK_TYPE = "pulumi:pulumi:Stack"
@@ -91,10 +95,9 @@ class RecordingMonitor(MockMonitor):
         with self._lock:
             self.records[urn] = record
         if request.type == STACK_TYPE:
-            return resource_pb2.RegisterResourceResponse(urn=urn)
+            return register_resource_response(urn)
 
-        _ensure_event_loop()
-        inputs = plain_values(rpc.deserialize_properties(request.object))
+        inputs = plain_values(deserialize_properties(request.object))
         if "__provider" in inputs:  # a dynamic resource's pickled provider: not for reading
             inputs["__provider"] = "[serialized dynamic provider]"
         if request.custom:
@@ -109,13 +112,11 @@ class RecordingMonitor(MockMonitor):
         record.inputs = recordable(inputs)
         record.outputs = recordable(outputs)
         state = outputs if request.custom else inputs
-        self.resources[urn] = MockMonitor.ResourceRegistration(urn, id_, state)
-        obj = _sync_await(rpc.serialize_properties(state, {}))
-        return resource_pb2.RegisterResourceResponse(urn=urn, id=id_, object=obj)
+        remember_registration(self, urn, id_, state)
+        return register_resource_response(urn, id_, state)
 
     def RegisterResourceOutputs(self, request: Any) -> Any:
-        _ensure_event_loop()
-        outputs = plain_values(rpc.deserialize_properties(request.outputs))
+        outputs = plain_values(deserialize_properties(request.outputs))
         record = self.records.get(request.urn)
         if record is not None:
             record.outputs = outputs
@@ -142,8 +143,8 @@ def recordable(value: Any) -> Any:
 def plain_values(value: Any) -> Any:
     """Values as a program would see them: secrets unwrapped (the plan is offline, its
     secrets are placeholders), whole numbers as ``int`` (the wire carries doubles: 2049.0)."""
-    if rpc.is_rpc_secret(value):
-        return plain_values(rpc.unwrap_rpc_secret(value))
+    if is_secret(value):
+        return plain_values(unwrap_secret(value))
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, dict):

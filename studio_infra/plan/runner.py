@@ -20,12 +20,17 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
-from pulumi.runtime import config as runtime_config
-from pulumi.runtime import settings
-from pulumi.runtime.stack import massage, run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
 
-from studio_infra.compat import config_reads
+from studio_infra.compat import (
+    config_reads,
+    reopen_program_registration,
+    reset_runtime,
+    run_program,
+    set_root_directory,
+    stack_exports,
+    sync_await,
+    take_async_program,
+)
 from studio_infra.plan.fakes import DEFAULT_REGION, AwsFakes
 from studio_infra.plan.outside import OutsideReference, outside_references
 from studio_infra.plan.project import ProjectError, PulumiProject, load_project
@@ -123,11 +128,11 @@ def run_under_mocks(
                      stack_outputs=stack_outputs)
     monitor = RecordingMonitor(fakes, project, stack)
     # The runtime is reset (its references dropped) before the garbage is collected.
-    with _batch_garbage_collection(), \
+    with batch_garbage_collection(), \
             _fresh_runtime(monitor, project, stack, config, secret_keys, root_directory):
         try:
-            _sync_await(run_pulumi_func(lambda: _run_stack_body(program)))
-            monitor.stack_outputs = _sync_await(_stack_exports())
+            run_program(lambda: _run_stack_body(program))
+            monitor.stack_outputs = sync_await(_stack_exports())
         except Exception as exc:
             message = "; ".join([*fakes.reference_errors, _describe(exc)])
             raise ProgramError(message, _recorded(monitor, project, stack)) from exc
@@ -139,9 +144,7 @@ def run_under_mocks(
 async def _run_stack_body(program: Callable[[], Any]) -> None:
     """The program, then its ``pulumi.run`` entry point if it registered one."""
     program()
-    root = settings.get_root_resource()
-    take = getattr(root, "_take_async_program", None)
-    async_program = take() if take else None
+    async_program = take_async_program()
     if async_program is not None:
         for key, value in (await async_program() or {}).items():
             pulumi.export(key, value)
@@ -149,9 +152,7 @@ async def _run_stack_body(program: Callable[[], Any]) -> None:
 
 async def _stack_exports() -> dict[str, Any]:
     """The values of ``pulumi.export``, resolved as the engine would store them."""
-    root = settings.get_root_resource()
-    exports = massage(getattr(root, "outputs", {}), [])
-    return plain_values(await pulumi.Output.from_input(exports).future() or {})
+    return plain_values(await pulumi.Output.from_input(stack_exports()).future() or {})
 
 
 def _recorded(monitor: RecordingMonitor, project: str, stack: str) -> Plan:
@@ -218,7 +219,7 @@ def _describe(exc: BaseException) -> str:
 
 
 @contextlib.contextmanager
-def _batch_garbage_collection() -> Iterator[None]:
+def batch_garbage_collection() -> Iterator[None]:
     """Collect garbage less often while a program runs.
 
     A plan allocates many small, long-lived objects (one Output and one task per property);
@@ -250,24 +251,18 @@ def _fresh_runtime(
     The SDK keeps its state in module-level settings; resetting them makes back-to-back runs
     in one process (a test session, a benchmark) independent of each other.
     """
-    settings.SETTINGS.outputs.clear()
-    settings.set_root_resource(None)  # type: ignore[arg-type]
+    reset_runtime()
     # set_mocks registers the root Stack resource, as a unit test's mocks would.
     pulumi.runtime.set_mocks(monitor.fakes, project=project, stack=stack, preview=False,
                              monitor=monitor)
-    settings.SETTINGS.root_directory = root_directory
-    root = settings.get_root_resource()
-    if hasattr(root, "_async_program_registration_closed"):
-        # set_mocks finished that stack at once; a program may still call pulumi.run.
-        root._async_program_registration_closed = False  # type: ignore[union-attr]
-    runtime_config.set_all_config(dict(config), list(secret_keys))
+    set_root_directory(root_directory)
+    reopen_program_registration()  # set_mocks finished the stack; the program may pulumi.run
+    pulumi.runtime.set_all_config(dict(config), list(secret_keys))
     try:
         yield
     finally:
-        runtime_config.set_all_config({}, [])
-        settings.set_root_resource(None)  # type: ignore[arg-type]
-        settings.SETTINGS.outputs.clear()
-        settings.SETTINGS.rpc_manager.clear()
+        pulumi.runtime.set_all_config({}, [])
+        reset_runtime()
 
 
 @contextlib.contextmanager
