@@ -3,11 +3,12 @@
 The offline planner must do what the engine and the language host do, and the SDK exposes
 some of that only through internals: running a program body and waiting for its RPCs,
 serializing properties as the wire carries them, resetting the runtime between plans. The
-policy pack needs the values the policy SDK uses for "not known during preview". Each
-such use is wrapped here, in a small function named for what it does and documented with the
-internal it touches, so that an SDK upgrade that moves one breaks one function — and
-``tests/test_compat.py``, which exercises every wrapper against the installed SDKs and names
-the internal and the SDK versions when one fails.
+policy pack needs the values the policy SDK uses for "not known during preview", and one
+hook the policy SDK has no public form of. Each such use is wrapped here, in a small function
+named for what it does and documented with the internal it touches, so that an SDK upgrade
+that moves one breaks one function — and ``tests/test_compat.py``, which exercises every
+wrapper against the installed SDKs and names the internal and the SDK versions when one
+fails.
 
 The planner, the policy pack, the benchmarks and the test harness reach SDK internals only
 through this module.
@@ -21,17 +22,18 @@ import json
 import os
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from importlib import metadata
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import pulumi
 import pulumi.config
 import pulumi_policy
 import pulumi_policy.policy
 import pulumi_policy.proxy
+from google.protobuf import json_format  # type: ignore[import-untyped]
 from pulumi.runtime import config as runtime_config
 from pulumi.runtime import rpc, settings
 from pulumi.runtime.mocks import MockMonitor as _MockMonitor
-from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.proto import analyzer_pb2, resource_pb2
 from pulumi.runtime.stack import massage, run_pulumi_func
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
@@ -257,12 +259,67 @@ def policy_values(value: Any) -> Any:
     return value
 
 
+class PackConfigured(Protocol):
+    """A policy that reads the whole pack's configuration, as the engine resolved it.
+
+    ``advisory_only``: the policy never blocks a deployment, whatever level the engine gives
+    it (``all: mandatory`` included); a configured ``mandatory`` reports as ``advisory``."""
+
+    name: str
+    advisory_only: bool
+
+    def pack_configured(self, levels: Mapping[str, str],
+                        properties: Mapping[str, Mapping[str, Any]]) -> None: ...
+
+
+class _PackConfiguringAnalyzer(pulumi_policy.policy._PolicyAnalyzerServicer):
+    """The policy SDK's analyzer, telling ``PackConfigured`` policies the configuration of
+    every policy when the engine configures the pack.
+
+    The engine's ``Configure`` call carries every policy's enforcement level (defaults, then
+    ``all``, then the policy's own entry) and properties; the SDK hands each policy only its
+    own properties. A policy that reports on behalf of the others (what they could not judge)
+    must see theirs.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        policies = args[2] if len(args) > 2 else kwargs["policies"]
+        self._listeners: list[PackConfigured] = [
+            p for p in policies if hasattr(p, "pack_configured")]
+
+    def Configure(self, request: Any, context: Any) -> Any:  # gRPC's method name
+        entries = request.policyConfig
+        levels = {name: analyzer_pb2.EnforcementLevel.Name(entry.enforcementLevel).lower()
+                  for name, entry in entries.items()}
+        properties = {name: json_format.MessageToDict(entry.properties)
+                      for name, entry in entries.items()}
+        for listener in self._listeners:
+            listener.pack_configured(levels, properties)
+            # (A message map adds the keys it is indexed with: look before indexing.)
+            if listener.advisory_only and listener.name in entries and \
+                    entries[listener.name].enforcementLevel in (analyzer_pb2.MANDATORY,
+                                                                analyzer_pb2.REMEDIATE):
+                entries[listener.name].enforcementLevel = analyzer_pb2.ADVISORY
+        return super().Configure(request, context)
+
+
 def policy_analyzer(name: str, version: str, policies: Sequence[pulumi_policy.Policy],
                     enforcement_level: pulumi_policy.EnforcementLevel) -> Any:
     """The gRPC analyzer servicer the policy SDK serves a pack with, for driving a pack in
     process as the engine would (``tests/policy_harness.py``).
 
-    Wraps ``pulumi_policy.policy._PolicyAnalyzerServicer``: ``PolicyPack`` builds one and
-    serves it forever."""
-    return pulumi_policy.policy._PolicyAnalyzerServicer(name, version, list(policies),
-                                                        enforcement_level)
+    Wraps ``pulumi_policy.policy._PolicyAnalyzerServicer`` (with the ``Configure`` hook of
+    ``serve_policy_pack``): ``PolicyPack`` builds one and serves it forever."""
+    return _PackConfiguringAnalyzer(name, version, list(policies), enforcement_level)
+
+
+def serve_policy_pack(**pack: Any) -> None:
+    """``pulumi_policy.PolicyPack(**pack)``: serve the pack to the engine, never returning,
+    with ``PackConfigured`` policies told the whole pack's configuration.
+
+    Replaces ``pulumi_policy.policy._PolicyAnalyzerServicer``, the class ``PolicyPack``
+    instantiates, with the hooked analyzer: the SDK offers no other way to see ``Configure``.
+    Only the pack's entry point calls this, in the process that serves the pack."""
+    pulumi_policy.policy._PolicyAnalyzerServicer = _PackConfiguringAnalyzer  # type: ignore[misc]
+    pulumi_policy.PolicyPack(**pack)

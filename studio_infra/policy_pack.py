@@ -7,15 +7,17 @@ the enforcement level the engine resolves for it from ``--policy-pack-config``.
 
 Things a rule cannot judge (unknown during preview, outside the stack) are reported by one
 more, advisory, policy — ``studio-infra-cannot-check`` — so that they are never silent and
-never block a deployment on their own.
+never block a deployment on their own. It reports for the rules the configuration enables,
+with their configured settings, exactly as ``studio-infra plan`` does (see
+``CannotCheckPolicy``).
 
-Constructing ``pulumi_policy.PolicyPack`` starts a gRPC server and never returns: only the
-pack's ``__main__.py`` does that; this module only builds the policies.
+Serving the pack starts a gRPC server and never returns: only the pack's ``__main__.py`` does
+that (``compat.serve_policy_pack``); this module only builds the policies.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +25,12 @@ import pulumi_policy as pp
 
 from studio_infra.compat import POLICY_UNKNOWN_VALUES, policy_values
 from studio_infra.rules import RULES
+from studio_infra.rules.config import CANNOT_CHECK, PolicyConfig, config_from_engine
+from studio_infra.rules.engine import evaluate
 from studio_infra.rules.model import UNKNOWN, Enforcement, Resource, Rule, Stack, evaluate_rule
 
-__all__ = ["CANNOT_CHECK", "PACK_NAME", "pack_directory", "plain", "policies", "stack_of"]
+__all__ = ["CANNOT_CHECK", "PACK_NAME", "CannotCheckPolicy", "pack_directory", "plain",
+           "policies", "stack_of"]
 
 PACK_NAME = "studio-infra"
 
@@ -34,9 +39,6 @@ def pack_directory() -> Path:
     """The policy pack folder inside the installed package (``PulumiPolicy.yaml``,
     ``__main__.py``): what ``pulumi preview --policy-pack`` takes."""
     return Path(__file__).resolve().parent / "policy"
-
-
-CANNOT_CHECK = "studio-infra-cannot-check"
 
 
 def plain(value: Any) -> Any:
@@ -73,8 +75,9 @@ def _tags(rule: Rule) -> list[str]:
 
 
 def _settings(rule: Rule, config: Mapping[str, Any] | None) -> dict[str, Any]:
-    given = {k: v for k, v in (config or {}).items() if k in rule.settings}
-    return {**{k: d for k, (d, _) in rule.settings.items()}, **given}
+    """``rule``'s settings from its own policy configuration, read as the cannot-check
+    reporter and ``studio-infra plan`` read them."""
+    return config_from_engine({}, {rule.name: config or {}}, [rule]).settings_for(rule)
 
 
 def stack_of(resources: list[pp.PolicyResource]) -> Stack:
@@ -134,28 +137,51 @@ def _policy(rule: Rule) -> pp.Policy:
     return pp.ResourceValidationPolicy(validate=validate_resource, **common)
 
 
-def _cannot_check_policy() -> pp.Policy:
-    def validate(args: pp.StackValidationArgs, report: Any) -> None:
-        stack = stack_of(args.resources)
-        for rule in RULES:
-            for resource in stack.of_type(*rule.types):
-                for finding in evaluate_rule(rule, stack, resource, Enforcement.ADVISORY,
-                                             _settings(rule, None)):
-                    if finding.cannot_check:
-                        report(f"{rule.name}: {finding.message}", finding.urn)
+class CannotCheckPolicy(pp.StackValidationPolicy):
+    """Reports what the enabled rules could not judge, at advisory level.
 
-    return pp.StackValidationPolicy(
-        name=CANNOT_CHECK,
-        description="Reports what a rule could not judge (a value unknown during preview, a "
-                    "resource outside the stack), so nothing passes silently",
-        validate=validate,
-        enforcement_level=pp.EnforcementLevel.ADVISORY,
-        severity=pp.Severity.LOW,
-        remediation_steps="Run the pack again on `pulumi up` (values are known then), or "
-                          "audit the resources outside the stack with `studio-infra audit`.",
-    )
+    It must honour the policy configuration as ``studio-infra plan`` does: nothing for a
+    disabled rule, and each rule judged with its configured settings. The engine gives each
+    policy only its own configuration, so a policy that reports on the others' behalf reads
+    theirs when the engine configures the pack: ``compat.serve_policy_pack`` passes the
+    engine's ``Configure`` request (every policy's resolved level and settings) to
+    ``pack_configured``, and ``validate`` runs ``rules.engine.evaluate`` — the offline
+    engine itself — with that configuration, keeping its cannot-check findings.
+
+    Why not report them from each rule's own policy: a policy reports at its own level, so
+    a mandatory rule's "cannot check" would block a deployment. Why not a config schema of
+    its own repeating the others' levels: every configuration would have to say each thing
+    twice, and one that did not would make the adapters disagree again.
+
+    ``advisory_only``: a configured ``mandatory`` (``all: mandatory``) reports as advisory.
+    """
+
+    advisory_only = True
+
+    def __init__(self, rules: Sequence[Rule] = RULES) -> None:
+        self._rules = list(rules)
+        self.config = PolicyConfig()  # every rule at its default, until the engine configures
+        super().__init__(
+            name=CANNOT_CHECK,
+            description="Reports what a rule could not judge (a value unknown during preview, "
+                        "a resource outside the stack), so nothing passes silently",
+            validate=self._validate,
+            enforcement_level=pp.EnforcementLevel.ADVISORY,
+            severity=pp.Severity.LOW,
+            remediation_steps="Run the pack again on `pulumi up` (values are known then), or "
+                              "audit the resources outside the stack with `studio-infra audit`.",
+        )
+
+    def pack_configured(self, levels: Mapping[str, str],
+                        properties: Mapping[str, Mapping[str, Any]]) -> None:
+        self.config = config_from_engine(levels, properties, self._rules)
+
+    def _validate(self, args: pp.StackValidationArgs, report: Any) -> None:
+        for finding in evaluate(stack_of(args.resources), self.config, self._rules):
+            if finding.cannot_check:
+                report(f"{finding.policy}: {finding.message}", finding.urn)
 
 
-def policies() -> list[pp.Policy]:
-    """Every rule as a policy, plus the cannot-check reporter."""
-    return [*(_policy(rule) for rule in RULES), _cannot_check_policy()]
+def policies(rules: Sequence[Rule] = RULES) -> list[pp.Policy]:
+    """Every rule as a policy, plus the cannot-check reporter (``rules``: the catalog)."""
+    return [*(_policy(rule) for rule in rules), CannotCheckPolicy(rules)]

@@ -18,7 +18,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_policy
 import pytest
-from google.protobuf import json_format, struct_pb2
+from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime import proto
 
 from studio_infra import compat
@@ -293,3 +293,69 @@ def test_policy_values_read_past_the_proxies_without_tripping_on_unknowns():
         assert list(response.diagnostics) == []
         assert seen == [{"a": {"b": [marker, {"c": 1.0}]}, "d": marker}]
         assert type(seen[0]) is dict and type(seen[0]["a"]["b"]) is list
+
+
+class Listening(pulumi_policy.ResourceValidationPolicy):
+    """Reports every resource; records the pack configuration it is told."""
+
+    advisory_only = True
+
+    def __init__(self) -> None:
+        self.told: list[tuple[dict, dict]] = []
+        super().__init__(name="listening", description="d",
+                         enforcement_level=pulumi_policy.EnforcementLevel.MANDATORY,
+                         validate=lambda args, report: report("seen"))
+
+    def pack_configured(self, levels: Any, properties: Any) -> None:
+        self.told.append((dict(levels), {k: dict(v) for k, v in properties.items()}))
+
+
+def _configure(entries: dict[str, tuple[int, dict]]) -> Any:
+    request = proto.ConfigureAnalyzerRequest()
+    for name, (level, properties) in entries.items():
+        request.policyConfig[name].enforcementLevel = level
+        request.policyConfig[name].properties.update(properties)
+    return request
+
+
+def test_the_pack_configured_hook_sees_every_policy_and_caps_advisory_only_ones():
+    policy = Listening()
+    listener: compat.PackConfigured = policy  # what the hook looks for
+    assert listener.advisory_only
+    with internal("pulumi_policy.policy._PolicyAnalyzerServicer.Configure"):
+        response = _analyze(policy, {}, _configure({
+            "listening": (proto.MANDATORY, {}),
+            "other": (proto.DISABLED, {"minimum": 3})}))
+        assert policy.told == [({"listening": "mandatory", "other": "disabled"},
+                                {"listening": {}, "other": {"minimum": 3.0}})]
+        # The SDK then reports at the capped level, and still skips a disabled policy.
+        assert [d.enforcementLevel for d in response.diagnostics] == [proto.ADVISORY]
+        assert list(_analyze(policy, {}, _configure(
+            {"listening": (proto.DISABLED, {})})).diagnostics) == []
+
+
+def test_serve_policy_pack_serves_the_hooked_analyzer(monkeypatch):
+    """``PolicyPack`` never returns; stop it where it hands its servicer to gRPC."""
+    served: list[Any] = []
+
+    class Served(Exception):
+        pass
+
+    def add(servicer: Any, server: Any) -> None:
+        served.append(servicer)
+        raise Served
+
+    # Put back whatever serve_policy_pack replaces, and never open a port.
+    monkeypatch.setattr(pulumi_policy.policy, "_PolicyAnalyzerServicer",
+                        pulumi_policy.policy._PolicyAnalyzerServicer)
+    monkeypatch.setattr(pulumi_policy.policy.analyzer_pb2_grpc,
+                        "add_AnalyzerServicer_to_server", add)
+    policy = Listening()
+    with internal("pulumi_policy.PolicyPack's use of _PolicyAnalyzerServicer"):
+        with pytest.raises(Served):
+            compat.serve_policy_pack(name="contract", policies=[policy])
+        (servicer,) = served
+        servicer.Configure(_configure({"listening": (proto.ADVISORY, {})}), None)
+        assert policy.told == [({"listening": "advisory"}, {"listening": {}})]
+        info = servicer.GetAnalyzerInfo(empty_pb2.Empty(), None)
+        assert [p.name for p in info.policies] == ["listening"]

@@ -5,12 +5,17 @@ enforcement level of every policy, and each policy's name maps to a level or to 
 with ``enforcementLevel`` and the policy's settings. ``studio-infra plan --policy-config``
 reads the same file, and refuses what the engine would refuse: an unknown policy, an unknown
 level, an unknown setting.
+
+Besides the rules there is one more policy, ``CANNOT_CHECK``: what a rule could not judge (a
+value unknown during preview, a resource outside the stack) is reported under it, always as
+advisory. Its level only switches it on or off (``mandatory`` reads as ``advisory``: not
+knowing never blocks a deployment on its own), and ``all`` sets it as the engine does.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,10 +23,13 @@ from typing import Any
 import yaml
 
 from studio_infra.errors import StudioInfraError
-from studio_infra.rules import RULES, RULES_BY_NAME
+from studio_infra.rules import RULES
 from studio_infra.rules.model import Enforcement, Rule
 
 LEVELS = {level.value for level in Enforcement} | {"remediate"}
+
+CANNOT_CHECK = "studio-infra-cannot-check"
+"""The policy that reports, for every enabled rule, what it could not judge."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,11 @@ class PolicyConfig:
         defaults = {name: default for name, (default, _) in rule.settings.items()}
         return {**defaults, **self.settings.get(rule.name, {})}
 
+    @property
+    def reports_cannot_check(self) -> bool:
+        """Whether what enabled rules cannot judge is reported (``CANNOT_CHECK`` enabled)."""
+        return self.levels.get(CANNOT_CHECK) is not Enforcement.DISABLED
+
 
 def _level(value: Any, where: str) -> Enforcement:
     if value not in LEVELS:
@@ -47,7 +60,10 @@ def _level(value: Any, where: str) -> Enforcement:
     return Enforcement.MANDATORY if value == "remediate" else Enforcement(value)
 
 
-def parse_policy_config(data: Mapping[str, Any]) -> PolicyConfig:
+def parse_policy_config(data: Mapping[str, Any], rules: Sequence[Rule] = RULES) -> PolicyConfig:
+    """A configuration file's content, for the catalog ``rules``; StudioInfraError naming the
+    first thing the engine would refuse."""
+    by_name = {rule.name: rule for rule in rules}
     if not isinstance(data, Mapping):
         raise StudioInfraError("policy config must be an object of policy name -> level")
     levels: dict[str, Enforcement] = {}
@@ -56,14 +72,24 @@ def parse_policy_config(data: Mapping[str, Any]) -> PolicyConfig:
         everything = data["all"]
         level = everything.get("enforcementLevel") if isinstance(everything, Mapping) \
             else everything
-        levels = {rule.name: _level(level, "'all'") for rule in RULES}
+        levels = {name: _level(level, "'all'") for name in [*by_name, CANNOT_CHECK]}
     for name, value in data.items():
         if name == "all":
             continue
-        rule = RULES_BY_NAME.get(name)
-        if rule is None:
+        rule = by_name.get(name)
+        if rule is None and name != CANNOT_CHECK:
             raise StudioInfraError(f"policy config: unknown policy {name!r}; the pack has "
-                                   f"{sorted(RULES_BY_NAME)}")
+                                   f"{sorted([*by_name, CANNOT_CHECK])}")
+        if rule is None:  # the cannot-check reporter: a level, no settings
+            level = value.get("enforcementLevel", "advisory") if isinstance(value, Mapping) \
+                else value
+            unknown = sorted(set(value) - {"enforcementLevel"}) if isinstance(value, Mapping) \
+                else []
+            if unknown:
+                raise StudioInfraError(f"policy config {name!r}: unknown setting "
+                                       f"{unknown[0]!r}; use one of ['enforcementLevel']")
+            levels[name] = _level(level, repr(name))
+            continue
         if not isinstance(value, Mapping):
             levels[name] = _level(value, repr(name))
             continue
@@ -78,6 +104,34 @@ def parse_policy_config(data: Mapping[str, Any]) -> PolicyConfig:
                 raise StudioInfraError(f"policy config {name!r}: unknown setting {key!r}; "
                                        f"use one of {known}")
     return PolicyConfig(levels, settings)
+
+
+def config_from_engine(levels: Mapping[str, str], properties: Mapping[str, Mapping[str, Any]],
+                       rules: Sequence[Rule] = RULES) -> PolicyConfig:
+    """The configuration the engine resolved and sent a policy pack (``Configure``): every
+    policy's level (its default, then ``all``, then its own entry) and its properties.
+
+    The engine has validated the properties against each rule's schema; what remains is the
+    engine's JSON numbers (``30.0``) read as the integers an ``integer`` setting holds, so
+    that a rule sees the value ``studio-infra plan`` gives it from the same file."""
+    by_name = {rule.name: rule for rule in rules}
+    parsed: dict[str, Enforcement] = {}
+    settings: dict[str, dict[str, Any]] = {}
+    for name, level in levels.items():
+        if name in by_name or name == CANNOT_CHECK:
+            parsed[name] = _level(level, repr(name))
+    for name, given in properties.items():
+        rule = by_name.get(name)
+        if rule is None:
+            continue
+        for key, value in (given or {}).items():
+            if key not in rule.settings:
+                continue
+            integer = rule.settings[key][1].get("type") == "integer"
+            if integer and isinstance(value, float) and value.is_integer():
+                value = int(value)
+            settings.setdefault(name, {})[key] = value
+    return PolicyConfig(parsed, settings)
 
 
 _JSON_TYPES: dict[str, tuple[type, ...]] = {

@@ -1,5 +1,8 @@
-"""Evaluate every rule over a stack, and build a stack from the offline plan (the policy
-pack builds its own, in ``studio_infra.policy_pack``)."""
+"""Evaluate every rule over a stack, and build a stack from the offline plan.
+
+``evaluate`` is the one place a policy configuration is applied: ``studio-infra plan``, the
+audit and the policy pack's cannot-check reporter all call it, so a disabled rule reports
+nothing, and a setting changes a finding, the same way through every adapter."""
 
 from __future__ import annotations
 
@@ -14,8 +17,11 @@ from studio_infra.rules.model import evaluate_rule as _evaluate_rule
 
 def evaluate(stack: Stack, config: PolicyConfig | None = None,
              rules: Iterable[Rule] = RULES) -> list[Finding]:
-    """Every finding of every enabled rule on every resource of a type it covers."""
+    """Every finding of every enabled rule on every resource of a type it covers, at the
+    rule's configured level, with its configured settings; what a rule cannot judge as an
+    advisory finding unless the configuration turns the cannot-check reporter off."""
     config = config or PolicyConfig()
+    cannot_check = config.reports_cannot_check
     findings: list[Finding] = []
     for rule in rules:
         level = config.level(rule)
@@ -25,7 +31,8 @@ def evaluate(stack: Stack, config: PolicyConfig | None = None,
         for resource in stack.of_type(*rule.types):
             if resource.live and not rule.live:
                 continue
-            findings.extend(_evaluate_rule(rule, stack, resource, level, settings))
+            findings.extend(f for f in _evaluate_rule(rule, stack, resource, level, settings)
+                            if cannot_check or not f.cannot_check)
     return findings
 
 
