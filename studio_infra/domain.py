@@ -11,7 +11,8 @@ access exists only as the named opt-out ``allow_public_internet``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import typing
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -33,7 +34,7 @@ from studio_infra.inputs import (
     SecurityGroupId,
     SharingPrefix,
     StrInput,
-    SubnetIds,
+    SubnetList,
     VpcId,
 )
 from studio_infra.limits import domain_name, idle_timeout_minutes
@@ -133,8 +134,9 @@ class StudioDomainArgs(DomainSettings):
     the domain."""
     vpc_id: VpcId
     """The VPC of the apps' network interfaces."""
-    subnet_ids: SubnetIds
-    """Private subnets for the apps' network interfaces (a list, or an Output of one)."""
+    subnet_ids: SubnetList
+    """Private subnets for the apps' network interfaces (a list, a ``{label: id}`` mapping
+    or an Output of a list)."""
     security_group_id: SecurityGroupId
     """The Studio security group (NFS and app ports within itself)."""
     kms_key_arn: KmsKeyArn
@@ -152,11 +154,6 @@ class StudioDomainArgs(DomainSettings):
     @classmethod
     def _name(cls, value: str) -> str:
         return domain_name().check(value, "domain name")
-
-    @field_validator("subnet_ids")
-    @classmethod
-    def _as_list(cls, value: Any) -> Any:
-        return list(value.values()) if isinstance(value, Mapping) else value
 
     @model_validator(mode="after")
     def _sharing_needs_key(self) -> StudioDomainArgs:
@@ -269,7 +266,9 @@ class StudioDomain(Component[StudioDomainArgs]):
                 "security_group_ids": [spec.security_group_id],
                 "execution_role_identity_config": "USER_PROFILE_NAME",
             },
-            default_user_settings=user_settings,
+            # Built from blocks shared with profiles; the provider's TypedDict at the boundary.
+            default_user_settings=typing.cast(aws.sagemaker.DomainDefaultUserSettingsArgsDict,
+                                              user_settings),
             default_space_settings={"execution_role": spec.execution_role_arn,
                                     "security_groups": [spec.security_group_id]},
             retention_policy={"home_efs_file_system": spec.home_efs_retention},

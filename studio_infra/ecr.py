@@ -76,7 +76,7 @@ class RepositorySettings(BaseModel):
 class ImageRepositoryArgs(RepositorySettings):
     """Arguments of ``ImageRepository``."""
 
-    name: str  # type: ignore[assignment]  # required here
+    name: str  # required here
     """Repository name; lower-cased, then checked against ECR's rule (``team/image`` works)."""
     kms_key_arn: KmsKeyArn
     """Customer-managed key that encrypts the images (required)."""

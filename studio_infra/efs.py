@@ -211,7 +211,7 @@ class SharedFileSystem(Component[SharedFileSystemArgs]):
             to_port=NFS_PORT, description="NFS to the shared file system",
             tags=self.tags(f"{name}-studio-nfs-to-mount-targets"), opts=child)
 
-        lifecycle = []
+        lifecycle: list[aws.efs.FileSystemLifecyclePolicyArgsDict] = []
         if spec.transition_to_ia:
             lifecycle = [{"transition_to_ia": spec.transition_to_ia},
                          {"transition_to_primary_storage_class": "AFTER_1_ACCESS"}]

@@ -87,6 +87,8 @@ class KernelSpec(BaseModel):
 
 
 class ImageBuild(BaseModel):
+    """How an image's container is built: a folder with a Dockerfile, for one platform."""
+
     model_config = ARGS_CONFIG
 
     context: str
@@ -95,6 +97,17 @@ class ImageBuild(BaseModel):
     """Dockerfile path inside ``context``."""
     platform: str = "linux/amd64"
     """Studio instances run x86-64 unless you choose Graviton instance types."""
+
+    @field_validator("platform")
+    @classmethod
+    def _known_platform(cls, value: str) -> str:
+        import pulumi_docker_build as docker_build
+
+        known = [p.value for p in docker_build.Platform]
+        if value not in known:
+            raise ValueError(f"a platform pulumi-docker-build knows, like 'linux/amd64' or "
+                             f"'linux/arm64' (one of {len(known)})")
+        return value
 
     @property
     def directory(self) -> Path:
@@ -307,8 +320,10 @@ class CustomImage(Component[CustomImageArgs]):
 
         if spec.build is not None and repository is not None:
             base_image = self._build_and_push(name, spec.build, repository)
-        else:
+        elif spec.image_uri is not None:
             base_image = pulumi.Output.from_input(spec.image_uri)
+        else:  # the args' validator requires one of them
+            raise AssertionError("an image needs build or image_uri")
 
         role_arn = spec.role_arn
         if role_arn is None:
@@ -368,7 +383,7 @@ class CustomImage(Component[CustomImageArgs]):
             # Paths as given (relative to the program), so the plan reads the same anywhere.
             context={"location": build.context},
             dockerfile={"location": f"{build.context.rstrip('/')}/{build.dockerfile}"},
-            platforms=[build.platform],
+            platforms=[docker_build.Platform(build.platform)],
             tags=[repository.repository_url.apply(lambda url: f"{url}:{tag}")],
             push=True,
             registries=[{"address": token.proxy_endpoint, "username": token.user_name,

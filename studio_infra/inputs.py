@@ -97,6 +97,19 @@ SecurityGroupId = Annotated[StrInput, _aws_id("sg")]
 FileSystemId = Annotated[StrInput, _aws_id("fs")]
 IdCollection: TypeAlias = list[StrInput] | dict[str, StrInput] | pulumi.Output[list[str]]
 SubnetIds = Annotated[IdCollection, _id_collection("subnet")]
+
+
+def _as_list(collection: PlainValidator) -> PlainValidator:
+    def validate(value: Any) -> Any:
+        checked = collection.func(value)  # type: ignore[call-arg]
+        return list(checked.values()) if isinstance(checked, Mapping) else checked
+
+    return PlainValidator(validate)
+
+
+SubnetList = Annotated[list[StrInput] | pulumi.Output[list[str]],
+                       _as_list(_id_collection("subnet"))]
+"""Subnet ids as a list (a ``{label: id}`` mapping gives its ids), or an Output of one."""
 RouteTableIds = Annotated[IdCollection, _id_collection("rtb")]
 
 KmsKeyArn = Annotated[StrInput, _arn(

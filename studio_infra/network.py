@@ -20,6 +20,7 @@ a list position, so changing the zone count or NAT mode never renames (replaces)
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import pulumi
@@ -258,6 +259,27 @@ def plan_subnets(
     return list(private), list(public)
 
 
+@dataclass(frozen=True)
+class _Peer:
+    """The other side of a security-group rule: one group, address block or prefix list."""
+
+    group: pulumi.Input[str] | None = None
+    cidr: str | None = None
+    prefix_list: pulumi.Input[str] | None = None
+
+
+@dataclass(frozen=True)
+class _AppRule:
+    """One rule of the apps' security group."""
+
+    suffix: str
+    egress: bool
+    protocol: str
+    ports: tuple[int, int] | None
+    peer: _Peer
+    description: str
+
+
 class StudioNetwork(Component[StudioNetworkArgs]):
     """A VPC (new or existing) made ready for a ``VpcOnly`` SageMaker Studio domain."""
 
@@ -301,14 +323,18 @@ class StudioNetwork(Component[StudioNetworkArgs]):
             vpc_id = pulumi.Output.from_input(existing.vpc_id)
             given = existing.private_subnet_ids
             if isinstance(given, list) and all(isinstance(sid, str) for sid in given):
-                given = {sid: sid for sid in given}
+                given = {str(sid): sid for sid in given}
+            private_subnets: pulumi.Output[list[str]]
             if isinstance(given, dict):
                 subnets_by_label = {k: pulumi.Output.from_input(v) for k, v in given.items()}
                 private_subnets = pulumi.Output.all(*subnets_by_label.values())
             else:  # an Output of a list, or a list holding Outputs: count unknown
                 subnets_by_label = {}
-                private_subnets = pulumi.Output.from_input(given)
-            private_tables = pulumi.Output.from_input(existing.private_route_table_ids)
+                private_subnets = pulumi.Output.all(*given) if isinstance(given, list) else given
+            tables = existing.private_route_table_ids
+            private_tables: pulumi.Output[list[str]] = tables if isinstance(
+                tables, pulumi.Output) else pulumi.Output.all(*(
+                    tables.values() if isinstance(tables, dict) else tables))
             public_subnets: pulumi.Output[list[str]] = pulumi.Output.from_input([])
             public_tables: pulumi.Output[list[str]] = pulumi.Output.from_input([])
             flow_log_group: pulumi.Output[str | None] = pulumi.Output.from_input(None)
@@ -503,40 +529,41 @@ class StudioNetwork(Component[StudioNetworkArgs]):
             tags=self.tags(f"{name}-endpoints-sg"),
             opts=self.child_options(),
         )
-        to_self = {"referenced_security_group_id": studio.id}
-        # (suffix, direction, protocol, ports, peer, description)
-        rules: list[tuple[str, str, str, tuple[int, int] | None, dict[str, Any], str]] = [
-            ("nfs-from-self", "ingress", "tcp", (NFS_PORT, NFS_PORT), to_self,
-             "NFS between Studio apps and EFS"),
-            ("apps-from-self", "ingress", "tcp", APP_PORTS, to_self,
-             "JupyterServer and KernelGateway apps"),
+        to_self = _Peer(group=studio.id)
+        rules = [
+            _AppRule("nfs-from-self", False, "tcp", (NFS_PORT, NFS_PORT), to_self,
+                     "NFS between Studio apps and EFS"),
+            _AppRule("apps-from-self", False, "tcp", APP_PORTS, to_self,
+                     "JupyterServer and KernelGateway apps"),
         ]
         if self._restricted_egress:
             # No internet path: allow only what Studio can reach anyway.
             rules += [
-                ("nfs-to-self", "egress", "tcp", (NFS_PORT, NFS_PORT), to_self,
-                 "NFS between Studio apps and EFS"),
-                ("apps-to-self", "egress", "tcp", APP_PORTS, to_self,
-                 "JupyterServer and KernelGateway apps"),
-                ("https-to-endpoints", "egress", "tcp", (HTTPS_PORT, HTTPS_PORT),
-                 {"referenced_security_group_id": endpoints.id}, "AWS APIs via VPC endpoints"),
+                _AppRule("nfs-to-self", True, "tcp", (NFS_PORT, NFS_PORT), to_self,
+                         "NFS between Studio apps and EFS"),
+                _AppRule("apps-to-self", True, "tcp", APP_PORTS, to_self,
+                         "JupyterServer and KernelGateway apps"),
+                _AppRule("https-to-endpoints", True, "tcp", (HTTPS_PORT, HTTPS_PORT),
+                         _Peer(group=endpoints.id), "AWS APIs via VPC endpoints"),
             ]
         else:
-            rules.append(("all-egress", "egress", "-1", None, {"cidr_ipv4": "0.0.0.0/0"},
-                          "Outbound through NAT or the VPC routes"))
-        for suffix, direction, protocol, ports, peer, description in rules:
-            rule_type = (aws.vpc.SecurityGroupIngressRule if direction == "ingress"
-                         else aws.vpc.SecurityGroupEgressRule)
-            port_args = {"from_port": ports[0], "to_port": ports[1]} if ports else {}
+            rules.append(_AppRule("all-egress", True, "-1", None, _Peer(cidr="0.0.0.0/0"),
+                                  "Outbound through NAT or the VPC routes"))
+        for rule in rules:
+            rule_type = aws.vpc.SecurityGroupEgressRule if rule.egress else \
+                aws.vpc.SecurityGroupIngressRule
             rule_type(
-                f"{name}-apps-{suffix}",
+                f"{name}-apps-{rule.suffix}",
                 security_group_id=studio.id,
-                ip_protocol=protocol,
-                description=description,
-                tags=self.tags(f"{name}-apps-{suffix}"),
+                ip_protocol=rule.protocol,
+                from_port=rule.ports[0] if rule.ports else None,
+                to_port=rule.ports[1] if rule.ports else None,
+                referenced_security_group_id=rule.peer.group,
+                cidr_ipv4=rule.peer.cidr,
+                prefix_list_id=rule.peer.prefix_list,
+                description=rule.description,
+                tags=self.tags(f"{name}-apps-{rule.suffix}"),
                 opts=self.child_options(),
-                **port_args,
-                **peer,
             )
         aws.vpc.SecurityGroupIngressRule(
             f"{name}-endpoints-https-from-studio",

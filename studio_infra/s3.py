@@ -90,6 +90,11 @@ def _parse_statement(value: Any) -> Any:
     return value
 
 
+_DefaultEncryption = \
+    aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgsDict
+"""A bucket's default encryption, as the provider types it."""
+
+
 class BucketSettings(BaseModel):
     """What a person chooses about a secure bucket (``studio:sharing``); the ``SecureBucket``
     arguments add the key a program wires in."""
@@ -215,9 +220,9 @@ class SecureBucket(Component[SecureBucketArgs]):
         prefix: str,
         bucket: aws.s3.Bucket,
         *,
-        encryption: dict[str, Any],
+        encryption: _DefaultEncryption,
         versioned: bool,
-        lifecycle: list[dict[str, Any]],
+        lifecycle: list[aws.s3.BucketLifecycleConfigurationRuleArgsDict],
         policy: pulumi.Input[str],
     ) -> None:
         """The companion resources every bucket here gets."""
@@ -231,7 +236,7 @@ class SecureBucket(Component[SecureBucketArgs]):
         aws.s3.BucketServerSideEncryptionConfiguration(
             f"{prefix}-encryption", bucket=bucket.id,
             rules=[{"apply_server_side_encryption_by_default": encryption,
-                    "bucket_key_enabled": encryption["sse_algorithm"] == "aws:kms"}],
+                    "bucket_key_enabled": "kms_master_key_id" in encryption}],
             opts=self.child_options())
         if versioned:
             aws.s3.BucketVersioning(

@@ -8,6 +8,7 @@ so a thousand users deploy side by side instead of one after another.
 
 from __future__ import annotations
 
+import typing
 from typing import Any
 
 import pulumi
@@ -114,16 +115,16 @@ class StudioUser(Component[StudioUserArgs]):
                 [*ds.images, *spec.images], instance_type=ds.default_instance_type,
                 idle_timeout_minutes=ds.idle_timeout_minutes,
                 lifecycle_config_arns=ds.lifecycle_config_arns))
-        sso = {"single_sign_on_user_identifier": "UserName",
-               "single_sign_on_user_value": spec.sso_user_name} if spec.sso_user_name else {}
         profile = aws.sagemaker.UserProfile(
             f"{name}-profile",
             domain_id=domain.domain_id,
             user_profile_name=user.name,
-            user_settings=settings,
+            # Built from blocks shared with the domain; the provider's TypedDict at the boundary.
+            user_settings=typing.cast(aws.sagemaker.UserProfileUserSettingsArgsDict, settings),
+            single_sign_on_user_identifier="UserName" if spec.sso_user_name else None,
+            single_sign_on_user_value=spec.sso_user_name,
             tags=self.tags(f"{name}-profile"),
             opts=self.child_options(),
-            **sso,
         )
         if spec.default_app:
             aws.sagemaker.App(

@@ -26,7 +26,7 @@ from typing import Any
 
 import botocore.session
 import regex
-from botocore.model import OperationModel, Shape
+from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
 
 from studio_infra.snapshot import UNKNOWN
 
@@ -78,7 +78,8 @@ def service_model(service: str) -> Any:
 @cache
 def operation(service: str, name: str) -> OperationModel:
     """An operation's model; KeyError-free: botocore raises ``OperationNotFoundError``."""
-    return service_model(service).operation_model(name)
+    found: OperationModel = service_model(service).operation_model(name)
+    return found
 
 
 @cache
@@ -129,7 +130,8 @@ def validate(service: str, operation_name: str, params: Mapping[str, Any],
     model = operation(service, operation_name)
     source = f"botocore {service} {operation_name}"
     walker = _Walker(service, source, dict(paths or {}))
-    walker.structure(params, model.input_shape, "", top=True, supplied=supplied)
+    if model.input_shape is not None:
+        walker.structure(params, model.input_shape, "", top=True, supplied=supplied)
     return walker.problems
 
 
@@ -156,7 +158,7 @@ class _Walker:
         if check is not None:
             check(value, shape, path, doc)
 
-    def structure(self, value: Any, shape: Shape, path: str, *, top: bool = False,
+    def structure(self, value: Any, shape: StructureShape, path: str, *, top: bool = False,
                   supplied: frozenset[str] = frozenset()) -> None:
         if not isinstance(value, Mapping):
             self.report(path, value, f"an object with members {sorted(shape.members)}",
@@ -181,10 +183,10 @@ class _Walker:
                 self.report(self.name(path, name, top), _ABSENT,
                             f"required by {shape.name}", shape.name)
 
-    def _structure(self, value: Any, shape: Shape, path: str, doc: str) -> None:
+    def _structure(self, value: Any, shape: StructureShape, path: str, doc: str) -> None:
         self.structure(value, shape, path)
 
-    def _list(self, value: Any, shape: Shape, path: str, doc: str) -> None:
+    def _list(self, value: Any, shape: ListShape, path: str, doc: str) -> None:
         if not isinstance(value, (list, tuple)):
             self.report(path, value, "a list", shape.name)
             return
@@ -192,7 +194,7 @@ class _Walker:
         for index, item in enumerate(value):
             self.value(item, shape.member, f"{path}[{index}]")
 
-    def _map(self, value: Any, shape: Shape, path: str, doc: str) -> None:
+    def _map(self, value: Any, shape: MapShape, path: str, doc: str) -> None:
         if not isinstance(value, Mapping):
             self.report(path, value, "an object (a map)", shape.name)
             return
@@ -259,12 +261,12 @@ def iter_shapes(shape: Shape, seen: set[str] | None = None) -> Iterator[Shape]:
         return
     seen.add(shape.name)
     yield shape
-    if shape.type_name == "structure":
+    if isinstance(shape, StructureShape):
         for member in shape.members.values():
             yield from iter_shapes(member, seen)
-    elif shape.type_name == "list":
+    elif isinstance(shape, ListShape):
         yield from iter_shapes(shape.member, seen)
-    elif shape.type_name == "map":
+    elif isinstance(shape, MapShape):
         yield from iter_shapes(shape.key, seen)
         yield from iter_shapes(shape.value, seen)
 

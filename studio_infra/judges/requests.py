@@ -186,7 +186,7 @@ def inline_permission(rule: Mapping[str, Any]) -> dict[str, Any]:
         return out
 
     groups = list(rule.get("securityGroups") or [])
-    permission = {
+    permission: dict[str, Any] = {
         "IpProtocol": rule.get("protocol"),
         "FromPort": rule.get("fromPort"),
         "ToPort": rule.get("toPort"),
@@ -791,7 +791,8 @@ def build_requests(type_: str, props: Mapping[str, Any]) -> list[Request]:
 
 
 def _named(request: dict[str, Any], where: str, entry: Requests, call: Call) -> dict[str, Any]:
-    return _api_names(request, _input_shape(call), "", entry.nested)
+    named: dict[str, Any] = _api_names(request, _input_shape(call), "", entry.nested)
+    return named
 
 
 def _input_shape(call: Call) -> Any:

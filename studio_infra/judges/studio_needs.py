@@ -227,8 +227,8 @@ class DomainView:
 
     @property
     def source_identity(self) -> bool:
-        return self.domain.get("domainSettings.executionRoleIdentityConfig") == \
-            "USER_PROFILE_NAME"
+        return bool(self.domain.get("domainSettings.executionRoleIdentityConfig") ==
+                    "USER_PROFILE_NAME")
 
     @property
     def instance_type(self) -> str:

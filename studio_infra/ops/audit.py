@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import boto3
@@ -22,6 +23,7 @@ from botocore.exceptions import ClientError
 from studio_infra.ops.session import (
     NOT_CONFIGURED_CODES,
     CouldNotRead,
+    client_of,
     could_not_read,
     error_code,
     listed,
@@ -74,7 +76,7 @@ class _Reader:
 
     def client(self, service: str) -> Any:
         if service not in self.clients:
-            self.clients[service] = self.session.client(service)
+            self.clients[service] = client_of(self.session, service)
         return self.clients[service]
 
     def add(self, type_: str, ident: str, props: dict[str, Any],
@@ -180,18 +182,28 @@ def _read_domain(reader: _Reader, domain: dict[str, Any]) -> None:
     reader.attempt(domain["DomainArn"], user_profiles)
     reader.attempt(domain["DomainArn"], spaces)
     for fs_id in sorted(f for f in file_systems if f):
-        reader.attempt(fs_id, lambda fs_id=fs_id: keys.add(_read_file_system(reader, fs_id)))
+        reader.attempt(fs_id, partial(_add, keys, _read_file_system, reader, fs_id))
     for bucket in sorted(b for b in buckets if b):
         reader.attempt(f"arn:{partition}:s3:::{bucket}",
-                       lambda bucket=bucket: keys.update(_read_bucket(reader, bucket, partition)))
+                       partial(_add_all, keys, _read_bucket, reader, bucket, partition))
     for image in sorted(images):
-        reader.attempt(image, lambda image=image: keys.add(_read_image(reader, image)))
+        reader.attempt(image, partial(_add, keys, _read_image, reader, image))
     for key in sorted(k for k in keys if k):
-        reader.attempt(key, lambda key=key: _read_key(reader, key))
+        reader.attempt(key, partial(_read_key, reader, key))
     for role in sorted(r for r in roles if r):
-        reader.attempt(role, lambda role=role: _read_role(reader, role))
+        reader.attempt(role, partial(_read_role, reader, role))
     if domain.get("VpcId"):
         reader.attempt(domain["VpcId"], lambda: _read_vpc(reader, domain["VpcId"], groups))
+
+
+def _add(keys: set[str | None], read: Callable[..., str | None], *args: Any) -> None:
+    """Read a resource and remember the key it names."""
+    keys.add(read(*args))
+
+
+def _add_all(keys: set[str | None], read: Callable[..., set[str]], *args: Any) -> None:
+    """Read a resource and remember every key it names."""
+    keys.update(read(*args))
 
 
 def _image_names(settings: dict[str, Any]) -> list[str]:

@@ -39,6 +39,13 @@ def read(what: str, call: Callable[..., T], **kwargs: Any) -> T:
         raise CouldNotRead(f"could not read {what}: {exc}") from None
 
 
+def client_of(session: boto3.Session, service: str) -> Any:
+    """A client of ``service`` named at run time (boto3's stubs type ``client()`` per literal
+    service name; these modules read services by name)."""
+    factory: Any = session.client
+    return factory(service)
+
+
 def could_not_read(what: str, exc: ClientError) -> CouldNotRead:
     error = exc.response.get("Error", {})
     return CouldNotRead(f"could not read {what}: {error.get('Code')}: "

@@ -14,12 +14,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import boto3
 from botocore.exceptions import ClientError
 
-from studio_infra.ops.session import all_items, error_code
+from studio_infra.ops.session import all_items, client_of, error_code
 
 SAGEMAKER_TAG = "ManagedByAmazonSageMakerResource"
 GONE_APP_STATES = {"Deleted", "Failed"}
@@ -91,7 +92,7 @@ class Teardown:
 
     def client(self, service: str) -> Any:
         if service not in self.clients:
-            self.clients[service] = self.session.client(service)
+            self.clients[service] = client_of(self.session, service)
         return self.clients[service]
 
     # -- the whole sequence ----------------------------------------------------------------
@@ -162,9 +163,8 @@ class Teardown:
             label = f"app {app['AppType']}/{app['AppName']} of {next(iter(owner.values()))}"
             if app.get("Status") == "Deleting":
                 continue
-            self._do(label, lambda app=app, owner=owner: sagemaker.delete_app(
-                DomainId=self.domain_id, AppType=app["AppType"], AppName=app["AppName"],
-                **owner))
+            self._do(label, partial(sagemaker.delete_app, DomainId=self.domain_id,
+                                    AppType=app["AppType"], AppName=app["AppName"], **owner))
         if apps and not self.dry_run:
             self._wait("apps to be deleted", lambda: not self._apps())
 
@@ -173,8 +173,9 @@ class Teardown:
         spaces = self._list("list_spaces", "Spaces")
         for space in spaces:
             if space.get("Status") != "Deleting":
-                self._do(f"space {space['SpaceName']}", lambda s=space: sagemaker.delete_space(
-                    DomainId=self.domain_id, SpaceName=s["SpaceName"]))
+                self._do(f"space {space['SpaceName']}", partial(
+                    sagemaker.delete_space, DomainId=self.domain_id,
+                    SpaceName=space["SpaceName"]))
         if spaces and not self.dry_run:
             self._wait("spaces to be deleted", lambda: not self._list("list_spaces", "Spaces"))
 
@@ -184,8 +185,8 @@ class Teardown:
         for profile in profiles:
             if profile.get("Status") != "Deleting":
                 self._do(f"user profile {profile['UserProfileName']}",
-                         lambda p=profile: sagemaker.delete_user_profile(
-                             DomainId=self.domain_id, UserProfileName=p["UserProfileName"]))
+                         partial(sagemaker.delete_user_profile, DomainId=self.domain_id,
+                                 UserProfileName=profile["UserProfileName"]))
         if profiles and not self.dry_run:
             self._wait("user profiles to be deleted",
                        lambda: not self._list("list_user_profiles", "UserProfiles"))
@@ -221,16 +222,16 @@ class Teardown:
         groups = self.nfs_security_groups(vpc_id)
         for group in groups:  # they reference each other: empty both before deleting either
             if group.get("IpPermissions"):
-                self._do(f"ingress rules of {group['GroupId']}", lambda g=group:
-                         ec2.revoke_security_group_ingress(GroupId=g["GroupId"],
-                                                           IpPermissions=g["IpPermissions"]))
+                self._do(f"ingress rules of {group['GroupId']}", partial(
+                    ec2.revoke_security_group_ingress, GroupId=group["GroupId"],
+                    IpPermissions=group["IpPermissions"]))
             if group.get("IpPermissionsEgress"):
-                self._do(f"egress rules of {group['GroupId']}", lambda g=group:
-                         ec2.revoke_security_group_egress(GroupId=g["GroupId"],
-                                                          IpPermissions=g["IpPermissionsEgress"]))
+                self._do(f"egress rules of {group['GroupId']}", partial(
+                    ec2.revoke_security_group_egress, GroupId=group["GroupId"],
+                    IpPermissions=group["IpPermissionsEgress"]))
         for group in groups:
             self._retry(f"security group {group['GroupName']} ({group['GroupId']})",
-                        lambda g=group: ec2.delete_security_group(GroupId=g["GroupId"]))
+                        partial(ec2.delete_security_group, GroupId=group["GroupId"]))
 
     def network_interfaces(self, vpc_id: str) -> list[dict[str, Any]]:
         """Detached interfaces SageMaker created for this domain (its id in the description)."""
@@ -244,8 +245,8 @@ class Teardown:
         ec2 = self.client("ec2")
         for interface in self.network_interfaces(vpc_id):
             self._retry(f"network interface {interface['NetworkInterfaceId']}",
-                        lambda i=interface: ec2.delete_network_interface(
-                            NetworkInterfaceId=i["NetworkInterfaceId"]))
+                        partial(ec2.delete_network_interface,
+                                NetworkInterfaceId=interface["NetworkInterfaceId"]))
 
     def delete_home_efs(self, fs_id: str, domain_arn: str) -> None:
         efs = self.client("efs")
@@ -262,7 +263,7 @@ class Teardown:
         targets = efs.describe_mount_targets(FileSystemId=fs_id)["MountTargets"]
         for target in targets:
             self._do(f"mount target {target['MountTargetId']} of {fs_id}",
-                     lambda t=target: efs.delete_mount_target(MountTargetId=t["MountTargetId"]))
+                     partial(efs.delete_mount_target, MountTargetId=target["MountTargetId"]))
         if targets and not self.dry_run:
             self._wait(f"the mount targets of {fs_id} to be deleted", lambda: not
                        efs.describe_mount_targets(FileSystemId=fs_id)["MountTargets"])

@@ -28,7 +28,7 @@ def statements(document: Any, what: str) -> list[dict[str, Any]]:
         raise CannotCheck(f"{what} is not a policy document")
     found = document.get("Statement", [])
     found = [found] if isinstance(found, Mapping) else list(found)
-    return [s for s in found if isinstance(s, Mapping)]
+    return [dict(s) for s in found if isinstance(s, Mapping)]
 
 
 def as_list(value: Any) -> list[Any]:

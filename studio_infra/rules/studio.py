@@ -112,8 +112,8 @@ def _dockerfile_of(image_name: str, stack: Stack) -> Path | None:
     return None
 
 
-_STUDIO = {"needs_stack": True, "category": Category.STUDIO}
-_PLANS_ONLY = {**_STUDIO, "live": False}
+_STUDIO: dict[str, Any] = {"needs_stack": True, "category": Category.STUDIO}
+_PLANS_ONLY: dict[str, Any] = {**_STUDIO, "live": False}
 """Routes, endpoints and provisioned directories are judged on a program's plan; the live
 audit reads roles, keys and buckets, so it runs the identity, isolation and key rules."""
 
