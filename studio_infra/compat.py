@@ -129,7 +129,7 @@ def deserialize_properties(struct: Any) -> Any:
     Wraps ``pulumi.runtime.rpc.deserialize_properties``, after ensuring the calling thread
     has an event loop (``_ensure_event_loop``), which deserializing resource references
     needs: the monitor is called from executor threads that have none."""
-    _ensure_event_loop()
+    _ensure_event_loop()  # type: ignore[no-untyped-call]
     return rpc.deserialize_properties(struct)
 
 
@@ -137,7 +137,7 @@ def serialize_properties(values: Mapping[str, Any]) -> Any:
     """``values`` as the wire carries them (a protobuf ``Struct``).
 
     Wraps ``pulumi.runtime.rpc.serialize_properties``, awaited with ``_sync_await``."""
-    _ensure_event_loop()
+    _ensure_event_loop()  # type: ignore[no-untyped-call]
     return _sync_await(rpc.serialize_properties(dict(values), {}))
 
 
@@ -178,7 +178,7 @@ def reopen_program_registration() -> None:
     a planned program may still have one."""
     root = settings.get_root_resource()
     if root is not None and hasattr(root, "_async_program_registration_closed"):
-        root._async_program_registration_closed = False  # type: ignore[attr-defined]
+        root._async_program_registration_closed = False
 
 
 def take_async_program() -> Callable[[], Awaitable[Mapping[str, Any] | None]] | None:
@@ -196,7 +196,8 @@ def stack_exports() -> Mapping[str, Any]:
     Wraps the root ``Stack``'s ``outputs`` and ``pulumi.runtime.stack.massage``, which turns
     them into what ``register_outputs`` sends (resources as their URNs, dataclasses as dicts)."""
     root = settings.get_root_resource()
-    return massage(getattr(root, "outputs", None) or {}, [])
+    exports: Mapping[str, Any] = massage(getattr(root, "outputs", None) or {}, [])
+    return exports
 
 
 def run_program(body: Callable[[], Awaitable[None] | None]) -> None:
@@ -301,7 +302,7 @@ class _PackConfiguringAnalyzer(pulumi_policy.policy._PolicyAnalyzerServicer):
                     entries[listener.name].enforcementLevel in (analyzer_pb2.MANDATORY,
                                                                 analyzer_pb2.REMEDIATE):
                 entries[listener.name].enforcementLevel = analyzer_pb2.ADVISORY
-        return super().Configure(request, context)
+        return super().Configure(request, context)  # type: ignore[no-untyped-call]
 
 
 def policy_analyzer(name: str, version: str, policies: Sequence[pulumi_policy.Policy],

@@ -384,7 +384,7 @@ def _uuid(ctx: _Context) -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
 
 
-class _Missing(dict):
+class _Missing(dict[str, str]):
     def __missing__(self, key: str) -> str:
         return f"<{key}>"
 
@@ -441,7 +441,7 @@ class AwsFakes(Mocks):
 
     # -- resources ---------------------------------------------------------------------------
 
-    def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict]:
+    def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         if args.typ == "pulumi:pulumi:StackReference":
             return self._stack_reference(str(args.inputs.get("name") or args.name))
         return self.outputs_for(args.typ, args.name, args.inputs, seed=args.typ + args.name,

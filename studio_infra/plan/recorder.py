@@ -122,7 +122,7 @@ class RecordingMonitor(MockMonitor):
             record.outputs = outputs
             if record.type == STACK_TYPE:
                 self.stack_outputs = outputs
-        return super().RegisterResourceOutputs(request)
+        return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]
 
 
 def recordable(value: Any) -> Any:

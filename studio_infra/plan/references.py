@@ -8,6 +8,8 @@ name), it is planned too, in a child process, and its stack outputs are the answ
 
 from __future__ import annotations
 
+from typing import Any
+
 import json
 import os
 import subprocess
@@ -23,10 +25,10 @@ DEPTH_VARIABLE = "STUDIO_INFRA_PLAN_DEPTH"
 MAX_DEPTH = 3
 
 
-def sibling_resolver(project_dir: Path, project: str) -> Callable[[str], dict]:
+def sibling_resolver(project_dir: Path, project: str) -> Callable[[str], dict[str, Any]]:
     """Resolve ``[org/]project/stack`` to the stack outputs of that project's offline plan."""
 
-    def resolve(reference: str) -> dict:
+    def resolve(reference: str) -> dict[str, Any]:
         parts = reference.split("/")
         stack = parts[-1]
         wanted = parts[-2] if len(parts) >= 2 else project
@@ -48,7 +50,7 @@ def sibling_resolver(project_dir: Path, project: str) -> Callable[[str], dict]:
         if result.returncode != 0:
             raise StudioInfraError(f"StackReference {reference!r}: planning {directory} failed:"
                                    f"\n{result.stderr.strip()}")
-        outputs: dict = json.loads(result.stdout)["outputs"]
+        outputs: dict[str, Any] = json.loads(result.stdout)["outputs"]
         return outputs
 
     return resolve

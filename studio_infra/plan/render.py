@@ -109,7 +109,7 @@ def render_violations(plan: Plan) -> str:
     if not plan.violations:
         return "Policies: no violations"
     names = {r.urn: r.name for r in plan.resources}
-    groups: dict[tuple[str, str], list[dict]] = {}
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for v in plan.violations:
         groups.setdefault((v["enforcement"], v["policy"]), []).append(v)
     counts = Counter(v["enforcement"] for v in plan.violations)
