@@ -8,14 +8,13 @@ name), it is planned too, in a child process, and its stack outputs are the answ
 
 from __future__ import annotations
 
-from typing import Any
-
 import json
 import os
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import yaml
 
