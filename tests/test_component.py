@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import itertools
 import re
 from pathlib import Path
 
@@ -88,7 +89,7 @@ def _attribute_docstrings(component: type) -> set[str]:
             continue
         tree = ast.parse(inspect.getsource(klass))
         body = tree.body[0].body  # type: ignore[attr-defined]
-        for node, following in zip(body, body[1:], strict=False):
+        for node, following in itertools.pairwise(body):
             if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and \
                     isinstance(following, ast.Expr) and isinstance(following.value,
                                                                    ast.Constant):
