@@ -100,8 +100,9 @@ def test_images_attached_at_domain_and_user_level(record):
 def test_user_profile_identity_and_settings(record):
     def program():
         domain = StudioDomain("studio", BASE)
-        StudioUser("erin", {"domain": domain.membership, "user": {"name": "erin", "uid": 20005, "gid": 3000},
-                                    "default_app": True, "sharing": False})
+        StudioUser("erin", {"domain": domain.membership,
+                            "user": {"name": "erin", "uid": 20005, "gid": 3000},
+                            "default_app": True, "sharing": False})
 
     plan = record(program)
     domain = plan.get(DOMAIN, "studio-domain")
