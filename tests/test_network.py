@@ -286,6 +286,7 @@ def test_existing_vpc_gets_only_security_groups_and_endpoints(record):
 def test_existing_vpc_without_s3_gateway_needs_no_route_tables(record):
     existing = {k: v for k, v in EXISTING.items() if k != "private_route_table_ids"}
     plan = build(record, {"existing_vpc": existing, "s3_gateway_endpoint": False})
+    assert plan.of_type(ENDPOINT)
     assert all(r.inputs["vpcEndpointType"] == "Interface" for r in plan.of_type(ENDPOINT))
 
 

@@ -26,13 +26,29 @@ def test_derived_ids_are_in_range_and_depend_on_the_name_only(name):
     assert PosixUser(name=name).uid == user.uid == derived_uid(name)
 
 
+def test_derived_uids_are_pinned():
+    """Every deployed user's files are owned by these numbers: a change to the derivation
+    would hand each user's files to someone else, so the values themselves are fixed."""
+    assert {n: derived_uid(n) for n in ("alice", "bob", "carol", "a")} == {
+        "alice": 308004, "bob": 3184788, "carol": 1080338, "a": 2079386}
+
+
 @given(st.lists(NAMES, min_size=1, max_size=30, unique=True), st.randoms())
 def test_other_users_never_change_an_id(names, rnd):
-    alone = {n: PosixUser(name=n).uid for n in names}
-    crowd = [*names, "extra-user"]
+    """Through the whole configuration: ids resolved for a list of users do not depend on
+    who else is listed, or in which order."""
+    from studio_infra.studio import StudioConfig
+
+    def ids(users: list[str]) -> dict[str, tuple[int, int]]:
+        config = StudioConfig.model_validate({"users": [{"name": n} for n in users]})
+        return {u.name: (u.uid, u.gid) for u in config.users}
+
+    alone = ids(names)
+    crowd = [*names, *(["extra-user"] if "extra-user" not in names else [])]
     rnd.shuffle(crowd)
-    together = {u.name: u.uid for u in (PosixUser(name=n) for n in crowd)}
-    assert all(together[n] == uid for n, uid in alone.items())
+    together = ids(crowd)
+    assert len(alone) == len(names)
+    assert {n: together[n] for n in names} == alone
 
 
 def test_explicit_ids_win():
