@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from studio_infra.limits import posix_gid_range, posix_uid_range
 from studio_infra.posix import PosixUser, check_unique, derived_uid
+from studio_infra.studio import StudioConfig
 
 NAMES = st.from_regex(r"[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?", fullmatch=True)
 
@@ -33,12 +34,11 @@ def test_derived_uids_are_pinned():
         "alice": 308004, "bob": 3184788, "carol": 1080338, "a": 2079386}
 
 
+@settings(deadline=None)  # the first example pays for validating a whole configuration
 @given(st.lists(NAMES, min_size=1, max_size=30, unique=True), st.randoms())
 def test_other_users_never_change_an_id(names, rnd):
     """Through the whole configuration: ids resolved for a list of users do not depend on
     who else is listed, or in which order."""
-    from studio_infra.studio import StudioConfig
-
     def ids(users: list[str]) -> dict[str, tuple[int, int]]:
         config = StudioConfig.model_validate({"users": [{"name": n} for n in users]})
         return {u.name: (u.uid, u.gid) for u in config.users}
