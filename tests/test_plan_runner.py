@@ -319,3 +319,25 @@ def test_types_are_shown_as_pulumi_preview_shows_them(token, shown):
     from studio_infra.plan.render import display_type
 
     assert display_type(token) == shown
+
+
+def test_the_program_runs_with_the_event_loop_idle(record):
+    """A synchronous invoke inside a running loop re-enters it, at a cost that grows with
+    every pending task (a plan quadratic in resources); the runner calls the program with the
+    loop idle, so the invoke runs the loop until its answer instead, and the plan is whole."""
+    import asyncio
+
+    import pulumi_aws as aws
+
+    seen: list[bool] = []
+
+    def program() -> None:
+        for i in range(3):
+            seen.append(asyncio.get_event_loop().is_running())
+            region = aws.get_region().region  # waits for its answer here
+            aws.s3.Bucket(f"b{i}", tags={"region": region})
+
+    plan = record(program, region="eu-west-1")
+    assert seen == [False, False, False]
+    assert [plan.get("aws:s3/bucket:Bucket", f"b{i}").inputs["tags"] for i in range(3)] == \
+        [{"region": "eu-west-1"}] * 3

@@ -131,7 +131,7 @@ def run_under_mocks(
     with batch_garbage_collection(), \
             _fresh_runtime(monitor, project, stack, config, secret_keys, root_directory):
         try:
-            run_program(lambda: _run_stack_body(program))
+            _run_stack(program)
             monitor.stack_outputs = sync_await(_stack_exports())
         except Exception as exc:
             message = "; ".join([*fakes.reference_errors, _describe(exc)])
@@ -141,13 +141,33 @@ def run_under_mocks(
     return _recorded(monitor, project, stack)
 
 
-async def _run_stack_body(program: Callable[[], Any]) -> None:
-    """The program, then its ``pulumi.run`` entry point if it registered one."""
-    program()
-    async_program = take_async_program()
-    if async_program is not None:
-        for key, value in (await async_program() or {}).items():
-            pulumi.export(key, value)
+def _run_stack(program: Callable[[], Any]) -> None:
+    """The program, then its ``pulumi.run`` entry point if it registered one, then every RPC
+    they started; the program's exception, or an ``apply`` callback's, raised after them.
+
+    The language host calls the program from inside the SDK's running event loop; here it is
+    called while the loop is idle. The work and its order are the same — tasks a program
+    schedules run when a synchronous invoke (``aws.get_region()``) waits for its answer, and
+    after the program — but such an invoke then runs the loop to completion instead of
+    re-entering it. Re-entry (``sync_await``) pads the loop's ready queue back to its length
+    with placeholder handles, a length that grows with every task pending, so a program that
+    invokes once per component cost time quadratic in its resources.
+    """
+    failure: Exception | None = None
+    try:
+        program()
+    except Exception as exc:  # raised again once the RPCs it started have finished
+        failure = exc
+
+    async def then() -> None:
+        if failure is not None:
+            raise failure
+        async_program = take_async_program()
+        if async_program is not None:
+            for key, value in (await async_program() or {}).items():
+                pulumi.export(key, value)
+
+    run_program(then)
 
 
 async def _stack_exports() -> dict[str, Any]:
