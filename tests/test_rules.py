@@ -245,6 +245,8 @@ def studio(*, nat: str = "single", transform: Callable[[Any], Any] | None = None
             return pulumi.ResourceTransformationResult(props, args.opts) if props else None
 
         Studio("studio", config, pulumi.ResourceOptions(transformations=[rewrite]))
+    # A program without a transform is the same plan every time: planned once per module.
+    program.key = None if transform else (nat, image, users)  # type: ignore[attr-defined]
     return program
 
 
@@ -492,6 +494,10 @@ CASES: dict[str, list[tuple[Callable[[], None], Callable[[], None]]]] = {
 }
 
 
+_GOOD_PLANS: dict[Any, Any] = {}
+"""Plans of the hardened programs, by their arguments: each is judged by every rule."""
+
+
 def test_every_rule_has_cases():
     assert set(CASES) == {rule.name for rule in RULES}
 
@@ -517,7 +523,10 @@ def test_rule_catches_the_insecure_variant_in_both_adapters(record, name, bad, g
     assert found, f"{name} missed the insecure variant"
     assert {level for _, level in found} == {rule.enforcement.value}
     assert packed(bad_plan, name) == found
-    good_plan = record(good)
+    key = getattr(good, "key", None)
+    good_plan = _GOOD_PLANS[key] if key in _GOOD_PLANS else record(good)
+    if key is not None:
+        _GOOD_PLANS[key] = good_plan
     assert offline(good_plan, name) == set()
     assert packed(good_plan, name) == set()
 
