@@ -172,7 +172,9 @@ def _run_stack(program: Callable[[], Any]) -> None:
 
 async def _stack_exports() -> dict[str, Any]:
     """The values of ``pulumi.export``, resolved as the engine would store them."""
-    return plain_values(await pulumi.Output.from_input(stack_exports()).future() or {})
+    exports: dict[str, Any] = plain_values(
+        await pulumi.Output.from_input(stack_exports()).future() or {})
+    return exports
 
 
 def _recorded(monitor: RecordingMonitor, project: str, stack: str) -> Plan:
