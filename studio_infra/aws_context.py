@@ -8,12 +8,15 @@ against them and name things before registering anything.
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
+
+from studio_infra.compat import current_stack
 
 POLICY_VERSION = "2012-10-17"
 
@@ -29,7 +32,21 @@ class AwsContext:
 
     @classmethod
     def lookup(cls, opts: pulumi.ResourceOptions | None = None) -> AwsContext:
-        """Account, region and partition of the AWS provider a component's children use."""
+        """Account, region and partition of the AWS provider a component's children use.
+
+        Read once per provider and program run (three invokes): every component asks, and
+        neither the account nor the region of a provider changes while a program runs."""
+        provider = aws_provider(opts)
+        run = current_stack()
+        if run is None:
+            return cls._read(opts)
+        remembered = _CONTEXTS.setdefault(run, {})
+        if provider not in remembered:
+            remembered[provider] = cls._read(opts)
+        return remembered[provider]
+
+    @classmethod
+    def _read(cls, opts: pulumi.ResourceOptions | None) -> AwsContext:
         invoke = invoke_options(opts)
         partition = aws.get_partition(opts=invoke)
         return cls(
@@ -62,6 +79,11 @@ class AwsContext:
     def arn(self, service: str, resource: str, *, regional: bool = True) -> str:
         region = self.region if regional else ""
         return f"arn:{self.partition}:{service}:{region}:{self.account}:{resource}"
+
+
+_CONTEXTS: weakref.WeakKeyDictionary[object, dict[pulumi.ProviderResource | None, AwsContext]] \
+    = weakref.WeakKeyDictionary()
+"""Per program run (its root ``Stack``, forgotten with it), per provider: the context."""
 
 
 def aws_provider(opts: pulumi.ResourceOptions | None) -> pulumi.ProviderResource | None:

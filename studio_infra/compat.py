@@ -181,6 +181,15 @@ def reopen_program_registration() -> None:
         root._async_program_registration_closed = False
 
 
+def current_stack() -> object | None:
+    """The root ``Stack`` resource of the program being run, or None outside a run: what
+    stays the same for exactly one run, to key what a run may remember.
+
+    Wraps ``pulumi.runtime.settings.get_root_resource``."""
+    root: object | None = settings.get_root_resource()
+    return root
+
+
 def take_async_program() -> Callable[[], Awaitable[Mapping[str, Any] | None]] | None:
     """The function the program passed to ``pulumi.run``, if it called it.
 

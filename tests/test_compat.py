@@ -153,6 +153,16 @@ def test_a_program_may_call_pulumi_run_once_registration_is_reopened(runtime):
             pulumi.run(entry)  # taking it closes registration again
 
 
+def test_current_stack_is_the_runs_root_and_changes_with_the_run(runtime):
+    with internal("pulumi.runtime.settings.get_root_resource"):
+        first = compat.current_stack()
+        assert isinstance(first, pulumi.ComponentResource)
+        assert first is compat.current_stack()
+        compat.reset_runtime()
+        mocked(Monitor())
+        assert compat.current_stack() is not first
+
+
 def test_stack_exports_are_what_the_engine_would_store(runtime):
     with internal("Stack.outputs, pulumi.runtime.stack.massage"):
         bucket = aws.s3.Bucket("b")

@@ -696,14 +696,12 @@ def input_properties(type_: str) -> frozenset[str]:
     """The input properties pulumi-aws declares for ``type_``: the keyword arguments of the
     resource's constructor, in the engine's camelCase."""
     import importlib
-    import inspect
+
+    from studio_infra.compat import resource_input_names
 
     _, module, name = type_.split(":")
     package = importlib.import_module(f"pulumi_aws.{_python_module(module)}")
-    # The constructor, not the *Args class: a package's input types reuse those names.
-    init = getattr(package, name)._internal_init
-    skipped = {"__self__", "resource_name", "opts", "__props__"}
-    return frozenset(_camel(p) for p in inspect.signature(init).parameters if p not in skipped)
+    return frozenset(_camel(p) for p in resource_input_names(getattr(package, name)))
 
 
 def _python_module(module: str) -> str:
