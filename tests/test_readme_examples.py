@@ -4,6 +4,7 @@ type-checks; and the package's public names are visible to type checkers."""
 from __future__ import annotations
 
 import ast
+import os
 import re
 import subprocess
 import sys
@@ -62,9 +63,11 @@ def mypy(tmp_path: Path, code: str) -> subprocess.CompletedProcess[str]:
     program.write_text(code)
     config = tmp_path / "mypy.ini"
     config.write_text(MYPY_CONFIG)
+    # A cache per test worker: mypy's cache is not safe to share between processes.
+    cache = ROOT / ".mypy_cache" / f"readme-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
     return subprocess.run(
         [sys.executable, "-m", "mypy", "--config-file", str(config), "--cache-dir",
-         str(ROOT / ".mypy_cache"), "--no-error-summary", str(program)],
+         str(cache), "--no-error-summary", str(program)],
         capture_output=True, text=True, check=False,
         env={"MYPYPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
 
