@@ -280,6 +280,39 @@ class _AppRule:
     description: str
 
 
+def nat_routes(nat: NatMode, zones: list[str]) -> dict[str, str]:
+    """Private subnet's zone -> the zone of the NAT gateway its default route uses: its own
+    (``per_az``: a zone outage takes only its own egress), the first zone's (``single``), or
+    none (``none``: no entry, no default route)."""
+    if nat == "none" or not zones:
+        return {}
+    return {zone: zone if nat == "per_az" else zones[0] for zone in zones}
+
+
+def app_rules(studio: pulumi.Input[str], endpoints: pulumi.Input[str], *,
+              restricted_egress: bool) -> list[_AppRule]:
+    """The apps' security-group rules: NFS and the app ports within the group; out, either
+    everything (through NAT or the VPC's routes) or, with no internet path, only NFS, the app
+    ports and HTTPS to the endpoints (the S3 prefix list is added with its gateway)."""
+    to_self = _Peer(group=studio)
+    rules = [
+        _AppRule("nfs-from-self", False, "tcp", (NFS_PORT, NFS_PORT), to_self,
+                 "NFS between Studio apps and EFS"),
+        _AppRule("apps-from-self", False, "tcp", APP_PORTS, to_self,
+                 "JupyterServer and KernelGateway apps"),
+    ]
+    if restricted_egress:
+        return [*rules,
+                _AppRule("nfs-to-self", True, "tcp", (NFS_PORT, NFS_PORT), to_self,
+                         "NFS between Studio apps and EFS"),
+                _AppRule("apps-to-self", True, "tcp", APP_PORTS, to_self,
+                         "JupyterServer and KernelGateway apps"),
+                _AppRule("https-to-endpoints", True, "tcp", (HTTPS_PORT, HTTPS_PORT),
+                         _Peer(group=endpoints), "AWS APIs via VPC endpoints")]
+    return [*rules, _AppRule("all-egress", True, "-1", None, _Peer(cidr="0.0.0.0/0"),
+                             "Outbound through NAT or the VPC routes")]
+
+
 class StudioNetwork(Component[StudioNetworkArgs]):
     """A VPC (new or existing) made ready for a ``VpcOnly`` SageMaker Studio domain."""
 
@@ -403,6 +436,7 @@ class StudioNetwork(Component[StudioNetworkArgs]):
         private_ids: list[pulumi.Output[str]] = []
         private_table_ids: list[pulumi.Output[str]] = []
         nat_ids: dict[str, pulumi.Output[str]] = {}
+        routes = nat_routes(spec.nat, zones)
         for zone, public_cidr, private_cidr in zip(zones, public_cidrs, private_cidrs,
                                                    strict=True):
             public_name = f"{name}-public-{zone}"
@@ -414,7 +448,7 @@ class StudioNetwork(Component[StudioNetworkArgs]):
             aws.ec2.RouteTableAssociation(public_name, subnet_id=public.id,
                                           route_table_id=public_table.id, opts=self.child_options())
             public_ids.append(public.id)
-            if spec.nat == "per_az" or (spec.nat == "single" and not nat_ids):
+            if zone in routes.values() and zone not in nat_ids:
                 nat_ids[zone] = self._nat(zone, public, igw)
 
             private_name = f"{name}-private-{zone}"
@@ -427,8 +461,8 @@ class StudioNetwork(Component[StudioNetworkArgs]):
                                        tags=self.tags(private_name), opts=self.child_options())
             aws.ec2.RouteTableAssociation(private_name, subnet_id=private.id,
                                           route_table_id=table.id, opts=self.child_options())
-            if nat_ids:
-                nat_id = nat_ids.get(zone) or next(iter(nat_ids.values()))
+            if zone in routes:
+                nat_id = nat_ids[routes[zone]]
                 aws.ec2.Route(f"{private_name}-nat", route_table_id=table.id,
                               destination_cidr_block="0.0.0.0/0", nat_gateway_id=nat_id,
                               opts=self.child_options())
@@ -529,26 +563,7 @@ class StudioNetwork(Component[StudioNetworkArgs]):
             tags=self.tags(f"{name}-endpoints-sg"),
             opts=self.child_options(),
         )
-        to_self = _Peer(group=studio.id)
-        rules = [
-            _AppRule("nfs-from-self", False, "tcp", (NFS_PORT, NFS_PORT), to_self,
-                     "NFS between Studio apps and EFS"),
-            _AppRule("apps-from-self", False, "tcp", APP_PORTS, to_self,
-                     "JupyterServer and KernelGateway apps"),
-        ]
-        if self._restricted_egress:
-            # No internet path: allow only what Studio can reach anyway.
-            rules += [
-                _AppRule("nfs-to-self", True, "tcp", (NFS_PORT, NFS_PORT), to_self,
-                         "NFS between Studio apps and EFS"),
-                _AppRule("apps-to-self", True, "tcp", APP_PORTS, to_self,
-                         "JupyterServer and KernelGateway apps"),
-                _AppRule("https-to-endpoints", True, "tcp", (HTTPS_PORT, HTTPS_PORT),
-                         _Peer(group=endpoints.id), "AWS APIs via VPC endpoints"),
-            ]
-        else:
-            rules.append(_AppRule("all-egress", True, "-1", None, _Peer(cidr="0.0.0.0/0"),
-                                  "Outbound through NAT or the VPC routes"))
+        rules = app_rules(studio.id, endpoints.id, restricted_egress=self._restricted_egress)
         for rule in rules:
             rule_type = aws.vpc.SecurityGroupEgressRule if rule.egress else \
                 aws.vpc.SecurityGroupIngressRule
