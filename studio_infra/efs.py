@@ -317,13 +317,14 @@ class SharedFileSystem(Component[SharedFileSystemArgs]):
             # role's policy comes first too.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[*mount_targets, permissions]),
         )
-        event = {"root": spec.users_root, "mode": DIRECTORY_MODE,
-                 "users": [{"name": u.name, "uid": u.uid, "gid": u.gid}
-                           for u in sorted(spec.users, key=lambda u: u.name)]}
-        # A changed user list is a changed input: the function runs again. Directories of
-        # users no longer listed are left as they are.
-        aws.lambda_.Invocation(name, function_name=function.name,
-                               input=json.dumps(event, sort_keys=True), opts=child)
+        # One invocation per user, named after the user: adding a user runs the function for
+        # that user alone, and removing one deletes only that invocation (which deletes
+        # nothing: the user's directory and files stay).
+        for user in spec.users:
+            event = {"root": spec.users_root, "mode": DIRECTORY_MODE,
+                     "users": [{"name": user.name, "uid": user.uid, "gid": user.gid}]}
+            aws.lambda_.Invocation(f"{name}-{user.name}", function_name=function.name,
+                                   input=json.dumps(event, sort_keys=True), opts=child)
         return pulumi.Output.all(role.arn, access_point.arn)
 
 

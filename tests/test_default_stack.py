@@ -92,8 +92,8 @@ def test_shared_efs_sits_in_the_private_subnets_for_the_configured_users(plan):
     targets = plan.of_type("aws:efs/mountTarget:MountTarget")
     assert {t.inputs["subnetId"] for t in targets} == private
     # Each user's directory is created with their ids, and is their profile's FileSystemPath.
-    invocation = plan.get("aws:lambda/invocation:Invocation", "studio-shared-provisioner")
-    created = {u["name"]: u for u in json.loads(invocation.inputs["input"])["users"]}
+    created = {u["name"]: u for i in plan.of_type("aws:lambda/invocation:Invocation")
+               for u in json.loads(i.inputs["input"])["users"]}
     assert created["bob"] == {"name": "bob", "uid": 20001, "gid": 20001}
     file_system = plan.get("aws:efs/fileSystem:FileSystem", "studio-shared-fs")
     for name in ("alice", "bob"):
