@@ -1,7 +1,10 @@
-"""Clean teardown inside ``pulumi destroy``: two dynamic resources that do what Pulumi cannot.
+"""Clean teardown inside ``pulumi destroy``: dynamic resources that do what Pulumi cannot.
 
 ``StudioAppsCleanup`` depends on the domain and on every user profile, so on destroy it is
-deleted first: its delete removes the domain's apps, then its spaces, and waits. The profiles
+deleted first: its delete removes the domain's apps, then its spaces, and waits. Each user's
+``StudioUserCleanup`` depends on that user's profile, so removing one user from the program
+deletes that user's apps and private spaces first, then the profile, and nobody else's. The
+profiles
 and the domain can then be deleted by the engine. ``StudioNetworkCleanup`` depends on the VPC
 (and the domain depends on it), so it is deleted after the domain and before the network: its
 delete revokes and deletes SageMaker's NFS security groups, removes SageMaker's network
@@ -45,6 +48,23 @@ class _AppsCleanupProvider(ResourceProvider):
         teardown.delete_spaces()
 
 
+class _UserCleanupProvider(ResourceProvider):
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        return CreateResult(id_=f"{props['domain_id']}-{props['user']}-apps-cleanup",
+                            outs=props)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        return _replace_on(("domain_id", "user", "region"), olds, news)
+
+    def delete(self, _id: str, props: dict[str, Any]) -> None:
+        from studio_infra.ops.teardown import Teardown
+
+        teardown = Teardown(_session(props.get("region")), props["domain_id"],
+                            user=props["user"])
+        teardown.delete_apps()
+        teardown.delete_spaces()
+
+
 class _NetworkCleanupProvider(ResourceProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         return CreateResult(id_=f"{props['vpc_id']}-studio-cleanup", outs=props)
@@ -67,6 +87,16 @@ class StudioAppsCleanup(Resource):
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(_AppsCleanupProvider(), name,
                          {"domain_id": domain_id, "region": region}, opts)
+
+
+class StudioUserCleanup(Resource):
+    """Deletes one user's apps and private spaces when the user is removed (it depends on
+    the user's profile, so it goes first): a profile with apps or spaces cannot be deleted."""
+
+    def __init__(self, name: str, domain_id: pulumi.Input[str], user: pulumi.Input[str],
+                 region: str, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(_UserCleanupProvider(), name,
+                         {"domain_id": domain_id, "user": user, "region": region}, opts)
 
 
 class StudioNetworkCleanup(Resource):

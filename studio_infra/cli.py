@@ -83,6 +83,12 @@ def _parser() -> argparse.ArgumentParser:
     _json_option(plan, "the plan")
     plan.add_argument("--no-policy", action="store_true",
                       help="do not evaluate the policy rules")
+    plan.add_argument("--baseline", metavar="FILE",
+                      help="compare with an earlier state: a `studio-infra plan --json` output "
+                      "or a `pulumi stack export`; shows each resource's step and fails the "
+                      "plan when a change would replace or delete what holds data")
+    plan.add_argument("--allow-replace", action="append", default=[], metavar="URN_OR_NAME",
+                      help="let this data-bearing resource be replaced or deleted (repeatable)")
     plan.add_argument("--allow-missing-stack-config", action="store_true",
                       help="plan a stack that has no Pulumi.<stack>.yaml (with the project's "
                       "defaults only) instead of refusing it")
@@ -142,6 +148,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _plan(args: argparse.Namespace) -> int:
+    from studio_infra.plan.baseline import load_baseline
+    from studio_infra.plan.guard import guard, unknown_allowances
     from studio_infra.plan.render import (
         render_counts,
         render_outputs,
@@ -156,6 +164,9 @@ def _plan(args: argparse.Namespace) -> int:
     _check_output(args.json_path)
     config_file = args.policy_config or _project_policy_config(args.directory)
     policy = load_policy_config(config_file) if config_file else PolicyConfig()
+    if args.allow_replace and not args.baseline:
+        raise UsageError("--allow-replace needs --baseline: without one, nothing is replaced")
+    baseline = load_baseline(args.baseline) if args.baseline else None
     try:
         # With the JSON on standard output, what the program prints goes to standard error.
         with _program_output(to_stderr=args.json_path == "-"):
@@ -167,6 +178,13 @@ def _plan(args: argparse.Namespace) -> int:
         return _fail(f"the program failed: {exc}", args.debug, exc.__cause__)
     with in_directory(plan.directory):  # rules reading the program's files resolve its paths
         findings = [] if args.no_policy else evaluate(stack_from_plan(plan.resources), policy)
+    if baseline is not None:
+        changes = plan.compare(baseline)
+        unknown = unknown_allowances(args.allow_replace, changes)
+        if unknown:
+            raise UsageError(f"--allow-replace {unknown[0]!r} names no resource of the plan or "
+                             "the baseline (give a logical name or URN from the tree)")
+        findings = guard(changes, baseline, args.allow_replace) + findings
     plan.violations = [f.to_json() for f in findings]
 
     out = sys.stderr if args.json_path == "-" else sys.stdout  # keep stdout for the JSON

@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from studio_infra.cleanup import StudioNetworkCleanup
 from studio_infra.component import Component
+from studio_infra.domain_update import StudioDomainUpdate
 from studio_infra.errors import StudioInfraError
 from studio_infra.images import APP_SETTINGS_KEY, AttachedImage, ImageAttachment
 from studio_infra.inputs import (
@@ -273,8 +274,13 @@ class StudioDomain(Component[StudioDomainArgs]):
                                     "security_groups": [spec.security_group_id]},
             retention_policy={"home_efs_file_system": spec.home_efs_retention},
             tags=self.tags(f"{name}-domain"),
-            opts=self.data_options(depends_on=depends_on),
+            # Subnets and security groups change in place (StudioDomainUpdate), not by a new
+            # domain that would orphan every user's home directory.
+            opts=self.data_options(depends_on=depends_on,
+                                   ignore_changes=["subnetIds", "domainSettings.securityGroupIds"]),
         )
+        StudioDomainUpdate(f"{name}-in-place", domain.id, ctx.region, spec.subnet_ids,
+                           [spec.security_group_id], self.child_options())
         self.domain_id = domain.id
         self.domain_arn = domain.arn
         self.url = domain.url

@@ -15,6 +15,7 @@ import pulumi
 import pulumi_aws as aws
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from studio_infra.cleanup import StudioUserCleanup
 from studio_infra.component import Component
 from studio_infra.domain import DomainMembership, app_settings
 from studio_infra.images import AttachedImage
@@ -137,6 +138,12 @@ class StudioUser(Component[StudioUserArgs]):
                 tags=self.tags(f"{name}-jupyter-server"),
                 opts=self.child_options(),
             )
+        if ds.cleanup_on_destroy:
+            # Depends on the profile: removing this user deletes their apps and private
+            # spaces first, which the profile's deletion needs, and nobody else's.
+            StudioUserCleanup(f"{name}-apps-cleanup", domain.domain_id,
+                              profile.user_profile_name, self.context.region,
+                              self.child_options(depends_on=[profile]))
         self.user_profile_name = profile.user_profile_name
         self.user_profile_arn = profile.arn
         self.uid, self.gid = user.uid, user.gid

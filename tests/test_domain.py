@@ -170,3 +170,52 @@ def test_bad_user_name(record_failure):
     failure = record_failure(program)
     assert "user name 'not valid' must match" in str(failure.__cause__)
     assert "studio-infra:sagemaker:StudioUser" not in {r.type for r in failure.plan.resources}
+
+
+def test_subnets_and_security_groups_change_in_place(record):
+    """The domain ignores them; StudioDomainUpdate sends them with UpdateDomain (its request
+    checked against botocore's model by the Stubber) and waits for the domain."""
+    import boto3
+    from botocore.stub import Stubber
+
+    from studio_infra.domain_update import _DomainUpdateProvider, update_domain
+
+    plan = record(lambda: StudioDomain("studio", BASE))
+    domain = plan.get("aws:sagemaker/domain:Domain", "studio-domain")
+    assert set(domain.ignore_changes) == {"subnetIds", "domainSettings.securityGroupIds"}
+    in_place = plan.get("pulumi-python:dynamic:Resource", "studio-in-place")
+    assert in_place.inputs["subnet_ids"] == domain.inputs["subnetIds"]
+    assert in_place.inputs["security_group_ids"] == domain.inputs["domainSettings"][
+        "securityGroupIds"]
+
+    client = boto3.Session(region_name="us-east-1", aws_access_key_id="x",
+                           aws_secret_access_key="x").client("sagemaker")
+    stub = Stubber(client)
+    old = {"domain_id": "d-abcdefghijkl", "region": "us-east-1",
+           "subnet_ids": ["subnet-0a1b2c3d4e5f60718"], "security_group_ids": ["sg-0a1b2c3d"]}
+    new = {**old, "subnet_ids": ["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"]}
+    stub.add_response("update_domain", {"DomainArn": "arn:aws:sagemaker:us-east-1:"
+                                        "123456789012:domain/d-abcdefghijkl"},
+                      {"DomainId": "d-abcdefghijkl", "SubnetIds": new["subnet_ids"]})
+    stub.add_response("describe_domain", {"Status": "Updating"}, {"DomainId": "d-abcdefghijkl"})
+    stub.add_response("describe_domain", {"Status": "InService"},
+                      {"DomainId": "d-abcdefghijkl"})
+    with stub:
+        sent = update_domain(client, "d-abcdefghijkl", old, new, sleep=lambda _: None)
+    stub.assert_no_pending_responses()
+    assert sent == ["SubnetIds"]
+    provider = _DomainUpdateProvider()
+    assert provider.diff("x", old, new).replaces == []
+    assert provider.diff("x", old, new).changes is True
+    assert provider.diff("x", old, {**new, "domain_id": "d-other"}).replaces == ["domain_id"]
+    assert update_domain(client, "d-abcdefghijkl", old, old) == []  # nothing to send
+    groups = {**old, "security_group_ids": ["sg-0a1b2c3d", "sg-0f1e2d3c"]}
+    stub.add_response("update_domain", {}, {"DomainId": "d-abcdefghijkl",
+                                            "DomainSettingsForUpdate": {
+                                                "SecurityGroupIds": groups[
+                                                    "security_group_ids"]}})
+    stub.add_response("describe_domain", {"Status": "InService"},
+                      {"DomainId": "d-abcdefghijkl"})
+    with stub:
+        assert update_domain(client, "d-abcdefghijkl", old, groups,
+                             sleep=lambda _: None) == ["DomainSettingsForUpdate"]

@@ -327,3 +327,71 @@ def test_apps_cleanup_of_a_domain_deleted_elsewhere_does_nothing(account):
     teardown.delete_spaces()
     stub.assert_no_pending_responses()
     assert teardown.actions == []
+
+
+def space(name: str, owner: str, sharing: str) -> dict[str, Any]:
+    return {"DomainId": DOMAIN, "SpaceName": name, "Status": "InService",
+            "OwnershipSettingsSummary": {"OwnerUserProfileName": owner},
+            "SpaceSharingSettingsSummary": {"SharingType": sharing}}
+
+
+def test_offboarding_deletes_one_users_apps_and_private_spaces_first(account):
+    """Removing alice: her profile's app, the app in her private space and that space go;
+    bob's app and space, and the shared space alice owns, stay."""
+    session = account[0]
+    spaces = [space("alice-lab", "alice", "Private"), space("bob-lab", "bob", "Private"),
+              space("team", "alice", "Shared")]
+    apps = [
+        {"DomainId": DOMAIN, "UserProfileName": "alice", "AppType": "JupyterServer",
+         "AppName": "default", "Status": "InService"},
+        {"DomainId": DOMAIN, "SpaceName": "alice-lab", "AppType": "JupyterLab",
+         "AppName": "default", "Status": "InService"},
+        {"DomainId": DOMAIN, "SpaceName": "bob-lab", "AppType": "JupyterLab",
+         "AppName": "default", "Status": "InService"},
+        {"DomainId": DOMAIN, "SpaceName": "team", "AppType": "CodeEditor",
+         "AppName": "default", "Status": "InService"},
+    ]
+    sagemaker, stub = stubbed(session, [
+        ("list_apps", {"Apps": apps}, BY_DOMAIN),
+        ("list_spaces", {"Spaces": spaces}, BY_DOMAIN),
+        ("delete_app", {}, {"DomainId": DOMAIN, "AppType": "JupyterServer",
+                            "AppName": "default", "UserProfileName": "alice"}),
+        ("delete_app", {}, {"DomainId": DOMAIN, "AppType": "JupyterLab", "AppName": "default",
+                            "SpaceName": "alice-lab"}),
+        ("list_apps", {"Apps": apps[2:]}, BY_DOMAIN),  # alice's are gone
+        ("list_spaces", {"Spaces": spaces}, BY_DOMAIN),
+        ("list_spaces", {"Spaces": spaces}, BY_DOMAIN),
+        ("delete_space", {}, {"DomainId": DOMAIN, "SpaceName": "alice-lab"}),
+        ("list_spaces", {"Spaces": spaces[1:]}, BY_DOMAIN),
+    ])
+    lines: list[str] = []
+    teardown = Teardown(session, DOMAIN, log=lines.append, sleep=lambda _: None,
+                        clients={"sagemaker": sagemaker}, user="alice")
+    teardown.delete_apps()
+    teardown.delete_spaces()
+    stub.assert_no_pending_responses()
+    assert teardown.actions == ["app JupyterServer/default of alice",
+                                "app JupyterLab/default of alice-lab", "space alice-lab"]
+    assert any("shared space team of alice is kept" in line for line in lines)
+
+
+def test_the_user_cleanup_resource_offboards_on_delete(account, monkeypatch):
+    from studio_infra.cleanup import _UserCleanupProvider
+
+    seen: list[tuple[str, str | None]] = []
+
+    class Recording(Teardown):
+        def delete_apps(self) -> None:
+            seen.append(("apps", self.user))
+
+        def delete_spaces(self) -> None:
+            seen.append(("spaces", self.user))
+
+    monkeypatch.setattr("studio_infra.ops.teardown.Teardown", Recording)
+    provider = _UserCleanupProvider()
+    props = {"domain_id": DOMAIN, "user": "alice", "region": REGION}
+    created = provider.create(props)
+    assert seen == []  # creating touches nothing
+    provider.delete(created.id, props)
+    assert seen == [("apps", "alice"), ("spaces", "alice")]
+    assert provider.diff(created.id, props, {**props, "user": "bob"}).replaces == ["user"]

@@ -34,11 +34,12 @@ def user_view(plan: Plan, name: str) -> dict:
     entry that creates the user's directory."""
     component = plan.get("studio-infra:sagemaker:StudioUser", f"lab-user-{name}")
     profile = plan.get(PROFILE, f"lab-user-{name}-profile")
-    invocation = plan.get("aws:lambda/invocation:Invocation", "lab-shared-provisioner")
-    directory = next(u for u in json.loads(invocation.inputs["input"])["users"]
-                     if u["name"] == name)
+    invocation = plan.get("aws:lambda/invocation:Invocation", f"lab-shared-provisioner-{name}")
+    cleanup = plan.get("pulumi-python:dynamic:Resource", f"lab-user-{name}-apps-cleanup")
     return {"component": component.urn, "profile": (profile.urn, profile.inputs),
-            "directory": directory}
+            "directory": (invocation.urn, invocation.inputs),
+            "cleanup": (cleanup.urn, {k: v for k, v in cleanup.inputs.items()
+                                      if k != "__provider"})}
 
 
 def test_adding_removing_and_reordering_users_changes_no_one_else(record):
@@ -80,7 +81,6 @@ def test_teams_get_their_own_roles_images_and_gpu_grants(record):
     assert [i["imageName"] for i in tom["jupyterLabAppSettings"]["customImages"]] == ["nlp"]
     sol = plan.get(PROFILE, "lab-user-sol-profile").inputs["userSettings"]
     assert sol["executionRole"] == roles["lab-user-sol-role"].outputs["arn"]
-    import json
     cv = json.loads(plan.get("aws:iam/rolePolicy:RolePolicy", "lab-team-cv-studio")
                     .inputs["policy"])
     deny = next(s for s in cv["Statement"] if s["Sid"] == "DenyOtherInstanceTypes")

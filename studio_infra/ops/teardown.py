@@ -89,6 +89,9 @@ class Teardown:
     actions: list[str] = field(default_factory=list)
     clients: dict[str, Any] = field(default_factory=dict)
     """Clients by service name, made from ``session`` when first needed (or given)."""
+    user: str | None = None
+    """Offboard this user alone: their apps and private spaces (``delete_apps`` and
+    ``delete_spaces`` then leave every other user's, and shared spaces, alone)."""
 
     def client(self, service: str) -> Any:
         if service not in self.clients:
@@ -151,8 +154,28 @@ class Teardown:
             raise
 
     def _apps(self) -> list[dict[str, Any]]:
-        return [a for a in self._list("list_apps", "Apps")
+        apps = [a for a in self._list("list_apps", "Apps")
                 if a.get("Status") not in GONE_APP_STATES]
+        if self.user is None:
+            return apps
+        own = {s["SpaceName"] for s in self._spaces()}
+        return [a for a in apps if a.get("UserProfileName") == self.user or
+                a.get("SpaceName") in own]
+
+    def _spaces(self) -> list[dict[str, Any]]:
+        """The domain's spaces; for one user, their private spaces (a shared space they own
+        serves others too: it stays, and is named in the log)."""
+        spaces = self._list("list_spaces", "Spaces")
+        if self.user is None:
+            return spaces
+        owned = [s for s in spaces if (s.get("OwnershipSettingsSummary") or {}).get(
+            "OwnerUserProfileName") == self.user]
+        private = [s for s in owned if (s.get("SpaceSharingSettingsSummary") or {}).get(
+            "SharingType", "Private") == "Private"]
+        for shared in (s for s in owned if s not in private):
+            self.log(f"shared space {shared['SpaceName']} of {self.user} is kept: others use "
+                     "it (delete it, or give it a new owner, if the profile's deletion needs)")
+        return private
 
     def delete_apps(self) -> None:
         sagemaker = self.client("sagemaker")
@@ -170,14 +193,14 @@ class Teardown:
 
     def delete_spaces(self) -> None:
         sagemaker = self.client("sagemaker")
-        spaces = self._list("list_spaces", "Spaces")
+        spaces = self._spaces()
         for space in spaces:
             if space.get("Status") != "Deleting":
                 self._do(f"space {space['SpaceName']}", partial(
                     sagemaker.delete_space, DomainId=self.domain_id,
                     SpaceName=space["SpaceName"]))
         if spaces and not self.dry_run:
-            self._wait("spaces to be deleted", lambda: not self._list("list_spaces", "Spaces"))
+            self._wait("spaces to be deleted", lambda: not self._spaces())
 
     def delete_user_profiles(self) -> None:
         sagemaker = self.client("sagemaker")

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
+from studio_infra.plan.baseline import Change, Step
 from studio_infra.plan.recorder import STACK_TYPE, RecordedResource
 from studio_infra.plan.runner import Plan
 
@@ -15,28 +16,34 @@ WIDTH = 120
 
 
 def render_tree(plan: Plan) -> str:
-    """Every resource under its parent, types shortened as ``pulumi preview`` shows them; the
-    ``+`` marks a create (an offline plan creates everything), Info the data-keeping options.
-    The Type column is as wide as the table allows within ``WIDTH``: a longer type gets a line
-    of its own, its name and info on the next."""
+    """Every resource under its parent, types shortened as ``pulumi preview`` shows them,
+    marked by its step as ``pulumi preview`` marks it (``+`` create, ``~`` update, ``+-``
+    replace, ``-`` delete; without a baseline everything is created); Info the data-keeping
+    options and, for a change, the properties behind it. The Type column is as wide as the
+    table allows within ``WIDTH``: a longer type gets a line of its own, its name and info on
+    the next. Deleted resources follow the tree."""
     children: dict[str | None, list[RecordedResource]] = {}
     for resource in plan.resources:
         children.setdefault(resource.parent, []).append(resource)
     roots = [r for r in plan.resources if r.type == STACK_TYPE] or children.get(None, [])
-    rows = [(prefix, display_type(r.type), r.name, _flags(r))
+    steps = {c.urn: c for c in plan.changes or []}
+    rows = [(_mark(steps.get(r.urn), r.type), prefix, display_type(r.type), r.name,
+             _info(r, steps.get(r.urn)))
             for root in roots for prefix, r in _walk(root, children, "", True, True)]
-    name_width = max((len(name) for _, _, name, _ in rows), default=4)
-    info_width = max((len(flags) for *_, flags in rows), default=0)
-    widest = max((len(prefix + type_) for prefix, type_, _, _ in rows), default=4)
+    rows += [(_mark(c, c.type), "", display_type(c.type), c.name, _info(None, c))
+             for c in plan.changes or [] if c.step is Step.DELETE]
+    name_width = max((len(name) for _, _, _, name, _ in rows), default=4)
+    info_width = min(max((len(info) for *_, info in rows), default=0), 40)
+    widest = max((len(prefix + type_) for _, prefix, type_, _, _ in rows), default=4)
     type_width = max(min(widest, WIDTH - 9 - name_width - info_width), MIN_TYPE_WIDTH)
     lines = [f"     {'Type':<{type_width}}  {'Name':<{name_width}}  Info".rstrip()]
-    for prefix, type_, name, flags in rows:
-        label, mark = prefix + type_, " +   "
+    for mark, prefix, type_, name, info in rows:
+        label = prefix + type_
         if len(label) > type_width:
             lines.append(f"{mark}{label}")
             label, mark = prefix.replace("├─ ", "│  ").replace("└─ ", "   "), "     "
-        lines.append(f"{mark}{label:<{type_width}}  {name:<{name_width}}  {flags}".rstrip())
-    if any(flags for *_, flags in rows):
+        lines.append(f"{mark}{label:<{type_width}}  {name:<{name_width}}  {info}".rstrip())
+    if any("protect" in info or "retain" in info for *_, info in rows):
         lines += ["", "protect: `pulumi destroy` refuses it until unprotected; retain: deleting "
                   "it from the stack leaves it in AWS"]
     return "\n".join(lines)
@@ -71,6 +78,27 @@ def _walk(
         yield from _walk(kid, children, child_indent, i == len(kids) - 1, False)
 
 
+_MARKS = {Step.CREATE: " +   ", Step.UPDATE: " ~   ", Step.REPLACE: " +-  ",
+          Step.DELETE: " -   ", Step.SAME: "     "}
+
+
+def _mark(change: Change | None, type_: str) -> str:
+    return _MARKS[change.step] if change is not None else _MARKS[Step.CREATE]
+
+
+def _info(resource: RecordedResource | None, change: Change | None) -> str:
+    """Data-keeping options, then, for a change, ``[diff: ~path, …]`` (a path that forces
+    the replacement marked ``!``) as ``pulumi preview`` lists them."""
+    parts = [_flags(resource)] if resource is not None else []
+    if change is not None and change.changed:
+        paths = [f"{'!' if p in change.replacing else '~'}{p}" for p in change.changed]
+        shown = paths[:3] + ([f"+{len(paths) - 3} more"] if len(paths) > 3 else [])
+        parts.append(f"[diff: {', '.join(shown)}]")
+    if change is not None and change.may_replace:
+        parts.append("may replace")
+    return "  ".join(p for p in parts if p)
+
+
 def _flags(resource: RecordedResource) -> str:
     return ", ".join(name for name, on in (("protect", resource.protect),
                                            ("retain", resource.retain_on_delete)) if on)
@@ -79,8 +107,16 @@ def _flags(resource: RecordedResource) -> str:
 def render_counts(plan: Plan) -> str:
     counts = Counter(r.type for r in plan.resources if r.type != STACK_TYPE)
     custom = sum(1 for r in plan.resources if r.custom)
-    lines = [f"Resources: {custom} to create "
-             f"({sum(counts.values()) - custom} components)"]
+    if plan.changes is not None:
+        by_step = Counter(c.step.value for c in plan.changes
+                          if c.step is Step.DELETE or c.type != STACK_TYPE)
+        lines = ["Resources: " + ", ".join(
+            f"{by_step[s.value]} to {s.value}" if s is not Step.SAME else
+            f"{by_step[s.value]} unchanged" for s in Step if by_step[s.value]) +
+            f" (against {plan.baseline.source if plan.baseline else 'the baseline'})"]
+    else:
+        lines = [f"Resources: {custom} to create "
+                 f"({sum(counts.values()) - custom} components)"]
     lines += [f"    {count:>5}  {display_type(type_)}" for type_, count in sorted(counts.items())]
     return "\n".join(lines)
 

@@ -31,6 +31,7 @@ from studio_infra.compat import (
     sync_await,
     take_async_program,
 )
+from studio_infra.plan.baseline import Baseline, Change, Step, diff
 from studio_infra.plan.fakes import DEFAULT_REGION, AwsFakes
 from studio_infra.plan.outside import OutsideReference, outside_references
 from studio_infra.plan.project import ProjectError, PulumiProject, load_project
@@ -75,6 +76,9 @@ class Plan:
     violations: list[dict[str, Any]] = field(default_factory=list)
     directory: str | None = None
     """The project's folder, where the program's relative paths (build contexts) resolve."""
+    changes: list[Change] | None = None
+    """Each resource's step against a baseline (``compare``); None: everything is created."""
+    baseline: Baseline | None = None
 
     @property
     def outside(self) -> list[OutsideReference]:
@@ -95,16 +99,47 @@ class Plan:
     def children(self, parent: RecordedResource) -> list[RecordedResource]:
         return [r for r in self.resources if r.parent == parent.urn]
 
+    def compare(self, baseline: Baseline) -> list[Change]:
+        """Each resource's step against ``baseline``, remembered for the output."""
+        self.baseline = baseline
+        self.changes = diff(self.resources, baseline)
+        return self.changes
+
+    def step_of(self, urn: str) -> Change | None:
+        return next((c for c in self.changes or [] if c.urn == urn), None)
+
     def to_json(self) -> dict[str, Any]:
+        by_urn = {c.urn: c for c in self.changes or []}
+
+        def with_step(resource: RecordedResource) -> dict[str, Any]:
+            change = by_urn.get(resource.urn)
+            step = change.to_json() if change else {"step": "create", "changed": [],
+                                                    "replacing": [], "may_replace": False}
+            return {**resource.to_json(), **{k: step[k] for k in (
+                "step", "changed", "replacing", "may_replace")}}
+
+        planned = [with_step(r) for r in self.resources if r.type != STACK_TYPE]
+        deleted = [{**c.to_json(), "inputs": self.baseline.resources[c.urn].inputs}
+                   for c in self.changes or [] if c.step is Step.DELETE and self.baseline]
+        resources = planned + deleted
         return {
             "project": self.project,
             "stack": self.stack,
             "region": self.region,
+            "baseline": self.baseline.source if self.baseline else None,
+            "steps": {s: n for s, n in steps_of(resources).items() if n},
             "outputs": self.stack_outputs,
-            "resources": [r.to_json() for r in self.resources if r.type != STACK_TYPE],
+            "resources": resources,
             "violations": self.violations,
             "outside_references": [r.to_json() for r in self.outside],
         }
+
+
+def steps_of(resources: list[dict[str, Any]]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for r in resources:
+        counts[r["step"]] = counts.get(r["step"], 0) + 1
+    return counts
 
 
 def run_under_mocks(

@@ -39,11 +39,13 @@ class Enforcement(str, Enum):
 
 class Category(str, Enum):
     """What a finding is about: how safe a setting is, whether AWS accepts the request at
-    all, or whether Studio works for its users."""
+    all, whether Studio works for its users, or what a change loses."""
 
     SECURITY = "security"
     DEPLOY = "deploy"
     STUDIO = "studio"
+    CHANGE = "change"
+    """What a change against an earlier state does (``studio-infra plan --baseline``)."""
 
 
 class Severity(str, Enum):

@@ -1,0 +1,279 @@
+"""Plans against an earlier state: each resource's step, both baseline formats, and the
+data-loss guard."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from studio_infra.cli import EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS, main
+from studio_infra.plan.baseline import Step, diff, load_baseline
+from studio_infra.plan.guard import guard
+from studio_infra.plan.runner import run_under_mocks
+from studio_infra.studio import Studio
+
+USERS = [{"name": "alice"}, {"name": "bob"}]
+
+
+def studio(**changes: Any):
+    config: dict[str, Any] = {"users": USERS, "network": {"nat": "single"}, **changes}
+    return run_under_mocks(lambda: Studio("studio", config), project="p", stack="s")
+
+
+@pytest.fixture(scope="module")
+def before():
+    return studio()
+
+
+def plan_file(plan: Any, tmp_path: Path, name: str = "before.json") -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(plan.to_json()))
+    return path
+
+
+def stack_export(plan: Any, tmp_path: Path) -> Path:
+    """The plan as ``pulumi stack export`` writes a state (deployment version 3), with every
+    id, ARN, digest and the account rewritten as a real account's would differ from the
+    planner's fakes: hex runs replaced consistently, names suffixed, provider defaults noted."""
+    def other(found: str) -> str:
+        digest = hashlib.sha256(found.encode()).hexdigest()
+        if found.isdigit():  # an account id stays twelve digits
+            return str(int(digest, 16))[:len(found)]
+        return digest[:len(found)]
+
+    def real(text: str) -> str:
+        return re.sub(r"[0-9a-f]{8,}", lambda m: other(m.group(0)), text)
+
+    def rewrite(value: Any) -> Any:
+        if isinstance(value, str):
+            return real(value)
+        if isinstance(value, dict):
+            return {k: rewrite(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [rewrite(v) for v in value]
+        return value
+
+    resources = [{"urn": plan.resources[0].urn.split("::")[0] + "::p::pulumi:pulumi:Stack::p-s",
+                  "custom": False, "type": "pulumi:pulumi:Stack"}]
+    for r in plan.resources:
+        if r.type == "pulumi:pulumi:Stack":
+            continue
+        inputs = rewrite(copy.deepcopy(r.inputs))
+        if r.custom:
+            inputs["__defaults"] = []
+        resources.append({"urn": r.urn, "custom": r.custom, "type": r.type,
+                          "id": rewrite(r.id) if r.id else None, "inputs": inputs,
+                          "outputs": rewrite(r.outputs), "parent": r.parent,
+                          "protect": r.protect, "propertyDependencies": {}})
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps({"version": 3, "deployment": {
+        "manifest": {"time": "2026-11-27T00:00:00Z"}, "resources": resources}}))
+    return path
+
+
+REPLACES = {"aws:sagemaker/domain:Domain": frozenset({"domainName", "kmsKeyId", "authMode"}),
+            "aws:ec2/subnet:Subnet": frozenset({"cidrBlock", "vpcId", "availabilityZone"})}
+
+
+def table(type_: str) -> frozenset[str] | None:
+    return REPLACES.get(type_, frozenset())
+
+
+def by_name(changes: list[Any], type_: str | None = None) -> dict[str, Any]:
+    return {c.name: c for c in changes if type_ is None or c.type == type_}
+
+
+def test_an_unchanged_program_is_all_same_against_its_own_plan(before, tmp_path):
+    baseline = load_baseline(plan_file(before, tmp_path))
+    changes = diff(before.resources, baseline, table)
+    assert {c.step for c in changes} == {Step.SAME}
+    assert len(changes) == len(before.resources) - 1  # the stack is no step
+
+
+def test_a_stack_export_of_a_real_account_reads_as_the_same_resources(before, tmp_path):
+    baseline = load_baseline(stack_export(before, tmp_path))
+    assert baseline.kind == "stack-export"
+    changes = diff(before.resources, baseline, table)
+    assert [(c.name, c.changed) for c in changes if c.step is not Step.SAME] == []
+
+
+def test_a_removed_user_is_that_users_deletion_alone(before, tmp_path):
+    baseline = load_baseline(plan_file(before, tmp_path))
+    after = studio(users=[{"name": "bob"}])
+    changes = [c for c in diff(after.resources, baseline, table) if c.step is not Step.SAME]
+    assert {(c.name, c.step) for c in changes} == {
+        ("studio-user-alice", Step.DELETE), ("studio-user-alice-profile", Step.DELETE),
+        ("studio-user-alice-apps-cleanup", Step.DELETE),
+        ("studio-shared-provisioner-alice", Step.DELETE)}
+
+
+def test_added_and_reordered_users_are_those_creations_alone(before, tmp_path):
+    baseline = load_baseline(plan_file(before, tmp_path))
+    after = studio(users=[{"name": "carol"}, *reversed(USERS)])
+    changes = [c for c in diff(after.resources, baseline, table) if c.step is not Step.SAME]
+    assert {(c.name, c.step) for c in changes} == {
+        ("studio-user-carol", Step.CREATE), ("studio-user-carol-profile", Step.CREATE),
+        ("studio-user-carol-apps-cleanup", Step.CREATE),
+        ("studio-shared-provisioner-carol", Step.CREATE)}
+
+
+def test_a_changed_field_that_forces_a_new_resource_replaces_it(before, tmp_path):
+    baseline = load_baseline(plan_file(before, tmp_path))
+    renamed = by_name(diff(studio(domain={"name": "renamed"}).resources, baseline, table))
+    domain = renamed["studio-domain"]
+    assert (domain.step, domain.replacing) == (Step.REPLACE, ["domainName"])
+    timeout = by_name(diff(studio(domain={"idle_timeout_minutes": 120}).resources, baseline,
+                           table))["studio-domain"]
+    assert timeout.step is Step.UPDATE
+    assert timeout.changed == [
+        "defaultUserSettings.codeEditorAppSettings.appLifecycleManagement.idleSettings."
+        "idleTimeoutInMinutes",
+        "defaultUserSettings.jupyterLabAppSettings.appLifecycleManagement.idleSettings."
+        "idleTimeoutInMinutes"]
+
+
+# -- with the provider's replacement table (judges/data/replacements.json) -------------------
+
+
+def test_a_new_domain_key_replaces_the_domain_and_the_guard_names_it(before, tmp_path):
+    """One key for everything: the domain's kmsKeyId now comes from a new key, and the
+    provider replaces a domain whose kmsKeyId changes (CloudFormation agrees: create-only)."""
+    baseline = load_baseline(plan_file(before, tmp_path))
+    changes = diff(studio(keys={"shared_key": True}).resources, baseline)
+    steps = by_name(changes)
+    keys = by_name(changes, "aws:kms/key:Key")
+    assert keys["studio-shared"].step is Step.CREATE
+    assert keys["studio-sagemaker"].step is Step.DELETE
+    assert (steps["studio-domain"].step, steps["studio-domain"].replacing) == (
+        Step.REPLACE, ["kmsKeyId"])
+    lost = {f.resource_name: f for f in guard(changes, baseline)}
+    assert "kmsKeyId" in lost["studio-domain"].message
+    assert "2 user profiles" in lost["studio-domain"].message
+    assert "studio-sagemaker" in lost  # the old key goes too: what it encrypted is lost
+
+
+def test_a_new_zone_updates_the_domain_in_place(before, tmp_path):
+    """The provider would replace the domain for new subnets; UpdateDomain takes them, so
+    the domain ignores them and StudioDomainUpdate applies them."""
+    baseline = load_baseline(plan_file(before, tmp_path))
+    changes = diff(studio(network={"nat": "single", "availability_zone_count": 3}).resources,
+                   baseline)
+    steps = by_name(changes)
+    assert steps["studio-domain"].step is Step.SAME
+    assert (steps["studio-in-place"].step, steps["studio-in-place"].changed) == (
+        Step.UPDATE, ["subnet_ids"])
+    assert steps["studio-private-us-east-1c"].step is Step.CREATE
+    assert guard(changes, baseline) == []
+
+
+def test_renaming_the_domain_replaces_it_under_both_sources(before, tmp_path):
+    from studio_infra.judges.replacements import create_only, replaces
+
+    assert "domainName" in replaces("aws:sagemaker/domain:Domain")
+    assert "domainName" in (create_only("aws:sagemaker/domain:Domain") or ())
+    baseline = load_baseline(plan_file(before, tmp_path))
+    changes = diff(studio(domain={"name": "renamed"}).resources, baseline)
+    assert by_name(changes)["studio-domain"].replacing == ["domainName"]
+    # A profile's domainId comes from the domain, and forces a new profile: each user's
+    # private spaces go with it.
+    profiles = by_name(changes, "aws:sagemaker/userProfile:UserProfile")
+    assert {n: (c.step, c.replacing) for n, c in profiles.items()} == {
+        f"studio-user-{u}-profile": (Step.REPLACE, ["domainId"]) for u in ("alice", "bob")}
+    assert sorted(f.resource_name for f in guard(changes, baseline)) == [
+        "studio-domain", "studio-user-alice-profile", "studio-user-bob-profile"]
+
+
+def test_the_retention_of_the_home_efs_is_classified_by_the_provider(before, tmp_path):
+    from studio_infra.judges.replacements import replaces
+
+    baseline = load_baseline(plan_file(before, tmp_path))
+    domain = by_name(diff(studio(domain={"home_efs_retention": "Delete"}).resources,
+                          baseline))["studio-domain"]
+    expected = Step.REPLACE if "retentionPolicy" in replaces(
+        "aws:sagemaker/domain:Domain") else Step.UPDATE
+    assert domain.step is expected
+    assert domain.changed == ["retentionPolicy.homeEfsFileSystem"]
+
+
+def test_the_guard_names_the_field_and_the_loss(before, tmp_path):
+    baseline = load_baseline(plan_file(before, tmp_path))
+    changes = diff(studio(domain={"name": "renamed"}).resources, baseline, table)
+    (finding,) = guard(changes, baseline)
+    assert finding.enforcement.value == "mandatory" and finding.policy == "data-loss-guard"
+    assert "domainName" in finding.message and "2 user profiles" in finding.message
+    assert "every user's home directory" in finding.message
+    (allowed,) = guard(changes, baseline, ["studio-domain"])
+    assert allowed.enforcement.value == "advisory"
+
+
+def test_a_deleted_bucket_or_profile_is_guarded(before, tmp_path):
+    baseline = load_baseline(plan_file(before, tmp_path))
+    changes = diff(studio(users=[{"name": "bob"}], domain={"notebook_sharing": False}).resources,
+                   baseline, table)
+    lost = {f.resource_name: f.message for f in guard(changes, baseline)}
+    assert "studio-user-alice-profile" in lost and "private spaces" in lost[
+        "studio-user-alice-profile"]
+    assert "studio-sharing-bucket" in lost and "its objects" in lost["studio-sharing-bucket"]
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("{not json", "not a JSON file"),
+    ('{"version": 2, "deployment": {}}', "version 2"),
+    ('{"something": []}', "neither a `studio-infra plan --json`"),
+])
+def test_a_bad_baseline_is_a_clear_error(tmp_path, capsys, content, message):
+    path = tmp_path / "baseline.json"
+    path.write_text(content)
+    assert main(["plan", str(Path(__file__).parent / "programs" / "raw"), "--baseline",
+                 str(path)]) == EXIT_ERROR
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_the_command_shows_steps_and_fails_on_data_loss(tmp_path, capsys, at_repository_root):
+    root = Path.cwd()
+    out = tmp_path / "before.json"
+    assert main(["plan", str(root), "--json", str(out)]) == EXIT_OK
+    document = json.loads(out.read_text())
+    assert document["steps"]["create"] == len(document["resources"])
+    capsys.readouterr()
+    assert main(["plan", str(root), "--baseline", str(out), "--json", str(tmp_path / "after.json")
+                 ]) == EXIT_OK
+    printed = capsys.readouterr().out
+    assert "unchanged (against" in printed
+    after = json.loads((tmp_path / "after.json").read_text())
+    assert set(after["steps"]) == {"same"}
+    assert {r["step"] for r in after["resources"]} == {"same"}
+
+
+def test_the_command_fails_on_data_loss_until_allowed(tmp_path, capsys):
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text("name: day2\nruntime: python\n")
+    (project / "__main__.py").write_text(
+        "from studio_infra.program import studio_stack\nstudio_stack()\n")
+    stack = project / "Pulumi.dev.yaml"
+    stack.write_text("config:\n  studio:users:\n    - name: alice\n")
+    before = tmp_path / "before.json"
+    assert main(["plan", str(project), "--json", str(before)]) == EXIT_OK
+    stack.write_text("config:\n  studio:users:\n    - name: alice\n"
+                     "  studio:domain:\n    name: renamed\n")
+    capsys.readouterr()
+    command = ["plan", str(project), "--baseline", str(before)]
+    assert main(command) == EXIT_VIOLATIONS
+    printed = capsys.readouterr().out
+    assert "[mandatory] data-loss-guard" in printed
+    assert "a change to domainName forces a new resource" in " ".join(printed.split())
+    assert " +-  " in printed and "[diff: !domainName]" in printed
+    allow = ["--allow-replace", "studio-domain", "--allow-replace",
+             "studio-user-alice-profile"]
+    assert main([*command, *allow]) == EXIT_OK
+    assert "(allowed by --allow-replace)" in capsys.readouterr().out
+    assert main([*command, "--allow-replace", "studio-domian"]) == EXIT_ERROR
+    assert "names no resource" in capsys.readouterr().err
