@@ -109,6 +109,9 @@ def _parser() -> argparse.ArgumentParser:
     _json_option(audit, "the findings")
     audit.add_argument("--policy-config", metavar="FILE",
                        help="policy enforcement levels and settings (Pulumi's format)")
+    audit.add_argument("--against", metavar="PLAN", help="also list what differs from this "
+                       "plan (`studio-infra plan --json` output or `pulumi stack export`); a "
+                       "security setting that drifted fails the audit")
     audit.set_defaults(handler=_audit)
     teardown = commands.add_parser(
         "teardown", help="delete a domain and what SageMaker left behind, in order",
@@ -258,15 +261,22 @@ def _preview(args: argparse.Namespace) -> int:
 
 def _audit(args: argparse.Namespace) -> int:
     from studio_infra.ops.audit import audit_domain
+    from studio_infra.ops.drift import NoDomainInPlan, drift
+    from studio_infra.plan.baseline import load_baseline
     from studio_infra.rules.config import PolicyConfig, load_policy_config
 
     _check_output(args.json_path)
     policy = load_policy_config(args.policy_config) if args.policy_config else PolicyConfig()
+    plan = load_baseline(args.against) if args.against else None
     session = _aws_session(args)
     result = audit_domain(session, args.domain_id, policy)  # type: ignore[arg-type]
     if not result.resources:  # not even the domain could be read: nothing was checked
         reason = result.unreadable[0][1] if result.unreadable else "no answer"
         raise UsageError(f"nothing was audited: {reason}")
+    try:
+        drifts = drift(plan, result.resources) if plan is not None else []
+    except NoDomainInPlan as exc:
+        raise UsageError(f"--against {args.against}: {exc}") from None
     out = sys.stderr if args.json_path == "-" else sys.stdout  # keep stdout for the JSON
     print(f"Audited domain {args.domain_id}: {len(result.resources)} resources read, "
           f"{len(result.unreadable)} could not be read", file=out)
@@ -276,9 +286,17 @@ def _audit(args: argparse.Namespace) -> int:
               f"      {finding.message}\n      fix: {finding.remediation}", file=out)
     if not result.findings:
         print("  no violations", file=out)
+    if plan is not None:
+        print(f"Drift from {args.against}: " + ("none" if not drifts else
+                                                f"{len(drifts)} settings"), file=out)
+        for found in drifts:
+            print(f"  {found.line()}", file=out)
     if args.json_path:
-        _write_json(args.json_path, result.to_json())
-    return EXIT_VIOLATIONS if result.mandatory else EXIT_OK
+        _write_json(args.json_path, {**result.to_json(),
+                                     **({"drift": [d.to_json() for d in drifts]}
+                                        if plan is not None else {})})
+    failed = result.mandatory or any(d.security for d in drifts)
+    return EXIT_VIOLATIONS if failed else EXIT_OK
 
 
 def _teardown(args: argparse.Namespace) -> int:

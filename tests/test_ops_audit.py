@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -391,3 +392,95 @@ def test_an_html_error_page_becomes_one_readable_line():
     message = str(could_not_read("domain d-x", error))
     assert message.startswith("could not read domain d-x: 502: 502 Bad Gateway 502 Bad Gateway")
     assert "<" not in message and "\n" not in message and len(message) < 340
+
+
+# -- drift against the plan the domain was deployed from --------------------------------------
+
+
+def planned(setup: Setup, **domain_inputs: Any) -> dict[str, Any]:
+    """A plan JSON of the fixture's domain: its settings as the plan would state them, with
+    the planner's own (fake) ids for the key and the bucket it names."""
+    key_arn = "arn:aws:kms:us-east-1:123456789012:key/00000000-1111-2222-3333-444444444444"
+    urn = "urn:pulumi:dev::studio::studio-infra:studio:Studio$"
+    inputs = {"domainName": "team", "authMode": "IAM", "appNetworkAccessType": "VpcOnly",
+              "kmsKeyId": key_arn,
+              "domainSettings": {"executionRoleIdentityConfig": "USER_PROFILE_NAME"},
+              "defaultUserSettings": {
+                  "studioWebPortal": "ENABLED", "defaultLandingUri": "studio::",
+                  "sharingSettings": {"notebookOutputOption": "Allowed",
+                                      "s3OutputPath": "s3://studio-sharing-bucket-1a2b3c4/"
+                                                      "sharing/"}}}
+    for path, value in domain_inputs.items():
+        target = inputs
+        *parents, last = path.split(".")
+        for part in parents:
+            target = target.setdefault(part, {})
+        target[last] = value
+
+    def profile(name: str, uid: int) -> dict[str, Any]:
+        return {"urn": f"{urn}aws:sagemaker/userProfile:UserProfile::{name}-profile",
+                "type": "aws:sagemaker/userProfile:UserProfile", "custom": True,
+                "id": name, "inputs": {"userProfileName": name, "userSettings": {
+                    "customPosixUserConfig": {"uid": uid, "gid": uid}}}, "outputs": {}}
+
+    return {"project": "studio", "stack": "dev", "resources": [
+        {"urn": f"{urn}aws:sagemaker/domain:Domain::studio-domain", "custom": True,
+         "type": "aws:sagemaker/domain:Domain", "id": "d-fake", "inputs": inputs,
+         "outputs": {"arn": "arn:aws:sagemaker:us-east-1:123456789012:domain/d-fake"}},
+        {"urn": f"{urn}aws:kms/key:Key::studio-sagemaker", "custom": True,
+         "type": "aws:kms/key:Key", "id": "00000000-1111-2222-3333-444444444444",
+         "inputs": {"enableKeyRotation": True}, "outputs": {"arn": key_arn}},
+        profile("user0", 20001), profile("user1", 20002)]}
+
+
+def stubbed_audit(setup: Setup, monkeypatch: Any, **stub: Any) -> None:
+    """The command's audit, with the fixture's stubbed SageMaker client."""
+    import studio_infra.ops.audit as audit_module
+
+    monkeypatch.setattr(audit_module, "audit_domain", lambda session, domain_id, config:
+                        audit_domain(session, domain_id, config,
+                                     clients={"sagemaker": setup.sagemaker(**stub)}))
+
+
+def run_against(setup: Setup, monkeypatch: Any, tmp_path: Path, plan: dict[str, Any],
+                **stub: Any) -> tuple[int, dict[str, Any], str]:
+    stubbed_audit(setup, monkeypatch, **stub)
+    plan_file, out = tmp_path / "plan.json", tmp_path / "audit.json"
+    plan_file.write_text(json.dumps(plan))
+    code = main(["audit", "--domain-id", DOMAIN_ID, "--against", str(plan_file),
+                 "--json", str(out)])
+    return code, json.loads(out.read_text()), str(plan_file)
+
+
+def test_a_domain_as_planned_has_no_drift(setup, monkeypatch, tmp_path, capsys):
+    code, written, _ = run_against(setup, monkeypatch, tmp_path, planned(setup))
+    assert (code, written["drift"]) == (EXIT_OK, [])
+    assert "Drift from" in capsys.readouterr().out
+
+
+def test_drift_lists_what_differs_and_fails_on_security_settings(setup, monkeypatch,
+                                                                 tmp_path, capsys):
+    plan = planned(setup, **{"defaultUserSettings.defaultLandingUri": "app:JupyterServer:"})
+    code, written, _ = run_against(setup, monkeypatch, tmp_path, plan)
+    assert code == EXIT_OK  # not a security setting
+    assert [(d["path"], d["security"]) for d in written["drift"]] == [
+        ("defaultUserSettings.defaultLandingUri", False)]
+    setup.session.client("kms").disable_key_rotation(KeyId=setup.key["KeyId"])
+    code, written, _ = run_against(setup, monkeypatch, tmp_path, planned(setup),
+                                   uids=(20001, 20002, 20003))
+    found = {(d["resource"], d["path"], d["live"]) for d in written["drift"]}
+    assert ("studio-sagemaker", "enableKeyRotation", False) in found
+    assert ("user2", "userProfileName", "user2") in found  # a profile nobody planned
+    assert code == EXIT_VIOLATIONS
+    assert "[security] studio-sagemaker: enableKeyRotation is False live" in \
+        capsys.readouterr().out
+
+
+def test_a_plan_of_another_domain_is_an_error(setup, monkeypatch, tmp_path, capsys):
+    stubbed_audit(setup, monkeypatch)
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(json.dumps(planned(setup, domainName="elsewhere")))
+    assert main(["audit", "--domain-id", DOMAIN_ID, "--against", str(plan_file)]) == \
+        EXIT_ERROR
+    assert "the plan has no domain named 'team' (it has ['elsewhere'])" in \
+        capsys.readouterr().err
