@@ -16,6 +16,25 @@ from studio_infra.plan.runner import (
     run_under_mocks,
 )
 
+# moto builds every EC2 backend with thousands of AMIs no test uses; and every boto3 session
+# would read botocore's service models from disk again: one loader (it caches what it
+# read) serves all sessions of the test run.
+os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+
+
+def _shared_loader() -> Callable[..., Any]:
+    import functools
+
+    import botocore.loaders
+    import botocore.session
+
+    create = functools.cache(botocore.loaders.create_loader)
+    botocore.session.create_loader = create  # type: ignore[attr-defined]
+    return create
+
+
+_shared_loader()
+
 # Failed programs under test leave SDK coroutines that are collected at random moments, up to
 # interpreter exit; silence them for the whole session, not only inside tests.
 quiet_sdk_coroutine_warnings()
