@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.2.0"
 
 if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ loads the same names
+    from studio_infra.access import StudioAccessPolicy as StudioAccessPolicy
+    from studio_infra.access import StudioAccessPolicyArgs as StudioAccessPolicyArgs
     from studio_infra.domain import StudioDomain as StudioDomain
     from studio_infra.domain import StudioDomainArgs as StudioDomainArgs
     from studio_infra.ecr import ImageRepository as ImageRepository
@@ -58,6 +60,8 @@ _EXPORTS = {
     "StudioDomainArgs": "studio_infra.domain",
     "StudioUser": "studio_infra.users",
     "StudioUserArgs": "studio_infra.users",
+    "StudioAccessPolicy": "studio_infra.access",
+    "StudioAccessPolicyArgs": "studio_infra.access",
     "StudioInfraError": "studio_infra.errors",
 }
 

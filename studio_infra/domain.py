@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from studio_infra.cleanup import StudioNetworkCleanup
 from studio_infra.component import Component
+from studio_infra.docker import DockerAccess, docker_for_network
 from studio_infra.domain_update import StudioDomainUpdate
 from studio_infra.errors import StudioInfraError
 from studio_infra.images import APP_SETTINGS_KEY, AttachedImage, ImageAttachment
@@ -112,6 +113,11 @@ class DomainSettings(BaseModel):
     SageMaker created and that would block deleting the subnets and VPC."""
     tags: dict[str, str] = Field(default_factory=dict)
     """Tags on the domain; its ``Name`` wins."""
+    docker: DockerAccess = Field(default_factory=DockerAccess)
+    """Docker in spaces (``DockerSettings``): disabled unless ``enabled``; enabled in a
+    ``VpcOnly`` domain it names ``trusted_accounts``."""
+
+    _docker = field_validator("docker")(docker_for_network)
 
     @field_validator("default_instance_type")
     @classmethod
@@ -263,10 +269,11 @@ class StudioDomain(Component[StudioDomainArgs]):
             kms_key_id=spec.kms_key_arn,
             app_network_access_type="PublicInternetOnly" if spec.allow_public_internet
             else "VpcOnly",
-            domain_settings={
+            domain_settings=typing.cast(aws.sagemaker.DomainDomainSettingsArgsDict, {
                 "security_group_ids": [spec.security_group_id],
                 "execution_role_identity_config": "USER_PROFILE_NAME",
-            },
+                "docker_settings": spec.docker.domain_settings(),
+            }),
             # Built from blocks shared with profiles; the provider's TypedDict at the boundary.
             default_user_settings=typing.cast(aws.sagemaker.DomainDefaultUserSettingsArgsDict,
                                               user_settings),

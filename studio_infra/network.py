@@ -7,7 +7,9 @@ component builds that network, or the parts of it an existing VPC lacks:
 * a VPC with a public and a private subnet per availability zone, an internet gateway, NAT
   gateways (``none``, ``single`` or ``per_az``) and a route table per tier and zone;
 * interface endpoints for Studio, the SageMaker APIs, STS, CloudWatch, ECR and KMS, with
-  private DNS, and S3 as a gateway endpoint on the private route tables;
+  private DNS, and S3 as a gateway endpoint on the private route tables; each endpoint whose
+  service takes an endpoint policy gets one that keeps its traffic to this account's
+  principals and resources (the data perimeter, ``studio_infra.endpoints``);
 * the Studio security group (NFS 2049 and 8192-65535 within itself, what JupyterServer,
   KernelGateway and EFS need), an endpoint security group open on 443 to Studio only, the
   VPC's default security group stripped of all rules, and VPC flow logs to a log group
@@ -20,6 +22,8 @@ a list position, so changing the zone count or NAT mode never renames (replaces)
 from __future__ import annotations
 
 import ipaddress
+import json
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -31,6 +35,9 @@ from studio_infra.aws_context import invoke_options, policy_json
 from studio_infra.component import Component
 from studio_infra.endpoints import (
     DEFAULT_INTERFACE_ENDPOINTS,
+    ENDPOINT_POLICIES,
+    GATEWAY_ENDPOINTS,
+    endpoint_policy,
     resolve_endpoints,
     service_name,
 )
@@ -109,6 +116,18 @@ class StudioNetworkArgs(BaseModel):
     """More endpoints by short name or by named set (``canvas``, ``feature-store``, …)."""
     s3_gateway_endpoint: bool = True
     """Add S3 as a gateway endpoint on the private route tables."""
+    endpoint_policies: bool = True
+    """A data-perimeter policy on every endpoint whose service takes one: only this account's
+    principals (and AWS services) use it and, for S3, ECR, KMS and CloudWatch Logs, only for
+    this account's resources (and the AWS-owned buckets image pulls and JumpStart read).
+    False is the named opt-out: AWS's default policy (full access), which the
+    ``vpc-endpoint-policy`` rule reports."""
+    endpoint_policy_documents: dict[str, str | dict[str, Any]] = Field(default_factory=dict)
+    """Your own endpoint policy, by endpoint short name (``s3``, ``sts``, ``ecr.dkr``, …),
+    instead of the generated one; a JSON string or a mapping with ``Statement``."""
+    trusted_image_accounts: list[str] = Field(default_factory=list)
+    """Accounts whose ECR images may be pulled through the ECR endpoints besides this one:
+    those the domain's Docker settings trust, or AWS's image accounts."""
     flow_logs: bool = True
     """Send VPC flow logs (all traffic) to an encrypted CloudWatch log group."""
     flow_logs_kms_key_arn: KmsKeyArn | None = None
@@ -143,6 +162,27 @@ class StudioNetworkArgs(BaseModel):
         resolve_endpoints(value or [])
         return value
 
+    @field_validator("trusted_image_accounts")
+    @classmethod
+    def _account_ids(cls, value: list[str]) -> list[str]:
+        bad = [v for v in value if not re.fullmatch(r"\d{12}", v)]
+        if bad:
+            raise ValueError(f"{bad} are not AWS account ids (12 digits)")
+        return list(dict.fromkeys(value))
+
+    @field_validator("endpoint_policy_documents")
+    @classmethod
+    def _policy_documents(cls, value: dict[str, Any]) -> dict[str, Any]:
+        for name, document in value.items():
+            try:
+                parsed = json.loads(document) if isinstance(document, str) else document
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"the policy of {name!r} is not JSON ({exc.msg})") from None
+            if not isinstance(parsed, dict) or not parsed.get("Statement"):
+                raise ValueError(f"the policy of {name!r} is not a policy document with a "
+                                 "Statement")
+        return value
+
     @field_validator("flow_logs_retention_days")
     @classmethod
     def _valid_retention(cls, value: int) -> int:
@@ -152,6 +192,12 @@ class StudioNetworkArgs(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> StudioNetworkArgs:
+        endpoints = {*self.endpoint_names, *(GATEWAY_ENDPOINTS if self.s3_gateway_endpoint
+                                             else ())}
+        unknown = sorted(set(self.endpoint_policy_documents) - endpoints)
+        if unknown:
+            raise ValueError(f"endpoint_policy_documents names {unknown}, which this network "
+                             f"does not create; use one of {sorted(endpoints)}")
         if self.existing_vpc is not None:
             ignored = self.model_fields_set & {
                 "cidr_block", "availability_zone_count", "availability_zones",
@@ -613,6 +659,7 @@ class StudioNetwork(Component[StudioNetworkArgs]):
                 private_dns_enabled=True,
                 subnet_ids=subnet_ids,
                 security_group_ids=[endpoint_sg.id],
+                policy=self._endpoint_policy(short),
                 tags=self.tags(resource_name),
                 opts=self.child_options(),
             )
@@ -624,6 +671,7 @@ class StudioNetwork(Component[StudioNetworkArgs]):
                 service_name=service_name("s3", region, prefix),
                 vpc_endpoint_type="Gateway",
                 route_table_ids=route_table_ids,
+                policy=self._endpoint_policy("s3"),
                 tags=self.tags(f"{self.resource_name}-vpce-s3"),
                 opts=self.child_options(),
             )
@@ -642,6 +690,20 @@ class StudioNetwork(Component[StudioNetworkArgs]):
                     opts=self.child_options(),
                 )
         return pulumi.Output.all(**ids) if ids else pulumi.Output.from_input({})
+
+    def _endpoint_policy(self, short: str) -> str | None:
+        """The endpoint's policy: the one given, the data perimeter, or None (AWS's default,
+        full access) when policies are off or the service is not known to take one."""
+        spec, ctx = self.spec, self.context
+        given = spec.endpoint_policy_documents.get(short)
+        if given is not None:
+            return given if isinstance(given, str) else json.dumps(given, indent=2)
+        if not spec.endpoint_policies or short not in ENDPOINT_POLICIES:
+            return None
+        statements = endpoint_policy(short, partition=ctx.partition, region=ctx.region,
+                                     account=ctx.account,
+                                     trusted_accounts=spec.trusted_image_accounts)
+        return policy_json(statements) if statements else None
 
     @property
     def _restricted_egress(self) -> bool:

@@ -19,6 +19,7 @@ from pydantic import AfterValidator, BaseModel, Field, field_validator
 from studio_infra.aws_context import AwsContext, policy_json
 from studio_infra.component import Component
 from studio_infra.ecr import PULL_ACTIONS
+from studio_infra.guardrails import guardrail_statements
 from studio_infra.inputs import (
     ARGS_CONFIG,
     DEFAULT_SHARING_PREFIX,
@@ -89,6 +90,14 @@ class RoleSettings(BaseModel):
     """Instance types this role may start apps on; GPU types only if listed here."""
     managed_policy_arns: list[PolicyArn] = Field(default_factory=list)
     """Managed policies to attach as well. None by default: broad access is a choice."""
+    job_guardrails: bool = True
+    """Deny statements that bind any job permission the role gets: training, processing,
+    tuning, transform, AutoML and monitoring jobs must run in a VPC with security groups,
+    with volume and output KMS keys and inter-container encryption. False is the named
+    opt-out, which the ``sagemaker-job-guardrails`` rule reports."""
+    job_network_isolation: bool = False
+    """Also require network isolation for the jobs that take it (off by default: it breaks
+    jobs that call AWS APIs or install packages at run time)."""
 
     @field_validator("managed_policy_arns")
     @classmethod
@@ -145,7 +154,8 @@ class StudioExecutionRole(Component[StudioExecutionRoleArgs]):
             pulumi.Output.all(*spec.ecr_repository_arns),
         ).apply(lambda v: policy_json(execution_statements(
             ctx, role_arn=v[0], sharing_bucket_arn=v[1], sharing_prefix=spec.sharing_prefix,
-            key_arns=v[2], repository_arns=v[3], instance_types=spec.instance_types)))
+            key_arns=v[2], repository_arns=v[3], instance_types=spec.instance_types,
+            guardrails=spec.job_guardrails, network_isolation=spec.job_network_isolation)))
         aws.iam.RolePolicy(f"{name}-studio", role=role.id, policy=policy, opts=child)
         for arn in spec.managed_policy_arns:
             aws.iam.RolePolicyAttachment(f"{name}-{str(arn).rsplit('/', 1)[-1]}",
@@ -165,13 +175,16 @@ def execution_statements(
     key_arns: list[str],
     repository_arns: list[str],
     instance_types: list[str],
+    guardrails: bool = True,
+    network_isolation: bool = False,
 ) -> list[dict[str, Any]]:
     """The inline policy of an execution role; one place to read what Studio users can do.
 
     Spaces and apps follow AWS's policy for giving users access to spaces
     (``SPACES_POLICY_PAGE``): a user creates, updates and deletes shared spaces and their own
     private spaces, and apps in those, never another user's (``sagemaker:OwnerUserProfileArn``
-    must be the caller's own profile)."""
+    must be the caller's own profile). With ``guardrails``, the job guardrails
+    (``guardrail_statements``) follow."""
     own_profile = ctx.arn("sagemaker", OWN_PROFILE)
     domain_spaces = ctx.arn("sagemaker", "space/${sagemaker:DomainId}/*")
     statements: list[dict[str, Any]] = [
@@ -242,4 +255,6 @@ def execution_statements(
             {"Sid": "PullProjectImages", "Effect": "Allow", "Action": PULL_ACTIONS,
              "Resource": sorted(set(repository_arns))},
         ]
+    if guardrails:
+        statements += guardrail_statements(network_isolation)
     return statements

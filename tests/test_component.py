@@ -21,7 +21,7 @@ from studio_infra.errors import StudioInfraError
 
 PACKAGE = Path(studio_infra.__file__).parent
 MODULES = ["network", "kms", "s3", "efs", "ecr", "images", "roles", "domain", "users",
-           "studio"]
+           "studio", "access"]
 
 
 def components() -> list[type[Component]]:  # type: ignore[type-arg]
@@ -43,7 +43,7 @@ def test_every_component_class_uses_the_base():
         "ComponentResource" in ast.unparse(base) or "Component[" in ast.unparse(base)
         for base in node.bases)}
     assert declared == {c.__name__ for c in COMPONENTS}
-    assert len(COMPONENTS) == 10
+    assert len(COMPONENTS) == 11
 
 
 @pytest.mark.parametrize("component", COMPONENTS, ids=lambda c: c.__name__)

@@ -28,7 +28,8 @@ def test_domain_defaults_are_the_hardened_ones(record):
     assert inputs["kmsKeyId"] == KEY
     assert inputs["authMode"] == "IAM"
     assert inputs["domainSettings"] == {"securityGroupIds": [SG],
-                                        "executionRoleIdentityConfig": "USER_PROFILE_NAME"}
+                                        "executionRoleIdentityConfig": "USER_PROFILE_NAME",
+                                        "dockerSettings": {"enableDockerAccess": "DISABLED"}}
     settings = inputs["defaultUserSettings"]
     assert settings["securityGroups"] == [SG]
     assert settings["executionRole"] == ROLE

@@ -162,6 +162,46 @@ def endpoint(private_dns: bool) -> None:
                         private_dns_enabled=private_dns)
 
 
+def policed_endpoint(policy: dict | None, service: str = "sts",
+                     kind: str = "Interface") -> None:
+    aws.ec2.VpcEndpoint("ep", vpc_id="vpc-0123456789abcdef0", vpc_endpoint_type=kind,
+                        service_name=f"com.amazonaws.us-east-1.{service}",
+                        private_dns_enabled=kind == "Interface" or None,
+                        policy=json.dumps(policy) if policy else None)
+
+
+PERIMETER_POLICY = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
+     "Condition": {"StringEquals": {"aws:PrincipalAccount": "123456789012"}}}]}
+WIDE_OPEN_POLICY = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*"}]}
+
+
+def docker_domain(accounts: list[str] | None) -> None:
+    docker: dict[str, Any] = {"enable_docker_access": "ENABLED"}
+    if accounts:
+        docker["vpc_only_trusted_accounts"] = accounts
+    aws.sagemaker.Domain(
+        "domain", domain_name="d", auth_mode="IAM", vpc_id="vpc-0123456789abcdef0",
+        subnet_ids=["subnet-0123456789abcdef0"], app_network_access_type="VpcOnly",
+        domain_settings={"docker_settings": docker},
+        default_user_settings={"execution_role": ROLE})
+
+
+def presign(condition: dict | None = None) -> None:
+    statement = {"Effect": "Allow", "Action": "sagemaker:CreatePresignedDomainUrl",
+                 "Resource": f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:user-profile/*/*"}
+    identity_policy({**statement, **({"Condition": condition} if condition else {})})
+
+
+def without_guardrails(keep: tuple[str, ...] = ()) -> Callable[[dict], None]:
+    """The execution role's policy without its job guardrails (but those named)."""
+    def change(document: dict) -> None:
+        document["Statement"] = [s for s in document["Statement"]
+                                 if not s["Sid"].startswith("DenyJobs") or s["Sid"] in keep]
+    return change
+
+
 def role_policy(action: str) -> None:
     aws.iam.RolePolicy("policy", role="studio", policy=doc(
         {"Effect": "Allow", "Action": action, "Resource": "*"}))
@@ -408,6 +448,28 @@ CASES: dict[str, list[tuple[Callable[[], None], Callable[[], None]]]] = {
                            lambda: ingress("vpc-rule", None)),
                           (lambda: ingress("ec2-rule", "::/0"), lambda: ingress("ec2-rule", None))],
     "vpc-endpoint-private-dns": [(lambda: endpoint(False), lambda: endpoint(True))],
+    "vpc-endpoint-policy": [
+        (lambda: policed_endpoint(None), lambda: policed_endpoint(PERIMETER_POLICY)),
+        (lambda: policed_endpoint(None, "s3", "Gateway"),
+         lambda: policed_endpoint(PERIMETER_POLICY, "s3", "Gateway")),
+        (lambda: policed_endpoint(WIDE_OPEN_POLICY, "s3", "Gateway"),
+         lambda: policed_endpoint(PERIMETER_POLICY, "s3", "Gateway")),
+    ],
+    "sagemaker-job-guardrails": [
+        (studio(transform=rewrite_policy("aws:iam/rolePolicy:RolePolicy", "-studio",
+                                         without_guardrails())), studio()),
+        (studio(transform=rewrite_policy("aws:iam/rolePolicy:RolePolicy", "-studio",
+                                         without_guardrails(("DenyJobsOutsideTheVpc",)))),
+         studio()),
+    ],
+    "sagemaker-docker-trusted-accounts": [(lambda: docker_domain(None),
+                                           lambda: docker_domain(["123456789012"]))],
+    "sagemaker-presigned-url-endpoint": [
+        (presign, lambda: presign({"StringEquals": {"aws:SourceVpce": "vpce-0123456789abcdef0"}})),
+        (lambda: identity_policy({"Effect": "Allow", "Action": "sagemaker:*", "Resource": "*"}),
+         lambda: identity_policy({"Effect": "Allow", "Action": "sagemaker:Describe*",
+                                  "Resource": "*"})),
+    ],
     "iam-no-wildcard-actions": [(lambda: role_policy("*"), lambda: role_policy("s3:GetObject")),
                                 (lambda: role_policy("s3:*"),
                                  lambda: role_policy("s3:GetObject"))],

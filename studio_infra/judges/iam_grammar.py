@@ -136,8 +136,10 @@ def check_statement(statement: Mapping[str, Any], kind: PolicyKind) -> Iterator[
         actions += matched
         if not negated and "Resource" in statement and kind != "trust":
             yield from _resources_fit(pattern, matched, as_list(statement["Resource"]))
-    if not negated and "*" not in patterns:
-        yield from _conditions(statement, actions)
+    if not negated:
+        # With Action "*" every key of every service may apply: keys and operators are still
+        # checked, whether a key applies to the actions is not.
+        yield from _conditions(statement, [] if "*" in patterns else actions)
 
 
 def _resources_fit(pattern: str, matched: list[Action], resources: list[Any]) -> Iterator[str]:

@@ -36,6 +36,8 @@ IAM_QUOTAS = ("https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-qu
               "#reference_iam-quotas-entity-length")
 KMS_QUOTAS = "https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html"
 S3_POLICY = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-policies.html"
+PRIVATELINK_POLICIES = \
+    "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html"
 SAGEMAKER_BASE_IMAGE = \
     "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateImageVersion.html"
 
@@ -51,6 +53,10 @@ KMS_KEY_POLICY_BYTES = 32_768
 """KMS: "The maximum length of a key policy document is 32 KB (32,768 bytes)"."""
 S3_BUCKET_POLICY_BYTES = 20_480
 """S3: "Bucket policies are limited to 20 KB in size"."""
+
+VPC_ENDPOINT_POLICY_CHARS = 20_480
+"""PrivateLink: "The size of an endpoint policy cannot exceed 20,480 characters, including
+white space"."""
 
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _BUCKET_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
@@ -126,6 +132,9 @@ SERVICE_RULES: tuple[ServiceRule, ...] = (
                 _at_most(KMS_KEY_POLICY_BYTES, _utf8_bytes, "bytes in a key policy")),
     ServiceRule("s3", "PutBucketPolicy", "Policy", S3_POLICY,
                 _at_most(S3_BUCKET_POLICY_BYTES, _utf8_bytes, "bytes in a bucket policy")),
+    ServiceRule("ec2", "CreateVpcEndpoint", "PolicyDocument", PRIVATELINK_POLICIES,
+                _at_most(VPC_ENDPOINT_POLICY_CHARS, len,
+                         "characters, white space included, in an endpoint policy")),
     ServiceRule("sagemaker", "CreateImageVersion", "BaseImage", SAGEMAKER_BASE_IMAGE,
                 ecr_image_uri),
 )

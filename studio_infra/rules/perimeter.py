@@ -1,0 +1,212 @@
+"""Rules for the data perimeter: endpoint policies, job guardrails, Docker, opening Studio."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from studio_infra.endpoints import policy_support
+from studio_infra.guardrails import GUARDRAILS, JOB_ACTIONS
+from studio_infra.rules.documents import as_list, everyone, statements
+from studio_infra.rules.model import (
+    CannotCheck,
+    Enforcement,
+    Resource,
+    Rule,
+    Severity,
+    Stack,
+    known,
+    matches,
+)
+
+ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
+DOMAIN = "aws:sagemaker/domain:Domain"
+PROFILE = "aws:sagemaker/userProfile:UserProfile"
+SPACE = "aws:sagemaker/space:Space"
+ROLE = "aws:iam/role:Role"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+POLICY = "aws:iam/policy:Policy"
+USER_POLICY = "aws:iam/userPolicy:UserPolicy"
+GROUP_POLICY = "aws:iam/groupPolicy:GroupPolicy"
+PRESIGN = "sagemaker:CreatePresignedDomainUrl"
+
+
+# -- endpoint policies -------------------------------------------------------------------------
+
+
+def _wide_open(statement: Mapping[str, Any], service: str) -> bool:
+    """An Allow for anyone, on every action of the service, every resource, no condition."""
+    actions = as_list(statement.get("Action"))
+    return (statement.get("Effect") == "Allow" and everyone(statement)
+            and "NotAction" not in statement and "NotResource" not in statement
+            and any(a == "*" or a == f"{service}:*" for a in actions)
+            and "*" in as_list(statement.get("Resource", "*"))
+            and not statement.get("Condition"))
+
+
+def endpoint_has_policy(endpoint: Resource, stack: Stack,
+                        _: Mapping[str, Any]) -> Iterator[str]:
+    service_name = known(endpoint.get("serviceName"), f"the service of {endpoint.name}")
+    found = policy_support(str(service_name))
+    if found is None:
+        return  # endpoint policies are not confirmed for this service (ENDPOINT_POLICIES)
+    short, _support = found
+    document = endpoint.get("policy")
+    if not document:
+        yield (f"endpoint {endpoint.name} ({short}) has no endpoint policy: AWS's default lets "
+               "any principal reach any resource of the service through it")
+        return
+    prefix = short.split(".", 1)[0] if short != "studio" else "sagemaker"
+    for index, statement in enumerate(statements(document, f"the policy of {endpoint.name}")):
+        if _wide_open(statement, prefix):
+            yield (f"endpoint {endpoint.name} ({short}): statement "
+                   f"{statement.get('Sid') or index} allows every action on every resource to "
+                   "anyone, without a condition")
+
+
+# -- job guardrails in execution roles --------------------------------------------------------
+
+
+def _execution_roles(stack: Stack) -> set[str]:
+    """Every string naming a role some domain, profile or space runs as."""
+    named: set[str] = set()
+    paths = {DOMAIN: ("defaultUserSettings.executionRole", "defaultSpaceSettings.executionRole"),
+             PROFILE: ("userSettings.executionRole",),
+             SPACE: ("spaceSettings.executionRole",)}
+    for type_, where in paths.items():
+        for resource in stack.of_type(type_):
+            named |= {v for v in (resource.get(p) for p in where) if isinstance(v, str)}
+    return named
+
+
+def _role_documents(role: Resource, stack: Stack) -> list[Any]:
+    documents: list[Any] = [p.get("policy") for p in role.get("inlinePolicies") or []
+                            if isinstance(p, Mapping)]
+    documents += [p.get("policy") for p in stack.companions(role, ROLE_POLICY, "role")]
+    arns = {a.get("policyArn") for a in stack.companions(role, ATTACHMENT, "role")}
+    documents += [p.get("policy") for p in stack.of_type(POLICY) if p.identifiers & arns]
+    return documents
+
+
+def _guards(statement: Mapping[str, Any], key: str, operator: str, value: str) -> bool:
+    """A Deny on the job actions (training and processing at least) whose condition is exactly
+    ``operator: {key: value}``."""
+    if statement.get("Effect") != "Deny" or "NotAction" in statement:
+        return False
+    if "*" not in as_list(statement.get("Resource", "*")):
+        return False
+    actions = as_list(statement.get("Action"))
+    if not all(matches(actions, a) for a in JOB_ACTIONS[:2]):
+        return False
+    condition = statement.get("Condition")
+    if not isinstance(condition, Mapping) or len(condition) != 1:
+        return False
+    (found_operator, clauses), = condition.items()
+    if found_operator != operator or not isinstance(clauses, Mapping) or len(clauses) != 1:
+        return False
+    (found_key, found_value), = clauses.items()
+    return str(found_key).lower() == key.lower() and \
+        [str(v).lower() for v in as_list(found_value)] == [value]
+
+
+def job_guardrails(role: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
+    if not role.identifiers & stack.memo("execution-roles", _execution_roles):
+        return  # not an execution role of a domain, profile or space in this stack
+    found: list[dict[str, Any]] = []
+    for document in _role_documents(role, stack):
+        found += statements(document, f"a policy of {role.name}")
+    missing = [rail for rail in GUARDRAILS
+               if not any(_guards(s, rail.key, rail.operator, rail.value) for s in found)]
+    if missing:
+        yield (f"execution role {role.name} does not require that "
+               f"{'; that '.join(rail.why for rail in missing)} "
+               f"({', '.join(rail.key for rail in missing)}): whatever job permissions it is "
+               "given are unbounded")
+
+
+# -- Docker ------------------------------------------------------------------------------------
+
+
+def docker_trusted_accounts(domain: Resource, stack: Stack,
+                            _: Mapping[str, Any]) -> Iterator[str]:
+    docker = known(domain.get("domainSettings.dockerSettings", {}),
+                   f"the Docker settings of {domain.name}") or {}
+    if docker.get("enableDockerAccess") != "ENABLED":
+        return
+    mode = known(domain.get("appNetworkAccessType", "PublicInternetOnly"),
+                 f"the network access of {domain.name}")
+    if mode == "VpcOnly" and not docker.get("vpcOnlyTrustedAccounts"):
+        yield (f"domain {domain.name} enables Docker in its spaces without naming the accounts "
+               "it trusts (vpcOnlyTrustedAccounts)")
+
+
+# -- opening Studio --------------------------------------------------------------------------
+
+
+def _documents(resource: Resource) -> list[tuple[Any, str]]:
+    if resource.type == ROLE:
+        return [(p.get("policy"), f"inline policy {p.get('name')} of {resource.name}")
+                for p in known(resource.get("inlinePolicies", []), "inline policies")
+                if isinstance(p, Mapping)]
+    return [(resource.get("policy"), f"the policy of {resource.name}")]
+
+
+_ENDPOINT_KEYS = {"aws:sourcevpce", "aws:sourcevpc"}
+
+
+def _through_endpoint(statement: Mapping[str, Any]) -> bool:
+    condition = statement.get("Condition")
+    if not isinstance(condition, Mapping):
+        return False
+    return any(str(key).lower() in _ENDPOINT_KEYS
+               for operator, clauses in condition.items()
+               if isinstance(clauses, Mapping) and not operator.startswith(("StringNot",
+                                                                            "ForAllValues"))
+               for key in clauses)
+
+
+def presigned_url_through_endpoint(resource: Resource, stack: Stack,
+                                   _: Mapping[str, Any]) -> Iterator[str]:
+    for document, what in _documents(resource):
+        if isinstance(document, str):
+            try:
+                json.loads(document)
+            except json.JSONDecodeError:
+                raise CannotCheck(f"{what} is not valid JSON") from None
+        for index, statement in enumerate(statements(document, what)):
+            actions = as_list(statement.get("Action"))
+            if statement.get("Effect") != "Allow" or "*" in actions or \
+                    not matches(actions, PRESIGN):
+                continue
+            if not _through_endpoint(statement):
+                yield (f"{what}: statement {statement.get('Sid') or index} allows {PRESIGN} "
+                       "without an aws:SourceVpce (or aws:SourceVpc) condition: a presigned "
+                       "Studio URL can be created from anywhere")
+
+
+PERIMETER_RULES = (
+    Rule("vpc-endpoint-policy", "VPC endpoints of services that take endpoint policies have "
+         "one, and it does not allow everything to everyone", (ENDPOINT,),
+         endpoint_has_policy, Severity.MEDIUM, Enforcement.ADVISORY,
+         "Attach an endpoint policy limiting the endpoint to your account's principals and "
+         "resources (StudioNetwork does unless endpoint_policies is false)."),
+    Rule("sagemaker-job-guardrails", "Execution roles deny jobs outside the VPC, without KMS "
+         "keys or without inter-container encryption", (ROLE,), job_guardrails,
+         Severity.MEDIUM, Enforcement.ADVISORY,
+         "Add Deny statements on the job actions with Null conditions on sagemaker:VpcSubnets, "
+         "VpcSecurityGroupIds, VolumeKmsKey, OutputKmsKey and BoolIfExists false on "
+         "InterContainerTrafficEncryption (StudioExecutionRole does unless job_guardrails is "
+         "false).", needs_stack=True),
+    Rule("sagemaker-docker-trusted-accounts", "Domains that enable Docker in VpcOnly name the "
+         "accounts they trust", (DOMAIN,), docker_trusted_accounts, Severity.HIGH,
+         Enforcement.MANDATORY,
+         "Set domainSettings.dockerSettings.enableDockerAccess: DISABLED, or list the trusted "
+         "accounts in vpcOnlyTrustedAccounts (docker.trusted_accounts)."),
+    Rule("sagemaker-presigned-url-endpoint", "Policies allow CreatePresignedDomainUrl only "
+         "through a VPC endpoint", (ROLE, ROLE_POLICY, POLICY, USER_POLICY, GROUP_POLICY),
+         presigned_url_through_endpoint, Severity.MEDIUM, Enforcement.ADVISORY,
+         "Add a condition on aws:SourceVpce (the sagemaker.api endpoint) to statements that "
+         "allow sagemaker:CreatePresignedDomainUrl (StudioAccessPolicy)."),
+)

@@ -1,0 +1,308 @@
+"""The data perimeter: endpoint policies, job guardrails, Docker off, opening Studio."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from studio_infra.access import STUDIO_ENDPOINT_PAGE, StudioAccessPolicy
+from studio_infra.docker import trusted_accounts_shape
+from studio_infra.domain import StudioDomain
+from studio_infra.endpoints import (
+    DEFAULT_INTERFACE_ENDPOINTS,
+    ECR_S3_LAYERS_PAGE,
+    ENDPOINT_POLICIES,
+    policy_support,
+    service_name,
+)
+from studio_infra.errors import StudioInfraError
+from studio_infra.guardrails import (
+    GUARDRAILS,
+    JOB_ACTIONS,
+    NETWORK_ISOLATION,
+    guarded_actions,
+    guardrail_statements,
+)
+from studio_infra.judges import service_rules
+from studio_infra.judges.iam_database import database
+from studio_infra.judges.iam_grammar import check_policy
+from studio_infra.network import StudioNetwork
+from studio_infra.roles import StudioExecutionRole
+from studio_infra.rules.engine import evaluate, stack_from_plan
+from studio_infra.studio import load_config
+
+ACCOUNT = "123456789012"
+ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
+KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+ROLE = "arn:aws:iam::123456789012:role/studio"
+DOMAIN_ARGS = {"domain_name": "team", "vpc_id": "vpc-0123456789abcdef0",
+               "subnet_ids": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+               "security_group_id": "sg-0123456789abcdef0", "kms_key_arn": KEY,
+               "execution_role_arn": ROLE}
+
+
+def findings(plan: Any, policy: str) -> list[str]:
+    return [f.message for f in evaluate(stack_from_plan(plan.resources)) if f.policy == policy]
+
+
+def endpoint_policies(plan: Any) -> dict[str, Any]:
+    return {r.name.removeprefix("net-vpce-"): json.loads(r.inputs["policy"])
+            if r.inputs.get("policy") else None for r in plan.of_type(ENDPOINT)}
+
+
+# -- endpoint policies -------------------------------------------------------------------------
+
+
+def test_every_default_endpoint_takes_a_policy_on_an_aws_page():
+    for short in (*DEFAULT_INTERFACE_ENDPOINTS, "s3"):
+        support = ENDPOINT_POLICIES[short]
+        assert support.source.startswith("https://docs.aws.amazon.com/"), short
+        assert policy_support(service_name(short, "eu-west-1")) == (short, support)
+    assert policy_support("com.amazonaws.us-east-1.sagemaker.featurestore-runtime") is None
+
+
+def test_each_endpoint_keeps_to_the_accounts_principals_and_resources(record):
+    plan = record(lambda: StudioNetwork("net", {"nat": "single"}))
+    policies = endpoint_policies(plan)
+    assert set(policies) == {s.replace(".", "-") for s in DEFAULT_INTERFACE_ENDPOINTS} | {"s3"}
+    for name, document in policies.items():
+        assert document is not None, name
+        assert list(check_policy(document, "resource")) == [], name
+        for statement in document["Statement"]:
+            assert statement["Principal"] == "*"  # PrivateLink: a Principal element is required
+    by_sid = {name: {s["Sid"]: s for s in d["Statement"]} for name, d in policies.items()}
+    assert by_sid["sts"]["ThisAccountsPrincipals"]["Condition"] == {
+        "StringEquals": {"aws:PrincipalAccount": ACCOUNT}}
+    for name in ("s3", "kms", "logs", "ecr-api", "ecr-dkr"):
+        assert by_sid[name]["ThisAccountsPrincipalsAndResources"]["Condition"] == {
+            "StringEquals": {"aws:PrincipalAccount": ACCOUNT, "aws:ResourceAccount": ACCOUNT}}
+    # ECR's layers come from AWS's bucket, through the S3 gateway, presigned by ECR.
+    assert ECR_S3_LAYERS_PAGE.startswith("https://docs.aws.amazon.com/AmazonECR/")
+    layers = by_sid["s3"]["EcrImageLayers"]
+    assert layers["Resource"] == "arn:aws:s3:::prod-us-east-1-starport-layer-bucket/*"
+    assert layers["Action"] == "s3:GetObject" and "Condition" not in layers
+    assert by_sid["studio"] == {"ThisAccountsResources": {
+        "Sid": "ThisAccountsResources", "Effect": "Allow", "Principal": "*",
+        "Action": "sagemaker:*", "Resource": f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:*"}}
+    assert findings(plan, "vpc-endpoint-policy") == []
+
+
+def test_policies_follow_the_partition_and_the_trusted_image_accounts(record):
+    trusted = "763104351884"
+    plan = record(lambda: StudioNetwork("net", {"nat": "single",
+                                                "trusted_image_accounts": [trusted]}),
+                  region="cn-north-1")
+    policies = endpoint_policies(plan)
+    for name in ("ecr-api", "ecr-dkr"):
+        condition = policies[name]["Statement"][0]["Condition"]["StringEquals"]
+        assert condition["aws:ResourceAccount"] == [ACCOUNT, trusted]
+    assert policies["kms"]["Statement"][0]["Condition"]["StringEquals"][
+        "aws:ResourceAccount"] == ACCOUNT
+    layers = next(s for s in policies["s3"]["Statement"] if s["Sid"] == "EcrImageLayers")
+    assert layers["Resource"] == "arn:aws-cn:s3:::prod-cn-north-1-starport-layer-bucket/*"
+
+
+def test_the_opt_out_and_own_policies_are_reported_as_they_are(record):
+    plan = record(lambda: StudioNetwork("net", {"nat": "single", "endpoint_policies": False}))
+    assert set(endpoint_policies(plan).values()) == {None}
+    reported = findings(plan, "vpc-endpoint-policy")
+    assert len(reported) == len(DEFAULT_INTERFACE_ENDPOINTS) + 1
+    assert all("has no endpoint policy" in m for m in reported)
+
+    wide = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}
+    mine = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sts:*",
+                           "Resource": "*", "Condition": {"StringEquals": {
+                               "aws:PrincipalOrgID": "o-abcdefghij"}}}]}
+    plan = record(lambda: StudioNetwork("net", {
+        "nat": "single", "endpoint_policy_documents": {"s3": wide, "sts": json.dumps(mine)}}))
+    policies = endpoint_policies(plan)
+    assert policies["s3"] == wide and policies["sts"] == mine
+    assert [m.split(":")[0] for m in findings(plan, "vpc-endpoint-policy")] == \
+        ["endpoint net-vpce-s3 (s3)"]
+
+
+def test_extra_endpoints_without_confirmed_support_keep_awss_default(record):
+    plan = record(lambda: StudioNetwork("net", {"nat": "single",
+                                                "extra_endpoints": ["feature-store"]}))
+    assert endpoint_policies(plan)["sagemaker-featurestore-runtime"] is None
+    assert findings(plan, "vpc-endpoint-policy") == []
+
+
+@pytest.mark.parametrize(("args", "fragment"), [
+    ({"endpoint_policy_documents": {"secretsmanager": {"Statement": [{}]}}},
+     "names ['secretsmanager'], which this network does not create"),
+    ({"endpoint_policy_documents": {"s3": "{not json"}}, "the policy of 's3' is not JSON"),
+    ({"endpoint_policy_documents": {"sts": {"Version": "2012-10-17"}}}, "with a Statement"),
+    ({"trusted_image_accounts": ["76310435188"]}, "are not AWS account ids"),
+])
+def test_bad_endpoint_policy_input(record_failure, args, fragment):
+    failure = record_failure(lambda: StudioNetwork("net", args))
+    assert isinstance(failure.__cause__, StudioInfraError)
+    assert fragment in str(failure.__cause__)
+    assert [r.type for r in failure.plan.resources] == ["pulumi:pulumi:Stack"]
+
+
+def test_endpoint_policy_size_is_the_documented_quota():
+    statement = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                 "Resource": "arn:aws:s3:::b/*"}
+    small = json.dumps({"Statement": [statement] * 10}, indent=4)
+    big = json.dumps({"Statement": [statement] * 300}, indent=4)
+    assert service_rules.check_request("ec2", "CreateVpcEndpoint", {"PolicyDocument": small}) \
+        == []
+    (problem,) = service_rules.check_request("ec2", "CreateVpcEndpoint",
+                                             {"PolicyDocument": big})
+    assert "at most 20,480 characters" in problem.expected  # white space included
+    assert problem.source == service_rules.PRIVATELINK_POLICIES
+
+
+# -- job guardrails ------------------------------------------------------------------------
+
+
+def test_guardrails_name_only_actions_that_carry_their_keys():
+    db = database()
+    for rail in (*GUARDRAILS, NETWORK_ISOLATION):
+        actions = guarded_actions(rail.key)
+        assert {"sagemaker:CreateTrainingJob", "sagemaker:CreateProcessingJob"} <= set(actions)
+        for name in actions:
+            (action,) = db.match_actions(name)
+            assert rail.key.lower() in {k.lower() for k in action.condition_keys}, name
+    # Batch transform carries no VPC key: the VPC guardrail does not pretend to cover it.
+    assert "sagemaker:CreateTransformJob" in JOB_ACTIONS
+    assert "sagemaker:CreateTransformJob" not in guarded_actions("sagemaker:VpcSubnets")
+    assert list(check_policy({"Statement": guardrail_statements(True)}, "identity")) == []
+
+
+def test_the_role_denies_jobs_outside_the_perimeter(record):
+    plan = record(lambda: StudioExecutionRole("exec"))
+    document = json.loads(plan.get("aws:iam/rolePolicy:RolePolicy", "exec-studio")
+                          .inputs["policy"])
+    by_sid = {s["Sid"]: s for s in document["Statement"]}
+    for rail in GUARDRAILS:
+        statement = by_sid[rail.sid]
+        assert statement["Effect"] == "Deny" and statement["Resource"] == "*"
+        assert statement["Condition"] == {rail.operator: {rail.key: rail.value}}
+    assert NETWORK_ISOLATION.sid not in by_sid
+    # Deny only: the role itself is still granted no job.
+    allowed = [a for s in document["Statement"] if s["Effect"] == "Allow"
+               for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])]
+    assert not set(allowed) & set(JOB_ACTIONS)
+
+
+def test_guardrails_opt_out_and_network_isolation_opt_in(record):
+    plan = record(lambda: [StudioExecutionRole("open", {"job_guardrails": False}),
+                           StudioExecutionRole("isolated", {"job_network_isolation": True})])
+    sids = {name: {s["Sid"] for s in json.loads(plan.get(
+        "aws:iam/rolePolicy:RolePolicy", f"{name}-studio").inputs["policy"])["Statement"]}
+        for name in ("open", "isolated")}
+    assert not {r.sid for r in GUARDRAILS} & sids["open"]
+    assert {r.sid for r in (*GUARDRAILS, NETWORK_ISOLATION)} <= sids["isolated"]
+
+
+def test_the_config_switch_reaches_every_role():
+    config = load_config({"execution_role": {"job_guardrails": False},
+                          "teams": [{"name": "ml", "job_network_isolation": True}]})
+    assert config.execution_role.job_guardrails is False
+    assert config.teams[0].job_network_isolation is True
+
+
+# -- Docker ------------------------------------------------------------------------------------
+
+
+def test_docker_is_off_unless_enabled(record):
+    plan = record(lambda: StudioDomain("studio", DOMAIN_ARGS))
+    domain = plan.get("aws:sagemaker/domain:Domain", "studio-domain")
+    assert domain.inputs["domainSettings"]["dockerSettings"] == {"enableDockerAccess": "DISABLED"}
+
+
+def test_docker_enabled_names_its_trusted_accounts(record):
+    plan = record(lambda: StudioDomain("studio", {
+        **DOMAIN_ARGS, "docker": {"enabled": True, "trusted_accounts": [ACCOUNT, ACCOUNT]}}))
+    domain = plan.get("aws:sagemaker/domain:Domain", "studio-domain")
+    assert domain.inputs["domainSettings"]["dockerSettings"] == {
+        "enableDockerAccess": "ENABLED", "vpcOnlyTrustedAccounts": [ACCOUNT]}
+    assert findings(plan, "sagemaker-docker-trusted-accounts") == []
+    assert findings(plan, "deploy-aws-api") == []
+
+
+def test_docker_enabled_without_trusted_accounts_is_refused(record_failure):
+    failure = record_failure(lambda: StudioDomain("studio", {**DOMAIN_ARGS,
+                                                             "docker": {"enabled": True}}))
+    assert isinstance(failure.__cause__, StudioInfraError)
+    message = str(failure.__cause__)
+    assert "  - docker" in message
+    assert "Docker is enabled in a VpcOnly domain without trusted accounts" in message
+    assert [r.type for r in failure.plan.resources] == ["pulumi:pulumi:Stack"]
+    with pytest.raises(StudioInfraError, match=r"domain\.docker"):
+        load_config({"domain": {"docker": {"enabled": True}}})
+    # Trusted accounts are a VpcOnly setting: a public domain may enable Docker without them.
+    public = load_config({"domain": {"allow_public_internet": True,
+                                     "docker": {"enabled": True}}})
+    assert public.domain.docker.enabled
+
+
+def test_trusted_accounts_follow_botocores_model():
+    most, pattern, shortest, longest = trusted_accounts_shape()
+    assert (most, shortest, longest) == (20, 12, 12) and pattern.fullmatch(ACCOUNT)
+    for bad, fragment in ((["12345"], "not AWS account ids"),
+                          ([f"{i:012d}" for i in range(21)], "at most 20 trusted accounts")):
+        with pytest.raises(StudioInfraError, match=fragment):
+            load_config({"domain": {"docker": {"enabled": True, "trusted_accounts": bad}}})
+
+
+# -- opening Studio ----------------------------------------------------------------------------
+
+
+def _access(plan: Any, name: str) -> list[dict[str, Any]]:
+    policy = plan.get("aws:iam/policy:Policy", name)
+    return list(json.loads(policy.inputs["policy"])["Statement"])
+
+
+def test_studio_opens_only_through_the_sagemaker_api_endpoint(record):
+    assert STUDIO_ENDPOINT_PAGE.endswith("studio-interface-endpoint.html")
+    plan = record(lambda: StudioAccessPolicy("open-studio", {
+        "domain_id": "d-abcdefghijkl", "sagemaker_api_endpoint_id": "vpce-0123456789abcdef0"}))
+    allow, deny = _access(plan, "open-studio")
+    profiles = f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:user-profile/d-abcdefghijkl/*"
+    assert allow == {"Sid": "OpenStudioThroughTheEndpoint", "Effect": "Allow",
+                     "Action": ["sagemaker:CreatePresignedDomainUrl",
+                                "sagemaker:DescribeUserProfile"],
+                     "Resource": profiles,
+                     "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-0123456789abcdef0"}}}
+    assert deny["Effect"] == "Deny" and deny["Resource"] == profiles
+    assert deny["Condition"] == {
+        "StringNotEqualsIfExists": {"aws:SourceVpce": "vpce-0123456789abcdef0"}}
+    policy = plan.get("aws:iam/policy:Policy", "open-studio")
+    assert list(check_policy(policy.inputs["policy"], "identity")) == []
+    stack_findings = [f for f in evaluate(stack_from_plan(plan.resources))]
+    assert stack_findings == []  # deploy checks and the presigned-URL rule included
+
+
+def test_one_profile_per_person_or_by_principal_tag(record):
+    args = {"domain_id": "d-abcdefghijkl", "sagemaker_api_endpoint_id": "vpce-0123456789abcdef0"}
+    plan = record(lambda: [
+        StudioAccessPolicy("per-user", {**args, "user_profiles": ["alice", "bob"],
+                                        "deny_outside_endpoint": False}),
+        StudioAccessPolicy("tagged", {**args, "principal_tag": "studio-profile"})])
+    for user in ("alice", "bob"):
+        (statement,) = _access(plan, f"per-user-{user}")
+        assert statement["Resource"].endswith(f"user-profile/d-abcdefghijkl/{user}")
+    allow, _deny = _access(plan, "tagged-studio-profile")
+    assert allow["Resource"].endswith(
+        "user-profile/d-abcdefghijkl/${aws:PrincipalTag/studio-profile}")
+    assert all(list(check_policy(p.inputs["policy"], "identity")) == []
+               for p in plan.of_type("aws:iam/policy:Policy"))
+
+
+@pytest.mark.parametrize(("extra", "fragment"), [
+    ({"user_profiles": ["alice"], "principal_tag": "profile"}, "not both"),
+    ({"user_profiles": ["alice_1"]}, "user profile name 'alice_1' must match"),
+    ({"principal_tag": "aws:username"}, "not starting with 'aws:'"),
+    ({"sagemaker_api_endpoint_id": "sagemaker.api"}, "vpce-"),
+])
+def test_bad_access_input(record_failure, extra, fragment):
+    args = {"domain_id": "d-abcdefghijkl", "sagemaker_api_endpoint_id": "vpce-0123456789abcdef0"}
+    failure = record_failure(lambda: StudioAccessPolicy("open", {**args, **extra}))
+    assert isinstance(failure.__cause__, StudioInfraError)
+    assert fragment in str(failure.__cause__)
