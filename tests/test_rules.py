@@ -363,6 +363,13 @@ def s3_gateway_on(route_table: str) -> Callable[[Any], Any]:
     return transform
 
 
+def another_accounts_endpoint(document: dict) -> None:
+    """The endpoint's perimeter drawn around another account."""
+    document["Statement"] = [{**s, "Condition": {"StringEquals": {
+        "aws:PrincipalAccount": "111111111111"}}} for s in document["Statement"]
+        if s["Sid"].startswith("ThisAccounts")]
+
+
 def app_ports_from(block: str) -> Callable[[Any], Any]:
     """The apps' port rule from an address block instead of the group itself."""
     def transform(args: Any) -> Any:
@@ -546,6 +553,12 @@ CASES: dict[str, list[tuple[Callable[[], None], Callable[[], None]]]] = {
         (studio(transform=app_ports_from("10.99.0.0/16")),
          studio(transform=app_ports_from("10.0.0.0/16"))),
         (studio(transform=apps_group_in_another_vpc), studio()),
+        # an endpoint policy that keeps the apps' own account out
+        (studio(transform=rewrite_policy("aws:ec2/vpcEndpoint:VpcEndpoint", "-vpce-sts",
+                                         another_accounts_endpoint)), studio()),
+        (studio(nat="none", transform=rewrite_policy("aws:ec2/vpcEndpoint:VpcEndpoint",
+                                                     "-vpce-s3", another_accounts_endpoint)),
+         studio(nat="none")),
     ],
     "studio-files": [(studio(transform=one_root_for_everyone), studio())],
     "studio-key-grants": [(studio(transform=rewrite_policy(

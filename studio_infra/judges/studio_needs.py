@@ -93,6 +93,10 @@ NEEDS: dict[str, Need] = {n.key: n for n in (
          "The apps reach S3: a gateway endpoint on the subnets' route tables and egress to its "
          "prefix list, an interface endpoint, or a NAT route",
          "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html"),
+    Need("endpoint-policies", "network",
+         "The policy of each endpoint the apps need lets this account's principals call the "
+         "service on this account's resources (S3: the domain's buckets)",
+         "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html"),
     Need("efs-path", "network",
          "Every attached EFS has a mount target in each domain subnet that accepts NFS (2049) "
          "from the apps' security groups, and the groups let it out",
@@ -904,6 +908,7 @@ def _service_path(stack: Stack, view: DomainView, apps: Place, endpoints: list[R
     if endpoint is not None:
         target = Place(list(endpoint.get("securityGroupIds") or []))
         if endpoint.get("privateDnsEnabled") and allows(stack, apps, target, HTTPS):
+            yield from _endpoint_policy_lets_through(view, endpoint, service)
             return
         yield _message("api-endpoints", f"the apps of {view.domain.name} cannot reach the "
                        f"{service} endpoint {endpoint.name} on 443 (private DNS and both "
@@ -915,6 +920,49 @@ def _service_path(stack: Stack, view: DomainView, apps: Place, endpoints: list[R
         raise _Unknown(f"the {service} endpoint and the subnets' routes are not in this plan")
     yield _message("api-endpoints", f"the apps of {view.domain.name} (VpcOnly) have no "
                    f"{service} interface endpoint and no NAT route to reach it")
+
+
+ENDPOINT_PROBES: dict[str, tuple[str, str, str]] = {
+    "sagemaker.api": ("sagemaker:DescribeDomain", "sagemaker", "domain/d-studioprobe"),
+    "sagemaker.runtime": ("sagemaker:InvokeEndpoint", "sagemaker", "endpoint/studio-probe"),
+    "sts": ("sts:GetCallerIdentity", "", "*"),
+    "logs": ("logs:PutLogEvents", "logs",
+             "log-group:/aws/sagemaker/studio:log-stream:studio-probe"),
+    "s3": ("s3:GetObject", "s3", "studio-probe-bucket/probe"),
+}
+"""One call per needed endpoint that an app makes as its role, on a resource of the account:
+what ``endpoint-policies`` asks each endpoint's policy to let through."""
+
+
+def _endpoint_policy_lets_through(view: DomainView, endpoint: Resource,
+                                  service: str) -> Iterator[str]:
+    """Whether the endpoint's policy (none: AWS's default, full access) allows the probe call
+    of ``service`` by a principal of the account on a resource of the account."""
+    document = endpoint.get("policy")
+    if not document or service not in ENDPOINT_PROBES:
+        return
+    document = known(document, f"the policy of {endpoint.name}")
+    action, arn_service, resource = ENDPOINT_PROBES[service]
+    where = view.where
+    if arn_service == "s3":
+        target = f"arn:{where.partition}:s3:::{resource}"
+    elif arn_service:
+        target = where.arn(arn_service, resource)
+    else:
+        target = resource
+    account = where.account
+    request = Request(action, target,
+                      principal=f"arn:{where.partition}:iam::{account}:role/studio-probe",
+                      context={"aws:PrincipalAccount": account, "aws:ResourceAccount": account,
+                               "aws:SourceVpce": str(endpoint.get("id") or "")})
+    try:
+        decision = evaluate([document], request, resource_policy=True)
+    except (ValueError, TypeError) as exc:
+        raise CannotCheck(f"the policy of {endpoint.name} cannot be read ({exc})") from None
+    if decision is not Decision.ALLOW:
+        yield _message("endpoint-policies", f"the policy of the {service} endpoint "
+                       f"{endpoint.name} does not let the account's principals call {action} "
+                       f"on {target} ({decision.value})")
 
 
 def _gateway_tables(stack: Stack, endpoint: Resource) -> set[str]:
@@ -937,6 +985,7 @@ def _s3_path(stack: Stack, view: DomainView, apps: Place, endpoints: list[Resour
                 continue  # a gateway endpoint serves only the route tables it is on
             gateway = Place([], [], prefix_list=endpoint.get("prefixListId"))
             if allows(stack, apps, gateway, HTTPS) or allows(stack, apps, INTERNET, HTTPS):
+                yield from _endpoint_policy_lets_through(view, endpoint, "s3")
                 return
         elif allows(stack, apps, Place(list(endpoint.get("securityGroupIds") or [])), HTTPS):
             return
