@@ -37,9 +37,11 @@ from studio_infra.inputs import (
     SharingPrefix,
     StrInput,
     SubnetList,
+    Tags,
     VpcId,
 )
-from studio_infra.limits import domain_name, idle_timeout_minutes
+from studio_infra.lifecycle import AttachedLifecycle, LifecycleAttachment, one_default_per_app
+from studio_infra.limits import domain_name, ebs_volume_size_gb, idle_timeout_minutes
 from studio_infra.roles import check_instance_types
 
 AuthMode = Literal["IAM", "SSO"]
@@ -57,9 +59,11 @@ def app_settings(
     instance_type: str,
     idle_timeout_minutes: int,
     lifecycle_config_arns: Sequence[StrInput],
+    lifecycle_configs: Sequence[LifecycleAttachment] = (),
 ) -> dict[str, Any]:
     """The per-app blocks of user settings (domain defaults or one user's): default instance
-    type, idle shutdown, lifecycle configurations, and the custom images of each app type."""
+    type, idle shutdown, lifecycle configurations (a default one runs at every start), and
+    the custom images of each app type."""
     idle = {"idle_settings": {"lifecycle_management": "ENABLED",
                               "idle_timeout_in_minutes": idle_timeout_minutes}}
     blocks: dict[str, dict[str, Any]] = {
@@ -73,10 +77,44 @@ def app_settings(
     }
     if lifecycle_config_arns:
         blocks["jupyter_lab_app_settings"]["lifecycle_config_arns"] = list(lifecycle_config_arns)
+    for config in lifecycle_configs:
+        block = blocks[APP_SETTINGS_KEY[config.app_type]]
+        block.setdefault("lifecycle_config_arns", []).append(config.arn)
+        if config.default:
+            block["default_resource_spec"]["lifecycle_config_arn"] = config.arn
     for image in images:
         blocks[APP_SETTINGS_KEY[image.app_type]].setdefault("custom_images", []).append(
             image.custom_image())
     return blocks
+
+
+class SpaceStorage(BaseModel):
+    """The EBS volume of each space: its size when created, and the most a user may give it."""
+
+    model_config = ARGS_CONFIG
+
+    default_gb: int = 5
+    """Size of a new space's volume, in GB."""
+    maximum_gb: int = 100
+    """The largest a user may make a space's volume, in GB: the cost ceiling per space."""
+
+    @model_validator(mode="after")
+    def _sizes(self) -> SpaceStorage:
+        sizes = ebs_volume_size_gb()
+        for field, value in (("default_gb", self.default_gb), ("maximum_gb", self.maximum_gb)):
+            if value not in sizes:
+                raise ValueError(f"{field} {value}: SageMaker takes {sizes} GB (botocore's "
+                                 "DefaultEbsStorageSettings)")
+        if self.default_gb > self.maximum_gb:
+            raise ValueError(f"default_gb {self.default_gb} is above maximum_gb "
+                             f"{self.maximum_gb}")
+        return self
+
+    def settings(self) -> dict[str, Any]:
+        """``SpaceStorageSettings`` of user settings."""
+        return {"default_ebs_storage_settings": {
+            "default_ebs_volume_size_in_gb": self.default_gb,
+            "maximum_ebs_volume_size_in_gb": self.maximum_gb}}
 
 
 class DomainSettings(BaseModel):
@@ -98,7 +136,16 @@ class DomainSettings(BaseModel):
     idle_timeout_minutes: int = 60
     """JupyterLab and Code Editor apps stop after this long idle (60-525600)."""
     lifecycle_config_arns: list[LifecycleConfigArn] = Field(default_factory=list)
-    """Studio lifecycle configurations run when JupyterLab starts."""
+    """Lifecycle configurations made elsewhere, offered in JupyterLab (``LifecycleConfigs``
+    makes them from scripts: ``lifecycle_configs``)."""
+    space_storage: SpaceStorage = Field(default_factory=SpaceStorage)
+    """Each space's EBS volume: 5 GB to start, 100 GB at most unless changed."""
+    trusted_identity_propagation: bool = False
+    """With ``SSO``: the user's Identity Center identity travels to the AWS services Studio
+    calls for them (``DomainSettings.TrustedIdentityPropagationSettings``)."""
+    tag_propagation: bool = True
+    """Tags of the domain, profiles and spaces are copied to the apps and volumes SageMaker
+    creates for them, so cost reports can group by user and team."""
     classic_apps: bool = False
     """Show Studio Classic's apps (JupyterServer, KernelGateway) in Studio. Classic takes no
     new onboarding since 2023-11-30; they stay hidden unless asked for (KernelGateway images
@@ -111,7 +158,7 @@ class DomainSettings(BaseModel):
     """Add ``StudioNetworkCleanup``: on ``pulumi destroy``, after the domain, it removes the
     NFS security groups, network interfaces (and home EFS, with retention ``Delete``) that
     SageMaker created and that would block deleting the subnets and VPC."""
-    tags: dict[str, str] = Field(default_factory=dict)
+    tags: Tags = Field(default_factory=dict)
     """Tags on the domain; its ``Name`` wins."""
     docker: DockerAccess = Field(default_factory=DockerAccess)
     """Docker in spaces (``DockerSettings``): disabled unless ``enabled``; enabled in a
@@ -123,6 +170,13 @@ class DomainSettings(BaseModel):
     @classmethod
     def _instance(cls, value: str) -> str:
         return check_instance_types([value])[0]
+
+    @model_validator(mode="after")
+    def _identity_center_only(self) -> DomainSettings:
+        if self.trusted_identity_propagation and self.auth_mode != "SSO":
+            raise ValueError("trusted_identity_propagation needs auth_mode SSO: it carries "
+                             "the user's IAM Identity Center identity")
+        return self
 
     @field_validator("idle_timeout_minutes")
     @classmethod
@@ -156,11 +210,28 @@ class StudioDomainArgs(DomainSettings):
     """Key of shared notebook output (required with a sharing bucket)."""
     images: list[AttachedImage] = Field(default_factory=list)
     """Custom images (``CustomImage.attachment``) offered to every user."""
+    lifecycle_configs: list[AttachedLifecycle] = Field(default_factory=list)
+    """Lifecycle configurations (``LifecycleConfigs.attachments``) offered to every user; a
+    default one runs at every start of its app type."""
+    sso_groups: list[str] = Field(default_factory=list)
+    """With ``SSO``: IAM Identity Center groups (display names) assigned to the domain's
+    application, so the Studio tile shows in their members' portal."""
 
     @field_validator("domain_name")
     @classmethod
     def _name(cls, value: str) -> str:
         return domain_name().check(value, "domain name")
+
+    @field_validator("lifecycle_configs")
+    @classmethod
+    def _one_default(cls, value: list[LifecycleAttachment]) -> list[LifecycleAttachment]:
+        return one_default_per_app(value)
+
+    @model_validator(mode="after")
+    def _groups_need_sso(self) -> StudioDomainArgs:
+        if self.sso_groups and self.auth_mode != "SSO":
+            raise ValueError("sso_groups needs auth_mode SSO")
+        return self
 
     @model_validator(mode="after")
     def _sharing_needs_key(self) -> StudioDomainArgs:
@@ -200,6 +271,10 @@ class DomainMembership:
     """The domain's arguments: role, security group, images, app defaults, auth mode."""
     uids: UidRegistry
     """The uids the domain's users hold."""
+    sso_application_arn: pulumi.Output[str] | None = None
+    """With ``SSO``: the domain's IAM Identity Center application users are assigned to."""
+    identity_store_id: str | None = None
+    """With ``SSO``: the identity store users and groups are looked up in."""
 
     def sharing_settings(self, enabled: bool = True) -> dict[str, Any]:
         """Notebook sharing as the domain sets it, or disabled."""
@@ -255,17 +330,24 @@ class StudioDomain(Component[StudioDomainArgs]):
             "default_landing_uri": NEW_STUDIO_LANDING,
             **({} if spec.classic_apps else
                {"studio_web_portal_settings": {"hidden_app_types": list(CLASSIC_APPS)}}),
+            "space_storage_settings": spec.space_storage.settings(),
             **app_settings(spec.images, instance_type=spec.default_instance_type,
                            idle_timeout_minutes=spec.idle_timeout_minutes,
-                           lifecycle_config_arns=spec.lifecycle_config_arns),
+                           lifecycle_config_arns=spec.lifecycle_config_arns,
+                           lifecycle_configs=spec.lifecycle_configs),
         }
 
+        retention: aws.sagemaker.DomainRetentionPolicyArgsDict = {
+            "home_efs_file_system": spec.home_efs_retention}
+        space_defaults: aws.sagemaker.DomainDefaultSpaceSettingsArgsDict = {
+            "execution_role": spec.execution_role_arn,
+            "security_groups": [spec.security_group_id]}
         domain = aws.sagemaker.Domain(
             f"{name}-domain",
             domain_name=spec.domain_name,
             auth_mode=spec.auth_mode,
             vpc_id=spec.vpc_id,
-            subnet_ids=spec.subnet_ids,
+            subnet_ids=typing.cast("pulumi.Input[list[str]]", spec.subnet_ids),
             kms_key_id=spec.kms_key_arn,
             app_network_access_type="PublicInternetOnly" if spec.allow_public_internet
             else "VpcOnly",
@@ -273,13 +355,15 @@ class StudioDomain(Component[StudioDomainArgs]):
                 "security_group_ids": [spec.security_group_id],
                 "execution_role_identity_config": "USER_PROFILE_NAME",
                 "docker_settings": spec.docker.domain_settings(),
+                **({"trusted_identity_propagation_settings": {"status": "ENABLED"}}
+                   if spec.trusted_identity_propagation else {}),
             }),
             # Built from blocks shared with profiles; the provider's TypedDict at the boundary.
             default_user_settings=typing.cast(aws.sagemaker.DomainDefaultUserSettingsArgsDict,
                                               user_settings),
-            default_space_settings={"execution_role": spec.execution_role_arn,
-                                    "security_groups": [spec.security_group_id]},
-            retention_policy={"home_efs_file_system": spec.home_efs_retention},
+            default_space_settings=space_defaults,
+            retention_policy=retention,
+            tag_propagation="ENABLED" if spec.tag_propagation else "DISABLED",
             tags=self.tags(f"{name}-domain"),
             # Subnets and security groups change in place (StudioDomainUpdate), not by a new
             # domain that would orphan every user's home directory.
@@ -293,4 +377,25 @@ class StudioDomain(Component[StudioDomainArgs]):
         self.url = domain.url
         self.home_efs_file_system_id = domain.home_efs_file_system_id
         self.region = ctx.region
-        self.membership = replace(membership, domain_id=domain.id)
+        store = identity_store(self) if spec.auth_mode == "SSO" else None
+        for group in spec.sso_groups:
+            found = aws.identitystore.get_group(
+                identity_store_id=store, alternate_identifier={"unique_attribute": {
+                    "attribute_path": "DisplayName", "attribute_value": group}},
+                opts=pulumi.InvokeOptions(parent=self))
+            aws.ssoadmin.ApplicationAssignment(
+                f"{name}-group-{group}", application_arn=domain.single_sign_on_application_arn,
+                principal_id=found.group_id, principal_type="GROUP",
+                opts=self.child_options())
+        self.membership = replace(membership, domain_id=domain.id, identity_store_id=store,
+                                  sso_application_arn=domain.single_sign_on_application_arn
+                                  if spec.auth_mode == "SSO" else None)
+
+
+def identity_store(parent: pulumi.Resource) -> str:
+    """The account's IAM Identity Center identity store (its first instance's)."""
+    instances = aws.ssoadmin.get_instances(opts=pulumi.InvokeOptions(parent=parent))
+    if not instances.identity_store_ids:
+        raise StudioInfraError("auth_mode SSO needs IAM Identity Center, and the account has no "
+                               "instance of it: enable it first")
+    return str(instances.identity_store_ids[0])

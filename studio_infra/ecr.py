@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from studio_infra.aws_context import policy_json
 from studio_infra.component import Component
-from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, RoleArn
+from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, RoleArn, Tags
 from studio_infra.limits import ecr_repository_name
 
 PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage",
@@ -62,7 +62,7 @@ class RepositorySettings(BaseModel):
     """How many images to keep at most; older ones expire."""
     protect_data: bool = True
     """``protect`` and ``retain_on_delete`` on the repository (deleting it deletes images)."""
-    tags: dict[str, str] = Field(default_factory=dict)
+    tags: Tags = Field(default_factory=dict)
     """Tags on the repository; its ``Name`` wins."""
 
     @field_validator("name", mode="before")

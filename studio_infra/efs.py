@@ -37,7 +37,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from studio_infra import efs_provisioner
 from studio_infra.aws_context import policy_json
 from studio_infra.component import Component
-from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, SecurityGroupId, StrInput, VpcId
+from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, SecurityGroupId, StrInput, Tags, VpcId
 from studio_infra.network import NFS_PORT
 from studio_infra.posix import PosixUser, check_unique
 
@@ -117,7 +117,7 @@ class FileSystemSettings(BaseModel):
     (the policy rule ``efs-deny-insecure-transport`` then reports the file system)."""
     protect_data: bool = True
     """``protect`` and ``retain_on_delete`` on the file system."""
-    tags: dict[str, str] = Field(default_factory=dict)
+    tags: Tags = Field(default_factory=dict)
     """Tags on every taggable child; each child's ``Name`` wins."""
 
     @field_validator("users_root")

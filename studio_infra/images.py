@@ -31,7 +31,7 @@ from pydantic import (
 from studio_infra.aws_context import AwsContext, policy_json
 from studio_infra.component import Component
 from studio_infra.ecr import PULL_ACTIONS, ImageRepository
-from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, RoleArn, StrInput
+from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, RoleArn, StrInput, Tags
 from studio_infra.limits import app_image_config_name, image_name
 
 AppType = Literal["JupyterLab", "KernelGateway", "CodeEditor"]
@@ -240,7 +240,7 @@ class CustomImageArgs(ImageSpec):
     pull from this image's repository only."""
     ecr_kms_key_arn: KmsKeyArn | None = None
     """Key of the repository, for the created role (default: the repository's)."""
-    tags: dict[str, str] = Field(default_factory=dict)
+    tags: Tags = Field(default_factory=dict)
     """Tags on the image, its config and its role; each one's ``Name`` wins."""
 
     @model_validator(mode="after")

@@ -141,6 +141,20 @@ def _bucket_name(value: str) -> str | None:
 BucketName = Annotated[StrInput, _checked(_bucket_name, "an S3 bucket name")]
 
 
+def _tag_limit(tags: dict[str, str]) -> dict[str, str]:
+    from studio_infra.limits import tags_per_resource
+
+    room = tags_per_resource() - 1  # each resource also gets its own Name tag
+    if len(tags) > room:
+        raise ValueError(f"{len(tags)} tags; a resource takes {room + 1} (botocore's TagList) "
+                         f"and each gets a Name tag too: give at most {room}")
+    return tags
+
+
+Tags = Annotated[dict[str, str], AfterValidator(_tag_limit)]
+"""Tags for every child of a component: at most 49, each child adding its own ``Name``."""
+
+
 DEFAULT_SHARING_PREFIX = "sharing/"
 """Where shared notebooks go in the sharing bucket: one default for the domain and its
 roles."""

@@ -26,7 +26,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from studio_infra.aws_context import AwsContext, policy_json
 from studio_infra.component import Component
-from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, RoleArn, data_options
+from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, RoleArn, Tags, data_options
 
 KeyPurpose = Literal["sagemaker", "s3", "efs", "ecr", "logs"]
 PURPOSES: tuple[KeyPurpose, ...] = ("sagemaker", "s3", "efs", "ecr", "logs")
@@ -178,7 +178,7 @@ class StudioKeysArgs(BaseModel):
     """Days a scheduled deletion can still be cancelled (AWS allows 7-30)."""
     protect_data: bool = True
     """``protect`` and ``retain_on_delete`` on every key: losing a key loses its data."""
-    tags: dict[str, str] = Field(default_factory=dict)
+    tags: Tags = Field(default_factory=dict)
     """Tags on every key; each key's ``Name`` wins."""
 
     @field_validator("purposes")

@@ -102,3 +102,32 @@ def domain_name() -> NameRule:
 def idle_timeout_minutes() -> Range:
     meta = _sagemaker_model().shape_for("IdleTimeoutInMinutes").metadata
     return Range(int(meta["min"]), int(meta["max"]))
+
+
+@cache
+def lifecycle_config_name() -> NameRule:
+    return _name("StudioLifecycleConfigName")
+
+
+@cache
+def lifecycle_config_content() -> Range:
+    meta = _sagemaker_model().shape_for("StudioLifecycleConfigContent").metadata
+    return Range(int(meta.get("min", 1)), int(meta["max"]))
+
+
+@cache
+def ebs_volume_size_gb() -> Range:
+    """What a space's EBS volume, its default and its maximum may be
+    (``DefaultEbsStorageSettings``)."""
+    return _range("DefaultEbsStorageSettings", "DefaultEbsVolumeSizeInGb")
+
+
+@cache
+def tags_per_resource() -> int:
+    """How many tags a SageMaker resource takes (``TagList``)."""
+    return int(_sagemaker_model().shape_for("TagList").metadata["max"])
+
+
+@cache
+def space_name() -> NameRule:
+    return _name("SpaceName")

@@ -47,6 +47,7 @@ from studio_infra.inputs import (
     KmsKeyArn,
     RouteTableIds,
     SubnetIds,
+    Tags,
     VpcId,
 )
 from studio_infra.kms import new_key
@@ -140,7 +141,7 @@ class StudioNetworkArgs(BaseModel):
     protect_data: bool = True
     """Protect the flow-log group and its key from deletion (``protect`` and
     ``retain_on_delete``). Set False only for throw-away stacks."""
-    tags: dict[str, str] = Field(default_factory=dict)
+    tags: Tags = Field(default_factory=dict)
     """Tags for every child resource; each child's own ``Name`` tag wins."""
 
     @field_validator("cidr_block")

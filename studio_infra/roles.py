@@ -28,6 +28,7 @@ from studio_infra.inputs import (
     PolicyArn,
     RepositoryArn,
     SharingPrefix,
+    Tags,
 )
 from studio_infra.limits import app_instance_types
 
@@ -118,7 +119,7 @@ class StudioExecutionRoleArgs(RoleSettings):
     """Keys the role's data is encrypted with (domain, sharing bucket, EFS, ECR)."""
     ecr_repository_arns: list[RepositoryArn] = Field(default_factory=list)
     """Repositories whose images the role may pull."""
-    tags: dict[str, str] = Field(default_factory=dict)
+    tags: Tags = Field(default_factory=dict)
     """Tags on the role; its ``Name`` wins."""
 
 

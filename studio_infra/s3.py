@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from studio_infra.aws_context import policy_json
 from studio_infra.component import Component
-from studio_infra.inputs import ARGS_CONFIG, BucketName, KmsKeyArn
+from studio_infra.inputs import ARGS_CONFIG, BucketName, KmsKeyArn, Tags
 
 MIN_TLS_VERSION = "1.2"
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
@@ -119,7 +119,7 @@ class BucketSettings(BaseModel):
     """Days a created log bucket keeps access logs."""
     protect_data: bool = True
     """``protect`` and ``retain_on_delete`` on the buckets: data outlives the stack."""
-    tags: dict[str, str] = Field(default_factory=dict)
+    tags: Tags = Field(default_factory=dict)
     """Tags on every taggable child; each child's ``Name`` wins."""
 
     @field_validator("bucket_name")

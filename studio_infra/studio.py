@@ -17,10 +17,12 @@ team and user names), never after positions in a list.
 from __future__ import annotations
 
 import re
+import typing
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 import pulumi
+import pulumi_aws as aws
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from studio_infra.cleanup import StudioAppsCleanup
@@ -29,9 +31,10 @@ from studio_infra.domain import DomainSettings, StudioDomain
 from studio_infra.ecr import ImageRepository, RepositorySettings
 from studio_infra.efs import FileSystemSettings, SharedFileSystem
 from studio_infra.errors import StudioInfraError, format_validation_error, given
-from studio_infra.images import CustomImage, ImageSpec
-from studio_infra.inputs import ARGS_CONFIG
+from studio_infra.images import APP_SETTINGS_KEY, CustomImage, ImageSpec
+from studio_infra.inputs import ARGS_CONFIG, Tags
 from studio_infra.kms import StudioKeys, StudioKeysArgs
+from studio_infra.lifecycle import LifecycleConfigs, LifecycleScript
 from studio_infra.limits import domain_name, user_profile_name
 from studio_infra.network import StudioNetwork, StudioNetworkArgs
 from studio_infra.posix import PosixUser, check_unique
@@ -59,6 +62,10 @@ class UserConfig(PosixUser):
     """Notebook sharing as the domain sets it; False disables it for this user."""
     sso_user_name: str | None = None
     """IAM Identity Center user name (required when the domain uses SSO)."""
+    lifecycle_configs: list[str] = Field(default_factory=list)
+    """Names of lifecycle configurations (from ``lifecycle_configs``) for this user only."""
+    private_space: Literal["JupyterLab", "CodeEditor"] | None = None
+    """A private space of this app type made for the user."""
 
     @property
     def posix(self) -> PosixUser:
@@ -73,6 +80,11 @@ class TeamConfig(RoleSettings):
     """The team's name: names its role (``<name>-team-<team>``)."""
     images: list[str] = Field(default_factory=list)
     """Images offered to the team's users (besides the domain's)."""
+    lifecycle_configs: list[str] = Field(default_factory=list)
+    """Lifecycle configurations offered to the team's users (besides the domain's)."""
+    shared_space: Literal["JupyterLab", "CodeEditor"] | None = None
+    """A shared space of this app type for the team (``<team>-shared``), owned by its first
+    member by name; every user of the domain can see a shared space."""
 
     @field_validator("name")
     @classmethod
@@ -88,6 +100,10 @@ class DomainConfig(DomainSettings):
     """Domain name. Default: ``<project>-<stack>``."""
     images: list[str] = Field(default_factory=list)
     """Names of images offered to every user."""
+    lifecycle_configs: list[str] = Field(default_factory=list)
+    """Names of lifecycle configurations (from ``lifecycle_configs``) offered to every user."""
+    sso_groups: list[str] = Field(default_factory=list)
+    """With ``auth_mode: SSO``: IAM Identity Center groups assigned to the domain."""
     notebook_sharing: bool = True
     """A sharing bucket, and notebook sharing on in every profile."""
     attach_shared_efs: bool = True
@@ -117,6 +133,11 @@ class StudioConfig(BaseModel):
     """The repository built images are pushed to."""
     images: list[ImageSpec] = Field(default_factory=list)
     """Custom images, each built from a folder or taken from an existing URI."""
+    lifecycle_configs: list[LifecycleScript] = Field(default_factory=list)
+    """Studio lifecycle configurations, each from a script file."""
+    cost_tags: bool = True
+    """Tag each user's profile and space with ``StudioUser`` (and ``StudioTeam``), each team's
+    space with ``StudioTeam``: with tag propagation, cost reports group by them."""
     domain: DomainConfig = Field(default_factory=DomainConfig)
     """The domain's settings."""
     execution_role: RoleSettings = Field(default_factory=RoleSettings)
@@ -127,7 +148,7 @@ class StudioConfig(BaseModel):
     """The users: one profile each, ids stable whatever the order."""
     protect_data: bool = True
     """Protect the data-bearing resources (keys, buckets, EFS, domain, log group)."""
-    tags: dict[str, str] = Field(default_factory=dict)
+    tags: Tags = Field(default_factory=dict)
     """Tags on every resource that takes tags."""
 
     @model_validator(mode="after")
@@ -153,6 +174,21 @@ class StudioConfig(BaseModel):
             problems += [f"{where} names image {image!r}, which is not defined; define it "
                          f"under images or use one of {sorted(names)}"
                          for image in listed if image not in known_images]
+        scripts = [s.name for s in self.lifecycle_configs]
+        problems += _twice(scripts, "lifecycle_configs", "lifecycle configuration name")
+        uses = [("domain.lifecycle_configs", self.domain.lifecycle_configs)]
+        uses += [(f"teams.{i}.lifecycle_configs", t.lifecycle_configs)
+                 for i, t in enumerate(self.teams)]
+        uses += [(f"users.{i}.lifecycle_configs", u.lifecycle_configs)
+                 for i, u in enumerate(self.users)]
+        for where, listed in uses:
+            problems += [f"{where} names lifecycle configuration {name!r}, which is not "
+                         f"defined; define it under lifecycle_configs or use one of "
+                         f"{sorted(scripts)}" for name in listed if name not in scripts]
+        for i, team in enumerate(self.teams):
+            if team.shared_space and not any(u.team == team.name for u in self.users):
+                problems.append(f"teams.{i}.shared_space: team {team.name!r} has no member "
+                                "to own its shared space; add a user with this team")
         for i, user in enumerate(self.users):
             if user.team is not None and user.team not in known_teams:
                 problems.append(f"users.{i}.team is {user.team!r}, which is not defined; add "
@@ -235,8 +271,13 @@ class Studio(Component[StudioConfig]):
             return {**common, **wired, **given}
 
         self.keys = StudioKeys(name, section(spec.keys), child)
-        flow_log_key = {} if spec.network.existing_vpc is not None else \
+        flow_log_key: dict[str, Any] = {} if spec.network.existing_vpc is not None else \
             {"flow_logs_kms_key_arn": self.keys.arn_for("logs")}
+        # Docker in spaces pulls from the trusted accounts' registries: their images go
+        # through the ECR endpoints, whose policies must let them.
+        if spec.domain.docker.trusted_accounts and "trusted_image_accounts" not in \
+                spec.network.model_fields_set:
+            flow_log_key["trusted_image_accounts"] = list(spec.domain.docker.trusted_accounts)
         self.network = StudioNetwork(name, section(spec.network, **flow_log_key), child)
         self.sharing = SecureBucket(f"{name}-sharing", section(
             spec.sharing, kms_key_arn=self.keys.arn_for("s3")), child) \
@@ -262,6 +303,13 @@ class Studio(Component[StudioConfig]):
                 child)
             for image in spec.images
         }
+
+        self.lifecycle = LifecycleConfigs(f"{name}-lifecycle", {
+            "scripts": spec.lifecycle_configs, "tags": spec.tags}, child) \
+            if spec.lifecycle_configs else None
+
+        def lifecycle(names: list[str]) -> list[Any]:
+            return [self.lifecycle.attachments[n] for n in names] if self.lifecycle else []
 
         key_arns = [self.keys.arn_for(p) for p in ("sagemaker", "s3", "efs", "ecr")]
         repositories = [self.repository.repository_arn] if self.repository else []
@@ -295,6 +343,8 @@ class Studio(Component[StudioConfig]):
             "sharing_bucket_name": self.sharing.bucket_name if self.sharing else None,
             "sharing_kms_key_arn": self.keys.arn_for("s3") if self.sharing else None,
             "images": [self.images[i].attachment for i in domain.images],
+            "lifecycle_configs": lifecycle(domain.lifecycle_configs),
+            "sso_groups": domain.sso_groups,
             "classic_apps": domain.classic_apps or any(
                 i.app_type == "KernelGateway" for i in spec.images) or any(
                 u.default_app for u in spec.users),
@@ -316,6 +366,9 @@ class Studio(Component[StudioConfig]):
             elif team is not None:
                 role_arn = self.team_roles[team.name].role_arn
             extra = [*(team.images if team else []), *user.images]
+            configs = [*(team.lifecycle_configs if team else []), *user.lifecycle_configs]
+            cost = {"StudioUser": user.name, **({"StudioTeam": team.name} if team else {})} \
+                if spec.cost_tags else {}
             self.users[user.name] = StudioUser(f"{name}-user-{user.name}", {
                 "domain": self.domain.membership,
                 "user": user.posix,
@@ -328,8 +381,13 @@ class Studio(Component[StudioConfig]):
                 "file_systems": [{"file_system_id": shared.file_system_id,
                                   "path": shared.user_directories[user.name]}]
                 if shared is not None else [],
-                "tags": spec.tags,
+                "lifecycle_configs": lifecycle([c for c in dict.fromkeys(configs)
+                                                if c not in domain.lifecycle_configs]),
+                "private_space": user.private_space,
+                "tags": {**spec.tags, **cost},
             }, child)
+        self.team_spaces = {team.name: self._team_space(team) for team in spec.teams
+                            if team.shared_space}
 
         # Depends on the domain and every user: on destroy it goes first, deleting the apps and
         # spaces that would otherwise keep the profiles and the domain from being deleted.
@@ -340,6 +398,31 @@ class Studio(Component[StudioConfig]):
         self.domain_id = self.domain.domain_id
         self.domain_url = self.domain.url
         self.user_profiles = list(self.users)
+
+    def _team_space(self, team: TeamConfig) -> pulumi.Resource:
+        """A shared space for a team, owned by its first member by name (a shared space
+        needs an owner; every user of the domain sees it), tagged with the team."""
+        spec, name = self.spec, self.resource_name
+        owner = sorted(u.name for u in spec.users if u.team == team.name)[0]
+        storage = spec.domain.space_storage
+        app_type = team.shared_space or "JupyterLab"
+        return aws.sagemaker.Space(
+            f"{name}-team-{team.name}-space",
+            domain_id=self.domain.domain_id,
+            space_name=f"{team.name}-shared",
+            ownership_settings={"owner_user_profile_name": self.users[owner].user_profile_name},
+            space_sharing_settings={"sharing_type": "Shared"},
+            space_settings=typing.cast(aws.sagemaker.SpaceSpaceSettingsArgsDict, {
+                "app_type": app_type,
+                "space_storage_settings": {"ebs_storage_settings": {
+                    "ebs_volume_size_in_gb": storage.default_gb}},
+                APP_SETTINGS_KEY[app_type]: {"default_resource_spec": {
+                    "instance_type": spec.domain.default_instance_type}},
+            }),
+            tags={**spec.tags, **({"StudioTeam": team.name} if spec.cost_tags else {}),
+                  "Name": f"{name}-team-{team.name}-space"},
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.users[owner]]),
+        )
 
 
 def _default_domain_name() -> str:

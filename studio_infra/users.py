@@ -9,7 +9,8 @@ so a thousand users deploy side by side instead of one after another.
 from __future__ import annotations
 
 import typing
-from typing import Any
+from dataclasses import replace
+from typing import Any, Literal
 
 import pulumi
 import pulumi_aws as aws
@@ -18,8 +19,9 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from studio_infra.cleanup import StudioUserCleanup
 from studio_infra.component import Component
 from studio_infra.domain import DomainMembership, app_settings
-from studio_infra.images import AttachedImage
-from studio_infra.inputs import ARGS_CONFIG, FileSystemId, RoleArn
+from studio_infra.images import APP_SETTINGS_KEY, AttachedImage
+from studio_infra.inputs import ARGS_CONFIG, FileSystemId, RoleArn, Tags
+from studio_infra.lifecycle import AttachedLifecycle, LifecycleAttachment, one_default_per_app
 from studio_infra.posix import PosixUser
 
 
@@ -57,6 +59,12 @@ class StudioUserArgs(BaseModel):
     images: list[AttachedImage] = Field(default_factory=list)
     """Extra custom images (``CustomImage.attachment``) for this user only, offered besides
     the domain's."""
+    lifecycle_configs: list[AttachedLifecycle] = Field(default_factory=list)
+    """Extra lifecycle configurations (``LifecycleConfigs.attachments``) for this user,
+    offered besides the domain's; a default one replaces the domain's default of its app."""
+    private_space: Literal["JupyterLab", "CodeEditor"] | None = None
+    """A private space of this app type made for the user (``<name>-<app>``), owned by their
+    profile; None: the user makes their own in Studio."""
     sharing: bool = True
     """Notebook sharing as the domain sets it; False disables it for this user."""
     default_app: bool = False
@@ -66,8 +74,13 @@ class StudioUserArgs(BaseModel):
     file_systems: list[FileSystemMount] = Field(default_factory=list)
     """EFS directories attached to the user's private spaces, each mounted at its path as
     the user's uid/gid (``SharedFileSystem.user_directories`` gives each user theirs)."""
-    tags: dict[str, str] = Field(default_factory=dict)
+    tags: Tags = Field(default_factory=dict)
     """Tags on the profile (and its default app); each one's ``Name`` wins."""
+
+    @field_validator("lifecycle_configs")
+    @classmethod
+    def _one_default(cls, value: list[LifecycleAttachment]) -> list[LifecycleAttachment]:
+        return one_default_per_app(value)
 
     @model_validator(mode="after")
     def _sso_name(self) -> StudioUserArgs:
@@ -89,6 +102,8 @@ class StudioUser(Component[StudioUserArgs]):
     """The profile's ARN, for policies naming this user alone."""
     uid: int
     """The user's POSIX uid on every file system the domain's users share."""
+    space_name: str | None
+    """The user's private space made here (None without ``private_space``)."""
     gid: int
     """The user's POSIX gid."""
 
@@ -110,12 +125,17 @@ class StudioUser(Component[StudioUserArgs]):
                 {"efs_file_system_configs": [{"file_system_id": mount.file_system_id,
                                               "file_system_path": mount.path}]}
                 for mount in spec.file_systems]
-        if spec.images:
-            # A profile's image list replaces the domain's: list both.
+        if spec.images or spec.lifecycle_configs:
+            # A profile's lists replace the domain's: list both (the user's default, if any,
+            # in place of the domain's).
+            own_defaults = {c.app_type for c in spec.lifecycle_configs if c.default}
+            inherited = [c if c.app_type not in own_defaults else replace(c, default=False)
+                         for c in ds.lifecycle_configs]
             settings.update(app_settings(
                 [*ds.images, *spec.images], instance_type=ds.default_instance_type,
                 idle_timeout_minutes=ds.idle_timeout_minutes,
-                lifecycle_config_arns=ds.lifecycle_config_arns))
+                lifecycle_config_arns=ds.lifecycle_config_arns,
+                lifecycle_configs=[*inherited, *spec.lifecycle_configs]))
         profile = aws.sagemaker.UserProfile(
             f"{name}-profile",
             domain_id=domain.domain_id,
@@ -138,12 +158,60 @@ class StudioUser(Component[StudioUserArgs]):
                 tags=self.tags(f"{name}-jupyter-server"),
                 opts=self.child_options(),
             )
+        if spec.sso_user_name and domain.sso_application_arn is not None:
+            found = aws.identitystore.get_user(
+                identity_store_id=domain.identity_store_id, alternate_identifier={
+                    "unique_attribute": {"attribute_path": "UserName",
+                                         "attribute_value": spec.sso_user_name}},
+                opts=pulumi.InvokeOptions(parent=self))
+            aws.ssoadmin.ApplicationAssignment(
+                f"{name}-assignment", application_arn=domain.sso_application_arn,
+                principal_id=found.user_id, principal_type="USER", opts=self.child_options())
+        owned: list[pulumi.Resource] = [profile]
+        if spec.private_space is not None:
+            owned.append(self._private_space(profile, spec.private_space))
         if ds.cleanup_on_destroy:
-            # Depends on the profile: removing this user deletes their apps and private
-            # spaces first, which the profile's deletion needs, and nobody else's.
+            # Depends on the profile and its space: removing this user deletes their apps and
+            # private spaces first, which the profile's deletion needs, and nobody else's.
             StudioUserCleanup(f"{name}-apps-cleanup", domain.domain_id,
                               profile.user_profile_name, self.context.region,
-                              self.child_options(depends_on=[profile]))
+                              self.child_options(depends_on=owned))
+        self.space_name = private_space_name(user.name, spec.private_space) \
+            if spec.private_space else None
         self.user_profile_name = profile.user_profile_name
         self.user_profile_arn = profile.arn
         self.uid, self.gid = user.uid, user.gid
+
+    def _private_space(self, profile: aws.sagemaker.UserProfile,
+                       app_type: str) -> aws.sagemaker.Space:
+        spec, name = self.spec, self.resource_name
+        storage = spec.domain.settings.space_storage
+        app_block = APP_SETTINGS_KEY[app_type]
+        return aws.sagemaker.Space(
+            f"{name}-space",
+            domain_id=spec.domain.domain_id,
+            space_name=private_space_name(spec.user.name, app_type),
+            ownership_settings={"owner_user_profile_name": profile.user_profile_name},
+            space_sharing_settings={"sharing_type": "Private"},
+            space_settings=typing.cast(aws.sagemaker.SpaceSpaceSettingsArgsDict, {
+                "app_type": app_type,
+                "space_storage_settings": {"ebs_storage_settings": {
+                    "ebs_volume_size_in_gb": storage.default_gb}},
+                app_block: {"default_resource_spec": {
+                    "instance_type": spec.domain.settings.default_instance_type}},
+            }),
+            tags=self.tags(f"{name}-space"),
+            opts=self.child_options(depends_on=[profile]),
+        )
+
+
+def private_space_name(user: str, app_type: str) -> str:
+    """``<user>-jupyterlab`` or ``<user>-codeeditor``: from the user's name, never a
+    position, and within SageMaker's 63 characters (a long user name is cut, a hash added)."""
+    name = f"{user}-{app_type.lower()}"
+    if len(name) <= 63:
+        return name
+    import hashlib
+
+    digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+    return f"{name[:54]}-{digest}"

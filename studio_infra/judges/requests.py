@@ -638,6 +638,11 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
         autonamed="name",
     ),
     Requests(
+        "aws:ssoadmin/applicationAssignment:ApplicationAssignment",
+        (Call("sso-admin", "CreateApplicationAssignment"),),
+        TF + "ssoadmin/application_assignment.go",
+    ),
+    Requests(
         "aws:lambda/invocation:Invocation",
         (Call("lambda", "Invoke", defaults={"Qualifier": "$LATEST"}),),
         TF + "lambda/invocation.go",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import string
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -224,11 +224,17 @@ def _ecr_extra(inputs: dict[str, Any], ctx: _Context) -> dict[str, Any]:
 
 def _domain_extra(inputs: dict[str, Any], ctx: _Context) -> dict[str, Any]:
     domain_id = _domain_id(ctx)
-    return {
+    extra = {
         "url": f"https://{domain_id}.studio.{ctx.region}.sagemaker.aws",
         "homeEfsFileSystemId": ctx.ec2_id("fs-", "home-efs"),
         "securityGroupIdForDomainBoundary": ctx.ec2_id("sg-", "boundary"),
     }
+    if inputs.get("authMode") == "SSO":  # SageMaker's Identity Center application
+        extra["singleSignOnApplicationArn"] = (
+            f"arn:{ctx.partition}:sso::{ctx.account}:application/ssoins-{ctx.hex(16, 'sso')}"
+            f"/apl-{ctx.hex(16, 'app')}")
+        extra["singleSignOnManagedApplicationInstanceId"] = f"ins-{ctx.hex(16, 'ins')}"
+    return extra
 
 
 def _domain_id(ctx: _Context) -> str:
@@ -351,6 +357,18 @@ _SHAPES: dict[str, _Shape] = {
         "{userProfileName}",
         extra=_user_profile_extra,
     ),
+    "aws:sagemaker/space:Space": _Shape(
+        id="arn",
+        arn="arn:{partition}:sagemaker:{region}:{account}:space/{domainId}/{spaceName}",
+    ),
+    "aws:sagemaker/studioLifecycleConfig:StudioLifecycleConfig": _Shape(
+        id="studioLifecycleConfigName",
+        arn="arn:{partition}:sagemaker:{region}:{account}:studio-lifecycle-config/"
+        "{studioLifecycleConfigName}",
+    ),
+    "aws:ssoadmin/applicationAssignment:ApplicationAssignment": _Shape(
+        id="applicationArn",
+    ),
     "aws:sagemaker/image:Image": _Shape(
         id="imageName", arn="arn:{partition}:sagemaker:{region}:{account}:image/{imageName}",
     ),
@@ -406,6 +424,7 @@ class AwsFakes(Mocks):
         region: str = DEFAULT_REGION,
         account: str = ACCOUNT_ID,
         stack_outputs: Callable[[str], dict[str, Any]] | None = None,
+        directory: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.default = Where(region, partition_of(region))
         self.stack_outputs = stack_outputs
@@ -414,6 +433,11 @@ class AwsFakes(Mocks):
         """Provider reference (``urn::id``) -> where that explicit provider sends requests."""
         self._versions: dict[str, int] = {}
         self.unanswered_invokes: set[str] = set()
+        self.directory = directory
+        """Users and groups of the identity store, when known (``{"users": [...],
+        "groups": [...]}``); None answers any name."""
+        self.looked_up: set[tuple[str, str]] = set()
+        """(``user`` or ``group``, name) looked up in the identity store."""
         self.reference_errors: list[str] = []
         self._invokes: dict[str, Callable[[dict[str, Any], Where], dict[str, Any]]] = {
             "aws:index/getAvailabilityZones:getAvailabilityZones": self._zones,
@@ -423,6 +447,9 @@ class AwsFakes(Mocks):
             "aws:iam/getPolicyDocument:getPolicyDocument": self._policy_document,
             "aws:ecr/getAuthorizationToken:getAuthorizationToken": self._ecr_token,
             "aws:ec2/getVpc:getVpc": self._vpc_lookup,
+            "aws:ssoadmin/getInstances:getInstances": self._sso_instances,
+            "aws:identitystore/getUser:getUser": self._identity_user,
+            "aws:identitystore/getGroup:getGroup": self._identity_group,
             "aws:ec2/getSubnets:getSubnets": self._subnets_lookup,
         }
 
@@ -580,6 +607,45 @@ class AwsFakes(Mocks):
             "filters": args.get("filters"),
             "tags": args.get("tags"),
         }
+
+    def _sso_instances(self, args: dict[str, Any], where: Where) -> dict[str, Any]:
+        """The account's IAM Identity Center instance."""
+        return {"id": where.region, "region": where.region,
+                "arns": [f"arn:{where.partition.name}:sso:::instance/ssoins-"
+                         f"{digest('sso', self.account)[:16]}"],
+                "identityStoreIds": [f"d-{digest('store', self.account)[:10]}"]}
+
+    def _identity_user(self, args: dict[str, Any], where: Where) -> dict[str, Any]:
+        return self._identity(args, "user", "UserName")
+
+    def _identity_group(self, args: dict[str, Any], where: Where) -> dict[str, Any]:
+        return self._identity(args, "group", "DisplayName")
+
+    def _identity(self, args: dict[str, Any], kind: str, attribute: str) -> dict[str, Any]:
+        """A user or group of the identity store by name. The plan cannot see the directory:
+        each name is answered with a stable id and remembered, for a person to confirm; with
+        ``directory`` given (tests, or a team's export), an unknown name is refused, and a
+        group's name where a user is wanted names the mistake."""
+        # Nested keys arrive as the program wrote them (the engine would camelCase them).
+        alternate = args.get("alternateIdentifier") or {}
+        unique = alternate.get("uniqueAttribute") or alternate.get("unique_attribute") or {}
+        name = str(unique.get("attributeValue") or unique.get("attribute_value") or "")
+        if self.directory is not None:
+            other = "group" if kind == "user" else "user"
+            if name not in self.directory.get(f"{kind}s", ()):
+                hint = (f"; {name!r} is a {other} there, and a {kind} is needed here"
+                        if name in self.directory.get(f"{other}s", ()) else "")
+                raise LookupError(f"the identity store has no {kind} named {name!r}{hint}")
+        self.looked_up.add((kind, name))
+        ident = str(uuid_from(f"{kind}:{name}"))
+        store = str(args.get("identityStoreId") or "")
+        result: dict[str, Any] = {"id": f"{store}/{ident}", "identityStoreId": store,
+                                  "displayName": name}
+        if kind == "user":
+            result.update(userId=ident, userName=name)
+        else:
+            result.update(groupId=ident)
+        return result
 
     def _caller(self, args: dict[str, Any], where: Where) -> dict[str, Any]:
         return {

@@ -172,7 +172,7 @@ def _wrapped(text: str, first: str, rest: str) -> list[str]:
 def render_outside(plan: Plan) -> str:
     """What the plan names but does not create, for a person to confirm exists."""
     outside = plan.outside
-    if not outside:
+    if not outside and not plan.identity_lookups:
         return ""
     names = {r.urn: r.name for r in plan.resources}
     lines = ["Outside this plan (must exist in the account before `pulumi up`; an offline "
@@ -180,4 +180,6 @@ def render_outside(plan: Plan) -> str:
     for ref in outside:
         lines += _wrapped(f"{ref.value}  (used by {', '.join(names[u] for u in ref.used_by)})",
                           "    ", "        ")
+    for kind, name in plan.identity_lookups:
+        lines.append(f"    {kind} {name} of the IAM Identity Center identity store")
     return "\n".join(lines)

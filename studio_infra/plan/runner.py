@@ -76,6 +76,9 @@ class Plan:
     violations: list[dict[str, Any]] = field(default_factory=list)
     directory: str | None = None
     """The project's folder, where the program's relative paths (build contexts) resolve."""
+    identity_lookups: list[tuple[str, str]] = field(default_factory=list)
+    """(``user`` or ``group``, name) the program looked up in the identity store: they must
+    exist there before ``pulumi up``."""
     changes: list[Change] | None = None
     """Each resource's step against a baseline (``compare``); None: everything is created."""
     baseline: Baseline | None = None
@@ -132,6 +135,7 @@ class Plan:
             "resources": resources,
             "violations": self.violations,
             "outside_references": [r.to_json() for r in self.outside],
+            "identity_lookups": [{"kind": k, "name": n} for k, n in self.identity_lookups],
         }
 
 
@@ -151,16 +155,18 @@ def run_under_mocks(
     secret_keys: Sequence[str] = (),
     root_directory: str | None = None,
     stack_outputs: Callable[[str], dict[str, Any]] | None = None,
+    directory: Mapping[str, Sequence[str]] | None = None,
 ) -> Plan:
     """Run ``program`` as the body of a Pulumi stack, with AWS fakes; return the recorded plan.
 
     ``config`` is the engine's flat ``namespace:key -> string`` map; ``stack_outputs``
-    answers StackReferences. The program's exceptions, including those raised inside
-    ``apply`` callbacks, surface as ``ProgramError``.
+    answers StackReferences; ``directory`` (``{"users": [...], "groups": [...]}``) is the
+    identity store lookups are answered from (default: any name). The program's exceptions,
+    including those raised inside ``apply`` callbacks, surface as ``ProgramError``.
     """
     config = dict(config or {})
     fakes = AwsFakes(region=config.get("aws:region") or _env_region(),
-                     stack_outputs=stack_outputs)
+                     stack_outputs=stack_outputs, directory=directory)
     monitor = RecordingMonitor(fakes, project, stack)
     # The runtime is reset (its references dropped) before the garbage is collected.
     with batch_garbage_collection(), \
@@ -221,6 +227,7 @@ def _recorded(monitor: RecordingMonitor, project: str, stack: str) -> Plan:
         resources=sorted(monitor.records.values(), key=lambda r: (r.name, r.type)),
         stack_outputs=monitor.stack_outputs,
         unanswered_invokes=sorted(monitor.fakes.unanswered_invokes),
+        identity_lookups=sorted(monitor.fakes.looked_up),
     )
 
 

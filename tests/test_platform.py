@@ -1,0 +1,239 @@
+"""Users, spaces and identity as platform teams run them: IAM Identity Center assignments,
+spaces and their storage, cost tags, lifecycle configurations."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from studio_infra.errors import StudioInfraError
+from studio_infra.plan.runner import ProgramError, run_under_mocks
+from studio_infra.rules.engine import evaluate, stack_from_plan
+from studio_infra.studio import Studio
+
+ASSIGNMENT = "aws:ssoadmin/applicationAssignment:ApplicationAssignment"
+SPACE = "aws:sagemaker/space:Space"
+PROFILE = "aws:sagemaker/userProfile:UserProfile"
+DOMAIN = "aws:sagemaker/domain:Domain"
+LIFECYCLE = "aws:sagemaker/studioLifecycleConfig:StudioLifecycleConfig"
+
+
+@pytest.fixture
+def script(tmp_path: Path) -> Path:
+    path = tmp_path / "pip-mirror.sh"
+    path.write_text("#!/bin/bash\nset -eu\npip config set global.index-url \"$MIRROR\"\n")
+    return path
+
+
+def plan(config: dict[str, Any], directory: dict[str, list[str]] | None = None) -> Any:
+    return run_under_mocks(lambda: Studio("studio", {"network": {"nat": "single"}, **config}),
+                           directory=directory)
+
+
+def failure(config: dict[str, Any], directory: dict[str, list[str]] | None = None) -> str:
+    with pytest.raises(ProgramError) as caught:
+        plan(config, directory)
+    return str(caught.value)
+
+
+SSO = {"domain": {"auth_mode": "SSO", "sso_groups": ["data-science"]},
+       "users": [{"name": "alice", "sso_user_name": "alice@example.com"},
+                 {"name": "bob", "sso_user_name": "bob@example.com"}]}
+DIRECTORY = {"users": ["alice@example.com", "bob@example.com"],
+             "groups": ["data-science", "platform"]}
+
+
+# -- IAM Identity Center -------------------------------------------------------------------
+
+
+def test_every_user_and_group_is_assigned_to_the_domains_application():
+    planned = plan(SSO, DIRECTORY)
+    domain = planned.get(DOMAIN, "studio-domain")
+    application = domain.outputs["singleSignOnApplicationArn"]
+    assignments = {(a.inputs["principalType"], a.name): a for a in planned.of_type(ASSIGNMENT)}
+    assert set(assignments) == {("GROUP", "studio-group-data-science"),
+                                ("USER", "studio-user-alice-assignment"),
+                                ("USER", "studio-user-bob-assignment")}
+    assert {a.inputs["applicationArn"] for a in assignments.values()} == {application}
+    assert len({a.inputs["principalId"] for a in assignments.values()}) == 3
+    profile = planned.get(PROFILE, "studio-user-alice-profile")
+    assert (profile.inputs["singleSignOnUserIdentifier"],
+            profile.inputs["singleSignOnUserValue"]) == ("UserName", "alice@example.com")
+    assert planned.identity_lookups == [("group", "data-science"),
+                                        ("user", "alice@example.com"),
+                                        ("user", "bob@example.com")]
+    assert [f.message for f in evaluate(stack_from_plan(planned.resources))] == []
+
+
+def test_an_unknown_name_or_a_group_given_as_a_user_is_a_clear_error():
+    message = failure({**SSO, "users": [{"name": "carol", "sso_user_name": "carol@x.org"}]},
+                      DIRECTORY)
+    assert "the identity store has no user named 'carol@x.org'" in message
+    message = failure({**SSO, "users": [{"name": "ops", "sso_user_name": "platform"}]},
+                      DIRECTORY)
+    assert "'platform' is a group there, and a user is needed here" in message
+    message = failure({**SSO, "domain": {"auth_mode": "SSO", "sso_groups": ["nobody"]}},
+                      DIRECTORY)
+    assert "no group named 'nobody'" in message
+
+
+@pytest.mark.parametrize(("domain", "fragment"), [
+    ({"sso_groups": ["data-science"]}, "sso_groups needs auth_mode SSO"),
+    ({"trusted_identity_propagation": True}, "trusted_identity_propagation needs auth_mode SSO"),
+])
+def test_identity_center_settings_need_sso(domain, fragment):
+    assert fragment in failure({"domain": domain, "users": [{"name": "alice"}]})
+
+
+def test_trusted_identity_propagation_is_sent_with_sso():
+    planned = plan({**SSO, "domain": {"auth_mode": "SSO", "trusted_identity_propagation": True}})
+    settings = planned.get(DOMAIN, "studio-domain").inputs["domainSettings"]
+    assert settings["trustedIdentityPropagationSettings"] == {"status": "ENABLED"}
+
+
+# -- spaces and their storage ---------------------------------------------------------------
+
+
+TEAMS = {"teams": [{"name": "vision", "shared_space": "JupyterLab"}],
+         "users": [{"name": "bob", "team": "vision"},
+                   {"name": "alice", "team": "vision", "private_space": "CodeEditor"},
+                   {"name": "carol"}],
+         "domain": {"space_storage": {"default_gb": 10, "maximum_gb": 50}}}
+
+
+def test_space_storage_private_and_team_spaces():
+    planned = plan(TEAMS)
+    storage = planned.get(DOMAIN, "studio-domain").inputs["defaultUserSettings"][
+        "spaceStorageSettings"]
+    assert storage == {"defaultEbsStorageSettings": {"defaultEbsVolumeSizeInGb": 10,
+                                                     "maximumEbsVolumeSizeInGb": 50}}
+    private = planned.get(SPACE, "studio-user-alice-space")
+    assert private.inputs["spaceName"] == "alice-codeeditor"
+    assert private.inputs["spaceSharingSettings"] == {"sharingType": "Private"}
+    alice = planned.get(PROFILE, "studio-user-alice-profile")
+    assert private.inputs["ownershipSettings"] == {"ownerUserProfileName": alice.outputs[
+        "userProfileName"]}
+    assert private.inputs["spaceSettings"]["appType"] == "CodeEditor"
+    shared = planned.get(SPACE, "studio-team-vision-space")
+    assert shared.inputs["spaceSharingSettings"] == {"sharingType": "Shared"}
+    assert shared.inputs["ownershipSettings"]["ownerUserProfileName"] == "alice"  # first by name
+    assert [s.name for s in planned.of_type(SPACE)] == ["studio-team-vision-space",
+                                                        "studio-user-alice-space"]
+    cleanup = planned.get("pulumi-python:dynamic:Resource", "studio-user-alice-apps-cleanup")
+    assert private.urn in cleanup.dependencies  # offboarding deletes the space's apps first
+    assert [f.message for f in evaluate(stack_from_plan(planned.resources))] == []
+
+
+@pytest.mark.parametrize(("storage", "fragment"), [
+    ({"default_gb": 4}, "default_gb 4: SageMaker takes 5-16384 GB"),
+    ({"maximum_gb": 20000}, "maximum_gb 20000"),
+    ({"default_gb": 60, "maximum_gb": 50}, "default_gb 60 is above maximum_gb 50"),
+])
+def test_space_storage_is_checked_against_the_model(storage, fragment):
+    assert fragment in failure({"domain": {"space_storage": storage}})
+
+
+def test_a_team_space_needs_a_member_to_own_it():
+    message = failure({"teams": [{"name": "empty", "shared_space": "JupyterLab"}]})
+    assert "team 'empty' has no member to own its shared space" in message
+
+
+# -- cost attribution -----------------------------------------------------------------------
+
+
+def test_tags_propagate_and_name_the_user_and_team():
+    planned = plan({**TEAMS, "tags": {"CostCenter": "ml-42"}})
+    domain = planned.get(DOMAIN, "studio-domain")
+    assert domain.inputs["tagPropagation"] == "ENABLED"
+    profile = planned.get(PROFILE, "studio-user-alice-profile").inputs["tags"]
+    assert {k: profile[k] for k in ("CostCenter", "StudioUser", "StudioTeam")} == {
+        "CostCenter": "ml-42", "StudioUser": "alice", "StudioTeam": "vision"}
+    assert planned.get(SPACE, "studio-user-alice-space").inputs["tags"]["StudioUser"] == "alice"
+    assert planned.get(SPACE, "studio-team-vision-space").inputs["tags"]["StudioTeam"] == \
+        "vision"
+    carol = planned.get(PROFILE, "studio-user-carol-profile").inputs["tags"]
+    assert "StudioTeam" not in carol and carol["StudioUser"] == "carol"
+
+
+def test_the_tag_limit_is_checked_before_anything_registers():
+    tags = {f"k{i}": "v" for i in range(50)}
+    with pytest.raises(ProgramError) as caught:
+        run_under_mocks(lambda: Studio("studio", {"tags": tags}))
+    assert isinstance(caught.value.__cause__, StudioInfraError)
+    assert "50 tags; a resource takes 50 (botocore's TagList)" in str(caught.value)
+    assert [r for r in caught.value.plan.resources if r.custom] == []
+
+
+# -- lifecycle configurations --------------------------------------------------------------
+
+
+def test_lifecycle_configurations_are_named_by_content_and_attached(script):
+    config = {"lifecycle_configs": [{"name": "pip-mirror", "script": str(script),
+                                     "default": True}],
+              "domain": {"lifecycle_configs": ["pip-mirror"]},
+              "users": [{"name": "alice"}]}
+    planned = plan(config)
+    (created,) = planned.of_type(LIFECYCLE)
+    digest = hashlib.sha256(script.read_bytes()).hexdigest()[:8]
+    assert created.inputs["studioLifecycleConfigName"] == f"pip-mirror-{digest}"
+    assert base64.b64decode(created.inputs["studioLifecycleConfigContent"]) == \
+        script.read_bytes()
+    lab = planned.get(DOMAIN, "studio-domain").inputs["defaultUserSettings"][
+        "jupyterLabAppSettings"]
+    assert lab["lifecycleConfigArns"] == [created.outputs["arn"]]
+    assert lab["defaultResourceSpec"]["lifecycleConfigArn"] == created.outputs["arn"]
+    assert [f.message for f in evaluate(stack_from_plan(planned.resources))] == []
+    script.write_text(script.read_text() + "echo changed\n")
+    (changed,) = plan(config).of_type(LIFECYCLE)
+    assert changed.urn == created.urn
+    assert changed.inputs["studioLifecycleConfigName"] != created.inputs[
+        "studioLifecycleConfigName"]
+
+
+def test_a_users_default_configuration_replaces_the_domains(script, tmp_path):
+    other = tmp_path / "other.sh"
+    other.write_text("#!/bin/bash\necho other\n")
+    planned = plan({"lifecycle_configs": [
+        {"name": "base", "script": str(script), "default": True},
+        {"name": "gpu", "script": str(other), "default": True, "app_type": "JupyterLab"}],
+        "domain": {"lifecycle_configs": ["base"]},
+        "users": [{"name": "alice", "lifecycle_configs": ["gpu"]}, {"name": "bob"}]})
+    arns = {c.name: c.outputs["arn"] for c in planned.of_type(LIFECYCLE)}
+    lab = planned.get(PROFILE, "studio-user-alice-profile").inputs["userSettings"][
+        "jupyterLabAppSettings"]
+    assert lab["lifecycleConfigArns"] == [arns["studio-lifecycle-base"],
+                                          arns["studio-lifecycle-gpu"]]
+    assert lab["defaultResourceSpec"]["lifecycleConfigArn"] == arns["studio-lifecycle-gpu"]
+    bob = planned.get(PROFILE, "studio-user-bob-profile").inputs["userSettings"]
+    assert "jupyterLabAppSettings" not in bob  # the domain's apply
+
+
+@pytest.mark.parametrize(("config", "fragment"), [
+    ({"domain": {"lifecycle_configs": ["nope"]}}, "names lifecycle configuration 'nope'"),
+    ({"lifecycle_configs": [{"name": "x", "script": "missing.sh"}]}, "is not a file"),
+    ({"lifecycle_configs": [{"name": "bad_name", "script": "README.md"}]},
+     "lifecycle configuration name"),
+])
+def test_bad_lifecycle_configuration_input(config, fragment, at_repository_root):
+    assert fragment in failure(config)
+
+
+def test_two_defaults_for_one_app_are_refused(script):
+    message = failure({"lifecycle_configs": [
+        {"name": "a", "script": str(script), "default": True},
+        {"name": "b", "script": str(script), "default": True}],
+        "domain": {"lifecycle_configs": ["a", "b"]}})
+    assert "an app runs one default configuration" in message
+
+
+def test_docker_trusted_accounts_reach_the_ecr_endpoint_policies():
+    planned = plan({"domain": {"docker": {"enabled": True, "trusted_accounts": ["111122223333"]}},
+                    "users": [{"name": "alice"}]})
+    endpoints = [r for r in planned.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
+                 if r.inputs["serviceName"].endswith((".ecr.dkr", ".ecr.api"))]
+    assert len(endpoints) == 2
+    assert all("111122223333" in e.inputs["policy"] for e in endpoints)
