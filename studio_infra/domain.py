@@ -275,6 +275,11 @@ class DomainMembership:
     """With ``SSO``: the domain's IAM Identity Center application users are assigned to."""
     identity_store_id: str | None = None
     """With ``SSO``: the identity store users and groups are looked up in."""
+    group_assignments: tuple[pulumi.Resource, ...] = ()
+    """With ``SSO``: the groups' assignments to the application. A profile is created after
+    them: AWS creates an SSO user's profile only once the user, or a group holding them, is
+    assigned (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/
+    aws-resource-sagemaker-userprofile.html)."""
 
     def sharing_settings(self, enabled: bool = True) -> dict[str, Any]:
         """Notebook sharing as the domain sets it, or disabled."""
@@ -378,18 +383,20 @@ class StudioDomain(Component[StudioDomainArgs]):
         self.home_efs_file_system_id = domain.home_efs_file_system_id
         self.region = ctx.region
         store = identity_store(self) if spec.auth_mode == "SSO" else None
+        groups = []
         for group in spec.sso_groups:
             found = aws.identitystore.get_group(
                 identity_store_id=store, alternate_identifier={"unique_attribute": {
                     "attribute_path": "DisplayName", "attribute_value": group}},
                 opts=pulumi.InvokeOptions(parent=self))
-            aws.ssoadmin.ApplicationAssignment(
+            groups.append(aws.ssoadmin.ApplicationAssignment(
                 f"{name}-group-{group}", application_arn=domain.single_sign_on_application_arn,
                 principal_id=found.group_id, principal_type="GROUP",
-                opts=self.child_options())
+                opts=self.child_options()))
         self.membership = replace(membership, domain_id=domain.id, identity_store_id=store,
                                   sso_application_arn=domain.single_sign_on_application_arn
-                                  if spec.auth_mode == "SSO" else None)
+                                  if spec.auth_mode == "SSO" else None,
+                                  group_assignments=tuple(groups))
 
 
 def identity_store(parent: pulumi.Resource) -> str:

@@ -15,9 +15,10 @@ component builds it hardened:
 * automatic backups, and infrequent-access tiering for cold files;
 * ``/users/<name>`` for each user, owned by their uid/gid with mode 0750, created at deploy
   time by a small Lambda function (``studio_infra.efs_provisioner``) mounted through a root
-  access point and invoked whenever the list of users changes; it never deletes, so a user
-  removed from the stack keeps their files. Give each profile its directory as its
-  ``FileSystemPath`` (``Studio`` does): a user sees their own files only;
+  access point and invoked whenever the list of users changes; it never deletes: a user
+  removed from the stack keeps their directory, or (``removed_users="archive"``) it moves to
+  a root-only archive directory. Give each profile its directory as its ``FileSystemPath``
+  (``Studio`` does): a user sees their own files only;
 * protection against deletion by default: the file system holds user data.
 
 Mount targets are named after a subnet label (its zone), never a list position, so adding a
@@ -100,6 +101,12 @@ class FileSystemSettings(BaseModel):
 
     users_root: str = "/users"
     """Directory under which each user's directory is created (root-owned, 0755)."""
+    removed_users: Literal["keep", "archive"] = "keep"
+    """A removed user's directory: ``keep`` leaves it in place (re-adding the name gives it
+    back); ``archive`` moves it to ``<archive_root>/<name>-<UTC time>`` when the user is
+    removed, out of reach of everyone but an administrator, files and owners intact."""
+    archive_root: str = "/archived-users"
+    """Where archived directories go (made root-only, 0700); outside ``users_root``."""
     performance_mode: Literal["generalPurpose", "maxIO"] = "generalPurpose"
     """EFS performance mode; ``maxIO`` only for thousands of concurrent clients."""
     throughput_mode: Literal["elastic", "bursting"] = "elastic"
@@ -120,12 +127,24 @@ class FileSystemSettings(BaseModel):
     tags: Tags = Field(default_factory=dict)
     """Tags on every taggable child; each child's ``Name`` wins."""
 
-    @field_validator("users_root")
+    @field_validator("users_root", "archive_root")
     @classmethod
     def _absolute(cls, value: str) -> str:
         if not value.startswith("/") or value != "/" + value.strip("/") or "//" in value:
             raise ValueError("an absolute path without a trailing slash, like '/users'")
         return value
+
+    @model_validator(mode="after")
+    def _archive_apart(self) -> FileSystemSettings:
+        inside = [(a, b) for a, b in ((self.archive_root, self.users_root),
+                                      (self.users_root, self.archive_root))
+                  if a == b or a.startswith(b + "/") or b == "/"]
+        if inside:
+            raise ValueError(
+                f"archive_root {self.archive_root!r} and users_root {self.users_root!r} must "
+                "not contain each other: users would see the archive, or the archive their "
+                "directories; use e.g. '/archived-users' and '/users'")
+        return self
 
 
 class SharedFileSystemArgs(FileSystemSettings):
@@ -318,13 +337,21 @@ class SharedFileSystem(Component[SharedFileSystemArgs]):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[*mount_targets, permissions]),
         )
         # One invocation per user, named after the user: adding a user runs the function for
-        # that user alone, and removing one deletes only that invocation (which deletes
-        # nothing: the user's directory and files stay).
+        # that user alone, and removing one deletes only that invocation. By default its
+        # deletion invokes nothing (the directory stays); when removed users are archived,
+        # the CRUD scope invokes the function on deletion too, and it archives.
+        archive = spec.removed_users == "archive"
         for user in spec.users:
-            event = {"root": spec.users_root, "mode": DIRECTORY_MODE,
-                     "users": [{"name": user.name, "uid": user.uid, "gid": user.gid}]}
-            aws.lambda_.Invocation(f"{name}-{user.name}", function_name=function.name,
-                                   input=json.dumps(event, sort_keys=True), opts=child)
+            event: dict[str, Any] = {
+                "root": spec.users_root, "mode": DIRECTORY_MODE,
+                "users": [{"name": user.name, "uid": user.uid, "gid": user.gid}]}
+            if archive:
+                event["archive_root"] = spec.archive_root
+            aws.lambda_.Invocation(
+                f"{name}-{user.name}", function_name=function.name,
+                input=json.dumps(event, sort_keys=True),
+                lifecycle_scope="CRUD" if archive else None,
+                terraform_key=efs_provisioner.LIFECYCLE_KEY if archive else None, opts=child)
         return pulumi.Output.all(role.arn, access_point.arn)
 
 

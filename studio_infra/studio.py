@@ -200,7 +200,29 @@ class StudioConfig(BaseModel):
             check_unique(list(self.users))
         except ValueError as exc:
             problems.append(f"users: {exc}")
+        problems += self._tag_room()
         return problems
+
+    def _tag_room(self) -> list[str]:
+        """A profile or space carries the stack's tags, its ``Name`` and the cost tags; with
+        tag propagation what its users create carries the domain's and its own merged
+        (https://docs.aws.amazon.com/sagemaker/latest/dg/custom-tags.html), 50 at most."""
+        from studio_infra.limits import tags_per_resource
+
+        added = {"Name"}
+        if self.cost_tags and self.users:
+            added.add("StudioUser")
+        if self.cost_tags and (self.teams or any(u.team for u in self.users)):
+            added.add("StudioTeam")
+        limit = tags_per_resource()
+        if len(set(self.tags) | added) <= limit:
+            return []
+        room = limit - len(added - set(self.tags))
+        return [f"tags: {len(self.tags)} tags, and each profile or space also gets "
+                f"{', '.join(sorted(added))}: SageMaker takes {limit} per resource (and, with "
+                "tag propagation, what a user creates takes the domain's and the profile's "
+                f"merged); give at most {room}"
+                + (", or set cost_tags: false" if len(added) > 1 else "")]
 
 
 def _twice(values: list[str], where: str, what: str) -> list[str]:

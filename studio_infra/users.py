@@ -136,6 +136,18 @@ class StudioUser(Component[StudioUserArgs]):
                 idle_timeout_minutes=ds.idle_timeout_minutes,
                 lifecycle_config_arns=ds.lifecycle_config_arns,
                 lifecycle_configs=[*inherited, *spec.lifecycle_configs]))
+        # AWS creates an SSO user's profile only once the user (or a group holding them) is
+        # assigned to the domain's application: the assignments come first.
+        assignments = list(domain.group_assignments)
+        if spec.sso_user_name and domain.sso_application_arn is not None:
+            found = aws.identitystore.get_user(
+                identity_store_id=domain.identity_store_id, alternate_identifier={
+                    "unique_attribute": {"attribute_path": "UserName",
+                                         "attribute_value": spec.sso_user_name}},
+                opts=pulumi.InvokeOptions(parent=self))
+            assignments.append(aws.ssoadmin.ApplicationAssignment(
+                f"{name}-assignment", application_arn=domain.sso_application_arn,
+                principal_id=found.user_id, principal_type="USER", opts=self.child_options()))
         profile = aws.sagemaker.UserProfile(
             f"{name}-profile",
             domain_id=domain.domain_id,
@@ -145,7 +157,7 @@ class StudioUser(Component[StudioUserArgs]):
             single_sign_on_user_identifier="UserName" if spec.sso_user_name else None,
             single_sign_on_user_value=spec.sso_user_name,
             tags=self.tags(f"{name}-profile"),
-            opts=self.child_options(),
+            opts=self.child_options(depends_on=assignments),
         )
         if spec.default_app:
             aws.sagemaker.App(
@@ -158,15 +170,6 @@ class StudioUser(Component[StudioUserArgs]):
                 tags=self.tags(f"{name}-jupyter-server"),
                 opts=self.child_options(),
             )
-        if spec.sso_user_name and domain.sso_application_arn is not None:
-            found = aws.identitystore.get_user(
-                identity_store_id=domain.identity_store_id, alternate_identifier={
-                    "unique_attribute": {"attribute_path": "UserName",
-                                         "attribute_value": spec.sso_user_name}},
-                opts=pulumi.InvokeOptions(parent=self))
-            aws.ssoadmin.ApplicationAssignment(
-                f"{name}-assignment", application_arn=domain.sso_application_arn,
-                principal_id=found.user_id, principal_type="USER", opts=self.child_options())
         owned: list[pulumi.Resource] = [profile]
         if spec.private_space is not None:
             owned.append(self._private_space(profile, spec.private_space))

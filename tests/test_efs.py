@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -199,3 +200,51 @@ def test_tls_opt_out_is_named_and_reported(record):
 def test_fake_dns_name_names_the_file_system(record):
     fs = build(record).get(FS, "shared-fs")
     assert fs.outputs["dnsName"] == f"{fs.id}.efs.us-east-1.amazonaws.com"
+
+
+def provider_payload(invocation_input: str, key: str, action: str) -> dict:
+    """What terraform-provider-aws sends when ``lifecycle_scope`` is CRUD: the input with
+    ``{key: {"action", "prev_input"}}`` added (internal/service/lambda/invocation.go,
+    ``buildInput``, at the commit the replacement table cites)."""
+    event = json.loads(invocation_input)
+    return {**event, key: {"action": action, "prev_input": event}}
+
+
+def test_removed_users_are_kept_by_default_and_archived_when_asked(record, tmp_path,
+                                                                   monkeypatch):
+    import inspect
+
+    import pulumi_aws as aws
+
+    from studio_infra.efs_provisioner import handler
+
+    kept = build(record, users=[{"name": "alice"}]).get(
+        "aws:lambda/invocation:Invocation", "shared-provisioner-alice").inputs
+    assert "lifecycleScope" not in kept  # CREATE_ONLY: deleting it invokes nothing
+    invocation = build(record, users=[{"name": "alice"}], removed_users="archive").get(
+        "aws:lambda/invocation:Invocation", "shared-provisioner-alice").inputs
+    assert (invocation["lifecycleScope"], invocation["terraformKey"]) == ("CRUD", "lifecycle")
+    # The provider's own documentation of the field names both scopes.
+    doc = inspect.getdoc(aws.lambda_.InvocationArgs.__init__) or ""
+    assert "Valid values are `CREATE_ONLY` and `CRUD`" in doc
+    # Removing alice: the provider invokes the function with its delete record.
+    monkeypatch.setattr("studio_infra.efs_provisioner.MOUNT_PATH", str(tmp_path))
+    (tmp_path / "users" / "alice").mkdir(parents=True)
+    (tmp_path / "users" / "alice" / "results.csv").write_text("1,2")
+    result = handler(provider_payload(invocation["input"], invocation["terraformKey"],
+                                      "delete"), None)
+    [archived] = result["archived"]
+    assert archived.startswith(str(tmp_path / "archived-users" / "alice-"))
+    assert (tmp_path / "users").is_dir() and not (tmp_path / "users" / "alice").exists()
+    assert Path(archived, "results.csv").read_text() == "1,2"
+
+
+@pytest.mark.parametrize(("extra", "fragment"), [
+    ({"removed_users": "delete"}, "removed_users"),
+    ({"removed_users": "archive", "archive_root": "/users/old"},
+     "archive_root '/users/old' and users_root '/users' must not contain each other"),
+    ({"archive_root": "/"}, "must not contain each other"),
+])
+def test_archive_settings_are_checked(record_failure, extra, fragment):
+    failure = record_failure(lambda: SharedFileSystem("shared", {**BASE, **extra}))
+    assert fragment in str(failure.__cause__)

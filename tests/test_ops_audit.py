@@ -135,6 +135,7 @@ class Setup:
             "HomeEfsFileSystemId": self.fs["FileSystemId"], "AuthMode": "IAM",
             "AppNetworkAccessType": "VpcOnly", "VpcId": self.vpc,
             "SubnetIds": [self.subnet["SubnetId"]], "KmsKeyId": self.key["Arn"],
+            "TagPropagation": "ENABLED",
             "DomainSettings": {"SecurityGroupIds": [self.sg],
                                "ExecutionRoleIdentityConfig": "USER_PROFILE_NAME"},
             "DefaultUserSettings": {
@@ -240,13 +241,17 @@ def test_each_weakening_is_found(setup, weaken, expected):
         ({"domain": "no-key"}, {("sagemaker-domain-cmk", "mandatory")}),
         ({"domain": "sharing-without-key"}, {("sagemaker-sharing-cmk", "mandatory")}),
         ({"uids": (20001, 20001)}, {("sagemaker-posix-ids", "mandatory")}),
+        ({"domain": "no-tag-propagation"}, {("sagemaker-tag-propagation", "advisory")}),
     ],
-    ids=["public-internet", "aws-managed-key", "sharing-without-key", "duplicate-uid"],
+    ids=["public-internet", "aws-managed-key", "sharing-without-key", "duplicate-uid",
+         "tag-propagation-default"],
 )
 def test_domain_and_profile_weakenings_are_found(setup, stub, expected):
     variants = {
         "public": setup.domain(AppNetworkAccessType="PublicInternetOnly"),
         "no-key": {k: v for k, v in setup.domain().items() if k != "KmsKeyId"},
+        "no-tag-propagation": {k: v for k, v in setup.domain().items()
+                               if k != "TagPropagation"},
         "sharing-without-key": setup.domain(DefaultUserSettings={
             **setup.domain()["DefaultUserSettings"],
             "SharingSettings": {"NotebookOutputOption": "Allowed",

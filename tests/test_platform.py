@@ -63,6 +63,10 @@ def test_every_user_and_group_is_assigned_to_the_domains_application():
     profile = planned.get(PROFILE, "studio-user-alice-profile")
     assert (profile.inputs["singleSignOnUserIdentifier"],
             profile.inputs["singleSignOnUserValue"]) == ("UserName", "alice@example.com")
+    # AWS creates an SSO user's profile only after an assignment of the user or a group
+    # (CloudFormation's AWS::SageMaker::UserProfile page): the profile waits for both.
+    assert {assignments[("USER", "studio-user-alice-assignment")].urn,
+            assignments[("GROUP", "studio-group-data-science")].urn} <= set(profile.dependencies)
     assert planned.identity_lookups == [("group", "data-science"),
                                         ("user", "alice@example.com"),
                                         ("user", "bob@example.com")]
@@ -168,6 +172,18 @@ def test_the_tag_limit_is_checked_before_anything_registers():
     assert [r for r in caught.value.plan.resources if r.custom] == []
 
 
+def test_the_cost_tags_count_against_the_limit_too():
+    members = {"users": [{"name": "alice", "team": "vision"}], "teams": [{"name": "vision"}]}
+    message = failure({**members, "tags": {f"k{i}": "v" for i in range(48)}})
+    assert ("tags: 48 tags, and each profile or space also gets Name, StudioTeam, StudioUser: "
+            "SageMaker takes 50 per resource") in message
+    assert "give at most 47, or set cost_tags: false" in message
+    # Without cost tags, or at 47, the same stack plans.
+    plan({**members, "tags": {f"k{i}": "v" for i in range(48)}, "cost_tags": False})
+    planned = plan({**members, "tags": {f"k{i}": "v" for i in range(47)}})
+    assert len(planned.get(PROFILE, "studio-user-alice-profile").inputs["tags"]) == 50
+
+
 # -- lifecycle configurations --------------------------------------------------------------
 
 
@@ -237,3 +253,24 @@ def test_docker_trusted_accounts_reach_the_ecr_endpoint_policies():
                  if r.inputs["serviceName"].endswith((".ecr.dkr", ".ecr.api"))]
     assert len(endpoints) == 2
     assert all("111122223333" in e.inputs["policy"] for e in endpoints)
+
+
+# -- what the platform rules rest on, read from AWS's models ---------------------------------
+
+
+def test_the_sign_in_and_tag_rules_rest_on_botocores_words():
+    import botocore.session
+
+    from studio_infra.rules.platform import SSO_FIELDS
+
+    model = botocore.session.get_session().get_service_model("sagemaker")
+    request = model.operation_model("CreateUserProfile").input_shape
+    for field in SSO_FIELDS:
+        words = request.members[field[:1].upper() + field[1:]].documentation
+        assert "If the Domain's AuthMode is IAM Identity Center, this field is required" in words
+        assert "If the Domain's AuthMode is not IAM Identity Center, this field cannot be " \
+               "specified" in words
+    tag_propagation = model.operation_model("CreateDomain").input_shape.members[
+        "TagPropagation"]
+    assert "Defaults to <code>DISABLED</code>" in tag_propagation.documentation
+    assert tag_propagation.enum == ["ENABLED", "DISABLED"]

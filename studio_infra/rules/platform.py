@@ -1,0 +1,95 @@
+"""Rules for running Studio as a platform: users signing in through IAM Identity Center, and
+costs that can be told apart by user and team.
+
+Both sign-in rules read a domain's profiles and assignments from the stack (property
+dependencies in a preview, identifiers in a plan), so they judge programs, not live accounts:
+a live profile has already been created.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from studio_infra.rules.model import Category, Enforcement, Resource, Rule, Severity, Stack, known
+
+DOMAIN = "aws:sagemaker/domain:Domain"
+PROFILE = "aws:sagemaker/userProfile:UserProfile"
+ASSIGNMENT = "aws:ssoadmin/applicationAssignment:ApplicationAssignment"
+SSO_FIELDS = ("singleSignOnUserIdentifier", "singleSignOnUserValue")
+"""botocore's ``CreateUserProfile``: "If the Domain's AuthMode is IAM Identity Center, this
+field is required. If the Domain's AuthMode is not IAM Identity Center, this field cannot be
+specified." (both fields; ``tests/test_platform.py`` reads it from the model)."""
+
+
+def _auth_mode(domain: Resource) -> Any:
+    # AuthMode is required by CreateDomain: a domain without it fails the deploy checks.
+    return known(domain.get("authMode"), f"the auth mode of {domain.name}")
+
+
+def sso_profile_identity(domain: Resource, stack: Stack,
+                         _: Mapping[str, Any]) -> Iterator[str]:
+    sso = _auth_mode(domain) == "SSO"
+    for profile in stack.companions(domain, PROFILE, "domainId"):
+        given = [f for f in SSO_FIELDS if profile.get(f) is not None]
+        if sso and len(given) < len(SSO_FIELDS):
+            missing = [f for f in SSO_FIELDS if f not in given]
+            yield (f"user profile {profile.name} of SSO domain {domain.name} sets no "
+                   f"{' and no '.join(missing)}: CreateUserProfile requires them when the "
+                   "domain's AuthMode is IAM Identity Center")
+        elif not sso and given:
+            yield (f"user profile {profile.name} of IAM domain {domain.name} sets "
+                   f"{' and '.join(given)}: CreateUserProfile refuses them unless the domain's "
+                   "AuthMode is IAM Identity Center")
+
+
+def sso_assignments(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
+    if _auth_mode(domain) != "SSO":
+        return
+    assignments = {a.urn for a in stack.companions(domain, ASSIGNMENT, "applicationArn")}
+    profiles = stack.companions(domain, PROFILE, "domainId")
+    if not assignments:
+        yield (f"no user or group is assigned to the Identity Center application of SSO domain "
+               f"{domain.name} in this program: Studio appears in nobody's access portal, and "
+               f"its {len(profiles)} user profile(s) can be created only for users assigned "
+               "elsewhere")
+        return
+    for profile in profiles:
+        if not assignments & set(profile.dependencies):
+            yield (f"user profile {profile.name} does not wait for an assignment of its user "
+                   f"(or a group holding them) to {domain.name}'s application: AWS creates an "
+                   "SSO user's profile only once they are assigned")
+
+
+def tag_propagation(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
+    # botocore's CreateDomain: TagPropagation "Defaults to DISABLED".
+    value = known(domain.get("tagPropagation", "DISABLED"),
+                  f"the tag propagation of {domain.name}")
+    if value != "ENABLED":
+        yield (f"domain {domain.name} does not propagate tags ({value}): the tags of its "
+               "profiles and spaces do not reach the resources their users create, so costs "
+               "cannot be grouped by user or team")
+
+
+_PROGRAMS: dict[str, Any] = {"needs_stack": True, "live": False}
+
+PLATFORM_RULES = (
+    Rule("sagemaker-sso-profile-identity", "User profiles name their Identity Center user "
+         "exactly when their domain signs in with IAM Identity Center", (DOMAIN,),
+         sso_profile_identity, Severity.HIGH, Enforcement.MANDATORY,
+         "In an SSO domain set singleSignOnUserIdentifier 'UserName' and "
+         "singleSignOnUserValue (StudioUser's sso_user_name); in an IAM domain set neither.",
+         category=Category.DEPLOY, **_PROGRAMS),
+    Rule("studio-sso-assignments", "The users of an SSO domain are assigned to its Identity "
+         "Center application before their profiles are created", (DOMAIN,), sso_assignments,
+         Severity.MEDIUM, Enforcement.ADVISORY,
+         "Create an aws.ssoadmin.ApplicationAssignment of each user or group to the domain's "
+         "singleSignOnApplicationArn and make the profile depend on it (StudioUser and "
+         "sso_groups do); disable this rule if assignments are managed elsewhere.",
+         category=Category.STUDIO, **_PROGRAMS),
+    Rule("sagemaker-tag-propagation", "Studio domains propagate their profiles' and spaces' "
+         "tags, so costs can be attributed", (DOMAIN,), tag_propagation, Severity.LOW,
+         Enforcement.ADVISORY,
+         "Set tagPropagation ENABLED (StudioDomain does unless tag_propagation is false) and "
+         "tag profiles and spaces by user and team.", category=Category.STUDIO),
+)
