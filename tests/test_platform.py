@@ -122,6 +122,14 @@ def test_space_storage_private_and_team_spaces():
     assert private.inputs["ownershipSettings"] == {"ownerUserProfileName": alice.outputs[
         "userProfileName"]}
     assert private.inputs["spaceSettings"]["appType"] == "CodeEditor"
+    # The space attaches the shared file system; the profile's path limits it to alice's
+    # directory (a profile's file system is available in the spaces its user creates).
+    shared_fs = planned.get("aws:efs/fileSystem:FileSystem", "studio-shared-fs").outputs["id"]
+    assert private.inputs["spaceSettings"]["customFileSystems"] == [
+        {"efsFileSystem": {"fileSystemId": shared_fs}}]
+    assert alice.inputs["userSettings"]["customFileSystemConfigs"] == [
+        {"efsFileSystemConfigs": [{"fileSystemId": shared_fs,
+                                   "fileSystemPath": "/users/alice"}]}]
     shared = planned.get(SPACE, "studio-team-vision-space")
     assert shared.inputs["spaceSharingSettings"] == {"sharingType": "Shared"}
     assert shared.inputs["ownershipSettings"]["ownerUserProfileName"] == "alice"  # first by name

@@ -50,7 +50,7 @@ def test_adding_removing_and_reordering_users_changes_no_one_else(record):
         assert user_view(before, name) == user_view(after, name)
 
 
-@settings(max_examples=6, deadline=None,
+@settings(max_examples=4, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.permutations(["ann", "ben", "cat", "dov", "eve"]), st.integers(1, 4))
 def test_identity_depends_on_the_name_only(record, names, keep):
