@@ -103,6 +103,48 @@ def test_a_stack_export_of_a_real_account_reads_as_the_same_resources(before, tm
     assert [(c.name, c.changed) for c in changes if c.step is not Step.SAME] == []
 
 
+def test_the_order_of_a_baselines_resources_changes_nothing(before, tmp_path):
+    """A real export lists resources in dependency order, not the plan's: whichever order,
+    an id that several resources echo (a key's ARN as ``kmsKeyId``) names the resource that
+    owns it, so nothing reads as changed."""
+    path = stack_export(before, tmp_path)
+    document = json.loads(path.read_text())
+    stack, *rest = document["deployment"]["resources"]
+    for order in (list(reversed(rest)), sorted(rest, key=lambda r: r["type"])):
+        document["deployment"]["resources"] = [stack, *order]
+        path.write_text(json.dumps(document))
+        changes = diff(before.resources, load_baseline(path))
+        assert [(c.name, c.changed) for c in changes if c.step is not Step.SAME] == []
+
+
+def test_an_existing_domain_key_swapped_in_replaces_the_domain(before, tmp_path):
+    """The domain's kmsKeyId changes from the stack's key to one made elsewhere: the domain
+    is replaced, whatever else echoes the old key's ARN."""
+    document = json.loads(stack_export(before, tmp_path).read_text())
+    stack, *rest = document["deployment"]["resources"]
+    document["deployment"]["resources"] = [stack, *reversed(rest)]
+    path = tmp_path / "reversed.json"
+    path.write_text(json.dumps(document))
+    baseline = load_baseline(path)
+    other = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    changes = diff(studio(keys={"existing_key_arns": {"sagemaker": other}}).resources,
+                   baseline)
+    domain = by_name(changes)["studio-domain"]
+    assert (domain.step, domain.replacing) == (Step.REPLACE, ["kmsKeyId"])
+    assert "studio-domain" in {f.resource_name for f in guard(changes, baseline)}
+
+
+def test_more_nat_gateways_replace_no_route_table_association(before, tmp_path):
+    changes = diff(studio(network={"nat": "per_az"}).resources,
+                   load_baseline(stack_export(before, tmp_path)))
+    assert [c.name for c in changes if c.step is Step.REPLACE] == []
+    assert sorted((c.type.rsplit(":", 1)[1], c.name, c.step.value) for c in changes
+                  if c.step is not Step.SAME) == [
+        ("Eip", "studio-nat-us-east-1b", "create"),
+        ("NatGateway", "studio-nat-us-east-1b", "create"),
+        ("Route", "studio-private-us-east-1b-nat", "update")]
+
+
 def test_a_removed_user_is_that_users_deletion_alone(before, tmp_path):
     baseline = load_baseline(plan_file(before, tmp_path))
     after = studio(users=[{"name": "bob"}])

@@ -151,20 +151,33 @@ class Change:
 class References:
     """Identity values (ids, ARNs, names, image digests) of one side's resources, by
     resource: text that names a resource is compared as the resource it names, and the
-    account as "the account" (the planner's is a fake one)."""
+    account as "the account" (the planner's is a fake one).
 
-    _IDENTITY = re.compile(r"(^id$|^arn$|Arn$|Id$|Url$|^url$|^name$|^bucket$|^digest$|^ref$)")
+    Only a resource's *own* identities count: its id, ARN and name-like outputs, and the
+    ``…Id``/``…Arn``/``…Url`` outputs it produces (an output that is not also an input, like a
+    domain's ``singleSignOnApplicationArn``). An output echoing an input (``kmsKeyId``,
+    ``vpcId``) names another resource and is not this one's. When two resources share a value,
+    the stronger kind wins (id and ARN, then names, then produced values), then the URN that
+    sorts first: the same choice on both sides, whatever order a file lists resources in."""
+
+    _OWN = re.compile(r"^(name|bucket|url|digest|ref)$")
+    _PRODUCED = re.compile(r"(Arn|Id|Url)$")
     _EMBEDDED = re.compile(r"arn:aws[a-z-]*:[^\"\s,]+|\b[a-z]+-[0-9a-f]{8,17}\b|"
                            r"sha256:[0-9a-f]{64}|(?<=s3://)[a-z0-9][a-z0-9.-]+[a-z0-9]")
     _ACCOUNT = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):")
 
-    def __init__(self) -> None:
+    def __init__(self, resources: Iterable[tuple[str, Any, Mapping[str, Any],
+                                                 Mapping[str, Any]]] = ()) -> None:
+        """``resources``: (URN, id, inputs, outputs) of each resource of one side."""
         self.by_value: dict[str, str] = {}
         self.accounts: set[str] = set()
-
-    def add(self, urn: str, id_: Any, outputs: Mapping[str, Any]) -> None:
-        values = [id_] + [v for k, v in outputs.items() if self._IDENTITY.search(k)]
-        for value in values:
+        ranked: list[tuple[int, str, Any]] = []
+        for urn, id_, inputs, outputs in resources:
+            ranked += [(0, urn, v) for v in (id_, outputs.get("id"), outputs.get("arn"))]
+            ranked += [(1, urn, v) for k, v in outputs.items() if self._OWN.match(k)]
+            ranked += [(2, urn, v) for k, v in outputs.items()
+                       if self._PRODUCED.search(k) and k not in inputs]
+        for _rank, urn, value in sorted(ranked, key=lambda item: item[:2]):
             if isinstance(value, str) and len(value) >= 6:
                 self.by_value.setdefault(value, f"<{urn}>")
                 account = self._ACCOUNT.match(value)
@@ -216,11 +229,8 @@ def diff(plan_resources: Iterable[Any], baseline: Baseline,
             return provider_replaces(type_) if type_ in known else None
 
     planned = [r for r in plan_resources if not _skipped(r.type)]
-    ours, theirs = References(), References()
-    for r in planned:
-        ours.add(r.urn, r.id, r.outputs)
-    for earlier in baseline.resources.values():
-        theirs.add(earlier.urn, earlier.id, earlier.outputs)
+    ours = References((r.urn, r.id, r.inputs, r.outputs) for r in planned)
+    theirs = References((p.urn, p.id, p.inputs, p.outputs) for p in baseline.resources.values())
 
     changes: dict[str, Change] = {}
     for r in planned:
