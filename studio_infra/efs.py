@@ -33,7 +33,7 @@ from typing import Any, Literal
 
 import pulumi
 import pulumi_aws as aws
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
 from studio_infra import efs_provisioner
 from studio_infra.aws_context import policy_json
@@ -129,13 +129,17 @@ class FileSystemSettings(BaseModel):
 
     @field_validator("users_root", "archive_root")
     @classmethod
-    def _absolute(cls, value: str) -> str:
+    def _absolute(cls, value: str, info: ValidationInfo) -> str:
         if not value.startswith("/") or value != "/" + value.strip("/") or "//" in value:
-            raise ValueError("an absolute path without a trailing slash, like '/users'")
+            example = "/users" if info.field_name == "users_root" else "/archived-users"
+            raise ValueError(f"an absolute path without a trailing slash, like {example!r}")
         return value
 
     @model_validator(mode="after")
     def _archive_apart(self) -> FileSystemSettings:
+        if "archive_root" in self.model_fields_set and self.removed_users != "archive":
+            raise ValueError("archive_root is used only with removed_users: archive (the "
+                             "default, keep, leaves directories in place); set both or neither")
         inside = [(a, b) for a, b in ((self.archive_root, self.users_root),
                                       (self.users_root, self.archive_root))
                   if a == b or a.startswith(b + "/") or b == "/"]

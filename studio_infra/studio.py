@@ -32,7 +32,7 @@ from studio_infra.ecr import ImageRepository, RepositorySettings
 from studio_infra.efs import FileSystemSettings, SharedFileSystem
 from studio_infra.errors import StudioInfraError, format_validation_error, given
 from studio_infra.images import APP_SETTINGS_KEY, CustomImage, ImageSpec
-from studio_infra.inputs import ARGS_CONFIG, Tags
+from studio_infra.inputs import ARGS_CONFIG
 from studio_infra.kms import StudioKeys, StudioKeysArgs
 from studio_infra.lifecycle import LifecycleConfigs, LifecycleScript
 from studio_infra.limits import domain_name, user_profile_name
@@ -83,8 +83,11 @@ class TeamConfig(RoleSettings):
     lifecycle_configs: list[str] = Field(default_factory=list)
     """Lifecycle configurations offered to the team's users (besides the domain's)."""
     shared_space: Literal["JupyterLab", "CodeEditor"] | None = None
-    """A shared space of this app type for the team (``<team>-shared``), owned by its first
-    member by name; every user of the domain can see a shared space."""
+    """A shared space of this app type for the team (``<team>-shared``); every user of the
+    domain can see a shared space."""
+    space_owner: str | None = None
+    """The member who owns the shared space (AWS requires an owner and cannot change it).
+    Default: the first member by name; name one to keep the owner when members change."""
 
     @field_validator("name")
     @classmethod
@@ -148,8 +151,9 @@ class StudioConfig(BaseModel):
     """The users: one profile each, ids stable whatever the order."""
     protect_data: bool = True
     """Protect the data-bearing resources (keys, buckets, EFS, domain, log group)."""
-    tags: Tags = Field(default_factory=dict)
-    """Tags on every resource that takes tags."""
+    tags: dict[str, str] = Field(default_factory=dict)
+    """Tags on every resource that takes tags: at most 50 less ``Name`` and the cost tags
+    (checked with the users and teams, which decide how many cost tags there are)."""
 
     @model_validator(mode="after")
     def _cross_references(self) -> StudioConfig:
@@ -186,16 +190,42 @@ class StudioConfig(BaseModel):
                          f"defined; define it under lifecycle_configs or use one of "
                          f"{sorted(scripts)}" for name in listed if name not in scripts]
         for i, team in enumerate(self.teams):
-            if team.shared_space and not any(u.team == team.name for u in self.users):
+            members = sorted(u.name for u in self.users if u.team == team.name)
+            if team.shared_space and not members:
                 problems.append(f"teams.{i}.shared_space: team {team.name!r} has no member "
                                 "to own its shared space; add a user with this team")
+            if team.space_owner is not None and team.space_owner not in members:
+                problems.append(f"teams.{i}.space_owner is {team.space_owner!r}, who is not a "
+                                f"member of team {team.name!r}; name one of {members}")
+        sso = self.domain.auth_mode == "SSO"
+        if self.domain.sso_groups and not sso:
+            problems.append(f"domain.sso_groups is {self.domain.sso_groups}, but "
+                            f"domain.auth_mode is {self.domain.auth_mode}: Identity Center "
+                            "groups are assigned only to an SSO domain; set auth_mode: SSO or "
+                            "remove sso_groups")
+        sso_names: dict[str, str] = {}
         for i, user in enumerate(self.users):
             if user.team is not None and user.team not in known_teams:
-                problems.append(f"users.{i}.team is {user.team!r}, which is not defined; add "
-                                f"it under teams or use one of {sorted(known_teams)}")
-            if self.domain.auth_mode == "SSO" and not user.sso_user_name:
+                problems.append(f"users.{i} ({user.name!r}).team is {user.team!r}, which is "
+                                f"not defined; add it under teams or use one of "
+                                f"{sorted(known_teams)}")
+            if sso and not user.sso_user_name:
                 problems.append(f"users.{i} ({user.name!r}): the domain uses SSO; set "
                                 "sso_user_name")
+            if not sso and user.sso_user_name:
+                problems.append(f"users.{i} ({user.name!r}).sso_user_name is "
+                                f"{user.sso_user_name!r}, but domain.auth_mode is "
+                                f"{self.domain.auth_mode}: CreateUserProfile refuses an "
+                                "Identity Center user unless the domain uses SSO; remove it or "
+                                "set domain.auth_mode: SSO")
+            if user.sso_user_name and user.sso_user_name in sso_names:
+                problems.append(f"users.{i} ({user.name!r}).sso_user_name is "
+                                f"{user.sso_user_name!r}, as for "
+                                f"{sso_names[user.sso_user_name]!r}: two profiles would claim "
+                                "one Identity Center user (assigned twice to the application); "
+                                "give each user their own")
+            elif user.sso_user_name:
+                sso_names[user.sso_user_name] = user.name
         try:
             check_unique(list(self.users))
         except ValueError as exc:
@@ -218,10 +248,13 @@ class StudioConfig(BaseModel):
         if len(set(self.tags) | added) <= limit:
             return []
         room = limit - len(added - set(self.tags))
-        return [f"tags: {len(self.tags)} tags, and each profile or space also gets "
-                f"{', '.join(sorted(added))}: SageMaker takes {limit} per resource (and, with "
-                "tag propagation, what a user creates takes the domain's and the profile's "
-                f"merged); give at most {room}"
+        cost = sorted(added - {"Name"})
+        also = "a Name tag" + (f", and each profile and space {' and '.join(cost)}"
+                               if cost else "")
+        return [f"tags: {len(self.tags)} tags; SageMaker takes {limit} per resource (botocore's "
+                f"TagList), each resource also gets {also} (with tag propagation, what a user "
+                f"creates takes the domain's tags and the profile's merged): give at most "
+                f"{room}"
                 + (", or set cost_tags: false" if len(added) > 1 else "")]
 
 
@@ -425,7 +458,8 @@ class Studio(Component[StudioConfig]):
         """A shared space for a team, owned by its first member by name (a shared space
         needs an owner; every user of the domain sees it), tagged with the team."""
         spec, name = self.spec, self.resource_name
-        owner = sorted(u.name for u in spec.users if u.team == team.name)[0]
+        owner = team.space_owner or sorted(u.name for u in spec.users
+                                           if u.team == team.name)[0]
         storage = spec.domain.space_storage
         app_type = team.shared_space or "JupyterLab"
         return aws.sagemaker.Space(

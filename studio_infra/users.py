@@ -87,6 +87,10 @@ class StudioUserArgs(BaseModel):
         if self.domain.settings.auth_mode == "SSO" and not self.sso_user_name:
             raise ValueError("the domain uses SSO; set sso_user_name to the user's IAM "
                              "Identity Center user name")
+        if self.domain.settings.auth_mode != "SSO" and self.sso_user_name:
+            raise ValueError(f"sso_user_name {self.sso_user_name!r} on a domain with auth_mode "
+                             f"{self.domain.settings.auth_mode}: CreateUserProfile refuses an "
+                             "Identity Center user unless the domain uses SSO; remove it")
         return self
 
 

@@ -70,7 +70,8 @@ def stack_export(plan: Any, tmp_path: Path) -> Path:
         resources.append({"urn": r.urn, "custom": r.custom, "type": r.type,
                           "id": rewrite(r.id) if r.id else None, "inputs": inputs,
                           "outputs": rewrite(r.outputs), "parent": r.parent,
-                          "protect": r.protect, "propertyDependencies": {}})
+                          "protect": r.protect, "retainOnDelete": r.retain_on_delete,
+                          "propertyDependencies": {}})
     path = tmp_path / "export.json"
     path.write_text(json.dumps({"version": 3, "deployment": {
         "manifest": {"time": "2026-11-27T00:00:00Z"}, "resources": resources}}))
@@ -289,6 +290,7 @@ def test_the_command_shows_steps_and_fails_on_data_loss(tmp_path, capsys, at_rep
                  ]) == EXIT_OK
     printed = capsys.readouterr().out
     assert "unchanged (against" in printed
+    assert [line for line in printed.splitlines() if line.startswith((" +", " ~", " -"))] == []
     after = json.loads((tmp_path / "after.json").read_text())
     assert set(after["steps"]) == {"same"}
     assert {r["step"] for r in after["resources"]} == {"same"}
@@ -313,9 +315,71 @@ def test_the_command_fails_on_data_loss_until_allowed(tmp_path, capsys):
     assert "[mandatory] data-loss-guard" in printed
     assert "a change to domainName forces a new resource" in " ".join(printed.split())
     assert " +-  " in printed and "[diff: !domainName]" in printed
-    allow = ["--allow-replace", "studio-domain", "--allow-replace",
-             "studio-user-alice-profile"]
-    assert main([*command, *allow]) == EXIT_OK
-    assert "(allowed by --allow-replace)" in capsys.readouterr().out
+    # The profiles are replaced because the domain is: allowing the domain allows them.
+    assert main([*command, "--allow-replace", "studio-domain"]) == EXIT_OK
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "(allowed by --allow-replace)" in printed and "(allowed with its domain)" in printed
     assert main([*command, "--allow-replace", "studio-domian"]) == EXIT_ERROR
     assert "names no resource" in capsys.readouterr().err
+
+
+# -- what the guard says about spaces, retained resources and changes nobody applies -------
+
+
+TEAM = {"teams": [{"name": "vision", "shared_space": "JupyterLab"}],
+        "users": [{"name": "ana", "team": "vision"}, {"name": "vik", "team": "vision"}]}
+
+
+def test_a_shared_spaces_owner_cannot_change(tmp_path):
+    """Removing the member who owns the team's space would move its ownership, which neither
+    the provider nor AWS can do: a mandatory finding naming the path; naming the owner
+    (``space_owner``) keeps it where it is."""
+    before = studio(**TEAM)
+    baseline = load_baseline(plan_file(before, tmp_path))
+    without_ana = diff(studio(**{**TEAM, "users": TEAM["users"][1:]}).resources, baseline)
+    space = by_name(without_ana)["studio-team-vision-space"]
+    assert (space.step, space.changed) == (Step.UPDATE,
+                                           ["ownershipSettings.ownerUserProfileName"])
+    (unapplied,) = [f for f in guard(without_ana, baseline) if f.policy == "unapplied-change"]
+    assert unapplied.enforcement.value == "mandatory"
+    assert "AWS cannot change a space's owner" in unapplied.message
+    assert "teams.N.space_owner" in unapplied.remediation
+    kept = studio(teams=[{**TEAM["teams"][0], "space_owner": "vik"}], users=TEAM["users"])
+    assert kept.get("aws:sagemaker/space:Space", "studio-team-vision-space").inputs[
+        "ownershipSettings"] == {"ownerUserProfileName": "vik"}
+
+
+def test_the_unapplied_paths_rest_on_botocore_and_cloudformation():
+    import botocore.session
+
+    from studio_infra.judges.replacements import create_only
+    from studio_infra.plan.guard import SPACE, UNAPPLIED
+
+    update = botocore.session.get_session().get_service_model("sagemaker").operation_model(
+        "UpdateSpace").input_shape.members
+    for prop in UNAPPLIED[SPACE]:
+        assert prop[:1].upper() + prop[1:] not in update  # UpdateSpace cannot send it
+        assert prop in (create_only(SPACE) or ())  # CloudFormation: create-only
+
+
+def test_a_space_owner_must_be_a_member():
+    from studio_infra.plan.runner import ProgramError
+
+    with pytest.raises(ProgramError) as caught:
+        studio(teams=[{**TEAM["teams"][0], "space_owner": "lee"}], users=TEAM["users"])
+    assert ("teams.0.space_owner is 'lee', who is not a member of team 'vision'; name one of "
+            "['ana', 'vik']") in str(caught.value)
+
+
+def test_a_retained_resource_left_out_stays_in_aws(before, tmp_path):
+    """Keys are retained on delete: dropping one from the program leaves it in AWS, which
+    the guard says (advisory), rather than calling its data lost."""
+    baseline = load_baseline(stack_export(before, tmp_path))
+    assert baseline.resources[next(u for u in baseline.resources
+                                   if u.endswith("::studio-sagemaker")
+                                   and "kms/key" in u)].retain
+    changes = diff(studio(keys={"shared_key": True}).resources, baseline)
+    key = {f.resource_name: f for f in guard(changes, baseline)
+           if f.resource_type == "aws:kms/key:Key"}["studio-sagemaker"]
+    assert key.enforcement.value == "advisory"
+    assert "would leave the stack but stay in AWS" in key.message

@@ -141,6 +141,16 @@ def test_sso_domain_needs_sso_user_names(record_failure):
     assert "set sso_user_name" in str(record_failure(program).__cause__)
 
 
+def test_an_iam_domain_refuses_sso_user_names(record_failure):
+    def program():
+        domain = StudioDomain("studio", BASE)
+        StudioUser("a", {"domain": domain.membership, "user": {"name": "alice"},
+                         "sso_user_name": "alice@example.com"})
+
+    message = str(record_failure(program).__cause__)
+    assert "sso_user_name 'alice@example.com' on a domain with auth_mode IAM" in message
+
+
 @pytest.mark.parametrize(
     ("extra", "fragment"),
     [

@@ -243,7 +243,10 @@ def test_removed_users_are_kept_by_default_and_archived_when_asked(record, tmp_p
     ({"removed_users": "delete"}, "removed_users"),
     ({"removed_users": "archive", "archive_root": "/users/old"},
      "archive_root '/users/old' and users_root '/users' must not contain each other"),
-    ({"archive_root": "/"}, "must not contain each other"),
+    ({"removed_users": "archive", "archive_root": "/"}, "must not contain each other"),
+    ({"removed_users": "archive", "archive_root": "archived"},
+     "an absolute path without a trailing slash, like '/archived-users'"),
+    ({"archive_root": "/old-users"}, "archive_root is used only with removed_users: archive"),
 ])
 def test_archive_settings_are_checked(record_failure, extra, fragment):
     failure = record_failure(lambda: SharedFileSystem("shared", {**BASE, **extra}))

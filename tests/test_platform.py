@@ -85,8 +85,20 @@ def test_an_unknown_name_or_a_group_given_as_a_user_is_a_clear_error():
     assert "no group named 'nobody'" in message
 
 
+def test_identity_center_names_are_checked_with_the_configuration():
+    message = failure({"domain": {"auth_mode": "IAM"},
+                       "users": [{"name": "alice", "sso_user_name": "alice@example.com"}]})
+    assert ("users.0 ('alice').sso_user_name is 'alice@example.com', but domain.auth_mode is "
+            "IAM") in message
+    message = failure({**SSO, "users": [{"name": "alice", "sso_user_name": "a@example.com"},
+                                        {"name": "bob", "sso_user_name": "a@example.com"}]},
+                      DIRECTORY)
+    assert "users.1 ('bob').sso_user_name is 'a@example.com', as for 'alice'" in message
+
+
 @pytest.mark.parametrize(("domain", "fragment"), [
-    ({"sso_groups": ["data-science"]}, "sso_groups needs auth_mode SSO"),
+    ({"sso_groups": ["data-science"]},
+     "domain.sso_groups is ['data-science'], but domain.auth_mode is IAM"),
     ({"trusted_identity_propagation": True}, "trusted_identity_propagation needs auth_mode SSO"),
 ])
 def test_identity_center_settings_need_sso(domain, fragment):
@@ -176,15 +188,18 @@ def test_the_tag_limit_is_checked_before_anything_registers():
     with pytest.raises(ProgramError) as caught:
         run_under_mocks(lambda: Studio("studio", {"tags": tags}))
     assert isinstance(caught.value.__cause__, StudioInfraError)
-    assert "50 tags; a resource takes 50 (botocore's TagList)" in str(caught.value)
+    assert ("tags: 50 tags; SageMaker takes 50 per resource (botocore's TagList), each "
+            "resource also gets a Name tag") in str(caught.value)
+    assert "give at most 49" in str(caught.value)
     assert [r for r in caught.value.plan.resources if r.custom] == []
 
 
 def test_the_cost_tags_count_against_the_limit_too():
     members = {"users": [{"name": "alice", "team": "vision"}], "teams": [{"name": "vision"}]}
     message = failure({**members, "tags": {f"k{i}": "v" for i in range(48)}})
-    assert ("tags: 48 tags, and each profile or space also gets Name, StudioTeam, StudioUser: "
-            "SageMaker takes 50 per resource") in message
+    assert ("tags: 48 tags; SageMaker takes 50 per resource (botocore's TagList), each "
+            "resource also gets a Name tag, and each profile and space StudioTeam and "
+            "StudioUser") in message
     assert "give at most 47, or set cost_tags: false" in message
     # Without cost tags, or at 47, the same stack plans.
     plan({**members, "tags": {f"k{i}": "v" for i in range(48)}, "cost_tags": False})

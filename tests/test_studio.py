@@ -150,7 +150,7 @@ def test_users_add_no_depth_and_depend_on_nothing_of_each_other(record):
         ({"users": [{"name": "a", "images": ["nope"]}]},
          "users.0.images names image 'nope', which is not defined"),
         ({"domain": {"images": ["nope"]}}, "domain.images names image 'nope'"),
-        ({"users": [{"name": "a", "team": "ghosts"}]}, "users.0.team is 'ghosts'"),
+        ({"users": [{"name": "a", "team": "ghosts"}]}, "users.0 ('a').team is 'ghosts'"),
         ({"images": [{"name": "x", "image_uri": URI}, {"name": "x", "image_uri": URI}]},
          "image name 'x' is used twice"),
         ({"images": [{"name": "bad name", "image_uri": URI}]}, "image name 'bad name'"),

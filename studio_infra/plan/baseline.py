@@ -50,6 +50,8 @@ class Prior:
     outputs: dict[str, Any]
     parent: str | None = None
     protect: bool = False
+    retain: bool = False
+    """``retainOnDelete``: deleting it from the stack leaves it in AWS."""
     defaults: frozenset[str] = frozenset()
     """Inputs the provider filled in itself (``__defaults``): an autoname, a default."""
 
@@ -102,7 +104,8 @@ def _export_resources(resources: Iterable[Any]) -> Iterator[Prior]:
         yield Prior(urn=str(r["urn"]), type=str(r["type"]), custom=bool(r.get("custom")),
                     id=r.get("id"), inputs=_public(inputs), outputs=_public(
                         dict(r.get("outputs") or {})), parent=r.get("parent"),
-                    protect=bool(r.get("protect")), defaults=frozenset(defaults))
+                    protect=bool(r.get("protect")), retain=bool(r.get("retainOnDelete")),
+                    defaults=frozenset(defaults))
 
 
 def _plan_resources(resources: Iterable[Any]) -> Iterator[Prior]:
@@ -112,7 +115,7 @@ def _plan_resources(resources: Iterable[Any]) -> Iterator[Prior]:
         yield Prior(urn=str(r["urn"]), type=str(r["type"]), custom=bool(r.get("custom")),
                     id=r.get("id"), inputs=_public(dict(r.get("inputs") or {})),
                     outputs=_public(dict(r.get("outputs") or {})), parent=r.get("parent"),
-                    protect=bool(r.get("protect")))
+                    protect=bool(r.get("protect")), retain=bool(r.get("retain_on_delete")))
 
 
 def _skipped(type_: str) -> bool:

@@ -27,10 +27,12 @@ def render_tree(plan: Plan) -> str:
         children.setdefault(resource.parent, []).append(resource)
     roots = [r for r in plan.resources if r.type == STACK_TYPE] or children.get(None, [])
     steps = {c.urn: c for c in plan.changes or []}
-    rows = [(_mark(steps.get(r.urn), r.type), prefix, display_type(r.type), r.name,
+    # Against a baseline the stack itself is no step: it exists already.
+    default = Step.SAME if plan.changes is not None else Step.CREATE
+    rows = [(_mark(steps.get(r.urn), default), prefix, display_type(r.type), r.name,
              _info(r, steps.get(r.urn)))
             for root in roots for prefix, r in _walk(root, children, "", True, True)]
-    rows += [(_mark(c, c.type), "", display_type(c.type), c.name, _info(None, c))
+    rows += [(_mark(c, Step.DELETE), "", display_type(c.type), c.name, _info(None, c))
              for c in plan.changes or [] if c.step is Step.DELETE]
     name_width = max((len(name) for _, _, _, name, _ in rows), default=4)
     info_width = min(max((len(info) for *_, info in rows), default=0), 40)
@@ -82,8 +84,9 @@ _MARKS = {Step.CREATE: " +   ", Step.UPDATE: " ~   ", Step.REPLACE: " +-  ",
           Step.DELETE: " -   ", Step.SAME: "     "}
 
 
-def _mark(change: Change | None, type_: str) -> str:
-    return _MARKS[change.step] if change is not None else _MARKS[Step.CREATE]
+def _mark(change: Change | None, default: Step) -> str:
+    """A change's mark; ``default``'s for a resource without one (the stack)."""
+    return _MARKS[change.step if change is not None else default]
 
 
 def _info(resource: RecordedResource | None, change: Change | None) -> str:
