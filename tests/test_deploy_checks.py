@@ -332,8 +332,11 @@ INJECTIONS: list[tuple[str, str, Injection, tuple[str, ...]]] = [
 @pytest.mark.parametrize(("type_", "what", "inject", "words"), INJECTIONS,
                          ids=[what for _, what, _, _ in INJECTIONS])
 def test_an_injected_defect_is_caught_by_both_adapters(default_plan, type_, what, inject, words):
-    plan = copy.deepcopy(default_plan)
-    target = _first(plan, type_)
+    # The defect alone, in a plan of its own: deploy checks judge one resource at a time.
+    target = copy.deepcopy(_first(default_plan, type_))
+    plan = copy.copy(default_plan)
+    plan.resources = [r for r in default_plan.resources if r.type == "pulumi:pulumi:Stack"]
+    plan.resources.append(target)
     props = target.outputs
     inject(props)
     target.inputs = props
@@ -373,14 +376,6 @@ def test_inline_security_group_rules_are_sent_as_lists(record, description):
          "IpPermissions[0].UserIdGroupPairs[0].Description"),
         ("inline", "AuthorizeSecurityGroupIngress", "IpPermissions[0].IpRanges[0].Description"),
     ]
-
-
-def test_the_nat_none_variant_has_no_deploy_finding(record):
-    from studio_infra.studio import Studio
-
-    plan = record(lambda: Studio("studio", {"network": {"nat": "none"},
-                                            "users": [{"name": "alice"}]}))
-    assert deploy_findings(plan) == []
 
 
 def test_a_program_with_an_explicit_provider_is_checked_in_its_region(record):

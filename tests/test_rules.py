@@ -604,21 +604,26 @@ CASES: dict[str, list[tuple[Callable[[], None], Callable[[], None]]]] = {
 }
 
 
-_GOOD_PLANS: dict[Any, Any] = {}
-"""Plans of the hardened programs, by their arguments: each is judged by every rule."""
+_GOOD_VERDICTS: dict[Any, tuple[list[Any], list[dict[str, Any]]]] = {}
+"""What both adapters find in each hardened program, by its arguments: a program several
+cases share is planned and judged once."""
 
 
 def test_every_rule_has_cases():
     assert set(CASES) == {rule.name for rule in RULES}
 
 
-def offline(plan, name):
-    return {(f.urn, f.enforcement.value) for f in evaluate(stack_from_plan(plan.resources))
-            if f.policy == name}
+def verdicts(plan) -> tuple[list[Any], list[dict[str, Any]]]:
+    """Every finding of the offline engine and every diagnostic of the policy pack."""
+    return evaluate(stack_from_plan(plan.resources)), analyze(plan)
 
 
-def packed(plan, name):
-    return {(d["urn"], d["enforcement"]) for d in analyze(plan) if d["policy"] == name}
+def offline(found: tuple[list[Any], list[dict[str, Any]]], name: str) -> set[tuple[str, str]]:
+    return {(f.urn, f.enforcement.value) for f in found[0] if f.policy == name}
+
+
+def packed(found: tuple[list[Any], list[dict[str, Any]]], name: str) -> set[tuple[str, str]]:
+    return {(d["urn"], d["enforcement"]) for d in found[1] if d["policy"] == name}
 
 
 @pytest.mark.parametrize(
@@ -628,17 +633,17 @@ def packed(plan, name):
 )
 def test_rule_catches_the_insecure_variant_in_both_adapters(record, name, bad, good):
     rule = RULES_BY_NAME[name]
-    bad_plan = record(bad)
-    found = offline(bad_plan, name)
+    judged = verdicts(record(bad))
+    found = offline(judged, name)
     assert found, f"{name} missed the insecure variant"
     assert {level for _, level in found} == {rule.enforcement.value}
-    assert packed(bad_plan, name) == found
+    assert packed(judged, name) == found
     key = getattr(good, "key", None)
-    good_plan = _GOOD_PLANS[key] if key in _GOOD_PLANS else record(good)
+    hardened = _GOOD_VERDICTS[key] if key in _GOOD_VERDICTS else verdicts(record(good))
     if key is not None:
-        _GOOD_PLANS[key] = good_plan
-    assert offline(good_plan, name) == set()
-    assert packed(good_plan, name) == set()
+        _GOOD_VERDICTS[key] = hardened
+    assert offline(hardened, name) == set()
+    assert packed(hardened, name) == set()
 
 
 def test_violation_messages_name_the_problem(record):
