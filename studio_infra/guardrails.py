@@ -5,8 +5,16 @@ needs them). These Deny statements bind whatever is granted: a training, process
 tuning, transform, AutoML or monitoring job started as the role must run in a VPC with
 security groups, encrypt its volumes and output with KMS keys and encrypt the traffic between
 its containers. Each statement names only the actions that carry its condition key in the
-IAM database (``judges.iam_database``, AWS's Service Authorization Reference): a Deny on an
-action without the key would never apply to it.
+IAM database (``judges.iam_database``, AWS's Service Authorization Reference): with ``Null``
+or ``...IfExists``, a Deny on an action that never carries the key would match every request
+and refuse the action outright.
+
+Instance types with local storage take no volume key: "Local storage volumes are encrypted
+using a hardware module on the instance. You can't request a VolumeKmsKeyId when using an
+instance type with local storage" (botocore, ``ResourceConfig``, ``ProcessingClusterConfig``,
+``TransformResources``). So the volume-key guardrail spares a request whose instance types
+are all local-storage ones (``LOCAL_STORAGE_INSTANCE_TYPES``, or the role's own list); for
+the actions without ``sagemaker:InstanceTypes`` it stays whole.
 """
 
 from __future__ import annotations
@@ -33,6 +41,17 @@ same reference): ``sagemaker:VpcSubnets``, ``VpcSecurityGroupIds``, ``VolumeKmsK
 ``OutputKmsKey``, ``InterContainerTrafficEncryption``, ``NetworkIsolation``."""
 
 
+LOCAL_STORAGE_PAGE = ("https://docs.aws.amazon.com/sagemaker/latest/dg/"
+                      "model-train-storage-tips-considerations.html")
+LOCAL_STORAGE_INSTANCE_TYPES = ("ml.g4dn.*", "ml.g5.*", "ml.p4d.*")
+"""The instance families SageMaker names as having NVMe instance storage
+(``LOCAL_STORAGE_PAGE``: "ML instance families with the NVMe-type instance storage include
+ml.p4d, ml.g4dn, and ml.g5"); EC2's instance store table lists the others."""
+INSTANCE_TYPES_KEY = "sagemaker:InstanceTypes"
+SPARING = "ForAnyValue:StringNotLike"
+"""Deny only when at least one requested instance type is not a local-storage one."""
+
+
 @dataclass(frozen=True)
 class Guardrail:
     """One Deny statement: the job actions carrying ``key`` are refused when ``operator``
@@ -43,6 +62,8 @@ class Guardrail:
     operator: str
     value: str
     why: str
+    spares_local_storage: bool = False
+    """Requests on local-storage instance types only are spared (they cannot set the key)."""
 
 
 GUARDRAILS = (
@@ -52,7 +73,7 @@ GUARDRAILS = (
     Guardrail("DenyJobsWithoutSecurityGroups", "sagemaker:VpcSecurityGroupIds", "Null",
               "true", "jobs run with security groups"),
     Guardrail("DenyJobsWithoutVolumeKey", "sagemaker:VolumeKmsKey", "Null", "true",
-              "jobs encrypt their ML storage volumes with a KMS key"),
+              "jobs encrypt their ML storage volumes with a KMS key", spares_local_storage=True),
     Guardrail("DenyJobsWithoutOutputKey", "sagemaker:OutputKmsKey", "Null", "true",
               "jobs encrypt their output with a KMS key"),
     Guardrail("DenyJobsWithoutInterContainerEncryption",
@@ -79,11 +100,28 @@ def guarded_actions(key: str, actions: tuple[str, ...] = JOB_ACTIONS) -> list[st
     return found
 
 
-def guardrail_statements(network_isolation: bool = False) -> list[dict[str, Any]]:
+def guardrail_statements(network_isolation: bool = False,
+                         local_storage: tuple[str, ...] | list[str] = LOCAL_STORAGE_INSTANCE_TYPES
+                         ) -> list[dict[str, Any]]:
     """Deny statements binding whatever job permissions the role is given (its own, or
     ``managed_policy_arns``): a job outside the VPC, without KMS keys or without
-    inter-container encryption is refused."""
+    inter-container encryption is refused. ``local_storage``: instance-type patterns the
+    volume-key guardrail spares (empty: spare none)."""
     rails = [*GUARDRAILS, *([NETWORK_ISOLATION] if network_isolation else [])]
-    return [{"Sid": rail.sid, "Effect": "Deny", "Action": guarded_actions(rail.key),
-             "Resource": "*", "Condition": {rail.operator: {rail.key: rail.value}}}
-            for rail in rails]
+    statements = []
+    for rail in rails:
+        actions = guarded_actions(rail.key)
+        condition: dict[str, Any] = {rail.operator: {rail.key: rail.value}}
+        if rail.spares_local_storage and local_storage:
+            typed = guarded_actions(INSTANCE_TYPES_KEY, tuple(actions))
+            untyped = [a for a in actions if a not in typed]
+            spared = {SPARING: {INSTANCE_TYPES_KEY: list(local_storage)}}
+            statements.append({"Sid": rail.sid, "Effect": "Deny", "Action": typed,
+                               "Resource": "*", "Condition": {**condition, **spared}})
+            if untyped:
+                statements.append({"Sid": rail.sid + "ForAnyInstance", "Effect": "Deny",
+                                   "Action": untyped, "Resource": "*", "Condition": condition})
+            continue
+        statements.append({"Sid": rail.sid, "Effect": "Deny", "Action": actions,
+                           "Resource": "*", "Condition": condition})
+    return statements

@@ -10,6 +10,7 @@ condition on ``CreateApp``. Anything broader is an explicit ``managed_policy_arn
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 import pulumi
@@ -19,7 +20,7 @@ from pydantic import AfterValidator, BaseModel, Field, field_validator
 from studio_infra.aws_context import AwsContext, policy_json
 from studio_infra.component import Component
 from studio_infra.ecr import PULL_ACTIONS
-from studio_infra.guardrails import guardrail_statements
+from studio_infra.guardrails import LOCAL_STORAGE_INSTANCE_TYPES, guardrail_statements
 from studio_infra.inputs import (
     ARGS_CONFIG,
     DEFAULT_SHARING_PREFIX,
@@ -99,6 +100,20 @@ class RoleSettings(BaseModel):
     job_network_isolation: bool = False
     """Also require network isolation for the jobs that take it (off by default: it breaks
     jobs that call AWS APIs or install packages at run time)."""
+    local_storage_instance_types: list[str] = Field(
+        default_factory=lambda: list(LOCAL_STORAGE_INSTANCE_TYPES))
+    """Instance-type patterns with local storage, which AWS refuses a volume key (their disks
+    are encrypted by hardware): the volume-key guardrail spares jobs on these alone. Default:
+    the families SageMaker names (``ml.g4dn.*``, ``ml.g5.*``, ``ml.p4d.*``); add others from
+    EC2's instance store table."""
+
+    @field_validator("local_storage_instance_types")
+    @classmethod
+    def _patterns(cls, value: list[str]) -> list[str]:
+        bad = [v for v in value if not re.fullmatch(r"ml\.[a-z0-9-]+\.(\*|[a-z0-9]+)", v)]
+        if bad:
+            raise ValueError(f"{bad}: give instance types or families like 'ml.g5.*'")
+        return value
 
     @field_validator("managed_policy_arns")
     @classmethod
@@ -156,7 +171,8 @@ class StudioExecutionRole(Component[StudioExecutionRoleArgs]):
         ).apply(lambda v: policy_json(execution_statements(
             ctx, role_arn=v[0], sharing_bucket_arn=v[1], sharing_prefix=spec.sharing_prefix,
             key_arns=v[2], repository_arns=v[3], instance_types=spec.instance_types,
-            guardrails=spec.job_guardrails, network_isolation=spec.job_network_isolation)))
+            guardrails=spec.job_guardrails, network_isolation=spec.job_network_isolation,
+            local_storage=spec.local_storage_instance_types)))
         aws.iam.RolePolicy(f"{name}-studio", role=role.id, policy=policy, opts=child)
         for arn in spec.managed_policy_arns:
             aws.iam.RolePolicyAttachment(f"{name}-{str(arn).rsplit('/', 1)[-1]}",
@@ -178,6 +194,7 @@ def execution_statements(
     instance_types: list[str],
     guardrails: bool = True,
     network_isolation: bool = False,
+    local_storage: list[str] | tuple[str, ...] = LOCAL_STORAGE_INSTANCE_TYPES,
 ) -> list[dict[str, Any]]:
     """The inline policy of an execution role; one place to read what Studio users can do.
 
@@ -257,5 +274,5 @@ def execution_statements(
              "Resource": sorted(set(repository_arns))},
         ]
     if guardrails:
-        statements += guardrail_statements(network_isolation)
+        statements += guardrail_statements(network_isolation, local_storage)
     return statements

@@ -86,8 +86,9 @@ class TeamConfig(RoleSettings):
     """A shared space of this app type for the team (``<team>-shared``); every user of the
     domain can see a shared space."""
     space_owner: str | None = None
-    """The member who owns the shared space (AWS requires an owner and cannot change it).
-    Default: the first member by name; name one to keep the owner when members change."""
+    """The member who owns the shared space. AWS cannot change a space's owner, and a profile
+    that owns a space cannot be deleted: a new owner means a new space (its volume lost, which
+    the data-loss guard reports). Default: the first member by name; name one to keep it."""
 
     @field_validator("name")
     @classmethod
@@ -455,8 +456,9 @@ class Studio(Component[StudioConfig]):
         self.user_profiles = list(self.users)
 
     def _team_space(self, team: TeamConfig) -> pulumi.Resource:
-        """A shared space for a team, owned by its first member by name (a shared space
-        needs an owner; every user of the domain sees it), tagged with the team."""
+        """A shared space for a team, owned by ``space_owner`` or its first member by name
+        (this library gives every space an owner; every user of the domain sees it), tagged
+        with the team."""
         spec, name = self.spec, self.resource_name
         owner = team.space_owner or sorted(u.name for u in spec.users
                                            if u.team == team.name)[0]
@@ -477,7 +479,13 @@ class Studio(Component[StudioConfig]):
             }),
             tags={**spec.tags, **({"StudioTeam": team.name} if spec.cost_tags else {}),
                   "Name": f"{name}-team-{team.name}-space"},
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.users[owner]]),
+            # AWS cannot change a space's owner (UpdateSpace takes no OwnershipSettings) and
+            # the provider never sends one: a new owner is a new space, deleted first (its name
+            # is taken), which the data-loss guard reports as the loss of its volume.
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=[self.users[owner]],
+                replace_on_changes=["ownershipSettings", "spaceSharingSettings"],
+                delete_before_replace=True),
         )
 
 

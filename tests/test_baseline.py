@@ -330,23 +330,45 @@ TEAM = {"teams": [{"name": "vision", "shared_space": "JupyterLab"}],
         "users": [{"name": "ana", "team": "vision"}, {"name": "vik", "team": "vision"}]}
 
 
-def test_a_shared_spaces_owner_cannot_change(tmp_path):
-    """Removing the member who owns the team's space would move its ownership, which neither
-    the provider nor AWS can do: a mandatory finding naming the path; naming the owner
-    (``space_owner``) keeps it where it is."""
+def test_a_team_spaces_new_owner_is_a_new_space_and_guarded(tmp_path):
+    """Removing the member who owns the team's space moves its ownership, which AWS cannot
+    change: the space is replaced (deleted first, its name being taken), and the guard names
+    the loss; naming the owner (``space_owner``) keeps it where it is."""
     before = studio(**TEAM)
     baseline = load_baseline(plan_file(before, tmp_path))
     without_ana = diff(studio(**{**TEAM, "users": TEAM["users"][1:]}).resources, baseline)
     space = by_name(without_ana)["studio-team-vision-space"]
-    assert (space.step, space.changed) == (Step.UPDATE,
-                                           ["ownershipSettings.ownerUserProfileName"])
-    (unapplied,) = [f for f in guard(without_ana, baseline) if f.policy == "unapplied-change"]
-    assert unapplied.enforcement.value == "mandatory"
-    assert "AWS cannot change a space's owner" in unapplied.message
-    assert "teams.N.space_owner" in unapplied.remediation
+    assert (space.step, space.replacing) == (Step.REPLACE,
+                                             ["ownershipSettings.ownerUserProfileName"])
+    lost = {f.resource_name: f for f in guard(without_ana, baseline)}
+    assert lost["studio-team-vision-space"].enforcement.value == "mandatory"
+    assert "the space's EBS volume" in lost["studio-team-vision-space"].message
+    planned = before.get("aws:sagemaker/space:Space", "studio-team-vision-space")
+    assert planned.delete_before_replace
     kept = studio(teams=[{**TEAM["teams"][0], "space_owner": "vik"}], users=TEAM["users"])
     assert kept.get("aws:sagemaker/space:Space", "studio-team-vision-space").inputs[
         "ownershipSettings"] == {"ownerUserProfileName": "vik"}
+
+
+def test_an_owner_change_nobody_applies_is_refused(tmp_path):
+    """A program of its own changing a space's owner in place: the provider would report an
+    update that changes nothing, every time."""
+    import pulumi_aws as aws
+
+    def space(owner: str) -> Any:
+        return run_under_mocks(lambda: aws.sagemaker.Space(
+            "team", domain_id="d-abcdefghijkl", space_name="team-shared",
+            ownership_settings={"owner_user_profile_name": owner},
+            space_sharing_settings={"sharing_type": "Shared"}), project="p", stack="s")
+
+    baseline = load_baseline(plan_file(space("ana"), tmp_path))
+    changes = diff(space("vik").resources, baseline)
+    (change,) = [c for c in changes if c.step is not Step.SAME]
+    assert change.step is Step.UPDATE  # the provider's rule: no ForceNew
+    (unapplied,) = guard(changes, baseline)
+    assert (unapplied.policy, unapplied.enforcement.value) == ("unapplied-change", "mandatory")
+    assert "AWS cannot change a space's owner" in unapplied.message
+    assert "teams.N.space_owner" in unapplied.remediation
 
 
 def test_the_unapplied_paths_rest_on_botocore_and_cloudformation():

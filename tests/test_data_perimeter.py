@@ -20,8 +20,11 @@ from studio_infra.endpoints import (
 from studio_infra.errors import StudioInfraError
 from studio_infra.guardrails import (
     GUARDRAILS,
+    INSTANCE_TYPES_KEY,
     JOB_ACTIONS,
+    LOCAL_STORAGE_INSTANCE_TYPES,
     NETWORK_ISOLATION,
+    SPARING,
     guarded_actions,
     guardrail_statements,
 )
@@ -182,7 +185,9 @@ def test_the_role_denies_jobs_outside_the_perimeter(record):
     for rail in GUARDRAILS:
         statement = by_sid[rail.sid]
         assert statement["Effect"] == "Deny" and statement["Resource"] == "*"
-        assert statement["Condition"] == {rail.operator: {rail.key: rail.value}}
+        spared = {SPARING: {INSTANCE_TYPES_KEY: list(LOCAL_STORAGE_INSTANCE_TYPES)}} \
+            if rail.spares_local_storage else {}
+        assert statement["Condition"] == {rail.operator: {rail.key: rail.value}, **spared}
     assert NETWORK_ISOLATION.sid not in by_sid
     # Deny only: the role itself is still granted no job.
     allowed = [a for s in document["Statement"] if s["Effect"] == "Allow"
@@ -306,3 +311,41 @@ def test_bad_access_input(record_failure, extra, fragment):
     failure = record_failure(lambda: StudioAccessPolicy("open", {**args, **extra}))
     assert isinstance(failure.__cause__, StudioInfraError)
     assert fragment in str(failure.__cause__)
+
+
+def test_jobs_on_local_storage_instances_need_no_volume_key(record):
+    """AWS refuses a volume key for an instance type with local storage (botocore), so the
+    volume-key guardrail spares a job whose instance types all have it, and no other."""
+    import botocore.session
+
+    from studio_infra.judges.iam_eval import Decision, Request, access
+
+    model = botocore.session.get_session().get_service_model("sagemaker")
+    for shape in ("ResourceConfig", "ProcessingClusterConfig", "TransformResources"):
+        words = model.shape_for(shape).members["VolumeKmsKeyId"].documentation
+        assert "You can't request a <code>VolumeKmsKeyId</code> when using an instance type " \
+               "with local storage" in words
+    plan = record(lambda: StudioExecutionRole("exec"))
+    document = plan.get("aws:iam/rolePolicy:RolePolicy", "exec-studio").inputs["policy"]
+    grant = json.dumps({"Statement": [{"Effect": "Allow", "Action": "sagemaker:*",
+                                       "Resource": "*"}]})
+    perimeter = {"sagemaker:VpcSubnets": ["subnet-0123456789abcdef0"],
+                 "sagemaker:VpcSecurityGroupIds": ["sg-0123456789abcdef0"],
+                 "sagemaker:OutputKmsKey": KEY, "sagemaker:InterContainerTrafficEncryption":
+                 "true"}
+
+    def training(types: list[str], **keys: str) -> Decision:
+        return access([document, grant], Request(
+            "sagemaker:CreateTrainingJob",
+            "arn:aws:sagemaker:us-east-1:123456789012:training-job/t",
+            context={**perimeter, "sagemaker:InstanceTypes": types, **keys}))
+
+    assert training(["ml.g5.xlarge"]) is Decision.ALLOW  # local NVMe: no key possible
+    assert training(["ml.p4d.24xlarge", "ml.g4dn.xlarge"]) is Decision.ALLOW
+    assert training(["ml.m5.xlarge"]) is Decision.EXPLICIT_DENY  # an EBS volume without a key
+    assert training(["ml.g5.xlarge", "ml.m5.xlarge"]) is Decision.EXPLICIT_DENY  # one EBS instance
+    assert training(["ml.m5.xlarge"], **{"sagemaker:VolumeKmsKey": KEY}) is Decision.ALLOW
+    # A role's own list replaces the default; an empty one spares nothing.
+    strict = record(lambda: StudioExecutionRole("strict", {"local_storage_instance_types": []}))
+    document = strict.get("aws:iam/rolePolicy:RolePolicy", "strict-studio").inputs["policy"]
+    assert training(["ml.g5.xlarge"]) is Decision.EXPLICIT_DENY

@@ -174,7 +174,8 @@ class Teardown:
             "SharingType", "Private") == "Private"]
         for shared in (s for s in owned if s not in private):
             self.log(f"shared space {shared['SpaceName']} of {self.user} is kept: others use "
-                     "it (delete it, or give it a new owner, if the profile's deletion needs)")
+                     "it; AWS deletes a profile only once the spaces it owns are gone, and "
+                     "cannot change a space's owner, so delete it (or keep its owner)")
         return private
 
     def delete_apps(self) -> None:

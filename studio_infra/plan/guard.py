@@ -18,7 +18,8 @@ POLICY = "data-loss-guard"
 
 LOST = {
     "aws:sagemaker/domain:Domain":
-        "every user's home directory (the domain's home EFS) and the domain's spaces",
+        "every user's home directory (the domain's home EFS: deleted, or kept but orphaned, "
+        "by its retention policy) and the domain's spaces",
     "aws:sagemaker/userProfile:UserProfile":
         "the user's private spaces and their EBS volumes",
     "aws:sagemaker/space:Space": "the space's EBS volume, with what its users kept there",

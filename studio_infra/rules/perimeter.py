@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from studio_infra.endpoints import policy_support
-from studio_infra.guardrails import GUARDRAILS, JOB_ACTIONS
+from studio_infra.guardrails import GUARDRAILS, INSTANCE_TYPES_KEY, JOB_ACTIONS, SPARING
 from studio_infra.rules.documents import as_list, everyone, statements
 from studio_infra.rules.model import (
     CannotCheck,
@@ -91,8 +91,8 @@ def _role_documents(role: Resource, stack: Stack) -> list[Any]:
 
 
 def _guards(statement: Mapping[str, Any], key: str, operator: str, value: str) -> bool:
-    """A Deny on the job actions (training and processing at least) whose condition is exactly
-    ``operator: {key: value}``."""
+    """A Deny on the job actions (training and processing at least) whose condition is
+    ``operator: {key: value}``, with at most the local-storage exemption beside it."""
     if statement.get("Effect") != "Deny" or "NotAction" in statement:
         return False
     if "*" not in as_list(statement.get("Resource", "*")):
@@ -101,10 +101,15 @@ def _guards(statement: Mapping[str, Any], key: str, operator: str, value: str) -
     if not all(matches(actions, a) for a in JOB_ACTIONS[:2]):
         return False
     condition = statement.get("Condition")
-    if not isinstance(condition, Mapping) or len(condition) != 1:
+    if not isinstance(condition, Mapping):
         return False
-    (found_operator, clauses), = condition.items()
-    if found_operator != operator or not isinstance(clauses, Mapping) or len(clauses) != 1:
+    # Besides the guard, only the local-storage exemption (guardrails.SPARING) may narrow it.
+    others = {k: v for k, v in condition.items() if k != operator}
+    if others and (set(others) != {SPARING} or not isinstance(others[SPARING], Mapping)
+                   or {str(k).lower() for k in others[SPARING]} != {INSTANCE_TYPES_KEY.lower()}):
+        return False
+    clauses = condition.get(operator)
+    if not isinstance(clauses, Mapping) or len(clauses) != 1:
         return False
     (found_key, found_value), = clauses.items()
     return str(found_key).lower() == key.lower() and \
