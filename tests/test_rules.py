@@ -194,6 +194,16 @@ def presign(condition: dict | None = None) -> None:
     identity_policy({**statement, **({"Condition": condition} if condition else {})})
 
 
+def sparing(pattern: str) -> Callable[[dict], None]:
+    """The volume-key guardrail sparing ``pattern`` instead of named families."""
+    def change(document: dict) -> None:
+        for statement in document["Statement"]:
+            if statement.get("Sid") == "DenyJobsWithoutVolumeKey":
+                statement["Condition"]["ForAnyValue:StringNotLike"] = {
+                    "sagemaker:InstanceTypes": [pattern]}
+    return change
+
+
 def without_guardrails(keep: tuple[str, ...] = ()) -> Callable[[dict], None]:
     """The execution role's policy without its job guardrails (but those named)."""
     def change(document: dict) -> None:
@@ -490,6 +500,9 @@ CASES: dict[str, list[tuple[Callable[[], None], Callable[[], None]]]] = {
         (studio(transform=rewrite_policy("aws:iam/rolePolicy:RolePolicy", "-studio",
                                          without_guardrails(("DenyJobsOutsideTheVpc",)))),
          studio()),
+        # a volume-key guardrail that spares every instance family spares every job
+        (studio(transform=rewrite_policy("aws:iam/rolePolicy:RolePolicy", "-studio",
+                                         sparing("ml.*"))), studio()),
     ],
     "sagemaker-sso-profile-identity": [
         (lambda: sso_domain(identity=False), sso_domain),

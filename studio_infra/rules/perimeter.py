@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -90,6 +91,18 @@ def _role_documents(role: Resource, stack: Stack) -> list[Any]:
     return documents
 
 
+def _spares_named_families(clauses: Mapping[str, Any]) -> bool:
+    """Only the local-storage exemption: named instance families (``ml.g5.*``), never a
+    pattern that spares every family (``ml.*``)."""
+    spared = clauses.get(SPARING)
+    if set(clauses) != {SPARING} or not isinstance(spared, Mapping) or len(spared) != 1:
+        return False
+    (key, patterns), = spared.items()
+    return str(key).lower() == INSTANCE_TYPES_KEY.lower() and all(
+        isinstance(p, str) and re.fullmatch(r"ml\.[a-z0-9-]+\.(\*|[a-z0-9]+)", p)
+        for p in as_list(patterns))
+
+
 def _guards(statement: Mapping[str, Any], key: str, operator: str, value: str) -> bool:
     """A Deny on the job actions (training and processing at least) whose condition is
     ``operator: {key: value}``, with at most the local-storage exemption beside it."""
@@ -105,8 +118,7 @@ def _guards(statement: Mapping[str, Any], key: str, operator: str, value: str) -
         return False
     # Besides the guard, only the local-storage exemption (guardrails.SPARING) may narrow it.
     others = {k: v for k, v in condition.items() if k != operator}
-    if others and (set(others) != {SPARING} or not isinstance(others[SPARING], Mapping)
-                   or {str(k).lower() for k in others[SPARING]} != {INSTANCE_TYPES_KEY.lower()}):
+    if others and not _spares_named_families(others):
         return False
     clauses = condition.get(operator)
     if not isinstance(clauses, Mapping) or len(clauses) != 1:
