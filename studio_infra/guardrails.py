@@ -19,6 +19,7 @@ the actions without ``sagemaker:InstanceTypes`` it stays whole.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +48,9 @@ LOCAL_STORAGE_INSTANCE_TYPES = ("ml.g4dn.*", "ml.g5.*", "ml.p4d.*")
 """The instance families SageMaker names as having NVMe instance storage
 (``LOCAL_STORAGE_PAGE``: "ML instance families with the NVMe-type instance storage include
 ml.p4d, ml.g4dn, and ml.g5"); EC2's instance store table lists the others."""
+LOCAL_STORAGE_PATTERN = re.compile(r"ml\.[a-z0-9-]+\.(\*|[a-z0-9]+)")
+"""What may be spared: an instance type or a named family (``ml.g5.*``), never a pattern
+that spares every family (``ml.*``)."""
 INSTANCE_TYPES_KEY = "sagemaker:InstanceTypes"
 SPARING = "ForAnyValue:StringNotLike"
 """Deny only when at least one requested instance type is not a local-storage one."""

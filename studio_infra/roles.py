@@ -10,7 +10,6 @@ condition on ``CreateApp``. Anything broader is an explicit ``managed_policy_arn
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 
 import pulumi
@@ -20,7 +19,11 @@ from pydantic import AfterValidator, BaseModel, Field, field_validator
 from studio_infra.aws_context import AwsContext, policy_json
 from studio_infra.component import Component
 from studio_infra.ecr import PULL_ACTIONS
-from studio_infra.guardrails import LOCAL_STORAGE_INSTANCE_TYPES, guardrail_statements
+from studio_infra.guardrails import (
+    LOCAL_STORAGE_INSTANCE_TYPES,
+    LOCAL_STORAGE_PATTERN,
+    guardrail_statements,
+)
 from studio_infra.inputs import (
     ARGS_CONFIG,
     DEFAULT_SHARING_PREFIX,
@@ -110,7 +113,7 @@ class RoleSettings(BaseModel):
     @field_validator("local_storage_instance_types")
     @classmethod
     def _patterns(cls, value: list[str]) -> list[str]:
-        bad = [v for v in value if not re.fullmatch(r"ml\.[a-z0-9-]+\.(\*|[a-z0-9]+)", v)]
+        bad = [v for v in value if not LOCAL_STORAGE_PATTERN.fullmatch(v)]
         if bad:
             raise ValueError(f"{bad}: give instance types or families like 'ml.g5.*'")
         return value

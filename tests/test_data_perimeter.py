@@ -349,3 +349,9 @@ def test_jobs_on_local_storage_instances_need_no_volume_key(record):
     strict = record(lambda: StudioExecutionRole("strict", {"local_storage_instance_types": []}))
     document = strict.get("aws:iam/rolePolicy:RolePolicy", "strict-studio").inputs["policy"]
     assert training(["ml.g5.xlarge"]) is Decision.EXPLICIT_DENY
+
+
+def test_only_named_families_can_be_spared(record_failure):
+    failure = record_failure(lambda: StudioExecutionRole(
+        "exec", {"local_storage_instance_types": ["ml.*"]}))
+    assert "['ml.*']: give instance types or families like 'ml.g5.*'" in str(failure.__cause__)

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from studio_infra.endpoints import policy_support
-from studio_infra.guardrails import GUARDRAILS, INSTANCE_TYPES_KEY, JOB_ACTIONS, SPARING
+from studio_infra.guardrails import (
+    GUARDRAILS,
+    INSTANCE_TYPES_KEY,
+    JOB_ACTIONS,
+    LOCAL_STORAGE_PATTERN,
+    SPARING,
+)
 from studio_infra.rules.documents import as_list, everyone, statements
 from studio_infra.rules.model import (
     CannotCheck,
@@ -99,7 +104,7 @@ def _spares_named_families(clauses: Mapping[str, Any]) -> bool:
         return False
     (key, patterns), = spared.items()
     return str(key).lower() == INSTANCE_TYPES_KEY.lower() and all(
-        isinstance(p, str) and re.fullmatch(r"ml\.[a-z0-9-]+\.(\*|[a-z0-9]+)", p)
+        isinstance(p, str) and LOCAL_STORAGE_PATTERN.fullmatch(p)
         for p in as_list(patterns))
 
 
