@@ -144,6 +144,12 @@ class Request:
     supplied: frozenset[str]
 
 
+def _members_of(parent: str, props: tuple[str, ...]) -> dict[str, To]:
+    """Properties the provider sends as members of ``parent`` under the API's names
+    (``blockPublicAcls`` -> ``PublicAccessBlockConfiguration.BlockPublicAcls``)."""
+    return {prop: To(f"{parent}.{prop[:1].upper()}{prop[1:]}") for prop in props}
+
+
 def _sg_rule(props: Mapping[str, Any]) -> Mapping[str, Any]:
     """``aws.vpc.SecurityGroup{Ingress,Egress}Rule``: one rule, one ``IpPermission``."""
     description = props.get("description")
@@ -386,9 +392,8 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
         "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
         (Call("s3", "PutPublicAccessBlock"),),
         TF + "s3/bucket_public_access_block.go",
-        fields={name: To(f"PublicAccessBlockConfiguration.{name[0].upper()}{name[1:]}")
-                for name in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls",
-                             "restrictPublicBuckets")},
+        fields=_members_of("PublicAccessBlockConfiguration", (
+            "blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")),
         provider_only={"skipDestroy": "the provider leaves the block in place on destroy"},
     ),
     Requests(
@@ -407,9 +412,8 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
         "aws:s3/bucketLogging:BucketLogging",
         (Call("s3", "PutBucketLogging"),),
         TF + "s3/bucket_logging.go",
-        fields={name: To(f"BucketLoggingStatus.LoggingEnabled.{name[0].upper()}{name[1:]}")
-                for name in ("targetBucket", "targetPrefix", "targetGrants",
-                             "targetObjectKeyFormat")},
+        fields=_members_of("BucketLoggingStatus.LoggingEnabled", (
+            "targetBucket", "targetPrefix", "targetGrants", "targetObjectKeyFormat")),
     ),
     Requests(
         "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
@@ -754,10 +758,11 @@ def build_requests(type_: str, props: Mapping[str, Any]) -> list[Request]:
             target = To(member)
         call = entry.calls[target.call]
         if call.each == prop:
-            for index, item in enumerate(value if isinstance(value, list) else [value]):
+            for item in value if isinstance(value, list) else [value]:
                 converted = target.transform(item) if target.transform else item
                 request = {target.member: converted} if target.member else dict(converted)
-                each[target.call].append(_named(request, f"{prop}[{index}]", entry, call))
+                each[target.call].append(
+                    _api_names(request, _input_shape(call), "", entry.nested))
             continue
         converted = target.transform(value) if target.transform else value
         if converted is None:
@@ -791,11 +796,6 @@ def build_requests(type_: str, props: Mapping[str, Any]) -> list[Request]:
         requests.append(Request(call.service, call.operation, params[index], paths[index],
                                 call.supplied))
     return requests
-
-
-def _named(request: dict[str, Any], where: str, entry: Requests, call: Call) -> dict[str, Any]:
-    named: dict[str, Any] = _api_names(request, _input_shape(call), "", entry.nested)
-    return named
 
 
 def _input_shape(call: Call) -> Any:
