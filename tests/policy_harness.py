@@ -8,16 +8,21 @@ process, with the analyzer the pack's entry point serves (``compat.policy_analyz
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
+import grpc
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime import proto
+from pulumi.runtime.proto import analyzer_pb2_grpc
 from pulumi_policy import EnforcementLevel
 
 from studio_infra.compat import policy_analyzer
 from studio_infra.plan.runner import Plan
-from studio_infra.policy_pack import PACK_NAME, policies
+from studio_infra.policy_pack import PACK_NAME, pack_directory, policies
 from studio_infra.rules import RULES
 from studio_infra.rules.model import Rule
 
@@ -120,3 +125,18 @@ def analyze(plan: Plan, config: dict[str, Any] | None = None,
     """Both kinds of request, as one preview-then-update run of the engine would make."""
     return analyze_resources(plan, config, props, rules) + \
         analyze_stack(plan, config, props, rules)
+
+
+@contextmanager
+def served_pack() -> Iterator[Any]:
+    """The pack as the engine runs it, in its own process over gRPC: an analyzer stub."""
+    pack = subprocess.Popen([sys.executable, str(pack_directory() / "__main__.py")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert pack.stdout is not None
+        port = int(pack.stdout.readline().strip())  # what the engine reads first
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            yield analyzer_pb2_grpc.AnalyzerStub(channel)
+    finally:
+        pack.terminate()
+        pack.wait(timeout=30)

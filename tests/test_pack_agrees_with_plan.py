@@ -9,20 +9,16 @@ on the same resources, at the same levels, including what a rule could not judge
 from __future__ import annotations
 
 import dataclasses
-import subprocess
-import sys
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-import grpc
 import pytest
 from google.protobuf import empty_pb2
-from pulumi.runtime.proto import analyzer_pb2_grpc
 
 from studio_infra.compat import POLICY_UNKNOWN_VALUES
 from studio_infra.errors import StudioInfraError
 from studio_infra.plan.runner import Plan, run_under_mocks
-from studio_infra.policy_pack import CANNOT_CHECK, pack_directory
+from studio_infra.policy_pack import CANNOT_CHECK
 from studio_infra.rules import RULES
 from studio_infra.rules.config import config_from_engine, parse_policy_config
 from studio_infra.rules.engine import evaluate, stack_from_plan
@@ -35,7 +31,13 @@ from studio_infra.rules.model import (
     Stack,
     known,
 )
-from tests.policy_harness import analyze, diagnostics, engine_configuration, stack_request
+from tests.policy_harness import (
+    analyze,
+    diagnostics,
+    engine_configuration,
+    served_pack,
+    stack_request,
+)
 from tests.test_rules import bucket, key
 
 UNKNOWN_STRING = next(iter(sorted(POLICY_UNKNOWN_VALUES)))
@@ -174,29 +176,21 @@ def test_the_served_pack_honours_the_configuration_the_engine_sends(bucket_previ
     gives the reporter the pack's configuration is the one the entry point installs."""
     plan, preview = bucket_preview
     data = plan.get("aws:s3/bucket:Bucket", "data").urn
-    pack = subprocess.Popen([sys.executable, str(pack_directory() / "__main__.py")],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        port = int(pack.stdout.readline().strip())  # what the engine reads first
-        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
-            stub = analyzer_pb2_grpc.AnalyzerStub(channel)
-            info = stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=30)
+    with served_pack() as stub:
+        info = stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=30)
 
-            def cannot_check(config: dict[str, Any]) -> set[tuple[str, str, str]]:
-                stub.Configure(engine_configuration(info, config), timeout=30)
-                response = stub.AnalyzeStack(stack_request(plan, preview), timeout=60)
-                return {(d["message"].split("\n", 1)[1].split(": ", 1)[0], d["urn"],
-                         d["enforcement"]) for d in diagnostics(response)
-                        if d["policy"] == CANNOT_CHECK}
+        def cannot_check(config: dict[str, Any]) -> set[tuple[str, str, str]]:
+            stub.Configure(engine_configuration(info, config), timeout=30)
+            response = stub.AnalyzeStack(stack_request(plan, preview), timeout=60)
+            return {(d["message"].split("\n", 1)[1].split(": ", 1)[0], d["urn"],
+                     d["enforcement"]) for d in diagnostics(response)
+                    if d["policy"] == CANNOT_CHECK}
 
-            rule = "s3-deny-insecure-transport"
-            assert (rule, data, "advisory") in cannot_check({})
-            assert (rule, data, "advisory") in cannot_check({"all": "mandatory"})
-            assert {found[0] for found in cannot_check({rule: "disabled"})} == \
-                {f[0] for f in offline(plan, {rule: "disabled"}, preview) if f[3]}
-    finally:
-        pack.terminate()
-        pack.wait(timeout=30)
+        rule = "s3-deny-insecure-transport"
+        assert (rule, data, "advisory") in cannot_check({})
+        assert (rule, data, "advisory") in cannot_check({"all": "mandatory"})
+        assert {found[0] for found in cannot_check({rule: "disabled"})} == \
+            {f[0] for f in offline(plan, {rule: "disabled"}, preview) if f[3]}
 
 
 def test_the_reporter_takes_a_level_and_nothing_else():

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
-import grpc
 import pytest
 from google.protobuf import empty_pb2
 from pulumi.runtime import proto
-from pulumi.runtime.proto import analyzer_pb2_grpc
 
 from studio_infra.compat import POLICY_UNKNOWN_VALUES
 from studio_infra.plan.runner import plan_project
 from studio_infra.policy_pack import CANNOT_CHECK, pack_directory
 from studio_infra.rules import RULES
-from tests.policy_harness import analyze, analyze_stack, servicer
+from tests.policy_harness import analyze, analyze_stack, served_pack, servicer
 from tests.test_rules import bucket
 
 ROOT = Path(__file__).parent.parent
@@ -83,18 +79,10 @@ def test_analyzer_info_describes_every_rule():
 
 
 def test_the_pack_folder_serves_the_engine_over_grpc():
-    pack = subprocess.Popen([sys.executable, str(pack_directory() / "__main__.py")],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        port = int(pack.stdout.readline().strip())  # what the engine reads first
-        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
-            stub = analyzer_pb2_grpc.AnalyzerStub(channel)
-            info = stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=30)
-        assert info.name == "studio-infra"
-        assert len(info.policies) == len(RULES) + 1
-    finally:
-        pack.terminate()
-        pack.wait(timeout=30)
+    with served_pack() as stub:
+        info = stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=30)
+    assert info.name == "studio-infra"
+    assert len(info.policies) == len(RULES) + 1
 
 
 def test_pack_manifest():
