@@ -17,7 +17,6 @@ team and user names), never after positions in a list.
 from __future__ import annotations
 
 import re
-import typing
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -31,16 +30,16 @@ from studio_infra.domain import DomainSettings, StudioDomain
 from studio_infra.ecr import ImageRepository, RepositorySettings
 from studio_infra.efs import FileSystemSettings, SharedFileSystem
 from studio_infra.errors import StudioInfraError, format_validation_error, given
-from studio_infra.images import APP_SETTINGS_KEY, CustomImage, ImageSpec
+from studio_infra.images import CustomImage, ImageSpec
 from studio_infra.inputs import ARGS_CONFIG
 from studio_infra.kms import StudioKeys, StudioKeysArgs
 from studio_infra.lifecycle import LifecycleConfigs, LifecycleScript
-from studio_infra.limits import domain_name, user_profile_name
+from studio_infra.limits import domain_name, tags_per_resource, user_profile_name
 from studio_infra.network import StudioNetwork, StudioNetworkArgs
 from studio_infra.posix import PosixUser, check_unique
 from studio_infra.roles import InstanceTypes, RoleSettings, StudioExecutionRole
 from studio_infra.s3 import BucketSettings, SecureBucket
-from studio_infra.users import StudioUser
+from studio_infra.users import StudioUser, space_settings
 
 CONFIG_NAMESPACE = "studio"
 
@@ -238,8 +237,6 @@ class StudioConfig(BaseModel):
         """A profile or space carries the stack's tags, its ``Name`` and the cost tags; with
         tag propagation what its users create carries the domain's and its own merged
         (https://docs.aws.amazon.com/sagemaker/latest/dg/custom-tags.html), 50 at most."""
-        from studio_infra.limits import tags_per_resource
-
         added = {"Name"}
         if self.cost_tags and self.users:
             added.add("StudioUser")
@@ -470,13 +467,8 @@ class Studio(Component[StudioConfig]):
             space_name=f"{team.name}-shared",
             ownership_settings={"owner_user_profile_name": self.users[owner].user_profile_name},
             space_sharing_settings={"sharing_type": "Shared"},
-            space_settings=typing.cast(aws.sagemaker.SpaceSpaceSettingsArgsDict, {
-                "app_type": app_type,
-                "space_storage_settings": {"ebs_storage_settings": {
-                    "ebs_volume_size_in_gb": storage.default_gb}},
-                APP_SETTINGS_KEY[app_type]: {"default_resource_spec": {
-                    "instance_type": spec.domain.default_instance_type}},
-            }),
+            space_settings=space_settings(app_type, storage.default_gb,
+                                          spec.domain.default_instance_type),
             tags={**spec.tags, **({"StudioTeam": team.name} if spec.cost_tags else {}),
                   "Name": f"{name}-team-{team.name}-space"},
             # AWS cannot change a space's owner (UpdateSpace takes no OwnershipSettings) and

@@ -192,33 +192,41 @@ class StudioUser(Component[StudioUserArgs]):
     def _private_space(self, profile: aws.sagemaker.UserProfile,
                        app_type: str) -> aws.sagemaker.Space:
         spec, name = self.spec, self.resource_name
-        storage = spec.domain.settings.space_storage
-        app_block = APP_SETTINGS_KEY[app_type]
-        settings: dict[str, Any] = {
-            "app_type": app_type,
-            "space_storage_settings": {"ebs_storage_settings": {
-                "ebs_volume_size_in_gb": storage.default_gb}},
-            app_block: {"default_resource_spec": {
-                "instance_type": spec.domain.settings.default_instance_type}},
-        }
-        if spec.file_systems:
-            # A profile's file system is "available only in spaces that the associated user
-            # creates", attached by the space
-            # (https://docs.aws.amazon.com/sagemaker/latest/dg/domain-custom-efs.html): the
-            # space names it, the profile's FileSystemPath limits what is seen.
-            settings["custom_file_systems"] = [
-                {"efs_file_system": {"file_system_id": file_system_id}}
-                for file_system_id in dict.fromkeys(m.file_system_id for m in spec.file_systems)]
+        # A profile's file system is "available only in spaces that the associated user
+        # creates", attached by the space
+        # (https://docs.aws.amazon.com/sagemaker/latest/dg/domain-custom-efs.html): the space
+        # names it, the profile's FileSystemPath limits what is seen.
+        settings = space_settings(
+            app_type, spec.domain.settings.space_storage.default_gb,
+            spec.domain.settings.default_instance_type,
+            [m.file_system_id for m in spec.file_systems])
         return aws.sagemaker.Space(
             f"{name}-space",
             domain_id=spec.domain.domain_id,
             space_name=private_space_name(spec.user.name, app_type),
             ownership_settings={"owner_user_profile_name": profile.user_profile_name},
             space_sharing_settings={"sharing_type": "Private"},
-            space_settings=typing.cast(aws.sagemaker.SpaceSpaceSettingsArgsDict, settings),
+            space_settings=settings,
             tags=self.tags(f"{name}-space"),
             opts=self.child_options(depends_on=[profile]),
         )
+
+
+def space_settings(app_type: str, volume_gb: int, instance_type: str,
+                   file_system_ids: list[pulumi.Input[str]] | None = None
+                   ) -> aws.sagemaker.SpaceSpaceSettingsArgsDict:
+    """A space's settings: its app type, its EBS volume, its app's default instance type and
+    the custom file systems it attaches (each once)."""
+    settings: dict[str, Any] = {
+        "app_type": app_type,
+        "space_storage_settings": {"ebs_storage_settings": {"ebs_volume_size_in_gb": volume_gb}},
+        APP_SETTINGS_KEY[app_type]: {"default_resource_spec": {"instance_type": instance_type}},
+    }
+    if file_system_ids:
+        settings["custom_file_systems"] = [{"efs_file_system": {"file_system_id": fs}}
+                                           for fs in dict.fromkeys(file_system_ids)]
+    # Built as plain data; the provider's TypedDict at the boundary.
+    return typing.cast(aws.sagemaker.SpaceSpaceSettingsArgsDict, settings)
 
 
 def private_space_name(user: str, app_type: str) -> str:
