@@ -87,8 +87,9 @@ def guard(changes: Iterable[Change], baseline: Baseline,
             message = f"{change.name} would be deleted: {lost} would be lost"
             fix = ("Keep the resource in the program (a renamed resource needs an alias), or "
                    f"back up the data and pass --allow-replace {change.name}")
-        permitted = change.urn in allow or change.name in allow or with_domain
-        why = (" (allowed by --allow-replace)" if change.urn in allow or change.name in allow
+        named = change.urn in allow or change.name in allow
+        permitted = named or with_domain
+        why = (" (allowed by --allow-replace)" if named
                else " (allowed with its domain)" if with_domain else "")
         findings.append(Finding(
             POLICY, Enforcement.ADVISORY if permitted or retained else Enforcement.MANDATORY,
