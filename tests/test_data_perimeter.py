@@ -325,6 +325,16 @@ def test_jobs_on_local_storage_instances_need_no_volume_key(record):
         words = model.shape_for(shape).members["VolumeKmsKeyId"].documentation
         assert "You can't request a <code>VolumeKmsKeyId</code> when using an instance type " \
                "with local storage" in words
+    # The spared families are SageMaker's own instance types (botocore's training enum), as
+    # named on LOCAL_STORAGE_PAGE.
+    from fnmatch import fnmatch
+
+    from studio_infra.guardrails import LOCAL_STORAGE_PAGE
+
+    assert LOCAL_STORAGE_PAGE.startswith("https://docs.aws.amazon.com/sagemaker/")
+    training = model.shape_for("TrainingInstanceType").enum
+    for pattern in LOCAL_STORAGE_INSTANCE_TYPES:
+        assert any(fnmatch(t, pattern) for t in training), pattern
     plan = record(lambda: StudioExecutionRole("exec"))
     document = plan.get("aws:iam/rolePolicy:RolePolicy", "exec-studio").inputs["policy"]
     grant = json.dumps({"Statement": [{"Effect": "Allow", "Action": "sagemaker:*",
