@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from studio_infra.judges.iam_eval import Decision, Request, access, evaluate
+from studio_infra.judges.iam_eval import Decision, OneOf, Request, Undecidable, access, evaluate
 from studio_infra.snapshot import CannotCheck, Resource, Stack, contains_unknown, known
 
 
@@ -421,16 +421,34 @@ def _mentioned_names(role: Resource, stack: Stack) -> frozenset[str]:
 _PROFILE_SEGMENT = re.compile(r"(?:user-profile|app|space)/[^/\"]+/([A-Za-z0-9-]+)")
 
 
+SAGEMAKER_ASSUMES = ("https://docs.aws.amazon.com/sagemaker/latest/dg/"
+                     "security-confused-deputy-prevention.html#security-confused-deputy-studio")
+"""What SageMaker sends when it assumes an execution role: ``aws:SourceAccount`` (the account)
+and ``aws:SourceArn`` (an ARN of SageMaker in that account and region; the page recommends
+``ArnLike aws:SourceArn arn:aws:sagemaker:REGION:ACCOUNT:*`` and does not say which resource's
+ARN it is), and, with ``ExecutionRoleIdentityConfig=USER_PROFILE_NAME``, the profile's name as
+``aws:SourceIdentity`` (monitor-user-access-how-to.html). Nothing else is modelled: a trust
+condition on any other key cannot be checked."""
+
+
 def _trust(caller: Caller) -> Iterator[str]:
     trust = known(caller.role.get("assumeRolePolicy"), f"the trust policy of {caller.role.name}")
     actions = ["sts:AssumeRole"] + (["sts:SetSourceIdentity"] if caller.view.source_identity
                                      else [])
+    where = caller.view.where
+    context: dict[str, Any] = {
+        "aws:SourceAccount": where.account,
+        "aws:SourceArn": OneOf(where.arn("sagemaker", "*")),
+        "aws:SourceIdentity": caller.profile.name}
     for action in actions:
         request = Request(action, str(caller.role.get("arn")),
-                          service="sagemaker.amazonaws.com",
-                          context={"aws:SourceAccount": caller.view.where.account,
-                                   "aws:SourceIdentity": caller.profile.name})
-        if evaluate([trust], request, resource_policy=True) is not Decision.ALLOW:
+                          service="sagemaker.amazonaws.com", context=context, complete=False)
+        try:
+            decision = evaluate([trust], request, resource_policy=True)
+        except Undecidable as exc:
+            raise CannotCheck(f"{caller.role.name}'s trust policy: {exc}, beyond what AWS "
+                              f"documents SageMaker sending ({SAGEMAKER_ASSUMES})") from None
+        if decision is not Decision.ALLOW:
             need = "trust-source-identity" if action == "sts:SetSourceIdentity" \
                 else "trust-sagemaker"
             yield _message(need, f"{caller.role.name}'s trust policy does not allow {action} "
