@@ -24,6 +24,7 @@ raises ``CannotCheck``: reported, never passed silently.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import re
@@ -198,6 +199,29 @@ class Where:
 
     def arn(self, service: str, resource: str) -> str:
         return f"arn:{self.partition}:{service}:{self.region}:{self.account}:{resource}"
+
+    def via(self, service: str) -> str:
+        """``kms:ViaService`` of ``service`` here: ``<service>.<region>.<dnsSuffix>``, the
+        partition's DNS suffix (``amazonaws.com.cn`` in China) from botocore's
+        ``partitions.json`` — the name ``studio_infra.kms`` writes into the key policies
+        (``AwsContext.service_host``), so the two agree in every partition."""
+        return f"{service}.{self.region}.{dns_suffix(self.region, self.partition)}"
+
+
+@functools.cache
+def dns_suffix(region: str, partition: str) -> str:
+    """The DNS suffix of ``region`` (or, for a region botocore does not list, of
+    ``partition``), from botocore's partition data."""
+    import botocore.loaders
+
+    parts = botocore.loaders.Loader().load_data("partitions")["partitions"]
+    for part in parts:
+        if region in part["regions"] or re.fullmatch(part["regionRegex"], region):
+            return str(part["outputs"]["dnsSuffix"])
+    for part in parts:
+        if part["id"] == partition:
+            return str(part["outputs"]["dnsSuffix"])
+    raise CannotCheck(f"region {region} is in no partition botocore knows")
 
 
 @dataclass
@@ -513,7 +537,7 @@ def _domain_key(caller: Caller, stack: Stack) -> Iterator[str]:
     if found is None:
         return
     key, document = found
-    via = {"kms:ViaService": f"sagemaker.{caller.view.where.region}.amazonaws.com",
+    via = {"kms:ViaService": caller.view.where.via("sagemaker"),
            "kms:CallerAccount": caller.view.where.account}
     for action, extra in (("kms:CreateGrant", {"kms:GrantIsForAWSResource": "true"}),
                           ("kms:DescribeKey", {})):
@@ -543,7 +567,7 @@ def _sharing(caller: Caller, stack: Stack) -> Iterator[str]:
     found = _key_policy(stack, sharing.get("s3KmsKeyId"))
     if found is not None:
         key, document = found
-        via = {"kms:ViaService": f"s3.{caller.view.where.region}.amazonaws.com",
+        via = {"kms:ViaService": caller.view.where.via("s3"),
                "kms:CallerAccount": caller.view.where.account}
         for action in ("kms:GenerateDataKey", "kms:Decrypt"):
             yield from _must_allow(caller, "sharing", caller.request(
