@@ -125,3 +125,40 @@ def test_the_default_stack_plans_clean_in_every_partition(tmp_path, region):
     findings = evaluate(stack_from_plan(plan.resources))
     assert [(f.policy, f.message) for f in findings if f.enforcement.value == "mandatory"] == []
     assert [f.policy for f in findings if f.cannot_check] == []
+
+
+# -- the program's own provisioning --------------------------------------------------------------
+
+
+def own_provisioning(args: Any) -> Any:
+    """The users' directories made by the program's own function: the invocations carry an
+    input of its own, not the contract of ``studio_infra.efs_provisioner``."""
+    import json
+
+    import pulumi
+
+    if args.type_ != "aws:lambda/invocation:Invocation":
+        return None
+    return {**args.props, "input": pulumi.Output.from_input(args.props["input"]).apply(
+        lambda text: json.dumps({"mkdirs": [f"/{u['name']}:{u['uid']}:{u['gid']}"
+                                            for u in json.loads(text)["users"]]}))}
+
+
+def test_a_programs_own_provisioning_is_cannot_check_not_a_failure(record):
+    plan = record(studio(transform=own_provisioning))
+    (finding,) = [f for f in judge(stack_from_plan(plan.resources))
+                  if f.policy == "studio-files"]
+    assert finding.cannot_check and finding.enforcement.value == "advisory"
+    assert "the program's own (studio-shared-provisioner" in finding.message
+
+
+def test_a_real_file_problem_is_still_reported_beside_unjudged_provisioning(record):
+    """The shared EFS at its root for everyone: a real problem whatever else runs."""
+    from tests.test_rules import one_root_for_everyone
+
+    def both(args: Any) -> Any:
+        return one_root_for_everyone(args) or own_provisioning(args)
+
+    found = [f for f in judge(stack_from_plan(record(studio(transform=both)).resources))
+             if f.policy == "studio-files"]
+    assert found and {f.enforcement.value for f in found} == {"mandatory"}

@@ -159,6 +159,7 @@ ENDPOINT_ROUTE_TABLE = "aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRout
 SG_VPC_ASSOCIATION = "aws:ec2/securityGroupVpcAssociation:SecurityGroupVpcAssociation"
 MOUNT_TARGET = "aws:efs/mountTarget:MountTarget"
 ACCESS_POINT = "aws:efs/accessPoint:AccessPoint"
+FILE_SYSTEM = "aws:efs/fileSystem:FileSystem"
 FUNCTION = "aws:lambda/function:Function"
 INVOCATION = "aws:lambda/invocation:Invocation"
 
@@ -1132,11 +1133,80 @@ def provisioned(stack: Stack) -> dict[tuple[str, str], Directory]:
     return found
 
 
+DEPLOY_TIME_CODE = ("pulumi-python:dynamic:Resource", "pulumi-nodejs:dynamic:Resource",
+                    "command:local:Command", "command:remote:Command")
+"""Resources that run a program's own code at deploy time."""
+
+
+def unjudged_provisioning(stack: Stack) -> dict[str, list[str]]:
+    """What may create directories on a file system without following the contract
+    ``provisioned`` reads, by file system id (``*``: any): a Lambda function mounting it
+    that no recognised invocation drives, an invocation whose function or input is not
+    the contract, and deploy-time code (``DEPLOY_TIME_CODE``) given the file system's id.
+    The program's own way of making its users' directories: not judged, not failed."""
+    recognised: set[str] = set()
+    found: dict[str, list[str]] = {}
+    for invocation in stack.of_type(INVOCATION):
+        function = find(stack, invocation.get("functionName"), FUNCTION)
+        mounted = _mounted(stack, function)
+        try:
+            event = json.loads(invocation.get("input") or "{}")
+        except (TypeError, json.JSONDecodeError):
+            event = None
+        contract = isinstance(event, Mapping) and isinstance(event.get("users"), list) and all(
+            isinstance(u, Mapping) and {"name", "uid", "gid"} <= set(u) for u in event["users"])
+        if function is not None and mounted is not None and contract:
+            recognised.add(function.urn)
+        elif function is None or mounted is not None:
+            found.setdefault(mounted or "*", []).append(invocation.name)
+    for function in stack.of_type(FUNCTION):
+        mounted = _mounted(stack, function)
+        if mounted is not None and function.urn not in recognised:
+            found.setdefault(mounted, []).append(function.name)
+    file_systems = {str(fs.get("id")) for fs in stack.of_type(FILE_SYSTEM) if fs.get("id")}
+    for resource in stack.of_type(*DEPLOY_TIME_CODE):
+        text = json.dumps(resource.props, default=str)
+        for fs_id in file_systems:
+            if fs_id in text:
+                found.setdefault(fs_id, []).append(resource.name)
+    return found
+
+
+def _mounted(stack: Stack, function: Resource | None) -> str | None:
+    """The file system a Lambda function mounts (through an access point of the plan)."""
+    if function is None:
+        return None
+    access_point = find(stack, (function.get("fileSystemConfig") or {}).get("arn"),
+                        ACCESS_POINT)
+    return None if access_point is None else str(access_point.get("fileSystemId"))
+
+
 def file_problems(view: DomainView, stack: Stack) -> Iterator[str]:
+    """Each profile's directory as the recognised provisioning makes it. A directory it does
+    not make, on a file system the program provisions its own way (``unjudged_provisioning``),
+    cannot be checked: reported so, unless a real problem is found."""
     directories = stack.memo("needs-directories", provisioned)
+    unjudged = stack.memo("needs-unjudged-provisioning", unjudged_provisioning)
+    unknown: list[str] = []
+    problems: list[str] = []
+    for problem in _file_problems(view, directories, unjudged, unknown):
+        problems.append(problem)
+        yield problem
+    if not problems and unknown:
+        raise CannotCheck("; ".join(dict.fromkeys(unknown)))
+
+
+def _file_problems(view: DomainView, directories: dict[tuple[str, str], Directory],
+                   unjudged: dict[str, list[str]], unknown: list[str]) -> Iterator[str]:
     for profile in view.profiles:
         for fs_id, path in profile.file_systems:
             directory = directories.get((fs_id, path.rstrip("/") or "/"))
+            own_way = unjudged.get(fs_id, []) + unjudged.get("*", [])
+            if directory is None and own_way:
+                unknown.append(f"{path} on {fs_id} for {profile.name} is not made by the "
+                               "provisioning this check reads; the program's own "
+                               f"({', '.join(sorted(set(own_way)))}) may make it")
+                continue
             if directory is None:
                 why = ("its root is owned by root with mode 0755" if path.rstrip("/") == "" else
                        "nothing in this program creates that directory (EFS creates one only "
