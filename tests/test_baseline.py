@@ -294,6 +294,10 @@ def test_the_command_shows_steps_and_fails_on_data_loss(tmp_path, capsys, at_rep
     after = json.loads((tmp_path / "after.json").read_text())
     assert set(after["steps"]) == {"same"}
     assert {r["step"] for r in after["resources"]} == {"same"}
+    # The registry password is a secret on both sides: not compared, and said so.
+    assert {r["name"]: r["unread"] for r in after["resources"] if r["unread"]} == {
+        r["name"]: ["registries.0.password"] for r in after["resources"]
+        if r["type"].startswith("docker-build:")}
 
 
 def test_the_command_fails_on_data_loss_until_allowed(tmp_path, capsys):
