@@ -541,3 +541,23 @@ def test_ignored_paths_inside_a_list_keep_their_earlier_value(tmp_path):
     (moved,) = [c for c in diff(group("10.1.0.0/16", 8443).resources, baseline)
                 if c.step is not Step.SAME]
     assert moved.changed == ["ingress"]
+
+
+def test_a_resource_moved_to_another_provider_may_be_replaced(tmp_path):
+    """Another explicit provider: the new provider's DiffConfig decides whether the resource
+    is replaced (a new region is), so the step says it may be; the same provider, nothing."""
+    import pulumi
+    import pulumi_aws as aws
+
+    def bucket(provider_name: str, region: str) -> Any:
+        def program() -> None:
+            provider = aws.Provider(provider_name, region=region)
+            aws.s3.Bucket("data", bucket="team-data",
+                          opts=pulumi.ResourceOptions(provider=provider))
+        return run_under_mocks(program, project="p", stack="s")
+
+    baseline = load_baseline(plan_file(bucket("east", "us-east-1"), tmp_path))
+    assert {c.step for c in diff(bucket("east", "us-east-1").resources, baseline)} == \
+        {Step.SAME}
+    moved = by_name(diff(bucket("west", "us-west-2").resources, baseline))["data"]
+    assert (moved.step, moved.changed, moved.may_replace) == (Step.UPDATE, ["provider"], True)

@@ -165,6 +165,19 @@ def _from_state(value: Any, path: str, defaults: set[str]) -> Any:
             for k, v in value.items() if not (isinstance(k, str) and k.startswith("__"))}
 
 
+def _provider_moved(before: str | None, now: str | None) -> bool:
+    """Whether a resource moves to another explicit provider. The engine then asks the new
+    provider's ``DiffConfig`` whether that replaces it (a new region does): pulumi
+    ``pkg/resource/deploy/step_generator.go``, ``providerChanged``. A default provider
+    (``default_<version>``) is none the offline plan records, so it is not compared."""
+    now = _provider_urn(now)
+    if before is None or now is None:
+        return False
+    if any(urn.rsplit("::", 1)[-1].startswith("default") for urn in (before, now)):
+        return False
+    return before != now
+
+
 def _provider_urn(reference: Any) -> str | None:
     """The provider's URN of a provider reference (``<URN>::<id>``)."""
     if not isinstance(reference, str) or "::" not in reference:
@@ -179,7 +192,8 @@ def _plan_resources(resources: Iterable[Any]) -> Iterator[Prior]:
         yield Prior(urn=str(r["urn"]), type=str(r["type"]), custom=bool(r.get("custom")),
                     id=r.get("id"), inputs=_public(dict(r.get("inputs") or {})),
                     outputs=_public(dict(r.get("outputs") or {})), parent=r.get("parent"),
-                    protect=bool(r.get("protect")), retain=bool(r.get("retain_on_delete")))
+                    protect=bool(r.get("protect")), retain=bool(r.get("retain_on_delete")),
+                    provider=_provider_urn(r.get("provider")))
 
 
 def _skipped(type_: str) -> bool:
@@ -316,7 +330,10 @@ def diff(plan_resources: Iterable[Any], baseline: Baseline,
         now = _keep_ignored(before, ours.normalize(_public(r.inputs)), r.ignore_changes)
         changed = [p for p in _changed_paths(before, now, "", prior.defaults)
                    if not _ignored(p, r.ignore_changes)]
-        changes[r.urn] = _classify(r, changed, replaces)
+        moved = _provider_moved(prior.provider, getattr(r, "provider", None))
+        changes[r.urn] = _classify(r, changed + (["provider"] if moved else []), replaces)
+        if moved and changes[r.urn].step is not Step.REPLACE:
+            changes[r.urn].may_replace = True
         changes[r.urn].unread = [p for p in _sealed_paths(before, now, "")
                                  if not _ignored(p, r.ignore_changes)]
     _propagate(planned, changes, replaces)
@@ -383,8 +400,9 @@ def _segments(path: str) -> list[str]:
 
 def _keep_ignored(before: Any, now: Any, ignore_changes: Iterable[str] | None) -> Any:
     """``now`` with each ignored path holding the earlier value, as the engine keeps it for
-    ``ignoreChanges`` — also inside a list (``rules[0].x``, ``rules[*].x``), which the
-    comparison otherwise takes whole."""
+    ``ignoreChanges`` (pulumi ``pkg/resource/deploy/step_generator.go``,
+    ``processIgnoreChanges``: ``path.Reset(oldInputs, ignoredInputs)``) — also inside a list
+    (``rules[0].x``, ``rules[*].x``), which the comparison otherwise takes whole."""
     for path in ignore_changes or ():
         now = _keep_at(before, now, _segments(path))
     return now
