@@ -52,6 +52,21 @@ _SUBNET_ID = re.compile(r"^subnet-[0-9a-f]{8}([0-9a-f]{9})?$")
 _LABEL = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9-]{0,62}$")
 
 
+STUDIO_TLS_PAGES = (
+    "https://docs.aws.amazon.com/sagemaker/latest/dg/domain-custom-efs.html",
+    "https://docs.aws.amazon.com/sagemaker/latest/dg/encryption-in-transit.html",
+)
+"""What AWS says about whether Studio mounts a custom EFS with TLS: nothing. The custom file
+system page asks for a mount target in each of the domain's subnets and NFS (2049) from the
+apps' security groups, and says nothing of TLS (2049 serves NFS with or without it: the EFS
+mount helper tunnels TLS through it); the encryption-in-transit page names no Studio file
+traffic. So whether the ``DenyInsecureTransport`` statement lets Studio's apps in is not
+documented, and ``require_tls`` is a choice, not a fact. The default keeps the deny: a wrong
+guess fails closed and visibly (a space reports that it cannot mount the file system; no file
+is exposed) and ``require_tls: false`` lifts it in place (a policy update: the file system
+and its data stay), which the rule ``efs-deny-insecure-transport`` then reports. The other
+default, wrong, would send every user's files over the network unencrypted, unnoticed."""
+
 CLIENT_ACTIONS = ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]
 ROOT_ACTION = "elasticfilesystem:ClientRootAccess"
 
@@ -120,8 +135,9 @@ class FileSystemSettings(BaseModel):
     """Let every client act as root on the file system (``ClientRootAccess``). The
     directory provisioner may, through its own access point, regardless."""
     require_tls: bool = True
-    """Deny clients that do not mount with TLS. False is an opt-out for clients that cannot
-    (the policy rule ``efs-deny-insecure-transport`` then reports the file system)."""
+    """Deny clients that do not mount with TLS. AWS does not document whether Studio mounts
+    with TLS (``STUDIO_TLS_PAGES``, which also says why the default keeps the deny); False is
+    the opt-out if Studio's apps cannot mount, reported by ``efs-deny-insecure-transport``."""
     protect_data: bool = True
     """``protect`` and ``retain_on_delete`` on the file system."""
     tags: Tags = Field(default_factory=dict)

@@ -183,6 +183,13 @@ _SAGEMAKER_ENDPOINTS = "https://docs.aws.amazon.com/sagemaker/latest/dg/interfac
 ENDPOINT_POLICIES: dict[str, EndpointPolicySupport] = {
     "sagemaker.api": EndpointPolicySupport("principals", _SAGEMAKER_ENDPOINTS),
     "sagemaker.runtime": EndpointPolicySupport("principals", _SAGEMAKER_ENDPOINTS),
+    # The same page, "Create a VPC Endpoint Policy for Amazon SageMaker Feature Store": an
+    # endpoint policy on the Feature Store runtime endpoint, its example allowing the record
+    # operations (PutRecord, GetRecord, DeleteRecord) to "Principal": "*". Principals only:
+    # feature groups may be another account's, shared with this one (feature-store-security
+    # .html: "enables cross-account access to Feature Store").
+    "sagemaker.featurestore-runtime": EndpointPolicySupport("principals",
+                                                            _SAGEMAKER_ENDPOINTS),
     # Studio's own page: "your endpoint policy must allow the CreateApp operation", its
     # examples allow by Resource with "Principal": "*".
     "studio": EndpointPolicySupport(

@@ -294,6 +294,10 @@ def test_the_command_shows_steps_and_fails_on_data_loss(tmp_path, capsys, at_rep
     after = json.loads((tmp_path / "after.json").read_text())
     assert set(after["steps"]) == {"same"}
     assert {r["step"] for r in after["resources"]} == {"same"}
+    # The registry password is a secret on both sides: not compared, and said so.
+    assert {r["name"]: r["unread"] for r in after["resources"] if r["unread"]} == {
+        r["name"]: ["registries.0.password"] for r in after["resources"]
+        if r["type"].startswith("docker-build:")}
 
 
 def test_the_command_fails_on_data_loss_until_allowed(tmp_path, capsys):
@@ -405,3 +409,155 @@ def test_a_retained_resource_left_out_stays_in_aws(before, tmp_path):
            if f.resource_type == "aws:kms/key:Key"}["studio-sagemaker"]
     assert key.enforcement.value == "advisory"
     assert "would leave the stack but stay in AWS" in key.message
+
+
+# -- a state as `pulumi stack export` writes it (tests/real_export.py says where each part
+#    of the format comes from) -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def default_stack():
+    from studio_infra.plan.runner import plan_project
+
+    root = Path(__file__).parent.parent
+    return plan_project(root, "dev")
+
+
+def test_a_real_export_of_the_default_stack_plans_no_change(default_stack, tmp_path):
+    """``__defaults`` in every nested object (the ECR repository's encryption configuration,
+    the buckets' rules, the profiles' settings), the registry password as an encrypted
+    secret, the provisioner's code as an archive, provider resources and references: an
+    unchanged program is all same, and the data-loss guard passes."""
+    from tests.real_export import stack_export as real_export
+
+    path = real_export(default_stack, tmp_path / "export.json")
+    document = json.loads(path.read_text())
+    repository = next(r for r in document["deployment"]["resources"]
+                      if r["type"] == "aws:ecr/repository:Repository")
+    assert repository["inputs"]["encryptionConfigurations"][0]["__defaults"] == []
+    assert repository["provider"].split("::")[2] == "pulumi:providers:aws"
+    baseline = load_baseline(path)
+    changes = diff(default_stack.resources, baseline)
+    assert [(c.name, c.step.value, c.changed) for c in changes if c.step is not Step.SAME] == []
+    assert guard(changes, baseline) == []
+    builds = [c for c in changes if c.type.startswith("docker-build:")]
+    assert builds and all(c.unread == ["registries.0.password"] for c in builds)
+
+
+def test_nested_provider_defaults_are_no_change_until_the_program_sets_them(before,
+                                                                           tmp_path):
+    """A key the provider filled in a nested object is left out of the program: no change;
+    the program setting it to another value: a change at that path."""
+    from tests.real_export import stack_export as real_export
+
+    filled = {"studio-domain": {"defaultUserSettings.studioWebPortal": "ENABLED"}}
+    baseline = load_baseline(real_export(before, tmp_path / "export.json",
+                                         provider_defaults=filled))
+    assert "defaultUserSettings.studioWebPortal" in baseline.resources[
+        next(u for u in baseline.resources if u.endswith("::studio-domain"))].defaults
+    domain = by_name(diff(before.resources, baseline))["studio-domain"]
+    assert domain.step is Step.SAME
+    changed = by_name(diff(studio(domain={"idle_timeout_minutes": 120}).resources,
+                           baseline))["studio-domain"]
+    assert changed.step is Step.UPDATE and changed.changed == [
+        "defaultUserSettings.codeEditorAppSettings.appLifecycleManagement.idleSettings."
+        "idleTimeoutInMinutes",
+        "defaultUserSettings.jupyterLabAppSettings.appLifecycleManagement.idleSettings."
+        "idleTimeoutInMinutes"]
+
+
+def test_a_real_change_inside_a_list_of_nested_objects_still_shows(default_stack, tmp_path):
+    from tests.real_export import stack_export as real_export
+
+    path = real_export(default_stack, tmp_path / "export.json")
+    document = json.loads(path.read_text())
+    repository = next(r for r in document["deployment"]["resources"]
+                      if r["type"] == "aws:ecr/repository:Repository")
+    repository["inputs"]["encryptionConfigurations"][0]["encryptionType"] = "AES256"
+    path.write_text(json.dumps(document))
+    baseline = load_baseline(path)
+    changes = diff(default_stack.resources, baseline)
+    repo = by_name(changes)[repository["urn"].rsplit("::", 1)[1]]
+    assert (repo.step, repo.replacing) == (Step.REPLACE, ["encryptionConfigurations"])
+    assert [f.resource_name for f in guard(changes, baseline)
+            if f.enforcement.value == "mandatory"] == [repo.name]
+
+
+def test_secrets_are_opened_with_show_secrets_and_otherwise_not_compared(before, tmp_path):
+    """``--show-secrets`` writes a secret's ``plaintext`` (JSON text): compared as the value
+    it holds; an encrypted one cannot be read, so it is reported unread, not changed."""
+    from tests.real_export import secret
+    from tests.real_export import stack_export as real_export
+
+    path = real_export(before, tmp_path / "export.json")
+    document = json.loads(path.read_text())
+    domain = next(r for r in document["deployment"]["resources"]
+                  if r["urn"].endswith("::studio-domain"))
+    name = domain["inputs"]["domainName"]
+    for shown, value, step in ((True, name, Step.SAME), (True, "other", Step.REPLACE),
+                               (False, "other", Step.SAME)):
+        domain["inputs"]["domainName"] = secret(value, show=shown)
+        path.write_text(json.dumps(document))
+        change = by_name(diff(before.resources, load_baseline(path)))["studio-domain"]
+        assert change.step is step
+        assert change.unread == ([] if shown else ["domainName"])
+
+
+def test_provider_resources_and_other_providers_resources_are_read(before, tmp_path):
+    """Provider resources are no step of their own; a resource of another provider the
+    program no longer makes is its deletion, like any other."""
+    from tests.real_export import stack_export as real_export
+
+    other = {"urn": "urn:pulumi:s::p::random:index/randomPet:RandomPet::pet", "custom": True,
+             "type": "random:index/randomPet:RandomPet", "id": "crisp-yak",
+             "inputs": {"length": 2}, "outputs": {"id": "crisp-yak", "length": 2},
+             "provider": "urn:pulumi:s::p::pulumi:providers:random::default_4_16_0::"
+                         "0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"}
+    baseline = load_baseline(real_export(before, tmp_path / "export.json", extra=[other]))
+    assert not any(p.type.startswith("pulumi:providers:") for p in baseline.resources.values())
+    domain = baseline.resources[next(u for u in baseline.resources
+                                     if u.endswith("::studio-domain"))]
+    assert domain.provider and domain.provider.endswith("pulumi:providers:aws::default_7_12_0")
+    changes = [c for c in diff(before.resources, baseline) if c.step is not Step.SAME]
+    assert [(c.name, c.step) for c in changes] == [("pet", Step.DELETE)]
+
+
+def test_ignored_paths_inside_a_list_keep_their_earlier_value(tmp_path):
+    """``ignoreChanges`` naming a path inside a list (``ingress[0].cidrBlocks``): the engine
+    keeps the earlier value there, so only the rest of the list is compared."""
+    import pulumi
+    import pulumi_aws as aws
+
+    def group(cidr: str, port: int) -> Any:
+        return run_under_mocks(lambda: aws.ec2.SecurityGroup(
+            "sg", vpc_id="vpc-0123456789abcdef0", description="d",
+            ingress=[{"protocol": "tcp", "from_port": port, "to_port": port,
+                      "cidr_blocks": [cidr]}],
+            opts=pulumi.ResourceOptions(ignore_changes=["ingress[0].cidrBlocks"])),
+            project="p", stack="s")
+
+    baseline = load_baseline(plan_file(group("10.0.0.0/16", 443), tmp_path))
+    assert {c.step for c in diff(group("10.1.0.0/16", 443).resources, baseline)} == {Step.SAME}
+    (moved,) = [c for c in diff(group("10.1.0.0/16", 8443).resources, baseline)
+                if c.step is not Step.SAME]
+    assert moved.changed == ["ingress"]
+
+
+def test_a_resource_moved_to_another_provider_may_be_replaced(tmp_path):
+    """Another explicit provider: the new provider's DiffConfig decides whether the resource
+    is replaced (a new region is), so the step says it may be; the same provider, nothing."""
+    import pulumi
+    import pulumi_aws as aws
+
+    def bucket(provider_name: str, region: str) -> Any:
+        def program() -> None:
+            provider = aws.Provider(provider_name, region=region)
+            aws.s3.Bucket("data", bucket="team-data",
+                          opts=pulumi.ResourceOptions(provider=provider))
+        return run_under_mocks(program, project="p", stack="s")
+
+    baseline = load_baseline(plan_file(bucket("east", "us-east-1"), tmp_path))
+    assert {c.step for c in diff(bucket("east", "us-east-1").resources, baseline)} == \
+        {Step.SAME}
+    moved = by_name(diff(bucket("west", "us-west-2").resources, baseline))["data"]
+    assert (moved.step, moved.changed, moved.may_replace) == (Step.UPDATE, ["provider"], True)

@@ -63,7 +63,26 @@ def test_every_default_endpoint_takes_a_policy_on_an_aws_page():
         support = ENDPOINT_POLICIES[short]
         assert support.source.startswith("https://docs.aws.amazon.com/"), short
         assert policy_support(service_name(short, "eu-west-1")) == (short, support)
-    assert policy_support("com.amazonaws.us-east-1.sagemaker.featurestore-runtime") is None
+    assert policy_support("com.amazonaws.us-east-1.sagemaker.featurestore-runtime")[0] == \
+        "sagemaker.featurestore-runtime"
+    assert policy_support("com.amazonaws.us-east-1.forecast") is None
+
+
+def test_the_feature_store_runtime_endpoint_keeps_to_the_accounts_principals(record):
+    """AWS documents an endpoint policy for the Feature Store runtime endpoint: it gets one
+    (this account's principals and AWS services), and without it the rule says so."""
+    plan = record(lambda: StudioNetwork("net", {"nat": "single",
+                                                "extra_endpoints": ["feature-store"]}))
+    document = endpoint_policies(plan)["sagemaker-featurestore-runtime"]
+    assert document is not None and list(check_policy(document, "resource")) == []
+    assert {s["Sid"]: s.get("Condition") for s in document["Statement"]} == {
+        "ThisAccountsPrincipals": {"StringEquals": {"aws:PrincipalAccount": ACCOUNT}},
+        "AwsServicePrincipals": {"Bool": {"aws:PrincipalIsAWSService": "true"}}}
+    assert findings(plan, "vpc-endpoint-policy") == []
+    bare = record(lambda: StudioNetwork("net", {"nat": "single", "endpoint_policies": False,
+                                                "extra_endpoints": ["feature-store"]}))
+    assert any("(sagemaker.featurestore-runtime) has no endpoint policy" in m
+               for m in findings(bare, "vpc-endpoint-policy"))
 
 
 def test_each_endpoint_keeps_to_the_accounts_principals_and_resources(record):
@@ -128,8 +147,8 @@ def test_the_opt_out_and_own_policies_are_reported_as_they_are(record):
 
 def test_extra_endpoints_without_confirmed_support_keep_awss_default(record):
     plan = record(lambda: StudioNetwork("net", {"nat": "single",
-                                                "extra_endpoints": ["feature-store"]}))
-    assert endpoint_policies(plan)["sagemaker-featurestore-runtime"] is None
+                                                "extra_endpoints": ["projects"]}))
+    assert endpoint_policies(plan)["servicecatalog"] is None
     assert findings(plan, "vpc-endpoint-policy") == []
 
 

@@ -195,6 +195,12 @@ def test_tls_opt_out_is_named_and_reported(record):
     findings = evaluate(stack_from_plan(plan.resources))
     assert {(f.policy, f.enforcement.value) for f in findings} == {
         ("efs-deny-insecure-transport", "mandatory")}
+    # The choice is named: AWS does not document whether Studio mounts with TLS.
+    assert "require_tls: false" in findings[0].message
+    assert "STUDIO_TLS_PAGES" in findings[0].message
+    default = json.loads(build(record).get("aws:efs/fileSystemPolicy:FileSystemPolicy",
+                                           "shared-policy").inputs["policy"])
+    assert default["Statement"][-1]["Sid"] == "DenyInsecureTransport"
 
 
 def test_fake_dns_name_names_the_file_system(record):

@@ -37,7 +37,26 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-ContextValue = str | bool | int | float | Sequence[str]
+
+@dataclass(frozen=True)
+class OneOf:
+    """A context value known only as one of the values ``pattern`` matches (IAM wildcards):
+    what a service documents sending without saying which (``aws:SourceArn``: "an ARN of
+    SageMaker in this account and region")."""
+
+    pattern: str
+
+
+ContextValue = str | bool | int | float | Sequence[str] | OneOf
+
+
+class Undecidable(Exception):
+    """A condition's outcome depends on what the request does not model: a key of a request
+    that is not ``complete``, or a ``OneOf`` value only some of whose values satisfy it."""
+
+    def __init__(self, key: str, why: str) -> None:
+        super().__init__(f"a condition on {key} {why}")
+        self.key = key
 
 
 class Decision(str, Enum):
@@ -58,6 +77,11 @@ class Request:
     """The calling service principal (``sagemaker.amazonaws.com``), when a service calls."""
     context: Mapping[str, ContextValue] = field(default_factory=dict)
     """Condition keys present in the request, by name (matched case-insensitively)."""
+    complete: bool = True
+    """Whether ``context`` holds every key the request carries (a key not in it is absent).
+    When not, a condition on a key not in it raises ``Undecidable``: what a service sends
+    beyond what it documents is not known, and guessing "absent" would fail a policy that
+    works."""
 
     def value(self, key: str) -> ContextValue | None:
         lowered = key.lower()
@@ -123,7 +147,7 @@ def access(identity: Iterable[Any], request: Request, *, resource_policy: Any = 
 
 def _as_account(request: Request, account: str) -> Request:
     return Request(request.action, request.resource, f"arn:aws:iam::{account}:root",
-                   request.service, request.context)
+                   request.service, request.context, request.complete)
 
 
 def _names_principal_itself(document: Any, request: Request) -> bool:
@@ -329,6 +353,10 @@ def _condition(raw: str, key: str, values: list[Any], request: Request) -> bool:
     if_exists = raw.endswith("IfExists") and raw != "IfExists"
     operator = raw.removesuffix("IfExists") if if_exists else raw
     present = request.value(key)
+    if present is None and not request.complete:
+        raise Undecidable(key, "that the request is not known to carry or omit")
+    if isinstance(present, OneOf):
+        return _one_of(operator, set_operator, key, values, present, request)
     if operator == "Null":
         wanted = str(values[0]).lower() == "true" if values else True
         return (present is None) == wanted
@@ -354,6 +382,29 @@ def _condition(raw: str, key: str, values: list[Any], request: Request) -> bool:
     if len(request_values) != 1:
         return False  # a multivalued key without a set operator: AWS compares no single value
     return (not one(request_values[0])) if negated else one(request_values[0])
+
+
+def _one_of(operator: str, set_operator: str | None, key: str, values: list[Any],
+            present: OneOf, request: Request) -> bool:
+    """A condition on a value known as one of a pattern's: decided only when every value
+    the pattern allows satisfies the positive operator (then it holds, or for a negated
+    operator fails). A policy pattern of ``*`` wildcards matching the request's pattern
+    with its ``*`` taken literally covers it: each of the request's ``*`` falls within one
+    of the policy's."""
+    if operator == "Null":
+        wanted = str(values[0]).lower() == "true" if values else True
+        return not wanted
+    positive = _positive(operator)
+    if set_operator is None and positive in ("StringLike", "ArnLike", "ArnEquals"):
+        for value in values:
+            pattern = _resolve(value, request, operator)
+            if not isinstance(pattern, str) or "?" in pattern or _LITERAL in pattern:
+                continue
+            covered = (_arn_like(present.pattern, pattern) if positive.startswith("Arn")
+                       else _glob(pattern, present.pattern))
+            if covered:
+                return operator not in _NEGATED
+    raise Undecidable(key, f"whose value is only known as one of {present.pattern!r}")
 
 
 def _positive(operator: str) -> str:

@@ -24,6 +24,7 @@ raises ``CannotCheck``: reported, never passed silently.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import re
@@ -32,7 +33,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from studio_infra.judges.iam_eval import Decision, Request, access, evaluate
+from studio_infra.judges.iam_eval import Decision, OneOf, Request, Undecidable, access, evaluate
 from studio_infra.snapshot import CannotCheck, Resource, Stack, contains_unknown, known
 
 
@@ -158,6 +159,7 @@ ENDPOINT_ROUTE_TABLE = "aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRout
 SG_VPC_ASSOCIATION = "aws:ec2/securityGroupVpcAssociation:SecurityGroupVpcAssociation"
 MOUNT_TARGET = "aws:efs/mountTarget:MountTarget"
 ACCESS_POINT = "aws:efs/accessPoint:AccessPoint"
+FILE_SYSTEM = "aws:efs/fileSystem:FileSystem"
 FUNCTION = "aws:lambda/function:Function"
 INVOCATION = "aws:lambda/invocation:Invocation"
 
@@ -198,6 +200,29 @@ class Where:
 
     def arn(self, service: str, resource: str) -> str:
         return f"arn:{self.partition}:{service}:{self.region}:{self.account}:{resource}"
+
+    def via(self, service: str) -> str:
+        """``kms:ViaService`` of ``service`` here: ``<service>.<region>.<dnsSuffix>``, the
+        partition's DNS suffix (``amazonaws.com.cn`` in China) from botocore's
+        ``partitions.json`` — the name ``studio_infra.kms`` writes into the key policies
+        (``AwsContext.service_host``), so the two agree in every partition."""
+        return f"{service}.{self.region}.{dns_suffix(self.region, self.partition)}"
+
+
+@functools.cache
+def dns_suffix(region: str, partition: str) -> str:
+    """The DNS suffix of ``region`` (or, for a region botocore does not list, of
+    ``partition``), from botocore's partition data."""
+    import botocore.loaders
+
+    parts = botocore.loaders.Loader().load_data("partitions")["partitions"]
+    for part in parts:
+        if region in part["regions"] or re.fullmatch(part["regionRegex"], region):
+            return str(part["outputs"]["dnsSuffix"])
+    for part in parts:
+        if part["id"] == partition:
+            return str(part["outputs"]["dnsSuffix"])
+    raise CannotCheck(f"region {region} is in no partition botocore knows")
 
 
 @dataclass
@@ -421,16 +446,34 @@ def _mentioned_names(role: Resource, stack: Stack) -> frozenset[str]:
 _PROFILE_SEGMENT = re.compile(r"(?:user-profile|app|space)/[^/\"]+/([A-Za-z0-9-]+)")
 
 
+SAGEMAKER_ASSUMES = ("https://docs.aws.amazon.com/sagemaker/latest/dg/"
+                     "security-confused-deputy-prevention.html#security-confused-deputy-studio")
+"""What SageMaker sends when it assumes an execution role: ``aws:SourceAccount`` (the account)
+and ``aws:SourceArn`` (an ARN of SageMaker in that account and region; the page recommends
+``ArnLike aws:SourceArn arn:aws:sagemaker:REGION:ACCOUNT:*`` and does not say which resource's
+ARN it is), and, with ``ExecutionRoleIdentityConfig=USER_PROFILE_NAME``, the profile's name as
+``aws:SourceIdentity`` (monitor-user-access-how-to.html). Nothing else is modelled: a trust
+condition on any other key cannot be checked."""
+
+
 def _trust(caller: Caller) -> Iterator[str]:
     trust = known(caller.role.get("assumeRolePolicy"), f"the trust policy of {caller.role.name}")
     actions = ["sts:AssumeRole"] + (["sts:SetSourceIdentity"] if caller.view.source_identity
                                      else [])
+    where = caller.view.where
+    context: dict[str, Any] = {
+        "aws:SourceAccount": where.account,
+        "aws:SourceArn": OneOf(where.arn("sagemaker", "*")),
+        "aws:SourceIdentity": caller.profile.name}
     for action in actions:
         request = Request(action, str(caller.role.get("arn")),
-                          service="sagemaker.amazonaws.com",
-                          context={"aws:SourceAccount": caller.view.where.account,
-                                   "aws:SourceIdentity": caller.profile.name})
-        if evaluate([trust], request, resource_policy=True) is not Decision.ALLOW:
+                          service="sagemaker.amazonaws.com", context=context, complete=False)
+        try:
+            decision = evaluate([trust], request, resource_policy=True)
+        except Undecidable as exc:
+            raise CannotCheck(f"{caller.role.name}'s trust policy: {exc}, beyond what AWS "
+                              f"documents SageMaker sending ({SAGEMAKER_ASSUMES})") from None
+        if decision is not Decision.ALLOW:
             need = "trust-source-identity" if action == "sts:SetSourceIdentity" \
                 else "trust-sagemaker"
             yield _message(need, f"{caller.role.name}'s trust policy does not allow {action} "
@@ -495,7 +538,7 @@ def _domain_key(caller: Caller, stack: Stack) -> Iterator[str]:
     if found is None:
         return
     key, document = found
-    via = {"kms:ViaService": f"sagemaker.{caller.view.where.region}.amazonaws.com",
+    via = {"kms:ViaService": caller.view.where.via("sagemaker"),
            "kms:CallerAccount": caller.view.where.account}
     for action, extra in (("kms:CreateGrant", {"kms:GrantIsForAWSResource": "true"}),
                           ("kms:DescribeKey", {})):
@@ -525,7 +568,7 @@ def _sharing(caller: Caller, stack: Stack) -> Iterator[str]:
     found = _key_policy(stack, sharing.get("s3KmsKeyId"))
     if found is not None:
         key, document = found
-        via = {"kms:ViaService": f"s3.{caller.view.where.region}.amazonaws.com",
+        via = {"kms:ViaService": caller.view.where.via("s3"),
                "kms:CallerAccount": caller.view.where.account}
         for action in ("kms:GenerateDataKey", "kms:Decrypt"):
             yield from _must_allow(caller, "sharing", caller.request(
@@ -1090,11 +1133,80 @@ def provisioned(stack: Stack) -> dict[tuple[str, str], Directory]:
     return found
 
 
+DEPLOY_TIME_CODE = ("pulumi-python:dynamic:Resource", "pulumi-nodejs:dynamic:Resource",
+                    "command:local:Command", "command:remote:Command")
+"""Resources that run a program's own code at deploy time."""
+
+
+def unjudged_provisioning(stack: Stack) -> dict[str, list[str]]:
+    """What may create directories on a file system without following the contract
+    ``provisioned`` reads, by file system id (``*``: any): a Lambda function mounting it
+    that no recognised invocation drives, an invocation whose function or input is not
+    the contract, and deploy-time code (``DEPLOY_TIME_CODE``) given the file system's id.
+    The program's own way of making its users' directories: not judged, not failed."""
+    recognised: set[str] = set()
+    found: dict[str, list[str]] = {}
+    for invocation in stack.of_type(INVOCATION):
+        function = find(stack, invocation.get("functionName"), FUNCTION)
+        mounted = _mounted(stack, function)
+        try:
+            event = json.loads(invocation.get("input") or "{}")
+        except (TypeError, json.JSONDecodeError):
+            event = None
+        contract = isinstance(event, Mapping) and isinstance(event.get("users"), list) and all(
+            isinstance(u, Mapping) and {"name", "uid", "gid"} <= set(u) for u in event["users"])
+        if function is not None and mounted is not None and contract:
+            recognised.add(function.urn)
+        elif function is None or mounted is not None:
+            found.setdefault(mounted or "*", []).append(invocation.name)
+    for function in stack.of_type(FUNCTION):
+        mounted = _mounted(stack, function)
+        if mounted is not None and function.urn not in recognised:
+            found.setdefault(mounted, []).append(function.name)
+    file_systems = {str(fs.get("id")) for fs in stack.of_type(FILE_SYSTEM) if fs.get("id")}
+    for resource in stack.of_type(*DEPLOY_TIME_CODE):
+        text = json.dumps(resource.props, default=str)
+        for fs_id in file_systems:
+            if fs_id in text:
+                found.setdefault(fs_id, []).append(resource.name)
+    return found
+
+
+def _mounted(stack: Stack, function: Resource | None) -> str | None:
+    """The file system a Lambda function mounts (through an access point of the plan)."""
+    if function is None:
+        return None
+    access_point = find(stack, (function.get("fileSystemConfig") or {}).get("arn"),
+                        ACCESS_POINT)
+    return None if access_point is None else str(access_point.get("fileSystemId"))
+
+
 def file_problems(view: DomainView, stack: Stack) -> Iterator[str]:
+    """Each profile's directory as the recognised provisioning makes it. A directory it does
+    not make, on a file system the program provisions its own way (``unjudged_provisioning``),
+    cannot be checked: reported so, unless a real problem is found."""
     directories = stack.memo("needs-directories", provisioned)
+    unjudged = stack.memo("needs-unjudged-provisioning", unjudged_provisioning)
+    unknown: list[str] = []
+    problems: list[str] = []
+    for problem in _file_problems(view, directories, unjudged, unknown):
+        problems.append(problem)
+        yield problem
+    if not problems and unknown:
+        raise CannotCheck("; ".join(dict.fromkeys(unknown)))
+
+
+def _file_problems(view: DomainView, directories: dict[tuple[str, str], Directory],
+                   unjudged: dict[str, list[str]], unknown: list[str]) -> Iterator[str]:
     for profile in view.profiles:
         for fs_id, path in profile.file_systems:
             directory = directories.get((fs_id, path.rstrip("/") or "/"))
+            own_way = unjudged.get(fs_id, []) + unjudged.get("*", [])
+            if directory is None and own_way:
+                unknown.append(f"{path} on {fs_id} for {profile.name} is not made by the "
+                               "provisioning this check reads; the program's own "
+                               f"({', '.join(sorted(set(own_way)))}) may make it")
+                continue
             if directory is None:
                 why = ("its root is owned by root with mode 0755" if path.rstrip("/") == "" else
                        "nothing in this program creates that directory (EFS creates one only "

@@ -53,7 +53,10 @@ class Prior:
     retain: bool = False
     """``retainOnDelete``: deleting it from the stack leaves it in AWS."""
     defaults: frozenset[str] = frozenset()
-    """Inputs the provider filled in itself (``__defaults``): an autoname, a default."""
+    """Inputs the provider filled in itself (``__defaults``): an autoname, a default; a
+    nested one as its path (``encryptionConfigurations.0.encryptionType``)."""
+    provider: str | None = None
+    """The URN of the provider resource the state names (``pulumi:providers:aws::…``)."""
 
     @property
     def name(self) -> str:
@@ -99,13 +102,87 @@ def _export_resources(resources: Iterable[Any]) -> Iterator[Prior]:
     for r in resources:
         if not isinstance(r, Mapping) or not r.get("urn") or _skipped(str(r.get("type", ""))):
             continue
-        inputs = dict(r.get("inputs") or {})
-        defaults = inputs.pop("__defaults", []) or []
+        defaults: set[str] = set()
+        inputs = _from_state(dict(r.get("inputs") or {}), "", defaults)
+        outputs = _from_state(dict(r.get("outputs") or {}), "", set())
         yield Prior(urn=str(r["urn"]), type=str(r["type"]), custom=bool(r.get("custom")),
-                    id=r.get("id"), inputs=_public(inputs), outputs=_public(
-                        dict(r.get("outputs") or {})), parent=r.get("parent"),
-                    protect=bool(r.get("protect")), retain=bool(r.get("retainOnDelete")),
-                    defaults=frozenset(defaults))
+                    id=r.get("id"), inputs=_public(inputs), outputs=_public(outputs),
+                    parent=r.get("parent"), protect=bool(r.get("protect")),
+                    retain=bool(r.get("retainOnDelete")), defaults=frozenset(defaults),
+                    provider=_provider_urn(r.get("provider")))
+
+
+SIG = "4dabf18193072939515e22adb298388d"
+"""The key of the engine's typed values in a state (pulumi ``sdk/go/common/resource/sig``:
+``Key``), with the signatures of a secret, an asset and an archive."""
+SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17"
+ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7"
+SEALED = "[secret]"
+"""An encrypted secret of the state, and a secret of the offline plan (whose configuration
+secrets are placeholders too): a value neither side can read, never compared."""
+
+
+def _from_state(value: Any, path: str, defaults: set[str]) -> Any:
+    """A state's value as a plan records it: secrets opened (``plaintext``, written by
+    ``pulumi stack export --show-secrets``) or sealed (``ciphertext``), assets and archives
+    as the files and texts they hold, and the bridged provider's ``__defaults`` — which it
+    writes into every object of the inputs, at any depth (pulumi-terraform-bridge
+    ``pkg/tfbridge/schema.go``, ``applyDefaults``: ``result[reservedkeys.Defaults] =
+    newDefaults`` for each object it converts, at 59de6c661df1e7561e6ece7ad7f1c835c63010c4)
+    — taken out, the keys they name kept in ``defaults`` as paths (``a.0.b``)."""
+    if isinstance(value, list):
+        return [_from_state(v, f"{path}.{i}" if path else str(i), defaults)
+                for i, v in enumerate(value)]
+    if not isinstance(value, Mapping):
+        return value
+    sig = value.get(SIG)
+    if sig == SECRET_SIG:
+        if "plaintext" in value:
+            try:
+                opened = json.loads(str(value["plaintext"]))
+            except json.JSONDecodeError:
+                return SEALED
+            return _from_state(opened, path, defaults)
+        return SEALED
+    if sig == ASSET_SIG:
+        for kind, key in (("text", "text"), ("path", "file"), ("uri", "uri")):
+            if kind in value:
+                return {key: value[kind]}
+        return {}
+    if sig == ARCHIVE_SIG:
+        if "assets" in value:
+            return {"archive": {k: _from_state(v, "", set())
+                                for k, v in (value.get("assets") or {}).items()}}
+        for kind, key in (("path", "file"), ("uri", "uri")):
+            if kind in value:
+                return {key: value[kind]}
+        return {}
+    filled = value.get("__defaults")
+    if isinstance(filled, list):
+        defaults.update(f"{path}.{k}" if path else str(k) for k in filled)
+    return {k: _from_state(v, f"{path}.{k}" if path else str(k), defaults)
+            for k, v in value.items() if not (isinstance(k, str) and k.startswith("__"))}
+
+
+def _provider_moved(before: str | None, now: str | None) -> bool:
+    """Whether a resource moves to another explicit provider. The engine then asks the new
+    provider's ``DiffConfig`` whether that replaces it (a new region does): pulumi
+    ``pkg/resource/deploy/step_generator.go``, ``providerChanged``. A default provider
+    (``default_<version>``) is none the offline plan records, so it is not compared."""
+    now = _provider_urn(now)
+    if before is None or now is None:
+        return False
+    if any(urn.rsplit("::", 1)[-1].startswith("default") for urn in (before, now)):
+        return False
+    return before != now
+
+
+def _provider_urn(reference: Any) -> str | None:
+    """The provider's URN of a provider reference (``<URN>::<id>``)."""
+    if not isinstance(reference, str) or "::" not in reference:
+        return None
+    return reference.rsplit("::", 1)[0]
 
 
 def _plan_resources(resources: Iterable[Any]) -> Iterator[Prior]:
@@ -115,7 +192,8 @@ def _plan_resources(resources: Iterable[Any]) -> Iterator[Prior]:
         yield Prior(urn=str(r["urn"]), type=str(r["type"]), custom=bool(r.get("custom")),
                     id=r.get("id"), inputs=_public(dict(r.get("inputs") or {})),
                     outputs=_public(dict(r.get("outputs") or {})), parent=r.get("parent"),
-                    protect=bool(r.get("protect")), retain=bool(r.get("retain_on_delete")))
+                    protect=bool(r.get("protect")), retain=bool(r.get("retain_on_delete")),
+                    provider=_provider_urn(r.get("provider")))
 
 
 def _skipped(type_: str) -> bool:
@@ -144,11 +222,15 @@ class Change:
     """Of those, the ones that force the replacement (the provider's rule)."""
     may_replace: bool = False
     """A type the replacement table does not cover changed: it may replace."""
+    unread: list[str] = field(default_factory=list)
+    """Input paths holding a secret one side cannot read (encrypted in the state, a
+    placeholder in the offline plan): not compared."""
 
     def to_json(self) -> dict[str, Any]:
         return {"urn": self.urn, "type": self.type, "name": self.name,
                 "step": self.step.value, "changed": self.changed,
-                "replacing": self.replacing, "may_replace": self.may_replace}
+                "replacing": self.replacing, "may_replace": self.may_replace,
+                "unread": self.unread}
 
 
 class References:
@@ -244,12 +326,16 @@ def diff(plan_resources: Iterable[Any], baseline: Baseline,
         if not r.custom:
             changes[r.urn] = Change(r.urn, r.type, r.name, Step.SAME)
             continue
-        now = ours.normalize(_public(r.inputs))
-        before = {k: v for k, v in theirs.normalize(prior.inputs).items()
-                  if not (k in prior.defaults and k not in r.inputs)}
-        changed = [p for p in _changed_paths(before, now, "")
+        before = theirs.normalize(prior.inputs)
+        now = _keep_ignored(before, ours.normalize(_public(r.inputs)), r.ignore_changes)
+        changed = [p for p in _changed_paths(before, now, "", prior.defaults)
                    if not _ignored(p, r.ignore_changes)]
-        changes[r.urn] = _classify(r, changed, replaces)
+        moved = _provider_moved(prior.provider, getattr(r, "provider", None))
+        changes[r.urn] = _classify(r, changed + (["provider"] if moved else []), replaces)
+        if moved and changes[r.urn].step is not Step.REPLACE:
+            changes[r.urn].may_replace = True
+        changes[r.urn].unread = [p for p in _sealed_paths(before, now, "")
+                                 if not _ignored(p, r.ignore_changes)]
     _propagate(planned, changes, replaces)
     for urn, gone in baseline.resources.items():
         if urn not in changes:
@@ -301,23 +387,95 @@ def _forces(path: str, forcing: Iterable[str]) -> bool:
 
 
 def _ignored(path: str, ignore_changes: Iterable[str] | None) -> bool:
-    return any(path == i or path.startswith(i + ".") for i in ignore_changes or ())
+    return any(path == i or path.startswith(i + ".")
+               for i in (".".join(_segments(p)) for p in ignore_changes or ()))
 
 
-def _changed_paths(before: Any, now: Any, path: str) -> Iterator[str]:
-    """Paths whose values differ: mappings compared key by key, anything else whole."""
+def _segments(path: str) -> list[str]:
+    """A property path of ``ignoreChanges`` (``a.b``, ``a[0].b``, ``a["k"]``, ``a[*]``) as
+    its keys and indexes."""
+    return [m.group(1) or m.group(2) or m.group(3) or m.group(4)
+            for m in re.finditer(r'\["([^"]*)"\]|\[(\d+|\*)\]|([^.\[\]]+)|\.(\*)', path)]
+
+
+def _keep_ignored(before: Any, now: Any, ignore_changes: Iterable[str] | None) -> Any:
+    """``now`` with each ignored path holding the earlier value, as the engine keeps it for
+    ``ignoreChanges`` (pulumi ``pkg/resource/deploy/step_generator.go``,
+    ``processIgnoreChanges``: ``path.Reset(oldInputs, ignoredInputs)``) — also inside a list
+    (``rules[0].x``, ``rules[*].x``), which the comparison otherwise takes whole."""
+    for path in ignore_changes or ():
+        now = _keep_at(before, now, _segments(path))
+    return now
+
+
+def _keep_at(before: Any, now: Any, segments: list[str]) -> Any:
+    if not segments:
+        return before
+    head, rest = segments[0], segments[1:]
+    if isinstance(now, list) and isinstance(before, list):
+        indexes = range(len(now)) if head == "*" else [int(head)] if head.isdigit() else []
+        kept = list(now)
+        for i in indexes:
+            if i < len(kept) and i < len(before):
+                kept[i] = _keep_at(before[i], kept[i], rest)
+        return kept
+    if isinstance(now, Mapping) and isinstance(before, Mapping):
+        keys = set(now) | set(before) if head == "*" else {head}
+        kept_map = dict(now)
+        for key in keys:
+            if key in before:
+                kept_map[key] = _keep_at(before[key], now.get(key), rest)
+            elif not rest:
+                kept_map.pop(key, None)
+        return kept_map
+    return now
+
+
+def _changed_paths(before: Any, now: Any, path: str,
+                   defaults: frozenset[str] = frozenset()) -> Iterator[str]:
+    """Paths whose values differ: mappings compared key by key, anything else whole. A key
+    the provider filled in (``defaults``, by path) that the program leaves out is no change;
+    a value sealed on either side (``SEALED``) is not compared."""
     if isinstance(before, Mapping) and isinstance(now, Mapping):
         for key in sorted(set(before) | set(now)):
             sub = f"{path}.{key}" if path else str(key)
             if key not in before or key not in now:
+                if key not in now and sub in defaults:
+                    continue
                 if before.get(key) in (None, [], {}) and now.get(key) in (None, [], {}):
                     continue
                 yield sub
             else:
-                yield from _changed_paths(before[key], now[key], sub)
+                yield from _changed_paths(before[key], now[key], sub, defaults)
         return
-    if _canonical(before) != _canonical(now):
+    if not _same(before, now, path, defaults):
         yield path
+
+
+def _same(before: Any, now: Any, path: str, defaults: frozenset[str]) -> bool:
+    """Whether two values are equal as the provider would see them: lists element by
+    element (a nested object's provider defaults and sealed secrets as above)."""
+    if SEALED in (before, now):
+        return True
+    if isinstance(before, list) and isinstance(now, list):
+        return len(before) == len(now) and all(
+            _same(b, n, f"{path}.{i}", defaults)
+            for i, (b, n) in enumerate(zip(before, now, strict=True)))
+    if isinstance(before, Mapping) and isinstance(now, Mapping):
+        return not any(_changed_paths(before, now, path, defaults))
+    return bool(_canonical(before) == _canonical(now))
+
+
+def _sealed_paths(before: Any, now: Any, path: str) -> Iterator[str]:
+    """Paths where either side holds a secret it cannot read: not compared, so reported."""
+    if SEALED in (before, now):
+        yield path
+    elif isinstance(before, Mapping) and isinstance(now, Mapping):
+        for key in sorted(set(before) & set(now)):
+            yield from _sealed_paths(before[key], now[key], f"{path}.{key}" if path else key)
+    elif isinstance(before, list) and isinstance(now, list) and len(before) == len(now):
+        for i, (b, n) in enumerate(zip(before, now, strict=True)):
+            yield from _sealed_paths(b, n, f"{path}.{i}" if path else str(i))
 
 
 def _canonical(value: Any) -> Any:

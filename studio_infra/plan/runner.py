@@ -117,9 +117,10 @@ class Plan:
         def with_step(resource: RecordedResource) -> dict[str, Any]:
             change = by_urn.get(resource.urn)
             step = change.to_json() if change else {"step": "create", "changed": [],
-                                                    "replacing": [], "may_replace": False}
+                                                    "replacing": [], "may_replace": False,
+                                                    "unread": []}
             return {**resource.to_json(), **{k: step[k] for k in (
-                "step", "changed", "replacing", "may_replace")}}
+                "step", "changed", "replacing", "may_replace", "unread")}}
 
         planned = [with_step(r) for r in self.resources if r.type != STACK_TYPE]
         deleted = [{**c.to_json(), "inputs": self.baseline.resources[c.urn].inputs}

@@ -171,7 +171,9 @@ def efs_deny_insecure_transport(fs: Resource, stack: Stack,
         found += statements(policy.get("policy"), f"the policy of {policy.name}")
     if not denies_insecure_transport(found, EFS_PROBE_ACTIONS, [arn]):
         yield (f"file system {fs.name}: no file-system policy denies clients that do not use "
-               "TLS (aws:SecureTransport false)")
+               "TLS (aws:SecureTransport false); with SharedFileSystem that is the choice "
+               "require_tls: false, for Studio apps that cannot mount with TLS (AWS does not "
+               "document whether they do: studio_infra.efs.STUDIO_TLS_PAGES)")
 
 
 def efs_backups(fs: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
