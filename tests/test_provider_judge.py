@@ -15,10 +15,16 @@ from importlib.metadata import version
 
 import pulumi_aws as aws
 import pytest
+from pydantic import ValidationError
 
+from studio_infra.images import ImageSpec, _config_name
 from studio_infra.judges import provider_rules
 from studio_infra.judges.requests import input_properties
+from studio_infra.lifecycle import HASH_LENGTH
+from studio_infra.limits import lifecycle_config_name, user_profile_name
 from studio_infra.rules.engine import evaluate, stack_from_plan
+from studio_infra.studio import TeamConfig
+from studio_infra.users import private_space_name
 from tests.policy_harness import analyze
 
 SOURCE = re.compile(r"https://github\.com/hashicorp/terraform-provider-aws/blob/[0-9a-f]{40}/"
@@ -70,9 +76,60 @@ def test_every_name_a_component_derives_has_the_providers_pattern_and_length(typ
     assert {"pattern", "length"} <= kinds
 
 
+PROBES = ["a", "py-data", "py--data", "py.data", "py_data", "-py", "py-", "Py9",
+          "a" * 56, "a" * 57, "a" * 63, "a" * 64, "a.b.c"]
+
+
+def _accepted(make, value):  # type: ignore[no-untyped-def]
+    try:
+        make(value)
+    except (ValueError, ValidationError):
+        return False
+    return True
+
+
 def _refused(type_: str, prop: str, value: str) -> list[str]:
     refusals, _ = provider_rules.check(type_, {prop: value})
     return [r.describe() for r in refusals]
+
+
+@pytest.mark.parametrize("value", PROBES)
+def test_what_the_components_accept_the_provider_accepts(value):
+    if _accepted(lambda v: ImageSpec(name=v, image_uri=URI), value):
+        assert not _refused("aws:sagemaker/image:Image", "imageName", value)
+        assert not _refused("aws:sagemaker/appImageConfig:AppImageConfig",
+                            "appImageConfigName", _config_name(value))
+    if _accepted(lambda v: TeamConfig(name=v), value):
+        assert not _refused("aws:sagemaker/space:Space", "spaceName", f"{value}-shared")
+    if _accepted(lambda v: user_profile_name().check(v, "user name"), value):
+        assert not _refused("aws:sagemaker/userProfile:UserProfile", "userProfileName", value)
+        for app in ("JupyterLab", "CodeEditor"):
+            assert not _refused("aws:sagemaker/space:Space", "spaceName",
+                                private_space_name(value, app))
+    name = f"{value}-{'0' * HASH_LENGTH}"
+    if _accepted(lambda v: lifecycle_config_name().check(v, "lifecycle name"), name):
+        assert not _refused("aws:sagemaker/studioLifecycleConfig:StudioLifecycleConfig",
+                            "studioLifecycleConfigName", name)
+
+
+def test_a_dotted_image_name_is_refused_before_anything_registers():
+    # botocore's ImageName allows dots; the provider's image.go does not.
+    with pytest.raises(ValidationError) as caught:
+        ImageSpec(name="py.data", image_uri=URI)
+    message = str(caught.value)
+    for word in ("image name", "'py.data'", "^[0-9A-Za-z](-*[0-9A-Za-z])*$",
+                 "sagemaker/image.go#L", "'py-data'"):
+        assert word in message, (word, message)
+    assert ImageSpec(name="py-data", image_uri=URI).image_name == "py-data"
+
+
+def test_a_team_name_without_room_for_its_shared_space_is_refused():
+    assert TeamConfig(name="t" * 56).name == "t" * 56  # "<56>-shared" is 63 characters
+    with pytest.raises(ValidationError) as caught:
+        TeamConfig(name="t" * 57)
+    message = str(caught.value)
+    for word in ("team name", "t" * 57 + "-shared", "1-63 characters", "at most 56"):
+        assert word in message, (word, message)
 
 
 def test_the_judge_names_field_value_rule_and_source_in_both_adapters(record):
