@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from studio_infra.images import ImageSpec, _config_name
 from studio_infra.judges import provider_rules
-from studio_infra.judges.requests import input_properties
+from studio_infra.judges.requests import REQUESTS, input_properties
 from studio_infra.lifecycle import HASH_LENGTH
 from studio_infra.limits import lifecycle_config_name, user_profile_name
 from studio_infra.rules.engine import evaluate, stack_from_plan
@@ -60,6 +60,14 @@ def test_every_rule_names_its_source_line_and_a_real_input(type_):
             assert rule.values  # an SDK enum botocore names, or the provider's own list
         if rule.kind in ("length", "int_range"):
             assert rule.min is not None and rule.max is not None and rule.min <= rule.max
+
+
+def test_the_data_names_types_the_components_create():
+    data = provider_rules.metadata()
+    read = set(provider_rules.types()) | set(data["read_without_validators"])
+    assert read <= set(REQUESTS)
+    for source in data["read_without_validators"].values():
+        assert SOURCE.fullmatch(source + "#L1"), source
 
 
 NAMES = [("aws:sagemaker/image:Image", "imageName"),
