@@ -32,6 +32,7 @@ from studio_infra.aws_context import AwsContext, policy_json
 from studio_infra.component import Component
 from studio_infra.ecr import PULL_ACTIONS, ImageRepository
 from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, RoleArn, StrInput, Tags
+from studio_infra.judges import provider_rules
 from studio_infra.limits import app_image_config_name, image_name
 
 AppType = Literal["JupyterLab", "KernelGateway", "CodeEditor"]
@@ -129,7 +130,9 @@ class ImageSpec(BaseModel):
     model_config = ARGS_CONFIG
 
     image_name: str = Field(validation_alias=AliasChoices("image_name", "name"))
-    """SageMaker image name users pick in Studio (letters, digits, '-' and '.')."""
+    """SageMaker image name users pick in Studio: letters, digits and '-', up to 63
+    characters. AWS's API also allows '.', but the AWS provider refuses it (its
+    ``image.go``), so a dotted name would fail at preview."""
     display_name: str | None = None
     """The name Studio shows in its image picker. Default: the image name."""
     description: str | None = None
@@ -164,7 +167,10 @@ class ImageSpec(BaseModel):
     @field_validator("image_name")
     @classmethod
     def _image_name(cls, value: str) -> str:
-        return image_name().check(value, "image name")
+        image_name().check(value, "image name")
+        return provider_rules.require(
+            "aws:sagemaker/image:Image", "imageName", value, "image name",
+            f"use letters, digits and '-', like {provider_rules.name_like(value)!r}")
 
     @field_validator("mount_path")
     @classmethod
@@ -175,7 +181,10 @@ class ImageSpec(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> ImageSpec:
-        app_image_config_name().check(_config_name(self.image_name), "app image config name")
+        config_name = app_image_config_name().check(_config_name(self.image_name),
+                                                    "app image config name")
+        provider_rules.require("aws:sagemaker/appImageConfig:AppImageConfig",
+                               "appImageConfigName", config_name, "app image config name")
         if (self.image_uri is None) == (self.build is None):
             raise ValueError("give exactly one of image_uri (an existing container) or build "
                              "(a Dockerfile folder to build and push)")

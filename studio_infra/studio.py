@@ -32,9 +32,10 @@ from studio_infra.efs import FileSystemSettings, SharedFileSystem
 from studio_infra.errors import StudioInfraError, format_validation_error, given
 from studio_infra.images import CustomImage, ImageSpec
 from studio_infra.inputs import ARGS_CONFIG
+from studio_infra.judges import provider_rules
 from studio_infra.kms import StudioKeys, StudioKeysArgs
 from studio_infra.lifecycle import LifecycleConfigs, LifecycleScript
-from studio_infra.limits import domain_name, tags_per_resource, user_profile_name
+from studio_infra.limits import domain_name, space_name, tags_per_resource, user_profile_name
 from studio_infra.network import StudioNetwork, StudioNetworkArgs
 from studio_infra.posix import PosixUser, check_unique
 from studio_infra.roles import InstanceTypes, RoleSettings, StudioExecutionRole
@@ -72,6 +73,10 @@ class UserConfig(PosixUser):
         return PosixUser(name=self.name, uid=self.uid, gid=self.gid)
 
 
+TEAM_SPACE_SUFFIX = "-shared"
+"""A team's shared space is ``<team>-shared`` (``_team_space``)."""
+
+
 class TeamConfig(RoleSettings):
     """A team: its own execution role, instance types and images, in the shared domain."""
 
@@ -92,7 +97,20 @@ class TeamConfig(RoleSettings):
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
-        return user_profile_name().check(value, "team name")
+        user_profile_name().check(value, "team name")
+        # The team's shared space is named ``<team>-shared``: refused here, for every team
+        # (a shared space may be turned on later), when AWS or the provider would refuse it.
+        space = f"{value}{TEAM_SPACE_SUFFIX}"
+        try:
+            space_name().check(space, "space name")
+            provider_rules.require("aws:sagemaker/space:Space", "spaceName", space,
+                                   "space name")
+        except ValueError as exc:
+            room = space_name().max_length - len(TEAM_SPACE_SUFFIX)
+            raise ValueError(f"team name {value!r} makes the team's space name {space!r}, "
+                             f"which is refused ({exc}); use a team name of at most {room} "
+                             "characters") from None
+        return value
 
 
 class DomainConfig(DomainSettings):

@@ -276,6 +276,9 @@ INJECTIONS: list[tuple[str, str, Injection, tuple[str, ...]]] = [
      lambda p: p.update(name="r" * 70), ("name", "1-64 characters")),
     ("aws:s3/bucket:Bucket", "documented naming rule",
      lambda p: p.update(bucket="Studio.Data"), ("Studio.Data", "bucketnamingrules")),
+    ("aws:sagemaker/image:Image", "provider's own pattern",  # botocore allows the dot
+     lambda p: p.update(imageName="python.data"),
+     ("imageName = 'python.data'", "the AWS provider refuses", "sagemaker/image.go#L49")),
     ("aws:sagemaker/imageVersion:ImageVersion", "documented URI form",
      lambda p: p.update(baseImage=p["baseImage"].replace("@", ":v1@")),
      ("baseImage", "tag or a digest, not both")),

@@ -277,6 +277,32 @@ def image_version(base_image: str) -> None:
     aws.sagemaker.ImageVersion("version", image_name="lab", base_image=base_image)
 
 
+def sagemaker_image(name: str) -> None:
+    aws.sagemaker.Image("image", image_name=name, role_arn=ROLE)
+
+
+def lifecycle_config(name: str) -> None:
+    aws.sagemaker.StudioLifecycleConfig(
+        "lcc", studio_lifecycle_config_name=name, studio_lifecycle_config_app_type="JupyterLab",
+        studio_lifecycle_config_content="ZWNobyBoaQ==")
+
+
+def log_group(**args: Any) -> None:
+    aws.cloudwatch.LogGroup("logs", **args)
+
+
+def shared_space(sharing: bool) -> None:
+    aws.sagemaker.Space("space", domain_id="d-0123456789ab", space_name="team-shared",
+                        ownership_settings={"owner_user_profile_name": "alice"},
+                        space_sharing_settings={"sharing_type": "Shared"} if sharing else None)
+
+
+def session_role(seconds: int) -> None:
+    aws.iam.Role("session", name="session", max_session_duration=seconds,
+                 assume_role_policy=doc({"Effect": "Allow", "Action": "sts:AssumeRole",
+                                         "Principal": {"Service": "sagemaker.amazonaws.com"}}))
+
+
 ACCOUNT = "123456789012"
 ECR_URI = f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/studio"
 DIGEST = "sha256:" + "ab" * 32
@@ -540,6 +566,19 @@ CASES: dict[str, list[tuple[Callable[[], None], Callable[[], None]]]] = {
         (lambda: big_key_policy(400), lambda: big_key_policy(4)),  # 32 KB key policies
         (lambda: image_version(f"{ECR_URI}:v1@{DIGEST}"),
          lambda: image_version(f"{ECR_URI}@{DIGEST}")),
+    ],
+    "deploy-provider-validators": [
+        # pattern: botocore's ImageName allows dots, the provider's image.go does not
+        (lambda: sagemaker_image("py.data"), lambda: sagemaker_image("py-data")),
+        (lambda: lifecycle_config("l" * 64), lambda: lifecycle_config("l" * 63)),  # length
+        (lambda: log_group(retention_in_days=2), lambda: log_group(retention_in_days=1)),
+        (lambda: log_group(log_group_class="COLD"),  # enum
+         lambda: log_group(log_group_class="INFREQUENT_ACCESS")),
+        (lambda: log_group(name="a", name_prefix="b"), lambda: log_group(name="a")),
+        (lambda: shared_space(False), lambda: shared_space(True)),  # required together
+        (lambda: session_role(60), lambda: session_role(3600)),  # range
+        (lambda: aws.kms.Alias("alias", name="alias/aws/studio", target_key_id="k"),
+         lambda: aws.kms.Alias("alias", name="alias/studio", target_key_id="k")),
     ],
     "deploy-iam-policies": [
         (lambda: identity_policy({"Effect": "Allow", "Action": "sagemaker:ListSpaces",

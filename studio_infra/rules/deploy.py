@@ -5,7 +5,8 @@ the requests the provider would send (``judges.requests``) are validated against
 service models and the rules AWS documents beside them (``judges.api_model``,
 ``judges.service_rules``), and every policy document against the IAM action database
 (``judges.iam_grammar``). A resource type the table cannot map is reported as "cannot
-check", never passed silently.
+check", never passed silently. The AWS provider's own validators, stricter than AWS's models
+in places, judge the inputs before any request (``judges.provider_rules``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from studio_infra.judges import api_model, service_rules
+from studio_infra.judges import api_model, provider_rules, service_rules
 from studio_infra.judges.iam_grammar import PolicyKind, check_policy
 from studio_infra.judges.requests import REQUESTS, Unmapped, build_requests
 from studio_infra.rules.model import (
@@ -103,6 +104,16 @@ def role_inline_policy_size(role: Resource, stack: Stack,
                f"({service_rules.IAM_QUOTAS}); move statements into managed policies")
 
 
+def provider_accepts(resource: Resource, stack: Stack,
+                     _: Mapping[str, Any]) -> Iterator[str]:
+    refusals, unknown = provider_rules.check(resource.type, resource.props)
+    for refusal in refusals:
+        yield f"{_label(resource)}: {refusal.describe()}"
+    if unknown:
+        raise CannotCheck("some inputs the provider validates are not known until other "
+                          "resources exist")
+
+
 def _label(resource: Resource) -> str:
     return f"{resource.type.rsplit(':', 1)[-1]} {resource.name}"
 
@@ -114,6 +125,13 @@ DEPLOY_RULES = (
          aws_accepts_request, Severity.HIGH, Enforcement.MANDATORY,
          "Change the value to one AWS accepts; the message quotes the model.",
          category=Category.DEPLOY, live=False),
+    Rule("deploy-provider-validators", "The AWS provider accepts every input: the "
+         "validators terraform-provider-aws (which pulumi-aws runs) applies before it calls "
+         "AWS (name patterns and lengths, enums, ranges, arguments that conflict or need "
+         "each other)", provider_rules.types(), provider_accepts, Severity.HIGH,
+         Enforcement.MANDATORY,
+         "Change the value to one the provider accepts; the message quotes its rule and the "
+         "source line.", category=Category.DEPLOY, live=False),
     Rule("deploy-iam-policies", "Every policy statement names real actions, resources those "
          "actions act on, and condition keys and operators that apply to them",
          tuple(POLICY_DOCUMENTS), iam_policies_mean_it, Severity.HIGH, Enforcement.MANDATORY,

@@ -1,0 +1,163 @@
+"""The AWS provider's own validators, beside botocore's: the data as read from
+terraform-provider-aws, the judge that applies it to a plan, and the components' own checks
+that refuse a value the provider would refuse before anything registers.
+
+The per-kind self-tests (pattern, length, enum, whole-number set, range, conflicting and
+required-together arguments) run in both adapters with the rest of the catalog
+(``test_rules.CASES["deploy-provider-validators"]``); every stack and example is judged by
+``test_default_stack``.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib.metadata import version
+
+import pulumi_aws as aws
+import pytest
+from pydantic import ValidationError
+
+from studio_infra.images import ImageSpec, _config_name
+from studio_infra.judges import provider_rules
+from studio_infra.judges.requests import REQUESTS, input_properties
+from studio_infra.lifecycle import HASH_LENGTH
+from studio_infra.limits import lifecycle_config_name, user_profile_name
+from studio_infra.rules.engine import evaluate, stack_from_plan
+from studio_infra.studio import TeamConfig
+from studio_infra.users import private_space_name
+from tests.policy_harness import analyze
+
+SOURCE = re.compile(r"https://github\.com/hashicorp/terraform-provider-aws/blob/[0-9a-f]{40}/"
+                    r"internal/service/[a-z0-9]+/[a-z0-9_]+\.go#L[1-9][0-9]*")
+KINDS = {"length", "pattern", "not_pattern", "enum", "int_range", "int_in", "conflicts_with",
+         "required_with"}
+URI = "123456789012.dkr.ecr.us-east-1.amazonaws.com/studio:v1"
+
+
+def test_the_data_was_read_for_the_installed_pulumi_aws():
+    # pulumi-aws bundles one terraform-provider-aws; its validators change with it. The data
+    # names the pulumi_aws major.minor it was read for (the bundled provider commit itself
+    # is not recorded by pulumi_aws's Python package): another one means reading them again.
+    data = provider_rules.metadata()
+    installed = version("pulumi_aws")
+    assert ".".join(installed.split(".")[:2]) == data["pulumi_aws"], (
+        f"pulumi_aws {installed} is installed; judges/data/provider_validators.json was read "
+        f"for {data['pulumi_aws']}: read the rules again from the provider it bundles")
+    assert data["pulumi_aws_checked"].startswith(data["pulumi_aws"] + ".")
+
+
+@pytest.mark.parametrize("type_", provider_rules.types())
+def test_every_rule_names_its_source_line_and_a_real_input(type_):
+    inputs = input_properties(type_)
+    for rule in provider_rules.rules()[type_]:
+        assert SOURCE.fullmatch(rule.source), rule.source
+        assert rule.kind in KINDS
+        assert rule.property.split(".")[0].removesuffix("[]") in inputs, rule.property
+        assert all(o in inputs for o in rule.others)
+        if rule.kind in ("pattern", "not_pattern"):
+            assert rule.pattern and rule.pattern in rule.go
+        if rule.kind in ("enum", "int_in"):
+            assert rule.values  # an SDK enum botocore names, or the provider's own list
+        if rule.kind in ("length", "int_range"):
+            assert rule.min is not None and rule.max is not None and rule.min <= rule.max
+
+
+def test_the_data_names_types_the_components_create():
+    data = provider_rules.metadata()
+    read = set(provider_rules.types()) | set(data["read_without_validators"])
+    assert read <= set(REQUESTS)
+    for source in data["read_without_validators"].values():
+        assert SOURCE.fullmatch(source + "#L1"), source
+
+
+NAMES = [("aws:sagemaker/image:Image", "imageName"),
+         ("aws:sagemaker/appImageConfig:AppImageConfig", "appImageConfigName"),
+         ("aws:sagemaker/studioLifecycleConfig:StudioLifecycleConfig",
+          "studioLifecycleConfigName"),
+         ("aws:sagemaker/space:Space", "spaceName"),
+         ("aws:sagemaker/userProfile:UserProfile", "userProfileName")]
+
+
+@pytest.mark.parametrize(("type_", "prop"), NAMES)
+def test_every_name_a_component_derives_has_the_providers_pattern_and_length(type_, prop):
+    kinds = {r.kind for r in provider_rules.rules()[type_] if r.property == prop}
+    assert {"pattern", "length"} <= kinds
+
+
+PROBES = ["a", "py-data", "py--data", "py.data", "py_data", "-py", "py-", "Py9",
+          "a" * 56, "a" * 57, "a" * 63, "a" * 64, "a.b.c"]
+
+
+def _accepted(make, value):  # type: ignore[no-untyped-def]
+    try:
+        make(value)
+    except (ValueError, ValidationError):
+        return False
+    return True
+
+
+def _refused(type_: str, prop: str, value: str) -> list[str]:
+    refusals, _ = provider_rules.check(type_, {prop: value})
+    return [r.describe() for r in refusals]
+
+
+@pytest.mark.parametrize("value", PROBES)
+def test_what_the_components_accept_the_provider_accepts(value):
+    if _accepted(lambda v: ImageSpec(name=v, image_uri=URI), value):
+        assert not _refused("aws:sagemaker/image:Image", "imageName", value)
+        assert not _refused("aws:sagemaker/appImageConfig:AppImageConfig",
+                            "appImageConfigName", _config_name(value))
+    if _accepted(lambda v: TeamConfig(name=v), value):
+        assert not _refused("aws:sagemaker/space:Space", "spaceName", f"{value}-shared")
+    if _accepted(lambda v: user_profile_name().check(v, "user name"), value):
+        assert not _refused("aws:sagemaker/userProfile:UserProfile", "userProfileName", value)
+        for app in ("JupyterLab", "CodeEditor"):
+            assert not _refused("aws:sagemaker/space:Space", "spaceName",
+                                private_space_name(value, app))
+    name = f"{value}-{'0' * HASH_LENGTH}"
+    if _accepted(lambda v: lifecycle_config_name().check(v, "lifecycle name"), name):
+        assert not _refused("aws:sagemaker/studioLifecycleConfig:StudioLifecycleConfig",
+                            "studioLifecycleConfigName", name)
+
+
+def test_a_dotted_image_name_is_refused_before_anything_registers():
+    # botocore's ImageName allows dots; the provider's image.go does not.
+    with pytest.raises(ValidationError) as caught:
+        ImageSpec(name="py.data", image_uri=URI)
+    message = str(caught.value)
+    for word in ("image name", "'py.data'", "^[0-9A-Za-z](-*[0-9A-Za-z])*$",
+                 "sagemaker/image.go#L", "'py-data'"):
+        assert word in message, (word, message)
+    assert ImageSpec(name="py-data", image_uri=URI).image_name == "py-data"
+
+
+def test_a_team_name_without_room_for_its_shared_space_is_refused():
+    assert TeamConfig(name="t" * 56).name == "t" * 56  # "<56>-shared" is 63 characters
+    with pytest.raises(ValidationError) as caught:
+        TeamConfig(name="t" * 57)
+    message = str(caught.value)
+    for word in ("team name", "t" * 57 + "-shared", "1-63 characters", "at most 56"):
+        assert word in message, (word, message)
+
+
+def test_the_judge_names_field_value_rule_and_source_in_both_adapters(record):
+    plan = record(lambda: aws.sagemaker.Image(
+        "image", image_name="py.data",
+        role_arn="arn:aws:iam::123456789012:role/studio-images"))
+    findings = evaluate(stack_from_plan(plan.resources))
+    assert not [f for f in findings if f.policy == "deploy-aws-api"]  # botocore allows it
+    (finding,) = [f for f in findings if f.policy == "deploy-provider-validators"]
+    assert finding.enforcement.value == "mandatory" and finding.category.value == "deploy"
+    for word in ("Image image", "imageName = 'py.data'", "^[0-9A-Za-z](-*[0-9A-Za-z])*$",
+                 "validation.StringMatch", "sagemaker/image.go#L49"):
+        assert word in finding.message, (word, finding.message)
+    (diagnostic,) = [d for d in analyze(plan) if d["policy"] == "deploy-provider-validators"]
+    assert diagnostic["message"].endswith(finding.message)
+    assert diagnostic["enforcement"] == "mandatory"
+
+
+def test_go_patterns_search_as_the_provider_does():
+    # Space and profile names are checked with unanchored patterns: MatchString searches.
+    assert not _refused("aws:sagemaker/space:Space", "spaceName", "team.shared")
+    assert _refused("aws:sagemaker/space:Space", "spaceName", ".team")
+    assert _refused("aws:sagemaker/image:Image", "imageName", "team.shared")
