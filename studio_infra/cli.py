@@ -362,15 +362,6 @@ def _teardown(args: argparse.Namespace) -> int:
         code, failure = EXIT_TIMED_OUT, exc
     except (TeardownError, KeyboardInterrupt) as exc:
         code, failure = EXIT_STOPPED, exc
-    except Exception as exc:  # an AWS error outside a delete (a list, a describe)
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        from studio_infra.ops.session import describe_error
-
-        if not isinstance(exc, ClientError | BotoCoreError):
-            raise
-        teardown.report.stop("stopped", describe_error(exc))
-        code, failure = EXIT_STOPPED, exc
     report = teardown.report
     if failure is None and report.status == "incomplete":
         code = EXIT_STOPPED

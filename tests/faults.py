@@ -8,11 +8,12 @@ answer, a reset connection, or an answer lost after the service acted, exactly a
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs
 
-import pytest
+from botocore import xform_name
 from botocore.exceptions import ClientError, ConnectionClosedError
 from moto.core.models import botocore_stubber
 
@@ -42,36 +43,70 @@ class Faults:
     ``throttle`` (the service answers throttled), ``reset`` (the connection is reset before
     the service acts) and ``lost`` (the service acts, then the connection is reset)."""
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+    def __init__(self, monkeypatch: Any, rate: float = 0.0, seed: int = 0,
+                 kinds: tuple[str, ...] = ("throttle",)) -> None:
+        """``rate``: besides the planned faults, each call fails with this probability, with
+        a fault drawn from ``kinds`` (seeded: runs repeat)."""
         self.plan: list[tuple[str, list[str]]] = []
         self.calls: list[str] = []
         self.injected: list[tuple[str, str]] = []
+        self.served: dict[str, Any] = {}
+        self.rate, self.random, self.kinds = rate, random.Random(seed), kinds
         original = botocore_stubber.process_request
+
+        def answer(request: Any) -> Any:
+            target = str(request.headers.get("X-Amz-Target", b"").decode()
+                         if isinstance(request.headers.get("X-Amz-Target"), bytes)
+                         else request.headers.get("X-Amz-Target", ""))
+            service = target.split(".", 1)[0]
+            if service in self.served:
+                return serve(self.served[service], target.rsplit(".", 1)[-1], request)
+            return original(request)
 
         def process(request: Any) -> Any:
             name = operation(request)
             self.calls.append(name)
-            for match, faults in self.plan:
-                if match in name and faults:
-                    fault = faults.pop(0)
-                    self.injected.append((name, fault))
-                    if fault == "throttle":
-                        json_protocol = "json" in str(request.headers.get("Content-Type", "")) \
-                            or "/2015-02-01/" in request.url
-                        status, body = THROTTLED_JSON if json_protocol else THROTTLED_QUERY
-                        return status, {"x-amzn-errortype": "ThrottlingException"}, body
-                    if fault == "lost":
-                        original(request)
-                    raise ConnectionClosedError(endpoint_url=request.url)
-            return original(request)
+            fault = next((faults.pop(0) for match, faults in self.plan
+                          if match in name and faults), None)
+            if fault is None and self.rate and self.random.random() < self.rate:
+                fault = self.random.choice(self.kinds)
+            if fault is None:
+                return answer(request)
+            self.injected.append((name, fault))
+            if fault == "throttle":
+                json_protocol = "json" in str(request.headers.get("Content-Type", "")) \
+                    or "/2015-02-01/" in request.url
+                status, body = THROTTLED_JSON if json_protocol else THROTTLED_QUERY
+                return status, {"x-amzn-errortype": "ThrottlingException"}, body
+            if fault == "lost":
+                answer(request)
+            raise ConnectionClosedError(endpoint_url=request.url)
 
         monkeypatch.setattr(botocore_stubber, "process_request", process)
         # botocore's backoff between attempts, without the waiting
         monkeypatch.setattr("botocore.retries.standard.ExponentialBackoff.delay_amount",
                             lambda self, context: 0)
 
+    def serve(self, target_prefix: str, fake: Any) -> None:
+        """Answer the JSON API whose ``X-Amz-Target`` starts with ``target_prefix`` (e.g.
+        ``SageMaker``) from ``fake``, beneath botocore (which serializes, parses, retries)."""
+        self.served[target_prefix] = fake
+
     def add(self, match: str, *faults: str) -> None:
         self.plan.append((match, list(faults)))
+
+
+def serve(fake: Any, operation_name: str, request: Any) -> tuple[int, dict[str, str], str]:
+    """One JSON-protocol call answered by ``fake``'s method of that operation."""
+    body = request.body or b"{}"
+    params = json.loads(body.decode() if isinstance(body, bytes) else body)
+    try:
+        answer = getattr(fake, xform_name(operation_name))(**params)
+    except ClientError as exc:
+        error = exc.response["Error"]
+        return 400, {"x-amzn-errortype": error["Code"]}, json.dumps(
+            {"__type": error["Code"], "message": error.get("Message", "")})
+    return 200, {}, json.dumps(answer)
 
 
 def client_error(code: str, operation_name: str, message: str = "") -> ClientError:

@@ -3,6 +3,7 @@ interruptions at every step, slow deletions, paging of one, and look-alike bysta
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -449,7 +450,7 @@ def test_transient_faults_leave_the_verdict_unchanged(setup, monkeypatch):
 
 class AuditSageMaker:
     """SageMaker for the audit: ``profiles`` user profiles listed one per page, every
-    ``fail_every``-th description throttled (after botocore's retries)."""
+    ``fail_every``-th description throttled (after botocore's retries; 0: none)."""
 
     def __init__(self, setup: Setup, profiles: int, fail_every: int) -> None:
         self.setup, self.profiles, self.fail_every = setup, profiles, fail_every
@@ -466,7 +467,7 @@ class AuditSageMaker:
 
     def describe_user_profile(self, UserProfileName: str, **kwargs: Any) -> dict[str, Any]:
         number = int(UserProfileName[4:])
-        if number % self.fail_every == 0:
+        if self.fail_every and number % self.fail_every == 0:
             raise client_error("ThrottlingException", "DescribeUserProfile", "Rate exceeded")
         return {"UserProfileName": UserProfileName,
                 "UserProfileArn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:user-profile/"
@@ -571,3 +572,30 @@ def test_a_failed_delete_is_never_reported_as_done(world):
         run.run()
     assert not any(world.ours.eni in line and line.startswith("deleted") for line in lines)
     assert f"deleted home file system {world.ours.fs}" in lines
+
+
+def test_random_faults_beneath_botocore_at_ten_percent(world, monkeypatch):
+    """Every service (SageMaker served by the fake beneath botocore, EC2 and EFS by moto)
+    throttles, resets or loses one answer in ten: with one attempt a run stops (and says
+    what is left); with botocore's retries the next run finishes."""
+    fake = FakeSageMaker(world.domain(), apps=8, spaces=8, profiles=8, polls=2, page=2)
+    faults = Faults(monkeypatch, rate=0.1, seed=7, kinds=("throttle", "reset", "lost"))
+    faults.serve("SageMaker", fake)
+    clock = Clock()
+
+    def run(attempts: int) -> Teardown:
+        session = make_session(REGION, max_attempts=attempts)
+        teardown = Teardown(session, DOMAIN, log=lambda _: None, sleep=clock.sleep,
+                            clock=clock, delay=1)
+        with contextlib.suppress(TeardownError):
+            teardown.run()
+        return teardown
+
+    stopped = run(1)
+    assert stopped.report.status == "stopped" and stopped.report.reason
+    finished = run(10)
+    assert finished.report.status == "complete", finished.report.to_json()
+    assert fake.domain is None and not any(fake.items.values())
+    assert world.ours.remaining(world.session) == set()
+    assert world.bystanders_intact()
+    assert {kind for _, kind in faults.injected} == {"throttle", "reset", "lost"}

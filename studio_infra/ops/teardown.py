@@ -311,6 +311,11 @@ class Teardown:
         except DeadlineReached as exc:
             self.report.stop("timed out", str(exc))
             raise
+        except (ClientError, BotoCoreError) as exc:  # a read (a list, a describe) failed
+            operation = getattr(exc, "operation_name", "")
+            reason = f"{operation + ': ' if operation else ''}{describe_error(exc)}"
+            self.report.stop("stopped", reason)
+            raise TeardownError(reason) from exc
         except BaseException as exc:
             reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else \
                 str(exc) or type(exc).__name__
