@@ -362,6 +362,10 @@ def _teardown(args: argparse.Namespace) -> int:
         code, failure = EXIT_TIMED_OUT, exc
     except (TeardownError, KeyboardInterrupt) as exc:
         code, failure = EXIT_STOPPED, exc
+    except Exception:  # unforeseen: the report still says what was done, then the error
+        if args.json_path:
+            _write_json(args.json_path, {**teardown.report.to_json(), **inventory.to_json()})
+        raise
     report = teardown.report
     if failure is None and report.status == "incomplete":
         code = EXIT_STOPPED

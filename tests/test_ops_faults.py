@@ -599,3 +599,36 @@ def test_random_faults_beneath_botocore_at_ten_percent(world, monkeypatch):
     assert world.ours.remaining(world.session) == set()
     assert world.bystanders_intact()
     assert {kind for _, kind in faults.injected} == {"throttle", "reset", "lost"}
+
+
+def test_an_unforeseen_error_still_writes_the_report(world, monkeypatch, capsys, tmp_path):
+    class Broken(FakeSageMaker):
+        def delete_domain(self, **kwargs: Any) -> dict[str, Any]:
+            raise RuntimeError("a bug")
+
+    patch_teardown(monkeypatch, clients={"sagemaker": Broken(world.domain())},
+                   sleep=lambda _: None)
+    out = tmp_path / "report.json"
+    assert main(["teardown", "--domain-id", DOMAIN, "--region", REGION, "--yes",
+                 "--json", str(out)]) == EXIT_ERROR
+    report = json.loads(out.read_text())
+    assert report["status"] == "stopped" and report["reason"] == "a bug"
+    assert "user profile user0" in report["deleted"]
+    assert "RuntimeError: a bug" in capsys.readouterr().err
+
+
+def test_destroy_time_cleanup_names_what_it_had_to_leave(world):
+    from studio_infra.ops.teardown import clean_vpc_after_deleted_domains
+
+    ec2 = world.session.client("ec2")
+    bastion = ec2.create_security_group(GroupName="bastion", Description="b",
+                                        VpcId=world.vpc)["GroupId"]
+    ec2.authorize_security_group_egress(GroupId=bastion, IpPermissions=[{
+        "IpProtocol": "tcp", "FromPort": 2049, "ToPort": 2049,
+        "UserIdGroupPairs": [{"GroupId": world.ours.outbound}]}])
+    live = FakeSageMaker({**world.domain(), "DomainId": OTHER})
+    with pytest.raises(TeardownError, match=f"left of domain {DOMAIN}: .*{bastion}"):
+        clean_vpc_after_deleted_domains(world.session, world.vpc, delete_home_efs=True,
+                                        log=lambda _: None, clients={"sagemaker": live})
+    assert world.ours.remaining(world.session) == {world.ours.outbound}
+    assert world.bystanders_intact()

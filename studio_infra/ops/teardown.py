@@ -796,4 +796,8 @@ def clean_vpc_after_deleted_domains(session: boto3.Session, vpc_id: str, *,
         found.interfaces = teardown.network_interfaces(vpc_id)
         teardown.clean_leftovers(found)
         actions += teardown.actions
+        left = teardown.report.to_json()["left"]
+        if left:  # the VPC cannot go while these stay: say which, and why
+            raise TeardownError(f"left of domain {domain_id}: " + "; ".join(
+                f"{entry['resource']}: {entry['why']}" for entry in left))
     return actions
