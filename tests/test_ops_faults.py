@@ -632,3 +632,28 @@ def test_destroy_time_cleanup_names_what_it_had_to_leave(world):
                                         log=lambda _: None, clients={"sagemaker": live})
     assert world.ours.remaining(world.session) == {world.ours.outbound}
     assert world.bystanders_intact()
+
+
+def test_a_group_named_like_ours_but_tagged_for_another_domain_is_not_ours(world):
+    """Only a group with SageMaker's exact name *and* SageMaker's tag not naming another
+    domain is taken: an impostor named like our NFS group in another VPC, tagged with
+    another domain's ARN, stays."""
+    ec2 = world.session.client("ec2")
+    other_vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+    impostor = ec2.create_security_group(
+        GroupName=f"security-group-for-inbound-nfs-{DOMAIN}", Description="x",
+        VpcId=other_vpc, TagSpecifications=[{"ResourceType": "security-group", "Tags": [
+            {"Key": SAGEMAKER_TAG, "Value": arn(OTHER)}]}])["GroupId"]
+    untagged = ec2.create_security_group(
+        GroupName=f"security-group-for-outbound-nfs-{DOMAIN}", Description="x",
+        VpcId=other_vpc)["GroupId"]
+    run = teardown(world, FakeSageMaker(world.domain()))
+    fake_gone = teardown(world, FakeSageMaker(world.domain()))
+    fake_gone.clients["sagemaker"].domain = None  # and once the domain is gone
+    for each in (run, fake_gone):
+        each.run()
+        assert each.report.status == "complete"
+    groups = {g["GroupId"] for g in ec2.describe_security_groups()["SecurityGroups"]}
+    assert {impostor, untagged} <= groups
+    assert world.ours.remaining(world.session) == set()
+    assert world.bystanders_intact()

@@ -220,6 +220,11 @@ def is_domain_arn(value: str, domain_id: str, region: str | None = None) -> bool
             and (region is None or parts[3] == region) and parts[5] == f"domain/{domain_id}")
 
 
+def _a_domain_arn(value: str) -> bool:
+    parts = value.split(":", 5)
+    return len(parts) == 6 and parts[2] == "sagemaker" and parts[5].startswith("domain/")
+
+
 def sagemaker_interface(interface: dict[str, Any], domain_id: str) -> bool:
     """SageMaker made ``interface`` for ``domain_id``: its whole description says so."""
     match = ENI_DESCRIPTION.match(interface.get("Description") or "")
@@ -455,8 +460,10 @@ class Teardown:
         arn = domain.get("DomainArn") if domain else None
         vpcs = [domain["VpcId"]] if domain and domain.get("VpcId") else []
         groups = self.nfs_security_groups(vpcs[0] if vpcs else None, domain_arn=arn)
-        if arn is None and groups:
-            arn = next(t["Value"] for t in groups[0].get("Tags", []) if t["Key"] == SAGEMAKER_TAG)
+        if arn is None:
+            arn = next((t["Value"] for g in groups for t in g.get("Tags", [])
+                        if t["Key"] == SAGEMAKER_TAG
+                        and is_domain_arn(t["Value"], self.domain_id, self.region)), None)
         vpcs = vpcs or sorted({g["VpcId"] for g in groups})
         interfaces = [n for vpc in (vpcs or [None]) for n in self.network_interfaces(vpc)]
         home_id = domain.get("HomeEfsFileSystemId") if domain else None
@@ -535,10 +542,14 @@ class Teardown:
             for g in page["SecurityGroups"]]
 
         def sagemakers(group: dict[str, Any]) -> bool:
-            tag = next((t.get("Value", "") for t in group.get("Tags", [])
-                        if t.get("Key") == SAGEMAKER_TAG), "")
-            return tag == domain_arn if domain_arn else \
-                is_domain_arn(tag, self.domain_id, self.region)
+            # The exact name pins the domain id; the tag says SageMaker made the group. What
+            # SageMaker puts in the tag's value is not documented: a domain ARN there must
+            # be this domain's (another domain's ARN means not ours).
+            tags = [t.get("Value", "") for t in group.get("Tags", [])
+                    if t.get("Key") == SAGEMAKER_TAG]
+            return bool(tags) and all(
+                tag == domain_arn or is_domain_arn(tag, self.domain_id, self.region)
+                or not _a_domain_arn(tag) for tag in tags)
 
         return [g for g in groups if sagemakers(g)
                 and g["GroupName"] in {n.format(self.domain_id) for n in NFS_GROUP_NAMES}]
