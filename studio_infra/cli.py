@@ -138,8 +138,8 @@ def _parser() -> argparse.ArgumentParser:
         "it. Exit 0 done, 2 nothing started (bad input), 3 stopped with resources left (run "
         "again to resume), 4 --timeout or --wait-timeout reached.")
     _domain_options(teardown)
-    _json_option(teardown, "the report: what was (or, with --dry-run, would be) deleted, "
-                 "kept and left, and why; written also when the run stops")
+    _json_option(teardown, "the report (what was, or with --dry-run would be, deleted, "
+                 "kept and left, and why; written also when the run stops)")
     teardown.add_argument("--dry-run", action="store_true", help="list what would be deleted")
     teardown.add_argument("--keep-home-efs", action="store_true",
                           help="keep the home EFS (every user's files); by default it is "
