@@ -2,8 +2,11 @@
 
 Exit codes are part of the contract CI scripts rely on: 0 success, 1 a mandatory finding
 (and nothing else), 2 anything that stopped the command (bad arguments, files, project,
-config, credentials, an interrupted prompt or run). A mistake is one readable line naming
-what to fix; ``--debug`` adds the traceback.
+config, credentials, an interrupted prompt or run). ``teardown`` adds 3 (it stopped after
+it began deleting: an error or an interruption; its report says what is left, and running
+it again resumes) and 4 (its ``--timeout`` or a wait's limit passed; the report says what is
+still pending). A mistake is one readable line naming what to fix; ``--debug`` adds the
+traceback.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from typing import TextIO
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
 EXIT_ERROR = 2
+EXIT_STOPPED = 3
+EXIT_TIMED_OUT = 4
 
 DOMAIN_ID = re.compile(r"^d-(-*[a-z0-9]){1,61}$")
 """botocore's pattern of a SageMaker ``DomainId``."""
@@ -59,6 +64,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if isinstance(exc, StudioInfraError):
             return _fail(str(exc), debug)
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        if isinstance(exc, ClientError | BotoCoreError):  # a service's page: code and message
+            from studio_infra.ops.session import describe_error
+
+            operation = getattr(exc, "operation_name", "")
+            return _fail(f"{operation + ': ' if operation else ''}{describe_error(exc)}",
+                         debug, exc)
         return _fail(f"{type(exc).__name__}: {exc}", debug, exc)
 
 
@@ -112,21 +125,34 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--against", metavar="PLAN", help="also list what differs from this "
                        "plan (`studio-infra plan --json` output or `pulumi stack export`); a "
                        "security setting that drifted fails the audit")
+    audit.add_argument("--allow-unread", action="store_true",
+                       help="report a resource that could not be read (after retries) as "
+                       "advisory instead of failing the audit with exit 1")
     audit.set_defaults(handler=_audit)
     teardown = commands.add_parser(
         "teardown", help="delete a domain and what SageMaker left behind, in order",
         description="Delete a domain's apps, spaces, user profiles and the domain itself, "
         "then SageMaker's NFS security groups, network interfaces and (unless kept) the home "
         "EFS, waiting and retrying as AWS requires. Lists what it will delete and asks first. "
-        "Safe to run again.")
+        "Safe to run again: with the domain already gone it removes what SageMaker left for "
+        "it. Exit 0 done, 2 nothing started (bad input), 3 stopped with resources left (run "
+        "again to resume), 4 --timeout or --wait-timeout reached.")
     _domain_options(teardown)
-    _json_option(teardown, "what was (or, with --dry-run, would be) deleted")
+    _json_option(teardown, "the report (what was, or with --dry-run would be, deleted, "
+                 "kept and left, and why; written also when the run stops)")
     teardown.add_argument("--dry-run", action="store_true", help="list what would be deleted")
     teardown.add_argument("--keep-home-efs", action="store_true",
                           help="keep the home EFS (every user's files); by default it is "
                           "deleted with the domain")
     teardown.add_argument("--yes", action="store_true",
                           help="do not ask for confirmation (needed without a terminal)")
+    teardown.add_argument("--timeout", type=_positive_seconds, default=3600.0,
+                          metavar="SECONDS", help="stop (exit 4) when the whole run takes "
+                          "longer (default: 3600)")
+    teardown.add_argument("--wait-timeout", type=_positive_seconds, default=900.0,
+                          metavar="SECONDS", help="stop (exit 4) when one wait (apps, spaces, "
+                          "profiles, the domain, mount targets, a resource in use) takes "
+                          "longer, naming what is pending (default: 900)")
     teardown.set_defaults(handler=_teardown)
     pack = commands.add_parser(
         "policy-pack", help="print the folder of the installed policy pack",
@@ -269,7 +295,8 @@ def _audit(args: argparse.Namespace) -> int:
     policy = load_policy_config(args.policy_config) if args.policy_config else PolicyConfig()
     plan = load_baseline(args.against) if args.against else None
     session = _aws_session(args)
-    result = audit_domain(session, args.domain_id, policy)  # type: ignore[arg-type]
+    result = audit_domain(session, args.domain_id, policy,  # type: ignore[arg-type]
+                          allow_unread=args.allow_unread)
     if not result.resources:  # not even the domain could be read: nothing was checked
         reason = result.unreadable[0][1] if result.unreadable else "no answer"
         raise UsageError(f"nothing was audited: {reason}")
@@ -278,8 +305,10 @@ def _audit(args: argparse.Namespace) -> int:
     except NoDomainInPlan as exc:
         raise UsageError(f"--against {args.against}: {exc}") from None
     out = sys.stderr if args.json_path == "-" else sys.stdout  # keep stdout for the JSON
-    print(f"Audited domain {args.domain_id}: {len(result.resources)} resources read, "
-          f"{len(result.unreadable)} could not be read", file=out)
+    print(f"Audited domain {args.domain_id}: {len(result.read)} of {len(result.expected)} "
+          f"resources read, {len(result.unreadable)} could not be read"
+          + (" (allowed by --allow-unread)" if result.unreadable and args.allow_unread
+             else ""), file=out)
     for finding in sorted(result.findings, key=lambda f: (f.enforcement.value != "mandatory",
                                                           f.policy)):
         print(f"  [{finding.enforcement.value}] {finding.policy}: {finding.urn}\n"
@@ -300,36 +329,69 @@ def _audit(args: argparse.Namespace) -> int:
 
 
 def _teardown(args: argparse.Namespace) -> int:
-    from studio_infra.ops.teardown import Teardown
+    from studio_infra.ops.teardown import DeadlineReached, Teardown, TeardownError
 
     _check_output(args.json_path)
     session = _aws_session(args)
     teardown = Teardown(session, args.domain_id, dry_run=args.dry_run,  # type: ignore[arg-type]
-                        keep_home_efs=args.keep_home_efs)
+                        keep_home_efs=args.keep_home_efs, timeout=args.timeout,
+                        wait_limit=args.wait_timeout)
     inventory = teardown.inventory()
-    if inventory.domain is None:
-        region = getattr(session, "region_name", "")
-        raise UsageError(f"no domain {args.domain_id} in {region} (already deleted, or in "
-                         "another region or account): nothing to tear down")
-    out = sys.stderr if args.json_path == "-" else sys.stdout
-    verb = "Would delete" if args.dry_run else "Will delete"
-    print(f"{verb}:", file=out)
-    for line in inventory.lines():
-        print(f"  - {line}", file=out)
-    if args.dry_run:
+    region = getattr(session, "region_name", "")
+    if inventory.empty:
+        print(f"No domain {args.domain_id} in {region} and nothing SageMaker left for it: "
+              "nothing to tear down (already torn down, or another region or account)",
+              file=sys.stderr)
         if args.json_path:
-            _write_json(args.json_path, {"dry_run": True, **inventory.to_json()})
+            _write_json(args.json_path, {**teardown.report.to_json(), "status": "complete",
+                                         **inventory.to_json()})
         return EXIT_OK
-    if not args.yes:
+    verb = "Would delete" if args.dry_run else "Will delete"
+    if inventory.domain is None:
+        verb += f" (domain {args.domain_id} is already gone; what SageMaker left for it)"
+    print(f"{verb}:", file=sys.stderr)
+    for line in inventory.lines():
+        print(f"  - {line}", file=sys.stderr)
+    if not args.dry_run and not args.yes:
         _confirm(args.domain_id)
-    actions = teardown.run()
-    print(f"Deleted {len(actions)} resources of domain {args.domain_id}:", file=out)
-    for action in actions:
-        print(f"  - {action}", file=out)
+    code = EXIT_OK
+    failure: BaseException | None = None
+    try:
+        teardown.run()
+    except DeadlineReached as exc:
+        code, failure = EXIT_TIMED_OUT, exc
+    except (TeardownError, KeyboardInterrupt) as exc:
+        code, failure = EXIT_STOPPED, exc
+    except Exception:  # unforeseen: the report still says what was done, then the error
+        if args.json_path:
+            _write_json(args.json_path, {**teardown.report.to_json(), **inventory.to_json()})
+        raise
+    report = teardown.report
+    if failure is None and report.status == "incomplete":
+        code = EXIT_STOPPED
+    if args.dry_run:
+        report.status = "dry run"
     if args.json_path:
-        _write_json(args.json_path, {"dry_run": False, **inventory.to_json(),
-                                     "deleted": actions})
-    return EXIT_OK
+        _write_json(args.json_path, {**report.to_json(), **inventory.to_json()})
+    deleted = report.labels("deleted")
+    print(f"{'Would delete' if args.dry_run else 'Deleted'} "
+          f"{len(report.labels('would delete') if args.dry_run else deleted)} resources of "
+          f"domain {args.domain_id}; {len(report.labels('already gone'))} already gone, "
+          f"{len(report.to_json()['kept'])} kept, {len(report.to_json()['left'])} left",
+          file=sys.stderr)
+    for entry in report.to_json()["left"]:
+        print(f"  left: {entry['resource']}: {entry['why']}", file=sys.stderr)
+    if failure is not None:
+        reason = "interrupted" if isinstance(failure, KeyboardInterrupt) else \
+            report.reason or str(failure)
+        what = "timed out" if code == EXIT_TIMED_OUT else "stopped"
+        print(f"error: teardown {what}: {reason}; run it again to resume", file=sys.stderr)
+        if args.debug:
+            traceback.print_exception(failure)
+    elif code == EXIT_STOPPED:
+        print("error: teardown finished with resources left (see above); fix what is named "
+              "and run it again", file=sys.stderr)
+    return code
 
 
 def _confirm(domain_id: str) -> None:
@@ -359,13 +421,22 @@ def _aws_session(args: argparse.Namespace) -> object:
         raise UsageError(f"--region {args.region!r} is not an AWS region; use one of "
                          f"{', '.join(known_regions())}")
     try:
-        session = make_session(args.region, args.profile)
+        session = make_session(args.region, args.profile,
+                               retry_mode=getattr(args, "retry_mode", None),
+                               max_attempts=getattr(args, "max_attempts", None))
         credentials = session.get_credentials()
     except BotoCoreError as exc:
         raise UsageError(str(exc)) from None
+    except ValueError as exc:  # AWS_RETRY_MODE or AWS_MAX_ATTEMPTS not usable
+        raise UsageError(str(exc)) from None
     if not session.region_name:
-        raise UsageError("no AWS region: pass --region or set AWS_REGION (or a profile's "
-                         "region)")
+        # botocore reads AWS_DEFAULT_REGION (configprovider's "region" variable), not AWS_REGION
+        raise UsageError("no AWS region: pass --region or set AWS_DEFAULT_REGION (or a "
+                         "profile's region)")
+    if session.region_name not in known_regions():
+        raise UsageError(f"region {session.region_name!r} (from AWS_DEFAULT_REGION or the "
+                         "profile) is not an AWS region; pass --region with one of "
+                         f"{', '.join(known_regions())}")
     if credentials is None:
         raise UsageError("no AWS credentials: set AWS_PROFILE, run `aws sso login`, or export "
                          "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
@@ -446,7 +517,29 @@ def _domain_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--domain-id", required=True, help="the domain, d-…")
     parser.add_argument("--region", help="AWS region (default: the AWS configuration's)")
     parser.add_argument("--profile", help="AWS profile (default: the AWS configuration's)")
+    parser.add_argument("--retry-mode", choices=("standard", "adaptive"),
+                        help="botocore's retry mode for every AWS call (default: "
+                        "AWS_RETRY_MODE, else standard)")
+    parser.add_argument("--max-attempts", type=_positive_int, metavar="N",
+                        help="attempts per AWS call, throttled or failed ones retried with "
+                        "backoff (default: AWS_MAX_ATTEMPTS, else 10)")
     _debug_option(parser)
+
+
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
+    return value
 
 
 def _check_output(path: str | None) -> None:

@@ -168,7 +168,7 @@ class Setup:
         for name, uid in zip(names, uids, strict=True):
             if profile_error:
                 stub.add_client_error("describe_user_profile", profile_error, "no access")
-                break
+                continue
             stub.add_response("describe_user_profile", {
                 "DomainId": DOMAIN_ID, "UserProfileName": name,
                 "UserProfileArn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:user-profile/"
@@ -262,11 +262,24 @@ def test_domain_and_profile_weakenings_are_found(setup, stub, expected):
     assert policies(audit(setup, **stub)) == expected
 
 
-def test_unreadable_resources_become_advisories(setup):
+PROFILE_ARN = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:user-profile/{DOMAIN_ID}/user"
+
+
+def test_unread_resources_fail_the_audit_each_on_its_own(setup):
     result = audit(setup, profile_error="AccessDeniedException")
     assert {(f.policy, f.enforcement.value, f.urn) for f in result.findings} == {
-        (COULD_NOT_CHECK, "advisory", DOMAIN_ARN)}
-    assert "AccessDeniedException" in result.findings[0].message
+        (COULD_NOT_CHECK, "mandatory", f"{PROFILE_ARN}0"),
+        (COULD_NOT_CHECK, "mandatory", f"{PROFILE_ARN}1")}
+    assert all("AccessDeniedException" in f.message for f in result.findings)
+    assert result.to_json()["unread"] == 2
+    assert result.to_json()["expected"] == result.to_json()["read"] + 2
+
+
+def test_allowing_unread_resources_makes_them_advisory(setup):
+    result = audit_domain(setup.session, DOMAIN_ID, allow_unread=True, clients={
+        "sagemaker": setup.sagemaker(profile_error="AccessDeniedException")})
+    assert {f.enforcement.value for f in result.findings} == {"advisory"}
+    assert len(result.findings) == 2
 
 
 def test_the_audit_and_the_pack_agree_on_equivalent_setups(setup, record):
@@ -281,8 +294,9 @@ def test_audit_json_and_exit_codes(setup, tmp_path, monkeypatch, capsys):
     import studio_infra.ops.audit as audit_module
 
     original = audit_module.audit_domain
-    monkeypatch.setattr(audit_module, "audit_domain", lambda session, domain_id, config: original(
-        session, domain_id, config, clients={"sagemaker": setup.sagemaker()}))
+    monkeypatch.setattr(audit_module, "audit_domain", lambda session, domain_id, config, **kw:
+                        original(session, domain_id, config, clients={
+                            "sagemaker": setup.sagemaker()}, **kw))
     out = tmp_path / "audit.json"
     assert main(["audit", "--domain-id", DOMAIN_ID, "--json", str(out)]) == EXIT_OK
     written = json.loads(out.read_text())
@@ -303,6 +317,7 @@ def test_against_a_moto_server_through_aws_endpoint_url(aws_env, monkeypatch, ca
     try:
         host, port = server.get_host_and_port()
         monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://{host}:{port}")
+        monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")  # the server answers 500 to what it lacks
         session = boto3.Session(region_name=REGION)
         ec2 = session.client("ec2")
         vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
@@ -345,7 +360,7 @@ def test_client_errors_other_than_not_found_are_not_taken_for_absence(setup):
     stub.activate()
     result = audit_domain(setup.session, DOMAIN_ID, clients={"sagemaker": client, "s3": s3})
     bucket_arn = f"arn:aws:s3:::{setup.bucket}"
-    assert (COULD_NOT_CHECK, "advisory") in policies(result)
+    assert (COULD_NOT_CHECK, "mandatory") in policies(result)
     assert any(f.urn == bucket_arn and "AccessDenied" in f.message for f in result.findings)
     assert not any(f.policy.startswith("s3-deny") for f in result.findings)
 
@@ -442,9 +457,9 @@ def stubbed_audit(setup: Setup, monkeypatch: Any, **stub: Any) -> None:
     """The command's audit, with the fixture's stubbed SageMaker client."""
     import studio_infra.ops.audit as audit_module
 
-    monkeypatch.setattr(audit_module, "audit_domain", lambda session, domain_id, config:
+    monkeypatch.setattr(audit_module, "audit_domain", lambda session, domain_id, config, **kw:
                         audit_domain(session, domain_id, config,
-                                     clients={"sagemaker": setup.sagemaker(**stub)}))
+                                     clients={"sagemaker": setup.sagemaker(**stub)}, **kw))
 
 
 def run_against(setup: Setup, monkeypatch: Any, tmp_path: Path, plan: dict[str, Any],

@@ -13,7 +13,7 @@ from botocore.stub import Stubber
 from moto import mock_aws
 
 from studio_infra.cleanup import _AppsCleanupProvider, _NetworkCleanupProvider
-from studio_infra.cli import EXIT_ERROR, main
+from studio_infra.cli import EXIT_ERROR, EXIT_OK, main
 from studio_infra.ops.teardown import (
     SAGEMAKER_TAG,
     Teardown,
@@ -28,6 +28,12 @@ OTHER = "d-secondsecond"
 
 def arn(domain_id: str) -> str:
     return f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:domain/{domain_id}"
+
+
+def eni_description(domain_id: str) -> str:
+    """The description SageMaker gives a domain's network interfaces (see ENI_DESCRIPTION)."""
+    return (f"[DO NOT DELETE] ENI managed by SageMaker for Studio Domain({domain_id}) - "
+            "a09d795df1d5926f328cb6564db19ab2")
 
 
 class Leftovers:
@@ -51,7 +57,7 @@ class Leftovers:
             "UserIdGroupPairs": [{"GroupId": self.inbound}]}])
         self.eni = ec2.create_network_interface(
             SubnetId=subnet,
-            Description=f"[DO NOT DELETE] ENI managed by SageMaker Studio domain {domain_id}",
+            Description=eni_description(domain_id),
         )["NetworkInterface"]["NetworkInterfaceId"]
         self.fs = efs.create_file_system(CreationToken=domain_id, Tags=[
             {"Key": SAGEMAKER_TAG, "Value": arn(domain_id)}])["FileSystemId"]
@@ -291,29 +297,40 @@ def test_teardown_cli_lists_what_it_would_delete_and_asks_first(account, capsys,
         ("list_user_profiles", {"UserProfiles": [{"DomainId": DOMAIN,
                                                   "UserProfileName": "alice"}]}, BY_DOMAIN),
     ]
-    sagemaker, stub = stubbed(session, inventory + inventory)  # asked, then a dry run
+    # asked; then a dry run: listed, then gone through without deleting
+    sagemaker, stub = stubbed(session, inventory * 3)
     monkeypatch.setattr("studio_infra.ops.teardown.Teardown", functools.partial(
         Teardown, clients={"sagemaker": sagemaker}))
     monkeypatch.setattr("sys.stdin.isatty", lambda: False)
     command = ["teardown", "--domain-id", DOMAIN, "--region", REGION]
     assert main(command) == EXIT_ERROR
     printed = capsys.readouterr()
-    assert "1 user profiles: alice" in printed.out and "1 spaces: team" in printed.out
-    assert f"home EFS {ours.fs}, every user's files: DELETED" in printed.out
+    assert "1 user profiles: alice" in printed.err and "1 spaces: team" in printed.err
+    assert f"home EFS {ours.fs}, every user's files: DELETED" in printed.err
+    assert printed.out == ""
     assert "pass --yes to confirm" in printed.err and "Traceback" not in printed.err
     out = tmp_path / "would.json"
     assert main([*command, "--dry-run", "--json", str(out)]) == 0
     would = json.loads(out.read_text())
     assert (would["dry_run"], would["user_profiles"], would["home_efs"]) == (
         True, ["alice"], ours.fs)
+    assert {f"home file system {ours.fs}", f"network interface {ours.eni}",
+            "user profile alice"} <= set(would["would_delete"])
+    assert would["deleted"] == []
     stub.assert_no_pending_responses()  # read only: no delete call was made
     assert ours.remaining(session) == {ours.inbound, ours.outbound, ours.eni, ours.fs}
 
 
-def test_teardown_cli_of_an_unknown_domain_is_an_error(account, capsys):
+def test_teardown_cli_of_a_domain_with_nothing_left_says_so(account, capsys, tmp_path):
+    """A finished teardown run again (or a domain id of another region) deletes nothing and
+    says so; the bystanders of another domain stay."""
+    session, _vpc, _ours, theirs = account
+    out = tmp_path / "report.json"
     assert main(["teardown", "--domain-id", "d-doesnotexist1", "--region", REGION,
-                 "--yes"]) == EXIT_ERROR
+                 "--yes", "--json", str(out)]) == EXIT_OK
     assert "nothing to tear down" in capsys.readouterr().err
+    assert json.loads(out.read_text())["deleted"] == []
+    assert theirs.remaining(session) == {theirs.inbound, theirs.outbound, theirs.eni, theirs.fs}
 
 
 def test_apps_cleanup_of_a_domain_deleted_elsewhere_does_nothing(account):

@@ -4,8 +4,14 @@ boto3 reads the domain and everything its security depends on: user profiles and
 home EFS and attached file systems, the sharing bucket, the KMS keys, the ECR repositories
 behind attached images, the VPC and the security groups. Each is turned into the snapshot the
 rules read (the same type tokens and camelCase properties as a Pulumi stack), so the verdicts
-are the policy pack's verdicts. What cannot be read — access denied, not found, an API the
-endpoint does not offer — is reported as an advisory "could not check", never skipped.
+are the policy pack's verdicts.
+
+The audit fails closed: each resource it sets out to read is read on its own (one failing
+read never stops the others, and each user profile and space is its own read), and one it
+could not read — access denied, not found, an API the endpoint does not offer, throttling or
+a lost connection that outlived botocore's retries — is a mandatory "could not check"
+finding naming the resource and the error, unless the caller allows unread resources
+(then it is advisory). An unread resource is never a pass.
 """
 
 from __future__ import annotations
@@ -18,13 +24,14 @@ from functools import partial
 from typing import Any
 
 import boto3
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from studio_infra.ops.session import (
     NOT_CONFIGURED_CODES,
     CouldNotRead,
     client_of,
     could_not_read,
+    describe_error,
     error_code,
     listed,
     read,
@@ -56,6 +63,11 @@ class Audit:
     unreadable: list[tuple[str, str]] = field(default_factory=list)
     """(resource id or ARN, why) for each read that failed."""
     findings: list[Finding] = field(default_factory=list)
+    expected: list[str] = field(default_factory=list)
+    """Every resource the audit set out to read (the domain, each profile, space, file
+    system, bucket, image, key, role and the VPC), in the order it tried."""
+    read: list[str] = field(default_factory=list)
+    """Those of ``expected`` read completely."""
 
     @property
     def mandatory(self) -> list[Finding]:
@@ -63,7 +75,10 @@ class Audit:
 
     def to_json(self) -> dict[str, Any]:
         return {"domain": self.domain_id, "resources_read": len(self.resources),
-                "unreadable": len(self.unreadable),
+                "unreadable": len(self.unreadable), "expected": len(self.expected),
+                "read": len(self.read), "unread": len(self.unreadable),
+                "not_read": [{"resource": ident, "why": why}
+                             for ident, why in self.unreadable],
                 "violations": [f.to_json() for f in self.findings]}
 
 
@@ -91,11 +106,21 @@ class _Reader:
         return resource
 
     def attempt(self, ident: str, step: Callable[[], None]) -> None:
-        """Run one read step; a failure becomes an unreadable entry for ``ident``."""
+        """Read one resource; any failure becomes an unread entry for ``ident`` and the audit
+        goes on with the next one (a malformed answer too: the resource was not read)."""
+        self.audit.expected.append(ident)
         try:
             step()
         except CouldNotRead as exc:
             self.audit.unreadable.append((ident, str(exc)))
+        except (ClientError, BotoCoreError) as exc:
+            self.audit.unreadable.append((ident, f"could not read {ident}: "
+                                                 f"{describe_error(exc)}"))
+        except (KeyError, IndexError, TypeError, ValueError) as exc:
+            self.audit.unreadable.append((ident, f"could not read {ident}: an unexpected "
+                                                 f"answer ({type(exc).__name__}: {exc})"))
+        else:
+            self.audit.read.append(ident)
 
     def optional(self, what: str, call: Callable[..., Any], **kwargs: Any) -> Any:
         """A read whose "not found" means "not configured" (None), not "could not check"."""
@@ -105,31 +130,37 @@ class _Reader:
             if error_code(exc) in NOT_CONFIGURED_CODES:
                 return None
             raise could_not_read(what, exc) from None
+        except BotoCoreError as exc:
+            raise CouldNotRead(f"could not read {what}: {describe_error(exc)}") from None
 
 
 def audit_domain(session: boto3.Session, domain_id: str,
                  config: PolicyConfig | None = None,
-                 clients: Mapping[str, Any] | None = None) -> Audit:
+                 clients: Mapping[str, Any] | None = None, *,
+                 allow_unread: bool = False) -> Audit:
     """Read ``domain_id`` and what it depends on, and evaluate every rule. ``clients``
-    replaces the session's client of a service (a stubbed or differently configured one)."""
+    replaces the session's client of a service (a stubbed or differently configured one).
+    Each resource that could not be read is a mandatory finding, or an advisory one with
+    ``allow_unread``."""
     audit = Audit(domain_id)
     reader = _Reader(session, audit)
     reader.clients.update(clients or {})
     sagemaker = reader.client("sagemaker")
-    try:
-        domain = read(f"domain {domain_id}", sagemaker.describe_domain, DomainId=domain_id)
-    except CouldNotRead as exc:
-        audit.unreadable.append((domain_id, str(exc)))
-        domain = None
-    if domain is not None:
-        _read_domain(reader, domain)
+    found: list[dict[str, Any]] = []
+    reader.attempt(domain_id, lambda: found.append(read(
+        f"domain {domain_id}", sagemaker.describe_domain, DomainId=domain_id)))
+    if found:
+        _read_domain(reader, found[0])
     audit.findings = evaluate(Stack(audit.resources), config)
-    audit.findings += [Finding(COULD_NOT_CHECK, Enforcement.ADVISORY, ident, message,
-                               Severity.LOW, {"checkov": [], "security_hub": [],
-                                              "aws_config": []}, cannot_check=True,
+    level = Enforcement.ADVISORY if allow_unread else Enforcement.MANDATORY
+    audit.findings += [Finding(COULD_NOT_CHECK, level, ident, message,
+                               Severity.HIGH, {"checkov": [], "security_hub": [],
+                                               "aws_config": []}, cannot_check=True,
                                resource_name=ident,
                                remediation="Grant the audit the read it lacks (see the "
-                               "README's permissions), or check that the resource exists.")
+                               "README's permissions), check that the resource exists, or "
+                               "run again (throttling, a lost connection); --allow-unread "
+                               "accepts it knowingly.")
                        for ident, message in audit.unreadable]
     return audit
 
@@ -150,37 +181,48 @@ def _read_domain(reader: _Reader, domain: dict[str, Any]) -> None:
     roles = {settings.get("ExecutionRole"),
              domain.get("DefaultSpaceSettings", {}).get("ExecutionRole")}
 
+    partition_region_account = domain["DomainArn"].split(":domain/")[0]
+
     def user_profiles() -> None:
         sagemaker = reader.client("sagemaker")
         for summary in listed("user profiles", sagemaker.list_user_profiles, "UserProfiles",
                               DomainIdEquals=domain["DomainId"]):
             name = summary["UserProfileName"]
-            profile = read(f"user profile {name}", sagemaker.describe_user_profile,
-                           DomainId=domain["DomainId"], UserProfileName=name)
-            profile_props = camel({k: v for k, v in profile.items()
-                                   if k != "ResponseMetadata"})
-            profile_props["arn"] = profile.get("UserProfileArn")
-            reader.add("aws:sagemaker/userProfile:UserProfile",
-                       profile.get("UserProfileArn", name), profile_props)
-            user_settings = profile.get("UserSettings", {})
-            images.update(_image_names(user_settings))
-            file_systems.update(_file_systems(user_settings))
-            groups.update(user_settings.get("SecurityGroups", []))
-            buckets.add(_bucket_of(user_settings))
-            keys.add(user_settings.get("SharingSettings", {}).get("S3KmsKeyId"))
-            roles.add(user_settings.get("ExecutionRole"))
+            reader.attempt(f"{partition_region_account}:user-profile/{domain['DomainId']}/"
+                           f"{name}", partial(user_profile, name))
+
+    def user_profile(name: str) -> None:
+        sagemaker = reader.client("sagemaker")
+        profile = read(f"user profile {name}", sagemaker.describe_user_profile,
+                       DomainId=domain["DomainId"], UserProfileName=name)
+        profile_props = camel({k: v for k, v in profile.items()
+                               if k != "ResponseMetadata"})
+        profile_props["arn"] = profile.get("UserProfileArn")
+        reader.add("aws:sagemaker/userProfile:UserProfile",
+                   profile.get("UserProfileArn", name), profile_props)
+        user_settings = profile.get("UserSettings", {})
+        images.update(_image_names(user_settings))
+        file_systems.update(_file_systems(user_settings))
+        groups.update(user_settings.get("SecurityGroups", []))
+        buckets.add(_bucket_of(user_settings))
+        keys.add(user_settings.get("SharingSettings", {}).get("S3KmsKeyId"))
+        roles.add(user_settings.get("ExecutionRole"))
 
     def spaces() -> None:
         sagemaker = reader.client("sagemaker")
         for summary in listed("spaces", sagemaker.list_spaces, "Spaces",
                               DomainIdEquals=domain["DomainId"]):
-            space = read(f"space {summary['SpaceName']}", sagemaker.describe_space,
-                         DomainId=domain["DomainId"], SpaceName=summary["SpaceName"])
-            file_systems.update(_file_systems(space.get("SpaceSettings", {})))
+            reader.attempt(f"{partition_region_account}:space/{domain['DomainId']}/"
+                           f"{summary['SpaceName']}", partial(space, summary["SpaceName"]))
+
+    def space(name: str) -> None:
+        described = read(f"space {name}", reader.client("sagemaker").describe_space,
+                         DomainId=domain["DomainId"], SpaceName=name)
+        file_systems.update(_file_systems(described.get("SpaceSettings", {})))
 
     keys = {domain.get("KmsKeyId"), settings.get("SharingSettings", {}).get("S3KmsKeyId")}
-    reader.attempt(domain["DomainArn"], user_profiles)
-    reader.attempt(domain["DomainArn"], spaces)
+    reader.attempt(f"{domain['DomainArn']} (its user profiles)", user_profiles)
+    reader.attempt(f"{domain['DomainArn']} (its spaces)", spaces)
     for fs_id in sorted(f for f in file_systems if f):
         reader.attempt(fs_id, partial(_add, keys, _read_file_system, reader, fs_id))
     for bucket in sorted(b for b in buckets if b):
