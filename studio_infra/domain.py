@@ -20,6 +20,7 @@ import pulumi
 import pulumi_aws as aws
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from studio_infra.aws_access import access_of
 from studio_infra.cleanup import StudioNetworkCleanup
 from studio_infra.component import Component
 from studio_infra.docker import DockerAccess, docker_for_network
@@ -320,7 +321,7 @@ class StudioDomain(Component[StudioDomainArgs]):
             # The domain depends on it: destroyed after the domain, before the network.
             depends_on.append(StudioNetworkCleanup(
                 f"{name}-network-cleanup", spec.vpc_id, ctx.region, spec.home_efs_retention,
-                self.child_options()))
+                self.child_options(), access=access_of(self, ctx.region)))
 
         membership = DomainMembership(pulumi.Output.from_input(""), spec,
                                       UidRegistry(spec.domain_name))
@@ -347,22 +348,20 @@ class StudioDomain(Component[StudioDomainArgs]):
         space_defaults: aws.sagemaker.DomainDefaultSpaceSettingsArgsDict = {
             "execution_role": spec.execution_role_arn,
             "security_groups": [spec.security_group_id]}
-        domain = aws.sagemaker.Domain(
-            f"{name}-domain",
+        domain_settings: dict[str, Any] = {
+            "security_group_ids": [spec.security_group_id],
+            "execution_role_identity_config": "USER_PROFILE_NAME",
+            "docker_settings": spec.docker.domain_settings(),
+            **({"trusted_identity_propagation_settings": {"status": "ENABLED"}}
+               if spec.trusted_identity_propagation else {}),
+        }
+        inputs: dict[str, Any] = dict(
             domain_name=spec.domain_name,
             auth_mode=spec.auth_mode,
             vpc_id=spec.vpc_id,
-            subnet_ids=typing.cast("pulumi.Input[list[str]]", spec.subnet_ids),
             kms_key_id=spec.kms_key_arn,
             app_network_access_type="PublicInternetOnly" if spec.allow_public_internet
             else "VpcOnly",
-            domain_settings=typing.cast(aws.sagemaker.DomainDomainSettingsArgsDict, {
-                "security_group_ids": [spec.security_group_id],
-                "execution_role_identity_config": "USER_PROFILE_NAME",
-                "docker_settings": spec.docker.domain_settings(),
-                **({"trusted_identity_propagation_settings": {"status": "ENABLED"}}
-                   if spec.trusted_identity_propagation else {}),
-            }),
             # Built from blocks shared with profiles; the provider's TypedDict at the boundary.
             default_user_settings=typing.cast(aws.sagemaker.DomainDefaultUserSettingsArgsDict,
                                               user_settings),
@@ -370,13 +369,25 @@ class StudioDomain(Component[StudioDomainArgs]):
             retention_policy=retention,
             tag_propagation="ENABLED" if spec.tag_propagation else "DISABLED",
             tags=self.tags(f"{name}-domain"),
+        )
+        domain = aws.sagemaker.Domain(
+            f"{name}-domain",
+            **inputs,
+            subnet_ids=typing.cast("pulumi.Input[list[str]]", spec.subnet_ids),
+            domain_settings=typing.cast(aws.sagemaker.DomainDomainSettingsArgsDict,
+                                        domain_settings),
             # Subnets and security groups change in place (StudioDomainUpdate), not by a new
             # domain that would orphan every user's home directory.
             opts=self.data_options(depends_on=depends_on,
                                    ignore_changes=["subnetIds", "domainSettings.securityGroupIds"]),
         )
+        # Runs after every update of the domain (it carries the domain's other inputs): the
+        # provider's update sends the groups it was created with.
+        others = {k: v for k, v in domain_settings.items() if k != "security_group_ids"}
         StudioDomainUpdate(f"{name}-in-place", domain.id, ctx.region, spec.subnet_ids,
-                           [spec.security_group_id], self.child_options())
+                           [spec.security_group_id], self.child_options(),
+                           domain_inputs={**inputs, "domain_settings": others},
+                           access=access_of(self, ctx.region))
         self.domain_id = domain.id
         self.domain_arn = domain.arn
         self.url = domain.url

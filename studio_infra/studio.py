@@ -24,6 +24,7 @@ import pulumi
 import pulumi_aws as aws
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
+from studio_infra.aws_access import access_of
 from studio_infra.cleanup import StudioAppsCleanup
 from studio_infra.component import Component
 from studio_infra.domain import DomainSettings, StudioDomain
@@ -446,7 +447,8 @@ class Studio(Component[StudioConfig]):
         # spaces that would otherwise keep the profiles and the domain from being deleted.
         self.apps_cleanup = StudioAppsCleanup(
             f"{name}-apps-cleanup", self.domain.domain_id, self.domain.region,
-            pulumi.ResourceOptions(parent=self, depends_on=list(self.users.values())))
+            pulumi.ResourceOptions(parent=self, depends_on=list(self.users.values())),
+            access=access_of(self, self.domain.region))
 
         self.domain_id = self.domain.domain_id
         self.domain_url = self.domain.url

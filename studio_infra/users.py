@@ -16,6 +16,7 @@ import pulumi
 import pulumi_aws as aws
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from studio_infra.aws_access import access_of
 from studio_infra.cleanup import StudioUserCleanup
 from studio_infra.component import Component
 from studio_infra.domain import DomainMembership, app_settings
@@ -182,7 +183,8 @@ class StudioUser(Component[StudioUserArgs]):
             # private spaces first, which the profile's deletion needs, and nobody else's.
             StudioUserCleanup(f"{name}-apps-cleanup", domain.domain_id,
                               profile.user_profile_name, self.context.region,
-                              self.child_options(depends_on=owned))
+                              self.child_options(depends_on=owned),
+                              access=access_of(self, self.context.region))
         self.space_name = private_space_name(user.name, spec.private_space) \
             if spec.private_space else None
         self.user_profile_name = profile.user_profile_name

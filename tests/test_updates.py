@@ -1,0 +1,92 @@
+"""Updates that compose: what one `pulumi up` changes survives the next ones."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+from botocore.stub import Stubber
+
+from studio_infra.domain import StudioDomain
+from studio_infra.domain_update import _DomainUpdateProvider, reapply
+from tests.test_domain import BASE
+
+DYNAMIC = "pulumi-python:dynamic:Resource"
+DOMAIN_ID = "d-abcdefghijkl"
+SUBNETS = ["subnet-0a1b2c3d4e5f60718"]
+
+
+class ProviderDomain:
+    """A domain as AWS holds it, updated the way terraform-provider-aws's
+    ``resourceDomainUpdate`` does: every update but a tags-only one sends the
+    ``domain_settings`` block the provider holds, security groups included (under
+    ``ignore_changes`` the ones it was created with)."""
+
+    def __init__(self, groups: list[str]) -> None:
+        self.created_with = list(groups)
+        self.groups = list(groups)
+
+    def provider_update(self) -> None:
+        self.groups = list(self.created_with)
+
+
+def run_update(provider: _DomainUpdateProvider, domain: ProviderDomain, olds: dict[str, Any],
+               news: dict[str, Any]) -> bool:
+    """The engine's step for the in-place resource: diff, then update when it says so. The
+    client answers from ``domain`` (botocore's Stubber checks each request)."""
+    if not provider.diff("x", olds, news).changes:
+        return False
+    client = boto3.Session(region_name="us-east-1", aws_access_key_id="x",
+                           aws_secret_access_key="x").client("sagemaker")
+    stub = Stubber(client)
+    stub.add_response("describe_domain", {"SubnetIds": SUBNETS, "DomainSettings": {
+        "SecurityGroupIds": domain.groups}}, {"DomainId": DOMAIN_ID})
+    if sorted(domain.groups) != sorted(news["security_group_ids"]):
+        stub.add_response("update_domain", {}, {"DomainId": DOMAIN_ID, "DomainSettingsForUpdate": {
+            "SecurityGroupIds": news["security_group_ids"]}})
+        stub.add_response("describe_domain", {"Status": "InService"}, {"DomainId": DOMAIN_ID})
+    with stub:
+        sent = reapply(client, DOMAIN_ID, news, sleep=lambda _: None)
+    stub.assert_no_pending_responses()
+    if sent:
+        domain.groups = list(news["security_group_ids"])
+    return True
+
+
+def test_a_security_group_change_survives_later_domain_updates():
+    provider = _DomainUpdateProvider()
+    domain = ProviderDomain(["sg-0aaaaaaa"])
+    state = {"domain_id": DOMAIN_ID, "region": "us-east-1", "subnet_ids": SUBNETS,
+             "security_group_ids": ["sg-0aaaaaaa"], "domain_inputs": {"tags": {"Name": "a"}},
+             "aws": {"region": "us-east-1"}}
+    # 1. The group changes: the domain ignores it, the in-place resource applies it.
+    step = {**state, "security_group_ids": ["sg-0bbbbbbb"]}
+    assert run_update(provider, domain, state, step)
+    assert domain.groups == ["sg-0bbbbbbb"]
+    # 2. The idle timeout changes: the provider's update sends the old group back...
+    later = {**step, "domain_inputs": {"tags": {"Name": "b"}}}
+    domain.provider_update()
+    assert domain.groups == ["sg-0aaaaaaa"]
+    # ...and the in-place resource, triggered by the changed inputs, runs after it and restores it.
+    assert run_update(provider, domain, step, later)
+    assert domain.groups == ["sg-0bbbbbbb"]
+    # 3. Another domain update, then nothing: still the asked group, and no call at all.
+    domain.provider_update()
+    assert run_update(provider, domain, later, {**later, "domain_inputs": {"tags": {"Name": "c"}}})
+    assert domain.groups == ["sg-0bbbbbbb"]
+    assert not run_update(provider, domain, later, later)
+
+
+def test_every_other_domain_input_is_carried(record):
+    def carried(**changes: Any) -> Any:
+        plan = record(lambda: StudioDomain("studio", {**BASE, **changes}))
+        return plan.get(DYNAMIC, "studio-in-place").inputs["domain_inputs"]
+
+    base = carried()
+    assert carried(idle_timeout_minutes=120) != base
+    assert carried(tags={"CostCenter": "42"}) != base
+    # The Studio group is also in the user and space defaults, which the provider updates:
+    # the domain's own update comes first, then this resource.
+    assert carried(security_group_id="sg-0fedcba987654321f") != base
+    # What the resource applies alone is not repeated there (its own inputs carry it).
+    assert carried(subnet_ids=[*BASE["subnet_ids"], "subnet-0123456789abcdef2"]) == base
