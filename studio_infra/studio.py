@@ -439,6 +439,10 @@ class Studio(Component[StudioConfig]):
                                                 if c not in domain.lifecycle_configs]),
                 "private_space": user.private_space,
                 "tags": {**spec.tags, **cost},
+                # A default app starts at deploy time: after the network and the shared
+                # file system's NFS rules it needs, not just the groups' ids.
+                "default_app_after": [self.network, *([shared] if shared else [])]
+                if user.default_app else [],
             }, child)
         self.team_spaces = {team.name: self._team_space(team) for team in spec.teams
                             if team.shared_space}

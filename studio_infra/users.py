@@ -77,6 +77,9 @@ class StudioUserArgs(BaseModel):
     the user's uid/gid (``SharedFileSystem.user_directories`` gives each user theirs)."""
     tags: Tags = Field(default_factory=dict)
     """Tags on the profile (and its default app); each one's ``Name`` wins."""
+    default_app_after: list[Any] = Field(default_factory=list)
+    """Resources (e.g. the ``StudioNetwork``) the default app waits for: it starts at deploy
+    time, and needs the Studio group's rules and the endpoints, not just the group's id."""
 
     @field_validator("lifecycle_configs")
     @classmethod
@@ -173,7 +176,7 @@ class StudioUser(Component[StudioUserArgs]):
                 app_name="default",
                 resource_spec={"instance_type": "system"},
                 tags=self.tags(f"{name}-jupyter-server"),
-                opts=self.child_options(),
+                opts=self.child_options(depends_on=list(spec.default_app_after)),
             )
         owned: list[pulumi.Resource] = [profile]
         if spec.private_space is not None:
