@@ -345,9 +345,7 @@ class StudioDomain(Component[StudioDomainArgs]):
 
         retention: aws.sagemaker.DomainRetentionPolicyArgsDict = {
             "home_efs_file_system": spec.home_efs_retention}
-        space_defaults: aws.sagemaker.DomainDefaultSpaceSettingsArgsDict = {
-            "execution_role": spec.execution_role_arn,
-            "security_groups": [spec.security_group_id]}
+        space_defaults = default_space_settings(spec, user_settings)
         domain_settings: dict[str, Any] = {
             "security_group_ids": [spec.security_group_id],
             "execution_role_identity_config": "USER_PROFILE_NAME",
@@ -408,6 +406,32 @@ class StudioDomain(Component[StudioDomainArgs]):
                                   sso_application_arn=domain.single_sign_on_application_arn
                                   if spec.auth_mode == "SSO" else None,
                                   group_assignments=tuple(groups))
+
+
+SPACE_DEFAULT_BLOCKS = ("jupyter_lab_app_settings", "jupyter_server_app_settings",
+                        "kernel_gateway_app_settings", "space_storage_settings")
+"""What ``DefaultSpaceSettings`` takes of the user settings (botocore's model): the
+JupyterLab block (images, lifecycle configurations, idle shutdown), Classic's, and the space
+storage limits. It has no Code Editor block: Code Editor images and lifecycle configurations
+cannot be offered in shared spaces (a shared space's own settings give its idle shutdown
+and default lifecycle configuration)."""
+
+
+def default_space_settings(spec: StudioDomainArgs, user_settings: dict[str, Any]
+                           ) -> aws.sagemaker.DomainDefaultSpaceSettingsArgsDict:
+    """``DefaultSpaceSettings``: what shared spaces get. botocore documents the user
+    settings' execution role, JupyterLab and Code Editor apps and space storage as applying
+    "only to private spaces ... doesn't apply these settings to shared spaces", so the
+    domain's users' images, lifecycle configurations, idle shutdown and storage limits are
+    repeated here. The role is the domain's default one: ``SpaceSettings`` has no execution
+    role, so every shared space runs as this one (AWS has no role per space)."""
+    settings: dict[str, Any] = {
+        "execution_role": spec.execution_role_arn,
+        "security_groups": [spec.security_group_id],
+        **{key: user_settings[key] for key in SPACE_DEFAULT_BLOCKS if key in user_settings},
+    }
+    # Built from the user settings' blocks; the provider's TypedDict at the boundary.
+    return typing.cast(aws.sagemaker.DomainDefaultSpaceSettingsArgsDict, settings)
 
 
 def identity_store(parent: pulumi.Resource) -> str:

@@ -473,8 +473,11 @@ class Studio(Component[StudioConfig]):
             space_name=f"{team.name}-shared",
             ownership_settings={"owner_user_profile_name": self.users[owner].user_profile_name},
             space_sharing_settings={"sharing_type": "Shared"},
-            space_settings=space_settings(app_type, storage.default_gb,
-                                          spec.domain.default_instance_type),
+            space_settings=space_settings(
+                app_type, storage.default_gb, spec.domain.default_instance_type,
+                idle_timeout_minutes=spec.domain.idle_timeout_minutes,
+                lifecycle_config_arn=shared_space_lifecycle(self.domain.spec.lifecycle_configs,
+                                                            app_type)),
             tags={**spec.tags, **({"StudioTeam": team.name} if spec.cost_tags else {}),
                   "Name": f"{name}-team-{team.name}-space"},
             # AWS cannot change a space's owner (UpdateSpace takes no OwnershipSettings) and
@@ -485,6 +488,19 @@ class Studio(Component[StudioConfig]):
                 replace_on_changes=["ownershipSettings", "spaceSharingSettings"],
                 delete_before_replace=True),
         )
+
+
+def shared_space_lifecycle(configs: list[Any], app_type: str) -> pulumi.Output[str] | None:
+    """The domain's default lifecycle configuration for a shared JupyterLab space. A shared
+    space lists none (``SpaceSettings`` takes only a default one) and the domain offers its
+    JupyterLab ones to shared spaces (``DefaultSpaceSettings``); it has no Code Editor block,
+    and whether a space may default to a configuration the domain does not offer to shared
+    spaces AWS does not say, so Code Editor spaces get none (the safe side: no failed
+    ``CreateSpace``). A team's own configurations are not offered in shared spaces."""
+    if app_type != "JupyterLab":
+        return None
+    found = [c.arn for c in configs if c.default and c.app_type == app_type]
+    return found[0] if found else None
 
 
 def _default_domain_name() -> str:

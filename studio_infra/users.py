@@ -218,14 +218,24 @@ class StudioUser(Component[StudioUserArgs]):
 
 
 def space_settings(app_type: str, volume_gb: int, instance_type: str,
-                   file_system_ids: list[pulumi.Input[str]] | None = None
+                   file_system_ids: list[pulumi.Input[str]] | None = None, *,
+                   idle_timeout_minutes: int | None = None,
+                   lifecycle_config_arn: pulumi.Input[str] | None = None,
                    ) -> aws.sagemaker.SpaceSpaceSettingsArgsDict:
-    """A space's settings: its app type, its EBS volume, its app's default instance type and
-    the custom file systems it attaches (each once)."""
+    """A space's settings: its app type, its EBS volume, its app's default instance type,
+    idle shutdown and default lifecycle configuration (a shared space's own: the user
+    settings do not reach it), and the custom file systems it attaches (each once)."""
+    spec: dict[str, Any] = {"instance_type": instance_type}
+    if lifecycle_config_arn is not None:
+        spec["lifecycle_config_arn"] = lifecycle_config_arn
+    app: dict[str, Any] = {"default_resource_spec": spec}
+    if idle_timeout_minutes is not None:
+        app["app_lifecycle_management"] = {"idle_settings": {
+            "idle_timeout_in_minutes": idle_timeout_minutes}}
     settings: dict[str, Any] = {
         "app_type": app_type,
         "space_storage_settings": {"ebs_storage_settings": {"ebs_volume_size_in_gb": volume_gb}},
-        APP_SETTINGS_KEY[app_type]: {"default_resource_spec": {"instance_type": instance_type}},
+        APP_SETTINGS_KEY[app_type]: app,
     }
     if file_system_ids:
         settings["custom_file_systems"] = [{"efs_file_system": {"file_system_id": fs}}
