@@ -446,6 +446,9 @@ class Studio(Component[StudioConfig]):
             }, child)
         self.team_spaces = {team.name: self._team_space(team) for team in spec.teams
                             if team.shared_space}
+        if self.lifecycle is not None:
+            self.lifecycle.sweep_after([self.domain, *self.users.values(),
+                                        *self.team_spaces.values()])
 
         # Depends on the domain and every user: on destroy it goes first, deleting the apps and
         # spaces that would otherwise keep the profiles and the domain from being deleted.

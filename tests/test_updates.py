@@ -90,3 +90,87 @@ def test_every_other_domain_input_is_carried(record):
     assert carried(security_group_id="sg-0fedcba987654321f") != base
     # What the resource applies alone is not repeated there (its own inputs carry it).
     assert carried(subnet_ids=[*BASE["subnet_ids"], "subnet-0123456789abcdef2"]) == base
+
+
+# -- lifecycle configurations: retained, then swept once unused --------------------------------
+
+OWNER = "p/s/lab-lifecycle"
+LCC_ARN = "arn:aws:sagemaker:us-east-1:123456789012:studio-lifecycle-config/"
+
+
+def test_botocore_says_a_configuration_in_use_cannot_be_deleted():
+    import botocore.session
+
+    operation = botocore.session.get_session().get_service_model(
+        "sagemaker").operation_model("DeleteStudioLifecycleConfig")
+    assert "there must be no running apps using the Lifecycle Configuration" in \
+        operation.documentation
+    assert "ResourceInUse" in [e.name for e in operation.error_shapes]
+
+
+def test_old_configurations_are_retained_and_swept_after_what_attaches_them(record, tmp_path):
+    from studio_infra.studio import Studio
+
+    script = tmp_path / "mirror.sh"
+    script.write_text("#!/bin/bash\necho one\n")
+    config = {"network": {"nat": "single"},
+              "lifecycle_configs": [{"name": "mirror", "script": str(script), "default": True}],
+              "domain": {"lifecycle_configs": ["mirror"]},
+              "teams": [{"name": "vision", "shared_space": "JupyterLab"}],
+              "users": [{"name": "alice", "team": "vision"}, {"name": "bob"}]}
+    plan = record(lambda: Studio("lab", config))
+    (lcc,) = plan.of_type("aws:sagemaker/studioLifecycleConfig:StudioLifecycleConfig")
+    assert lcc.retain_on_delete
+    sweep = plan.get(DYNAMIC, "lab-lifecycle-sweep")
+    assert sweep.inputs["keep"] == [lcc.inputs["studioLifecycleConfigName"]]
+    assert lcc.inputs["tags"]["studio-infra:lifecycle-configs"] == sweep.inputs["owner"]
+    attaching = {plan.get("aws:sagemaker/domain:Domain", "lab-domain").urn,
+                 plan.get("aws:sagemaker/space:Space", "lab-team-vision-space").urn,
+                 *(p.urn for p in plan.of_type("aws:sagemaker/userProfile:UserProfile"))}
+    assert attaching <= set(sweep.dependencies)
+
+
+def stub_sweep(configs: list[tuple[str, str]], deletes: dict[str, str | None]) -> Any:
+    """A SageMaker client listing ``configs`` (name, owner tag) and answering each delete of
+    ``deletes`` (None: deleted, else the error code)."""
+    client = boto3.Session(region_name="us-east-1", aws_access_key_id="x",
+                           aws_secret_access_key="x").client("sagemaker")
+    stub = Stubber(client)
+    stub.add_response("list_studio_lifecycle_configs", {"StudioLifecycleConfigs": [
+        {"StudioLifecycleConfigName": n, "StudioLifecycleConfigArn": LCC_ARN + n}
+        for n, _ in configs]}, {})
+    for name, owner in configs:
+        if name in deletes or owner != OWNER:
+            if name.endswith("keepkeep"):
+                continue
+            stub.add_response("list_tags", {"Tags": [
+                {"Key": "studio-infra:lifecycle-configs", "Value": owner}]},
+                {"ResourceArn": LCC_ARN + name})
+        if name in deletes:
+            error = deletes[name]
+            if error is None:
+                stub.add_response("delete_studio_lifecycle_config", {},
+                                  {"StudioLifecycleConfigName": name})
+            else:
+                stub.add_client_error("delete_studio_lifecycle_config", error,
+                                      expected_params={"StudioLifecycleConfigName": name})
+    return client, stub
+
+
+def test_the_sweep_deletes_what_is_unused_and_keeps_the_rest_pending():
+    from studio_infra.lifecycle_sweep import _SweepProvider, sweep
+
+    configs = [("mirror-keepkeep", OWNER), ("mirror-abcabc00", OWNER),
+               ("mirror-1be1be11", OWNER), ("mirror-0ff0ff00", "q/s/other"),
+               ("handmade", OWNER)]
+    client, stub = stub_sweep(configs, {"mirror-abcabc00": None,
+                                        "mirror-1be1be11": "ResourceInUse"})
+    with stub:
+        deleted, pending = sweep(client, OWNER, {"mirror-keepkeep"})
+    stub.assert_no_pending_responses()
+    assert (deleted, pending) == (["mirror-abcabc00"], ["mirror-1be1be11"])
+    # Something pending: the next `pulumi up` sweeps again, though nothing else changed.
+    provider = _SweepProvider()
+    props = {"owner": OWNER, "keep": ["mirror-keepkeep"], "region": "us-east-1"}
+    assert provider.diff("x", {**props, "pending": pending}, props).changes is True
+    assert provider.diff("x", {**props, "pending": []}, props).changes is False
