@@ -165,7 +165,12 @@ class StudioUser(Component[StudioUserArgs]):
             single_sign_on_user_identifier="UserName" if spec.sso_user_name else None,
             single_sign_on_user_value=spec.sso_user_name,
             tags=self.tags(f"{name}-profile"),
-            opts=self.child_options(depends_on=assignments),
+            # A replaced profile keeps its name in its domain (a new IAM Identity Center user
+            # replaces it: terraform-provider-aws user_profile.go, ForceNew), so the old one
+            # must go first; the engine then first deletes what depends on it and would be
+            # replaced, the user's cleanup among them, whose delete removes their apps and
+            # private spaces (a profile with either cannot be deleted).
+            opts=self.child_options(depends_on=assignments, delete_before_replace=True),
         )
         if spec.default_app:
             aws.sagemaker.App(
@@ -213,7 +218,8 @@ class StudioUser(Component[StudioUserArgs]):
             space_sharing_settings={"sharing_type": "Private"},
             space_settings=settings,
             tags=self.tags(f"{name}-space"),
-            opts=self.child_options(depends_on=[profile]),
+            # Its name stays in the domain when replaced (with its profile): the old one first.
+            opts=self.child_options(depends_on=[profile], delete_before_replace=True),
         )
 
 

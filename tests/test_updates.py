@@ -174,3 +174,34 @@ def test_the_sweep_deletes_what_is_unused_and_keeps_the_rest_pending():
     props = {"owner": OWNER, "keep": ["mirror-keepkeep"], "region": "us-east-1"}
     assert provider.diff("x", {**props, "pending": pending}, props).changes is True
     assert provider.diff("x", {**props, "pending": []}, props).changes is False
+
+
+# -- an IAM Identity Center user renamed: the profile is replaced delete-before-replace ------
+
+
+def test_a_renamed_sso_user_replaces_the_profile_after_its_apps_and_spaces_are_cleaned(record):
+    from studio_infra.cleanup import _UserCleanupProvider
+    from studio_infra.judges.replacements import replaces
+    from studio_infra.plan.runner import run_under_mocks
+    from studio_infra.studio import Studio
+    from tests.test_platform import DIRECTORY, SSO
+
+    # The provider replaces a profile for a new Identity Center user...
+    assert "singleSignOnUserValue" in replaces("aws:sagemaker/userProfile:UserProfile")
+    config = {**SSO, "network": {"nat": "single"},
+              "users": [{**SSO["users"][0], "private_space": "JupyterLab"}, SSO["users"][1]]}
+    plan = run_under_mocks(lambda: Studio("studio", config), directory=DIRECTORY)
+    profile = plan.get("aws:sagemaker/userProfile:UserProfile", "studio-user-alice-profile")
+    # ...keeping its name in its domain: the old one must go first.
+    assert profile.delete_before_replace
+    space = plan.get("aws:sagemaker/space:Space", "studio-user-alice-space")
+    assert space.delete_before_replace
+    # Before it, the engine deletes the dependents that would be replaced: the cleanup names
+    # the profile, and an unknown profile name replaces it, so its delete (the user's apps
+    # and private spaces) runs first.
+    cleanup = plan.get(DYNAMIC, "studio-user-alice-apps-cleanup")
+    assert profile.urn in cleanup.property_dependencies["user"]
+    unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's unknown value
+    olds = {"domain_id": "d-abc", "user": "alice", "region": "us-east-1"}
+    assert _UserCleanupProvider().diff("x", olds, {**olds, "user": unknown}).replaces == [
+        "user"]
