@@ -10,7 +10,8 @@ this resource sweeps: it depends on everything that attaches configurations (the
 profiles, the spaces), so it runs after they stop naming the old ones, and deletes each
 configuration the stack made (its owner tag) that the program no longer names. One still in
 use is left, listed in its ``pending`` output; while anything is pending every ``pulumi up``
-runs the sweep again (and the plan shows it), so it goes once its apps have stopped.
+runs the sweep again (``pulumi preview`` shows it as an update), so it goes once its apps
+have stopped.
 ``pulumi destroy`` leaves retained configurations in place (they cost nothing); delete them
 with the console or ``aws sagemaker delete-studio-lifecycle-config`` once unused.
 """
