@@ -20,6 +20,7 @@ import pulumi
 import pulumi_aws as aws
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from studio_infra.aws_access import access_of
 from studio_infra.cleanup import StudioNetworkCleanup
 from studio_infra.component import Component
 from studio_infra.docker import DockerAccess, docker_for_network
@@ -320,7 +321,7 @@ class StudioDomain(Component[StudioDomainArgs]):
             # The domain depends on it: destroyed after the domain, before the network.
             depends_on.append(StudioNetworkCleanup(
                 f"{name}-network-cleanup", spec.vpc_id, ctx.region, spec.home_efs_retention,
-                self.child_options()))
+                self.child_options(), access=access_of(self, ctx.region)))
 
         membership = DomainMembership(pulumi.Output.from_input(""), spec,
                                       UidRegistry(spec.domain_name))
@@ -344,25 +345,21 @@ class StudioDomain(Component[StudioDomainArgs]):
 
         retention: aws.sagemaker.DomainRetentionPolicyArgsDict = {
             "home_efs_file_system": spec.home_efs_retention}
-        space_defaults: aws.sagemaker.DomainDefaultSpaceSettingsArgsDict = {
-            "execution_role": spec.execution_role_arn,
-            "security_groups": [spec.security_group_id]}
-        domain = aws.sagemaker.Domain(
-            f"{name}-domain",
+        space_defaults = default_space_settings(spec, user_settings)
+        domain_settings: dict[str, Any] = {
+            "security_group_ids": [spec.security_group_id],
+            "execution_role_identity_config": "USER_PROFILE_NAME",
+            "docker_settings": spec.docker.domain_settings(),
+            **({"trusted_identity_propagation_settings": {"status": "ENABLED"}}
+               if spec.trusted_identity_propagation else {}),
+        }
+        inputs: dict[str, Any] = dict(
             domain_name=spec.domain_name,
             auth_mode=spec.auth_mode,
             vpc_id=spec.vpc_id,
-            subnet_ids=typing.cast("pulumi.Input[list[str]]", spec.subnet_ids),
             kms_key_id=spec.kms_key_arn,
             app_network_access_type="PublicInternetOnly" if spec.allow_public_internet
             else "VpcOnly",
-            domain_settings=typing.cast(aws.sagemaker.DomainDomainSettingsArgsDict, {
-                "security_group_ids": [spec.security_group_id],
-                "execution_role_identity_config": "USER_PROFILE_NAME",
-                "docker_settings": spec.docker.domain_settings(),
-                **({"trusted_identity_propagation_settings": {"status": "ENABLED"}}
-                   if spec.trusted_identity_propagation else {}),
-            }),
             # Built from blocks shared with profiles; the provider's TypedDict at the boundary.
             default_user_settings=typing.cast(aws.sagemaker.DomainDefaultUserSettingsArgsDict,
                                               user_settings),
@@ -370,13 +367,25 @@ class StudioDomain(Component[StudioDomainArgs]):
             retention_policy=retention,
             tag_propagation="ENABLED" if spec.tag_propagation else "DISABLED",
             tags=self.tags(f"{name}-domain"),
+        )
+        domain = aws.sagemaker.Domain(
+            f"{name}-domain",
+            **inputs,
+            subnet_ids=typing.cast("pulumi.Input[list[str]]", spec.subnet_ids),
+            domain_settings=typing.cast(aws.sagemaker.DomainDomainSettingsArgsDict,
+                                        domain_settings),
             # Subnets and security groups change in place (StudioDomainUpdate), not by a new
             # domain that would orphan every user's home directory.
             opts=self.data_options(depends_on=depends_on,
                                    ignore_changes=["subnetIds", "domainSettings.securityGroupIds"]),
         )
+        # Runs after every update of the domain (it carries the domain's other inputs): the
+        # provider's update sends the groups it was created with.
+        others = {k: v for k, v in domain_settings.items() if k != "security_group_ids"}
         StudioDomainUpdate(f"{name}-in-place", domain.id, ctx.region, spec.subnet_ids,
-                           [spec.security_group_id], self.child_options())
+                           [spec.security_group_id], self.child_options(),
+                           domain_inputs={**inputs, "domain_settings": others},
+                           access=access_of(self, ctx.region))
         self.domain_id = domain.id
         self.domain_arn = domain.arn
         self.url = domain.url
@@ -397,6 +406,32 @@ class StudioDomain(Component[StudioDomainArgs]):
                                   sso_application_arn=domain.single_sign_on_application_arn
                                   if spec.auth_mode == "SSO" else None,
                                   group_assignments=tuple(groups))
+
+
+SPACE_DEFAULT_BLOCKS = ("jupyter_lab_app_settings", "jupyter_server_app_settings",
+                        "kernel_gateway_app_settings", "space_storage_settings")
+"""What ``DefaultSpaceSettings`` takes of the user settings (botocore's model): the
+JupyterLab block (images, lifecycle configurations, idle shutdown), Classic's, and the space
+storage limits. It has no Code Editor block: Code Editor images and lifecycle configurations
+cannot be offered in shared spaces (a shared space's own settings give its idle shutdown
+and default lifecycle configuration)."""
+
+
+def default_space_settings(spec: StudioDomainArgs, user_settings: dict[str, Any]
+                           ) -> aws.sagemaker.DomainDefaultSpaceSettingsArgsDict:
+    """``DefaultSpaceSettings``: what shared spaces get. botocore documents the user
+    settings' execution role, JupyterLab and Code Editor apps and space storage as applying
+    "only to private spaces ... doesn't apply these settings to shared spaces", so the
+    domain's users' images, lifecycle configurations, idle shutdown and storage limits are
+    repeated here. The role is the domain's default one: ``SpaceSettings`` has no execution
+    role, so every shared space runs as this one (AWS has no role per space)."""
+    settings: dict[str, Any] = {
+        "execution_role": spec.execution_role_arn,
+        "security_groups": [spec.security_group_id],
+        **{key: user_settings[key] for key in SPACE_DEFAULT_BLOCKS if key in user_settings},
+    }
+    # Built from the user settings' blocks; the provider's TypedDict at the boundary.
+    return typing.cast(aws.sagemaker.DomainDefaultSpaceSettingsArgsDict, settings)
 
 
 def identity_store(parent: pulumi.Resource) -> str:

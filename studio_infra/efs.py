@@ -275,13 +275,18 @@ class SharedFileSystem(Component[SharedFileSystemArgs]):
         }
         provisioner = self._provisioner(file_system, group, list(mount_targets.values())) \
             if spec.users else None
-        aws.efs.FileSystemPolicy(
+        policy = aws.efs.FileSystemPolicy(
             f"{name}-policy", file_system_id=file_system.id,
-            policy=pulumi.Output.all(file_system.arn, provisioner).apply(
+            policy=pulumi.Output.all(file_system.arn, provisioner[0] if provisioner else None
+                                     ).apply(
                 lambda v: policy_json(file_system_statements(
                     v[0], allow_root=spec.allow_root_access, require_tls=spec.require_tls,
                     provisioner=tuple(v[1]) if v[1] else None))),
             opts=child)
+        if provisioner is not None:
+            # Each invocation mounts the file system: it waits for the policy that lets the
+            # function in, and for the NFS rules between it and the mount targets.
+            self._invocations(provisioner[1], [policy, *provisioner[2]])
 
         self.file_system_id = file_system.id
         self.file_system_arn = file_system.arn
@@ -292,16 +297,19 @@ class SharedFileSystem(Component[SharedFileSystemArgs]):
                                  for user in spec.users}
 
     def _nfs(self, name: str, group: pulumi.Input[str], source: pulumi.Input[str],
-             description: str) -> None:
-        aws.vpc.SecurityGroupIngressRule(
+             description: str) -> aws.vpc.SecurityGroupIngressRule:
+        return aws.vpc.SecurityGroupIngressRule(
             name, security_group_id=group, referenced_security_group_id=source,
             ip_protocol="tcp", from_port=NFS_PORT, to_port=NFS_PORT, description=description,
             tags=self.tags(name), opts=self.child_options())
 
     def _provisioner(self, file_system: aws.efs.FileSystem, mount_group: aws.ec2.SecurityGroup,
-                     mount_targets: list[aws.efs.MountTarget]) -> pulumi.Output[list[str]]:
-        """The function that creates the users' directories, and its invocation; returns
-        (its role's ARN, its access point's ARN) for the file-system policy."""
+                     mount_targets: list[aws.efs.MountTarget]
+                     ) -> tuple[pulumi.Output[list[str]], aws.lambda_.Function,
+                                list[pulumi.Resource]]:
+        """The function that creates the users' directories; returns (its role's ARN, its
+        access point's ARN) for the file-system policy, the function, and the NFS rules its
+        invocations need."""
         spec, name = self.spec, f"{self.resource_name}-provisioner"
         child = self.child_options()
         access_point = aws.efs.AccessPoint(
@@ -311,12 +319,13 @@ class SharedFileSystem(Component[SharedFileSystemArgs]):
             name, vpc_id=spec.vpc_id,
             description="Directory provisioner: NFS to the mount targets only",
             tags=self.tags(name), opts=child)
-        aws.vpc.SecurityGroupEgressRule(
+        nfs_out = aws.vpc.SecurityGroupEgressRule(
             f"{name}-nfs-out", security_group_id=group.id,
             referenced_security_group_id=mount_group.id, ip_protocol="tcp",
             from_port=NFS_PORT, to_port=NFS_PORT, description="NFS to the mount targets",
             tags=self.tags(f"{name}-nfs-out"), opts=child)
-        self._nfs(f"{name}-nfs-in", mount_group.id, group.id, "NFS from the provisioner")
+        nfs_in = self._nfs(f"{name}-nfs-in", mount_group.id, group.id,
+                           "NFS from the provisioner")
         log_group = aws.cloudwatch.LogGroup(
             name, retention_in_days=365, tags=self.tags(name),
             opts=self.data_options())
@@ -356,6 +365,14 @@ class SharedFileSystem(Component[SharedFileSystemArgs]):
             # role's policy comes first too.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[*mount_targets, permissions]),
         )
+        return pulumi.Output.all(role.arn, access_point.arn), function, [nfs_out, nfs_in]
+
+    def _invocations(self, function: aws.lambda_.Function,
+                     needs: list[pulumi.Resource]) -> None:
+        """Run the function for each user once ``needs`` (the file-system policy, the NFS
+        rules) exist: ``Invoke`` does not wait for security-group rules, and a mount the
+        rules or the policy refuse fails the deployment."""
+        spec, name = self.spec, f"{self.resource_name}-provisioner"
         # One invocation per user, named after the user: adding a user runs the function for
         # that user alone, and removing one deletes only that invocation. By default its
         # deletion invokes nothing (the directory stays); when removed users are archived,
@@ -371,8 +388,8 @@ class SharedFileSystem(Component[SharedFileSystemArgs]):
                 f"{name}-{user.name}", function_name=function.name,
                 input=json.dumps(event, sort_keys=True),
                 lifecycle_scope="CRUD" if archive else None,
-                terraform_key=efs_provisioner.LIFECYCLE_KEY if archive else None, opts=child)
-        return pulumi.Output.all(role.arn, access_point.arn)
+                terraform_key=efs_provisioner.LIFECYCLE_KEY if archive else None,
+                opts=self.child_options(depends_on=needs))
 
 
 def provisioner_statements(file_system_arn: str, access_point_arn: str,

@@ -4,8 +4,10 @@ A lifecycle configuration is a shell script Studio runs when a JupyterLab or Cod
 starts (installing a package mirror, setting a proxy). SageMaker cannot update one: its
 content is fixed at creation (``CreateStudioLifecycleConfig`` has no update counterpart), so
 each is named after a hash of its script. A changed script is then a new configuration under
-a new name, attached where the old one was, and the old one is deleted after; an unchanged
-script keeps its name, its ARN, and every domain and profile that lists it untouched.
+a new name, attached where the old one was; an unchanged script keeps its name, its ARN, and
+every domain and profile that lists it untouched. The old one is retained by the engine
+(AWS refuses to delete a configuration a running app uses) and removed once unused by
+``LifecycleConfigSweep`` (``sweep_after``; ``lifecycle_sweep.py``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pydantic import BaseModel, Field, PlainValidator, field_validator, model_va
 
 from studio_infra.component import Component
 from studio_infra.inputs import ARGS_CONFIG, Tags
+from studio_infra.lifecycle_sweep import OWNER_TAG, LifecycleConfigSweep
 from studio_infra.limits import lifecycle_config_content, lifecycle_config_name
 
 LifecycleAppType = Literal["JupyterLab", "CodeEditor"]
@@ -139,6 +142,22 @@ class LifecycleConfigs(Component[LifecycleConfigsArgs]):
     attachments: dict[str, LifecycleAttachment]
     """Script name -> what ``StudioDomain`` and ``StudioUser`` take (``lifecycle_configs``)."""
 
+    @property
+    def owner(self) -> str:
+        """The owner tag's value: this component in this stack."""
+        return f"{pulumi.get_project()}/{pulumi.get_stack()}/{self.resource_name}"
+
+    def sweep_after(self, users: list[pulumi.Resource]) -> LifecycleConfigSweep:
+        """Remove this component's configurations the program no longer names, after
+        ``users`` (everything that attaches them: domain, profiles, spaces) stop naming
+        them, and once no app runs with them."""
+        from studio_infra.aws_access import access_of
+
+        return LifecycleConfigSweep(
+            f"{self.resource_name}-sweep", self.owner, list(self.config_names.values()),
+            self.context.region, self.child_options(depends_on=users),
+            access=access_of(self, self.context.region))
+
     def _build(self) -> None:
         spec, name = self.spec, self.resource_name
         self.attachments = {}
@@ -149,8 +168,9 @@ class LifecycleConfigs(Component[LifecycleConfigsArgs]):
                 studio_lifecycle_config_name=script.config_name,
                 studio_lifecycle_config_app_type=script.app_type,
                 studio_lifecycle_config_content=script.content,
-                tags=self.tags(f"{name}-{script.name}"),
-                opts=self.child_options(),
+                tags={**self.tags(f"{name}-{script.name}"), OWNER_TAG: self.owner},
+                # Replaced or removed, it stays in AWS until the sweep finds it unused.
+                opts=self.child_options(retain_on_delete=True),
             )
             self.config_names[script.name] = script.config_name
             self.attachments[script.name] = LifecycleAttachment(

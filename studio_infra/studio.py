@@ -24,6 +24,7 @@ import pulumi
 import pulumi_aws as aws
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
+from studio_infra.aws_access import access_of
 from studio_infra.cleanup import StudioAppsCleanup
 from studio_infra.component import Component
 from studio_infra.domain import DomainSettings, StudioDomain
@@ -456,15 +457,23 @@ class Studio(Component[StudioConfig]):
                                                 if c not in domain.lifecycle_configs]),
                 "private_space": user.private_space,
                 "tags": {**spec.tags, **cost},
+                # A default app starts at deploy time: after the network and the shared
+                # file system's NFS rules it needs, not just the groups' ids.
+                "default_app_after": [self.network, *([shared] if shared else [])]
+                if user.default_app else [],
             }, child)
         self.team_spaces = {team.name: self._team_space(team) for team in spec.teams
                             if team.shared_space}
+        if self.lifecycle is not None:
+            self.lifecycle.sweep_after([self.domain, *self.users.values(),
+                                        *self.team_spaces.values()])
 
         # Depends on the domain and every user: on destroy it goes first, deleting the apps and
         # spaces that would otherwise keep the profiles and the domain from being deleted.
         self.apps_cleanup = StudioAppsCleanup(
             f"{name}-apps-cleanup", self.domain.domain_id, self.domain.region,
-            pulumi.ResourceOptions(parent=self, depends_on=list(self.users.values())))
+            pulumi.ResourceOptions(parent=self, depends_on=list(self.users.values())),
+            access=access_of(self, self.domain.region))
 
         self.domain_id = self.domain.domain_id
         self.domain_url = self.domain.url
@@ -485,8 +494,11 @@ class Studio(Component[StudioConfig]):
             space_name=f"{team.name}-shared",
             ownership_settings={"owner_user_profile_name": self.users[owner].user_profile_name},
             space_sharing_settings={"sharing_type": "Shared"},
-            space_settings=space_settings(app_type, storage.default_gb,
-                                          spec.domain.default_instance_type),
+            space_settings=space_settings(
+                app_type, storage.default_gb, spec.domain.default_instance_type,
+                idle_timeout_minutes=spec.domain.idle_timeout_minutes,
+                lifecycle_config_arn=shared_space_lifecycle(self.domain.spec.lifecycle_configs,
+                                                            app_type)),
             tags={**spec.tags, **({"StudioTeam": team.name} if spec.cost_tags else {}),
                   "Name": f"{name}-team-{team.name}-space"},
             # AWS cannot change a space's owner (UpdateSpace takes no OwnershipSettings) and
@@ -497,6 +509,19 @@ class Studio(Component[StudioConfig]):
                 replace_on_changes=["ownershipSettings", "spaceSharingSettings"],
                 delete_before_replace=True),
         )
+
+
+def shared_space_lifecycle(configs: list[Any], app_type: str) -> pulumi.Output[str] | None:
+    """The domain's default lifecycle configuration for a shared JupyterLab space. A shared
+    space lists none (``SpaceSettings`` takes only a default one) and the domain offers its
+    JupyterLab ones to shared spaces (``DefaultSpaceSettings``); it has no Code Editor block,
+    and whether a space may default to a configuration the domain does not offer to shared
+    spaces AWS does not say, so Code Editor spaces get none (the safe side: no failed
+    ``CreateSpace``). A team's own configurations are not offered in shared spaces."""
+    if app_type != "JupyterLab":
+        return None
+    found = [c.arn for c in configs if c.default and c.app_type == app_type]
+    return found[0] if found else None
 
 
 def _default_domain_name() -> str:

@@ -16,6 +16,7 @@ import pulumi
 import pulumi_aws as aws
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from studio_infra.aws_access import access_of
 from studio_infra.cleanup import StudioUserCleanup
 from studio_infra.component import Component
 from studio_infra.domain import DomainMembership, app_settings
@@ -76,6 +77,9 @@ class StudioUserArgs(BaseModel):
     the user's uid/gid (``SharedFileSystem.user_directories`` gives each user theirs)."""
     tags: Tags = Field(default_factory=dict)
     """Tags on the profile (and its default app); each one's ``Name`` wins."""
+    default_app_after: list[Any] = Field(default_factory=list)
+    """Resources (e.g. the ``StudioNetwork``) the default app waits for: it starts at deploy
+    time, and needs the Studio group's rules and the endpoints, not just the group's id."""
 
     @field_validator("lifecycle_configs")
     @classmethod
@@ -161,7 +165,12 @@ class StudioUser(Component[StudioUserArgs]):
             single_sign_on_user_identifier="UserName" if spec.sso_user_name else None,
             single_sign_on_user_value=spec.sso_user_name,
             tags=self.tags(f"{name}-profile"),
-            opts=self.child_options(depends_on=assignments),
+            # A replaced profile keeps its name in its domain (a new IAM Identity Center user
+            # replaces it: terraform-provider-aws user_profile.go, ForceNew), so the old one
+            # must go first; the engine then first deletes what depends on it and would be
+            # replaced, the user's cleanup among them, whose delete removes their apps and
+            # private spaces (a profile with either cannot be deleted).
+            opts=self.child_options(depends_on=assignments, delete_before_replace=True),
         )
         if spec.default_app:
             aws.sagemaker.App(
@@ -172,7 +181,7 @@ class StudioUser(Component[StudioUserArgs]):
                 app_name="default",
                 resource_spec={"instance_type": "system"},
                 tags=self.tags(f"{name}-jupyter-server"),
-                opts=self.child_options(),
+                opts=self.child_options(depends_on=list(spec.default_app_after)),
             )
         owned: list[pulumi.Resource] = [profile]
         if spec.private_space is not None:
@@ -182,7 +191,8 @@ class StudioUser(Component[StudioUserArgs]):
             # private spaces first, which the profile's deletion needs, and nobody else's.
             StudioUserCleanup(f"{name}-apps-cleanup", domain.domain_id,
                               profile.user_profile_name, self.context.region,
-                              self.child_options(depends_on=owned))
+                              self.child_options(depends_on=owned),
+                              access=access_of(self, self.context.region))
         self.space_name = private_space_name(user.name, spec.private_space) \
             if spec.private_space else None
         self.user_profile_name = profile.user_profile_name
@@ -208,19 +218,30 @@ class StudioUser(Component[StudioUserArgs]):
             space_sharing_settings={"sharing_type": "Private"},
             space_settings=settings,
             tags=self.tags(f"{name}-space"),
-            opts=self.child_options(depends_on=[profile]),
+            # Its name stays in the domain when replaced (with its profile): the old one first.
+            opts=self.child_options(depends_on=[profile], delete_before_replace=True),
         )
 
 
 def space_settings(app_type: str, volume_gb: int, instance_type: str,
-                   file_system_ids: list[pulumi.Input[str]] | None = None
+                   file_system_ids: list[pulumi.Input[str]] | None = None, *,
+                   idle_timeout_minutes: int | None = None,
+                   lifecycle_config_arn: pulumi.Input[str] | None = None,
                    ) -> aws.sagemaker.SpaceSpaceSettingsArgsDict:
-    """A space's settings: its app type, its EBS volume, its app's default instance type and
-    the custom file systems it attaches (each once)."""
+    """A space's settings: its app type, its EBS volume, its app's default instance type,
+    idle shutdown and default lifecycle configuration (a shared space's own: the user
+    settings do not reach it), and the custom file systems it attaches (each once)."""
+    spec: dict[str, Any] = {"instance_type": instance_type}
+    if lifecycle_config_arn is not None:
+        spec["lifecycle_config_arn"] = lifecycle_config_arn
+    app: dict[str, Any] = {"default_resource_spec": spec}
+    if idle_timeout_minutes is not None:
+        app["app_lifecycle_management"] = {"idle_settings": {
+            "idle_timeout_in_minutes": idle_timeout_minutes}}
     settings: dict[str, Any] = {
         "app_type": app_type,
         "space_storage_settings": {"ebs_storage_settings": {"ebs_volume_size_in_gb": volume_gb}},
-        APP_SETTINGS_KEY[app_type]: {"default_resource_spec": {"instance_type": instance_type}},
+        APP_SETTINGS_KEY[app_type]: app,
     }
     if file_system_ids:
         settings["custom_file_systems"] = [{"efs_file_system": {"file_system_id": fs}}

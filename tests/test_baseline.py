@@ -175,6 +175,8 @@ def test_a_changed_field_that_forces_a_new_resource_replaces_it(before, tmp_path
                            table))["studio-domain"]
     assert timeout.step is Step.UPDATE
     assert timeout.changed == [
+        "defaultSpaceSettings.jupyterLabAppSettings.appLifecycleManagement.idleSettings."
+        "idleTimeoutInMinutes",
         "defaultUserSettings.codeEditorAppSettings.appLifecycleManagement.idleSettings."
         "idleTimeoutInMinutes",
         "defaultUserSettings.jupyterLabAppSettings.appLifecycleManagement.idleSettings."

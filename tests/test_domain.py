@@ -38,7 +38,11 @@ def test_domain_defaults_are_the_hardened_ones(record):
         "idleSettings": {"lifecycleManagement": "ENABLED", "idleTimeoutInMinutes": 60}}
     assert settings["kernelGatewayAppSettings"]["defaultResourceSpec"] == {
         "instanceType": "ml.t3.medium"}
-    assert inputs["defaultSpaceSettings"] == {"executionRole": ROLE, "securityGroups": [SG]}
+    # Shared spaces: the user settings' JupyterLab block and storage limits, repeated.
+    assert inputs["defaultSpaceSettings"] == {
+        "executionRole": ROLE, "securityGroups": [SG],
+        **{k: settings[k] for k in ("jupyterLabAppSettings", "jupyterServerAppSettings",
+                                    "kernelGatewayAppSettings", "spaceStorageSettings")}}
     assert inputs["retentionPolicy"] == {"homeEfsFileSystem": "Retain"}
     assert domain.protect and domain.retain_on_delete
 
