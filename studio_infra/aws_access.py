@@ -139,8 +139,11 @@ class _EndpointSession(boto3.Session):
 
 
 def _session(endpoints: dict[str, str], **kwargs: Any) -> boto3.Session:
+    from studio_infra.ops.session import configure_retries
+
     session = _EndpointSession(**kwargs)
     session.endpoints = endpoints
+    configure_retries(session)
     return session
 
 

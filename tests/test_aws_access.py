@@ -132,3 +132,17 @@ def test_endpoints_of_the_provider_are_used():
     session = session_for({"region": REGION, "endpoints": {"sagemaker": "http://localhost:5000"}})
     assert session.client("sagemaker").meta.endpoint_url == "http://localhost:5000"
     assert session.client("ec2").meta.endpoint_url == f"https://ec2.{REGION}.amazonaws.com"
+
+
+def test_sessions_of_the_stack_configuration_retry_as_the_operations_do(aws_env,  # noqa: F811
+                                                                         profile_file):
+    """The dynamic resources' sessions (plain, with a profile, with an assumed role) retry
+    throttling like `studio-infra teardown`: botocore's standard mode, 10 attempts."""
+    expected = {"mode": "standard", "total_max_attempts": 10}
+    plain = session_for({"region": REGION})
+    assert plain.client("ec2").meta.config.retries == expected
+    access = {"region": REGION, "profile": "dev", "shared_config_files": [profile_file],
+              "assume_roles": [{"role_arn": ROLE, "session_name": "studio-infra"}]}
+    with mock_aws():
+        assumed = session_for(access)
+        assert assumed.client("sagemaker").meta.config.retries == expected

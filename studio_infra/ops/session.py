@@ -48,6 +48,16 @@ def make_session(region: str | None = None, profile: str | None = None, *,
     ``retry_mode`` (``standard`` or ``adaptive``) up to ``max_attempts`` attempts; unset,
     they come from ``AWS_RETRY_MODE`` and ``AWS_MAX_ATTEMPTS`` (the SDKs' variables), else
     ``standard`` and 10."""
+    session = boto3.Session(region_name=region, profile_name=profile)
+    configure_retries(session, retry_mode=retry_mode, max_attempts=max_attempts)
+    return session
+
+
+def configure_retries(session: boto3.Session, *, retry_mode: str | None = None,
+                      max_attempts: int | None = None) -> None:
+    """Make every client of ``session`` retry throttling, 5xx answers and connection errors
+    in botocore's ``retry_mode`` up to ``max_attempts`` attempts; unset, they come from
+    ``AWS_RETRY_MODE`` and ``AWS_MAX_ATTEMPTS``, else ``standard`` and 10."""
     retry_mode = retry_mode or os.environ.get("AWS_RETRY_MODE") or DEFAULT_RETRY_MODE
     if max_attempts is None:
         from_env = os.environ.get("AWS_MAX_ATTEMPTS", "")
@@ -58,11 +68,9 @@ def make_session(region: str | None = None, profile: str | None = None, *,
         raise ValueError(f"retry mode {retry_mode!r} is not one of {', '.join(RETRY_MODES)}")
     if max_attempts < 1:
         raise ValueError(f"max attempts {max_attempts} must be at least 1")
-    session = boto3.Session(region_name=region, profile_name=profile)
     session._session.set_default_client_config(
         Config(retries={"mode": "adaptive" if retry_mode == "adaptive" else "standard",
                         "total_max_attempts": max_attempts}))
-    return session
 
 
 def is_throttling(exc: BaseException) -> bool:
