@@ -5,7 +5,8 @@ with "sagemaker" in its name). The default role here allows what Studio itself n
 and spaces of this account, the images, the sharing prefix, the keys, pulling from the
 project's repositories, writing SageMaker's logs — and which instance types an app may use:
 CPU types unless GPU types are granted, enforced with the ``sagemaker:InstanceTypes``
-condition on ``CreateApp``. Anything broader is an explicit ``managed_policy_arns`` entry.
+condition wherever a user names one (``INSTANCE_TYPE_ACTIONS``). Anything broader is an
+explicit ``managed_policy_arns`` entry.
 """
 
 from __future__ import annotations
@@ -81,6 +82,19 @@ SPACE_ACTIONS = ["sagemaker:CreateSpace", "sagemaker:UpdateSpace", "sagemaker:De
 APP_ACTIONS = ["sagemaker:CreateApp", "sagemaker:DeleteApp"]
 IMAGE_ACTIONS = ["sagemaker:DescribeImage", "sagemaker:DescribeImageVersion",
                  "sagemaker:DescribeAppImageConfig"]
+INSTANCE_TYPE_ACTIONS = ["sagemaker:CreateApp", "sagemaker:CreateSpace", "sagemaker:UpdateSpace"]
+"""Where a user chooses an instance type: an app's ``ResourceSpec``, and a space's default
+(``SpaceSettings.*AppSettings.DefaultResourceSpec``). The Service Authorization Reference
+(the IAM database, ``judges.iam_database``) lists ``sagemaker:InstanceTypes`` for all three.
+Denying only on ``CreateApp`` leaves a way around it: ``UpdateSpace`` sets the space's default
+to any type, and a ``CreateApp`` naming none runs on it (botocore, ``CreateAppRequest``
+``ResourceSpec``: the request's ``InstanceType`` "overrides" the configured default).
+
+A request that names no instance type is not denied: AWS does not document that Studio's
+own ``CreateApp`` always names one (botocore's ``KernelGatewayAppSettings`` says the Studio UI
+"does not use the default instance type value set here", nothing says the same of the other
+apps), so denying absence could refuse what Studio needs. Such an app runs on a default an
+administrator set (domain, profile) or a user set through the denied calls (space)."""
 OWN_PROFILE = "user-profile/${sagemaker:DomainId}/${sagemaker:UserProfileName}"
 """The caller's own profile, by the policy variables SageMaker sets for a profile's execution
 role session: one role shared by many users still acts for each of them alone."""
@@ -235,7 +249,7 @@ def execution_statements(
          "Resource": ctx.arn("sagemaker",
                              "app/${sagemaker:DomainId}/${sagemaker:UserProfileName}/*"),
          "Condition": {"Null": {"sagemaker:OwnerUserProfileArn": "true"}}},
-        {"Sid": "DenyOtherInstanceTypes", "Effect": "Deny", "Action": "sagemaker:CreateApp",
+        {"Sid": "DenyOtherInstanceTypes", "Effect": "Deny", "Action": INSTANCE_TYPE_ACTIONS,
          "Resource": "*",
          "Condition": {"ForAnyValue:StringNotEquals": {"sagemaker:InstanceTypes":
                                                        instance_types}}},

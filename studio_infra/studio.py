@@ -36,7 +36,7 @@ from studio_infra.kms import StudioKeys, StudioKeysArgs
 from studio_infra.lifecycle import LifecycleConfigs, LifecycleScript
 from studio_infra.limits import domain_name, tags_per_resource, user_profile_name
 from studio_infra.network import StudioNetwork, StudioNetworkArgs
-from studio_infra.posix import PosixUser, check_unique
+from studio_infra.posix import PosixUser, check_groups, check_unique
 from studio_infra.roles import InstanceTypes, RoleSettings, StudioExecutionRole
 from studio_infra.s3 import BucketSettings, SecureBucket
 from studio_infra.users import StudioUser, space_settings
@@ -228,6 +228,7 @@ class StudioConfig(BaseModel):
                 sso_names[user.sso_user_name] = user.name
         try:
             check_unique(list(self.users))
+            check_groups(list(self.users), {u.name: u.team for u in self.users})
         except ValueError as exc:
             problems.append(f"users: {exc}")
         problems += self._tag_room()

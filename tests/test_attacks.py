@@ -1,0 +1,94 @@
+"""The attacks of a user from inside their own apps, as checks on a plan: each adversarial
+program caught with a finding naming the attacker, the target and what lets it through; the
+hardened programs (every stack, in ``test_rules`` and the stack plans) not flagged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from studio_infra.judges.attacks import ATTACKS, SAR_SAGEMAKER
+from studio_infra.judges.iam_database import database
+from studio_infra.posix import PosixUser
+from studio_infra.rules.engine import evaluate, stack_from_plan
+from tests.test_rules import (
+    bob_in_alices_group,
+    instance_types_on_create_app_only,
+    rewrite_policy,
+    studio,
+)
+
+
+def messages(plan: Any, policy: str) -> list[str]:
+    return [f.message for f in evaluate(stack_from_plan(plan.resources)) if f.policy == policy]
+
+
+def test_space_default_to_a_refused_type_names_user_space_and_statement(record):
+    plan = record(studio(transform=rewrite_policy(
+        "aws:iam/rolePolicy:RolePolicy", "-studio", instance_types_on_create_app_only)))
+    found = messages(plan, "studio-instance-types")
+    # One role for both users: judged once, for each call that sets a space's default.
+    assert len(found) == 2
+    for action, message in zip(("CreateSpace", "UpdateSpace"), found, strict=True):
+        assert message.startswith("alice (role studio-default-role) is refused "
+                                  "ml.p4d.24xlarge on CreateApp but may "
+                                  f"sagemaker:{action} their space ")
+        assert "/alice-space to default to it (allowed by ['SpacesOwnedByTheUser']" in message
+        assert message.endswith(f"[space-default-instance-type: {SAR_SAGEMAKER}]")
+    # What the finding relies on: the reference lists the key for both calls.
+    for action in ("CreateSpace", "UpdateSpace"):
+        (entry,) = database().match_actions(f"sagemaker:{action}")
+        assert "sagemaker:InstanceTypes" in entry.condition_keys
+
+
+def test_space_default_check_spares_roles_that_allow_every_type(record):
+    def no_instance_deny(document: dict[str, Any]) -> None:
+        document["Statement"] = [s for s in document["Statement"]
+                                 if s["Sid"] != "DenyOtherInstanceTypes"]
+    plan = record(studio(transform=rewrite_policy(
+        "aws:iam/rolePolicy:RolePolicy", "-studio", no_instance_deny)))
+    assert messages(plan, "studio-instance-types") == []
+
+
+def test_a_deny_on_the_domains_own_default_type_is_caught(record):
+    def deny_default(document: dict[str, Any]) -> None:
+        deny = next(s for s in document["Statement"] if s["Sid"] == "DenyOtherInstanceTypes")
+        key = deny["Condition"]["ForAnyValue:StringNotEquals"]
+        key["sagemaker:InstanceTypes"] = ["ml.m5.large"]
+    plan = record(studio(transform=rewrite_policy(
+        "aws:iam/rolePolicy:RolePolicy", "-studio", deny_default)))
+    found = messages(plan, "studio-instance-types")
+    assert any("refuses sagemaker:UpdateSpace with the domain's default instance type "
+               "ml.t3.medium" in m for m in found)
+
+
+def test_shared_gid_names_both_users(record):
+    plan = record(studio(transform=bob_in_alices_group))
+    (message,) = messages(plan, "studio-shared-gids")
+    gid = PosixUser(name="alice").gid
+    assert message.startswith(f"alice and bob share gid {gid} without sharing a team")
+    assert message.endswith(f"[shared-gid: {ATTACKS['shared-gid'].source}]")
+
+
+def test_team_members_may_share_a_gid(record):
+    from studio_infra.studio import Studio
+
+    config = {"teams": [{"name": "vision"}],
+              "users": [{"name": "ana", "team": "vision", "gid": 30000},
+                        {"name": "ben", "team": "vision", "gid": 30000}]}
+    plan = record(lambda: Studio("lab", config))
+    assert messages(plan, "studio-shared-gids") == []
+    profiles = plan.of_type("aws:sagemaker/userProfile:UserProfile")
+    assert {p.inputs["userSettings"]["customPosixUserConfig"]["gid"] for p in profiles} == {30000}
+    # Without cost tags the team's own role says they are one team.
+    plan = record(lambda: Studio("lab", {**config, "cost_tags": False}))
+    assert not any("StudioTeam" in (p.inputs.get("tags") or {})
+                   for p in plan.of_type("aws:sagemaker/userProfile:UserProfile"))
+    assert messages(plan, "studio-shared-gids") == []
+
+
+def test_readme_shows_the_attacks_as_they_are():
+    from pathlib import Path
+
+    from studio_infra.judges.attacks import attacks_table
+
+    assert attacks_table() in (Path(__file__).parent.parent / "README.md").read_text()
