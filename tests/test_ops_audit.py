@@ -240,7 +240,9 @@ def test_each_weakening_is_found(setup, weaken, expected):
         ({"domain": "public"}, {("sagemaker-domain-vpc-only", "mandatory")}),
         ({"domain": "no-key"}, {("sagemaker-domain-cmk", "mandatory")}),
         ({"domain": "sharing-without-key"}, {("sagemaker-sharing-cmk", "mandatory")}),
-        ({"uids": (20001, 20001)}, {("sagemaker-posix-ids", "mandatory")}),
+        # one uid, and so (gid = uid) one group outside any team
+        ({"uids": (20001, 20001)}, {("sagemaker-posix-ids", "mandatory"),
+                                    ("studio-shared-gids", "mandatory")}),
         ({"domain": "no-tag-propagation"}, {("sagemaker-tag-propagation", "advisory")}),
     ],
     ids=["public-internet", "aws-managed-key", "sharing-without-key", "duplicate-uid",
