@@ -95,6 +95,15 @@ own ``CreateApp`` always names one (botocore's ``KernelGatewayAppSettings`` says
 "does not use the default instance type value set here", nothing says the same of the other
 apps), so denying absence could refuse what Studio needs. Such an app runs on a default an
 administrator set (domain, profile) or a user set through the denied calls (space)."""
+COST_TAG_ACTIONS = ["sagemaker:CreateSpace", "sagemaker:AddTags"]
+"""Where a user sets tags: on ``CreateSpace`` and on the ``AddTags`` every create asks for
+(``TagOnCreate``); the Service Authorization Reference lists ``aws:RequestTag/${TagKey}``
+for both. The cost tags ``Studio`` puts on profiles and spaces (``StudioUser``,
+``StudioTeam``) may carry only the caller's own name and team: anyone else's would bill
+their spaces (and, with tag propagation, what they start) to another user or team."""
+NO_PROFILE = "-"
+"""What ``${sagemaker:UserProfileName}`` stands for outside a Studio session (a job running
+as the role): no profile name starts with '-', so any ``StudioUser`` tag is refused there."""
 OWN_PROFILE = "user-profile/${sagemaker:DomainId}/${sagemaker:UserProfileName}"
 """The caller's own profile, by the policy variables SageMaker sets for a profile's execution
 role session: one role shared by many users still acts for each of them alone."""
@@ -151,6 +160,9 @@ class StudioExecutionRoleArgs(RoleSettings):
     """Keys the role's data is encrypted with (domain, sharing bucket, EFS, ECR)."""
     ecr_repository_arns: list[RepositoryArn] = Field(default_factory=list)
     """Repositories whose images the role may pull."""
+    cost_team: str | None = None
+    """The team whose users act as this role: the only ``StudioTeam`` tag they may set.
+    None: they may set none."""
     tags: Tags = Field(default_factory=dict)
     """Tags on the role; its ``Name`` wins."""
 
@@ -189,7 +201,7 @@ class StudioExecutionRole(Component[StudioExecutionRoleArgs]):
             ctx, role_arn=v[0], sharing_bucket_arn=v[1], sharing_prefix=spec.sharing_prefix,
             key_arns=v[2], repository_arns=v[3], instance_types=spec.instance_types,
             guardrails=spec.job_guardrails, network_isolation=spec.job_network_isolation,
-            local_storage=spec.local_storage_instance_types)))
+            local_storage=spec.local_storage_instance_types, cost_team=spec.cost_team)))
         aws.iam.RolePolicy(f"{name}-studio", role=role.id, policy=policy, opts=child)
         for arn in spec.managed_policy_arns:
             aws.iam.RolePolicyAttachment(f"{name}-{str(arn).rsplit('/', 1)[-1]}",
@@ -212,6 +224,7 @@ def execution_statements(
     guardrails: bool = True,
     network_isolation: bool = False,
     local_storage: list[str] | tuple[str, ...] = LOCAL_STORAGE_INSTANCE_TYPES,
+    cost_team: str | None = None,
 ) -> list[dict[str, Any]]:
     """The inline policy of an execution role; one place to read what Studio users can do.
 
@@ -253,6 +266,16 @@ def execution_statements(
          "Resource": "*",
          "Condition": {"ForAnyValue:StringNotEquals": {"sagemaker:InstanceTypes":
                                                        instance_types}}},
+        {"Sid": "NoOtherUsersCostTag", "Effect": "Deny", "Action": COST_TAG_ACTIONS,
+         "Resource": "*",
+         "Condition": {"Null": {"aws:RequestTag/StudioUser": "false"}, "StringNotEquals": {
+             "aws:RequestTag/StudioUser":
+                 f"${{sagemaker:UserProfileName, '{NO_PROFILE}'}}"}}},
+        {"Sid": "NoOtherTeamsCostTag", "Effect": "Deny", "Action": COST_TAG_ACTIONS,
+         "Resource": "*",
+         "Condition": {"Null": {"aws:RequestTag/StudioTeam": "false"}, **(
+             {"StringNotEquals": {"aws:RequestTag/StudioTeam": cost_team}}
+             if cost_team else {})}},
         {"Sid": "WriteSageMakerLogs", "Effect": "Allow",
          "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents",
                     "logs:DescribeLogStreams"],

@@ -380,7 +380,7 @@ class Studio(Component[StudioConfig]):
             }, child)
 
         self.default_role = execution_role(f"{name}-default", spec.execution_role)
-        self.team_roles = {t.name: execution_role(f"{name}-team-{t.name}", t)
+        self.team_roles = {t.name: execution_role(f"{name}-team-{t.name}", t, cost_team=t.name)
                            for t in spec.teams}
 
         domain = spec.domain
@@ -416,7 +416,8 @@ class Studio(Component[StudioConfig]):
                     f"{name}-user-{user.name}", team or spec.execution_role,
                     instance_types=user.instance_types or (
                         team or spec.execution_role).instance_types,
-                    managed_policy_arns=team.managed_policy_arns if team else []).role_arn
+                    managed_policy_arns=team.managed_policy_arns if team else [],
+                    cost_team=team.name if team else None).role_arn
             elif team is not None:
                 role_arn = self.team_roles[team.name].role_arn
             extra = [*(team.images if team else []), *user.images]

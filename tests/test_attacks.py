@@ -15,6 +15,7 @@ from tests.test_rules import (
     instance_types_on_create_app_only,
     rewrite_policy,
     studio,
+    without_cost_tag_denies,
 )
 
 
@@ -92,3 +93,40 @@ def test_readme_shows_the_attacks_as_they_are():
     from studio_infra.judges.attacks import attacks_table
 
     assert attacks_table() in (Path(__file__).parent.parent / "README.md").read_text()
+
+
+def test_forged_cost_tags_name_user_tags_and_statement(record):
+    plan = record(studio(transform=rewrite_policy(
+        "aws:iam/rolePolicy:RolePolicy", "-studio", without_cost_tag_denies)))
+    found = messages(plan, "studio-cost-tags")
+    assert any(m.startswith("alice (role studio-default-role) may create a space tagged "
+                            "{'StudioUser': 'bob'}, billing it to someone else (allowed by "
+                            "['SpacesOwnedByTheUser']") for m in found), found
+    assert any("'StudioTeam': 'another-team'" in m for m in found)
+
+
+def test_cost_tags_of_a_team_role(record):
+    """A team's role lets its users tag their own team, no other; the evaluator decides."""
+    from studio_infra.judges.iam_eval import Decision, Request, access
+    from studio_infra.roles import StudioExecutionRole
+
+    plan = record(lambda: StudioExecutionRole("exec", {"cost_team": "vision"}))
+    document = plan.get("aws:iam/rolePolicy:RolePolicy", "exec-studio").inputs["policy"]
+    space = "arn:aws:sagemaker:us-east-1:123456789012:space/d-abc/ana-space"
+    owner = {"sagemaker:DomainId": "d-abc", "sagemaker:UserProfileName": "ana",
+             "sagemaker:OwnerUserProfileArn":
+                 "arn:aws:sagemaker:us-east-1:123456789012:user-profile/d-abc/ana",
+             "sagemaker:SpaceSharingType": "Private"}
+
+    def create(**tags: str) -> Decision:
+        context = {**owner, **{f"aws:RequestTag/{k}": v for k, v in tags.items()}}
+        return access([document], Request("sagemaker:CreateSpace", space, context=context),
+                      account="123456789012")
+
+    assert create() is Decision.ALLOW
+    assert create(StudioUser="ana", StudioTeam="vision") is Decision.ALLOW
+    assert create(StudioUser="bob") is Decision.EXPLICIT_DENY
+    assert create(StudioUser="ana", StudioTeam="text") is Decision.EXPLICIT_DENY
+    # Outside a Studio session (no profile name), no StudioUser tag at all.
+    del owner["sagemaker:UserProfileName"]
+    assert create(StudioUser="-x") is Decision.EXPLICIT_DENY

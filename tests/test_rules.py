@@ -445,6 +445,12 @@ def instance_types_on_create_app_only(document: dict) -> None:
     deny["Action"] = "sagemaker:CreateApp"
 
 
+def without_cost_tag_denies(document: dict) -> None:
+    """The role as it was: any StudioUser/StudioTeam tag on a new space."""
+    document["Statement"] = [s for s in document["Statement"]
+                             if s["Sid"] not in ("NoOtherUsersCostTag", "NoOtherTeamsCostTag")]
+
+
 def bob_in_alices_group(args: Any) -> Any:
     """bob given alice's gid (outside any team): each is in the other's group."""
     if args.type_ != "aws:sagemaker/userProfile:UserProfile" or \
@@ -632,6 +638,8 @@ CASES: dict[str, list[tuple[Callable[[], None], Callable[[], None]]]] = {
         "aws:iam/rolePolicy:RolePolicy", "-studio", instance_types_on_create_app_only)),
         studio())],
     "studio-shared-gids": [(studio(transform=bob_in_alices_group), studio())],
+    "studio-cost-tags": [(studio(transform=rewrite_policy(
+        "aws:iam/rolePolicy:RolePolicy", "-studio", without_cost_tag_denies)), studio())],
     "studio-key-grants": [(studio(transform=rewrite_policy(
         "aws:kms/key:Key", "-sagemaker", admin_may_create_grants)), studio())],
     "studio-new-experience": [(studio(transform=classic_landing), studio())],

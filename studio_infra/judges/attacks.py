@@ -9,6 +9,8 @@ user), the target and the statement or setting that lets it through.
 * **instance types through space defaults**: a role that refuses an instance type on
   ``CreateApp`` but lets ``CreateSpace``/``UpdateSpace`` set a space's default to it; an app
   created without a type then runs on that default;
+* **forged cost tags**: a space created with another user's or team's ``StudioUser`` /
+  ``StudioTeam`` tag;
 * **shared gids**: two users outside one team with one POSIX gid are in each other's group on
   every file system they share.
 
@@ -45,6 +47,11 @@ ATTACKS: dict[str, Need] = {n.key: n for n in (
          "An instance type refused on CreateApp is refused on CreateSpace and UpdateSpace too "
          "(they carry sagemaker:InstanceTypes): else a space defaults to it and an app created "
          "without a type runs on it",
+         SAR_SAGEMAKER),
+    Need("cost-tags", "isolation",
+         "Where profiles carry the StudioUser/StudioTeam cost tags, no user creates a space "
+         "tagged as another user or team (aws:RequestTag on CreateSpace): else their costs "
+         "are billed to someone else",
          SAR_SAGEMAKER),
     Need("shared-gid", "files",
          "Users outside one team never share a POSIX gid: a gid is a group, and each would be "
@@ -147,6 +154,51 @@ def instance_type_problems(view: DomainView, stack: Stack) -> Iterator[str]:
                 raise CannotCheck(f"{caller.role.name} has managed policies not in this "
                                   f"program; whether they allow {action} to {instance_type} "
                                   "is not known")
+
+
+def cost_tag_problems(view: DomainView, stack: Stack) -> Iterator[str]:
+    """Where the domain's profiles carry ``StudioUser`` tags, each user may create their own
+    space with their own tags, and not with another user's or another team's."""
+    tagged: dict[str, Mapping[str, Any]] = {}
+    for resource in stack.companions(view.domain, PROFILE, "domainId"):
+        tags = resource.get("tags")
+        if isinstance(tags, Mapping) and "StudioUser" in tags:
+            tagged[str(resource.get("userProfileName"))] = tags
+    if not tagged:
+        return  # the convention is not in use
+    teams = sorted({str(t[TEAM_TAG]) for t in tagged.values() if TEAM_TAG in t})
+    seen: set[tuple[str, Any]] = set()
+    for profile in view.profiles:
+        own = tagged.get(profile.name)
+        if own is None:
+            continue
+        role = _role(stack, profile.role_arn, f"the execution role of {profile.name}")
+        judged = (role.urn, own.get(TEAM_TAG))
+        if judged in seen:
+            continue
+        seen.add(judged)
+        caller = Caller(view, profile, role, role_policies(role, stack))
+        space, _app = _space(view, profile.name)
+
+        def create(tags: Mapping[str, Any], caller: Caller = caller,
+                   space: str = space) -> Request:
+            return caller.request("sagemaker:CreateSpace", space, **_owner(caller), **{
+                f"aws:RequestTag/{k}": v for k, v in tags.items()},
+                **{"aws:TagKeys": list(tags)})
+
+        mine = {k: v for k, v in own.items() if k in ("StudioUser", TEAM_TAG)}
+        if caller.allowed(create(mine)) is not Decision.ALLOW:
+            yield _message("cost-tags", f"{caller.role.name} ({profile.name}'s role) refuses "
+                           f"CreateSpace tagged with the user's own cost tags {mine}")
+        other_user = next((n for n in sorted(tagged) if n != profile.name), "another-user")
+        other_team = next((t for t in teams if t != own.get(TEAM_TAG)), "another-team")
+        for forged in ({**mine, "StudioUser": other_user}, {**mine, TEAM_TAG: other_team}):
+            request = create(forged)
+            if caller.allowed(request) is Decision.ALLOW:
+                yield _message("cost-tags", f"{profile.name} (role {caller.role.name}) may "
+                               f"create a space tagged {forged}, billing it to someone else "
+                               f"(allowed by {allowing_statements(caller, request)}, no Deny "
+                               "on aws:RequestTag)")
 
 
 def group_problems(view: DomainView, stack: Stack) -> Iterator[str]:

@@ -20,6 +20,10 @@ def space_default_instance_types(domain: Resource, stack: Stack,
     yield from attacks.instance_type_problems(needs.domain_view(domain, stack), stack)
 
 
+def cost_tags(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
+    yield from attacks.cost_tag_problems(needs.domain_view(domain, stack), stack)
+
+
 def shared_gids(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     yield from attacks.group_problems(needs.domain_view(domain, stack), stack)
 
@@ -31,6 +35,12 @@ ATTACK_RULES = (
          "Deny sagemaker:CreateSpace and sagemaker:UpdateSpace with the same "
          "ForAnyValue:StringNotEquals on sagemaker:InstanceTypes as CreateApp "
          "(StudioExecutionRole does).", needs_stack=True, category=Category.STUDIO),
+    Rule("studio-cost-tags", "Where profiles carry StudioUser/StudioTeam cost tags, no user "
+         "creates a space tagged as another user or team", (needs.DOMAIN,), cost_tags,
+         Severity.MEDIUM, Enforcement.MANDATORY,
+         "Deny sagemaker:CreateSpace and sagemaker:AddTags when aws:RequestTag/StudioUser is "
+         "set and is not ${sagemaker:UserProfileName} (StudioExecutionRole does; StudioTeam: "
+         "the role's team).", needs_stack=True, category=Category.STUDIO),
     Rule("studio-shared-gids", "Users outside one team do not share a POSIX gid",
          (needs.DOMAIN,), shared_gids, Severity.HIGH, Enforcement.MANDATORY,
          "Give each user their own gid (Studio's users: leave gid out, it becomes the uid), or "
