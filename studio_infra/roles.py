@@ -28,6 +28,7 @@ from studio_infra.guardrails import (
 from studio_infra.inputs import (
     ARGS_CONFIG,
     DEFAULT_SHARING_PREFIX,
+    DOMAIN_SHARING_FOLDER,
     BucketArn,
     KmsKeyArn,
     PolicyArn,
@@ -290,10 +291,16 @@ def execution_statements(
             {"Sid": "ListSharingPrefix", "Effect": "Allow", "Action": "s3:ListBucket",
              "Resource": sharing_bucket_arn,
              "Condition": {"StringLike": {"s3:prefix": [f"{sharing_prefix}*"]}}},
-            {"Sid": "ReadWriteSharedNotebooks", "Effect": "Allow",
-             "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject",
-                        "s3:AbortMultipartUpload"],
+            {"Sid": "ReadSharedNotebooks", "Effect": "Allow", "Action": "s3:GetObject",
              "Resource": f"{sharing_bucket_arn}/{sharing_prefix}*"},
+            # Each profile shares into its own folder (StudioDomain.sharing_settings): only
+            # its own session writes there. S3 requests carry no sagemaker:UserProfileName;
+            # aws:SourceIdentity is the profile name in every request of the session
+            # (ExecutionRoleIdentityConfig=USER_PROFILE_NAME, SOURCE_IDENTITY_PAGE).
+            {"Sid": "WriteOwnSharedNotebooks", "Effect": "Allow",
+             "Action": ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
+             "Resource": [f"{sharing_bucket_arn}/{sharing_prefix}${{aws:SourceIdentity}}/*",
+                          f"{sharing_bucket_arn}/{sharing_prefix}{DOMAIN_SHARING_FOLDER}*"]},
         ]
     if key_arns:
         keys = sorted(set(key_arns))

@@ -14,6 +14,7 @@ from tests.test_rules import (
     bob_in_alices_group,
     instance_types_on_create_app_only,
     rewrite_policy,
+    sharing_writes_anywhere,
     studio,
     without_cost_tag_denies,
 )
@@ -130,3 +131,15 @@ def test_cost_tags_of_a_team_role(record):
     # Outside a Studio session (no profile name), no StudioUser tag at all.
     del owner["sagemaker:UserProfileName"]
     assert create(StudioUser="-x") is Decision.EXPLICIT_DENY
+
+
+def test_another_users_sharing_folder_names_user_folder_and_statement(record):
+    plan = record(studio(transform=rewrite_policy(
+        "aws:iam/rolePolicy:RolePolicy", "-studio", sharing_writes_anywhere)))
+    found = messages(plan, "studio-sharing-folders")
+    assert len(found) == 2, found
+    assert found[0].startswith("alice (role studio-default-role) may s3:PutObject "
+                               "arn:aws:s3:::studio-sharing-bucket")
+    assert ("/sharing/bob/notebook.ipynb in bob's sharing folder (allowed by "
+            "['WriteOwnSharedNotebooks'])") in found[0]
+    assert messages(record(studio()), "studio-sharing-folders") == []

@@ -60,7 +60,10 @@ def test_default_role_is_least_privilege(record):
     only_star = [a for a in LIST_AND_DESCRIBE if database().match_actions(a)[0].only_star]
     assert {"sagemaker:ListSpaces", "sagemaker:ListApps", "sagemaker:ListDomains",
             "sagemaker:ListUserProfiles"} <= set(only_star)
-    assert by_sid["ReadWriteSharedNotebooks"]["Resource"] == f"{BUCKET}/sharing/*"
+    assert by_sid["ReadSharedNotebooks"]["Resource"] == f"{BUCKET}/sharing/*"
+    assert by_sid["ReadSharedNotebooks"]["Action"] == "s3:GetObject"
+    assert by_sid["WriteOwnSharedNotebooks"]["Resource"] == [
+        f"{BUCKET}/sharing/${{aws:SourceIdentity}}/*", f"{BUCKET}/sharing/_domain/*"]
     assert by_sid["ListSharingPrefix"]["Condition"] == {
         "StringLike": {"s3:prefix": ["sharing/*"]}}
     assert by_sid["UseStudioKeys"]["Resource"] == [KEY]
@@ -111,6 +114,26 @@ def test_instance_types_bind_every_call_that_names_one(record):
         assert decide(action, ["ml.t3.medium"]) is Decision.ALLOW
         # A request naming no type is not denied: Studio is not documented to name one.
         assert decide(action, None) is Decision.ALLOW
+
+
+def test_a_user_writes_only_their_own_sharing_folder(record):
+    """S3 requests carry aws:SourceIdentity (the profile name, with the domain's
+    USER_PROFILE_NAME identity), not sagemaker:UserProfileName: the role writes the caller's
+    folder and the domain's, reads every shared notebook, and overwrites no one's."""
+    plan = record(lambda: StudioExecutionRole("exec", {"sharing_bucket_arn": BUCKET}))
+    document = plan.get("aws:iam/rolePolicy:RolePolicy", "exec-studio").inputs["policy"]
+
+    def decide(action: str, key: str) -> Decision:
+        return access([document], Request(action, f"{BUCKET}/sharing/{key}", context={
+            "aws:SourceIdentity": "ana", "sagemaker:UserProfileName": "ana"}),
+            account="123456789012")
+
+    for action in ("s3:PutObject", "s3:DeleteObject"):
+        assert decide(action, "ana/nb/snapshot.ipynb") is Decision.ALLOW
+        assert decide(action, "_domain/nb/snapshot.ipynb") is Decision.ALLOW
+        assert decide(action, "bob/nb/snapshot.ipynb") is Decision.IMPLICIT_DENY
+        assert decide(action, "ana-2/nb/snapshot.ipynb") is Decision.IMPLICIT_DENY
+    assert decide("s3:GetObject", "bob/nb/snapshot.ipynb") is Decision.ALLOW
 
 
 def test_gpu_types_only_where_granted(record):

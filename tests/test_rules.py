@@ -451,6 +451,12 @@ def without_cost_tag_denies(document: dict) -> None:
                              if s["Sid"] not in ("NoOtherUsersCostTag", "NoOtherTeamsCostTag")]
 
 
+def sharing_writes_anywhere(document: dict) -> None:
+    """The role as it was: writes anywhere under the sharing prefix."""
+    write = next(s for s in document["Statement"] if s["Sid"] == "WriteOwnSharedNotebooks")
+    write["Resource"] = write["Resource"][1].replace("_domain/*", "*")
+
+
 def bob_in_alices_group(args: Any) -> Any:
     """bob given alice's gid (outside any team): each is in the other's group."""
     if args.type_ != "aws:sagemaker/userProfile:UserProfile" or \
@@ -638,6 +644,8 @@ CASES: dict[str, list[tuple[Callable[[], None], Callable[[], None]]]] = {
         "aws:iam/rolePolicy:RolePolicy", "-studio", instance_types_on_create_app_only)),
         studio())],
     "studio-shared-gids": [(studio(transform=bob_in_alices_group), studio())],
+    "studio-sharing-folders": [(studio(transform=rewrite_policy(
+        "aws:iam/rolePolicy:RolePolicy", "-studio", sharing_writes_anywhere)), studio())],
     "studio-cost-tags": [(studio(transform=rewrite_policy(
         "aws:iam/rolePolicy:RolePolicy", "-studio", without_cost_tag_denies)), studio())],
     "studio-key-grants": [(studio(transform=rewrite_policy(

@@ -11,6 +11,8 @@ user), the target and the statement or setting that lets it through.
   created without a type then runs on that default;
 * **forged cost tags**: a space created with another user's or team's ``StudioUser`` /
   ``StudioTeam`` tag;
+* **other users' shared notebooks**: a snapshot written or deleted in another user's
+  sharing folder;
 * **shared gids**: two users outside one team with one POSIX gid are in each other's group on
   every file system they share.
 
@@ -53,6 +55,10 @@ ATTACKS: dict[str, Need] = {n.key: n for n in (
          "tagged as another user or team (aws:RequestTag on CreateSpace): else their costs "
          "are billed to someone else",
          SAR_SAGEMAKER),
+    Need("sharing-folders", "isolation",
+         "Where each profile shares notebooks into a folder of its own, no user writes or "
+         "deletes in another user's (aws:SourceIdentity is the profile name in S3 requests)",
+         "https://docs.aws.amazon.com/sagemaker/latest/dg/monitor-user-access-how-to.html"),
     Need("shared-gid", "files",
          "Users outside one team never share a POSIX gid: a gid is a group, and each would be "
          "in the other's group on their directories",
@@ -199,6 +205,44 @@ def cost_tag_problems(view: DomainView, stack: Stack) -> Iterator[str]:
                                f"create a space tagged {forged}, billing it to someone else "
                                f"(allowed by {allowing_statements(caller, request)}, no Deny "
                                "on aws:RequestTag)")
+
+
+def sharing_problems(view: DomainView, stack: Stack) -> Iterator[str]:
+    """Where profiles share into distinct folders, whether a user's role writes or deletes a
+    snapshot in another user's. One folder for every profile is AWS's default (the domain's
+    ``SharingSettings``): not judged here."""
+    from studio_infra.judges.studio_needs import BUCKET_POLICY, find
+    from studio_infra.snapshot import known
+
+    paths = {p.name: p.sharing.get("s3OutputPath") for p in view.profiles
+             if p.sharing.get("notebookOutputOption") == "Allowed"}
+    if len({str(v) for v in paths.values()}) < 2:
+        return
+    seen: set[str] = set()
+    for profile in view.profiles:
+        if profile.name not in paths:
+            continue
+        role = _role(stack, profile.role_arn, f"the execution role of {profile.name}")
+        if role.urn in seen:
+            continue
+        seen.add(role.urn)
+        caller = Caller(view, profile, role, role_policies(role, stack))
+        other = next(n for n in sorted(paths) if paths[n] != paths[profile.name])
+        path = known(paths[other], "the sharing path")
+        bucket, _, prefix = str(path).removeprefix("s3://").partition("/")
+        bucket_resource = find(stack, bucket)
+        policies = stack.companions(bucket_resource, BUCKET_POLICY, "bucket") \
+            if bucket_resource is not None else []
+        bucket_policy = known(policies[0].get("policy"), "the bucket policy") \
+            if policies else None
+        target = f"arn:{view.where.partition}:s3:::{bucket}/{prefix}notebook.ipynb"
+        for action in ("s3:PutObject", "s3:DeleteObject"):
+            request = caller.request(action, target, **{"aws:SecureTransport": "true",
+                                                        "s3:TlsVersion": "1.3"})
+            if caller.allowed(request, bucket_policy) is Decision.ALLOW:
+                yield _message("sharing-folders", f"{profile.name} (role {caller.role.name}) "
+                               f"may {action} {target} in {other}'s sharing folder (allowed "
+                               f"by {allowing_statements(caller, request)})")
 
 
 def group_problems(view: DomainView, stack: Stack) -> Iterator[str]:

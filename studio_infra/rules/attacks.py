@@ -24,6 +24,10 @@ def cost_tags(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[
     yield from attacks.cost_tag_problems(needs.domain_view(domain, stack), stack)
 
 
+def sharing_folders(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
+    yield from attacks.sharing_problems(needs.domain_view(domain, stack), stack)
+
+
 def shared_gids(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     yield from attacks.group_problems(needs.domain_view(domain, stack), stack)
 
@@ -41,6 +45,12 @@ ATTACK_RULES = (
          "Deny sagemaker:CreateSpace and sagemaker:AddTags when aws:RequestTag/StudioUser is "
          "set and is not ${sagemaker:UserProfileName} (StudioExecutionRole does; StudioTeam: "
          "the role's team).", needs_stack=True, category=Category.STUDIO),
+    Rule("studio-sharing-folders", "Where each profile shares notebooks into its own folder, "
+         "no user writes or deletes another user's", (needs.DOMAIN,), sharing_folders,
+         Severity.MEDIUM, Enforcement.MANDATORY,
+         "Allow s3:PutObject and s3:DeleteObject only under <prefix>${aws:SourceIdentity}/ "
+         "(StudioExecutionRole does, with StudioDomain's USER_PROFILE_NAME identity).",
+         needs_stack=True, category=Category.STUDIO),
     Rule("studio-shared-gids", "Users outside one team do not share a POSIX gid",
          (needs.DOMAIN,), shared_gids, Severity.HIGH, Enforcement.MANDATORY,
          "Give each user their own gid (Studio's users: leave gid out, it becomes the uid), or "
