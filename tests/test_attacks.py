@@ -143,3 +143,24 @@ def test_another_users_sharing_folder_names_user_folder_and_statement(record):
     assert ("/sharing/bob/notebook.ipynb in bob's sharing folder (allowed by "
             "['WriteOwnSharedNotebooks'])") in found[0]
     assert messages(record(studio()), "studio-sharing-folders") == []
+
+
+def test_a_network_perimeter_that_breaks_image_pulls_is_caught(record):
+    """SageMaker pulls an app's image with the image's role from its own network: the
+    request carries no aws:SourceVpc and is not a forward access session. The Studio-needs
+    model asks for the pull without them, so AWS's network perimeter statement on that role
+    (without the exemption AWS's examples give service roles: they are not tagged
+    dp:include:network) is reported, never deployed silently."""
+    def perimeter(document: dict[str, Any]) -> None:
+        document["Statement"].append({
+            "Sid": "EnforceNetworkPerimeterSourceVPC", "Effect": "Deny", "Action": "ecr:*",
+            "Resource": "*",
+            "Condition": {"BoolIfExists": {"aws:ViaAWSService": "false",
+                                           "aws:PrincipalIsAWSService": "false"},
+                          "StringNotEqualsIfExists": {"aws:SourceVpc": "vpc-0123456789abcdef0"}}})
+
+    plan = record(studio(image="with-monitor", transform=rewrite_policy(
+        "aws:iam/rolePolicy:RolePolicy", "-lab-role", perimeter)))
+    found = [m for m in messages(plan, "studio-identity") if "[image-pull:" in m]
+    assert found and "ecr:BatchGetImage" in found[0] and "explicit deny" in found[0], found
+    assert not [m for m in messages(record(studio(image="with-monitor")), "studio-identity")]
