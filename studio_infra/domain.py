@@ -30,6 +30,7 @@ from studio_infra.images import APP_SETTINGS_KEY, AttachedImage, ImageAttachment
 from studio_infra.inputs import (
     ARGS_CONFIG,
     DEFAULT_SHARING_PREFIX,
+    DOMAIN_SHARING_FOLDER,
     BucketName,
     KmsKeyArn,
     LifecycleConfigArn,
@@ -282,15 +283,19 @@ class DomainMembership:
     assigned (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/
     aws-resource-sagemaker-userprofile.html)."""
 
-    def sharing_settings(self, enabled: bool = True) -> dict[str, Any]:
-        """Notebook sharing as the domain sets it, or disabled."""
+    def sharing_settings(self, enabled: bool = True, user: str | None = None) -> dict[str, Any]:
+        """Notebook sharing as the domain sets it, or disabled. Each profile made here shares
+        into a folder of its own (``<prefix><user>/``), which only its own session may write
+        (``roles.execution_statements``); profiles made elsewhere into the domain's
+        (``DOMAIN_SHARING_FOLDER``)."""
         spec = self.settings
         if not enabled or spec.sharing_bucket_name is None:
             return {"notebook_output_option": "Disabled"}
+        folder = f"{user}/" if user else DOMAIN_SHARING_FOLDER
         return {
             "notebook_output_option": "Allowed",
             "s3_output_path": pulumi.Output.concat(
-                "s3://", spec.sharing_bucket_name, "/", spec.sharing_prefix),
+                "s3://", spec.sharing_bucket_name, "/", spec.sharing_prefix, folder),
             "s3_kms_key_id": spec.sharing_kms_key_arn,
         }
 

@@ -32,9 +32,18 @@ JOB_ACTIONS = (
     "sagemaker:CreateDataQualityJobDefinition", "sagemaker:CreateModelBiasJobDefinition",
     "sagemaker:CreateModelQualityJobDefinition",
     "sagemaker:CreateModelExplainabilityJobDefinition", "sagemaker:CreateMonitoringSchedule",
+    "sagemaker:UpdateMonitoringSchedule", "sagemaker:CreateModel",
+    "sagemaker:CreateNotebookInstance",
 )
-"""The jobs a notebook starts (training, processing, tuning, batch transform, AutoML,
-monitoring): what the job guardrails bind."""
+"""What a notebook starts that runs code as a role (training, processing, tuning, batch
+transform, AutoML, monitoring, created or updated; models, whose containers run in endpoints
+and transform jobs; notebook instances): what the job guardrails bind. Each guardrail names
+only those carrying its key: ``CreateModel`` gets the VPC ones (it carries no KMS key),
+``CreateNotebookInstance`` the VPC and volume-key ones and ``NOTEBOOK_GUARDRAILS``."""
+NOTEBOOK_URL_ACTION = "sagemaker:CreatePresignedNotebookInstanceUrl"
+"""Opening a notebook instance: its Jupyter runs as the instance's role, outside Studio's
+per-user profiles and spaces, so a Studio user's role never opens one (denied outright; the
+action carries no condition key that could tell one instance from another but tags)."""
 CONDITION_KEYS_PAGE = ("https://docs.aws.amazon.com/service-authorization/latest/reference/"
                        "list_amazonsagemaker.html#amazonsagemaker-policy-keys")
 """SageMaker's condition keys (the IAM database, ``judges.iam_database``, is read from the
@@ -68,6 +77,8 @@ class Guardrail:
     why: str
     spares_local_storage: bool = False
     """Requests on local-storage instance types only are spared (they cannot set the key)."""
+    actions: tuple[str, ...] = JOB_ACTIONS
+    """The actions it binds, of those that carry ``key``."""
 
 
 GUARDRAILS = (
@@ -85,6 +96,23 @@ GUARDRAILS = (
               "traffic between a job's containers is encrypted (absent counts as false)"),
 )
 """What every job started as the role must set (each key's meaning: ``CONDITION_KEYS_PAGE``)."""
+NOTEBOOK_GUARDRAILS = (
+    Guardrail("DenyNotebookInstancesWithInternet", "sagemaker:DirectInternetAccess",
+              "StringNotEqualsIfExists", "Disabled",
+              "notebook instances have no direct internet access (absent means Enabled)",
+              actions=("sagemaker:CreateNotebookInstance",)),
+    Guardrail("DenyNotebookInstancesWithRoot", "sagemaker:RootAccess",
+              "StringNotEqualsIfExists", "Disabled",
+              "notebook instances are created without root access (absent means Enabled)",
+              actions=("sagemaker:CreateNotebookInstance",)),
+    Guardrail("DenyRootOnNotebookInstances", "sagemaker:RootAccess", "StringEquals",
+              "Enabled", "no one turns root access on for a notebook instance",
+              actions=("sagemaker:UpdateNotebookInstance",)),
+)
+"""Notebook instances run Jupyter as their role, outside Studio: if one is created at all
+(a permission the role does not grant), it has no direct internet and no root. The defaults
+AWS applies when the request leaves them out are ``Enabled`` (botocore,
+``CreateNotebookInstanceInput``), hence ``IfExists``."""
 NETWORK_ISOLATION = Guardrail(
     "DenyJobsWithoutNetworkIsolation", "sagemaker:NetworkIsolation", "BoolIfExists", "false",
     "job containers make no outbound network calls")
@@ -111,10 +139,11 @@ def guardrail_statements(network_isolation: bool = False,
     ``managed_policy_arns``): a job outside the VPC, without KMS keys or without
     inter-container encryption is refused. ``local_storage``: instance-type patterns the
     volume-key guardrail spares (empty: spare none)."""
-    rails = [*GUARDRAILS, *([NETWORK_ISOLATION] if network_isolation else [])]
+    rails = [*GUARDRAILS, *NOTEBOOK_GUARDRAILS,
+             *([NETWORK_ISOLATION] if network_isolation else [])]
     statements = []
     for rail in rails:
-        actions = guarded_actions(rail.key)
+        actions = guarded_actions(rail.key, rail.actions)
         condition: dict[str, Any] = {rail.operator: {rail.key: rail.value}}
         if rail.spares_local_storage and local_storage:
             typed = guarded_actions(INSTANCE_TYPES_KEY, tuple(actions))
@@ -128,4 +157,6 @@ def guardrail_statements(network_isolation: bool = False,
             continue
         statements.append({"Sid": rail.sid, "Effect": "Deny", "Action": actions,
                            "Resource": "*", "Condition": condition})
+    statements.append({"Sid": "DenyOpeningNotebookInstances", "Effect": "Deny",
+                       "Action": NOTEBOOK_URL_ACTION, "Resource": "*"})
     return statements

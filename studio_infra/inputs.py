@@ -158,6 +158,10 @@ Tags = Annotated[dict[str, str], AfterValidator(_tag_limit)]
 DEFAULT_SHARING_PREFIX = "sharing/"
 """Where shared notebooks go in the sharing bucket: one default for the domain and its
 roles."""
+DOMAIN_SHARING_FOLDER = "_domain/"
+"""Under the sharing prefix, where profiles created outside this program share notebooks
+(the domain's default); each profile made here gets ``<prefix><profile name>/`` instead, the
+only folder its role may write besides this one. No profile name starts with '_'."""
 
 
 def _key_prefix(value: str) -> str:

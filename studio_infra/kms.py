@@ -51,6 +51,17 @@ ADMIN_ACTIONS = [
 (grants for AWS resources are allowed below, behind ``kms:GrantIsForAWSResource``). One
 power stays with administrators by nature: ``kms:PutKeyPolicy`` can rewrite this policy, so
 who may administer a key is who may, in the end, use it."""
+PUT_KEY_POLICY = "kms:PutKeyPolicy"
+"""The one action ``kms:Put*`` covers (the IAM database). It rewrites the key policy, so
+whoever holds it may, in the end, grant themselves use of the key. With ``key_admin_arns``
+only those principals hold it; the account (and so any IAM policy in it) keeps the rest of
+the administration."""
+LOCKOUT_PAGE = ("https://docs.aws.amazon.com/kms/latest/developerguide/"
+                "key-policy-default.html#prevent-unmanageable-key")
+"""KMS's lockout safety check: "The key policy must allow the calling principal to make a
+subsequent PutKeyPolicy request on the KMS key" (botocore, ``CreateKeyRequest.Policy``): the
+principal that deploys must be a key administrator."""
+ADMIN_PRINCIPAL = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:(role|user)/[\w+=,.@/-]+")
 
 USE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
                "kms:DescribeKey"]
@@ -64,15 +75,22 @@ def key_policy_statements(
     purposes: tuple[str, ...],
     role_arns: list[str] | tuple[str, ...] = (),
     log_group_arns: list[str] | None = None,
+    admin_arns: list[str] | tuple[str, ...] = (),
 ) -> list[dict[str, Any]]:
-    """The statements of a key serving ``purposes``; the single source of our key policies."""
+    """The statements of a key serving ``purposes``; the single source of our key policies.
+    With ``admin_arns``, ``kms:PutKeyPolicy`` is theirs alone (``PUT_KEY_POLICY``)."""
     statements: list[dict[str, Any]] = [{
         "Sid": "KeyAdministration",
         "Effect": "Allow",
         "Principal": {"AWS": ctx.root_arn},
-        "Action": ADMIN_ACTIONS,
+        "Action": [a for a in ADMIN_ACTIONS if a != "kms:Put*"] if admin_arns
+        else ADMIN_ACTIONS,
         "Resource": "*",
     }]
+    if admin_arns:
+        statements.append({"Sid": "KeyPolicyByNamedAdministrators", "Effect": "Allow",
+                           "Principal": {"AWS": sorted(set(admin_arns))},
+                           "Action": PUT_KEY_POLICY, "Resource": "*"})
     via = sorted({ctx.service(s) for p in purposes for s in VIA_SERVICES[p]})
     if via:
         scope = {"kms:CallerAccount": ctx.account, "kms:ViaService": via}
@@ -139,10 +157,12 @@ def new_key(
     role_arns: pulumi.Input[list[str]] | None = None,
     log_group_arns: list[str] | None = None,
     deletion_window_days: int = 30,
+    admin_arns: list[str] | tuple[str, ...] = (),
 ) -> aws.kms.Key:
     """A rotating, recoverable, protected key with our policy; the one way keys are made."""
     policy = pulumi.Output.from_input(role_arns or []).apply(
-        lambda roles: policy_json(key_policy_statements(ctx, purposes, roles, log_group_arns))
+        lambda roles: policy_json(key_policy_statements(ctx, purposes, roles, log_group_arns,
+                                                        admin_arns))
     )
     return aws.kms.Key(
         name,
@@ -172,6 +192,10 @@ class StudioKeysArgs(BaseModel):
     user_role_arns: list[RoleArn] = Field(default_factory=list)
     """Roles (ARNs or Outputs) that may use the created keys directly, e.g. Studio
     execution roles."""
+    key_admin_arns: list[str] = Field(default_factory=list)
+    """IAM roles or users that alone may change the created keys' policies
+    (``kms:PutKeyPolicy``); include the principal that deploys (KMS's lockout check,
+    ``LOCKOUT_PAGE``). Empty: the account administers them whole, as AWS's default does."""
     alias_prefix: str | None = None
     """Aliases are ``alias/<prefix>/<purpose>``. Default: ``<project>/<stack>/<name>``."""
     deletion_window_days: int = Field(default=30, ge=7, le=30)
@@ -186,6 +210,15 @@ class StudioKeysArgs(BaseModel):
     def _some_purposes(cls, value: list[str]) -> list[str]:
         if not value:
             raise ValueError(f"name at least one purpose of {list(PURPOSES)}")
+        return list(dict.fromkeys(value))
+
+    @field_validator("key_admin_arns")
+    @classmethod
+    def _admins(cls, value: list[str]) -> list[str]:
+        bad = [v for v in value if not isinstance(v, str) or not ADMIN_PRINCIPAL.fullmatch(v)]
+        if bad:
+            raise ValueError(f"{bad}: give IAM role or user ARNs like "
+                             "'arn:aws:iam::123456789012:role/key-admins'")
         return list(dict.fromkeys(value))
 
     @field_validator("alias_prefix")
@@ -248,6 +281,7 @@ class StudioKeys(Component[StudioKeysArgs]):
                     tags=self.tags(key_name),
                     role_arns=pulumi.Output.all(*spec.user_role_arns),
                     deletion_window_days=spec.deletion_window_days,
+                    admin_arns=spec.key_admin_arns,
                 )
                 aws.kms.Alias(key_name, name=f"alias/{prefix}/{label}", target_key_id=key.key_id,
                               opts=self.child_options())

@@ -79,3 +79,25 @@ def check_unique(users: list[PosixUser]) -> None:
             )
         by_name[user.name] = user
         by_uid[user.uid] = user
+
+
+def check_groups(users: list[PosixUser], teams: dict[str, str | None]) -> None:
+    """Refuse two users outside a common team with one gid, naming both.
+
+    A gid is a group: every file a user leaves group-readable (a home directory of mode
+    0750, the mode ``SharedFileSystem`` gives) is open to whoever has that gid. Members of
+    one team may share a gid (their files are the team's by design); anyone else gets their
+    own. ``teams``: each user's team by name (None: no team)."""
+    by_gid: dict[int, PosixUser] = {}
+    for user in users:
+        other = by_gid.setdefault(user.gid, user)
+        if other is user:
+            continue
+        team = teams.get(user.name)
+        if team is not None and teams.get(other.name) == team:
+            continue
+        raise ValueError(
+            f"users {other.name!r} and {user.name!r} both have gid {user.gid}, and are not "
+            "in one team: each would be in the other's group on their directories; give "
+            f"{user.name!r} its own gid (leave gid out: it becomes the user's uid) or put both "
+            "in one team")

@@ -5,7 +5,8 @@ with "sagemaker" in its name). The default role here allows what Studio itself n
 and spaces of this account, the images, the sharing prefix, the keys, pulling from the
 project's repositories, writing SageMaker's logs — and which instance types an app may use:
 CPU types unless GPU types are granted, enforced with the ``sagemaker:InstanceTypes``
-condition on ``CreateApp``. Anything broader is an explicit ``managed_policy_arns`` entry.
+condition wherever a user names one (``INSTANCE_TYPE_ACTIONS``). Anything broader is an
+explicit ``managed_policy_arns`` entry.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from studio_infra.guardrails import (
 from studio_infra.inputs import (
     ARGS_CONFIG,
     DEFAULT_SHARING_PREFIX,
+    DOMAIN_SHARING_FOLDER,
     BucketArn,
     KmsKeyArn,
     PolicyArn,
@@ -81,6 +83,28 @@ SPACE_ACTIONS = ["sagemaker:CreateSpace", "sagemaker:UpdateSpace", "sagemaker:De
 APP_ACTIONS = ["sagemaker:CreateApp", "sagemaker:DeleteApp"]
 IMAGE_ACTIONS = ["sagemaker:DescribeImage", "sagemaker:DescribeImageVersion",
                  "sagemaker:DescribeAppImageConfig"]
+INSTANCE_TYPE_ACTIONS = ["sagemaker:CreateApp", "sagemaker:CreateSpace", "sagemaker:UpdateSpace"]
+"""Where a user chooses an instance type: an app's ``ResourceSpec``, and a space's default
+(``SpaceSettings.*AppSettings.DefaultResourceSpec``). The Service Authorization Reference
+(the IAM database, ``judges.iam_database``) lists ``sagemaker:InstanceTypes`` for all three.
+Denying only on ``CreateApp`` leaves a way around it: ``UpdateSpace`` sets the space's default
+to any type, and a ``CreateApp`` naming none runs on it (botocore, ``CreateAppRequest``
+``ResourceSpec``: the request's ``InstanceType`` "overrides" the configured default).
+
+A request that names no instance type is not denied: AWS does not document that Studio's
+own ``CreateApp`` always names one (botocore's ``KernelGatewayAppSettings`` says the Studio UI
+"does not use the default instance type value set here", nothing says the same of the other
+apps), so denying absence could refuse what Studio needs. Such an app runs on a default an
+administrator set (domain, profile) or a user set through the denied calls (space)."""
+COST_TAG_ACTIONS = ["sagemaker:CreateSpace", "sagemaker:AddTags"]
+"""Where a user sets tags: on ``CreateSpace`` and on the ``AddTags`` every create asks for
+(``TagOnCreate``); the Service Authorization Reference lists ``aws:RequestTag/${TagKey}``
+for both. The cost tags ``Studio`` puts on profiles and spaces (``StudioUser``,
+``StudioTeam``) may carry only the caller's own name and team: anyone else's would bill
+their spaces (and, with tag propagation, what they start) to another user or team."""
+NO_PROFILE = "-"
+"""What ``${sagemaker:UserProfileName}`` stands for outside a Studio session (a job running
+as the role): no profile name starts with '-', so any ``StudioUser`` tag is refused there."""
 OWN_PROFILE = "user-profile/${sagemaker:DomainId}/${sagemaker:UserProfileName}"
 """The caller's own profile, by the policy variables SageMaker sets for a profile's execution
 role session: one role shared by many users still acts for each of them alone."""
@@ -137,6 +161,9 @@ class StudioExecutionRoleArgs(RoleSettings):
     """Keys the role's data is encrypted with (domain, sharing bucket, EFS, ECR)."""
     ecr_repository_arns: list[RepositoryArn] = Field(default_factory=list)
     """Repositories whose images the role may pull."""
+    cost_team: str | None = None
+    """The team whose users act as this role: the only ``StudioTeam`` tag they may set.
+    None: they may set none."""
     tags: Tags = Field(default_factory=dict)
     """Tags on the role; its ``Name`` wins."""
 
@@ -175,7 +202,7 @@ class StudioExecutionRole(Component[StudioExecutionRoleArgs]):
             ctx, role_arn=v[0], sharing_bucket_arn=v[1], sharing_prefix=spec.sharing_prefix,
             key_arns=v[2], repository_arns=v[3], instance_types=spec.instance_types,
             guardrails=spec.job_guardrails, network_isolation=spec.job_network_isolation,
-            local_storage=spec.local_storage_instance_types)))
+            local_storage=spec.local_storage_instance_types, cost_team=spec.cost_team)))
         aws.iam.RolePolicy(f"{name}-studio", role=role.id, policy=policy, opts=child)
         for arn in spec.managed_policy_arns:
             aws.iam.RolePolicyAttachment(f"{name}-{str(arn).rsplit('/', 1)[-1]}",
@@ -198,6 +225,7 @@ def execution_statements(
     guardrails: bool = True,
     network_isolation: bool = False,
     local_storage: list[str] | tuple[str, ...] = LOCAL_STORAGE_INSTANCE_TYPES,
+    cost_team: str | None = None,
 ) -> list[dict[str, Any]]:
     """The inline policy of an execution role; one place to read what Studio users can do.
 
@@ -235,10 +263,20 @@ def execution_statements(
          "Resource": ctx.arn("sagemaker",
                              "app/${sagemaker:DomainId}/${sagemaker:UserProfileName}/*"),
          "Condition": {"Null": {"sagemaker:OwnerUserProfileArn": "true"}}},
-        {"Sid": "DenyOtherInstanceTypes", "Effect": "Deny", "Action": "sagemaker:CreateApp",
+        {"Sid": "DenyOtherInstanceTypes", "Effect": "Deny", "Action": INSTANCE_TYPE_ACTIONS,
          "Resource": "*",
          "Condition": {"ForAnyValue:StringNotEquals": {"sagemaker:InstanceTypes":
                                                        instance_types}}},
+        {"Sid": "NoOtherUsersCostTag", "Effect": "Deny", "Action": COST_TAG_ACTIONS,
+         "Resource": "*",
+         "Condition": {"Null": {"aws:RequestTag/StudioUser": "false"}, "StringNotEquals": {
+             "aws:RequestTag/StudioUser":
+                 f"${{sagemaker:UserProfileName, '{NO_PROFILE}'}}"}}},
+        {"Sid": "NoOtherTeamsCostTag", "Effect": "Deny", "Action": COST_TAG_ACTIONS,
+         "Resource": "*",
+         "Condition": {"Null": {"aws:RequestTag/StudioTeam": "false"}, **(
+             {"StringNotEquals": {"aws:RequestTag/StudioTeam": cost_team}}
+             if cost_team else {})}},
         {"Sid": "WriteSageMakerLogs", "Effect": "Allow",
          "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents",
                     "logs:DescribeLogStreams"],
@@ -253,10 +291,16 @@ def execution_statements(
             {"Sid": "ListSharingPrefix", "Effect": "Allow", "Action": "s3:ListBucket",
              "Resource": sharing_bucket_arn,
              "Condition": {"StringLike": {"s3:prefix": [f"{sharing_prefix}*"]}}},
-            {"Sid": "ReadWriteSharedNotebooks", "Effect": "Allow",
-             "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject",
-                        "s3:AbortMultipartUpload"],
+            {"Sid": "ReadSharedNotebooks", "Effect": "Allow", "Action": "s3:GetObject",
              "Resource": f"{sharing_bucket_arn}/{sharing_prefix}*"},
+            # Each profile shares into its own folder (StudioDomain.sharing_settings): only
+            # its own session writes there. S3 requests carry no sagemaker:UserProfileName;
+            # aws:SourceIdentity is the profile name in every request of the session
+            # (ExecutionRoleIdentityConfig=USER_PROFILE_NAME, SOURCE_IDENTITY_PAGE).
+            {"Sid": "WriteOwnSharedNotebooks", "Effect": "Allow",
+             "Action": ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
+             "Resource": [f"{sharing_bucket_arn}/{sharing_prefix}${{aws:SourceIdentity}}/*",
+                          f"{sharing_bucket_arn}/{sharing_prefix}{DOMAIN_SHARING_FOLDER}*"]},
         ]
     if key_arns:
         keys = sorted(set(key_arns))

@@ -38,7 +38,7 @@ from studio_infra.kms import StudioKeys, StudioKeysArgs
 from studio_infra.lifecycle import LifecycleConfigs, LifecycleScript
 from studio_infra.limits import domain_name, space_name, tags_per_resource, user_profile_name
 from studio_infra.network import StudioNetwork, StudioNetworkArgs
-from studio_infra.posix import PosixUser, check_unique
+from studio_infra.posix import PosixUser, check_groups, check_unique
 from studio_infra.roles import InstanceTypes, RoleSettings, StudioExecutionRole
 from studio_infra.s3 import BucketSettings, SecureBucket
 from studio_infra.users import StudioUser, space_settings
@@ -247,6 +247,7 @@ class StudioConfig(BaseModel):
                 sso_names[user.sso_user_name] = user.name
         try:
             check_unique(list(self.users))
+            check_groups(list(self.users), {u.name: u.team for u in self.users})
         except ValueError as exc:
             problems.append(f"users: {exc}")
         problems += self._tag_room()
@@ -398,7 +399,7 @@ class Studio(Component[StudioConfig]):
             }, child)
 
         self.default_role = execution_role(f"{name}-default", spec.execution_role)
-        self.team_roles = {t.name: execution_role(f"{name}-team-{t.name}", t)
+        self.team_roles = {t.name: execution_role(f"{name}-team-{t.name}", t, cost_team=t.name)
                            for t in spec.teams}
 
         domain = spec.domain
@@ -434,7 +435,8 @@ class Studio(Component[StudioConfig]):
                     f"{name}-user-{user.name}", team or spec.execution_role,
                     instance_types=user.instance_types or (
                         team or spec.execution_role).instance_types,
-                    managed_policy_arns=team.managed_policy_arns if team else []).role_arn
+                    managed_policy_arns=team.managed_policy_arns if team else [],
+                    cost_team=team.name if team else None).role_arn
             elif team is not None:
                 role_arn = self.team_roles[team.name].role_arn
             extra = [*(team.images if team else []), *user.images]

@@ -126,7 +126,7 @@ class StudioUser(Component[StudioUserArgs]):
             "execution_role": spec.execution_role_arn or ds.execution_role_arn,
             "security_groups": [ds.security_group_id],
             "custom_posix_user_config": {"uid": user.uid, "gid": user.gid},
-            "sharing_settings": domain.sharing_settings(spec.sharing),
+            "sharing_settings": domain.sharing_settings(spec.sharing, user.name),
         }
         if spec.file_systems:
             settings["custom_file_system_configs"] = [

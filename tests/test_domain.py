@@ -63,12 +63,16 @@ def test_sharing_and_a_users_own_directory(record):
 
     plan = record(program)
     settings = plan.get(DOMAIN, "studio-domain").inputs["defaultUserSettings"]
+    # Profiles made elsewhere share into the domain's folder; each profile made here into its
+    # own, which only its own session may write (test_roles).
     assert settings["sharingSettings"] == {"notebookOutputOption": "Allowed",
-                                           "s3OutputPath": "s3://team-sharing/sharing/",
+                                           "s3OutputPath": "s3://team-sharing/sharing/_domain/",
                                            "s3KmsKeyId": KEY}
     # A file system is a user's, at the user's own path: none is attached domain-wide.
     assert "customFileSystemConfigs" not in settings
     ann = plan.get("aws:sagemaker/userProfile:UserProfile", "ann-profile")
+    assert ann.inputs["userSettings"]["sharingSettings"]["s3OutputPath"] == \
+        "s3://team-sharing/sharing/ann/"
     assert ann.inputs["userSettings"]["customFileSystemConfigs"] == [{"efsFileSystemConfigs": [
         {"fileSystemId": "fs-0123456789abcdef0", "fileSystemPath": "/users/ann"}]}]
     assert settings["jupyterLabAppSettings"]["defaultResourceSpec"] == {

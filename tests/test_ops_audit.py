@@ -143,7 +143,7 @@ class Setup:
                 "SecurityGroups": [self.sg],
                 "StudioWebPortal": "ENABLED", "DefaultLandingUri": "studio::",
                 "SharingSettings": {"NotebookOutputOption": "Allowed",
-                                    "S3OutputPath": f"s3://{self.bucket}/sharing/",
+                                    "S3OutputPath": f"s3://{self.bucket}/sharing/_domain/",
                                     "S3KmsKeyId": self.key["Arn"]},
                 "JupyterLabAppSettings": {"CustomImages": [
                     {"ImageName": "python-minimal", "AppImageConfigName": "python-minimal"}]},
@@ -240,7 +240,9 @@ def test_each_weakening_is_found(setup, weaken, expected):
         ({"domain": "public"}, {("sagemaker-domain-vpc-only", "mandatory")}),
         ({"domain": "no-key"}, {("sagemaker-domain-cmk", "mandatory")}),
         ({"domain": "sharing-without-key"}, {("sagemaker-sharing-cmk", "mandatory")}),
-        ({"uids": (20001, 20001)}, {("sagemaker-posix-ids", "mandatory")}),
+        # one uid, and so (gid = uid) one group outside any team
+        ({"uids": (20001, 20001)}, {("sagemaker-posix-ids", "mandatory"),
+                                    ("studio-shared-gids", "mandatory")}),
         ({"domain": "no-tag-propagation"}, {("sagemaker-tag-propagation", "advisory")}),
     ],
     ids=["public-internet", "aws-managed-key", "sharing-without-key", "duplicate-uid",
@@ -255,7 +257,7 @@ def test_domain_and_profile_weakenings_are_found(setup, stub, expected):
         "sharing-without-key": setup.domain(DefaultUserSettings={
             **setup.domain()["DefaultUserSettings"],
             "SharingSettings": {"NotebookOutputOption": "Allowed",
-                                "S3OutputPath": f"s3://{setup.bucket}/sharing/"}}),
+                                "S3OutputPath": f"s3://{setup.bucket}/sharing/_domain/"}}),
     }
     if "domain" in stub:
         stub = {**stub, "domain": variants[stub["domain"]]}
@@ -429,7 +431,7 @@ def planned(setup: Setup, **domain_inputs: Any) -> dict[str, Any]:
                   "studioWebPortal": "ENABLED", "defaultLandingUri": "studio::",
                   "sharingSettings": {"notebookOutputOption": "Allowed",
                                       "s3OutputPath": "s3://studio-sharing-bucket-1a2b3c4/"
-                                                      "sharing/"}}}
+                                                      "sharing/_domain/"}}}
     for path, value in domain_inputs.items():
         target = inputs
         *parents, last = path.split(".")

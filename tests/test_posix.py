@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from studio_infra.limits import posix_gid_range, posix_uid_range
-from studio_infra.posix import PosixUser, check_unique, derived_uid
+from studio_infra.posix import PosixUser, check_groups, check_unique, derived_uid
 from studio_infra.studio import StudioConfig
 
 NAMES = st.from_regex(r"[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?", fullmatch=True)
@@ -59,6 +59,21 @@ def test_explicit_ids_win():
 def test_duplicates_name_both_users():
     with pytest.raises(ValueError, match="'alice' and 'bob' both have uid 20001"):
         check_unique([PosixUser(name="alice", uid=20001), PosixUser(name="bob", uid=20001)])
+
+
+def test_a_gid_is_shared_only_within_a_team():
+    users = [PosixUser(name="alice", uid=20001), PosixUser(name="bob", uid=20002, gid=20001),
+             PosixUser(name="carol", uid=20003)]
+    # bob in alice's private group: named both, the field, the fix.
+    with pytest.raises(ValueError, match=r"'alice' and 'bob' both have gid 20001, and are "
+                                         "not in one team.*own gid"):
+        check_groups(users, {})
+    with pytest.raises(ValueError, match="'alice' and 'bob'"):
+        check_groups(users, {"alice": "vision", "bob": "text"})
+    with pytest.raises(ValueError, match="'alice' and 'bob'"):
+        check_groups(users, {"alice": None, "bob": None})
+    check_groups(users, {"alice": "vision", "bob": "vision"})  # one team shares by design
+    check_groups([PosixUser(name=n) for n in ("alice", "bob", "carol")], {})  # gid = uid
 
 
 @pytest.mark.parametrize("uid", [9999, 4000001])

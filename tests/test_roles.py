@@ -8,9 +8,11 @@ import pytest
 
 from studio_infra.errors import StudioInfraError
 from studio_infra.judges.iam_database import database
+from studio_infra.judges.iam_eval import Decision, Request, access
 from studio_infra.judges.iam_grammar import check_policy
 from studio_infra.roles import (
     DEFAULT_INSTANCE_TYPES,
+    INSTANCE_TYPE_ACTIONS,
     LIST_AND_DESCRIBE,
     SOURCE_IDENTITY_PAGE,
     StudioExecutionRole,
@@ -58,7 +60,10 @@ def test_default_role_is_least_privilege(record):
     only_star = [a for a in LIST_AND_DESCRIBE if database().match_actions(a)[0].only_star]
     assert {"sagemaker:ListSpaces", "sagemaker:ListApps", "sagemaker:ListDomains",
             "sagemaker:ListUserProfiles"} <= set(only_star)
-    assert by_sid["ReadWriteSharedNotebooks"]["Resource"] == f"{BUCKET}/sharing/*"
+    assert by_sid["ReadSharedNotebooks"]["Resource"] == f"{BUCKET}/sharing/*"
+    assert by_sid["ReadSharedNotebooks"]["Action"] == "s3:GetObject"
+    assert by_sid["WriteOwnSharedNotebooks"]["Resource"] == [
+        f"{BUCKET}/sharing/${{aws:SourceIdentity}}/*", f"{BUCKET}/sharing/_domain/*"]
     assert by_sid["ListSharingPrefix"]["Condition"] == {
         "StringLike": {"s3:prefix": ["sharing/*"]}}
     assert by_sid["UseStudioKeys"]["Resource"] == [KEY]
@@ -74,11 +79,61 @@ def test_cpu_instance_types_by_default_enforced_on_create_app(record):
     plan = record(lambda: StudioExecutionRole("exec"))
     by_sid = statements(plan)
     deny = by_sid["DenyOtherInstanceTypes"]
-    assert deny["Action"] == "sagemaker:CreateApp" and deny["Effect"] == "Deny"
+    assert deny["Action"] == INSTANCE_TYPE_ACTIONS and deny["Effect"] == "Deny"
     assert deny["Condition"] == {"ForAnyValue:StringNotEquals": {
         "sagemaker:InstanceTypes": list(DEFAULT_INSTANCE_TYPES)}}
     assert not any(is_accelerated(t) for t in DEFAULT_INSTANCE_TYPES)
     assert "ListSharingPrefix" not in by_sid and "PullProjectImages" not in by_sid
+
+
+def test_instance_types_bind_every_call_that_names_one(record):
+    """The Service Authorization Reference (the IAM database) lists sagemaker:InstanceTypes
+    for CreateApp, CreateSpace and UpdateSpace: a space's default is bound too, so an app
+    created without a type cannot run on a default the user chose."""
+    db = database()
+    for name in INSTANCE_TYPE_ACTIONS:
+        (action,) = db.match_actions(name)
+        assert "sagemaker:InstanceTypes" in action.condition_keys, name
+    plan = record(lambda: StudioExecutionRole("exec"))
+    document = plan.get("aws:iam/rolePolicy:RolePolicy", "exec-studio").inputs["policy"]
+    space = "arn:aws:sagemaker:us-east-1:123456789012:space/d-abc/ana-space"
+    owner = {"sagemaker:DomainId": "d-abc", "sagemaker:UserProfileName": "ana",
+             "sagemaker:OwnerUserProfileArn":
+                 "arn:aws:sagemaker:us-east-1:123456789012:user-profile/d-abc/ana",
+             "sagemaker:SpaceSharingType": "Private"}
+
+    def decide(action: str, types: list[str] | None) -> Decision:
+        context = {**owner, **({"sagemaker:InstanceTypes": types} if types else {})}
+        return access([document], Request(action, space, principal="arn:aws:iam::"
+                                          "123456789012:role/exec", context=context),
+                      account="123456789012")
+
+    # The attack: the user's own space defaulting to a GPU type.
+    for action in ("sagemaker:UpdateSpace", "sagemaker:CreateSpace"):
+        assert decide(action, ["ml.p4d.24xlarge"]) is Decision.EXPLICIT_DENY
+        assert decide(action, ["ml.t3.medium"]) is Decision.ALLOW
+        # A request naming no type is not denied: Studio is not documented to name one.
+        assert decide(action, None) is Decision.ALLOW
+
+
+def test_a_user_writes_only_their_own_sharing_folder(record):
+    """S3 requests carry aws:SourceIdentity (the profile name, with the domain's
+    USER_PROFILE_NAME identity), not sagemaker:UserProfileName: the role writes the caller's
+    folder and the domain's, reads every shared notebook, and overwrites no one's."""
+    plan = record(lambda: StudioExecutionRole("exec", {"sharing_bucket_arn": BUCKET}))
+    document = plan.get("aws:iam/rolePolicy:RolePolicy", "exec-studio").inputs["policy"]
+
+    def decide(action: str, key: str) -> Decision:
+        return access([document], Request(action, f"{BUCKET}/sharing/{key}", context={
+            "aws:SourceIdentity": "ana", "sagemaker:UserProfileName": "ana"}),
+            account="123456789012")
+
+    for action in ("s3:PutObject", "s3:DeleteObject"):
+        assert decide(action, "ana/nb/snapshot.ipynb") is Decision.ALLOW
+        assert decide(action, "_domain/nb/snapshot.ipynb") is Decision.ALLOW
+        assert decide(action, "bob/nb/snapshot.ipynb") is Decision.IMPLICIT_DENY
+        assert decide(action, "ana-2/nb/snapshot.ipynb") is Decision.IMPLICIT_DENY
+    assert decide("s3:GetObject", "bob/nb/snapshot.ipynb") is Decision.ALLOW
 
 
 def test_gpu_types_only_where_granted(record):

@@ -16,6 +16,7 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
+from studio_infra.posix import PosixUser
 from studio_infra.rules import RULES, RULES_BY_NAME
 from studio_infra.rules.engine import evaluate, stack_from_plan
 from studio_infra.studio import Studio
@@ -464,6 +465,36 @@ def one_root_for_everyone(args: Any) -> Any:
     return {**args.props, "user_settings": settings}
 
 
+def instance_types_on_create_app_only(document: dict) -> None:
+    """The instance-type Deny as it used to be: CreateApp alone, space defaults open."""
+    deny = next(s for s in document["Statement"] if s["Sid"] == "DenyOtherInstanceTypes")
+    deny["Action"] = "sagemaker:CreateApp"
+
+
+def without_cost_tag_denies(document: dict) -> None:
+    """The role as it was: any StudioUser/StudioTeam tag on a new space."""
+    document["Statement"] = [s for s in document["Statement"]
+                             if s["Sid"] not in ("NoOtherUsersCostTag", "NoOtherTeamsCostTag")]
+
+
+def sharing_writes_anywhere(document: dict) -> None:
+    """The role as it was: writes anywhere under the sharing prefix."""
+    write = next(s for s in document["Statement"] if s["Sid"] == "WriteOwnSharedNotebooks")
+    write["Resource"] = write["Resource"][1].replace("_domain/*", "*")
+
+
+def bob_in_alices_group(args: Any) -> Any:
+    """bob given alice's gid (outside any team): each is in the other's group."""
+    if args.type_ != "aws:sagemaker/userProfile:UserProfile" or \
+            not args.name.endswith("-bob-profile"):
+        return None
+    alice = PosixUser(name="alice")
+    settings = pulumi.Output.from_input(args.props["user_settings"]).apply(
+        lambda s: {**s, "custom_posix_user_config": {
+            **s["custom_posix_user_config"], "gid": alice.gid}})
+    return {**args.props, "user_settings": settings}
+
+
 CASES: dict[str, list[tuple[Callable[[], None], Callable[[], None]]]] = {
     "s3-encryption-cmk": [(lambda: bucket(sse=None), bucket),
                           (lambda: bucket(sse="aes"), bucket)],
@@ -648,6 +679,14 @@ CASES: dict[str, list[tuple[Callable[[], None], Callable[[], None]]]] = {
          studio(nat="none")),
     ],
     "studio-files": [(studio(transform=one_root_for_everyone), studio())],
+    "studio-instance-types": [(studio(transform=rewrite_policy(
+        "aws:iam/rolePolicy:RolePolicy", "-studio", instance_types_on_create_app_only)),
+        studio())],
+    "studio-shared-gids": [(studio(transform=bob_in_alices_group), studio())],
+    "studio-sharing-folders": [(studio(transform=rewrite_policy(
+        "aws:iam/rolePolicy:RolePolicy", "-studio", sharing_writes_anywhere)), studio())],
+    "studio-cost-tags": [(studio(transform=rewrite_policy(
+        "aws:iam/rolePolicy:RolePolicy", "-studio", without_cost_tag_denies)), studio())],
     "studio-key-grants": [(studio(transform=rewrite_policy(
         "aws:kms/key:Key", "-sagemaker", admin_may_create_grants)), studio())],
     "studio-new-experience": [(studio(transform=classic_landing), studio())],

@@ -145,6 +145,12 @@ def test_users_add_no_depth_and_depend_on_nothing_of_each_other(record):
     [
         ({"users": [{"name": "a", "uid": 20001}, {"name": "b", "uid": 20001}]},
          "users 'a' and 'b' both have uid 20001"),
+        ({"users": [{"name": "a", "uid": 20001}, {"name": "b", "uid": 20002, "gid": 20001}]},
+         "users: users 'a' and 'b' both have gid 20001, and are not in one team"),
+        ({"teams": [{"name": "t"}, {"name": "u"}],
+          "users": [{"name": "a", "gid": 30000, "team": "t"},
+                    {"name": "b", "gid": 30000, "team": "u"}]},
+         "users 'a' and 'b' both have gid 30000"),
         ({"users": [{"name": "a_b"}]}, "user name 'a_b' must match"),
         ({"users": [{"name": "a", "uid": 12}]}, "uid 12 of 'a' is outside"),
         ({"users": [{"name": "a", "images": ["nope"]}]},

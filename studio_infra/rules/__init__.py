@@ -3,6 +3,7 @@ plan and the live audit."""
 
 from __future__ import annotations
 
+from studio_infra.rules.attacks import ATTACK_RULES
 from studio_infra.rules.deploy import DEPLOY_RULES
 from studio_infra.rules.identity import IDENTITY_RULES
 from studio_infra.rules.keys_and_images import ECR_RULES, KMS_RULES
@@ -16,7 +17,7 @@ from studio_infra.rules.studio import STUDIO_RULES
 
 RULES: tuple[Rule, ...] = (*S3_RULES, *EFS_RULES, *KMS_RULES, *ECR_RULES, *SAGEMAKER_RULES,
                            *NETWORK_RULES, *PERIMETER_RULES, *IDENTITY_RULES, *DEPLOY_RULES,
-                           *STUDIO_RULES, *PLATFORM_RULES)
+                           *STUDIO_RULES, *ATTACK_RULES, *PLATFORM_RULES)
 RULES_BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES}
 
 __all__ = ["RULES", "RULES_BY_NAME", "Rule"]

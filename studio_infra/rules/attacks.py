@@ -1,0 +1,58 @@
+"""The attacks a Studio user can make from inside their own apps (``judges.attacks``) as rules.
+
+Each rule is evaluated for every domain of a plan (or a stack the policy pack sees). A message
+names the attacker, the target and what lets it through, and ends with the attack and the AWS
+page it comes from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from studio_infra.judges import attacks
+from studio_infra.judges import studio_needs as needs
+from studio_infra.rules.model import Category, Enforcement, Resource, Rule, Severity, Stack
+
+
+def space_default_instance_types(domain: Resource, stack: Stack,
+                                 _: Mapping[str, Any]) -> Iterator[str]:
+    yield from attacks.instance_type_problems(needs.domain_view(domain, stack), stack)
+
+
+def cost_tags(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
+    yield from attacks.cost_tag_problems(needs.domain_view(domain, stack), stack)
+
+
+def sharing_folders(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
+    yield from attacks.sharing_problems(needs.domain_view(domain, stack), stack)
+
+
+def shared_gids(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
+    yield from attacks.group_problems(needs.domain_view(domain, stack), stack)
+
+
+ATTACK_RULES = (
+    Rule("studio-instance-types", "An instance type an execution role refuses on CreateApp "
+         "cannot become a space's default through CreateSpace or UpdateSpace", (needs.DOMAIN,),
+         space_default_instance_types, Severity.HIGH, Enforcement.MANDATORY,
+         "Deny sagemaker:CreateSpace and sagemaker:UpdateSpace with the same "
+         "ForAnyValue:StringNotEquals on sagemaker:InstanceTypes as CreateApp "
+         "(StudioExecutionRole does).", needs_stack=True, category=Category.STUDIO),
+    Rule("studio-cost-tags", "Where profiles carry StudioUser/StudioTeam cost tags, no user "
+         "creates a space tagged as another user or team", (needs.DOMAIN,), cost_tags,
+         Severity.MEDIUM, Enforcement.MANDATORY,
+         "Deny sagemaker:CreateSpace and sagemaker:AddTags when aws:RequestTag/StudioUser is "
+         "set and is not ${sagemaker:UserProfileName} (StudioExecutionRole does; StudioTeam: "
+         "the role's team).", needs_stack=True, category=Category.STUDIO),
+    Rule("studio-sharing-folders", "Where each profile shares notebooks into its own folder, "
+         "no user writes or deletes another user's", (needs.DOMAIN,), sharing_folders,
+         Severity.MEDIUM, Enforcement.MANDATORY,
+         "Allow s3:PutObject and s3:DeleteObject only under <prefix>${aws:SourceIdentity}/ "
+         "(StudioExecutionRole does, with StudioDomain's USER_PROFILE_NAME identity).",
+         needs_stack=True, category=Category.STUDIO),
+    Rule("studio-shared-gids", "Users outside one team do not share a POSIX gid",
+         (needs.DOMAIN,), shared_gids, Severity.HIGH, Enforcement.MANDATORY,
+         "Give each user their own gid (Studio's users: leave gid out, it becomes the uid), or "
+         "put users who share one in one team.", needs_stack=True, category=Category.STUDIO),
+)
