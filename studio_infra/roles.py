@@ -22,12 +22,14 @@ from studio_infra.ecr import PULL_ACTIONS
 from studio_infra.guardrails import (
     LOCAL_STORAGE_INSTANCE_TYPES,
     LOCAL_STORAGE_PATTERN,
+    guarded_actions,
     guardrail_statements,
 )
 from studio_infra.inputs import (
     ARGS_CONFIG,
     DEFAULT_SHARING_PREFIX,
     BucketArn,
+    FileSystemId,
     KmsKeyArn,
     PolicyArn,
     RepositoryArn,
@@ -137,6 +139,11 @@ class StudioExecutionRoleArgs(RoleSettings):
     """Keys the role's data is encrypted with (domain, sharing bucket, EFS, ECR)."""
     ecr_repository_arns: list[RepositoryArn] = Field(default_factory=list)
     """Repositories whose images the role may pull."""
+    job_file_system_ids: list[FileSystemId] | None = None
+    """The only file systems a job started as this role may mount (``FileSystemDataSource``,
+    ``sagemaker:FileSystemId``); every other is denied, and an empty list denies all. A file
+    system is one trust boundary (``studio_infra.file_boundaries``): ``Studio`` lists those
+    whose boundary holds every user of the role. None: no such statement."""
     tags: Tags = Field(default_factory=dict)
     """Tags on the role; its ``Name`` wins."""
 
@@ -171,11 +178,13 @@ class StudioExecutionRole(Component[StudioExecutionRoleArgs]):
             spec.sharing_bucket_arn,
             pulumi.Output.all(*spec.kms_key_arns),
             pulumi.Output.all(*spec.ecr_repository_arns),
+            pulumi.Output.all(*(spec.job_file_system_ids or [])),
         ).apply(lambda v: policy_json(execution_statements(
             ctx, role_arn=v[0], sharing_bucket_arn=v[1], sharing_prefix=spec.sharing_prefix,
             key_arns=v[2], repository_arns=v[3], instance_types=spec.instance_types,
             guardrails=spec.job_guardrails, network_isolation=spec.job_network_isolation,
-            local_storage=spec.local_storage_instance_types)))
+            local_storage=spec.local_storage_instance_types,
+            job_file_system_ids=v[4] if spec.job_file_system_ids is not None else None)))
         aws.iam.RolePolicy(f"{name}-studio", role=role.id, policy=policy, opts=child)
         for arn in spec.managed_policy_arns:
             aws.iam.RolePolicyAttachment(f"{name}-{str(arn).rsplit('/', 1)[-1]}",
@@ -198,6 +207,7 @@ def execution_statements(
     guardrails: bool = True,
     network_isolation: bool = False,
     local_storage: list[str] | tuple[str, ...] = LOCAL_STORAGE_INSTANCE_TYPES,
+    job_file_system_ids: list[str] | None = None,
 ) -> list[dict[str, Any]]:
     """The inline policy of an execution role; one place to read what Studio users can do.
 
@@ -278,4 +288,25 @@ def execution_statements(
         ]
     if guardrails:
         statements += guardrail_statements(network_isolation, local_storage)
+    if job_file_system_ids is not None:
+        statements.append(file_system_deny(job_file_system_ids))
     return statements
+
+
+FILE_SYSTEM_KEY = "sagemaker:FileSystemId"
+
+
+def file_system_deny(allowed: list[str]) -> dict[str, Any]:
+    """Jobs mount no file system but ``allowed``: the actions that carry
+    ``sagemaker:FileSystemId`` in the IAM database (AWS's Service Authorization Reference:
+    ``CreateTrainingJob``, ``CreateHyperParameterTuningJob``, the two that take a
+    ``FileSystemDataSource``), denied when the key is present (``Null`` false: a job without
+    a file system is untouched) and, with an allowed list, names another file system. The
+    reference types the key as a single string; with several file systems in one request AWS
+    does not say how it is filled, so the Deny applies to any value it takes."""
+    condition: dict[str, Any] = {"Null": {FILE_SYSTEM_KEY: "false"}}
+    if allowed:
+        condition["StringNotEquals"] = {FILE_SYSTEM_KEY: sorted(set(allowed))}
+    return {"Sid": "DenyJobsOnOtherFileSystems", "Effect": "Deny",
+            "Action": guarded_actions(FILE_SYSTEM_KEY), "Resource": "*",
+            "Condition": condition}

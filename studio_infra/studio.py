@@ -30,6 +30,7 @@ from studio_infra.domain import DomainSettings, StudioDomain
 from studio_infra.ecr import ImageRepository, RepositorySettings
 from studio_infra.efs import FileSystemSettings, SharedFileSystem
 from studio_infra.errors import StudioInfraError, format_validation_error, given
+from studio_infra.file_boundaries import Boundary, boundaries, quota_problems
 from studio_infra.images import CustomImage, ImageSpec
 from studio_infra.inputs import ARGS_CONFIG
 from studio_infra.kms import StudioKeys, StudioKeysArgs
@@ -95,6 +96,18 @@ class TeamConfig(RoleSettings):
         return user_profile_name().check(value, "team name")
 
 
+class FilesConfig(FileSystemSettings):
+    """The users' file systems (``studio:shared_efs``): ``FileSystemSettings`` for each, and
+    how users are grouped onto them (``studio_infra.file_boundaries``)."""
+
+    boundary: Boundary = "user"
+    """``user``: a file system per user; ``team``: one per team (members share it by design;
+    users without a team get their own); ``domain``: one for every user, reachable from every
+    app of the domain, so any user with root in their app can read and write every user's
+    files (EFS believes the client's uid). ``domain`` is the opt-out that keeps the single file
+    system of earlier versions and its data; ``studio-file-boundaries`` reports it."""
+
+
 class DomainConfig(DomainSettings):
     """Domain settings (``studio:domain``): ``DomainSettings``, and what names and switches
     the stack resolves itself."""
@@ -130,8 +143,9 @@ class StudioConfig(BaseModel):
     """``StudioKeysArgs``."""
     sharing: BucketSettings = Field(default_factory=BucketSettings)
     """The notebook-sharing bucket (its key is the ``s3`` key)."""
-    shared_efs: FileSystemSettings | None = Field(default_factory=FileSystemSettings)
-    """The shared file system (its network, key and users are the stack's); null for none."""
+    shared_efs: FilesConfig | None = Field(default_factory=FilesConfig)
+    """The users' file systems, one per ``boundary`` (their network, key and users are the
+    stack's); null for none."""
     repository: RepositorySettings = Field(default_factory=RepositorySettings)
     """The repository built images are pushed to."""
     images: list[ImageSpec] = Field(default_factory=list)
@@ -231,7 +245,21 @@ class StudioConfig(BaseModel):
         except ValueError as exc:
             problems.append(f"users: {exc}")
         problems += self._tag_room()
+        if self.shared_efs is not None:
+            problems += quota_problems(self.file_boundaries(), self._subnet_count())
         return problems
+
+    def file_boundaries(self) -> dict[str, list[str]]:
+        """Each file system's key (``user-<name>``, ``team-<name>`` or ``domain``) and users."""
+        boundary = self.shared_efs.boundary if self.shared_efs is not None else "domain"
+        return boundaries([(u.name, u.team) for u in self.users], boundary)
+
+    def _subnet_count(self) -> int | None:
+        existing = self.network.existing_vpc
+        if existing is None:
+            return self.network.zone_count
+        given = existing.private_subnet_ids
+        return len(given) if isinstance(given, (list, dict)) else None
 
     def _tag_room(self) -> list[str]:
         """A profile or space carries the stack's tags, its ``Name`` and the cost tags; with
@@ -335,14 +363,7 @@ class Studio(Component[StudioConfig]):
         self.sharing = SecureBucket(f"{name}-sharing", section(
             spec.sharing, kms_key_arn=self.keys.arn_for("s3")), child) \
             if spec.domain.notebook_sharing else None
-        self.shared_efs = SharedFileSystem(f"{name}-shared", section(
-            spec.shared_efs,
-            vpc_id=self.network.vpc_id,
-            subnet_ids=self.network.private_subnets,
-            studio_security_group_id=self.network.studio_security_group_id,
-            kms_key_arn=self.keys.arn_for("efs"),
-            users=[u.posix for u in spec.users],
-        ), child) if spec.shared_efs is not None else None
+        self._file_systems()
 
         self.repository = ImageRepository(f"{name}-images", section(
             spec.repository,
@@ -367,10 +388,22 @@ class Studio(Component[StudioConfig]):
         key_arns = [self.keys.arn_for(p) for p in ("sagemaker", "s3", "efs", "ecr")]
         repositories = [self.repository.repository_arn] if self.repository else []
 
-        def execution_role(role_name: str, settings: RoleSettings,
+        members = spec.file_boundaries()
+
+        def execution_role(role_name: str, settings: RoleSettings, users: list[str] | None,
                            **chosen: Any) -> StudioExecutionRole:
+            # Jobs started as the role mount only the file systems whose boundary holds every
+            # user of the role (None: every user, present and future); none for a role nobody
+            # is known to use.
+            if users is None:
+                mountable = [self.shared_efs.file_system_id] if self.shared_efs else []
+            else:
+                mountable = [self.user_file_systems[users[0]].file_system_id] if users and any(
+                    set(users) <= set(m) for m in members.values()) and \
+                    users[0] in self.user_file_systems else []
             return StudioExecutionRole(role_name, {
                 **settings.model_dump(include=set(RoleSettings.model_fields)), **chosen,
+                "job_file_system_ids": mountable,
                 "sharing_bucket_arn": self.sharing.bucket_arn if self.sharing else None,
                 "sharing_prefix": spec.domain.sharing_prefix,
                 "kms_key_arns": key_arns,
@@ -378,12 +411,18 @@ class Studio(Component[StudioConfig]):
                 "tags": spec.tags,
             }, child)
 
-        self.default_role = execution_role(f"{name}-default", spec.execution_role)
-        self.team_roles = {t.name: execution_role(f"{name}-team-{t.name}", t)
-                           for t in spec.teams}
+        def own_role(user: UserConfig) -> bool:
+            return user.own_role or user.instance_types is not None
+
+        # The default role is the domain's (shared spaces run as it too): every user's,
+        # present and future.
+        self.default_role = execution_role(f"{name}-default", spec.execution_role, None)
+        self.team_roles = {t.name: execution_role(
+            f"{name}-team-{t.name}", t,
+            [u.name for u in spec.users if u.team == t.name and not own_role(u)])
+            for t in spec.teams}
 
         domain = spec.domain
-        shared = self.shared_efs if domain.attach_shared_efs else None
         self.domain = StudioDomain(name, {
             **common,
             **domain.model_dump(include=set(DomainSettings.model_fields), exclude_unset=True),
@@ -408,11 +447,11 @@ class Studio(Component[StudioConfig]):
         for user in spec.users:
             team = teams.get(user.team) if user.team else None
             role_arn = None
-            if user.own_role or user.instance_types is not None:
+            if own_role(user):
                 # The team's grants, else the default role's instance types and no managed
                 # policies: a user's own role widens only what is asked for.
                 role_arn = execution_role(
-                    f"{name}-user-{user.name}", team or spec.execution_role,
+                    f"{name}-user-{user.name}", team or spec.execution_role, [user.name],
                     instance_types=user.instance_types or (
                         team or spec.execution_role).instance_types,
                     managed_policy_arns=team.managed_policy_arns if team else []).role_arn
@@ -431,9 +470,12 @@ class Studio(Component[StudioConfig]):
                 "sharing": user.sharing,
                 "default_app": user.default_app,
                 "sso_user_name": user.sso_user_name,
-                "file_systems": [{"file_system_id": shared.file_system_id,
-                                  "path": shared.user_directories[user.name]}]
-                if shared is not None else [],
+                "file_systems": [{"file_system_id": files.file_system_id,
+                                  "path": files.user_directories[user.name]}]
+                if (files := self.user_file_systems.get(user.name)) is not None
+                and domain.attach_shared_efs else [],
+                "security_group_ids": [group] if (group := self.file_groups.get(user.name))
+                is not None and domain.attach_shared_efs else [],
                 "lifecycle_configs": lifecycle([c for c in dict.fromkeys(configs)
                                                 if c not in domain.lifecycle_configs]),
                 "private_space": user.private_space,
@@ -451,6 +493,43 @@ class Studio(Component[StudioConfig]):
         self.domain_id = self.domain.domain_id
         self.domain_url = self.domain.url
         self.user_profiles = list(self.users)
+
+    def _file_systems(self) -> None:
+        """One ``SharedFileSystem`` per boundary. Outside ``domain``, its mount targets admit
+        NFS only from a security group of the boundary's own, which its users' profiles carry
+        besides the domain's; the domain-wide group reaches none of them. Named after the user
+        or team: nobody else's resources change when users come and go."""
+        spec, name = self.spec, self.resource_name
+        self.shared_efs: SharedFileSystem | None = None
+        self.file_systems: dict[str, SharedFileSystem] = {}
+        self.user_file_systems: dict[str, SharedFileSystem] = {}
+        self.file_groups: dict[str, pulumi.Output[str]] = {}
+        if spec.shared_efs is None:
+            return
+        settings = spec.shared_efs.model_dump(exclude_unset=True, exclude={"boundary"})
+        posix = {u.name: u.posix for u in spec.users}
+        wired = {"protect_data": spec.protect_data, "tags": spec.tags,
+                 "vpc_id": self.network.vpc_id, "subnet_ids": self.network.private_subnets,
+                 "kms_key_arn": self.keys.arn_for("efs")}
+        if spec.shared_efs.boundary == "domain":
+            self.shared_efs = SharedFileSystem(f"{name}-shared", {
+                **wired, "studio_security_group_id": self.network.studio_security_group_id,
+                "users": list(posix.values()), **settings}, self.child_options())
+            self.user_file_systems = dict.fromkeys(posix, self.shared_efs)
+            return
+        for key, members in spec.file_boundaries().items():
+            group = aws.ec2.SecurityGroup(
+                f"{name}-{key}-files-clients", vpc_id=self.network.vpc_id,
+                description=f"Studio apps of {key}: NFS to its own file system only",
+                tags={**spec.tags, "Name": f"{name}-{key}-files-clients"},
+                opts=self.child_options())
+            files = SharedFileSystem(f"{name}-{key}-files", {
+                **wired, "studio_security_group_id": group.id,
+                "users": [posix[m] for m in members], **settings}, self.child_options())
+            self.file_systems[key] = files
+            for member in members:
+                self.user_file_systems[member] = files
+                self.file_groups[member] = group.id
 
     def _team_space(self, team: TeamConfig) -> pulumi.Resource:
         """A shared space for a team, owned by ``space_owner`` or its first member by name

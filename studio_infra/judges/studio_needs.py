@@ -864,8 +864,11 @@ def network_problems(view: DomainView, stack: Stack) -> Iterator[str]:
         if not groups:
             continue
         apps = Place(list(groups), _subnet_cidrs(stack, subnets))
-        paths: list[Iterator[str]] = [_app_ports(stack, apps), _efs_paths(stack, view, apps,
-                                                                           subnets)]
+        # Each set of groups needs the file systems of the profiles that carry it.
+        carriers = [p for p in view.profiles
+                    if tuple(sorted({*default_groups, *p.own_security_groups})) == groups]
+        paths: list[Iterator[str]] = [_app_ports(stack, apps), _efs_paths(
+            stack, view, apps, subnets, carriers or view.profiles)]
         if vpc_only:
             paths += [_service_path(stack, view, apps, endpoints, service, nat)
                       for service in REQUIRED_ENDPOINTS]
@@ -1029,9 +1032,9 @@ def _app_ports(stack: Stack, apps: Place) -> Iterator[str]:
                            "among the apps (in and out)")
 
 
-def _efs_paths(stack: Stack, view: DomainView, apps: Place,
-               subnets: list[Any]) -> Iterator[str]:
-    attached = sorted({fs for p in view.profiles for fs, _ in p.file_systems})
+def _efs_paths(stack: Stack, view: DomainView, apps: Place, subnets: list[Any],
+               profiles: list[Profile]) -> Iterator[str]:
+    attached = sorted({fs for p in profiles for fs, _ in p.file_systems})
     for fs_id in attached:
         targets = [t for t in stack.of_type(MOUNT_TARGET) if t.get("fileSystemId") == fs_id]
         if not targets:
