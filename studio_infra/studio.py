@@ -153,8 +153,9 @@ class StudioConfig(BaseModel):
     lifecycle_configs: list[LifecycleScript] = Field(default_factory=list)
     """Studio lifecycle configurations, each from a script file."""
     cost_tags: bool = True
-    """Tag each user's profile and space with ``StudioUser`` (and ``StudioTeam``), each team's
-    space with ``StudioTeam``: with tag propagation, cost reports group by them."""
+    """Tag each user's profile and space with ``StudioUser``: with tag propagation, cost
+    reports group by it. Team members' profiles and team spaces carry ``StudioTeam`` in any
+    case (team membership, which the isolation checks read; cost reports group by it too)."""
     domain: DomainConfig = Field(default_factory=DomainConfig)
     """The domain's settings."""
     execution_role: RoleSettings = Field(default_factory=RoleSettings)
@@ -268,8 +269,8 @@ class StudioConfig(BaseModel):
         added = {"Name"}
         if self.cost_tags and self.users:
             added.add("StudioUser")
-        if self.cost_tags and (self.teams or any(u.team for u in self.users)):
-            added.add("StudioTeam")
+        if self.teams or any(u.team for u in self.users):
+            added.add("StudioTeam")  # team membership, whatever cost_tags says
         limit = tags_per_resource()
         if len(set(self.tags) | added) <= limit:
             return []
@@ -281,7 +282,7 @@ class StudioConfig(BaseModel):
                 f"TagList), each resource also gets {also} (with tag propagation, what a user "
                 f"creates takes the domain's tags and the profile's merged): give at most "
                 f"{room}"
-                + (", or set cost_tags: false" if len(added) > 1 else "")]
+                + (", or set cost_tags: false" if "StudioUser" in added else "")]
 
 
 def _twice(values: list[str], where: str, what: str) -> list[str]:
@@ -459,8 +460,9 @@ class Studio(Component[StudioConfig]):
                 role_arn = self.team_roles[team.name].role_arn
             extra = [*(team.images if team else []), *user.images]
             configs = [*(team.lifecycle_configs if team else []), *user.lifecycle_configs]
-            cost = {"StudioUser": user.name, **({"StudioTeam": team.name} if team else {})} \
-                if spec.cost_tags else {}
+            # StudioTeam marks membership (the isolation checks read it), cost tags or not.
+            cost = {**({"StudioUser": user.name} if spec.cost_tags else {}),
+                    **({"StudioTeam": team.name} if team else {})}
             self.users[user.name] = StudioUser(f"{name}-user-{user.name}", {
                 "domain": self.domain.membership,
                 "user": user.posix,
@@ -548,7 +550,7 @@ class Studio(Component[StudioConfig]):
             space_sharing_settings={"sharing_type": "Shared"},
             space_settings=space_settings(app_type, storage.default_gb,
                                           spec.domain.default_instance_type),
-            tags={**spec.tags, **({"StudioTeam": team.name} if spec.cost_tags else {}),
+            tags={**spec.tags, "StudioTeam": team.name,
                   "Name": f"{name}-team-{team.name}-space"},
             # AWS cannot change a space's owner (UpdateSpace takes no OwnershipSettings) and
             # the provider never sends one: a new owner is a new space, deleted first (its name

@@ -128,3 +128,28 @@ def test_team_roles_mount_their_team_file_system(record):
     team = _role_policy(plan, "lab-team-cv")
     assert _mount(team, plan.get(FS, "lab-team-cv-files-fs").id) == "allow"
     assert _mount(team, plan.get(FS, "lab-user-lee-files-fs").id) == "explicit_deny"
+
+
+def _findings(plan, rule):
+    from studio_infra.rules.engine import evaluate, stack_from_plan
+    return [f for f in evaluate(stack_from_plan(plan.resources)) if f.policy == rule]
+
+
+def test_team_members_share_their_file_system_by_design_and_nobody_else_reaches_it(record):
+    config = {"shared_efs": {"boundary": "team"}, "teams": [{"name": "cv"}],
+              "users": [{"name": "ana", "team": "cv"}, {"name": "vik", "team": "cv"},
+                        {"name": "lee"}]}
+    for cost_tags in (True, False):  # team membership is tagged either way
+        plan = studio(record, cost_tags=cost_tags, **config)
+        assert _findings(plan, "studio-file-boundaries") == []
+
+
+def test_a_finding_names_attacker_target_victim_and_rule(record):
+    plan = studio(record, shared_efs={"boundary": "domain"},
+                  users=[{"name": "ana"}, {"name": "lee"}])
+    found = _findings(plan, "studio-file-boundaries")
+    assert [f.enforcement.value for f in found] == ["mandatory"] * 2  # each reaches the other
+    message = next(f.message for f in found if f.message.startswith("ana's apps"))
+    assert "ana's apps" in message and "lee's files (/users/lee)" in message
+    assert "lab-shared-nfs-from-studio" in message  # the rule that lets NFS in
+    assert "accessing-fs-nfs-permissions.html" in message

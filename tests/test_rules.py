@@ -302,11 +302,13 @@ IMAGES = Path(__file__).parent / "programs" / "images"
 
 def studio(*, nat: str = "single", transform: Callable[[Any], Any] | None = None,
            image: str | None = None, users: tuple[str, ...] = ("alice", "bob"),
-           ) -> Callable[[], None]:
+           files: str | None = None) -> Callable[[], None]:
     """A whole Studio (two users by default); ``transform`` rewrites children (an old defect
-    back)."""
+    back); ``files``: its file-system boundary."""
     config: dict[str, Any] = {"network": {"nat": nat},
                               "users": [{"name": user} for user in users]}
+    if files:
+        config["shared_efs"] = {"boundary": files}
     if image:
         config["images"] = [{"name": "lab", "build": {"context": str(IMAGES / image)}}]
         config["domain"] = {"images": ["lab"]}
@@ -318,7 +320,7 @@ def studio(*, nat: str = "single", transform: Callable[[Any], Any] | None = None
 
         Studio("studio", config, pulumi.ResourceOptions(transformations=[rewrite]))
     # A program without a transform is the same plan every time: planned once per module.
-    program.key = None if transform else (nat, image, users)  # type: ignore[attr-defined]
+    program.key = None if transform else (nat, image, users, files)  # type: ignore[attr-defined]
     return program
 
 
@@ -436,6 +438,48 @@ def one_root_for_everyone(args: Any) -> Any:
             {**s["custom_file_system_configs"][0]["efs_file_system_configs"][0],
              "file_system_path": "/"}]}]})
     return {**args.props, "user_settings": settings}
+
+
+def nfs_from_the_vpc(args: Any) -> Any:
+    """Alice's mount targets admitting NFS from the whole VPC instead of her own group."""
+    if args.type_ != "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" or \
+            args.name != "studio-user-alice-files-nfs-from-studio":
+        return None
+    return {**args.props, "referenced_security_group_id": None, "cidr_ipv4": "10.0.0.0/16"}
+
+
+def home_of_its_own(*, one_for_all: bool) -> None:
+    """A program of its own: two profiles on a custom EFS, either one file system whose mount
+    target admits every app of the domain (as SageMaker's home EFS), or one each, admitting
+    only that user's group."""
+    vpc, subnet = "vpc-0123456789abcdef0", "subnet-0123456789abcdef0"
+    apps = aws.ec2.SecurityGroup("apps", vpc_id=vpc)
+    domain = aws.sagemaker.Domain(
+        "domain", domain_name="d", auth_mode="IAM", vpc_id=vpc, subnet_ids=[subnet],
+        app_network_access_type="VpcOnly",
+        default_user_settings={"execution_role": ROLE, "security_groups": [apps.id]})
+
+    def file_system(name: str, clients: aws.ec2.SecurityGroup) -> aws.efs.FileSystem:
+        fs = aws.efs.FileSystem(name, encrypted=True)
+        mount = aws.ec2.SecurityGroup(f"{name}-mount", vpc_id=vpc)
+        aws.vpc.SecurityGroupIngressRule(f"{name}-nfs-in", security_group_id=mount.id,
+                                         referenced_security_group_id=clients.id,
+                                         ip_protocol="tcp", from_port=2049, to_port=2049)
+        aws.vpc.SecurityGroupEgressRule(f"{name}-nfs-out", security_group_id=clients.id,
+                                        referenced_security_group_id=mount.id,
+                                        ip_protocol="tcp", from_port=2049, to_port=2049)
+        aws.efs.MountTarget(f"{name}-target", file_system_id=fs.id, subnet_id=subnet,
+                            security_groups=[mount.id])
+        return fs
+
+    shared = file_system("home", apps) if one_for_all else None
+    for user in ("alice", "bob"):
+        own = aws.ec2.SecurityGroup(f"{user}-files", vpc_id=vpc)
+        fs = shared or file_system(f"home-{user}", own)
+        aws.sagemaker.UserProfile(user, domain_id=domain.id, user_profile_name=user, user_settings={
+            "security_groups": [] if one_for_all else [own.id],
+            "custom_file_system_configs": [{"efs_file_system_configs": [
+                {"file_system_id": fs.id, "file_system_path": f"/{user}"}]}]})
 
 
 CASES: dict[str, list[tuple[Callable[[], None], Callable[[], None]]]] = {
@@ -609,6 +653,12 @@ CASES: dict[str, list[tuple[Callable[[], None], Callable[[], None]]]] = {
          studio(nat="none")),
     ],
     "studio-files": [(studio(transform=one_root_for_everyone), studio())],
+    "studio-file-boundaries": [
+        (studio(files="domain"), studio()),  # the opt-out: every app reaches every user's files
+        (studio(transform=nfs_from_the_vpc), studio()),
+    ],
+    "studio-file-boundaries-elsewhere": [(lambda: home_of_its_own(one_for_all=True),
+                                          lambda: home_of_its_own(one_for_all=False))],
     "studio-key-grants": [(studio(transform=rewrite_policy(
         "aws:kms/key:Key", "-sagemaker", admin_may_create_grants)), studio())],
     "studio-new-experience": [(studio(transform=classic_landing), studio())],

@@ -114,8 +114,13 @@ NEEDS: dict[str, Need] = {n.key: n for n in (
          "(a new file system's root is owned by root, mode 0755)",
          "https://docs.aws.amazon.com/efs/latest/ug/accessing-fs-nfs-permissions.html"),
     Need("not-others-directory", "files",
-         "No user can write another user's directory",
+         "No user can write another user's directory through SageMaker's mount (against a "
+         "user with root, file-boundaries)",
          _DG + "domain-custom-file-system.html"),
+    Need("file-boundaries", "files",
+         "No user's apps reach, on NFS, a file system holding files of a user outside their "
+         "team: EFS believes the uid/gid the client asserts",
+         "https://docs.aws.amazon.com/efs/latest/ug/accessing-fs-nfs-permissions.html"),
     Need("grants-for-aws-resources", "keys",
          "Key policies allow kms:CreateGrant only with kms:GrantIsForAWSResource: a grant "
          "can give its holder Decrypt",
