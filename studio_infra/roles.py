@@ -144,6 +144,9 @@ class StudioExecutionRoleArgs(RoleSettings):
     ``sagemaker:FileSystemId``); every other is denied, and an empty list denies all. A file
     system is one trust boundary (``studio_infra.file_boundaries``): ``Studio`` lists those
     whose boundary holds every user of the role. None: no such statement."""
+    denied_space_names: list[str] = Field(default_factory=list)
+    """Shared spaces (by name) of teams the role's users are not in: denied their apps and
+    the spaces themselves, in any domain (``other_team_space_statement``)."""
     tags: Tags = Field(default_factory=dict)
     """Tags on the role; its ``Name`` wins."""
 
@@ -184,7 +187,8 @@ class StudioExecutionRole(Component[StudioExecutionRoleArgs]):
             key_arns=v[2], repository_arns=v[3], instance_types=spec.instance_types,
             guardrails=spec.job_guardrails, network_isolation=spec.job_network_isolation,
             local_storage=spec.local_storage_instance_types,
-            job_file_system_ids=v[4] if spec.job_file_system_ids is not None else None)))
+            job_file_system_ids=v[4] if spec.job_file_system_ids is not None else None,
+            denied_space_names=spec.denied_space_names)))
         aws.iam.RolePolicy(f"{name}-studio", role=role.id, policy=policy, opts=child)
         for arn in spec.managed_policy_arns:
             aws.iam.RolePolicyAttachment(f"{name}-{str(arn).rsplit('/', 1)[-1]}",
@@ -208,6 +212,7 @@ def execution_statements(
     network_isolation: bool = False,
     local_storage: list[str] | tuple[str, ...] = LOCAL_STORAGE_INSTANCE_TYPES,
     job_file_system_ids: list[str] | None = None,
+    denied_space_names: list[str] | None = None,
 ) -> list[dict[str, Any]]:
     """The inline policy of an execution role; one place to read what Studio users can do.
 
@@ -290,7 +295,25 @@ def execution_statements(
         statements += guardrail_statements(network_isolation, local_storage)
     if job_file_system_ids is not None:
         statements.append(file_system_deny(job_file_system_ids))
+    if denied_space_names:
+        statements.append(other_team_space_statement(ctx, denied_space_names))
     return statements
+
+
+def other_team_space_statement(ctx: AwsContext, space_names: list[str]) -> dict[str, Any]:
+    """Deny the apps of, and the spaces themselves, other teams' shared spaces. AWS opens a
+    shared space to "all of the user profiles within the domain"
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/execution-roles-and-spaces.html): only
+    IAM keeps a team's space to the team. The resources are the space's ARN
+    (``space/${DomainId}/${SpaceName}``, the Service Authorization Reference) and its apps',
+    which a space's app names by the space (``app/<domain>/<space>/<type>/<name>``, the same
+    form ``AppsInSharedSpaces`` and AWS's policy for spaces use); any domain (``*``), so the
+    Deny needs no policy variable to be set."""
+    names = sorted(set(space_names))
+    return {"Sid": "DenyOtherTeamsSpaces", "Effect": "Deny",
+            "Action": [*APP_ACTIONS, *SPACE_ACTIONS],
+            "Resource": [ctx.arn("sagemaker", f"app/*/{n}/*") for n in names]
+            + [ctx.arn("sagemaker", f"space/*/{n}") for n in names]}
 
 
 FILE_SYSTEM_KEY = "sagemaker:FileSystemId"

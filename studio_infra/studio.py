@@ -391,8 +391,10 @@ class Studio(Component[StudioConfig]):
 
         members = spec.file_boundaries()
 
+        team_spaces = {t.name: f"{t.name}-shared" for t in spec.teams if t.shared_space}
+
         def execution_role(role_name: str, settings: RoleSettings, users: list[str] | None,
-                           **chosen: Any) -> StudioExecutionRole:
+                           team: str | None = None, **chosen: Any) -> StudioExecutionRole:
             # Jobs started as the role mount only the file systems whose boundary holds every
             # user of the role (None: every user, present and future); none for a role nobody
             # is known to use.
@@ -405,6 +407,8 @@ class Studio(Component[StudioConfig]):
             return StudioExecutionRole(role_name, {
                 **settings.model_dump(include=set(RoleSettings.model_fields)), **chosen,
                 "job_file_system_ids": mountable,
+                # Other teams' shared spaces are theirs alone.
+                "denied_space_names": [s for t, s in team_spaces.items() if t != team],
                 "sharing_bucket_arn": self.sharing.bucket_arn if self.sharing else None,
                 "sharing_prefix": spec.domain.sharing_prefix,
                 "kms_key_arns": key_arns,
@@ -420,7 +424,7 @@ class Studio(Component[StudioConfig]):
         self.default_role = execution_role(f"{name}-default", spec.execution_role, None)
         self.team_roles = {t.name: execution_role(
             f"{name}-team-{t.name}", t,
-            [u.name for u in spec.users if u.team == t.name and not own_role(u)])
+            [u.name for u in spec.users if u.team == t.name and not own_role(u)], t.name)
             for t in spec.teams}
 
         domain = spec.domain
@@ -453,6 +457,7 @@ class Studio(Component[StudioConfig]):
                 # policies: a user's own role widens only what is asked for.
                 role_arn = execution_role(
                     f"{name}-user-{user.name}", team or spec.execution_role, [user.name],
+                    user.team,
                     instance_types=user.instance_types or (
                         team or spec.execution_role).instance_types,
                     managed_policy_arns=team.managed_policy_arns if team else []).role_arn

@@ -153,3 +153,27 @@ def test_a_finding_names_attacker_target_victim_and_rule(record):
     assert "ana's apps" in message and "lee's files (/users/lee)" in message
     assert "lab-shared-nfs-from-studio" in message  # the rule that lets NFS in
     assert "accessing-fs-nfs-permissions.html" in message
+
+
+def test_each_role_is_denied_the_other_teams_spaces_only(record):
+    plan = studio(record, teams=[{"name": "cv", "shared_space": "JupyterLab"},
+                                 {"name": "nlp", "shared_space": "CodeEditor"}],
+                  users=[{"name": "ana", "team": "cv"}, {"name": "ola", "team": "nlp"},
+                         {"name": "sam", "team": "nlp", "own_role": True}, {"name": "lee"}])
+
+    def denied(role):
+        deny = next(s for s in _role_policy(plan, role)["Statement"]
+                    if s["Sid"] == "DenyOtherTeamsSpaces")
+        assert sorted(deny["Action"]) == ["sagemaker:CreateApp", "sagemaker:CreateSpace",
+                                          "sagemaker:DeleteApp", "sagemaker:DeleteSpace",
+                                          "sagemaker:UpdateSpace"]
+        return {r.split(":")[-1] for r in deny["Resource"]}
+
+    assert denied("lab-team-cv") == {"app/*/nlp-shared/*", "space/*/nlp-shared"}
+    assert denied("lab-team-nlp") == {"app/*/cv-shared/*", "space/*/cv-shared"}
+    assert denied("lab-user-sam") == {"app/*/cv-shared/*", "space/*/cv-shared"}
+    assert denied("lab-default") == {"app/*/cv-shared/*", "space/*/cv-shared",
+                                     "app/*/nlp-shared/*", "space/*/nlp-shared"}
+    found = [f for r in ("studio-team-spaces", "studio-team-spaces-elsewhere")
+             for f in _findings(plan, r)]
+    assert found == []  # outsiders are kept out, and members still use their space

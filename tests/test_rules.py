@@ -482,6 +482,56 @@ def home_of_its_own(*, one_for_all: bool) -> None:
                 {"file_system_id": fs.id, "file_system_path": f"/{user}"}]}]})
 
 
+def team_studio(transform: Callable[[Any], Any] | None = None) -> Callable[[], None]:
+    """A Studio with team cv's shared space, a member and a user outside the team."""
+    config = {"network": {"nat": "single"}, "shared_efs": {"boundary": "team"},
+              "teams": [{"name": "cv", "shared_space": "JupyterLab"}],
+              "users": [{"name": "ana", "team": "cv"}, {"name": "lee"}]}
+
+    def program() -> None:
+        def rewrite(args: pulumi.ResourceTransformationArgs) -> Any:
+            props = transform(args) if transform else None
+            return pulumi.ResourceTransformationResult(props, args.opts) if props else None
+
+        Studio("studio", config, pulumi.ResourceOptions(transformations=[rewrite]))
+    program.key = None if transform else "team-studio"  # type: ignore[attr-defined]
+    return program
+
+
+def without_sid(sid: str) -> Callable[[dict], None]:
+    def change(document: dict) -> None:
+        document["Statement"] = [s for s in document["Statement"] if s.get("Sid") != sid]
+    return change
+
+
+def team_space_of_its_own(*, deny_outsiders: bool) -> None:
+    """A program of its own: team cv's shared space, and roles that open every shared space
+    (as AWS's policy for spaces does), with or without a Deny for users outside the team."""
+    domain = aws.sagemaker.Domain(
+        "domain", domain_name="d", auth_mode="IAM", vpc_id="vpc-0123456789abcdef0",
+        subnet_ids=["subnet-0123456789abcdef0"], app_network_access_type="VpcOnly",
+        default_user_settings={"execution_role": ROLE})
+    shared_apps = {"Effect": "Allow", "Action": ["sagemaker:CreateApp", "sagemaker:DeleteApp"],
+                   "Resource": "arn:aws:sagemaker:*:*:app/*",
+                   "Condition": {"StringEquals": {"sagemaker:SpaceSharingType": "Shared"}}}
+    for user, team in (("ana", "cv"), ("lee", None)):
+        role = aws.iam.Role(f"{user}-role", assume_role_policy=doc({
+            "Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"},
+            "Action": "sts:AssumeRole"}))
+        statements = [shared_apps]
+        if deny_outsiders and team is None:
+            statements.append({"Effect": "Deny", "Action": "sagemaker:*",
+                               "Resource": "arn:aws:sagemaker:*:*:app/*/cv-space/*"})
+        aws.iam.RolePolicy(f"{user}-policy", role=role.id, policy=doc(*statements))
+        aws.sagemaker.UserProfile(user, domain_id=domain.id, user_profile_name=user,
+                                  user_settings={"execution_role": role.arn},
+                                  tags={"StudioTeam": team} if team else None)
+    aws.sagemaker.Space("cv-space", domain_id=domain.id, space_name="cv-space",
+                        ownership_settings={"owner_user_profile_name": "ana"},
+                        space_sharing_settings={"sharing_type": "Shared"},
+                        tags={"StudioTeam": "cv"})
+
+
 CASES: dict[str, list[tuple[Callable[[], None], Callable[[], None]]]] = {
     "s3-encryption-cmk": [(lambda: bucket(sse=None), bucket),
                           (lambda: bucket(sse="aes"), bucket)],
@@ -659,6 +709,18 @@ CASES: dict[str, list[tuple[Callable[[], None], Callable[[], None]]]] = {
     ],
     "studio-file-boundaries-elsewhere": [(lambda: home_of_its_own(one_for_all=True),
                                           lambda: home_of_its_own(one_for_all=False))],
+    "studio-team-spaces": [
+        # the roles as they were: AppsInSharedSpaces alone lets lee into cv's space
+        (team_studio(rewrite_policy("aws:iam/rolePolicy:RolePolicy", "-studio",
+                                    without_sid("DenyOtherTeamsSpaces"))), team_studio()),
+        # a Deny that keeps the team out of its own space is caught too
+        (team_studio(rewrite_policy("aws:iam/rolePolicy:RolePolicy", "team-cv-studio",
+                                    lambda d: d["Statement"].append({
+                                        "Effect": "Deny", "Action": "sagemaker:CreateApp",
+                                        "Resource": "*"}))), team_studio()),
+    ],
+    "studio-team-spaces-elsewhere": [(lambda: team_space_of_its_own(deny_outsiders=False),
+                                      lambda: team_space_of_its_own(deny_outsiders=True))],
     "studio-key-grants": [(studio(transform=rewrite_policy(
         "aws:kms/key:Key", "-sagemaker", admin_may_create_grants)), studio())],
     "studio-new-experience": [(studio(transform=classic_landing), studio())],

@@ -215,6 +215,7 @@ def team_space_problems(view: DomainView, stack: Stack, *, library: bool) -> Ite
         judged: set[str] = set()
         for profile in view.profiles:
             if team_of.get(profile.name) == team:
+                yield from _member_uses(view, stack, profile, team, name, arns["app"], context)
                 continue
             role = _role(stack, profile.role_arn, f"the execution role of {profile.name}")
             if role.urn in judged:
@@ -239,6 +240,20 @@ def team_space_problems(view: DomainView, stack: Stack, *, library: bool) -> Ite
                 yield _message("team-spaces",
                                text if library else f"{text} ({FOREIGN_SPACES})")
                 break
+
+
+def _member_uses(view: DomainView, stack: Stack, profile: Profile, team: str, name: str,
+                 app: str, context: dict[str, Any]) -> Iterator[str]:
+    """A member of the team must still start and stop apps in the team's space."""
+    role = _role(stack, profile.role_arn, f"the execution role of {profile.name}")
+    caller = Caller(view, profile, role, role_policies(role, stack))
+    for action in ("sagemaker:CreateApp", "sagemaker:DeleteApp"):
+        extra = {"sagemaker:InstanceTypes": [view.instance_type]} \
+            if action == "sagemaker:CreateApp" else {}
+        if caller.allowed(caller.request(action, app, **context, **extra)) \
+                is not Decision.ALLOW:
+            yield _message("team-spaces", f"{profile.name}, of team {team}, may not {action} "
+                           f"on {app} in the team's own shared space {name} (role {role.name})")
 
 
 def _allowing(documents: list[Any], request: Request) -> list[str]:

@@ -121,6 +121,11 @@ NEEDS: dict[str, Need] = {n.key: n for n in (
          "No user's apps reach, on NFS, a file system holding files of a user outside their "
          "team: EFS believes the uid/gid the client asserts",
          "https://docs.aws.amazon.com/efs/latest/ug/accessing-fs-nfs-permissions.html"),
+    Need("team-spaces", "isolation",
+         "No execution role of a user outside a team creates or deletes apps in, updates or "
+         "deletes, the team's shared spaces (tagged StudioTeam), and the team's members may "
+         "start and stop its apps: AWS opens a shared space to every profile of the domain",
+         _DG + "execution-roles-and-spaces.html"),
     Need("grants-for-aws-resources", "keys",
          "Key policies allow kms:CreateGrant only with kms:GrantIsForAWSResource: a grant "
          "can give its holder Decrypt",

@@ -168,6 +168,16 @@ STUDIO_RULES = (
          (needs.DOMAIN,), file_boundaries_elsewhere, Severity.HIGH, Enforcement.ADVISORY,
          "A file system per user or team, its mount targets admitting only that group's "
          "security group.", **_PLANS_ONLY),
+    Rule("studio-team-spaces", "No execution role of a user outside a team can use or change "
+         "the team's shared spaces this library builds", (needs.DOMAIN,), team_spaces,
+         Severity.CRITICAL, Enforcement.MANDATORY,
+         "Deny other teams' users the space's apps and the space (Studio's roles do, by the "
+         "space's ARN).", **_PLANS_ONLY),
+    Rule("studio-team-spaces-elsewhere", "The same for team spaces (tagged StudioTeam) built "
+         "elsewhere: advisory, as AWS opens a shared space to every profile of its domain",
+         (needs.DOMAIN,), team_spaces_elsewhere, Severity.HIGH, Enforcement.ADVISORY,
+         "Deny other teams' users the space's apps, or give each team a domain.",
+         **_PLANS_ONLY),
     Rule("studio-key-grants", "Key policies allow kms:CreateGrant only for AWS resources",
          (needs.KEY,), key_grants, Severity.HIGH, Enforcement.ADVISORY,
          "Add the condition kms:GrantIsForAWSResource: true to statements allowing "
