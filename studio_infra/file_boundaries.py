@@ -52,7 +52,8 @@ INBOUND_RULES = Quota("inbound rules per security group", 60,
                       VPC_QUOTAS_PAGE + "#vpc-limits-security-groups")
 GROUPS_PER_INTERFACE = Quota("security groups per network interface", 5,
                              VPC_QUOTAS_PAGE + "#vpc-limits-security-groups")
-"""AWS's default quotas (the pages above). Each file-system boundary costs one file system,
+"""AWS's default quotas (the pages above; mount targets per VPC is among the EFS quotas AWS
+does not change, the others are adjustable). Each file-system boundary costs one file system,
 a mount target per domain subnet, three security groups (its users', its mount targets', its
 directory provisioner's), two inbound rules on the mount targets' group (its users and its
 provisioner: the inbound-rule quota never binds here) and one more group on each of its
@@ -101,8 +102,9 @@ def quota_problems(groups: Mapping[str, list[str]], subnet_count: int | None,
     if subnet_count is not None and count * subnet_count > MOUNT_TARGETS.default:
         problems.append(f"shared_efs: {count} file systems x {subnet_count} subnets = "
                         f"{count * subnet_count} mount targets exceed the quota "
-                        f"'{MOUNT_TARGETS.name}' ({MOUNT_TARGETS.default}, "
-                        f"{MOUNT_TARGETS.page}); {scale}")
+                        f"'{MOUNT_TARGETS.name}' ({MOUNT_TARGETS.default}, not adjustable, "
+                        f"{MOUNT_TARGETS.page}); set shared_efs.boundary: team (a file system "
+                        "per team) to use fewer")
     groups_needed = count * GROUPS_PER_BOUNDARY + OTHER_GROUPS
     if groups_needed > SECURITY_GROUPS.default:
         problems.append(f"shared_efs: {count} file systems need {groups_needed} security "
