@@ -22,6 +22,8 @@ def studio_stack(name: str = "studio", config: StudioConfig | None = None) -> St
     pulumi.export("sharing_bucket", studio.sharing.bucket_name if studio.sharing else None)
     pulumi.export("shared_efs_id",
                   studio.shared_efs.file_system_id if studio.shared_efs else None)
+    pulumi.export("user_file_systems", {user: files.file_system_id
+                                        for user, files in studio.user_file_systems.items()})
     pulumi.export("image_repository_url",
                   studio.repository.repository_url if studio.repository else None)
     pulumi.export("images", {image: i.image_arn for image, i in studio.images.items()})

@@ -23,6 +23,7 @@ from studio_infra.ecr import PULL_ACTIONS
 from studio_infra.guardrails import (
     LOCAL_STORAGE_INSTANCE_TYPES,
     LOCAL_STORAGE_PATTERN,
+    guarded_actions,
     guardrail_statements,
 )
 from studio_infra.inputs import (
@@ -30,6 +31,7 @@ from studio_infra.inputs import (
     DEFAULT_SHARING_PREFIX,
     DOMAIN_SHARING_FOLDER,
     BucketArn,
+    FileSystemId,
     KmsKeyArn,
     PolicyArn,
     RepositoryArn,
@@ -164,6 +166,14 @@ class StudioExecutionRoleArgs(RoleSettings):
     cost_team: str | None = None
     """The team whose users act as this role: the only ``StudioTeam`` tag they may set.
     None: they may set none."""
+    job_file_system_ids: list[FileSystemId] | None = None
+    """The only file systems a job started as this role may mount (``FileSystemDataSource``,
+    ``sagemaker:FileSystemId``); every other is denied, and an empty list denies all. A file
+    system is one trust boundary (``studio_infra.file_boundaries``): ``Studio`` lists those
+    whose boundary holds every user of the role. None: no such statement."""
+    denied_space_names: list[str] = Field(default_factory=list)
+    """Shared spaces (by name) of teams the role's users are not in: denied their apps and
+    the spaces themselves, in any domain (``other_team_space_statement``)."""
     tags: Tags = Field(default_factory=dict)
     """Tags on the role; its ``Name`` wins."""
 
@@ -198,11 +208,14 @@ class StudioExecutionRole(Component[StudioExecutionRoleArgs]):
             spec.sharing_bucket_arn,
             pulumi.Output.all(*spec.kms_key_arns),
             pulumi.Output.all(*spec.ecr_repository_arns),
+            pulumi.Output.all(*(spec.job_file_system_ids or [])),
         ).apply(lambda v: policy_json(execution_statements(
             ctx, role_arn=v[0], sharing_bucket_arn=v[1], sharing_prefix=spec.sharing_prefix,
             key_arns=v[2], repository_arns=v[3], instance_types=spec.instance_types,
             guardrails=spec.job_guardrails, network_isolation=spec.job_network_isolation,
-            local_storage=spec.local_storage_instance_types, cost_team=spec.cost_team)))
+            local_storage=spec.local_storage_instance_types, cost_team=spec.cost_team,
+            job_file_system_ids=v[4] if spec.job_file_system_ids is not None else None,
+            denied_space_names=spec.denied_space_names)))
         aws.iam.RolePolicy(f"{name}-studio", role=role.id, policy=policy, opts=child)
         for arn in spec.managed_policy_arns:
             aws.iam.RolePolicyAttachment(f"{name}-{str(arn).rsplit('/', 1)[-1]}",
@@ -226,6 +239,8 @@ def execution_statements(
     network_isolation: bool = False,
     local_storage: list[str] | tuple[str, ...] = LOCAL_STORAGE_INSTANCE_TYPES,
     cost_team: str | None = None,
+    job_file_system_ids: list[str] | None = None,
+    denied_space_names: list[str] | None = None,
 ) -> list[dict[str, Any]]:
     """The inline policy of an execution role; one place to read what Studio users can do.
 
@@ -322,4 +337,43 @@ def execution_statements(
         ]
     if guardrails:
         statements += guardrail_statements(network_isolation, local_storage)
+    if job_file_system_ids is not None:
+        statements.append(file_system_deny(job_file_system_ids))
+    if denied_space_names:
+        statements.append(other_team_space_statement(ctx, denied_space_names))
     return statements
+
+
+def other_team_space_statement(ctx: AwsContext, space_names: list[str]) -> dict[str, Any]:
+    """Deny the apps of, and the spaces themselves, other teams' shared spaces. AWS opens a
+    shared space to "all of the user profiles within the domain"
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/execution-roles-and-spaces.html): only
+    IAM keeps a team's space to the team. The resources are the space's ARN
+    (``space/${DomainId}/${SpaceName}``, the Service Authorization Reference) and its apps',
+    which a space's app names by the space (``app/<domain>/<space>/<type>/<name>``, the same
+    form ``AppsInSharedSpaces`` and AWS's policy for spaces use); any domain (``*``), so the
+    Deny needs no policy variable to be set."""
+    names = sorted(set(space_names))
+    return {"Sid": "DenyOtherTeamsSpaces", "Effect": "Deny",
+            "Action": [*APP_ACTIONS, *SPACE_ACTIONS],
+            "Resource": [ctx.arn("sagemaker", f"app/*/{n}/*") for n in names]
+            + [ctx.arn("sagemaker", f"space/*/{n}") for n in names]}
+
+
+FILE_SYSTEM_KEY = "sagemaker:FileSystemId"
+
+
+def file_system_deny(allowed: list[str]) -> dict[str, Any]:
+    """Jobs mount no file system but ``allowed``: the actions that carry
+    ``sagemaker:FileSystemId`` in the IAM database (AWS's Service Authorization Reference:
+    ``CreateTrainingJob``, ``CreateHyperParameterTuningJob``, the two that take a
+    ``FileSystemDataSource``), denied when the key is present (``Null`` false: a job without
+    a file system is untouched) and, with an allowed list, names another file system. The
+    reference types the key as a single string; with several file systems in one request AWS
+    does not say how it is filled, so the Deny applies to any value it takes."""
+    condition: dict[str, Any] = {"Null": {FILE_SYSTEM_KEY: "false"}}
+    if allowed:
+        condition["StringNotEquals"] = {FILE_SYSTEM_KEY: sorted(set(allowed))}
+    return {"Sid": "DenyJobsOnOtherFileSystems", "Effect": "Deny",
+            "Action": guarded_actions(FILE_SYSTEM_KEY), "Resource": "*",
+            "Condition": condition}

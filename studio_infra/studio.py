@@ -31,6 +31,7 @@ from studio_infra.domain import DomainSettings, StudioDomain
 from studio_infra.ecr import ImageRepository, RepositorySettings
 from studio_infra.efs import FileSystemSettings, SharedFileSystem
 from studio_infra.errors import StudioInfraError, format_validation_error, given
+from studio_infra.file_boundaries import Boundary, boundaries, quota_problems
 from studio_infra.images import CustomImage, ImageSpec
 from studio_infra.inputs import ARGS_CONFIG
 from studio_infra.judges import provider_rules
@@ -114,6 +115,18 @@ class TeamConfig(RoleSettings):
         return value
 
 
+class FilesConfig(FileSystemSettings):
+    """The users' file systems (``studio:shared_efs``): ``FileSystemSettings`` for each, and
+    how users are grouped onto them (``studio_infra.file_boundaries``)."""
+
+    boundary: Boundary = "user"
+    """``user``: a file system per user; ``team``: one per team (members share it by design;
+    users without a team get their own); ``domain``: one for every user, reachable from every
+    app of the domain, so any user with root in their app can read and write every user's
+    files (EFS believes the client's uid). ``domain`` is the opt-out that keeps the single file
+    system of earlier versions and its data; ``studio-file-boundaries`` reports it."""
+
+
 class DomainConfig(DomainSettings):
     """Domain settings (``studio:domain``): ``DomainSettings``, and what names and switches
     the stack resolves itself."""
@@ -149,8 +162,9 @@ class StudioConfig(BaseModel):
     """``StudioKeysArgs``."""
     sharing: BucketSettings = Field(default_factory=BucketSettings)
     """The notebook-sharing bucket (its key is the ``s3`` key)."""
-    shared_efs: FileSystemSettings | None = Field(default_factory=FileSystemSettings)
-    """The shared file system (its network, key and users are the stack's); null for none."""
+    shared_efs: FilesConfig | None = Field(default_factory=FilesConfig)
+    """The users' file systems, one per ``boundary`` (their network, key and users are the
+    stack's); null for none."""
     repository: RepositorySettings = Field(default_factory=RepositorySettings)
     """The repository built images are pushed to."""
     images: list[ImageSpec] = Field(default_factory=list)
@@ -158,8 +172,9 @@ class StudioConfig(BaseModel):
     lifecycle_configs: list[LifecycleScript] = Field(default_factory=list)
     """Studio lifecycle configurations, each from a script file."""
     cost_tags: bool = True
-    """Tag each user's profile and space with ``StudioUser`` (and ``StudioTeam``), each team's
-    space with ``StudioTeam``: with tag propagation, cost reports group by them."""
+    """Tag each user's profile and space with ``StudioUser``: with tag propagation, cost
+    reports group by it. Team members' profiles and team spaces carry ``StudioTeam`` in any
+    case (team membership, which the isolation checks read; cost reports group by it too)."""
     domain: DomainConfig = Field(default_factory=DomainConfig)
     """The domain's settings."""
     execution_role: RoleSettings = Field(default_factory=RoleSettings)
@@ -251,7 +266,21 @@ class StudioConfig(BaseModel):
         except ValueError as exc:
             problems.append(f"users: {exc}")
         problems += self._tag_room()
+        if self.shared_efs is not None:
+            problems += quota_problems(self.file_boundaries(), self._subnet_count())
         return problems
+
+    def file_boundaries(self) -> dict[str, list[str]]:
+        """Each file system's key (``user-<name>``, ``team-<name>`` or ``domain``) and users."""
+        boundary = self.shared_efs.boundary if self.shared_efs is not None else "domain"
+        return boundaries([(u.name, u.team) for u in self.users], boundary)
+
+    def _subnet_count(self) -> int | None:
+        existing = self.network.existing_vpc
+        if existing is None:
+            return self.network.zone_count
+        given = existing.private_subnet_ids
+        return len(given) if isinstance(given, (list, dict)) else None
 
     def _tag_room(self) -> list[str]:
         """A profile or space carries the stack's tags, its ``Name`` and the cost tags; with
@@ -260,8 +289,8 @@ class StudioConfig(BaseModel):
         added = {"Name"}
         if self.cost_tags and self.users:
             added.add("StudioUser")
-        if self.cost_tags and (self.teams or any(u.team for u in self.users)):
-            added.add("StudioTeam")
+        if self.teams or any(u.team for u in self.users):
+            added.add("StudioTeam")  # team membership, whatever cost_tags says
         limit = tags_per_resource()
         if len(set(self.tags) | added) <= limit:
             return []
@@ -273,7 +302,7 @@ class StudioConfig(BaseModel):
                 f"TagList), each resource also gets {also} (with tag propagation, what a user "
                 f"creates takes the domain's tags and the profile's merged): give at most "
                 f"{room}"
-                + (", or set cost_tags: false" if len(added) > 1 else "")]
+                + (", or set cost_tags: false" if "StudioUser" in added else "")]
 
 
 def _twice(values: list[str], where: str, what: str) -> list[str]:
@@ -355,14 +384,7 @@ class Studio(Component[StudioConfig]):
         self.sharing = SecureBucket(f"{name}-sharing", section(
             spec.sharing, kms_key_arn=self.keys.arn_for("s3")), child) \
             if spec.domain.notebook_sharing else None
-        self.shared_efs = SharedFileSystem(f"{name}-shared", section(
-            spec.shared_efs,
-            vpc_id=self.network.vpc_id,
-            subnet_ids=self.network.private_subnets,
-            studio_security_group_id=self.network.studio_security_group_id,
-            kms_key_arn=self.keys.arn_for("efs"),
-            users=[u.posix for u in spec.users],
-        ), child) if spec.shared_efs is not None else None
+        self._file_systems()
 
         self.repository = ImageRepository(f"{name}-images", section(
             spec.repository,
@@ -387,10 +409,26 @@ class Studio(Component[StudioConfig]):
         key_arns = [self.keys.arn_for(p) for p in ("sagemaker", "s3", "efs", "ecr")]
         repositories = [self.repository.repository_arn] if self.repository else []
 
-        def execution_role(role_name: str, settings: RoleSettings,
-                           **chosen: Any) -> StudioExecutionRole:
+        members = spec.file_boundaries()
+
+        team_spaces = {t.name: f"{t.name}-shared" for t in spec.teams if t.shared_space}
+
+        def execution_role(role_name: str, settings: RoleSettings, users: list[str] | None,
+                           team: str | None = None, **chosen: Any) -> StudioExecutionRole:
+            # Jobs started as the role mount only the file systems whose boundary holds every
+            # user of the role (None: every user, present and future); none for a role nobody
+            # is known to use.
+            if users is None:
+                mountable = [self.shared_efs.file_system_id] if self.shared_efs else []
+            else:
+                mountable = [self.user_file_systems[users[0]].file_system_id] if users and any(
+                    set(users) <= set(m) for m in members.values()) and \
+                    users[0] in self.user_file_systems else []
             return StudioExecutionRole(role_name, {
                 **settings.model_dump(include=set(RoleSettings.model_fields)), **chosen,
+                "job_file_system_ids": mountable,
+                # Other teams' shared spaces are theirs alone.
+                "denied_space_names": [s for t, s in team_spaces.items() if t != team],
                 "sharing_bucket_arn": self.sharing.bucket_arn if self.sharing else None,
                 "sharing_prefix": spec.domain.sharing_prefix,
                 "kms_key_arns": key_arns,
@@ -398,12 +436,19 @@ class Studio(Component[StudioConfig]):
                 "tags": spec.tags,
             }, child)
 
-        self.default_role = execution_role(f"{name}-default", spec.execution_role)
-        self.team_roles = {t.name: execution_role(f"{name}-team-{t.name}", t, cost_team=t.name)
-                           for t in spec.teams}
+        def own_role(user: UserConfig) -> bool:
+            return user.own_role or user.instance_types is not None
+
+        # The default role is the domain's (shared spaces run as it too): every user's,
+        # present and future.
+        self.default_role = execution_role(f"{name}-default", spec.execution_role, None)
+        self.team_roles = {t.name: execution_role(
+            f"{name}-team-{t.name}", t,
+            [u.name for u in spec.users if u.team == t.name and not own_role(u)], t.name,
+            cost_team=t.name)
+            for t in spec.teams}
 
         domain = spec.domain
-        shared = self.shared_efs if domain.attach_shared_efs else None
         self.domain = StudioDomain(name, {
             **common,
             **domain.model_dump(include=set(DomainSettings.model_fields), exclude_unset=True),
@@ -428,11 +473,12 @@ class Studio(Component[StudioConfig]):
         for user in spec.users:
             team = teams.get(user.team) if user.team else None
             role_arn = None
-            if user.own_role or user.instance_types is not None:
+            if own_role(user):
                 # The team's grants, else the default role's instance types and no managed
                 # policies: a user's own role widens only what is asked for.
                 role_arn = execution_role(
-                    f"{name}-user-{user.name}", team or spec.execution_role,
+                    f"{name}-user-{user.name}", team or spec.execution_role, [user.name],
+                    user.team,
                     instance_types=user.instance_types or (
                         team or spec.execution_role).instance_types,
                     managed_policy_arns=team.managed_policy_arns if team else [],
@@ -441,8 +487,10 @@ class Studio(Component[StudioConfig]):
                 role_arn = self.team_roles[team.name].role_arn
             extra = [*(team.images if team else []), *user.images]
             configs = [*(team.lifecycle_configs if team else []), *user.lifecycle_configs]
-            cost = {"StudioUser": user.name, **({"StudioTeam": team.name} if team else {})} \
-                if spec.cost_tags else {}
+            # StudioTeam marks membership (the isolation checks read it), cost tags or not.
+            cost = {**({"StudioUser": user.name} if spec.cost_tags else {}),
+                    **({"StudioTeam": team.name} if team else {})}
+            files = self.user_file_systems.get(user.name) if domain.attach_shared_efs else None
             self.users[user.name] = StudioUser(f"{name}-user-{user.name}", {
                 "domain": self.domain.membership,
                 "user": user.posix,
@@ -452,16 +500,18 @@ class Studio(Component[StudioConfig]):
                 "sharing": user.sharing,
                 "default_app": user.default_app,
                 "sso_user_name": user.sso_user_name,
-                "file_systems": [{"file_system_id": shared.file_system_id,
-                                  "path": shared.user_directories[user.name]}]
-                if shared is not None else [],
+                "file_systems": [{"file_system_id": files.file_system_id,
+                                  "path": files.user_directories[user.name]}]
+                if files is not None else [],
+                "security_group_ids": [group] if (group := self.file_groups.get(user.name))
+                is not None and domain.attach_shared_efs else [],
                 "lifecycle_configs": lifecycle([c for c in dict.fromkeys(configs)
                                                 if c not in domain.lifecycle_configs]),
                 "private_space": user.private_space,
                 "tags": {**spec.tags, **cost},
                 # A default app starts at deploy time: after the network and the shared
                 # file system's NFS rules it needs, not just the groups' ids.
-                "default_app_after": [self.network, *([shared] if shared else [])]
+                "default_app_after": [self.network, *([files] if files is not None else [])]
                 if user.default_app else [],
             }, child)
         self.team_spaces = {team.name: self._team_space(team) for team in spec.teams
@@ -480,6 +530,43 @@ class Studio(Component[StudioConfig]):
         self.domain_id = self.domain.domain_id
         self.domain_url = self.domain.url
         self.user_profiles = list(self.users)
+
+    def _file_systems(self) -> None:
+        """One ``SharedFileSystem`` per boundary. Outside ``domain``, its mount targets admit
+        NFS only from a security group of the boundary's own, which its users' profiles carry
+        besides the domain's; the domain-wide group reaches none of them. Named after the user
+        or team: nobody else's resources change when users come and go."""
+        spec, name = self.spec, self.resource_name
+        self.shared_efs: SharedFileSystem | None = None
+        self.file_systems: dict[str, SharedFileSystem] = {}
+        self.user_file_systems: dict[str, SharedFileSystem] = {}
+        self.file_groups: dict[str, pulumi.Output[str]] = {}
+        if spec.shared_efs is None:
+            return
+        settings = spec.shared_efs.model_dump(exclude_unset=True, exclude={"boundary"})
+        posix = {u.name: u.posix for u in spec.users}
+        wired = {"protect_data": spec.protect_data, "tags": spec.tags,
+                 "vpc_id": self.network.vpc_id, "subnet_ids": self.network.private_subnets,
+                 "kms_key_arn": self.keys.arn_for("efs")}
+        if spec.shared_efs.boundary == "domain":
+            self.shared_efs = SharedFileSystem(f"{name}-shared", {
+                **wired, "studio_security_group_id": self.network.studio_security_group_id,
+                "users": list(posix.values()), **settings}, self.child_options())
+            self.user_file_systems = dict.fromkeys(posix, self.shared_efs)
+            return
+        for key, members in spec.file_boundaries().items():
+            group = aws.ec2.SecurityGroup(
+                f"{name}-{key}-files-clients", vpc_id=self.network.vpc_id,
+                description=f"Studio apps of {key}: NFS to its own file system only",
+                tags={**spec.tags, "Name": f"{name}-{key}-files-clients"},
+                opts=self.child_options())
+            files = SharedFileSystem(f"{name}-{key}-files", {
+                **wired, "studio_security_group_id": group.id,
+                "users": [posix[m] for m in members], **settings}, self.child_options())
+            self.file_systems[key] = files
+            for member in members:
+                self.user_file_systems[member] = files
+                self.file_groups[member] = group.id
 
     def _team_space(self, team: TeamConfig) -> pulumi.Resource:
         """A shared space for a team, owned by ``space_owner`` or its first member by name
@@ -501,7 +588,7 @@ class Studio(Component[StudioConfig]):
                 idle_timeout_minutes=spec.domain.idle_timeout_minutes,
                 lifecycle_config_arn=shared_space_lifecycle(self.domain.spec.lifecycle_configs,
                                                             app_type)),
-            tags={**spec.tags, **({"StudioTeam": team.name} if spec.cost_tags else {}),
+            tags={**spec.tags, "StudioTeam": team.name,
                   "Name": f"{name}-team-{team.name}-space"},
             # AWS cannot change a space's owner (UpdateSpace takes no OwnershipSettings) and
             # the provider never sends one: a new owner is a new space, deleted first (its name

@@ -20,8 +20,9 @@ from studio_infra.aws_access import access_of
 from studio_infra.cleanup import StudioUserCleanup
 from studio_infra.component import Component
 from studio_infra.domain import DomainMembership, app_settings
+from studio_infra.file_boundaries import GROUPS_PER_INTERFACE, profile_group_limit
 from studio_infra.images import APP_SETTINGS_KEY, AttachedImage
-from studio_infra.inputs import ARGS_CONFIG, FileSystemId, RoleArn, Tags
+from studio_infra.inputs import ARGS_CONFIG, FileSystemId, RoleArn, SecurityGroupId, Tags
 from studio_infra.lifecycle import AttachedLifecycle, LifecycleAttachment, one_default_per_app
 from studio_infra.posix import PosixUser
 
@@ -75,6 +76,10 @@ class StudioUserArgs(BaseModel):
     file_systems: list[FileSystemMount] = Field(default_factory=list)
     """EFS directories attached to the user's private spaces, each mounted at its path as
     the user's uid/gid (``SharedFileSystem.user_directories`` gives each user theirs)."""
+    security_group_ids: list[SecurityGroupId] = Field(default_factory=list)
+    """Security groups of this user's alone, added to the domain's (botocore's
+    ``UserSettings``: "SecurityGroups is aggregated when specified in both calls"): e.g. the
+    group that alone reaches the user's file system."""
     tags: Tags = Field(default_factory=dict)
     """Tags on the profile (and its default app); each one's ``Name`` wins."""
     default_app_after: list[Any] = Field(default_factory=list)
@@ -85,6 +90,16 @@ class StudioUserArgs(BaseModel):
     @classmethod
     def _one_default(cls, value: list[LifecycleAttachment]) -> list[LifecycleAttachment]:
         return one_default_per_app(value)
+
+    @model_validator(mode="after")
+    def _group_room(self) -> StudioUserArgs:
+        limit = profile_group_limit()
+        if len(self.security_group_ids) + 1 > limit:
+            raise ValueError(f"security_group_ids: {len(self.security_group_ids)} groups and the "
+                             f"domain's make more than the {limit} a profile takes (botocore's "
+                             "UserSettings.SecurityGroups; the quota 'security groups per network "
+                             f"interface', {GROUPS_PER_INTERFACE.page}); give at most {limit - 1}")
+        return self
 
     @model_validator(mode="after")
     def _sso_name(self) -> StudioUserArgs:
@@ -124,7 +139,7 @@ class StudioUser(Component[StudioUserArgs]):
         ds = domain.settings
         settings: dict[str, Any] = {
             "execution_role": spec.execution_role_arn or ds.execution_role_arn,
-            "security_groups": [ds.security_group_id],
+            "security_groups": [ds.security_group_id, *spec.security_group_ids],
             "custom_posix_user_config": {"uid": user.uid, "gid": user.gid},
             "sharing_settings": domain.sharing_settings(spec.sharing, user.name),
         }

@@ -33,7 +33,8 @@ def test_components_of_the_default_stack(plan):
                         if r.type.startswith("studio-infra:"))
     assert components == [
         ("studio-infra:ecr:ImageRepository", "studio-images"),
-        ("studio-infra:efs:SharedFileSystem", "studio-shared"),
+        ("studio-infra:efs:SharedFileSystem", "studio-user-alice-files"),
+        ("studio-infra:efs:SharedFileSystem", "studio-user-bob-files"),
         ("studio-infra:iam:StudioExecutionRole", "studio-default"),
         ("studio-infra:kms:StudioKeys", "studio"),
         ("studio-infra:network:StudioNetwork", "studio"),
@@ -54,8 +55,9 @@ def test_each_store_is_encrypted_with_its_own_key(plan):
                           "BucketServerSideEncryptionConfiguration", "studio-sharing-encryption")
     assert encryption.inputs["rules"][0]["applyServerSideEncryptionByDefault"][
         "kmsMasterKeyId"] == arn["s3"]
-    assert plan.get("aws:efs/fileSystem:FileSystem", "studio-shared-fs").inputs["kmsKeyId"] == \
-        arn["efs"]
+    for user in ("alice", "bob"):
+        assert plan.get("aws:efs/fileSystem:FileSystem", f"studio-user-{user}-files-fs").inputs[
+            "kmsKeyId"] == arn["efs"]
     assert plan.get("aws:cloudwatch/logGroup:LogGroup", "studio-flow-logs").inputs[
         "kmsKeyId"] == arn["logs"]
     assert plan.get("aws:ecr/repository:Repository", "studio-images-repo").inputs[
@@ -86,30 +88,43 @@ def test_image_attached_to_the_domain_and_an_extra_one_to_bob(plan):
             f"{repo.outputs['repositoryUrl']}@{build.outputs['digest']}"
 
 
-def test_shared_efs_sits_in_the_private_subnets_for_the_configured_users(plan):
+def test_each_user_has_a_file_system_only_their_apps_reach(plan):
     private = {plan.get("aws:ec2/subnet:Subnet", f"studio-private-us-east-1{z}").id
                for z in "ab"}
     targets = plan.of_type("aws:efs/mountTarget:MountTarget")
     assert {t.inputs["subnetId"] for t in targets} == private
+    assert len(targets) == 4  # two users, two subnets
     # Each user's directory is created with their ids, and is their profile's FileSystemPath.
     created = {u["name"]: u for i in plan.of_type("aws:lambda/invocation:Invocation")
                for u in json.loads(i.inputs["input"])["users"]}
     assert created["bob"] == {"name": "bob", "uid": 20001, "gid": 20001}
-    file_system = plan.get("aws:efs/fileSystem:FileSystem", "studio-shared-fs")
+    studio_group = plan.get("aws:ec2/securityGroup:SecurityGroup", "studio-apps-sg").id
     for name in ("alice", "bob"):
+        file_system = plan.get("aws:efs/fileSystem:FileSystem", f"studio-user-{name}-files-fs")
+        own = plan.get("aws:ec2/securityGroup:SecurityGroup", f"studio-user-{name}-files-clients")
         profile = plan.get("aws:sagemaker/userProfile:UserProfile", f"studio-user-{name}-profile")
         settings = profile.inputs["userSettings"]
         assert settings["customPosixUserConfig"] == {"uid": created[name]["uid"],
                                                      "gid": created[name]["gid"]}
         assert settings["customFileSystemConfigs"] == [{"efsFileSystemConfigs": [
             {"fileSystemId": file_system.id, "fileSystemPath": f"/users/{name}"}]}]
+        assert settings["securityGroups"] == [studio_group, own.id]
+        # Their mount targets admit NFS from their own group (and the provisioner's) only.
+        mount_group = plan.get("aws:ec2/securityGroup:SecurityGroup",
+                               f"studio-user-{name}-files-mount-targets").id
+        sources = {r.inputs["referencedSecurityGroupId"] for r in plan.of_type(
+            "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+            if r.inputs["securityGroupId"] == mount_group}
+        provisioner = plan.get("aws:ec2/securityGroup:SecurityGroup",
+                               f"studio-user-{name}-files-provisioner").id
+        assert sources == {own.id, provisioner}
 
 
 def test_every_output_a_user_needs_is_exported(plan):
     assert set(plan.stack_outputs) == {
         "domain_id", "domain_url", "user_profiles", "vpc_id", "private_subnet_ids",
         "studio_security_group_id", "kms_key_arns", "sharing_bucket", "shared_efs_id",
-        "image_repository_url", "images", "default_execution_role_arn",
+        "user_file_systems", "image_repository_url", "images", "default_execution_role_arn",
     }
     assert plan.stack_outputs["domain_id"] == \
         plan.get("aws:sagemaker/domain:Domain", "studio-domain").id
@@ -121,7 +136,7 @@ def test_data_bearing_resources_are_protected(plan):
                   "aws:cloudwatch/logGroup:LogGroup", "aws:sagemaker/domain:Domain",
                   "aws:ecr/repository:Repository"}
     data = [r for r in plan.resources if r.type in data_types]
-    assert len(data) == 12
+    assert len(data) == 14  # a file system and its provisioner's log group per user
     assert all(r.protect and r.retain_on_delete for r in data)
 
 

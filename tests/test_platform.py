@@ -134,9 +134,10 @@ def test_space_storage_private_and_team_spaces():
     assert private.inputs["ownershipSettings"] == {"ownerUserProfileName": alice.outputs[
         "userProfileName"]}
     assert private.inputs["spaceSettings"]["appType"] == "CodeEditor"
-    # The space attaches the shared file system; the profile's path limits it to alice's
-    # directory (a profile's file system is available in the spaces its user creates).
-    shared_fs = planned.get("aws:efs/fileSystem:FileSystem", "studio-shared-fs").outputs["id"]
+    # The space attaches alice's file system; the profile's path limits it to her directory
+    # (a profile's file system is available in the spaces its user creates).
+    shared_fs = planned.get("aws:efs/fileSystem:FileSystem",
+                            "studio-user-alice-files-fs").outputs["id"]
     assert private.inputs["spaceSettings"]["customFileSystems"] == [
         {"efsFileSystem": {"fileSystemId": shared_fs}}]
     assert alice.inputs["userSettings"]["customFileSystemConfigs"] == [

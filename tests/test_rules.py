@@ -329,11 +329,13 @@ IMAGES = Path(__file__).parent / "programs" / "images"
 
 def studio(*, nat: str = "single", transform: Callable[[Any], Any] | None = None,
            image: str | None = None, users: tuple[str, ...] = ("alice", "bob"),
-           ) -> Callable[[], None]:
+           files: str | None = None) -> Callable[[], None]:
     """A whole Studio (two users by default); ``transform`` rewrites children (an old defect
-    back)."""
+    back); ``files``: its file-system boundary."""
     config: dict[str, Any] = {"network": {"nat": nat},
                               "users": [{"name": user} for user in users]}
+    if files:
+        config["shared_efs"] = {"boundary": files}
     if image:
         config["images"] = [{"name": "lab", "build": {"context": str(IMAGES / image)}}]
         config["domain"] = {"images": ["lab"]}
@@ -345,7 +347,7 @@ def studio(*, nat: str = "single", transform: Callable[[Any], Any] | None = None
 
         Studio("studio", config, pulumi.ResourceOptions(transformations=[rewrite]))
     # A program without a transform is the same plan every time: planned once per module.
-    program.key = None if transform else (nat, image, users)  # type: ignore[attr-defined]
+    program.key = None if transform else (nat, image, users, files)  # type: ignore[attr-defined]
     return program
 
 
@@ -493,6 +495,98 @@ def bob_in_alices_group(args: Any) -> Any:
         lambda s: {**s, "custom_posix_user_config": {
             **s["custom_posix_user_config"], "gid": alice.gid}})
     return {**args.props, "user_settings": settings}
+
+
+def nfs_from_the_vpc(args: Any) -> Any:
+    """Alice's mount targets admitting NFS from the whole VPC instead of her own group."""
+    if args.type_ != "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" or \
+            args.name != "studio-user-alice-files-nfs-from-studio":
+        return None
+    return {**args.props, "referenced_security_group_id": None, "cidr_ipv4": "10.0.0.0/16"}
+
+
+def home_of_its_own(*, one_for_all: bool) -> None:
+    """A program of its own: two profiles on a custom EFS, either one file system whose mount
+    target admits every app of the domain (as SageMaker's home EFS), or one each, admitting
+    only that user's group."""
+    vpc, subnet = "vpc-0123456789abcdef0", "subnet-0123456789abcdef0"
+    apps = aws.ec2.SecurityGroup("apps", vpc_id=vpc)
+    domain = aws.sagemaker.Domain(
+        "domain", domain_name="d", auth_mode="IAM", vpc_id=vpc, subnet_ids=[subnet],
+        app_network_access_type="VpcOnly",
+        default_user_settings={"execution_role": ROLE, "security_groups": [apps.id]})
+
+    def file_system(name: str, clients: aws.ec2.SecurityGroup) -> aws.efs.FileSystem:
+        fs = aws.efs.FileSystem(name, encrypted=True)
+        mount = aws.ec2.SecurityGroup(f"{name}-mount", vpc_id=vpc)
+        aws.vpc.SecurityGroupIngressRule(f"{name}-nfs-in", security_group_id=mount.id,
+                                         referenced_security_group_id=clients.id,
+                                         ip_protocol="tcp", from_port=2049, to_port=2049)
+        aws.vpc.SecurityGroupEgressRule(f"{name}-nfs-out", security_group_id=clients.id,
+                                        referenced_security_group_id=mount.id,
+                                        ip_protocol="tcp", from_port=2049, to_port=2049)
+        aws.efs.MountTarget(f"{name}-target", file_system_id=fs.id, subnet_id=subnet,
+                            security_groups=[mount.id])
+        return fs
+
+    shared = file_system("home", apps) if one_for_all else None
+    for user in ("alice", "bob"):
+        own = aws.ec2.SecurityGroup(f"{user}-files", vpc_id=vpc)
+        fs = shared or file_system(f"home-{user}", own)
+        aws.sagemaker.UserProfile(user, domain_id=domain.id, user_profile_name=user, user_settings={
+            "security_groups": [] if one_for_all else [own.id],
+            "custom_file_system_configs": [{"efs_file_system_configs": [
+                {"file_system_id": fs.id, "file_system_path": f"/{user}"}]}]})
+
+
+def team_studio(transform: Callable[[Any], Any] | None = None) -> Callable[[], None]:
+    """A Studio with team cv's shared space, a member and a user outside the team."""
+    config = {"network": {"nat": "single"}, "shared_efs": {"boundary": "team"},
+              "teams": [{"name": "cv", "shared_space": "JupyterLab"}],
+              "users": [{"name": "ana", "team": "cv"}, {"name": "lee"}]}
+
+    def program() -> None:
+        def rewrite(args: pulumi.ResourceTransformationArgs) -> Any:
+            props = transform(args) if transform else None
+            return pulumi.ResourceTransformationResult(props, args.opts) if props else None
+
+        Studio("studio", config, pulumi.ResourceOptions(transformations=[rewrite]))
+    program.key = None if transform else "team-studio"  # type: ignore[attr-defined]
+    return program
+
+
+def without_sid(sid: str) -> Callable[[dict], None]:
+    def change(document: dict) -> None:
+        document["Statement"] = [s for s in document["Statement"] if s.get("Sid") != sid]
+    return change
+
+
+def team_space_of_its_own(*, deny_outsiders: bool) -> None:
+    """A program of its own: team cv's shared space, and roles that open every shared space
+    (as AWS's policy for spaces does), with or without a Deny for users outside the team."""
+    domain = aws.sagemaker.Domain(
+        "domain", domain_name="d", auth_mode="IAM", vpc_id="vpc-0123456789abcdef0",
+        subnet_ids=["subnet-0123456789abcdef0"], app_network_access_type="VpcOnly",
+        default_user_settings={"execution_role": ROLE})
+    shared_apps = {"Effect": "Allow", "Action": ["sagemaker:CreateApp", "sagemaker:DeleteApp"],
+                   "Resource": "arn:aws:sagemaker:*:*:app/*",
+                   "Condition": {"StringEquals": {"sagemaker:SpaceSharingType": "Shared"}}}
+    for user, team in (("ana", "cv"), ("lee", None)):
+        role = aws.iam.Role(f"{user}-role", assume_role_policy=doc({
+            "Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"},
+            "Action": "sts:AssumeRole"}))
+        statements = [shared_apps]
+        if deny_outsiders and team is None:
+            statements.append({"Effect": "Deny", "Action": "sagemaker:*",
+                               "Resource": "arn:aws:sagemaker:*:*:app/*/cv-space/*"})
+        aws.iam.RolePolicy(f"{user}-policy", role=role.id, policy=doc(*statements))
+        aws.sagemaker.UserProfile(user, domain_id=domain.id, user_profile_name=user,
+                                  user_settings={"execution_role": role.arn},
+                                  tags={"StudioTeam": team} if team else None)
+    aws.sagemaker.Space("cv-space", domain_id=domain.id, space_name="cv-space",
+                        ownership_settings={"owner_user_profile_name": "ana"},
+                        space_sharing_settings={"sharing_type": "Shared"},
+                        tags={"StudioTeam": "cv"})
 
 
 CASES: dict[str, list[tuple[Callable[[], None], Callable[[], None]]]] = {
@@ -687,6 +781,24 @@ CASES: dict[str, list[tuple[Callable[[], None], Callable[[], None]]]] = {
         "aws:iam/rolePolicy:RolePolicy", "-studio", sharing_writes_anywhere)), studio())],
     "studio-cost-tags": [(studio(transform=rewrite_policy(
         "aws:iam/rolePolicy:RolePolicy", "-studio", without_cost_tag_denies)), studio())],
+    "studio-file-boundaries": [
+        (studio(files="domain"), studio()),  # the opt-out: every app reaches every user's files
+        (studio(transform=nfs_from_the_vpc), studio()),
+    ],
+    "studio-file-boundaries-elsewhere": [(lambda: home_of_its_own(one_for_all=True),
+                                          lambda: home_of_its_own(one_for_all=False))],
+    "studio-team-spaces": [
+        # the roles as they were: AppsInSharedSpaces alone lets lee into cv's space
+        (team_studio(rewrite_policy("aws:iam/rolePolicy:RolePolicy", "-studio",
+                                    without_sid("DenyOtherTeamsSpaces"))), team_studio()),
+        # a Deny that keeps the team out of its own space is caught too
+        (team_studio(rewrite_policy("aws:iam/rolePolicy:RolePolicy", "team-cv-studio",
+                                    lambda d: d["Statement"].append({
+                                        "Effect": "Deny", "Action": "sagemaker:CreateApp",
+                                        "Resource": "*"}))), team_studio()),
+    ],
+    "studio-team-spaces-elsewhere": [(lambda: team_space_of_its_own(deny_outsiders=False),
+                                      lambda: team_space_of_its_own(deny_outsiders=True))],
     "studio-key-grants": [(studio(transform=rewrite_policy(
         "aws:kms/key:Key", "-sagemaker", admin_may_create_grants)), studio())],
     "studio-new-experience": [(studio(transform=classic_landing), studio())],

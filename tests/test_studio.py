@@ -34,7 +34,8 @@ def user_view(plan: Plan, name: str) -> dict:
     entry that creates the user's directory."""
     component = plan.get("studio-infra:sagemaker:StudioUser", f"lab-user-{name}")
     profile = plan.get(PROFILE, f"lab-user-{name}-profile")
-    invocation = plan.get("aws:lambda/invocation:Invocation", f"lab-shared-provisioner-{name}")
+    invocation = plan.get("aws:lambda/invocation:Invocation",
+                          f"lab-user-{name}-files-provisioner-{name}")
     cleanup = plan.get("pulumi-python:dynamic:Resource", f"lab-user-{name}-apps-cleanup")
     return {"component": component.urn, "profile": (profile.urn, profile.inputs),
             "directory": (invocation.urn, invocation.inputs),

@@ -4,6 +4,11 @@ The network and key come from this library too, but any VPC, subnets, security g
 CMK will do. Each user gets a directory ``/users/<name>`` owned by their uid/gid with mode
 0750, created at deploy time by a small function mounted through a root access point; give
 it to their user profile as its FileSystemPath (``StudioUser(..., {"file_systems": ...})``).
+
+EFS believes the uid/gid an NFS client asserts, so everyone whose apps reach the mount targets
+can read every directory: give a file system the users of one group only, and its
+``studio_security_group_id`` a group only they carry (``Studio`` does, a file system per user
+or team; ``docs/threat-model.md``).
 """
 
 import pulumi

@@ -115,8 +115,18 @@ NEEDS: dict[str, Need] = {n.key: n for n in (
          "(a new file system's root is owned by root, mode 0755)",
          "https://docs.aws.amazon.com/efs/latest/ug/accessing-fs-nfs-permissions.html"),
     Need("not-others-directory", "files",
-         "No user can write another user's directory",
+         "No user can write another user's directory through SageMaker's mount (against a "
+         "user with root, file-boundaries)",
          _DG + "domain-custom-file-system.html"),
+    Need("file-boundaries", "files",
+         "No user's apps reach, on NFS, a file system holding files of a user outside their "
+         "team: EFS believes the uid/gid the client asserts",
+         "https://docs.aws.amazon.com/efs/latest/ug/accessing-fs-nfs-permissions.html"),
+    Need("team-spaces", "isolation",
+         "No execution role of a user outside a team creates or deletes apps in, updates or "
+         "deletes, the team's shared spaces (tagged StudioTeam), and the team's members may "
+         "start and stop its apps: AWS opens a shared space to every profile of the domain",
+         _DG + "execution-roles-and-spaces.html"),
     Need("grants-for-aws-resources", "keys",
          "Key policies allow kms:CreateGrant only with kms:GrantIsForAWSResource: a grant "
          "can give its holder Decrypt",
@@ -907,8 +917,11 @@ def network_problems(view: DomainView, stack: Stack) -> Iterator[str]:
         if not groups:
             continue
         apps = Place(list(groups), _subnet_cidrs(stack, subnets))
-        paths: list[Iterator[str]] = [_app_ports(stack, apps), _efs_paths(stack, view, apps,
-                                                                           subnets)]
+        # Each set of groups needs the file systems of the profiles that carry it.
+        carriers = [p for p in view.profiles
+                    if tuple(sorted({*default_groups, *p.own_security_groups})) == groups]
+        paths: list[Iterator[str]] = [_app_ports(stack, apps), _efs_paths(
+            stack, view, apps, subnets, carriers or view.profiles)]
         if vpc_only:
             paths += [_service_path(stack, view, apps, endpoints, service, nat)
                       for service in REQUIRED_ENDPOINTS]
@@ -1072,9 +1085,9 @@ def _app_ports(stack: Stack, apps: Place) -> Iterator[str]:
                            "among the apps (in and out)")
 
 
-def _efs_paths(stack: Stack, view: DomainView, apps: Place,
-               subnets: list[Any]) -> Iterator[str]:
-    attached = sorted({fs for p in view.profiles for fs, _ in p.file_systems})
+def _efs_paths(stack: Stack, view: DomainView, apps: Place, subnets: list[Any],
+               profiles: list[Profile]) -> Iterator[str]:
+    attached = sorted({fs for p in profiles for fs, _ in p.file_systems})
     for fs_id in attached:
         targets = [t for t in stack.of_type(MOUNT_TARGET) if t.get("fileSystemId") == fs_id]
         if not targets:

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from studio_infra.judges import boundaries
 from studio_infra.judges import studio_needs as needs
 from studio_infra.rules.model import (
     CannotCheck,
@@ -49,6 +50,23 @@ def studio_network(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iter
 
 def studio_files(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     yield from needs.file_problems(_view(domain, stack), stack)
+
+
+def file_boundaries(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
+    yield from boundaries.file_boundary_problems(_view(domain, stack), stack, library=True)
+
+
+def file_boundaries_elsewhere(domain: Resource, stack: Stack,
+                              _: Mapping[str, Any]) -> Iterator[str]:
+    yield from boundaries.file_boundary_problems(_view(domain, stack), stack, library=False)
+
+
+def team_spaces(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
+    yield from boundaries.team_space_problems(_view(domain, stack), stack, library=True)
+
+
+def team_spaces_elsewhere(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
+    yield from boundaries.team_space_problems(_view(domain, stack), stack, library=False)
 
 
 def key_grants(key: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
@@ -134,10 +152,32 @@ STUDIO_RULES = (
          "Add the endpoint, route or security-group rule the message names "
          "(StudioNetwork builds them).", **_PLANS_ONLY),
     Rule("studio-files", "Each user can write their own directory of every attached file "
-         "system, and no one else's", (needs.DOMAIN,), studio_files, Severity.HIGH,
+         "system, and no other user's through SageMaker's mount (a user with root is "
+         "studio-file-boundaries')", (needs.DOMAIN,), studio_files, Severity.HIGH,
          Enforcement.MANDATORY,
          "Give each profile its own FileSystemPath, created with its uid/gid and mode 0750 "
          "(SharedFileSystem with users does).", **_PLANS_ONLY),
+    Rule("studio-file-boundaries", "No user's apps reach, on NFS, a file system this library "
+         "builds that holds files of a user outside their team (EFS believes the client's "
+         "uid)", (needs.DOMAIN,), file_boundaries, Severity.CRITICAL, Enforcement.MANDATORY,
+         "Give each user or team a file system whose mount targets admit NFS only from that "
+         "group's own security group (Studio's shared_efs.boundary user or team).",
+         **_PLANS_ONLY),
+    Rule("studio-file-boundaries-elsewhere", "The same for file systems built elsewhere: "
+         "advisory, as AWS's own home EFS is one file system for a whole domain",
+         (needs.DOMAIN,), file_boundaries_elsewhere, Severity.HIGH, Enforcement.ADVISORY,
+         "A file system per user or team, its mount targets admitting only that group's "
+         "security group.", **_PLANS_ONLY),
+    Rule("studio-team-spaces", "No execution role of a user outside a team can use or change "
+         "the team's shared spaces this library builds", (needs.DOMAIN,), team_spaces,
+         Severity.CRITICAL, Enforcement.MANDATORY,
+         "Deny other teams' users the space's apps and the space (Studio's roles do, by the "
+         "space's ARN).", **_PLANS_ONLY),
+    Rule("studio-team-spaces-elsewhere", "The same for team spaces (tagged StudioTeam) built "
+         "elsewhere: advisory, as AWS opens a shared space to every profile of its domain",
+         (needs.DOMAIN,), team_spaces_elsewhere, Severity.HIGH, Enforcement.ADVISORY,
+         "Deny other teams' users the space's apps, or give each team a domain.",
+         **_PLANS_ONLY),
     Rule("studio-key-grants", "Key policies allow kms:CreateGrant only for AWS resources",
          (needs.KEY,), key_grants, Severity.HIGH, Enforcement.ADVISORY,
          "Add the condition kms:GrantIsForAWSResource: true to statements allowing "
