@@ -464,7 +464,10 @@ def test_nested_provider_defaults_are_no_change_until_the_program_sets_them(befo
     assert domain.step is Step.SAME
     changed = by_name(diff(studio(domain={"idle_timeout_minutes": 120}).resources,
                            baseline))["studio-domain"]
+    # Shared spaces get the users' idle shutdown through the default space settings.
     assert changed.step is Step.UPDATE and changed.changed == [
+        "defaultSpaceSettings.jupyterLabAppSettings.appLifecycleManagement.idleSettings."
+        "idleTimeoutInMinutes",
         "defaultUserSettings.codeEditorAppSettings.appLifecycleManagement.idleSettings."
         "idleTimeoutInMinutes",
         "defaultUserSettings.jupyterLabAppSettings.appLifecycleManagement.idleSettings."
