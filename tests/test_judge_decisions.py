@@ -174,6 +174,11 @@ def test_security_group_reachability(rules, source, target, port, expected):
                              "fromPort": 443, "toPort": 443,
                              "sourceSecurityGroupId": "sg-apps"})], False,
                  id="security-group-rule-type-decides-the-direction"),
+    pytest.param([(SECURITY_GROUP, {"id": "sg-apps", "egress": [
+        {"protocol": "tcp", "fromPort": 443, "toPort": 443, "self": True}]}),
+        (SECURITY_GROUP, {"id": "sg-ep", "ingress": [
+            {"protocol": "tcp", "fromPort": 443, "toPort": 443, "self": True}]})], False,
+        id="self-rules-reach-only-their-own-group"),
 ])
 def test_every_way_of_declaring_a_rule(resources, expected):
     """The same decision whichever resource declares the rules: a group's inline ``ingress``/
@@ -191,6 +196,22 @@ def test_an_ipv6_rule_does_not_let_ipv4_traffic_through():
     https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html ("Source or
     destination ... a single IPv4 address ... or a range of IPv6 addresses")."""
     assert allows(stack_of(rule("out", "sg-apps", "::/0")), APPS, INTERNET, 443) is False
+
+
+@pytest.mark.parametrize("declared", [
+    pytest.param((SECURITY_GROUP, {"id": "sg-apps", "ingress": [
+        {"protocol": "tcp", "fromPort": 443, "toPort": 443, "self": True}], "egress": [
+        {"protocol": "tcp", "fromPort": 443, "toPort": 443, "self": True}]}), id="inline"),
+    pytest.param([(SG_RULE, {"type": t, "securityGroupId": "sg-apps", "protocol": "tcp",
+                             "fromPort": 443, "toPort": 443, "self": True})
+                  for t in ("ingress", "egress")], id="security-group-rules"),
+])
+def test_a_self_rule_lets_a_group_reach_itself(declared):
+    """``self`` names the rule's own group as the peer.
+    https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html"""
+    resources = declared if isinstance(declared, list) else [declared]
+    assert allows(stack_of(*resources), APPS, APPS, 443) is True
+    assert allows(stack_of(*resources), APPS, ENDPOINT_PLACE, 443) is False
 
 
 def among_apps(direction: str, low: int, high: int, peer: str = "sg-apps",
