@@ -161,9 +161,11 @@ def _names_principal_itself(document: Any, request: Request) -> bool:
         if principal == "*":
             return True
         if isinstance(principal, Mapping):
-            names = _as_list(principal.get("AWS")) + _as_list(principal.get("Service"))
+            names = _as_list(principal.get("AWS"))
             if "*" in names or any(_same_principal(n, request) for n in names
                                    if not _is_account(n)):
+                return True
+            if request.service and request.service in _as_list(principal.get("Service")):
                 return True
     return False
 

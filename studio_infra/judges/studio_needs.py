@@ -841,8 +841,8 @@ def allows(stack: Stack, source: Place, target: Place, port: int) -> bool:
 
     out = any(_covers(r, port) and r.egress and matches(r.peer, target)
               for g in source.groups for r in rules.get(g, []))
-    if target.prefix_list is not None and not target.groups:
-        return out  # a prefix list (the S3 gateway) has no security group of its own
+    if not target.groups and (target.prefix_list is not None or target is INTERNET):
+        return out  # a prefix list (the S3 gateway) or the internet has no group of its own
     into = any(_covers(r, port) and not r.egress and matches(r.peer, source)
                for g in target.groups for r in rules.get(g, []))
     return out and into
