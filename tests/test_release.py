@@ -11,13 +11,17 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import tomllib
 import yaml
 from packaging.version import Version
 
 import studio_infra
 from studio_infra import cli
 from studio_infra.policy_pack import pack_directory
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    tomllib = pytest.importorskip("tomli")
 
 ROOT = Path(__file__).parent.parent
 HEADING = re.compile(r"^## (.*)$", re.MULTILINE)
