@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.2.0"
+from studio_infra._version import __version__ as __version__
 
 if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ loads the same names
     from studio_infra.access import StudioAccessPolicy as StudioAccessPolicy
