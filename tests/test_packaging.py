@@ -65,7 +65,8 @@ def test_the_wheel_holds_the_pack_and_the_data(wheel):
     assert {"studio_infra/policy/PulumiPolicy.yaml", "studio_infra/policy/__main__.py",
             "studio_infra/policy/requirements.txt", "studio_infra/py.typed",
             "studio_infra/judges/data/global_condition_keys.json",
-            "studio_infra/efs_provisioner.py"} <= names
+            "studio_infra/efs_provisioner.py", "studio_infra/schemas/report-v1.schema.json",
+            "studio_infra/data/prices.json"} <= names
     assert any(n.endswith("licenses/LICENSE") for n in names)
 
 
@@ -102,7 +103,8 @@ def test_a_wheel_plans_previews_and_runs_the_pack(installed, tmp_path):
         with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
             info = analyzer_pb2_grpc.AnalyzerStub(channel).GetAnalyzerInfo(
                 empty_pb2.Empty(), timeout=30)
-        assert info.name == "studio-infra" and len(info.policies) == len(RULES) + 1
+        # The rules, the cannot-check and the suppressions reporters.
+        assert info.name == "studio-infra" and len(info.policies) == len(RULES) + 2
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -255,7 +255,20 @@ def plan_project(directory: str | Path = ".", stack: str = "dev",
                            "never reads and Pulumi.yaml does not declare; fix the name, or "
                            "declare it under config: in Pulumi.yaml")
     plan.directory = str(project.directory)
+    _relative_sources(plan, project.directory)
     return plan
+
+
+def _relative_sources(plan: Plan, directory: Path) -> None:
+    """Each resource's source file relative to the project folder (the same on every
+    machine and in CI), when it lies inside it."""
+    root = directory.resolve()
+    for resource in plan.resources:
+        if resource.source is None:
+            continue
+        with contextlib.suppress(ValueError):
+            resource.source = {**resource.source, "file": Path(resource.source["file"])
+                               .resolve().relative_to(root).as_posix()}
 
 
 @contextlib.contextmanager

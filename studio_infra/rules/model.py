@@ -109,6 +109,14 @@ class Finding:
     resource_type: str = ""
     resource_name: str = ""
     remediation: str = ""
+    suppression: Mapping[str, Any] | None = None
+    """The policy configuration's suppression that accepts this finding (``reason``,
+    ``expires``): it is reported but fails nothing."""
+
+    @property
+    def blocking(self) -> bool:
+        """Whether the finding fails a plan or audit: mandatory and not suppressed."""
+        return self.enforcement is Enforcement.MANDATORY and self.suppression is None
 
     def to_json(self) -> dict[str, Any]:
         """The one shape of a finding in every JSON the tool writes (plan, audit)."""
@@ -117,7 +125,8 @@ class Finding:
                 "type": self.resource_type, "name": self.resource_name,
                 "message": self.message, "remediation": self.remediation,
                 "severity": self.severity.value, "frameworks": dict(self.frameworks),
-                "cannot_check": self.cannot_check}
+                "cannot_check": self.cannot_check,
+                "suppressed": dict(self.suppression) if self.suppression else None}
 
 
 def evaluate_rule(rule: Rule, stack: Stack, resource: Resource, level: Enforcement,
