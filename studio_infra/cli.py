@@ -410,8 +410,10 @@ def _aws_session(args: argparse.Namespace) -> object:
         raise UsageError(f"--domain-id {args.domain_id!r} is not a SageMaker domain id "
                          "(like d-abcdefghijkl)")
     if args.region and args.region not in known_regions():
-        raise UsageError(f"--region {args.region!r} is not an AWS region; use one of "
-                         f"{', '.join(known_regions())}")
+        from studio_infra.suggest import did_you_mean
+
+        raise UsageError(f"--region {args.region!r} is not an AWS region; " + did_you_mean(
+            args.region, known_regions(), "give a region code like 'us-east-1' or 'eu-west-1'"))
     try:
         session = make_session(args.region, args.profile)
         credentials = session.get_credentials()

@@ -15,6 +15,7 @@ import pytest
 from studio_infra.cli import EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS, main
 from studio_infra.reports.files import SCHEMA_VERSION, report_schema
 from studio_infra.rules import RULES
+from tests.test_ops_audit import aws_env, setup  # noqa: F401 (fixtures)
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "tests" / "programs" / "raw"
@@ -278,3 +279,41 @@ def test_the_pack_declares_a_suppression_schema_requiring_a_reason():
         jsonschema.Draft7Validator(schema).validate([{"resource": "b", "reason": "r"}])
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.Draft7Validator(schema).validate([{"resource": "b"}])
+
+
+# -- audit -----------------------------------------------------------------------------------
+
+
+def test_the_audit_writes_the_same_reports_and_honours_suppressions(
+        setup, tmp_path, monkeypatch):  # noqa: F811 (the fixture)
+    import studio_infra.ops.audit as audit_module
+    from tests.test_ops_audit import DOMAIN_ID
+
+    original = audit_module.audit_domain
+    monkeypatch.setattr(audit_module, "audit_domain", lambda session, domain_id, config: original(
+        session, domain_id, config, clients={"sagemaker": setup.sagemaker()}))
+    setup.session.client("kms").disable_key_rotation(KeyId=setup.key["KeyId"])
+    paths = [tmp_path / n for n in ("audit.json", "audit.sarif", "audit.xml")]
+    command = ["audit", "--domain-id", DOMAIN_ID, "--json", str(paths[0]),
+               "--sarif", str(paths[1]), "--junit", str(paths[2])]
+    assert main(command) == EXIT_VIOLATIONS
+    written = json.loads(paths[0].read_text())
+    _report_valid(written)
+    sarif = json.loads(paths[1].read_text())
+    _sarif_valid(sarif)
+    (result,) = sarif["runs"][0]["results"]
+    assert (result["ruleId"], result["level"]) == ("kms-rotation", "error")
+    assert result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == \
+        setup.key["Arn"]
+    junit = ET.fromstring(paths[2].read_text())
+    failed = [c for c in junit.iter("testcase") if c.find("failure") is not None]
+    assert [c.get("classname") for c in failed] == ["kms-rotation"]
+    assert any(s.get("name") == "kms-rotation" for s in junit.iter("testsuite"))
+
+    config = _config(tmp_path, [{"resource": setup.key["Arn"], "reason": "rotated by hand"}],
+                     rule="kms-rotation")
+    assert main([*command, "--policy-config", config]) == EXIT_OK
+    (violation,) = json.loads(paths[0].read_text())["violations"]
+    assert violation["suppressed"]["reason"] == "rotated by hand"
+    (result,) = json.loads(paths[1].read_text())["runs"][0]["results"]
+    assert result["suppressions"][0]["justification"] == "rotated by hand"

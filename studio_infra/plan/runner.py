@@ -237,15 +237,21 @@ def plan_project(directory: str | Path = ".", stack: str = "dev",
     project's own namespace that it neither declares nor reads is an error naming it."""
     project = load_project(directory, stack, allow_missing_stack_config)
     with _program_environment(project), config_reads() as read:
-        plan = run_under_mocks(
-            lambda: runpy.run_path(str(project.program), run_name="__main__"),
-            project=project.name,
-            stack=project.stack,
-            config=project.config,
-            secret_keys=project.secret_keys,
-            root_directory=str(project.directory),
-            stack_outputs=sibling_resolver(project.directory, project.name),
-        )
+        try:
+            plan = run_under_mocks(
+                lambda: runpy.run_path(str(project.program), run_name="__main__"),
+                project=project.name,
+                stack=project.stack,
+                config=project.config,
+                secret_keys=project.secret_keys,
+                root_directory=str(project.directory),
+                stack_outputs=sibling_resolver(project.directory, project.name),
+            )
+        except ProgramError as exc:
+            missing = exc.__cause__
+            if isinstance(missing, pulumi.ConfigMissingError):
+                raise ProgramError(_missing_key(missing.key, project), exc.plan) from missing
+            raise
     unknown = project.unknown_keys(read)
     if unknown:
         known = sorted({*project.declared, *(k for k in read if k.startswith(project.name))})
@@ -269,6 +275,20 @@ def _relative_sources(plan: Plan, directory: Path) -> None:
         with contextlib.suppress(ValueError):
             resource.source = {**resource.source, "file": Path(resource.source["file"])
                                .resolve().relative_to(root).as_posix()}
+
+
+def _missing_key(key: str, project: PulumiProject) -> str:
+    """One line for a key the program requires and the stack does not set, with the key the
+    stack sets that it most resembles (a misspelling)."""
+    from studio_infra.suggest import closest
+
+    near = closest(key, [k for k in project.config if k not in project.declared])
+    hint = f"; Pulumi.{project.stack}.yaml sets {near[0]!r}: did you mean {key!r}?" \
+        if near else ""
+    short = key.removeprefix(f"{project.name}:")
+    return (f"stack {project.stack!r} has no configuration value {key!r}, which the program "
+            f"requires{hint} (set it with `pulumi config set {short} <value>` or add it under "
+            f"config: in Pulumi.{project.stack}.yaml)")
 
 
 @contextlib.contextmanager
