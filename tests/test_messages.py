@@ -102,3 +102,44 @@ def test_a_subnet_in_another_vpc_gets_a_fix_naming_it(record):
         f"Replace subnet in-b in the subnet ids of d with a subnet of {vpc_a} in the same "
         "zone: every subnet of a domain is in its VPC.")
     assert finding.message.startswith("subnet in-b of d is in ")
+
+
+def test_no_region_anywhere_stops_the_plan_as_the_provider_would(tmp_path, capsys,
+                                                                   monkeypatch):
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text("name: nr\nruntime: python\n")
+    (project / "Pulumi.dev.yaml").write_text("config: {}\n")
+    (project / "__main__.py").write_text("import pulumi_aws as aws\naws.s3.Bucket('data')\n")
+    out = project / "plan.json"
+    assert main(["plan", str(project), "--json", str(out)]) == EXIT_ERROR
+    err = capsys.readouterr().err
+    assert "sets no AWS region" in err and "data (aws:s3/bucket:Bucket)" in err
+    assert "pulumi config set aws:region <region>" in err
+    assert "sets no AWS region" in out.read_text()
+    # The environment's region is one the provider reads, and so is a profile's.
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    assert main(["plan", str(project)]) != EXIT_ERROR  # (the bucket's findings: exit 1)
+    monkeypatch.delenv("AWS_REGION")
+    (tmp_path / "no-aws-config").write_text("[default]\nregion = eu-central-1\n")
+    assert main(["plan", str(project), "--json", str(out)]) != EXIT_ERROR
+    assert '"region": "eu-central-1"' in out.read_text()
+
+
+def test_a_program_with_only_explicit_providers_needs_no_default_region(tmp_path,
+                                                                         monkeypatch):
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    (tmp_path / "Pulumi.yaml").write_text("name: nr\nruntime: python\n")
+    (tmp_path / "Pulumi.dev.yaml").write_text("config: {}\n")
+    (tmp_path / "__main__.py").write_text(
+        "import pulumi, pulumi_aws as aws\n"
+        "eu = aws.Provider('eu', region='eu-west-1')\n"
+        "aws.s3.Bucket('data', opts=pulumi.ResourceOptions(provider=eu))\n")
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    assert main(["plan", str(tmp_path)]) != EXIT_ERROR  # (the bucket's findings: exit 1)

@@ -260,6 +260,16 @@ def plan_project(directory: str | Path = ".", stack: str = "dev",
         raise ProjectError(f"stack {stack!r} sets {', '.join(hints)}, which the program "
                            "never reads and Pulumi.yaml does not declare; fix the name, or "
                            "declare it under config: in Pulumi.yaml")
+    if _region_of(project.config) is None:
+        by_default = [r for r in plan.resources if r.custom and r.type.startswith("aws:")
+                      and not r.type.startswith("pulumi:providers:") and r.provider is None]
+        if by_default:
+            raise ProjectError(
+                f"stack {stack!r} sets no AWS region, and {by_default[0].name} "
+                f"({by_default[0].type}) uses the default AWS provider, which `pulumi up` "
+                "then refuses (\"unable to find a configured AWS Region\"); set it with "
+                "`pulumi config set aws:region <region>` (or AWS_REGION, or a profile's "
+                "region)")
     plan.directory = str(project.directory)
     _relative_sources(plan, project.directory)
     return plan
@@ -304,7 +314,30 @@ def in_directory(path: str | None) -> Iterator[None]:
 
 
 def _env_region() -> str:
-    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or \
+        _profile_region() or DEFAULT_REGION
+
+
+def _profile_region() -> str | None:
+    """The region of the AWS profile in use (``AWS_PROFILE`` or ``default``), as the AWS
+    provider reads it when neither config nor environment gives one."""
+    import botocore.session
+
+    try:
+        region = botocore.session.Session().get_config_variable("region")
+    except Exception:  # a broken profile is the provider's to report, not the planner's
+        return None
+    return str(region) if region else None
+
+
+def _region_of(config: Mapping[str, str]) -> str | None:
+    """The region the AWS provider would use: ``aws:region``, then ``AWS_REGION``, then
+    ``AWS_DEFAULT_REGION``, then the profile's; None when there is none, and then
+    ``pulumi up`` fails on the first resource of the default provider. The order and the
+    failure are the provider's: pulumi-aws ``provider/resources.go``,
+    ``preConfigureCallback`` (https://github.com/pulumi/pulumi-aws/pull/2088)."""
+    return config.get("aws:region") or os.environ.get("AWS_REGION") or \
+        os.environ.get("AWS_DEFAULT_REGION") or _profile_region()
 
 
 def _describe(exc: BaseException) -> str:
