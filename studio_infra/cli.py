@@ -83,6 +83,10 @@ def _parser() -> argparse.ArgumentParser:
     _project_options(plan)
     _json_option(plan, "the plan")
     _report_options(plan)
+    plan.add_argument("--stack-outputs", metavar="FILE",
+                      help="answer StackReferences from FILE: {\"[org/]project/stack\": "
+                      "outputs as `pulumi stack output --json` prints them}; others are "
+                      "planned from sibling folders")
     plan.add_argument("--prices", metavar="FILE",
                       help="prices (JSON, the format of studio_infra/data/prices.json, any "
                       "subset) over the shipped table, for the plan's cost")
@@ -177,7 +181,10 @@ def _plan(args: argparse.Namespace) -> int:
 
     for option, path in _report_paths(args):
         _check_output(path, option)
+    from studio_infra.plan.recorded_outputs import load_stack_outputs
+
     prices = load_prices(args.prices) if args.prices else load_prices()
+    recorded = load_stack_outputs(args.stack_outputs) if args.stack_outputs else None
     config_file = args.policy_config or _project_policy_config(args.directory)
     policy = load_policy_config(config_file) if config_file else PolicyConfig()
     if args.allow_replace and not args.baseline:
@@ -187,7 +194,8 @@ def _plan(args: argparse.Namespace) -> int:
         # With the JSON on standard output, what the program prints goes to standard error.
         with _program_output(to_stderr=args.json_path == "-"):
             plan = plan_project(args.directory, args.stack,
-                                allow_missing_stack_config=args.allow_missing_stack_config)
+                                allow_missing_stack_config=args.allow_missing_stack_config,
+                                stack_outputs=recorded)
     except ProgramError as exc:
         for token in exc.plan.unanswered_invokes:
             _warn_unanswered(token)

@@ -35,6 +35,7 @@ from studio_infra.plan.baseline import Baseline, Change, Step, diff
 from studio_infra.plan.fakes import DEFAULT_REGION, AwsFakes
 from studio_infra.plan.outside import OutsideReference, outside_references
 from studio_infra.plan.project import ProjectError, PulumiProject, load_project
+from studio_infra.plan.recorded_outputs import recorded_resolver
 from studio_infra.plan.recorder import (
     STACK_TYPE,
     RecordedResource,
@@ -232,10 +233,16 @@ def _recorded(monitor: RecordingMonitor, project: str, stack: str) -> Plan:
 
 
 def plan_project(directory: str | Path = ".", stack: str = "dev",
-                 allow_missing_stack_config: bool = False) -> Plan:
+                 allow_missing_stack_config: bool = False,
+                 stack_outputs: Mapping[str, Mapping[str, Any]] | None = None) -> Plan:
     """Load the Pulumi project in ``directory`` and plan ``stack`` of it. A key of the
-    project's own namespace that it neither declares nor reads is an error naming it."""
+    project's own namespace that it neither declares nor reads is an error naming it.
+    ``stack_outputs`` answers stack references by name (``plan.recorded_outputs``); others
+    are planned from sibling folders."""
     project = load_project(directory, stack, allow_missing_stack_config)
+    resolver = sibling_resolver(project.directory, project.name)
+    if stack_outputs:
+        resolver = recorded_resolver(stack_outputs, resolver)
     with _program_environment(project), config_reads() as read:
         try:
             plan = run_under_mocks(
@@ -245,7 +252,7 @@ def plan_project(directory: str | Path = ".", stack: str = "dev",
                 config=project.config,
                 secret_keys=project.secret_keys,
                 root_directory=str(project.directory),
-                stack_outputs=sibling_resolver(project.directory, project.name),
+                stack_outputs=resolver,
             )
         except ProgramError as exc:
             missing = exc.__cause__
