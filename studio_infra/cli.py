@@ -49,6 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version, or argparse's own usage message
         return int(exc.code) if isinstance(exc.code, int) else EXIT_ERROR
     debug = bool(getattr(args, "debug", False))
+    _FAILURE_REPORTS[:] = [args]  # what a failure still writes (`_fail`)
     try:
         return int(args.handler(args))
     except BrokenPipeError:  # output piped into `head` and cut short: not an error
@@ -94,6 +95,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     _project_options(plan)
     _json_option(plan, "the plan")
+    _report_options(plan)
+    plan.add_argument("--stack-outputs", metavar="FILE",
+                      help="answer StackReferences from FILE: {\"[org/]project/stack\": "
+                      "outputs as `pulumi stack output --json` prints them}; others are "
+                      "planned from sibling folders")
+    plan.add_argument("--prices", metavar="FILE",
+                      help="prices (JSON, the format of studio_infra/data/prices.json, any "
+                      "subset) over the shipped table, for the plan's cost")
     plan.add_argument("--no-policy", action="store_true",
                       help="do not evaluate the policy rules")
     plan.add_argument("--baseline", metavar="FILE",
@@ -120,6 +129,7 @@ def _parser() -> argparse.ArgumentParser:
         "region, credentials, AWS_ENDPOINT_URL).")
     _domain_options(audit)
     _json_option(audit, "the findings")
+    _report_options(audit)
     audit.add_argument("--policy-config", metavar="FILE",
                        help="policy enforcement levels and settings (Pulumi's format)")
     audit.add_argument("--against", metavar="PLAN", help="also list what differs from this "
@@ -177,6 +187,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _plan(args: argparse.Namespace) -> int:
+    from studio_infra.cost import cost_line, load_prices, plan_cost
     from studio_infra.plan.baseline import load_baseline
     from studio_infra.plan.guard import guard, unknown_allowances
     from studio_infra.plan.render import (
@@ -187,10 +198,19 @@ def _plan(args: argparse.Namespace) -> int:
         render_violations,
     )
     from studio_infra.plan.runner import ProgramError, in_directory, plan_project
+    from studio_infra.reports import Checked, Report
+    from studio_infra.reports.files import write_reports
+    from studio_infra.rules import RULES
     from studio_infra.rules.config import PolicyConfig, load_policy_config
-    from studio_infra.rules.engine import evaluate, stack_from_plan
+    from studio_infra.rules.engine import checked, evaluate, stack_from_plan
+    from studio_infra.rules.suppressions import unmatched, unmatched_message
 
-    _check_output(args.json_path)
+    for option, path in _report_paths(args):
+        _check_output(path, option)
+    from studio_infra.plan.recorded_outputs import load_stack_outputs
+
+    prices = load_prices(args.prices) if args.prices else load_prices()
+    recorded = load_stack_outputs(args.stack_outputs) if args.stack_outputs else None
     config_file = args.policy_config or _project_policy_config(args.directory)
     policy = load_policy_config(config_file) if config_file else PolicyConfig()
     if args.allow_replace and not args.baseline:
@@ -200,13 +220,15 @@ def _plan(args: argparse.Namespace) -> int:
         # With the JSON on standard output, what the program prints goes to standard error.
         with _program_output(to_stderr=args.json_path == "-"):
             plan = plan_project(args.directory, args.stack,
-                                allow_missing_stack_config=args.allow_missing_stack_config)
+                                allow_missing_stack_config=args.allow_missing_stack_config,
+                                stack_outputs=recorded)
     except ProgramError as exc:
         for token in exc.plan.unanswered_invokes:
             _warn_unanswered(token)
-        return _fail(f"the program failed: {exc}", args.debug, exc.__cause__)
+        return _fail(program_failure(exc), args.debug, exc.__cause__)
+    stack = stack_from_plan(plan.resources)
     with in_directory(plan.directory):  # rules reading the program's files resolve its paths
-        findings = [] if args.no_policy else evaluate(stack_from_plan(plan.resources), policy)
+        findings = [] if args.no_policy else evaluate(stack, policy)
     if baseline is not None:
         changes = plan.compare(baseline)
         unknown = unknown_allowances(args.allow_replace, changes)
@@ -215,6 +237,8 @@ def _plan(args: argparse.Namespace) -> int:
                              "the baseline (give a logical name or URN from the tree)")
         findings = guard(changes, baseline, args.allow_replace) + findings
     plan.violations = [f.to_json() for f in findings]
+    stale = [] if args.no_policy else unmatched(findings, policy.every_suppression)
+    cost = plan_cost(plan.resources, plan.region, prices)
 
     out = sys.stderr if args.json_path == "-" else sys.stdout  # keep stdout for the JSON
     print(f"Previewing stack {plan.project}/{plan.stack} offline "
@@ -227,14 +251,39 @@ def _plan(args: argparse.Namespace) -> int:
     for section in (render_outputs(plan), render_outside(plan)):
         if section:
             print("\n" + section, file=out)
+    print("\n" + cost_line(cost), file=out)
     if not args.no_policy:
         print("\n" + render_violations(plan), file=out)
+        for suppression in stale:
+            print(f"warning: {unmatched_message(suppression)}", file=out)
     for token in plan.unanswered_invokes:
         _warn_unanswered(token)
     if args.json_path:
-        _write_json(args.json_path, plan.to_json())
-    mandatory = any(f.enforcement.value == "mandatory" for f in findings)
-    return EXIT_VIOLATIONS if mandatory else EXIT_OK
+        _write_json(args.json_path, {**plan.to_json(), "cost": cost,
+                                     "suppressions_unmatched": [s.to_json() for s in stale]})
+    directory = Path(plan.directory or args.directory)
+    write_reports(Report(
+        "plan", RULES, findings,
+        [] if args.no_policy else [Checked(rule.name, r.urn, r.name, r.type)
+                                   for rule, r in checked(stack, policy)],
+        {r.urn: r.source for r in plan.resources if r.source}, directory,
+        {"file": "Pulumi.yaml", "line": 1}, stale), args.sarif_path, args.junit_path)
+    return EXIT_VIOLATIONS if any(f.blocking for f in findings) else EXIT_OK
+
+
+def program_failure(exc: Exception) -> str:
+    """The one line for a program that raised: a configuration mistake (a missing or
+    mistyped key, a value the components refuse) as it is, anything else as the program's
+    failure."""
+    import pulumi
+
+    from studio_infra.errors import StudioInfraError
+
+    cause = exc.__cause__
+    if isinstance(cause, (pulumi.ConfigMissingError, pulumi.ConfigTypeError,
+                          StudioInfraError)):
+        return str(exc)
+    return f"the program failed: {exc}"
 
 
 def _warn_unanswered(token: str) -> None:
@@ -289,9 +338,16 @@ def _audit(args: argparse.Namespace) -> int:
     from studio_infra.ops.audit import audit_domain
     from studio_infra.ops.drift import NoDomainInPlan, drift
     from studio_infra.plan.baseline import load_baseline
+    from studio_infra.reports import Checked, Report
+    from studio_infra.reports.files import write_reports
+    from studio_infra.rules import RULES
     from studio_infra.rules.config import PolicyConfig, load_policy_config
+    from studio_infra.rules.engine import checked
+    from studio_infra.rules.model import Stack
+    from studio_infra.rules.suppressions import unmatched
 
-    _check_output(args.json_path)
+    for option, path in _report_paths(args):
+        _check_output(path, option)
     policy = load_policy_config(args.policy_config) if args.policy_config else PolicyConfig()
     plan = load_baseline(args.against) if args.against else None
     session = _aws_session(args)
@@ -320,10 +376,16 @@ def _audit(args: argparse.Namespace) -> int:
                                                 f"{len(drifts)} settings"), file=out)
         for found in drifts:
             print(f"  {found.line()}", file=out)
+    stale = unmatched(result.findings, policy.every_suppression)
     if args.json_path:
         _write_json(args.json_path, {**result.to_json(),
+                                     "suppressions_unmatched": [s.to_json() for s in stale],
                                      **({"drift": [d.to_json() for d in drifts]}
                                         if plan is not None else {})})
+    write_reports(Report("audit", [r for r in RULES if r.live], result.findings,
+                         [Checked(rule.name, r.urn, r.name, r.type)
+                          for rule, r in checked(Stack(result.resources), policy)],
+                         unmatched=stale), args.sarif_path, args.junit_path)
     failed = result.mandatory or any(d.security for d in drifts)
     return EXIT_VIOLATIONS if failed else EXIT_OK
 
@@ -418,8 +480,10 @@ def _aws_session(args: argparse.Namespace) -> object:
         raise UsageError(f"--domain-id {args.domain_id!r} is not a SageMaker domain id "
                          "(like d-abcdefghijkl)")
     if args.region and args.region not in known_regions():
-        raise UsageError(f"--region {args.region!r} is not an AWS region; use one of "
-                         f"{', '.join(known_regions())}")
+        from studio_infra.suggest import did_you_mean
+
+        raise UsageError(f"--region {args.region!r} is not an AWS region; " + did_you_mean(
+            args.region, known_regions(), "give a region code like 'us-east-1' or 'eu-west-1'"))
     try:
         session = make_session(args.region, args.profile,
                                retry_mode=getattr(args, "retry_mode", None),
@@ -501,6 +565,46 @@ def _json_option(parser: argparse.ArgumentParser, what: str) -> None:
                         help=f"also write {what} as JSON to PATH ('-' for standard output)")
 
 
+def _report_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sarif", dest="sarif_path", metavar="PATH",
+                        help="also write the findings as SARIF 2.1.0 (code-scanning pages) to "
+                        "PATH")
+    parser.add_argument("--junit", dest="junit_path", metavar="PATH",
+                        help="also write one JUnit test case per rule and resource to PATH "
+                        "(CI test tabs)")
+
+
+def _report_paths(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """(option, path) of every report the command was asked to write."""
+    return [(option, path) for option, path in (
+        ("--json", getattr(args, "json_path", None)),
+        ("--sarif", getattr(args, "sarif_path", None)),
+        ("--junit", getattr(args, "junit_path", None))) if path]
+
+
+_FAILURE_REPORTS: list[argparse.Namespace] = []
+"""The running command's arguments: a failure writes the reports it asked for."""
+
+
+def _failure_reports(message: str) -> None:
+    """Each report the command was asked for, saying why it stopped, so that no report of
+    an earlier run survives. A destination that cannot be written is left alone (the
+    failure already says why)."""
+    from studio_infra.reports import Report
+    from studio_infra.reports.files import write_reports
+    from studio_infra.rules import RULES
+
+    if not _FAILURE_REPORTS:
+        return
+    args = _FAILURE_REPORTS.pop()
+    with contextlib.suppress(Exception):
+        if getattr(args, "json_path", None):
+            _write_json(args.json_path, {"error": message})
+    with contextlib.suppress(Exception):
+        write_reports(Report(str(args.command), RULES, error=message),
+                      getattr(args, "sarif_path", None), getattr(args, "junit_path", None))
+
+
 def _project_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("directory", nargs="?", default=".", metavar="DIR",
                         help="folder holding Pulumi.yaml (default: .)")
@@ -542,15 +646,15 @@ def _positive_seconds(text: str) -> float:
     return value
 
 
-def _check_output(path: str | None) -> None:
-    """Refuse, before any work, a JSON destination that cannot be written."""
+def _check_output(path: str | None, option: str = "--json") -> None:
+    """Refuse, before any work, a report destination that cannot be written."""
     if not path or path == "-":
         return
     target = Path(path)
     if target.is_dir():
-        raise UsageError(f"--json {path}: is a folder; give a file name")
+        raise UsageError(f"{option} {path}: is a folder; give a file name")
     if not target.parent.is_dir():
-        raise UsageError(f"--json {path}: folder {target.parent} does not exist")
+        raise UsageError(f"{option} {path}: folder {target.parent} does not exist")
 
 
 def _readable(path: str, what: str) -> None:
@@ -562,7 +666,12 @@ def _readable(path: str, what: str) -> None:
 
 
 def _write_json(path: str, document: object, stream: TextIO | None = None) -> None:
-    """``document`` as JSON to ``path``, or to standard output for ``-``."""
+    """``document`` as JSON to ``path``, or to standard output for ``-``, with the
+    ``schema_version`` of its JSON schema (``reports.files``)."""
+    from studio_infra.reports.files import versioned
+
+    if isinstance(document, dict):
+        document = versioned(document)
     text = json.dumps(document, indent=2, default=str)
     if path == "-":
         print(text, file=stream or sys.stdout)
@@ -589,6 +698,7 @@ def _fail(message: str, debug: bool, cause: BaseException | None = None) -> int:
         else:
             traceback.print_exc()
     print(f"error: {message}", file=sys.stderr)
+    _failure_reports(message)
     return EXIT_ERROR
 
 

@@ -68,8 +68,29 @@ def format_validation_error(
 
 
 def _short(value: Any, limit: int = 80) -> str:
-    text = repr(value)
+    text = repr(_named_outputs(value))
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class _OutputShown:
+    """How a ``pulumi.Output`` shows in a message: by what it is, not by its address."""
+
+    def __repr__(self) -> str:
+        return "<Output: known only when deployed>"
+
+
+def _named_outputs(value: Any) -> Any:
+    """``value`` with every ``pulumi.Output`` in it (in lists, tuples and dicts) shown as
+    one, instead of ``<pulumi.output.Output object at 0x...>``."""
+    import pulumi
+
+    if isinstance(value, pulumi.Output):
+        return _OutputShown()
+    if isinstance(value, Mapping):
+        return {k: _named_outputs(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_named_outputs(v) for v in value)
+    return value
 
 
 def _did_you_mean(model: type[pydantic.BaseModel] | None, loc: tuple[Any, ...]) -> str:

@@ -28,9 +28,18 @@ from studio_infra.rules import RULES
 from studio_infra.rules.config import CANNOT_CHECK, PolicyConfig, config_from_engine
 from studio_infra.rules.engine import evaluate
 from studio_infra.rules.model import UNKNOWN, Enforcement, Resource, Rule, Stack, evaluate_rule
+from studio_infra.rules.suppressions import (
+    SCHEMA,
+    SUPPRESS,
+    SUPPRESSIONS_POLICY,
+    Suppression,
+    apply_suppressions,
+    unmatched,
+    unmatched_message,
+)
 
-__all__ = ["CANNOT_CHECK", "PACK_NAME", "CannotCheckPolicy", "pack_directory", "plain",
-           "policies", "stack_of"]
+__all__ = ["CANNOT_CHECK", "PACK_NAME", "SUPPRESSIONS_POLICY", "CannotCheckPolicy",
+           "SuppressionsPolicy", "pack_directory", "plain", "policies", "stack_of"]
 
 PACK_NAME = "studio-infra"
 
@@ -74,10 +83,10 @@ def _tags(rule: Rule) -> list[str]:
         [f"config:{i}" for i in rule.aws_config]
 
 
-def _settings(rule: Rule, config: Mapping[str, Any] | None) -> dict[str, Any]:
-    """``rule``'s settings from its own policy configuration, read as the cannot-check
-    reporter and ``studio-infra plan`` read them."""
-    return config_from_engine({}, {rule.name: config or {}}, [rule]).settings_for(rule)
+def _own_config(rule: Rule, config: Mapping[str, Any] | None) -> PolicyConfig:
+    """``rule``'s settings and suppressions from its own policy configuration, read as the
+    cannot-check reporter and ``studio-infra plan`` read them."""
+    return config_from_engine({}, {rule.name: config or {}}, [rule])
 
 
 def stack_of(resources: list[pp.PolicyResource]) -> Stack:
@@ -101,11 +110,14 @@ def _resource_of(args: pp.ResourceValidationArgs) -> Resource:
                     protect=bool(getattr(args.opts, "protect", False)))
 
 
-def _report(rule: Rule, stack: Stack, resource: Resource, settings: Mapping[str, Any],
+def _report(rule: Rule, stack: Stack, resource: Resource, config: PolicyConfig,
             report: Callable[[str, str | None], None]) -> None:
-    # The engine applies the configured level; cannot-check findings go to CANNOT_CHECK.
-    for finding in evaluate_rule(rule, stack, resource, Enforcement.MANDATORY, settings):
-        if not finding.cannot_check:
+    # The engine applies the configured level; cannot-check findings go to CANNOT_CHECK,
+    # suppressed ones to SUPPRESSIONS_POLICY.
+    found = evaluate_rule(rule, stack, resource, Enforcement.MANDATORY,
+                          config.settings_for(rule))
+    for finding in apply_suppressions(found, config.every_suppression):
+        if not finding.cannot_check and finding.suppression is None:
             report(finding.message, finding.urn)
 
 
@@ -119,21 +131,23 @@ def _policy(rule: Rule) -> pp.Policy:
         "tags": _tags(rule),
         "remediation_steps": rule.remediation,
     }
-    if rule.settings:
-        common["config_schema"] = pp.PolicyConfigSchema(
-            {name: dict(schema) for name, (_, schema) in rule.settings.items()})
+    # Every rule takes suppressions; the engine checks them against SCHEMA (a reason each).
+    common["config_schema"] = pp.PolicyConfigSchema(
+        {**{name: dict(schema) for name, (_, schema) in rule.settings.items()},
+         SUPPRESS: SCHEMA})
     if rule.needs_stack:
         def validate_stack(args: pp.StackValidationArgs, report: Any) -> None:
             stack = stack_of(args.resources)
-            settings = _settings(rule, args.get_config())
+            config = _own_config(rule, args.get_config())
             for resource in stack.of_type(*rule.types):
-                _report(rule, stack, resource, settings, report)
+                _report(rule, stack, resource, config, report)
         return pp.StackValidationPolicy(validate=validate_stack, **common)
 
     def validate_resource(args: pp.ResourceValidationArgs, report: Any) -> None:
         if rule.applies_to(args.resource_type):
             resource = _resource_of(args)
-            _report(rule, Stack([resource]), resource, _settings(rule, args.get_config()), report)
+            _report(rule, Stack([resource]), resource, _own_config(rule, args.get_config()),
+                    report)
     return pp.ResourceValidationPolicy(validate=validate_resource, **common)
 
 
@@ -178,10 +192,53 @@ class CannotCheckPolicy(pp.StackValidationPolicy):
 
     def _validate(self, args: pp.StackValidationArgs, report: Any) -> None:
         for finding in evaluate(stack_of(args.resources), self.config, self._rules):
-            if finding.cannot_check:
+            if finding.cannot_check and finding.suppression is None:
                 report(f"{finding.policy}: {finding.message}", finding.urn)
 
 
+class SuppressionsPolicy(pp.StackValidationPolicy):
+    """Reports, at advisory level, each finding the configuration suppresses (with its
+    reason) and each suppression that matches no finding.
+
+    The rules' own policies do not report a suppressed finding (at their level it would
+    fail the deployment); this policy keeps it visible, as ``studio-infra plan`` lists it.
+    Like ``CannotCheckPolicy`` it reads every policy's configuration when the engine
+    configures the pack, and judges the stack with ``rules.engine.evaluate``."""
+
+    advisory_only = True
+
+    def __init__(self, rules: Sequence[Rule] = RULES) -> None:
+        self._rules = list(rules)
+        self.config = PolicyConfig()
+        super().__init__(
+            name=SUPPRESSIONS_POLICY,
+            description="Reports the findings the policy configuration suppresses, with their "
+                        "reasons, and suppressions that match nothing",
+            validate=self._validate,
+            enforcement_level=pp.EnforcementLevel.ADVISORY,
+            severity=pp.Severity.LOW,
+            remediation_steps="Review each suppression; remove one that matches nothing.",
+        )
+
+    def pack_configured(self, levels: Mapping[str, str],
+                        properties: Mapping[str, Mapping[str, Any]]) -> None:
+        self.config = config_from_engine(levels, properties, self._rules)
+
+    def _validate(self, args: pp.StackValidationArgs, report: Any) -> None:
+        suppressions: list[Suppression] = self.config.every_suppression
+        if not suppressions:
+            return
+        findings = evaluate(stack_of(args.resources), self.config, self._rules)
+        for finding in findings:
+            if finding.suppression is not None:
+                report(f"{finding.policy} (suppressed: {finding.suppression['reason']}): "
+                       f"{finding.message}", finding.urn)
+        for suppression in unmatched(findings, suppressions):
+            report(unmatched_message(suppression), None)
+
+
 def policies(rules: Sequence[Rule] = RULES) -> list[pp.Policy]:
-    """Every rule as a policy, plus the cannot-check reporter (``rules``: the catalog)."""
-    return [*(_policy(rule) for rule in rules), CannotCheckPolicy(rules)]
+    """Every rule as a policy, plus the cannot-check and suppressions reporters (``rules``:
+    the catalog)."""
+    return [*(_policy(rule) for rule in rules), CannotCheckPolicy(rules),
+            SuppressionsPolicy(rules)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from pydantic import BaseModel, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from studio_infra.inputs import ARGS_CONFIG
 from studio_infra.limits import posix_gid_range, posix_uid_range, user_profile_name
@@ -30,9 +30,12 @@ class PosixUser(BaseModel):
 
     name: str
     """The user profile name: letters, digits and hyphens, at most 63 characters."""
-    uid: int
+    # Optional to the caller (and to type checkers: ``PosixUser(name="alice")``), never
+    # None in a model: ``_fill_ids`` fills both before validation (and a default that ever
+    # reached validation would be refused, not kept).
+    uid: int = Field(default=None, validate_default=True)
     """10000-4000000 (SageMaker's range). Default: derived from the name."""
-    gid: int
+    gid: int = Field(default=None, validate_default=True)
     """1001-4000000. Default: the uid (a private group per user)."""
 
     @model_validator(mode="before")

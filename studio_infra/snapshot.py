@@ -150,3 +150,15 @@ class Stack:
             if target.urn in deps or (isinstance(value, str) and value in ids):
                 found.append(candidate)
         return found
+
+
+class Problem(str):
+    """A check's message with the fix for this problem in particular (``fix``), where the
+    rule's remediation would be too general (which subnet, in which VPC)."""
+
+    fix: str
+
+    def __new__(cls, message: str, fix: str) -> Problem:
+        problem = super().__new__(cls, message)
+        problem.fix = fix
+        return problem

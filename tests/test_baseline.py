@@ -312,10 +312,10 @@ def test_the_command_fails_on_data_loss_until_allowed(tmp_path, capsys):
     (project / "__main__.py").write_text(
         "from studio_infra.program import studio_stack\nstudio_stack()\n")
     stack = project / "Pulumi.dev.yaml"
-    stack.write_text("config:\n  studio:users:\n    - name: alice\n")
+    stack.write_text("config:\n  aws:region: us-east-1\n  studio:users:\n    - name: alice\n")
     before = tmp_path / "before.json"
     assert main(["plan", str(project), "--json", str(before)]) == EXIT_OK
-    stack.write_text("config:\n  studio:users:\n    - name: alice\n"
+    stack.write_text("config:\n  aws:region: us-east-1\n  studio:users:\n    - name: alice\n"
                      "  studio:domain:\n    name: renamed\n")
     capsys.readouterr()
     command = ["plan", str(project), "--baseline", str(before)]

@@ -82,7 +82,7 @@ WRONG_CALLS = [
     # audit and teardown: checked before anything is read
     (["audit", "--domain-id", "not-a-domain"], ["not a SageMaker domain id"]),
     (["audit", "--domain-id", "d-abcdefghijkl", "--region", "mars-north-1"],
-     ["not an AWS region", "us-east-1"]),
+     ["not an AWS region", "did you mean 'eu-north-1'"]),
     (["audit", "--domain-id", "d-abcdefghijkl", "--json", "{unwritable}"], ["out.json"]),
     (["audit", "--domain-id", "d-abcdefghijkl", "--policy-config", "{bad_json}"],
      ["bad.json"]),

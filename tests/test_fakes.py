@@ -93,6 +93,7 @@ def test_image_versions_count_up_per_image(record):
 
 def test_looked_up_networks_are_answered_and_listed_as_outside(tmp_path, capsys):
     (tmp_path / "Pulumi.yaml").write_text("name: lookup\nruntime: python\n")
+    (tmp_path / "Pulumi.dev.yaml").write_text("config:\n  aws:region: us-east-1\n")
     (tmp_path / "__main__.py").write_text(
         "import pulumi_aws as aws\n"
         "from studio_infra import StudioNetwork\n"

@@ -95,7 +95,8 @@ def test_the_wheel_holds_the_package_its_data_and_the_pack_and_nothing_else(whee
             next(n for n in names if n.endswith(".dist-info/entry_points.txt"))).decode()
     assert {"studio_infra/policy/PulumiPolicy.yaml", "studio_infra/policy/__main__.py",
             "studio_infra/policy/requirements.txt", "studio_infra/py.typed",
-            "studio_infra/_version.py", "studio_infra/efs_provisioner.py"} <= names
+            "studio_infra/_version.py", "studio_infra/efs_provisioner.py",
+            "studio_infra/schemas/report-v1.schema.json", "studio_infra/data/prices.json"} <= names
     tracked = subprocess.run(["git", "ls-files", "studio_infra"], cwd=ROOT,
                              capture_output=True, text=True, check=True).stdout.split()
     data = {f for f in tracked if f.startswith("studio_infra/judges/data/")}
@@ -160,7 +161,8 @@ for line in metadata.requires("studio-infra") or []:
         with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
             info = analyzer_pb2_grpc.AnalyzerStub(channel).GetAnalyzerInfo(
                 empty_pb2.Empty(), timeout=30)
-        assert info.name == "studio-infra" and len(info.policies) == len(RULES) + 1
+        # The rules, the cannot-check and the suppressions reporters.
+        assert info.name == "studio-infra" and len(info.policies) == len(RULES) + 2
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -192,6 +192,7 @@ def test_runtime_mapping_form_and_main_file(tmp_path):
     (tmp_path / "src" / "program.py").write_text(
         "import pulumi, pulumi_aws as aws\nfrom helper import NAME\n"
         "aws.s3.Bucket(NAME)\n")
+    (tmp_path / "Pulumi.dev.yaml").write_text("config:\n  aws:region: us-east-1\n")
     plan = plan_project(tmp_path, "dev")
     assert [r.name for r in plan.of_type("aws:s3/bucket:Bucket")] == ["from-helper"]
 
@@ -213,6 +214,7 @@ def test_console_script_runs_the_root_stack(tmp_path):
 
 def test_async_entry_point_exports_are_recorded(tmp_path):
     (tmp_path / "Pulumi.yaml").write_text("name: asyncprog\nruntime: python\n")
+    (tmp_path / "Pulumi.dev.yaml").write_text("config:\n  aws:region: us-east-1\n")
     (tmp_path / "__main__.py").write_text(
         "import pulumi, pulumi_aws as aws\n"
         "async def main():\n"

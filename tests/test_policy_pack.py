@@ -10,7 +10,7 @@ from pulumi.runtime import proto
 
 from studio_infra.compat import POLICY_UNKNOWN_VALUES
 from studio_infra.plan.runner import plan_project
-from studio_infra.policy_pack import CANNOT_CHECK, pack_directory
+from studio_infra.policy_pack import CANNOT_CHECK, SUPPRESSIONS_POLICY, pack_directory
 from studio_infra.rules import RULES
 from tests.policy_harness import analyze, analyze_stack, served_pack, servicer
 from tests.test_rules import bucket
@@ -62,7 +62,7 @@ def test_configuration_sets_levels_and_settings(record):
 def test_analyzer_info_describes_every_rule():
     info = servicer().GetAnalyzerInfo(empty_pb2.Empty(), None)
     policies = {p.name: p for p in info.policies}
-    assert set(policies) == {r.name for r in RULES} | {CANNOT_CHECK}
+    assert set(policies) == {r.name for r in RULES} | {CANNOT_CHECK, SUPPRESSIONS_POLICY}
     for rule in RULES:
         policy = policies[rule.name]
         expected = proto.MANDATORY if rule.enforcement.value == "mandatory" else proto.ADVISORY
@@ -75,14 +75,14 @@ def test_analyzer_info_describes_every_rule():
             else proto.PolicyType.POLICY_TYPE_RESOURCE
         assert policy.policy_type == expected_type
     assert set(policies["s3-deny-outdated-tls"].configSchema.properties) == {
-        "minimum_tls_version"}
+        "minimum_tls_version", "suppress"}
 
 
 def test_the_pack_folder_serves_the_engine_over_grpc():
     with served_pack() as stub:
         info = stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=30)
     assert info.name == "studio-infra"
-    assert len(info.policies) == len(RULES) + 1
+    assert len(info.policies) == len(RULES) + 2
 
 
 def test_pack_manifest():

@@ -34,7 +34,14 @@ from functools import cached_property
 from typing import Any
 
 from studio_infra.judges.iam_eval import Decision, OneOf, Request, Undecidable, access, evaluate
-from studio_infra.snapshot import CannotCheck, Resource, Stack, contains_unknown, known
+from studio_infra.snapshot import (
+    CannotCheck,
+    Problem,
+    Resource,
+    Stack,
+    contains_unknown,
+    known,
+)
 
 
 @dataclass(frozen=True)
@@ -940,8 +947,12 @@ def _same_vpc(stack: Stack, view: DomainView, vpc: str, subnets: list[Any]) -> I
     for subnet_id in subnets:
         subnet = find(stack, subnet_id, SUBNET)
         if subnet is not None and subnet.get("vpcId") not in (None, vpc):
-            yield _message("same-vpc", f"subnet {subnet.name} of {view.domain.name} is in "
-                           f"{subnet.get('vpcId')}, not the domain's VPC {vpc}")
+            yield Problem(
+                _message("same-vpc", f"subnet {subnet.name} of {view.domain.name} is in "
+                         f"{subnet.get('vpcId')}, not the domain's VPC {vpc}"),
+                f"Replace subnet {subnet.name} in the subnet ids of {view.domain.name} with "
+                f"a subnet of {vpc} in the same zone: every subnet of a domain is in its "
+                "VPC.")
     associated = {(a.get("securityGroupId"), a.get("vpcId"))
                   for a in stack.of_type(SG_VPC_ASSOCIATION)}
     named = {*(view.domain.get("defaultUserSettings.securityGroups") or []),
@@ -952,8 +963,11 @@ def _same_vpc(stack: Stack, view: DomainView, vpc: str, subnets: list[Any]) -> I
         group = find(stack, group_id, SECURITY_GROUP)
         if group is None or group.get("vpcId") in (None, vpc) or (group_id, vpc) in associated:
             continue
-        yield _message("same-vpc", f"security group {group.name} is in {group.get('vpcId')}, "
-                       f"not the VPC {vpc} of {view.domain.name}: AWS refuses it")
+        yield Problem(
+            _message("same-vpc", f"security group {group.name} is in {group.get('vpcId')}, "
+                     f"not the VPC {vpc} of {view.domain.name}: AWS refuses it"),
+            f"Use a security group of {vpc} instead of {group.name}, or associate "
+            f"{group.name} with {vpc} (ec2.SecurityGroupVpcAssociation).")
 
 
 def _service_path(stack: Stack, view: DomainView, apps: Place, endpoints: list[Resource],

@@ -71,7 +71,7 @@ class Audit:
 
     @property
     def mandatory(self) -> list[Finding]:
-        return [f for f in self.findings if f.enforcement is Enforcement.MANDATORY]
+        return [f for f in self.findings if f.blocking]
 
     def to_json(self) -> dict[str, Any]:
         return {"domain": self.domain_id, "resources_read": len(self.resources),

@@ -101,9 +101,11 @@ def partition_of(region: str) -> Partition:
     for part in _partitions():
         if region in part["regions"] and not region.endswith("-global"):
             return Partition(part["id"], part["outputs"]["dnsSuffix"])
+    from studio_infra.suggest import did_you_mean
+
     raise UnknownRegion(
-        f"{region!r} is not an AWS region (botocore's partition data); use one of "
-        f"{', '.join(known_regions())}")
+        f"{region!r} is not an AWS region (botocore's partition data); " + did_you_mean(
+            region, known_regions(), "give a region code like 'us-east-1' or 'eu-west-1'"))
 
 
 def digest(*parts: str) -> str:

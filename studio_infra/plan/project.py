@@ -180,15 +180,21 @@ def _is_schema(entry: Any) -> bool:
 def _check_declared_types(
     project: str, declared: dict[str, Any], values: dict[str, Any], stack: str, project_file: Path
 ) -> None:
+    declared_keys = {_namespaced(str(k), project) for k in declared}
     for raw_key, entry in declared.items():
         if not _is_schema(entry):
             continue
         key = _namespaced(str(raw_key), project)
         if key not in values:
+            from studio_infra.suggest import closest
+
+            near = closest(key, [k for k in values if k not in declared_keys])
+            hint = (f"; Pulumi.{stack}.yaml sets {near[0]!r}: did you mean {key!r}?"
+                    if near else "")
             raise ProjectError(
                 f"stack {stack!r} is missing configuration value {key!r} declared in "
-                f"{project_file.name} (set it with `pulumi config set {raw_key} <value>` "
-                f"or add it under config: in Pulumi.{stack}.yaml)"
+                f"{project_file.name}{hint} (set it with `pulumi config set {raw_key} "
+                f"<value>` or add it under config: in Pulumi.{stack}.yaml)"
             )
         expected = entry.get("type")
         check = _TYPE_CHECKS.get(expected) if isinstance(expected, str) else None

@@ -9,9 +9,14 @@ and then answers exactly as the stock monitor would.
 
 from __future__ import annotations
 
+import os
+import sys
+import sysconfig
 import threading
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 import pulumi
 
@@ -48,6 +53,11 @@ class RecordedResource:
     ignore_changes: list[str] = field(default_factory=list)
     replace_on_changes: list[str] = field(default_factory=list)
     provider: str | None = None
+    source: dict[str, Any] | None = None
+    """Where the program constructed it: ``{"file", "line"}`` of the innermost frame in the
+    program's own code (not in studio_infra, the SDKs or the standard library); a resource
+    made inside a callback, with no such frame, has its parent's. ``file`` is relative to the
+    project folder when it lies inside it."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -91,7 +101,10 @@ class RecordingMonitor(MockMonitor):
             ignore_changes=list(request.ignoreChanges),
             replace_on_changes=list(request.replaceOnChanges),
             provider=request.provider or None,
+            source=program_frame(request.stackTrace),
         )
+        if record.source is None and record.parent in self.records:
+            record.source = self.records[record.parent].source
         with self._lock:
             self.records[urn] = record
         if request.type == STACK_TYPE:
@@ -123,6 +136,40 @@ class RecordingMonitor(MockMonitor):
             if record.type == STACK_TYPE:
                 self.stack_outputs = outputs
         return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]
+
+
+def _library_folders() -> tuple[str, ...]:
+    """Folders whose code is not the program's: this package, installed packages (the
+    Pulumi SDKs, pulumi_aws) and the standard library."""
+    folders = {str(Path(__file__).resolve().parent.parent)}
+    paths = sysconfig.get_paths()
+    folders |= {str(Path(paths[key]).resolve()) for key in ("stdlib", "platstdlib", "purelib",
+                                                             "platlib") if key in paths}
+    folders |= {str(Path(p).resolve()) for p in sys.path if p.endswith(("site-packages",
+                                                                           "dist-packages"))}
+    return tuple(folder + os.sep for folder in folders)
+
+
+LIBRARY_FOLDERS = _library_folders()
+
+
+def program_frame(stack_trace: Any) -> dict[str, Any] | None:
+    """The innermost frame of the registration's stack trace that is the program's own code.
+
+    The SDK sends the stack below the resource's constructor with every registration
+    (``RegisterResourceRequest.stackTrace``, innermost frame first, each a ``file://`` URI and
+    a line; ``pulumi/runtime/resource.py``, ``_get_stack_trace``); the first frame outside
+    the library folders is the line of the program that built the resource, or, for a
+    component's children, the line that built the component."""
+    for frame in getattr(stack_trace, "frames", ()):
+        uri, line = frame.pc.uri, frame.pc.line
+        if not uri.startswith("file:") or not line:
+            continue
+        path = unquote(urlparse(uri).path)
+        if path.startswith(LIBRARY_FOLDERS) or path.startswith("<"):
+            continue
+        return {"file": path, "line": int(line)}
+    return None
 
 
 def recordable(value: Any) -> Any:

@@ -150,11 +150,14 @@ def render_violations(plan: Plan) -> str:
     names = {r.urn: r.name for r in plan.resources}
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for v in plan.violations:
-        groups.setdefault((v["enforcement"], v["policy"]), []).append(v)
-    counts = Counter(v["enforcement"] for v in plan.violations)
+        level = "suppressed" if v.get("suppressed") else v["enforcement"]
+        groups.setdefault((level, v["policy"]), []).append(v)
+    counts = Counter(level for (level, _), found in groups.items() for _ in found)
     lines = [f"Policy violations: {counts.get('mandatory', 0)} mandatory, "
-             f"{counts.get('advisory', 0)} advisory"]
-    for (level, policy), found in sorted(groups.items(), key=lambda g: (g[0][0] != "mandatory",
+             f"{counts.get('advisory', 0)} advisory" +
+             (f", {counts['suppressed']} suppressed" if counts.get("suppressed") else "")]
+    order = {"mandatory": 0, "advisory": 1, "suppressed": 2}
+    for (level, policy), found in sorted(groups.items(), key=lambda g: (order[g[0][0]],
                                                                        g[0][1])):
         lines.append(f"  [{level}] {policy}")
         for v in found:
@@ -162,7 +165,11 @@ def render_violations(plan: Plan) -> str:
             if v.get("type"):
                 where = f"{display_type(v['type'])} {where}"
             lines += _wrapped(f"- {where}: {v['message']}", "    ", "      ")
-            if v.get("remediation"):
+            if v.get("suppressed"):
+                until = v["suppressed"].get("expires")
+                lines += _wrapped(f"suppressed: {v['suppressed']['reason']}" +
+                                  (f" (until {until})" if until else ""), "      ", "        ")
+            elif v.get("remediation"):
                 lines += _wrapped(f"fix: {v['remediation']}", "      ", "        ")
     return "\n".join(lines)
 

@@ -35,6 +35,7 @@ from studio_infra.plan.baseline import Baseline, Change, Step, diff
 from studio_infra.plan.fakes import DEFAULT_REGION, AwsFakes
 from studio_infra.plan.outside import OutsideReference, outside_references
 from studio_infra.plan.project import ProjectError, PulumiProject, load_project
+from studio_infra.plan.recorded_outputs import recorded_resolver
 from studio_infra.plan.recorder import (
     STACK_TYPE,
     RecordedResource,
@@ -233,20 +234,32 @@ def _recorded(monitor: RecordingMonitor, project: str, stack: str) -> Plan:
 
 
 def plan_project(directory: str | Path = ".", stack: str = "dev",
-                 allow_missing_stack_config: bool = False) -> Plan:
+                 allow_missing_stack_config: bool = False,
+                 stack_outputs: Mapping[str, Mapping[str, Any]] | None = None) -> Plan:
     """Load the Pulumi project in ``directory`` and plan ``stack`` of it. A key of the
-    project's own namespace that it neither declares nor reads is an error naming it."""
+    project's own namespace that it neither declares nor reads is an error naming it.
+    ``stack_outputs`` answers stack references by name (``plan.recorded_outputs``); others
+    are planned from sibling folders."""
     project = load_project(directory, stack, allow_missing_stack_config)
+    resolver = sibling_resolver(project.directory, project.name)
+    if stack_outputs:
+        resolver = recorded_resolver(stack_outputs, resolver)
     with _program_environment(project), config_reads() as read:
-        plan = run_under_mocks(
-            lambda: runpy.run_path(str(project.program), run_name="__main__"),
-            project=project.name,
-            stack=project.stack,
-            config=project.config,
-            secret_keys=project.secret_keys,
-            root_directory=str(project.directory),
-            stack_outputs=sibling_resolver(project.directory, project.name),
-        )
+        try:
+            plan = run_under_mocks(
+                lambda: runpy.run_path(str(project.program), run_name="__main__"),
+                project=project.name,
+                stack=project.stack,
+                config=project.config,
+                secret_keys=project.secret_keys,
+                root_directory=str(project.directory),
+                stack_outputs=resolver,
+            )
+        except ProgramError as exc:
+            missing = exc.__cause__
+            if isinstance(missing, pulumi.ConfigMissingError):
+                raise ProgramError(_missing_key(missing.key, project), exc.plan) from missing
+            raise
     unknown = project.unknown_keys(read)
     if unknown:
         known = sorted({*project.declared, *(k for k in read if k.startswith(project.name))})
@@ -255,8 +268,45 @@ def plan_project(directory: str | Path = ".", stack: str = "dev",
         raise ProjectError(f"stack {stack!r} sets {', '.join(hints)}, which the program "
                            "never reads and Pulumi.yaml does not declare; fix the name, or "
                            "declare it under config: in Pulumi.yaml")
+    if _region_of(project.config) is None:
+        by_default = [r for r in plan.resources if r.custom and r.type.startswith("aws:")
+                      and not r.type.startswith("pulumi:providers:") and r.provider is None]
+        if by_default:
+            raise ProjectError(
+                f"stack {stack!r} sets no AWS region, and {by_default[0].name} "
+                f"({by_default[0].type}) uses the default AWS provider, which `pulumi up` "
+                "then refuses (\"unable to find a configured AWS Region\"); set it with "
+                "`pulumi config set aws:region <region>` (or AWS_REGION, or a profile's "
+                "region)")
     plan.directory = str(project.directory)
+    _relative_sources(plan, project.directory)
     return plan
+
+
+def _relative_sources(plan: Plan, directory: Path) -> None:
+    """Each resource's source file relative to the project folder (the same on every
+    machine and in CI), when it lies inside it."""
+    root = directory.resolve()
+    for resource in plan.resources:
+        if resource.source is None:
+            continue
+        with contextlib.suppress(ValueError):
+            resource.source = {**resource.source, "file": Path(resource.source["file"])
+                               .resolve().relative_to(root).as_posix()}
+
+
+def _missing_key(key: str, project: PulumiProject) -> str:
+    """One line for a key the program requires and the stack does not set, with the key the
+    stack sets that it most resembles (a misspelling)."""
+    from studio_infra.suggest import closest
+
+    near = closest(key, [k for k in project.config if k not in project.declared])
+    hint = f"; Pulumi.{project.stack}.yaml sets {near[0]!r}: did you mean {key!r}?" \
+        if near else ""
+    short = key.removeprefix(f"{project.name}:")
+    return (f"stack {project.stack!r} has no configuration value {key!r}, which the program "
+            f"requires{hint} (set it with `pulumi config set {short} <value>` or add it under "
+            f"config: in Pulumi.{project.stack}.yaml)")
 
 
 @contextlib.contextmanager
@@ -272,7 +322,30 @@ def in_directory(path: str | None) -> Iterator[None]:
 
 
 def _env_region() -> str:
-    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or \
+        _profile_region() or DEFAULT_REGION
+
+
+def _profile_region() -> str | None:
+    """The region of the AWS profile in use (``AWS_PROFILE`` or ``default``), as the AWS
+    provider reads it when neither config nor environment gives one."""
+    import botocore.session
+
+    try:
+        region = botocore.session.Session().get_config_variable("region")
+    except Exception:  # a broken profile is the provider's to report, not the planner's
+        return None
+    return str(region) if region else None
+
+
+def _region_of(config: Mapping[str, str]) -> str | None:
+    """The region the AWS provider would use: ``aws:region``, then ``AWS_REGION``, then
+    ``AWS_DEFAULT_REGION``, then the profile's; None when there is none, and then
+    ``pulumi up`` fails on the first resource of the default provider. The order and the
+    failure are the provider's: pulumi-aws ``provider/resources.go``,
+    ``preConfigureCallback`` (https://github.com/pulumi/pulumi-aws/pull/2088)."""
+    return config.get("aws:region") or os.environ.get("AWS_REGION") or \
+        os.environ.get("AWS_DEFAULT_REGION") or _profile_region()
 
 
 def _describe(exc: BaseException) -> str:

@@ -14,6 +14,7 @@ knowing never blocks a deployment on its own), and ``all`` sets it as the engine
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,12 @@ import yaml
 from studio_infra.errors import StudioInfraError
 from studio_infra.rules import RULES
 from studio_infra.rules.model import Enforcement, Rule
+from studio_infra.rules.suppressions import (
+    SUPPRESS,
+    SUPPRESSIONS_POLICY,
+    Suppression,
+    parse_suppressions,
+)
 
 LEVELS = {level.value for level in Enforcement} | {"remediate"}
 
@@ -38,6 +45,12 @@ class PolicyConfig:
 
     levels: Mapping[str, Enforcement] = field(default_factory=dict)
     settings: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    suppressions: Mapping[str, tuple[Suppression, ...]] = field(default_factory=dict)
+    """Rule name -> the findings it accepts (``rules.suppressions``)."""
+
+    @property
+    def every_suppression(self) -> list[Suppression]:
+        return [s for found in self.suppressions.values() for s in found]
 
     def level(self, rule: Rule) -> Enforcement:
         return self.levels.get(rule.name, rule.enforcement)
@@ -68,19 +81,21 @@ def parse_policy_config(data: Mapping[str, Any], rules: Sequence[Rule] = RULES) 
         raise StudioInfraError("policy config must be an object of policy name -> level")
     levels: dict[str, Enforcement] = {}
     settings: dict[str, dict[str, Any]] = {}
+    suppressions: dict[str, tuple[Suppression, ...]] = {}
     if "all" in data:
         everything = data["all"]
         level = everything.get("enforcementLevel") if isinstance(everything, Mapping) \
             else everything
-        levels = {name: _level(level, "'all'") for name in [*by_name, CANNOT_CHECK]}
+        levels = {name: _level(level, "'all'")
+                  for name in [*by_name, CANNOT_CHECK, SUPPRESSIONS_POLICY]}
     for name, value in data.items():
         if name == "all":
             continue
         rule = by_name.get(name)
-        if rule is None and name != CANNOT_CHECK:
-            raise StudioInfraError(f"policy config: unknown policy {name!r}; the pack has "
-                                   f"{sorted([*by_name, CANNOT_CHECK])}")
-        if rule is None:  # the cannot-check reporter: a level, no settings
+        if rule is None and name not in (CANNOT_CHECK, SUPPRESSIONS_POLICY):
+            raise StudioInfraError(f"policy config: unknown policy {name!r}"
+                                   f"{_did_you_mean(name, [*by_name, CANNOT_CHECK])}")
+        if rule is None:  # the cannot-check and suppressions reporters: a level, no settings
             level = value.get("enforcementLevel", "advisory") if isinstance(value, Mapping) \
                 else value
             unknown = sorted(set(value) - {"enforcementLevel"}) if isinstance(value, Mapping) \
@@ -96,14 +111,16 @@ def parse_policy_config(data: Mapping[str, Any], rules: Sequence[Rule] = RULES) 
         for key, setting in value.items():
             if key == "enforcementLevel":
                 levels[name] = _level(setting, repr(name))
+            elif key == SUPPRESS:
+                suppressions[name] = parse_suppressions(name, setting)
             elif key in rule.settings:
                 _check_setting(name, key, setting, rule.settings[key][1])
                 settings.setdefault(name, {})[key] = setting
             else:
-                known = ["enforcementLevel", *rule.settings]
+                known = ["enforcementLevel", SUPPRESS, *rule.settings]
                 raise StudioInfraError(f"policy config {name!r}: unknown setting {key!r}; "
                                        f"use one of {known}")
-    return PolicyConfig(levels, settings)
+    return PolicyConfig(levels, settings, suppressions)
 
 
 def config_from_engine(levels: Mapping[str, str], properties: Mapping[str, Mapping[str, Any]],
@@ -117,21 +134,33 @@ def config_from_engine(levels: Mapping[str, str], properties: Mapping[str, Mappi
     by_name = {rule.name: rule for rule in rules}
     parsed: dict[str, Enforcement] = {}
     settings: dict[str, dict[str, Any]] = {}
+    suppressions: dict[str, tuple[Suppression, ...]] = {}
     for name, level in levels.items():
-        if name in by_name or name == CANNOT_CHECK:
+        if name in by_name or name in (CANNOT_CHECK, SUPPRESSIONS_POLICY):
             parsed[name] = _level(level, repr(name))
     for name, given in properties.items():
         rule = by_name.get(name)
         if rule is None:
             continue
         for key, value in (given or {}).items():
+            if key == SUPPRESS and value:  # the engine has checked it against the schema
+                suppressions[name] = parse_suppressions(name, value)
             if key not in rule.settings:
                 continue
             integer = rule.settings[key][1].get("type") == "integer"
             if integer and isinstance(value, float) and value.is_integer():
                 value = int(value)
             settings.setdefault(name, {})[key] = value
-    return PolicyConfig(parsed, settings)
+    return PolicyConfig(parsed, settings, suppressions)
+
+
+def _did_you_mean(name: str, known: Sequence[str]) -> str:
+    """``; did you mean 'x'?`` for the closest known names (at most three), else the hint to
+    list them."""
+    near = difflib.get_close_matches(name, list(known), n=3)
+    if near:
+        return "; did you mean " + " or ".join(repr(n) for n in near) + "?"
+    return "; `studio-infra rules` lists the policies"
 
 
 _JSON_TYPES: dict[str, tuple[type, ...]] = {

@@ -6,6 +6,7 @@ nothing, and a setting changes a finding, the same way through every adapter."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -13,13 +14,16 @@ from studio_infra.rules import RULES
 from studio_infra.rules.config import PolicyConfig
 from studio_infra.rules.model import Enforcement, Finding, Resource, Rule, Stack
 from studio_infra.rules.model import evaluate_rule as _evaluate_rule
+from studio_infra.rules.suppressions import apply_suppressions
 
 
 def evaluate(stack: Stack, config: PolicyConfig | None = None,
-             rules: Iterable[Rule] = RULES) -> list[Finding]:
+             rules: Iterable[Rule] = RULES, today: dt.date | None = None) -> list[Finding]:
     """Every finding of every enabled rule on every resource of a type it covers, at the
     rule's configured level, with its configured settings; what a rule cannot judge as an
-    advisory finding unless the configuration turns the cannot-check reporter off."""
+    advisory finding unless the configuration turns the cannot-check reporter off. A finding
+    the configuration suppresses is marked so (``Finding.suppression``), one whose
+    suppression expired (``today``, default: today in UTC) says so."""
     config = config or PolicyConfig()
     cannot_check = config.reports_cannot_check
     findings: list[Finding] = []
@@ -33,7 +37,17 @@ def evaluate(stack: Stack, config: PolicyConfig | None = None,
                 continue
             findings.extend(f for f in _evaluate_rule(rule, stack, resource, level, settings)
                             if cannot_check or not f.cannot_check)
-    return findings
+    return apply_suppressions(findings, config.every_suppression, today)
+
+
+def checked(stack: Stack, config: PolicyConfig | None = None,
+            rules: Iterable[Rule] = RULES) -> list[tuple[Rule, Resource]]:
+    """Each (enabled rule, resource it judges) pair ``evaluate`` runs: the test cases of a
+    JUnit report, passed or failed."""
+    config = config or PolicyConfig()
+    return [(rule, resource) for rule in rules if config.level(rule) is not
+            Enforcement.DISABLED for resource in stack.of_type(*rule.types)
+            if not (resource.live and not rule.live)]
 
 
 def stack_from_plan(resources: Iterable[Any]) -> Stack:

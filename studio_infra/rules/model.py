@@ -19,6 +19,7 @@ from typing import Any
 from studio_infra.snapshot import (
     UNKNOWN,
     CannotCheck,
+    Problem,
     Resource,
     Stack,
     contains_unknown,
@@ -27,7 +28,7 @@ from studio_infra.snapshot import (
 )
 
 __all__ = ["UNKNOWN", "CannotCheck", "Category", "Check", "Enforcement", "Finding",
-           "Resource", "Rule", "Severity", "Stack", "contains_unknown", "dig",
+           "Problem", "Resource", "Rule", "Severity", "Stack", "contains_unknown", "dig",
            "evaluate_rule", "known", "matches"]
 
 
@@ -57,7 +58,8 @@ class Severity(str, Enum):
 
 Check = Callable[[Resource, Stack, Mapping[str, Any]], Iterable[str]]
 """Yields one message per problem with ``resource``; raises ``CannotCheck`` when it cannot
-judge. Gets the rule's settings."""
+judge. Gets the rule's settings. A message that is a ``Problem`` carries its own fix."""
+
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,14 @@ class Finding:
     resource_type: str = ""
     resource_name: str = ""
     remediation: str = ""
+    suppression: Mapping[str, Any] | None = None
+    """The policy configuration's suppression that accepts this finding (``reason``,
+    ``expires``): it is reported but fails nothing."""
+
+    @property
+    def blocking(self) -> bool:
+        """Whether the finding fails a plan or audit: mandatory and not suppressed."""
+        return self.enforcement is Enforcement.MANDATORY and self.suppression is None
 
     def to_json(self) -> dict[str, Any]:
         """The one shape of a finding in every JSON the tool writes (plan, audit)."""
@@ -117,7 +127,8 @@ class Finding:
                 "type": self.resource_type, "name": self.resource_name,
                 "message": self.message, "remediation": self.remediation,
                 "severity": self.severity.value, "frameworks": dict(self.frameworks),
-                "cannot_check": self.cannot_check}
+                "cannot_check": self.cannot_check,
+                "suppressed": dict(self.suppression) if self.suppression else None}
 
 
 def evaluate_rule(rule: Rule, stack: Stack, resource: Resource, level: Enforcement,
@@ -133,9 +144,10 @@ def evaluate_rule(rule: Rule, stack: Stack, resource: Resource, level: Enforceme
                       resource_name=resource.name, remediation=rule.remediation)
         return
     for message in messages:
-        yield Finding(rule.name, level, resource.urn, message, rule.severity, rule.frameworks,
-                      category=rule.category, resource_type=resource.type,
-                      resource_name=resource.name, remediation=rule.remediation)
+        fix = message.fix if isinstance(message, Problem) else rule.remediation
+        yield Finding(rule.name, level, resource.urn, str(message), rule.severity,
+                      rule.frameworks, category=rule.category, resource_type=resource.type,
+                      resource_name=resource.name, remediation=fix)
 
 
 def matches(patterns: Any, value: str) -> bool:
