@@ -291,6 +291,21 @@ def log_group(**args: Any) -> None:
     aws.cloudwatch.LogGroup("logs", **args)
 
 
+def port_rule(port: int) -> None:
+    aws.vpc.SecurityGroupIngressRule("in", security_group_id="sg-0123456789abcdef0",
+                                     ip_protocol="tcp", from_port=port, to_port=port,
+                                     cidr_ipv4="10.0.0.0/16")
+
+
+def security_group(description: str) -> None:
+    aws.ec2.SecurityGroup("sg", vpc_id="vpc-0123456789abcdef0", description=description)
+
+
+def function(**args: Any) -> None:
+    aws.lambda_.Function("fn", role=ROLE, runtime="python3.12", code=pulumi.AssetArchive(
+        {"index.py": pulumi.StringAsset("def handler(event, context): pass")}), **args)
+
+
 def shared_space(sharing: bool) -> None:
     aws.sagemaker.Space("space", domain_id="d-0123456789ab", space_name="team-shared",
                         ownership_settings={"owner_user_profile_name": "alice"},
@@ -579,6 +594,12 @@ CASES: dict[str, list[tuple[Callable[[], None], Callable[[], None]]]] = {
         (lambda: session_role(60), lambda: session_role(3600)),  # range
         (lambda: aws.kms.Alias("alias", name="alias/aws/studio", target_key_id="k"),
          lambda: aws.kms.Alias("alias", name="alias/studio", target_key_id="k")),
+        # botocore's FromPort is any integer; the rule resources take -1 to 65535
+        (lambda: port_rule(65536), lambda: port_rule(443)),
+        (lambda: security_group("d" * 256), lambda: security_group("d" * 255)),  # length
+        (lambda: function(handler="h" * 129), lambda: function(handler="index.handler")),
+        (lambda: function(handler="index.handler", image_uri=f"{ECR_URI}:v1"),  # conflicts
+         lambda: function(handler="index.handler")),
     ],
     "deploy-iam-policies": [
         (lambda: identity_policy({"Effect": "Allow", "Action": "sagemaker:ListSpaces",

@@ -200,3 +200,12 @@ def name_like(value: str) -> str:
 
 def types() -> tuple[str, ...]:
     return tuple(rules())
+
+
+def accounted() -> frozenset[str]:
+    """Every type the data speaks of: with validators, read and found to have none, or
+    named as not read yet (with the provider file to read). A type a program creates that is
+    in none of them was never looked at; a test fails on it."""
+    data = metadata()
+    return frozenset(rules()) | frozenset(data["read_without_validators"]) | frozenset(
+        data["not_read"])
