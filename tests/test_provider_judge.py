@@ -21,7 +21,7 @@ from studio_infra.images import ImageSpec, _config_name
 from studio_infra.judges import provider_rules
 from studio_infra.judges.requests import REQUESTS, input_properties
 from studio_infra.lifecycle import HASH_LENGTH
-from studio_infra.limits import lifecycle_config_name, user_profile_name
+from studio_infra.limits import domain_name, lifecycle_config_name, user_profile_name
 from studio_infra.rules.engine import evaluate, stack_from_plan
 from studio_infra.studio import TeamConfig
 from studio_infra.users import private_space_name
@@ -29,8 +29,8 @@ from tests.policy_harness import analyze
 
 SOURCE = re.compile(r"https://github\.com/hashicorp/terraform-provider-aws/blob/[0-9a-f]{40}/"
                     r"internal/service/[a-z0-9]+/[a-z0-9_]+\.go#L[1-9][0-9]*")
-KINDS = {"length", "pattern", "not_pattern", "enum", "int_range", "int_in", "conflicts_with",
-         "required_with"}
+KINDS = {"length", "pattern", "not_pattern", "enum", "int_range", "int_in", "ipv4_or_empty",
+         "conflicts_with", "required_with"}
 URI = "123456789012.dkr.ecr.us-east-1.amazonaws.com/studio:v1"
 
 
@@ -82,6 +82,7 @@ def test_the_data_names_types_the_components_create():
     for path in not_read.values():
         assert re.fullmatch(r"internal/service/[a-z0-9]+/[a-z0-9_]+\.go", path), path
     assert provider_rules.accounted() == read | set(not_read)
+    assert set(data["not_modelled"]) <= set(provider_rules.types())
 
 
 def test_a_port_the_rule_resources_refuse_is_named_with_its_source(record):
@@ -143,6 +144,8 @@ def test_what_the_components_accept_the_provider_accepts(value):
         for app in ("JupyterLab", "CodeEditor"):
             assert not _refused("aws:sagemaker/space:Space", "spaceName",
                                 private_space_name(value, app))
+    if _accepted(lambda v: domain_name().check(v, "domain name"), value):
+        assert not _refused("aws:sagemaker/domain:Domain", "domainName", value)
     name = f"{value}-{'0' * HASH_LENGTH}"
     if _accepted(lambda v: lifecycle_config_name().check(v, "lifecycle name"), name):
         assert not _refused("aws:sagemaker/studioLifecycleConfig:StudioLifecycleConfig",

@@ -306,6 +306,18 @@ def function(**args: Any) -> None:
         {"index.py": pulumi.StringAsset("def handler(event, context): pass")}), **args)
 
 
+def bare_domain(name: str) -> None:
+    aws.sagemaker.Domain("domain", domain_name=name, auth_mode="IAM",
+                         vpc_id="vpc-0123456789abcdef0", subnet_ids=["subnet-0123456789abcdef0"],
+                         app_network_access_type="VpcOnly",
+                         default_user_settings={"execution_role": ROLE})
+
+
+def mount_target(ip: str) -> None:
+    aws.efs.MountTarget("mt", file_system_id="fs-0123456789abcdef0",
+                        subnet_id="subnet-0123456789abcdef0", ip_address=ip)
+
+
 def shared_space(sharing: bool) -> None:
     aws.sagemaker.Space("space", domain_id="d-0123456789ab", space_name="team-shared",
                         ownership_settings={"owner_user_profile_name": "alice"},
@@ -600,6 +612,8 @@ CASES: dict[str, list[tuple[Callable[[], None], Callable[[], None]]]] = {
         (lambda: function(handler="h" * 129), lambda: function(handler="index.handler")),
         (lambda: function(handler="index.handler", image_uri=f"{ECR_URI}:v1"),  # conflicts
          lambda: function(handler="index.handler")),
+        (lambda: bare_domain("studio.dev"), lambda: bare_domain("studio-dev")),  # pattern
+        (lambda: mount_target("10.0.1.300"), lambda: mount_target("10.0.1.30")),  # IPv4
     ],
     "deploy-iam-policies": [
         (lambda: identity_policy({"Effect": "Allow", "Action": "sagemaker:ListSpaces",

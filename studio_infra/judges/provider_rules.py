@@ -12,6 +12,7 @@ Components use the same rules to refuse a bad name before anything registers.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -36,7 +37,7 @@ class ProviderRule:
     """The Pulumi input path (``spaceSettings.appType``; ``[]`` stands for a list item)."""
     kind: str
     """``length``, ``pattern``, ``not_pattern``, ``enum``, ``int_range``, ``int_in``,
-    ``conflicts_with`` or ``required_with``."""
+    ``ipv4_or_empty``, ``conflicts_with`` or ``required_with``."""
     source: str
     """The provider's source file and line (a GitHub URL at a commit)."""
     go: str
@@ -60,6 +61,8 @@ class ProviderRule:
             return f"a whole number {self.min}-{self.max}"
         if self.kind in ("enum", "int_in"):
             return f"one of {', '.join(map(str, self.values))}"
+        if self.kind == "ipv4_or_empty":
+            return "an IPv4 address or empty"
         if self.kind == "conflicts_with":
             return f"not together with {', '.join(self.others)}"
         return f"only together with {', '.join(self.others)}"
@@ -79,6 +82,8 @@ class ProviderRule:
             return isinstance(value, int) and not (self.min or 0) <= value <= (self.max or 0)
         if self.kind in ("enum", "int_in"):
             return value not in self.values
+        if self.kind == "ipv4_or_empty":
+            return isinstance(value, str) and value != "" and not _ipv4(value)
         return False
 
 
@@ -93,6 +98,17 @@ class Refusal:
     def describe(self) -> str:
         return (f"{self.path} = {self.value!r}: the AWS provider refuses it before calling AWS"
                 f" ({self.rule.describe()}; {self.rule.go} at {self.rule.source})")
+
+
+def _ipv4(value: str) -> bool:
+    """Go's ``net.ParseIP(v).To4() != nil``, which ``validation.IsIPv4Address`` applies:
+    dotted decimal, four parts (an IPv4-mapped IPv6 text also passes in Go; refused here,
+    the safe side)."""
+    try:
+        ipaddress.IPv4Address(value)
+    except ValueError:
+        return False
+    return True
 
 
 @cache
