@@ -318,6 +318,14 @@ def mount_target(ip: str) -> None:
                         subnet_id="subnet-0123456789abcdef0", ip_address=ip)
 
 
+SSO_APP = "arn:aws:sso::123456789012:application/ssoins-0123456789abcdef/apl-0123456789abcdef"
+
+
+def versioning(mfa_delete: str) -> None:
+    aws.s3.BucketVersioning("versioning", bucket="studio-data", versioning_configuration={
+        "status": "Enabled", "mfa_delete": mfa_delete})
+
+
 def shared_space(sharing: bool) -> None:
     aws.sagemaker.Space("space", domain_id="d-0123456789ab", space_name="team-shared",
                         ownership_settings={"owner_user_profile_name": "alice"},
@@ -614,6 +622,11 @@ CASES: dict[str, list[tuple[Callable[[], None], Callable[[], None]]]] = {
          lambda: function(handler="index.handler")),
         (lambda: bare_domain("studio.dev"), lambda: bare_domain("studio-dev")),  # pattern
         (lambda: mount_target("10.0.1.300"), lambda: mount_target("10.0.1.30")),  # IPv4
+        (lambda: aws.ssoadmin.ApplicationAssignment(  # the SDK's enum, case and all
+            "assign", application_arn=SSO_APP, principal_id="p-1", principal_type="user"),
+         lambda: aws.ssoadmin.ApplicationAssignment(
+             "assign", application_arn=SSO_APP, principal_id="p-1", principal_type="USER")),
+        (lambda: versioning("On"), lambda: versioning("Disabled")),
     ],
     "deploy-iam-policies": [
         (lambda: identity_policy({"Effect": "Allow", "Action": "sagemaker:ListSpaces",
