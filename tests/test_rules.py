@@ -627,6 +627,12 @@ CASES: dict[str, list[tuple[Callable[[], None], Callable[[], None]]]] = {
          lambda: aws.ssoadmin.ApplicationAssignment(
              "assign", application_arn=SSO_APP, principal_id="p-1", principal_type="USER")),
         (lambda: versioning("On"), lambda: versioning("Disabled")),
+        (lambda: aws.efs.BackupPolicy("backup", file_system_id="fs-0123456789abcdef0",
+                                      backup_policy={"status": "ENABLING"}),  # botocore's
+         lambda: aws.efs.BackupPolicy("backup", file_system_id="fs-0123456789abcdef0",
+                                      backup_policy={"status": "ENABLED"})),
+        (lambda: aws.s3.BucketPolicy("policy", bucket="studio-data", policy='{"Version": '),
+         lambda: aws.s3.BucketPolicy("policy", bucket="studio-data", policy='{}')),
     ],
     "deploy-iam-policies": [
         (lambda: identity_policy({"Effect": "Allow", "Action": "sagemaker:ListSpaces",

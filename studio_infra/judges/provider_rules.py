@@ -37,7 +37,7 @@ class ProviderRule:
     """The Pulumi input path (``spaceSettings.appType``; ``[]`` stands for a list item)."""
     kind: str
     """``length``, ``pattern``, ``not_pattern``, ``enum``, ``int_range``, ``int_in``,
-    ``ipv4_or_empty``, ``conflicts_with`` or ``required_with``."""
+    ``ipv4_or_empty``, ``json``, ``conflicts_with`` or ``required_with``."""
     source: str
     """The provider's source file and line (a GitHub URL at a commit)."""
     go: str
@@ -63,6 +63,8 @@ class ProviderRule:
             return f"one of {', '.join(map(str, self.values))}"
         if self.kind == "ipv4_or_empty":
             return "an IPv4 address or empty"
+        if self.kind == "json":
+            return "a JSON document"
         if self.kind == "conflicts_with":
             return f"not together with {', '.join(self.others)}"
         return f"only together with {', '.join(self.others)}"
@@ -84,6 +86,8 @@ class ProviderRule:
             return value not in self.values
         if self.kind == "ipv4_or_empty":
             return isinstance(value, str) and value != "" and not _ipv4(value)
+        if self.kind == "json":
+            return isinstance(value, str) and not _json(value)
         return False
 
 
@@ -106,6 +110,15 @@ def _ipv4(value: str) -> bool:
     the safe side)."""
     try:
         ipaddress.IPv4Address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _json(value: str) -> bool:
+    """``validation.StringIsJSON``: ``json.Unmarshal`` into an interface succeeds."""
+    try:
+        json.loads(value)
     except ValueError:
         return False
     return True
