@@ -326,6 +326,11 @@ def versioning(mfa_delete: str) -> None:
         "status": "Enabled", "mfa_delete": mfa_delete})
 
 
+def ownership(value: str) -> None:
+    aws.s3.BucketOwnershipControls("ownership", bucket="studio-data",
+                                   rule={"object_ownership": value})
+
+
 def shared_space(sharing: bool) -> None:
     aws.sagemaker.Space("space", domain_id="d-0123456789ab", space_name="team-shared",
                         ownership_settings={"owner_user_profile_name": "alice"},
@@ -633,6 +638,7 @@ CASES: dict[str, list[tuple[Callable[[], None], Callable[[], None]]]] = {
                                       backup_policy={"status": "ENABLED"})),
         (lambda: aws.s3.BucketPolicy("policy", bucket="studio-data", policy='{"Version": '),
          lambda: aws.s3.BucketPolicy("policy", bucket="studio-data", policy='{}')),
+        (lambda: ownership("BucketOwnerEnforced "), lambda: ownership("BucketOwnerEnforced")),
     ],
     "deploy-iam-policies": [
         (lambda: identity_policy({"Effect": "Allow", "Action": "sagemaker:ListSpaces",
