@@ -331,6 +331,11 @@ def ownership(value: str) -> None:
                                    rule={"object_ownership": value})
 
 
+def association(**args: Any) -> None:
+    aws.ec2.RouteTableAssociation("assoc", route_table_id="rtb-0123456789abcdef0",
+                                  subnet_id="subnet-0123456789abcdef0", **args)
+
+
 def shared_space(sharing: bool) -> None:
     aws.sagemaker.Space("space", domain_id="d-0123456789ab", space_name="team-shared",
                         ownership_settings={"owner_user_profile_name": "alice"},
@@ -639,6 +644,7 @@ CASES: dict[str, list[tuple[Callable[[], None], Callable[[], None]]]] = {
         (lambda: aws.s3.BucketPolicy("policy", bucket="studio-data", policy='{"Version": '),
          lambda: aws.s3.BucketPolicy("policy", bucket="studio-data", policy='{}')),
         (lambda: ownership("BucketOwnerEnforced "), lambda: ownership("BucketOwnerEnforced")),
+        (lambda: association(gateway_id="igw-0123456789abcdef0"), association),  # not both
     ],
     "deploy-iam-policies": [
         (lambda: identity_policy({"Effect": "Allow", "Action": "sagemaker:ListSpaces",
