@@ -336,6 +336,12 @@ def association(**args: Any) -> None:
                                   subnet_id="subnet-0123456789abcdef0", **args)
 
 
+def nat(connectivity: str) -> None:
+    aws.ec2.NatGateway("nat", subnet_id="subnet-0123456789abcdef0",
+                       allocation_id="eipalloc-0123456789abcdef0",
+                       connectivity_type=connectivity)
+
+
 def shared_space(sharing: bool) -> None:
     aws.sagemaker.Space("space", domain_id="d-0123456789ab", space_name="team-shared",
                         ownership_settings={"owner_user_profile_name": "alice"},
@@ -645,6 +651,7 @@ CASES: dict[str, list[tuple[Callable[[], None], Callable[[], None]]]] = {
          lambda: aws.s3.BucketPolicy("policy", bucket="studio-data", policy='{}')),
         (lambda: ownership("BucketOwnerEnforced "), lambda: ownership("BucketOwnerEnforced")),
         (lambda: association(gateway_id="igw-0123456789abcdef0"), association),  # not both
+        (lambda: nat("Public"), lambda: nat("public")),  # the SDK's enum, case and all
     ],
     "deploy-iam-policies": [
         (lambda: identity_policy({"Effect": "Allow", "Action": "sagemaker:ListSpaces",
