@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from studio_infra.judges import provider_rules
 from studio_infra.plan.render import (
     WIDTH,
     render_counts,
@@ -157,6 +158,10 @@ audit reads them); reported as cannot-check, never passed."""
 def test_every_stack_and_example_plans_with_no_finding_but_its_opt_outs(project):
     plan = plan_project(project, "dev")
     assert any(r.custom for r in plan.resources)
+    # the provider judge's data accounts for every AWS type the program creates
+    unaccounted = {r.type for r in plan.resources if r.type.startswith("aws:")
+                   } - provider_rules.accounted()
+    assert not unaccounted, sorted(unaccounted)
     waiver = project / "policy-config.json"
     config = load_policy_config(waiver) if waiver.exists() else None
     with in_directory(plan.directory):

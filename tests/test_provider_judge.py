@@ -21,7 +21,7 @@ from studio_infra.images import ImageSpec, _config_name
 from studio_infra.judges import provider_rules
 from studio_infra.judges.requests import REQUESTS, input_properties
 from studio_infra.lifecycle import HASH_LENGTH
-from studio_infra.limits import lifecycle_config_name, user_profile_name
+from studio_infra.limits import domain_name, lifecycle_config_name, user_profile_name
 from studio_infra.rules.engine import evaluate, stack_from_plan
 from studio_infra.studio import TeamConfig
 from studio_infra.users import private_space_name
@@ -29,15 +29,21 @@ from tests.policy_harness import analyze
 
 SOURCE = re.compile(r"https://github\.com/hashicorp/terraform-provider-aws/blob/[0-9a-f]{40}/"
                     r"internal/service/[a-z0-9]+/[a-z0-9_]+\.go#L[1-9][0-9]*")
-KINDS = {"length", "pattern", "not_pattern", "enum", "int_range", "int_in", "conflicts_with",
-         "required_with"}
+KINDS = {"length", "pattern", "not_pattern", "enum", "int_range", "int_in", "ipv4_or_empty", "json",
+         "conflicts_with", "required_with"}
 URI = "123456789012.dkr.ecr.us-east-1.amazonaws.com/studio:v1"
 
 
 def test_the_data_was_read_for_the_installed_pulumi_aws():
-    # pulumi-aws bundles one terraform-provider-aws; its validators change with it. The data
-    # names the pulumi_aws major.minor it was read for (the bundled provider commit itself
-    # is not recorded by pulumi_aws's Python package): another one means reading them again.
+    """pulumi-aws bundles one terraform-provider-aws; its validators change with it.
+
+    What is verified, exactly: the installed ``pulumi_aws`` is the major.minor the data names.
+    What is not: that each rule's source commit is the provider commit that release bundles.
+    pulumi_aws's Python package does not record that commit, and the public code index this
+    data was read from keeps one version of each provider file, at its own commit (each
+    rule's URL names it); several of those commits are older than the provider's v6 line
+    that pulumi-aws 7.x bundles (``provenance`` in the data says which were compared with a
+    newer text). Another pulumi_aws major.minor means reading the rules again."""
     data = provider_rules.metadata()
     installed = version("pulumi_aws")
     assert ".".join(installed.split(".")[:2]) == data["pulumi_aws"], (
@@ -68,6 +74,30 @@ def test_the_data_names_types_the_components_create():
     assert read <= set(REQUESTS)
     for source in data["read_without_validators"].values():
         assert SOURCE.fullmatch(source + "#L1"), source
+    # Types not read yet are named with the provider file to read, and only once.
+    not_read = data["not_read"]
+    assert set(not_read) <= set(REQUESTS)
+    assert not set(not_read) & (set(provider_rules.types())
+                                | set(data["read_without_validators"]))
+    for path in not_read.values():
+        assert re.fullmatch(r"internal/service/[a-z0-9]+/[a-z0-9_]+\.go", path), path
+    assert provider_rules.accounted() == read | set(not_read)
+    assert set(data["not_modelled"]) <= set(provider_rules.types())
+
+
+def test_a_port_the_rule_resources_refuse_is_named_with_its_source(record):
+    # botocore's FromPort is a plain integer; the provider's rule resources take -1 to 65535.
+    plan = record(lambda: aws.vpc.SecurityGroupEgressRule(
+        "out", security_group_id="sg-0123456789abcdef0", ip_protocol="tcp",
+        from_port=443, to_port=65536, cidr_ipv4="10.0.0.0/16"))
+    findings = evaluate(stack_from_plan(plan.resources))
+    assert not [f for f in findings if f.policy == "deploy-aws-api"]
+    (finding,) = [f for f in findings if f.policy == "deploy-provider-validators"]
+    for word in ("toPort = 65536", "a whole number -1-65535", "int64validator.Between",
+                 "vpc_security_group_ingress_rule.go#L234"):
+        assert word in finding.message, (word, finding.message)
+    (diagnostic,) = [d for d in analyze(plan) if d["policy"] == "deploy-provider-validators"]
+    assert diagnostic["message"].endswith(finding.message)
 
 
 NAMES = [("aws:sagemaker/image:Image", "imageName"),
@@ -114,6 +144,8 @@ def test_what_the_components_accept_the_provider_accepts(value):
         for app in ("JupyterLab", "CodeEditor"):
             assert not _refused("aws:sagemaker/space:Space", "spaceName",
                                 private_space_name(value, app))
+    if _accepted(lambda v: domain_name().check(v, "domain name"), value):
+        assert not _refused("aws:sagemaker/domain:Domain", "domainName", value)
     name = f"{value}-{'0' * HASH_LENGTH}"
     if _accepted(lambda v: lifecycle_config_name().check(v, "lifecycle name"), name):
         assert not _refused("aws:sagemaker/studioLifecycleConfig:StudioLifecycleConfig",

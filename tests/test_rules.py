@@ -292,6 +292,57 @@ def log_group(**args: Any) -> None:
     aws.cloudwatch.LogGroup("logs", **args)
 
 
+def port_rule(port: int) -> None:
+    aws.vpc.SecurityGroupIngressRule("in", security_group_id="sg-0123456789abcdef0",
+                                     ip_protocol="tcp", from_port=port, to_port=port,
+                                     cidr_ipv4="10.0.0.0/16")
+
+
+def security_group(description: str) -> None:
+    aws.ec2.SecurityGroup("sg", vpc_id="vpc-0123456789abcdef0", description=description)
+
+
+def function(**args: Any) -> None:
+    aws.lambda_.Function("fn", role=ROLE, runtime="python3.12", code=pulumi.AssetArchive(
+        {"index.py": pulumi.StringAsset("def handler(event, context): pass")}), **args)
+
+
+def bare_domain(name: str) -> None:
+    aws.sagemaker.Domain("domain", domain_name=name, auth_mode="IAM",
+                         vpc_id="vpc-0123456789abcdef0", subnet_ids=["subnet-0123456789abcdef0"],
+                         app_network_access_type="VpcOnly",
+                         default_user_settings={"execution_role": ROLE})
+
+
+def mount_target(ip: str) -> None:
+    aws.efs.MountTarget("mt", file_system_id="fs-0123456789abcdef0",
+                        subnet_id="subnet-0123456789abcdef0", ip_address=ip)
+
+
+SSO_APP = "arn:aws:sso::123456789012:application/ssoins-0123456789abcdef/apl-0123456789abcdef"
+
+
+def versioning(mfa_delete: str) -> None:
+    aws.s3.BucketVersioning("versioning", bucket="studio-data", versioning_configuration={
+        "status": "Enabled", "mfa_delete": mfa_delete})
+
+
+def ownership(value: str) -> None:
+    aws.s3.BucketOwnershipControls("ownership", bucket="studio-data",
+                                   rule={"object_ownership": value})
+
+
+def association(**args: Any) -> None:
+    aws.ec2.RouteTableAssociation("assoc", route_table_id="rtb-0123456789abcdef0",
+                                  subnet_id="subnet-0123456789abcdef0", **args)
+
+
+def nat(connectivity: str) -> None:
+    aws.ec2.NatGateway("nat", subnet_id="subnet-0123456789abcdef0",
+                       allocation_id="eipalloc-0123456789abcdef0",
+                       connectivity_type=connectivity)
+
+
 def shared_space(sharing: bool) -> None:
     aws.sagemaker.Space("space", domain_id="d-0123456789ab", space_name="team-shared",
                         ownership_settings={"owner_user_profile_name": "alice"},
@@ -704,6 +755,28 @@ CASES: dict[str, list[tuple[Callable[[], None], Callable[[], None]]]] = {
         (lambda: session_role(60), lambda: session_role(3600)),  # range
         (lambda: aws.kms.Alias("alias", name="alias/aws/studio", target_key_id="k"),
          lambda: aws.kms.Alias("alias", name="alias/studio", target_key_id="k")),
+        # botocore's FromPort is any integer; the rule resources take -1 to 65535
+        (lambda: port_rule(65536), lambda: port_rule(443)),
+        (lambda: security_group("d" * 256), lambda: security_group("d" * 255)),  # length
+        (lambda: function(handler="h" * 129), lambda: function(handler="index.handler")),
+        (lambda: function(handler="index.handler", image_uri=f"{ECR_URI}:v1"),  # conflicts
+         lambda: function(handler="index.handler")),
+        (lambda: bare_domain("studio.dev"), lambda: bare_domain("studio-dev")),  # pattern
+        (lambda: mount_target("10.0.1.300"), lambda: mount_target("10.0.1.30")),  # IPv4
+        (lambda: aws.ssoadmin.ApplicationAssignment(  # the SDK's enum, case and all
+            "assign", application_arn=SSO_APP, principal_id="p-1", principal_type="user"),
+         lambda: aws.ssoadmin.ApplicationAssignment(
+             "assign", application_arn=SSO_APP, principal_id="p-1", principal_type="USER")),
+        (lambda: versioning("On"), lambda: versioning("Disabled")),
+        (lambda: aws.efs.BackupPolicy("backup", file_system_id="fs-0123456789abcdef0",
+                                      backup_policy={"status": "ENABLING"}),  # botocore's
+         lambda: aws.efs.BackupPolicy("backup", file_system_id="fs-0123456789abcdef0",
+                                      backup_policy={"status": "ENABLED"})),
+        (lambda: aws.s3.BucketPolicy("policy", bucket="studio-data", policy='{"Version": '),
+         lambda: aws.s3.BucketPolicy("policy", bucket="studio-data", policy='{}')),
+        (lambda: ownership("BucketOwnerEnforced "), lambda: ownership("BucketOwnerEnforced")),
+        (lambda: association(gateway_id="igw-0123456789abcdef0"), association),  # not both
+        (lambda: nat("Public"), lambda: nat("public")),  # the SDK's enum, case and all
     ],
     "deploy-iam-policies": [
         (lambda: identity_policy({"Effect": "Allow", "Action": "sagemaker:ListSpaces",

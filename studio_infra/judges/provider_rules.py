@@ -12,6 +12,7 @@ Components use the same rules to refuse a bad name before anything registers.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -36,7 +37,7 @@ class ProviderRule:
     """The Pulumi input path (``spaceSettings.appType``; ``[]`` stands for a list item)."""
     kind: str
     """``length``, ``pattern``, ``not_pattern``, ``enum``, ``int_range``, ``int_in``,
-    ``conflicts_with`` or ``required_with``."""
+    ``ipv4_or_empty``, ``json``, ``conflicts_with`` or ``required_with``."""
     source: str
     """The provider's source file and line (a GitHub URL at a commit)."""
     go: str
@@ -60,6 +61,10 @@ class ProviderRule:
             return f"a whole number {self.min}-{self.max}"
         if self.kind in ("enum", "int_in"):
             return f"one of {', '.join(map(str, self.values))}"
+        if self.kind == "ipv4_or_empty":
+            return "an IPv4 address or empty"
+        if self.kind == "json":
+            return "a JSON document"
         if self.kind == "conflicts_with":
             return f"not together with {', '.join(self.others)}"
         return f"only together with {', '.join(self.others)}"
@@ -79,6 +84,10 @@ class ProviderRule:
             return isinstance(value, int) and not (self.min or 0) <= value <= (self.max or 0)
         if self.kind in ("enum", "int_in"):
             return value not in self.values
+        if self.kind == "ipv4_or_empty":
+            return isinstance(value, str) and value != "" and not _ipv4(value)
+        if self.kind == "json":
+            return isinstance(value, str) and not _json(value)
         return False
 
 
@@ -93,6 +102,26 @@ class Refusal:
     def describe(self) -> str:
         return (f"{self.path} = {self.value!r}: the AWS provider refuses it before calling AWS"
                 f" ({self.rule.describe()}; {self.rule.go} at {self.rule.source})")
+
+
+def _ipv4(value: str) -> bool:
+    """Go's ``net.ParseIP(v).To4() != nil``, which ``validation.IsIPv4Address`` applies:
+    dotted decimal, four parts (an IPv4-mapped IPv6 text also passes in Go; refused here,
+    the safe side)."""
+    try:
+        ipaddress.IPv4Address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _json(value: str) -> bool:
+    """``validation.StringIsJSON``: ``json.Unmarshal`` into an interface succeeds."""
+    try:
+        json.loads(value)
+    except ValueError:
+        return False
+    return True
 
 
 @cache
@@ -200,3 +229,12 @@ def name_like(value: str) -> str:
 
 def types() -> tuple[str, ...]:
     return tuple(rules())
+
+
+def accounted() -> frozenset[str]:
+    """Every type the data speaks of: with validators, read and found to have none, or
+    named as not read yet (with the provider file to read). A type a program creates that is
+    in none of them was never looked at; a test fails on it."""
+    data = metadata()
+    return frozenset(rules()) | frozenset(data["read_without_validators"]) | frozenset(
+        data["not_read"])
