@@ -427,6 +427,7 @@ def _teardown(args: argparse.Namespace) -> int:
     except Exception:  # unforeseen: the report still says what was done, then the error
         if args.json_path:
             _write_json(args.json_path, {**teardown.report.to_json(), **inventory.to_json()})
+            _FAILURE_REPORTS.clear()  # it says why it stopped: `_fail` must not replace it
         raise
     report = teardown.report
     if failure is None and report.status == "incomplete":

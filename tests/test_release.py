@@ -43,7 +43,7 @@ def test_the_version_is_read_from_one_place():
         "attr": "studio_infra._version.__version__"}
     assert re.fullmatch(r"\d+\.\d+\.\d+", studio_infra.__version__)
     written = [p for p in [*ROOT.glob("studio_infra/**/*.py"), ROOT / "pyproject.toml"]
-               if re.search(r"""version\w*\s*=\s*["']\d+\.\d+""", p.read_text())]
+               if re.search(r"""(?m)^\s*\w*version\w*\s*=\s*["']\d+\.\d+""", p.read_text())]
     assert written == [ROOT / "studio_infra" / "_version.py"]
 
 

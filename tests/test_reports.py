@@ -290,8 +290,9 @@ def test_the_audit_writes_the_same_reports_and_honours_suppressions(
     from tests.test_ops_audit import DOMAIN_ID
 
     original = audit_module.audit_domain
-    monkeypatch.setattr(audit_module, "audit_domain", lambda session, domain_id, config: original(
-        session, domain_id, config, clients={"sagemaker": setup.sagemaker()}))
+    monkeypatch.setattr(audit_module, "audit_domain", lambda session, domain_id, config, **kw:
+                        original(session, domain_id, config,
+                                 clients={"sagemaker": setup.sagemaker()}, **kw))
     setup.session.client("kms").disable_key_rotation(KeyId=setup.key["KeyId"])
     paths = [tmp_path / n for n in ("audit.json", "audit.sarif", "audit.xml")]
     command = ["audit", "--domain-id", DOMAIN_ID, "--json", str(paths[0]),
