@@ -538,7 +538,7 @@ def _rules(args: argparse.Namespace) -> int:
 
 
 def rules_table() -> str:
-    """The rule catalog as the Markdown table the README shows."""
+    """The rule catalog as the Markdown table docs/rules.md shows."""
     from studio_infra.rules import RULES
 
     def ids(values: tuple[str, ...]) -> str:

@@ -88,12 +88,13 @@ def test_team_members_may_share_a_gid(record):
     assert messages(plan, "studio-shared-gids") == []
 
 
-def test_readme_shows_the_attacks_as_they_are():
+def test_the_docs_show_the_attacks_as_they_are():
     from pathlib import Path
 
     from studio_infra.judges.attacks import attacks_table
 
-    assert attacks_table() in (Path(__file__).parent.parent / "README.md").read_text()
+    page = Path(__file__).parent.parent / "docs" / "how-checks-judge.md"
+    assert attacks_table() in page.read_text()
 
 
 def test_forged_cost_tags_name_user_tags_and_statement(record):

@@ -109,15 +109,16 @@ def test_the_price_table_names_its_sources_and_date():
         assert "*" in item["prices"] or len(item["prices"]) >= 3, name
 
 
-def test_the_readme_states_the_default_stacks_cost(default_plan):
+@pytest.mark.parametrize("page", ["README.md", "docs/plan.md"])
+def test_the_docs_state_the_default_stacks_cost(default_plan, page):
     import re
 
     plan, _ = default_plan
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / page).read_text()
     stated = re.search(r"comes to about (\d+) USD a month:\s+(\d+) NAT gateways with their "
                        r"addresses \((\d+)\), (\d+) interface endpoints in (\d+) zones \((\d+)\), "
                        r"(\d+) keys \((\d+)\)", readme)
-    assert stated, "the README's cost of the default stack"
+    assert stated, f"{page}: the cost of the default stack"
     cost = plan["cost"]
     nat = _item(cost, NAT)["monthly"] + _item(cost, "aws:ec2/eip:Eip")["monthly"]
     endpoints, keys = _item(cost, ENDPOINT), _item(cost, KEY)

@@ -1,5 +1,5 @@
 """The IAM permissions the operations need: every action exists (the IAM database), and every
-API call the audit and the teardown make is authorized by an action the README lists."""
+API call the audit and the teardown make is authorized by an action docs/operations.md lists."""
 
 from __future__ import annotations
 

@@ -174,7 +174,7 @@ def test_the_sdist_carries_everything_its_tests_read(sdist):
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
                              check=True).stdout.split()
     needed = {f for f in tracked if f.startswith(("tests/", "stacks/", "examples/",
-                                                   "studio_infra/", "scripts/"))}
+                                                   "studio_infra/", "scripts/", "docs/"))}
     needed |= {"README.md", "LICENSE", "CHANGELOG.md", "Pulumi.yaml", "Pulumi.dev.yaml",
                "__main__.py", "pyproject.toml", ".pre-commit-hooks.yaml"}
     assert needed - names == set()

@@ -1,5 +1,6 @@
-"""The README's component snippets are one program: it plans, passes the rules, and
-type-checks; and the package's public names are visible to type checkers."""
+"""The README's quickstart and the component snippets of docs/components.md are programs: each
+plans, passes the rules, and type-checks; and the package's public names are visible to type
+checkers."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from studio_infra.rules.engine import evaluate, stack_from_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
+COMPONENTS = (ROOT / "docs" / "components.md").read_text()
 
 MYPY_CONFIG = """\
 [mypy]
@@ -29,16 +31,59 @@ follow_imports = skip
 the check to seconds."""
 
 
+def python_blocks(text: str) -> str:
+    return "\n".join(re.findall(r"```python\n(.*?)```", text, re.S))
+
+
 def components_program() -> str:
-    section = README[README.index("## Components"):README.index("### `Studio` (")]
-    return "\n".join(re.findall(r"```python\n(.*?)```", section, re.S))
+    """The snippets before `Studio`'s section, in order: one program."""
+    return python_blocks(COMPONENTS[:COMPONENTS.index("## `Studio` (")])
+
+
+def quickstart_program() -> str:
+    section = README[README.index("## Quickstart"):]
+    return python_blocks(section[:section.index("\n## ", 1)])
+
+
+def plan_of(program: str, filename: str):
+    code = compile(program, filename, "exec")
+    with in_directory(ROOT):  # the image's build context is relative to the repository
+        return run_under_mocks(lambda: exec(code, {"__name__": "__main__"}))
 
 
 @pytest.fixture(scope="module")
 def plan():
-    code = compile(components_program(), "README.md", "exec")
-    with in_directory(ROOT):  # the image's build context is relative to the repository
-        return run_under_mocks(lambda: exec(code, {"__name__": "__main__"}))
+    return plan_of(components_program(), "docs/components.md")
+
+
+@pytest.fixture(scope="module")
+def quickstart():
+    return plan_of(quickstart_program(), "README.md")
+
+
+def test_the_quickstart_plans_a_studio_on_its_own_network(quickstart):
+    (vpc,) = quickstart.of_type("aws:ec2/vpc:Vpc")
+    assert vpc.name == "main"  # the program's own VPC; Studio adds none
+    domain = quickstart.get("aws:sagemaker/domain:Domain", "ml-domain")
+    assert domain.inputs["appNetworkAccessType"] == "VpcOnly"
+    assert domain.inputs["vpcId"] == vpc.outputs["id"]
+    profiles = quickstart.of_type("aws:sagemaker/userProfile:UserProfile")
+    assert sorted(p.inputs["userProfileName"] for p in profiles) == ["alice", "bob"]
+    assert set(quickstart.stack_outputs) == {"domain_id", "domain_url"}
+
+
+def test_the_quickstart_has_no_mandatory_finding(quickstart):
+    """As the README says: the two advisory findings are about the program's own VPC."""
+    with in_directory(ROOT):
+        findings = evaluate(stack_from_plan(quickstart.resources))
+    assert [f.message for f in findings if f.blocking] == []
+    assert sorted((f.policy, f.resource_name) for f in findings) == [
+        ("default-security-group-closed", "main"), ("vpc-flow-logs", "main")]
+
+
+def test_the_quickstart_type_checks(tmp_path):
+    checked = mypy(tmp_path, quickstart_program())
+    assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
 def test_the_components_section_is_one_program_that_plans(plan):

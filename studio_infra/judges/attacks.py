@@ -64,7 +64,7 @@ ATTACKS: dict[str, Need] = {n.key: n for n in (
          "in the other's group on their directories",
          EFS_PERMISSIONS),
 )}
-"""The attacks judged here, in the Studio-needs model's form (README table)."""
+"""The attacks judged here, in the Studio-needs model's form (docs/how-checks-judge.md)."""
 
 PROBE_TYPES = ("ml.p4d.24xlarge", "ml.p5.48xlarge", "ml.g5.48xlarge")
 """Instance types a role is most likely to refuse, tried before the rest of botocore's list."""
@@ -280,7 +280,7 @@ def group_problems(view: DomainView, stack: Stack) -> Iterator[str]:
 
 
 def attacks_table() -> str:
-    """The attacks as the README shows them."""
+    """The attacks as docs/how-checks-judge.md shows them."""
     lines = ["| Area | Attack refused | Source |", "|---|---|---|"]
     lines += [f"| {n.area} | {n.summary} | [{n.key}]({n.source}) |" for n in ATTACKS.values()]
     return "\n".join(lines)

@@ -857,7 +857,7 @@ def _api_names(value: Any, shape: Any, path: str, nested: Mapping[str, To]) -> A
 
 
 def requests_table() -> str:
-    """The table as the README shows it: each type, the requests it sends, the source."""
+    """The table as docs/how-checks-judge.md shows it: each type, its requests, the source."""
     lines = ["| Resource type | API requests (botocore) | Provider source |", "|---|---|---|"]
     for type_, entry in sorted(REQUESTS.items()):
         calls = ", ".join(dict.fromkeys(f"`{c.service}:{c.operation}`" for c in entry.calls))

@@ -142,7 +142,7 @@ NEEDS: dict[str, Need] = {n.key: n for n in (
 )}
 
 def needs_table() -> str:
-    """The model as the README shows it."""
+    """The model as docs/how-checks-judge.md shows it."""
     lines = ["| Area | Need | Source |", "|---|---|---|"]
     lines += [f"| {n.area} | {n.summary} | [{n.key}]({n.source}) |" for n in NEEDS.values()]
     return "\n".join(lines)

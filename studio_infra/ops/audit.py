@@ -158,9 +158,9 @@ def audit_domain(session: boto3.Session, domain_id: str,
                                                "aws_config": []}, cannot_check=True,
                                resource_name=ident,
                                remediation="Grant the audit the read it lacks (see the "
-                               "README's permissions), check that the resource exists, or "
-                               "run again (throttling, a lost connection); --allow-unread "
-                               "accepts it knowingly.")
+                               "permissions in docs/operations.md), check that the "
+                               "resource exists, or run again (throttling, a lost "
+                               "connection); --allow-unread accepts it knowingly.")
                        for ident, message in audit.unreadable]
     return audit
 

@@ -1,5 +1,5 @@
-"""The IAM permissions the operations need: one list per command, for the README and for the
-policy of whoever runs them.
+"""The IAM permissions the operations need: one list per command, for docs/operations.md and
+for the policy of whoever runs them.
 
 Tests record every API call ``audit`` and ``teardown`` make (against moto and botocore's
 Stubber) and check each one's IAM action is listed here, and the IAM database checks each
@@ -58,7 +58,7 @@ def action_of(service: str, operation: str) -> str:
 
 
 def markdown() -> str:
-    """The README's table of what each command needs."""
+    """The table of what each command needs, as docs/operations.md shows it."""
     return "\n".join([
         "| Command | IAM actions |", "|---|---|",
         f"| `studio-infra audit` | {', '.join(f'`{a}`' for a in AUDIT)} |",
