@@ -6,7 +6,9 @@ and spaces of this account, the images, the sharing prefix, the keys, pulling fr
 project's repositories, writing SageMaker's logs — and which instance types an app may use:
 CPU types unless GPU types are granted, enforced with the ``sagemaker:InstanceTypes``
 condition wherever a user names one (``INSTANCE_TYPE_ACTIONS``). Anything broader is an
-explicit ``managed_policy_arns`` entry.
+explicit ``managed_policy_arns`` entry. The job and notebook guardrails are a managed policy
+of the role's own (``<name>-guardrails``, ``guardrail_document``), the rest its inline policy
+(``<name>-studio``, ``execution_statements``): IAM's inline quota is per role.
 """
 
 from __future__ import annotations
@@ -124,8 +126,9 @@ class RoleSettings(BaseModel):
     job_guardrails: bool = True
     """Deny statements that bind any job permission the role gets: training, processing,
     tuning, transform, AutoML and monitoring jobs must run in a VPC with security groups,
-    with volume and output KMS keys and inter-container encryption. False is the named
-    opt-out, which the ``sagemaker-job-guardrails`` rule reports."""
+    with volume and output KMS keys and inter-container encryption (the role's managed
+    policy ``<name>-guardrails``). False is the named opt-out, which the
+    ``sagemaker-job-guardrails`` rule reports."""
     job_network_isolation: bool = False
     """Also require network isolation for the jobs that take it (off by default: it breaks
     jobs that call AWS APIs or install packages at run time)."""
@@ -212,11 +215,24 @@ class StudioExecutionRole(Component[StudioExecutionRoleArgs]):
         ).apply(lambda v: policy_json(execution_statements(
             ctx, role_arn=v[0], sharing_bucket_arn=v[1], sharing_prefix=spec.sharing_prefix,
             key_arns=v[2], repository_arns=v[3], instance_types=spec.instance_types,
-            guardrails=spec.job_guardrails, network_isolation=spec.job_network_isolation,
-            local_storage=spec.local_storage_instance_types, cost_team=spec.cost_team,
+            cost_team=spec.cost_team,
             job_file_system_ids=v[4] if spec.job_file_system_ids is not None else None,
             denied_space_names=spec.denied_space_names)))
         aws.iam.RolePolicy(f"{name}-studio", role=role.id, policy=policy, opts=child)
+        if spec.job_guardrails:
+            # A managed policy of their own: IAM counts all inline policies of a role against
+            # one quota (service_rules.ROLE_INLINE_POLICIES_CHARS), which a team role's
+            # inline policy and the guardrails (~4,400 characters) together pass.
+            guardrails = aws.iam.Policy(
+                f"{name}-guardrails",
+                description=f"SageMaker Studio job and notebook guardrails ({name})",
+                policy=guardrail_document(spec.job_network_isolation,
+                                          spec.local_storage_instance_types),
+                tags=self.tags(f"{name}-guardrails"),
+                opts=child,
+            )
+            aws.iam.RolePolicyAttachment(f"{name}-guardrails-attachment", role=role.name,
+                                         policy_arn=guardrails.arn, opts=child)
         for arn in spec.managed_policy_arns:
             aws.iam.RolePolicyAttachment(f"{name}-{str(arn).rsplit('/', 1)[-1]}",
                                          role=role.name, policy_arn=arn, opts=child)
@@ -235,9 +251,6 @@ def execution_statements(
     key_arns: list[str],
     repository_arns: list[str],
     instance_types: list[str],
-    guardrails: bool = True,
-    network_isolation: bool = False,
-    local_storage: list[str] | tuple[str, ...] = LOCAL_STORAGE_INSTANCE_TYPES,
     cost_team: str | None = None,
     job_file_system_ids: list[str] | None = None,
     denied_space_names: list[str] | None = None,
@@ -247,8 +260,8 @@ def execution_statements(
     Spaces and apps follow AWS's policy for giving users access to spaces
     (``SPACES_POLICY_PAGE``): a user creates, updates and deletes shared spaces and their own
     private spaces, and apps in those, never another user's (``sagemaker:OwnerUserProfileArn``
-    must be the caller's own profile). With ``guardrails``, the job guardrails
-    (``guardrail_statements``) follow."""
+    must be the caller's own profile). The job guardrails are not here: they are the role's
+    managed policy (``guardrail_document``), out of the inline quota."""
     own_profile = ctx.arn("sagemaker", OWN_PROFILE)
     domain_spaces = ctx.arn("sagemaker", "space/${sagemaker:DomainId}/*")
     statements: list[dict[str, Any]] = [
@@ -335,13 +348,24 @@ def execution_statements(
             {"Sid": "PullProjectImages", "Effect": "Allow", "Action": PULL_ACTIONS,
              "Resource": sorted(set(repository_arns))},
         ]
-    if guardrails:
-        statements += guardrail_statements(network_isolation, local_storage)
     if job_file_system_ids is not None:
         statements.append(file_system_deny(job_file_system_ids))
     if denied_space_names:
         statements.append(other_team_space_statement(ctx, denied_space_names))
     return statements
+
+
+def guardrail_document(
+    network_isolation: bool = False,
+    local_storage: list[str] | tuple[str, ...] = LOCAL_STORAGE_INSTANCE_TYPES,
+) -> str:
+    """The policy document of an execution role's ``<name>-guardrails`` managed policy: the
+    job and notebook guardrails (``guardrail_statements``: DenyJobs*, DenyNotebook*,
+    DenyRootOnNotebookInstances, DenyOpeningNotebookInstances). Only Deny statements, the
+    same for every role with the same settings; they bind whatever job permissions the role
+    gets, from its inline policy or ``managed_policy_arns``. A managed policy has a quota of
+    its own (``service_rules.MANAGED_POLICY_CHARS``), which ``deploy-aws-api`` checks."""
+    return policy_json(guardrail_statements(network_isolation, local_storage))
 
 
 def other_team_space_statement(ctx: AwsContext, space_names: list[str]) -> dict[str, Any]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pulumi
+
 from studio_infra.judges.attacks import ATTACKS, SAR_SAGEMAKER
 from studio_infra.judges.iam_database import database
 from studio_infra.posix import PosixUser
@@ -81,10 +83,26 @@ def test_team_members_may_share_a_gid(record):
     assert messages(plan, "studio-shared-gids") == []
     profiles = plan.of_type("aws:sagemaker/userProfile:UserProfile")
     assert {p.inputs["userSettings"]["customPosixUserConfig"]["gid"] for p in profiles} == {30000}
-    # Without cost tags the team's own role says they are one team.
+    # StudioTeam marks membership whatever cost_tags says (only StudioUser is a cost tag).
     plan = record(lambda: Studio("lab", {**config, "cost_tags": False}))
-    assert not any("StudioTeam" in (p.inputs.get("tags") or {})
-                   for p in plan.of_type("aws:sagemaker/userProfile:UserProfile"))
+    tags = [p.inputs.get("tags") or {} for p in
+            plan.of_type("aws:sagemaker/userProfile:UserProfile")]
+    assert [t.get("StudioTeam") for t in tags] == ["vision", "vision"]
+    assert not any("StudioUser" in t for t in tags)
+    assert messages(plan, "studio-shared-gids") == []
+
+    # Profiles without the tag (another program's): the team's own role says they are one team.
+    def untagged(args: pulumi.ResourceTransformationArgs) -> Any:
+        if args.type_ != "aws:sagemaker/userProfile:UserProfile":
+            return None
+        tags = {k: v for k, v in (args.props.get("tags") or {}).items() if k != "StudioTeam"}
+        return pulumi.ResourceTransformationResult({**args.props, "tags": tags}, args.opts)
+
+    plan = record(lambda: Studio("lab", config,
+                                 pulumi.ResourceOptions(transformations=[untagged])))
+    profiles = plan.of_type("aws:sagemaker/userProfile:UserProfile")
+    assert not any("StudioTeam" in (p.inputs.get("tags") or {}) for p in profiles)
+    assert len({p.inputs["userSettings"]["executionRole"] for p in profiles}) == 1
     assert messages(plan, "studio-shared-gids") == []
 
 

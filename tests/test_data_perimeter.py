@@ -198,8 +198,16 @@ def test_guardrails_name_only_actions_that_carry_their_keys():
 
 def test_the_role_denies_jobs_outside_the_perimeter(record):
     plan = record(lambda: StudioExecutionRole("exec"))
-    document = json.loads(plan.get("aws:iam/rolePolicy:RolePolicy", "exec-studio")
-                          .inputs["policy"])
+    # The guardrails are the role's own managed policy, attached to it; not inline.
+    managed = plan.get("aws:iam/policy:Policy", "exec-guardrails")
+    attachment = plan.get("aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+                          "exec-guardrails-attachment")
+    assert attachment.inputs["policyArn"] == managed.outputs["arn"]
+    assert attachment.inputs["role"] == plan.get("aws:iam/role:Role", "exec-role").outputs["name"]
+    document = json.loads(managed.inputs["policy"])
+    inline = json.loads(plan.get("aws:iam/rolePolicy:RolePolicy", "exec-studio").inputs["policy"])
+    assert not {r.sid for r in GUARDRAILS} & {s["Sid"] for s in inline["Statement"]}
+    assert {s["Effect"] for s in document["Statement"]} == {"Deny"}
     by_sid = {s["Sid"]: s for s in document["Statement"]}
     for rail in GUARDRAILS:
         statement = by_sid[rail.sid]
@@ -209,7 +217,7 @@ def test_the_role_denies_jobs_outside_the_perimeter(record):
         assert statement["Condition"] == {rail.operator: {rail.key: rail.value}, **spared}
     assert NETWORK_ISOLATION.sid not in by_sid
     # Deny only: the role itself is still granted no job.
-    allowed = [a for s in document["Statement"] if s["Effect"] == "Allow"
+    allowed = [a for s in inline["Statement"] if s["Effect"] == "Allow"
                for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])]
     assert not set(allowed) & set(JOB_ACTIONS)
 
@@ -220,8 +228,15 @@ def test_guardrails_opt_out_and_network_isolation_opt_in(record):
     sids = {name: {s["Sid"] for s in json.loads(plan.get(
         "aws:iam/rolePolicy:RolePolicy", f"{name}-studio").inputs["policy"])["Statement"]}
         for name in ("open", "isolated")}
-    assert not {r.sid for r in GUARDRAILS} & sids["open"]
-    assert {r.sid for r in (*GUARDRAILS, NETWORK_ISOLATION)} <= sids["isolated"]
+    assert not {r.sid for r in GUARDRAILS} & (sids["open"] | sids["isolated"])
+    # The opt-out: no guardrails policy at all, nothing attached.
+    names = {(r.type, r.name) for r in plan.resources}
+    assert ("aws:iam/policy:Policy", "open-guardrails") not in names
+    assert not any(r.name.startswith("open-") for r in plan.of_type(
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment"))
+    isolated = {s["Sid"] for s in json.loads(plan.get(
+        "aws:iam/policy:Policy", "isolated-guardrails").inputs["policy"])["Statement"]}
+    assert {r.sid for r in (*GUARDRAILS, NETWORK_ISOLATION)} <= isolated
 
 
 def test_the_config_switch_reaches_every_role():
@@ -355,7 +370,7 @@ def test_jobs_on_local_storage_instances_need_no_volume_key(record):
     for pattern in LOCAL_STORAGE_INSTANCE_TYPES:
         assert any(fnmatch(t, pattern) for t in training), pattern
     plan = record(lambda: StudioExecutionRole("exec"))
-    document = plan.get("aws:iam/rolePolicy:RolePolicy", "exec-studio").inputs["policy"]
+    document = plan.get("aws:iam/policy:Policy", "exec-guardrails").inputs["policy"]
     grant = json.dumps({"Statement": [{"Effect": "Allow", "Action": "sagemaker:*",
                                        "Resource": "*"}]})
     perimeter = {"sagemaker:VpcSubnets": ["subnet-0123456789abcdef0"],
@@ -376,7 +391,7 @@ def test_jobs_on_local_storage_instances_need_no_volume_key(record):
     assert training(["ml.m5.xlarge"], **{"sagemaker:VolumeKmsKey": KEY}) is Decision.ALLOW
     # A role's own list replaces the default; an empty one spares nothing.
     strict = record(lambda: StudioExecutionRole("strict", {"local_storage_instance_types": []}))
-    document = strict.get("aws:iam/rolePolicy:RolePolicy", "strict-studio").inputs["policy"]
+    document = strict.get("aws:iam/policy:Policy", "strict-guardrails").inputs["policy"]
     assert training(["ml.g5.xlarge"]) is Decision.EXPLICIT_DENY
 
 

@@ -144,12 +144,21 @@ def own_provisioning(args: Any) -> Any:
                                             for u in json.loads(text)["users"]]}))}
 
 
-def test_a_programs_own_provisioning_is_cannot_check_not_a_failure(record):
-    plan = record(studio(transform=own_provisioning))
+@pytest.mark.parametrize("files", ["user", "domain"])
+def test_a_programs_own_provisioning_is_cannot_check_not_a_failure(record, files):
+    """Per user (the default), each directory is the business of its own file system's
+    provisioning alone; on one shared file system (``domain``), of the shared one."""
+    plan = record(studio(transform=own_provisioning, files=files))
     (finding,) = [f for f in judge(stack_from_plan(plan.resources))
                   if f.policy == "studio-files"]
     assert finding.cannot_check and finding.enforcement.value == "advisory"
-    assert "the program's own (studio-shared-provisioner" in finding.message
+    for user, other in (("alice", "bob"), ("bob", "alice")):
+        (part,) = [p for p in finding.message.split("; /") if f"users/{user} on fs-" in p]
+        if files == "domain":
+            assert "the program's own (studio-shared-provisioner, " in part
+        else:
+            assert f"the program's own (studio-user-{user}-files-provisioner, " in part
+            assert f"studio-user-{other}-files" not in part
 
 
 def test_a_real_file_problem_is_still_reported_beside_unjudged_provisioning(record):
@@ -159,6 +168,36 @@ def test_a_real_file_problem_is_still_reported_beside_unjudged_provisioning(reco
     def both(args: Any) -> Any:
         return one_root_for_everyone(args) or own_provisioning(args)
 
-    found = [f for f in judge(stack_from_plan(record(studio(transform=both)).resources))
+    found = [f for f in judge(stack_from_plan(record(studio(transform=both, files="domain"))
+                                              .resources))
              if f.policy == "studio-files"]
     assert found and {f.enforcement.value for f in found} == {"mandatory"}
+    assert any("alice and bob share / on " in f.message for f in found)
+
+
+def test_a_real_file_problem_on_one_users_file_system_beside_anothers_own_provisioning(record):
+    """Per user: alice's file system provisioned the program's own way (not judged), bob's
+    by the recognised contract with another owner's ids: bob's problem is still mandatory."""
+    import json
+
+    import pulumi
+
+    def mixed(args: Any) -> Any:
+        if args.type_ != "aws:lambda/invocation:Invocation":
+            return None
+        if "-alice-" in args.name:
+            return own_provisioning(args)
+
+        def foreign_owner(text: str) -> str:
+            event = json.loads(text)
+            event["users"] = [{**u, "uid": 1, "gid": 1} for u in event["users"]]
+            return json.dumps(event)
+        return {**args.props,
+                "input": pulumi.Output.from_input(args.props["input"]).apply(foreign_owner)}
+
+    found = [f for f in judge(stack_from_plan(record(studio(transform=mixed)).resources))
+             if f.policy == "studio-files"]
+    assert found and {f.enforcement.value for f in found} == {"mandatory"}
+    assert any("/users/bob on fs-" in f.message and "belongs to 1:1, not to bob's" in f.message
+               for f in found)
+    assert not any("/users/alice" in f.message for f in found)

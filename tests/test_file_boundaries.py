@@ -95,7 +95,8 @@ def _role_policy(plan, name):
 def _mount(policy, file_system_id):
     from studio_infra.judges.iam_eval import Request, evaluate
     grant = {"Statement": [{"Effect": "Allow", "Action": "sagemaker:*", "Resource": "*"}]}
-    # The file-system statement alone: the job guardrails would deny this bare request anyway.
+    # The file-system statement alone (the job guardrails, the role's managed policy, would
+    # deny this bare request anyway).
     policy = {"Statement": [s for s in policy["Statement"]
                             if s["Sid"] == "DenyJobsOnOtherFileSystems"]}
     context = {} if file_system_id is None else {"sagemaker:FileSystemId": file_system_id}

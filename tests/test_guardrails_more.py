@@ -25,8 +25,9 @@ KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890
 
 
 def role_document(record) -> str:
+    """The role's guardrails: its managed policy ``exec-guardrails``."""
     plan = record(lambda: StudioExecutionRole("exec"))
-    return str(plan.get("aws:iam/rolePolicy:RolePolicy", "exec-studio").inputs["policy"])
+    return str(plan.get("aws:iam/policy:Policy", "exec-guardrails").inputs["policy"])
 
 
 def test_monitoring_updates_models_and_notebook_instances_are_guarded():

@@ -20,7 +20,7 @@ from studio_infra.cli import EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS, main
 from studio_infra.ecr import lifecycle_policy
 from studio_infra.kms import ADMIN_ACTIONS, GRANT_ACTIONS, USE_ACTIONS
 from studio_infra.ops.audit import COULD_NOT_CHECK, audit_domain
-from studio_infra.roles import TRUST_ACTIONS, execution_statements
+from studio_infra.roles import TRUST_ACTIONS, execution_statements, guardrail_document
 from studio_infra.rules.engine import evaluate, stack_from_plan
 from tests.test_rules import bucket, tls_statements
 
@@ -108,6 +108,9 @@ class Setup:
                                  sharing_bucket_arn=f"arn:aws:s3:::{self.bucket}",
                                  sharing_prefix="sharing/", key_arns=[self.key["Arn"]],
                                  repository_arns=[], instance_types=["ml.t3.medium"])))
+        guardrails = iam.create_policy(PolicyName="studio-guardrails",
+                                       PolicyDocument=guardrail_document())["Policy"]["Arn"]
+        iam.attach_role_policy(RoleName="studio", PolicyArn=guardrails)
 
         ec2 = session.client("ec2")
         self.vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]

@@ -46,9 +46,16 @@ def test_default_role_is_least_privilege(record):
     assert trust == [{"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"},
                       "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"],
                       "Condition": {"StringEquals": {"aws:SourceAccount": "123456789012"}}}]
-    assert plan.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment") == []
+    # No managed policy but the role's own guardrails, which only deny.
+    (attachment,) = plan.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+    guardrails = plan.get("aws:iam/policy:Policy", "exec-guardrails")
+    assert attachment.inputs["policyArn"] == guardrails.outputs["arn"]
+    assert {s["Effect"] for s in json.loads(guardrails.inputs["policy"])["Statement"]} == \
+        {"Deny"}
     document = plan.get("aws:iam/rolePolicy:RolePolicy", "exec-studio").inputs["policy"]
-    assert list(check_policy(document, "identity")) == []  # the IAM database finds no dead grant
+    # The IAM database finds no dead grant in either.
+    assert list(check_policy(document, "identity")) == []
+    assert list(check_policy(guardrails.inputs["policy"], "identity")) == []
     by_sid = statements(plan)
     for statement in by_sid.values():
         actions = statement["Action"] if isinstance(statement["Action"], list) else \
@@ -147,7 +154,9 @@ def test_gpu_types_only_where_granted(record):
 def test_managed_policies_only_when_asked(record):
     arn = "arn:aws:iam::aws:policy/AmazonSageMakerCanvasFullAccess"
     plan = record(lambda: StudioExecutionRole("exec", {"managed_policy_arns": [arn]}))
-    (attachment,) = plan.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+    (attachment,) = [a for a in plan.of_type(
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+        if a.name != "exec-guardrails-attachment"]  # the role's own guardrails
     assert attachment.name == "exec-AmazonSageMakerCanvasFullAccess"
     assert attachment.inputs["policyArn"] == arn
 

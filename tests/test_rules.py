@@ -206,7 +206,8 @@ def sparing(pattern: str) -> Callable[[dict], None]:
 
 
 def without_guardrails(keep: tuple[str, ...] = ()) -> Callable[[dict], None]:
-    """The execution role's policy without its job guardrails (but those named)."""
+    """The execution role's guardrails policy (``<role>-guardrails``) without its job
+    guardrails (but those named)."""
     def change(document: dict) -> None:
         document["Statement"] = [s for s in document["Statement"]
                                  if not s["Sid"].startswith("DenyJobs") or s["Sid"] in keep]
@@ -697,13 +698,13 @@ CASES: dict[str, list[tuple[Callable[[], None], Callable[[], None]]]] = {
          lambda: policed_endpoint(PERIMETER_POLICY, "s3", "Gateway")),
     ],
     "sagemaker-job-guardrails": [
-        (studio(transform=rewrite_policy("aws:iam/rolePolicy:RolePolicy", "-studio",
+        (studio(transform=rewrite_policy("aws:iam/policy:Policy", "-guardrails",
                                          without_guardrails())), studio()),
-        (studio(transform=rewrite_policy("aws:iam/rolePolicy:RolePolicy", "-studio",
+        (studio(transform=rewrite_policy("aws:iam/policy:Policy", "-guardrails",
                                          without_guardrails(("DenyJobsOutsideTheVpc",)))),
          studio()),
         # a volume-key guardrail that spares every instance family spares every job
-        (studio(transform=rewrite_policy("aws:iam/rolePolicy:RolePolicy", "-studio",
+        (studio(transform=rewrite_policy("aws:iam/policy:Policy", "-guardrails",
                                          sparing("ml.*"))), studio()),
     ],
     "sagemaker-sso-profile-identity": [
