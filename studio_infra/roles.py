@@ -218,11 +218,11 @@ class StudioExecutionRole(Component[StudioExecutionRoleArgs]):
             cost_team=spec.cost_team,
             job_file_system_ids=v[4] if spec.job_file_system_ids is not None else None,
             denied_space_names=spec.denied_space_names)))
-        aws.iam.RolePolicy(f"{name}-studio", role=role.id, policy=policy, opts=child)
+        attached: list[pulumi.Resource] = []
         if spec.job_guardrails:
             # A managed policy of their own: IAM counts all inline policies of a role against
             # one quota (service_rules.ROLE_INLINE_POLICIES_CHARS), which a team role's
-            # inline policy and the guardrails (~4,400 characters) together pass.
+            # inline policy and the guardrails (~4,000 characters) together pass.
             guardrails = aws.iam.Policy(
                 f"{name}-guardrails",
                 description=f"SageMaker Studio job and notebook guardrails ({name})",
@@ -231,8 +231,13 @@ class StudioExecutionRole(Component[StudioExecutionRoleArgs]):
                 tags=self.tags(f"{name}-guardrails"),
                 opts=child,
             )
-            aws.iam.RolePolicyAttachment(f"{name}-guardrails-attachment", role=role.name,
-                                         policy_arn=guardrails.arn, opts=child)
+            attached.append(aws.iam.RolePolicyAttachment(
+                f"{name}-guardrails-attachment", role=role.name, policy_arn=guardrails.arn,
+                opts=child))
+        # After the guardrails are attached: a stack whose inline policy still holds them
+        # never has a moment without them while the inline policy is rewritten.
+        aws.iam.RolePolicy(f"{name}-studio", role=role.id, policy=policy,
+                           opts=self.child_options(depends_on=attached))
         for arn in spec.managed_policy_arns:
             aws.iam.RolePolicyAttachment(f"{name}-{str(arn).rsplit('/', 1)[-1]}",
                                          role=role.name, policy_arn=arn, opts=child)

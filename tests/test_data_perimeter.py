@@ -399,3 +399,12 @@ def test_only_named_families_can_be_spared(record_failure):
     failure = record_failure(lambda: StudioExecutionRole(
         "exec", {"local_storage_instance_types": ["ml.*"]}))
     assert "['ml.*']: give instance types or families like 'ml.g5.*'" in str(failure.__cause__)
+
+
+def test_the_inline_policy_is_rewritten_only_once_the_guardrails_are_attached(record):
+    """A stack whose inline policy held the guardrails moves them to the managed policy with
+    no moment between: the inline policy waits for the attachment."""
+    plan = record(lambda: StudioExecutionRole("exec"))
+    attachment = plan.get("aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+                          "exec-guardrails-attachment")
+    assert attachment.urn in plan.get("aws:iam/rolePolicy:RolePolicy", "exec-studio").dependencies
