@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from studio_infra.errors import StudioInfraError
+from studio_infra.plan.environment import ProgramEnvironment, program_environment
 
 SECRET_PLACEHOLDER = "[secret]"
 """What a program reads for a ``secure:`` config value when planned offline."""
@@ -55,6 +56,8 @@ class PulumiProject:
     """Secret keys the program reads as ``SECRET_PLACEHOLDER`` (not opened)."""
     secrets_provider: str = "passphrase"
     """The stack's ``secretsprovider`` (``passphrase`` when it has an ``encryptionsalt``)."""
+    environment: ProgramEnvironment = field(default_factory=ProgramEnvironment)
+    """The Python environment ``runtime.options`` declares (``plan.environment``)."""
 
     def unknown_keys(self, read: set[str]) -> list[str]:
         """Keys of the project's own namespace that it neither declares nor reads: misspelt
@@ -120,7 +123,8 @@ def load_project(directory: str | Path, stack: str,
     config = {key: _engine_string(value) for key, value in values.items()}
     declared = tuple(sorted(_namespaced(str(k), name) for k in (spec.get("config") or {})))
     return PulumiProject(root, name, stack, program, config, tuple(sorted(secrets)), declared,
-                         tuple(sorted(sealed)), provider)
+                         tuple(sorted(sealed)), provider,
+                         program_environment(root, spec.get("runtime")))
 
 
 def _secret_opener(stack_spec: dict[str, Any],
