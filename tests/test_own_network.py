@@ -98,3 +98,44 @@ def test_managed_policy_arns_take_outputs(record):
         "exec-AmazonSageMakerCanvasFullAccess": {
             "role": role.outputs["name"],
             "policyArn": "arn:aws:iam::aws:policy/AmazonSageMakerCanvasFullAccess"}}
+
+
+def test_every_attribute_of_studio_is_documented_typed_and_set(record):
+    import ast
+    import inspect
+    import itertools
+
+    import studio_infra.studio as module
+    from tests.typed_usage.top_level_config import build
+
+    body = ast.parse(inspect.getsource(module.Studio)).body[0].body  # type: ignore[attr-defined]
+    documented = {node.target.id for node, after in itertools.pairwise(body)
+                  if isinstance(node, ast.AnnAssign) and isinstance(after, ast.Expr)
+                  and isinstance(after.value, ast.Constant)}
+    annotated = {n for n in module.Studio.__annotations__ if n not in ("TYPE", "ARGS")}
+    assert annotated == documented
+    built: list[Studio] = []
+    record(lambda: built.append(build()))
+    studio = built[0]
+    # Every public attribute the constructor sets is declared (Component's own aside).
+    component = {"context", "spec", "resource_name", "id", "urn"}
+    assert {n for n in vars(studio) if not n.startswith("_")} - component == annotated
+    assert {"default_role", "keys", "network", "domain", "users", "team_roles", "shared_efs",
+            "user_file_systems"} <= annotated
+    assert isinstance(studio.team_roles["ml"], StudioExecutionRole)
+    assert isinstance(studio.network, StudioNetwork)
+    assert studio.user_file_systems["alice"] is studio.file_systems["user-alice"]
+
+
+def test_config_models_are_exported_at_the_top_level():
+    import studio_infra
+    from studio_infra import studio
+
+    for name in ("StudioConfig", "UserConfig", "TeamConfig", "FilesConfig", "DomainConfig"):
+        assert getattr(studio_infra, name) is getattr(studio, name)
+    fields = studio.StudioConfig.model_fields
+    section_types = {"network": "StudioNetworkArgs", "keys": "StudioKeysArgs",
+                     "sharing": "BucketSettings", "repository": "RepositorySettings",
+                     "execution_role": "RoleSettings"}
+    for field, exported in section_types.items():
+        assert fields[field].annotation is getattr(studio_infra, exported), field
