@@ -19,28 +19,48 @@ if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ loads the s
     from studio_infra.domain import StudioDomainArgs as StudioDomainArgs
     from studio_infra.ecr import ImageRepository as ImageRepository
     from studio_infra.ecr import ImageRepositoryArgs as ImageRepositoryArgs
+    from studio_infra.ecr import RepositorySettings as RepositorySettings
     from studio_infra.efs import SharedFileSystem as SharedFileSystem
     from studio_infra.efs import SharedFileSystemArgs as SharedFileSystemArgs
     from studio_infra.errors import StudioInfraError as StudioInfraError
     from studio_infra.images import CustomImage as CustomImage
     from studio_infra.images import CustomImageArgs as CustomImageArgs
+    from studio_infra.images import ImageSpec as ImageSpec
     from studio_infra.kms import StudioKeys as StudioKeys
     from studio_infra.kms import StudioKeysArgs as StudioKeysArgs
+    from studio_infra.lifecycle import LifecycleScript as LifecycleScript
     from studio_infra.network import ExistingNetwork as ExistingNetwork
     from studio_infra.network import StudioNetwork as StudioNetwork
     from studio_infra.network import StudioNetworkArgs as StudioNetworkArgs
+    from studio_infra.roles import RoleSettings as RoleSettings
     from studio_infra.roles import StudioExecutionRole as StudioExecutionRole
     from studio_infra.roles import StudioExecutionRoleArgs as StudioExecutionRoleArgs
+    from studio_infra.s3 import BucketSettings as BucketSettings
     from studio_infra.s3 import SecureBucket as SecureBucket
     from studio_infra.s3 import SecureBucketArgs as SecureBucketArgs
+    from studio_infra.studio import DomainConfig as DomainConfig
+    from studio_infra.studio import FilesConfig as FilesConfig
     from studio_infra.studio import Studio as Studio
     from studio_infra.studio import StudioConfig as StudioConfig
+    from studio_infra.studio import TeamConfig as TeamConfig
+    from studio_infra.studio import UserConfig as UserConfig
     from studio_infra.users import StudioUser as StudioUser
     from studio_infra.users import StudioUserArgs as StudioUserArgs
 
 _EXPORTS = {
     "Studio": "studio_infra.studio",
     "StudioConfig": "studio_infra.studio",
+    # The models of the ``studio:`` configuration (``StudioConfig``'s sections), for typed
+    # programs: ``Studio("s", StudioConfig(users=[UserConfig(name="alice")]))``.
+    "UserConfig": "studio_infra.studio",
+    "TeamConfig": "studio_infra.studio",
+    "FilesConfig": "studio_infra.studio",
+    "DomainConfig": "studio_infra.studio",
+    "RoleSettings": "studio_infra.roles",
+    "BucketSettings": "studio_infra.s3",
+    "RepositorySettings": "studio_infra.ecr",
+    "ImageSpec": "studio_infra.images",
+    "LifecycleScript": "studio_infra.lifecycle",
     "StudioNetwork": "studio_infra.network",
     "StudioNetworkArgs": "studio_infra.network",
     "ExistingNetwork": "studio_infra.network",

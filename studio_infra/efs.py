@@ -38,7 +38,15 @@ from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_va
 from studio_infra import efs_provisioner
 from studio_infra.aws_context import policy_json
 from studio_infra.component import Component
-from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, SecurityGroupId, StrInput, Tags, VpcId
+from studio_infra.inputs import (
+    ARGS_CONFIG,
+    KmsKeyArn,
+    SecurityGroupId,
+    StrInput,
+    Tags,
+    VpcId,
+    subnet_labels,
+)
 from studio_infra.network import NFS_PORT
 from studio_infra.posix import PosixUser, check_unique
 
@@ -173,9 +181,10 @@ class SharedFileSystemArgs(FileSystemSettings):
     vpc_id: VpcId
     """VPC of the mount targets (for their security group)."""
     subnet_ids: dict[str, StrInput]
-    """Subnets that get a mount target: give every subnet of the domain. Either a list of
-    subnet ids, or ``{label: id}`` (e.g. zone -> id) when ids are Outputs; the id or label
-    names the mount target, so it stays put when others are added."""
+    """Subnets that get a mount target: give every subnet of the domain. A list of subnet
+    ids or Outputs of them (``aws.ec2.Subnet(...).id``), or ``{label: id}`` (e.g. zone ->
+    id); the id or label names the mount target, so it stays put when others are added (an
+    Output in a list is labelled by its place among the Outputs: ``subnet_labels``)."""
     studio_security_group_id: SecurityGroupId
     """The Studio apps' security group (id or Output): the only source of NFS traffic."""
     kms_key_arn: KmsKeyArn
@@ -195,12 +204,13 @@ class SharedFileSystemArgs(FileSystemSettings):
             )
         if isinstance(value, (list, tuple)):
             for item in value:
-                if not isinstance(item, str) or not _SUBNET_ID.match(item):
+                if not isinstance(item, pulumi.Output) and (
+                        not isinstance(item, str) or not _SUBNET_ID.match(item)):
                     raise ValueError(
-                        f"{item!r} is not a subnet id ('subnet-' and 8 or 17 hex digits); "
-                        "for Outputs pass {label: id} instead of a list"
+                        f"{item!r} is not a subnet id ('subnet-' and 8 or 17 hex digits) "
+                        "or a pulumi Output of one"
                     )
-            value = {item: item for item in value}
+            value = subnet_labels(value)
         if not isinstance(value, dict) or not value:
             raise ValueError("give at least one subnet: every subnet of the domain needs a "
                              "mount target")

@@ -112,6 +112,23 @@ SubnetList = Annotated[list[StrInput] | pulumi.Output[list[str]],
 """Subnet ids as a list (a ``{label: id}`` mapping gives its ids), or an Output of one."""
 RouteTableIds = Annotated[IdCollection, _id_collection("rtb")]
 
+
+def subnet_labels(subnet_ids: list[Any] | tuple[Any, ...]) -> dict[str, Any]:
+    """``{label: id}`` for a list of subnet ids: a string is its own label; an Output (what
+    ``aws.ec2.Subnet(...).id`` or a VPC gives, unknown until deployed) is labelled by its
+    place among the list's Outputs, ``subnet-1``, ``subnet-2``, ... A label names what is
+    made per subnet (an EFS mount target), so it must not move: add new subnets given as
+    Outputs at the end, or give ``{label: id}`` (e.g. zone -> id) to choose the labels."""
+    labels: dict[str, Any] = {}
+    outputs = 0
+    for item in subnet_ids:
+        if isinstance(item, pulumi.Output):
+            outputs += 1
+            labels[f"subnet-{outputs}"] = item
+        else:
+            labels[str(item)] = item
+    return labels
+
 KmsKeyArn = Annotated[StrInput, _arn(
     "a KMS key ARN", "kms",
     r"key/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})"

@@ -49,6 +49,7 @@ from studio_infra.inputs import (
     SubnetIds,
     Tags,
     VpcId,
+    subnet_labels,
 )
 from studio_infra.kms import new_key
 
@@ -402,15 +403,15 @@ class StudioNetwork(Component[StudioNetworkArgs]):
             existing = spec.existing_vpc
             vpc_id = pulumi.Output.from_input(existing.vpc_id)
             given = existing.private_subnet_ids
-            if isinstance(given, list) and all(isinstance(sid, str) for sid in given):
-                given = {str(sid): sid for sid in given}
+            if isinstance(given, list):  # ids, or Outputs of ids (labelled by place)
+                given = subnet_labels(given)
             private_subnets: pulumi.Output[list[str]]
             if isinstance(given, dict):
                 subnets_by_label = {k: pulumi.Output.from_input(v) for k, v in given.items()}
                 private_subnets = pulumi.Output.all(*subnets_by_label.values())
-            else:  # an Output of a list, or a list holding Outputs: count unknown
+            else:  # an Output of a list: count unknown
                 subnets_by_label = {}
-                private_subnets = pulumi.Output.all(*given) if isinstance(given, list) else given
+                private_subnets = given
             tables = existing.private_route_table_ids
             private_tables: pulumi.Output[list[str]] = tables if isinstance(
                 tables, pulumi.Output) else pulumi.Output.all(*(

@@ -122,7 +122,10 @@ class RoleSettings(BaseModel):
     instance_types: InstanceTypes = Field(default_factory=lambda: list(DEFAULT_INSTANCE_TYPES))
     """Instance types this role may start apps on; GPU types only if listed here."""
     managed_policy_arns: list[PolicyArn] = Field(default_factory=list)
-    """Managed policies to attach as well. None by default: broad access is a choice."""
+    """Managed policies to attach as well. None by default: broad access is a choice. An ARN
+    given as a string names its attachment (``<role>-<policy name>``); one given as an
+    Output (``aws.iam.Policy(...).arn``) is named by its place among the Outputs
+    (``<role>-managed-1``, ...): add new ones at the end."""
     job_guardrails: bool = True
     """Deny statements that bind any job permission the role gets: training, processing,
     tuning, transform, AutoML and monitoring jobs must run in a VPC with security groups,
@@ -145,13 +148,6 @@ class RoleSettings(BaseModel):
         bad = [v for v in value if not LOCAL_STORAGE_PATTERN.fullmatch(v)]
         if bad:
             raise ValueError(f"{bad}: give instance types or families like 'ml.g5.*'")
-        return value
-
-    @field_validator("managed_policy_arns")
-    @classmethod
-    def _named(cls, value: list[Any]) -> list[Any]:
-        if any(isinstance(v, pulumi.Output) for v in value):
-            raise ValueError("give managed policy ARNs as strings: each names its attachment")
         return value
 
 
@@ -238,9 +234,15 @@ class StudioExecutionRole(Component[StudioExecutionRoleArgs]):
         # never has a moment without them while the inline policy is rewritten.
         aws.iam.RolePolicy(f"{name}-studio", role=role.id, policy=policy,
                            opts=self.child_options(depends_on=attached))
+        outputs = 0
         for arn in spec.managed_policy_arns:
-            aws.iam.RolePolicyAttachment(f"{name}-{str(arn).rsplit('/', 1)[-1]}",
-                                         role=role.name, policy_arn=arn, opts=child)
+            if isinstance(arn, pulumi.Output):
+                outputs += 1
+                label = f"managed-{outputs}"
+            else:
+                label = arn.rsplit("/", 1)[-1]
+            aws.iam.RolePolicyAttachment(f"{name}-{label}", role=role.name, policy_arn=arn,
+                                         opts=child)
 
         self.role_arn = role.arn
         self.role_name = role.name

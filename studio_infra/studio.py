@@ -353,6 +353,46 @@ class Studio(Component[StudioConfig]):
     user_profiles: list[str]
     """The users' profile names, in configuration order."""
 
+    # What it is built from, to wire more of a program to (attributes set by the constructor).
+    keys: StudioKeys
+    """The customer-managed keys (``keys.arn_for("s3")``, ``"efs"``, ``"sagemaker"``, ...):
+    encrypt your own buckets and volumes with them so Studio's roles can read them."""
+    network: StudioNetwork
+    """The VPC (built, or ``existing_vpc``): ``vpc_id``, ``private_subnet_ids``,
+    ``studio_security_group_id`` for resources Studio should reach privately."""
+    domain: StudioDomain
+    """The SageMaker domain component (``domain_id``, ``url``)."""
+    default_role: StudioExecutionRole
+    """The domain's execution role (users without a team or role of their own, shared
+    spaces): attach policies to ``default_role.role_name`` to grant them more."""
+    team_roles: dict[str, StudioExecutionRole]
+    """Each team's execution role, by team name."""
+    users: dict[str, StudioUser]
+    """Each user's profile component, by user name."""
+    sharing: SecureBucket | None
+    """The notebook-sharing bucket; None when ``domain.notebook_sharing`` is off."""
+    repository: ImageRepository | None
+    """The ECR repository built images are pushed to; None when no image is built."""
+    images: dict[str, CustomImage]
+    """Each custom image, by image name."""
+    lifecycle: LifecycleConfigs | None
+    """The Studio lifecycle configurations; None without ``lifecycle_configs``."""
+    shared_efs: SharedFileSystem | None
+    """The one file system of ``shared_efs.boundary: domain``; None for per-user or per-team
+    file systems (``file_systems``) or none at all."""
+    file_systems: dict[str, SharedFileSystem]
+    """Each file system of a per-user or per-team boundary, by boundary key
+    (``user-<name>``, ``team-<name>``); empty for ``domain``."""
+    user_file_systems: dict[str, SharedFileSystem]
+    """The file system each user's home is on, by user name."""
+    file_groups: dict[str, pulumi.Output[str]]
+    """The security group that admits each user to their own file system, by user name
+    (per-user or per-team boundaries only)."""
+    team_spaces: dict[str, pulumi.Resource]
+    """Each team's shared space (``aws.sagemaker.Space``), by team name."""
+    apps_cleanup: StudioAppsCleanup
+    """Deletes the domain's apps and spaces before the profiles and domain on destroy."""
+
     def __init__(self, name: str, config: StudioConfig | Mapping[str, Any] | None = None,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(name, stack_config(CONFIG_NAMESPACE) if config is None else config,

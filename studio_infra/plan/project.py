@@ -2,13 +2,17 @@
 
 The engine hands a Python program its configuration as a flat map of ``namespace:key`` to
 *strings*; structured values arrive JSON-encoded and secrets arrive decrypted. We reproduce
-that contract so that ``pulumi.Config`` behaves exactly as under ``pulumi preview``, with
-secrets replaced by a visible placeholder because no passphrase or KMS is available offline.
+that contract so that ``pulumi.Config`` behaves exactly as under ``pulumi preview``: secrets
+of a passphrase stack are opened when the passphrase is given (``plan.passphrase``), as the
+CLI opens them; otherwise (no passphrase, or a cloud secrets provider) they are replaced by a
+visible placeholder, and a typed read of one says how to give the passphrase.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +20,7 @@ from typing import Any
 import yaml
 
 from studio_infra.errors import StudioInfraError
+from studio_infra.plan.environment import ProgramEnvironment, program_environment
 
 SECRET_PLACEHOLDER = "[secret]"
 """What a program reads for a ``secure:`` config value when planned offline."""
@@ -47,6 +52,12 @@ class PulumiProject:
     secret_keys: tuple[str, ...] = ()
     declared: tuple[str, ...] = ()
     """Keys the project file declares under ``config:`` (namespaced)."""
+    sealed_keys: tuple[str, ...] = ()
+    """Secret keys the program reads as ``SECRET_PLACEHOLDER`` (not opened)."""
+    secrets_provider: str = "passphrase"
+    """The stack's ``secretsprovider`` (``passphrase`` when it has an ``encryptionsalt``)."""
+    environment: ProgramEnvironment = field(default_factory=ProgramEnvironment)
+    """The Python environment ``runtime.options`` declares (``plan.environment``)."""
 
     def unknown_keys(self, read: set[str]) -> list[str]:
         """Keys of the project's own namespace that it neither declares nor reads: misspelt
@@ -88,21 +99,59 @@ def load_project(directory: str | Path, stack: str,
             f"stack {stack!r} has no Pulumi.{stack}.yaml in {stack_dir}; choose one of "
             f"{known} with --stack, create it, or pass --allow-missing-stack-config to plan "
             "with the project's defaults only")
+    sealed: set[str] = {k for k in secrets if k not in values}
+    provider = "passphrase"
     if stack_file is not None:
         stack_spec = _read_yaml(stack_file) or {}
         if not isinstance(stack_spec, dict):
             raise ProjectError(f"{stack_file}: expected a mapping with a 'config' key")
+        provider = str(stack_spec.get("secretsprovider") or "passphrase")
+        opener = _secret_opener(stack_spec, stack_file)
         for raw_key, raw_value in (stack_spec.get("config") or {}).items():
             key = _namespaced(str(raw_key), name)
-            value, secret = _strip_secrets(raw_value)
+            value, secret, opened = _strip_secrets(raw_value, functools.partial(opener, key))
             values[key] = value
             if secret:
                 secrets.add(key)
-    _check_declared_types(name, spec.get("config") or {}, values, stack, project_file)
+            if secret and not opened:
+                sealed.add(key)
+            else:
+                sealed.discard(key)
+    _check_declared_types(name, spec.get("config") or {}, values, stack, project_file,
+                          secrets)
 
     config = {key: _engine_string(value) for key, value in values.items()}
     declared = tuple(sorted(_namespaced(str(k), name) for k in (spec.get("config") or {})))
-    return PulumiProject(root, name, stack, program, config, tuple(sorted(secrets)), declared)
+    return PulumiProject(root, name, stack, program, config, tuple(sorted(secrets)), declared,
+                         tuple(sorted(sealed)), provider,
+                         program_environment(root, spec.get("runtime")))
+
+
+def _secret_opener(stack_spec: dict[str, Any],
+                   stack_file: Path) -> Callable[[str, str], str | None]:
+    """What opens the stack's ``secure:`` values (called with the key, then the value): its
+    passphrase decrypter when the stack uses the passphrase provider (an ``encryptionsalt``)
+    and a passphrase is given; else nothing (None: the placeholder). The key is derived
+    once, on the first secret."""
+    from studio_infra.plan.passphrase import Decrypter, PassphraseError, passphrase_from_env
+
+    salt = stack_spec.get("encryptionsalt")
+    opened: list[Decrypter] = []
+
+    def open_secret(key: str, value: str) -> str | None:
+        if not isinstance(salt, str):
+            return None
+        try:
+            if not opened:
+                passphrase = passphrase_from_env()
+                if passphrase is None:
+                    return None
+                opened.append(Decrypter.for_stack(passphrase, salt, stack_file))
+            return opened[0].decrypt(str(value), key)
+        except PassphraseError as exc:
+            raise ProjectError(str(exc)) from None
+
+    return open_secret
 
 
 def _project_file(root: Path) -> Path:
@@ -178,7 +227,8 @@ def _is_schema(entry: Any) -> bool:
 
 
 def _check_declared_types(
-    project: str, declared: dict[str, Any], values: dict[str, Any], stack: str, project_file: Path
+    project: str, declared: dict[str, Any], values: dict[str, Any], stack: str, project_file: Path,
+    secrets: set[str],
 ) -> None:
     declared_keys = {_namespaced(str(k), project) for k in declared}
     for raw_key, entry in declared.items():
@@ -198,28 +248,34 @@ def _check_declared_types(
             )
         expected = entry.get("type")
         check = _TYPE_CHECKS.get(expected) if isinstance(expected, str) else None
-        if check and values[key] != SECRET_PLACEHOLDER and not check(values[key]):
+        # A secret's plaintext is the string it was set as, typed by the program's read.
+        if check and key not in secrets and not check(values[key]):
             raise ProjectError(
                 f"configuration value {key!r} must be of type {expected} "
                 f"(declared in {project_file.name}), got {values[key]!r}"
             )
 
 
-def _strip_secrets(value: Any) -> tuple[Any, bool]:
-    """Replace every ``{secure: ...}`` leaf with the placeholder; say whether any was found."""
+def _strip_secrets(value: Any, open_secret: Callable[[str], str | None]
+                   ) -> tuple[Any, bool, bool]:
+    """Replace every ``{secure: ...}`` leaf with its plaintext (``open_secret``) or, when it
+    cannot be opened, the placeholder; say whether any was found and whether all opened."""
     if isinstance(value, dict):
         if set(value) == {"secure"}:
-            return SECRET_PLACEHOLDER, True
-        found = False
+            plaintext = open_secret(value["secure"])
+            return (SECRET_PLACEHOLDER, True, False) if plaintext is None \
+                else (plaintext, True, True)
+        found, opened = False, True
         out = {}
         for k, v in value.items():
-            out[k], secret = _strip_secrets(v)
-            found = found or secret
-        return out, found
+            out[k], secret, all_opened = _strip_secrets(v, open_secret)
+            found, opened = found or secret, opened and all_opened
+        return out, found, opened
     if isinstance(value, list):
-        pairs = [_strip_secrets(v) for v in value]
-        return [v for v, _ in pairs], any(s for _, s in pairs)
-    return value, False
+        triples = [_strip_secrets(v, open_secret) for v in value]
+        return ([v for v, _, _ in triples], any(s for _, s, _ in triples),
+                all(o for _, _, o in triples))
+    return value, False, True
 
 
 def _engine_string(value: Any) -> str:

@@ -34,7 +34,12 @@ from studio_infra.compat import (
 from studio_infra.plan.baseline import Baseline, Change, Step, diff
 from studio_infra.plan.fakes import DEFAULT_REGION, AwsFakes
 from studio_infra.plan.outside import OutsideReference, outside_references
-from studio_infra.plan.project import ProjectError, PulumiProject, load_project
+from studio_infra.plan.project import (
+    SECRET_PLACEHOLDER,
+    ProjectError,
+    PulumiProject,
+    load_project,
+)
 from studio_infra.plan.recorded_outputs import recorded_resolver
 from studio_infra.plan.recorder import (
     STACK_TYPE,
@@ -244,7 +249,10 @@ def plan_project(directory: str | Path = ".", stack: str = "dev",
     resolver = sibling_resolver(project.directory, project.name)
     if stack_outputs:
         resolver = recorded_resolver(stack_outputs, resolver)
-    with _program_environment(project), config_reads() as read:
+    for note in project.environment.notes:
+        print(note, file=sys.stderr)
+    with _program_environment(project), project.environment.on_path(), \
+            config_reads() as read:
         try:
             plan = run_under_mocks(
                 lambda: runpy.run_path(str(project.program), run_name="__main__"),
@@ -259,6 +267,15 @@ def plan_project(directory: str | Path = ".", stack: str = "dev",
             missing = exc.__cause__
             if isinstance(missing, pulumi.ConfigMissingError):
                 raise ProgramError(_missing_key(missing.key, project), exc.plan) from missing
+            if isinstance(missing, pulumi.ConfigTypeError) and missing.key in \
+                    project.sealed_keys:
+                raise ProgramError(_sealed_key(missing, project), exc.plan) from missing
+            if isinstance(missing, ModuleNotFoundError) and missing.name:
+                # A setup problem, not the program's failure: reported as the project's.
+                setup = ProjectError(str(missing))
+                setup.__cause__ = missing
+                raise ProgramError(_missing_module(missing.name, project), exc.plan) \
+                    from setup
             raise
     unknown = project.unknown_keys(read)
     if unknown:
@@ -307,6 +324,37 @@ def _missing_key(key: str, project: PulumiProject) -> str:
     return (f"stack {project.stack!r} has no configuration value {key!r}, which the program "
             f"requires{hint} (set it with `pulumi config set {short} <value>` or add it under "
             f"config: in Pulumi.{project.stack}.yaml)")
+
+
+def _missing_module(module: str, project: PulumiProject) -> str:
+    """One line for a package the program imports and no environment of the plan has."""
+    top = module.partition(".")[0]
+    environment = project.environment
+    if environment.missing:
+        where = (f"{environment.missing}; create it (`pulumi install`) or install "
+                 f"{top!r} into studio-infra's environment")
+    elif environment.root is not None:
+        where = (f"neither studio-infra's environment nor {environment.root} has it; "
+                 f"install it there")
+    else:
+        where = ("studio-infra's environment lacks it; install it there, or declare the "
+                 "project's environment under runtime.options.virtualenv in Pulumi.yaml")
+    return f"the program imports {module!r}, which is not installed: {where}"
+
+
+def _sealed_key(error: pulumi.ConfigTypeError, project: PulumiProject) -> str:
+    """One line for a typed read of a secret the plan could not open: it read the
+    placeholder, not the value."""
+    from studio_infra.plan.passphrase import HOW_TO_GIVE
+
+    if project.secrets_provider == "passphrase":
+        how = HOW_TO_GIVE
+    else:
+        how = (f"the stack's secrets provider ({project.secrets_provider}) is not opened "
+               "offline; set the value without --secret in a stack used for planning")
+    return (f"configuration value {error.key!r} is a secret the offline plan cannot open, "
+            f"so the program read {SECRET_PLACEHOLDER!r}, not a valid {error.expect_type}; "
+            f"{how}")
 
 
 @contextlib.contextmanager
