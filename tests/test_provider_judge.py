@@ -29,7 +29,8 @@ from tests.policy_harness import analyze
 
 SOURCE = re.compile(r"https://github\.com/hashicorp/terraform-provider-aws/blob/[0-9a-f]{40}/"
                     r"internal/service/[a-z0-9]+/[a-z0-9_]+\.go#L[1-9][0-9]*")
-KINDS = {"length", "pattern", "not_pattern", "enum", "int_range", "int_in", "ipv4_or_empty", "json",
+KINDS = {"length", "pattern", "not_pattern", "enum", "int_range", "int_in", "ipv4_or_empty",
+         "cidr_network", "json",
          "conflicts_with", "required_with"}
 URI = "123456789012.dkr.ecr.us-east-1.amazonaws.com/studio:v1"
 
