@@ -29,7 +29,8 @@ from tests.policy_harness import analyze
 
 SOURCE = re.compile(r"https://github\.com/hashicorp/terraform-provider-aws/blob/[0-9a-f]{40}/"
                     r"internal/service/[a-z0-9]+/[a-z0-9_]+\.go#L[1-9][0-9]*")
-KINDS = {"length", "pattern", "not_pattern", "enum", "int_range", "int_in", "ipv4_or_empty", "json",
+KINDS = {"length", "pattern", "not_pattern", "enum", "int_range", "int_in", "ipv4_or_empty",
+         "cidr_network", "json",
          "conflicts_with", "required_with"}
 URI = "123456789012.dkr.ecr.us-east-1.amazonaws.com/studio:v1"
 
@@ -193,3 +194,23 @@ def test_go_patterns_search_as_the_provider_does():
     assert not _refused("aws:sagemaker/space:Space", "spaceName", "team.shared")
     assert _refused("aws:sagemaker/space:Space", "spaceName", ".team")
     assert _refused("aws:sagemaker/image:Image", "imageName", "team.shared")
+
+
+@pytest.mark.parametrize(("type_", "prop", "value", "refused"), [
+    # verify.ValidateIPv4CIDRBlock: an IPv4 network address, the text the network's own
+    ("aws:ec2/subnet:Subnet", "cidrBlock", "10.0.1.0/24", False),
+    ("aws:ec2/subnet:Subnet", "cidrBlock", "10.0.1.1/24", True),
+    ("aws:ec2/subnet:Subnet", "cidrBlock", "2001:db8::/64", True),
+    ("aws:ec2/subnet:Subnet", "cidrBlock", "10.0.1.0", True),
+    # validation.IsCIDRNetwork(16, 28) on the VPC's block
+    ("aws:ec2/vpc:Vpc", "cidrBlock", "10.0.0.0/16", False),
+    ("aws:ec2/vpc:Vpc", "cidrBlock", "10.0.0.0/15", True),
+    ("aws:ec2/vpc:Vpc", "cidrBlock", "10.0.0.0/28", False),
+    # validResourceName: [\w+=,.@-] with Go's ASCII \w, 1-128
+    ("aws:iam/policy:Policy", "name", "Studio_Read+Write=1,2.@-x", False),
+    ("aws:iam/policy:Policy", "name", "studio/read", True),
+    ("aws:iam/policy:Policy", "name", "", True),
+    ("aws:iam/policy:Policy", "name", "ü", True),
+])
+def test_network_addresses_and_iam_names_as_the_provider_reads_them(type_, prop, value, refused):
+    assert bool(_refused(type_, prop, value)) is refused, (value, _refused(type_, prop, value))

@@ -344,6 +344,36 @@ def nat(connectivity: str) -> None:
                        connectivity_type=connectivity)
 
 
+def policy_named(name: str) -> None:
+    aws.iam.Policy("policy", name=name, policy=json.dumps({
+        "Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "sagemaker:ListDomains", "Resource": "*"}]}))
+
+
+def lifecycle_rule(status: str) -> None:
+    aws.s3.BucketLifecycleConfiguration("lifecycle", bucket="studio-data", rules=[{
+        "id": "expire-noncurrent", "status": status, "filter": {},
+        "noncurrent_version_expiration": {"noncurrent_days": 30}}])
+
+
+def typed_endpoint(kind: str) -> None:
+    aws.ec2.VpcEndpoint("endpoint", vpc_id="vpc-0123456789abcdef0",
+                        service_name="com.amazonaws.us-east-1.sagemaker.api",
+                        vpc_endpoint_type=kind, private_dns_enabled=True,
+                        subnet_ids=["subnet-0123456789abcdef0"],
+                        security_group_ids=["sg-0123456789abcdef0"])
+
+
+def subnet(cidr: str) -> None:
+    aws.ec2.Subnet("subnet", vpc_id="vpc-0123456789abcdef0", cidr_block=cidr,
+                   availability_zone="us-east-1a")
+
+
+def sse(algorithm: str) -> None:
+    aws.s3.BucketServerSideEncryptionConfiguration("sse", bucket="studio-data", rules=[{
+        "apply_server_side_encryption_by_default": {"sse_algorithm": algorithm}}])
+
+
 def shared_space(sharing: bool) -> None:
     aws.sagemaker.Space("space", domain_id="d-0123456789ab", space_name="team-shared",
                         ownership_settings={"owner_user_profile_name": "alice"},
@@ -778,6 +808,23 @@ CASES: dict[str, list[tuple[Callable[[], None], Callable[[], None]]]] = {
         (lambda: ownership("BucketOwnerEnforced "), lambda: ownership("BucketOwnerEnforced")),
         (lambda: association(gateway_id="igw-0123456789abcdef0"), association),  # not both
         (lambda: nat("Public"), lambda: nat("public")),  # the SDK's enum, case and all
+        # iam/validate.go: [\w+=,.@-] and 1-128; botocore's policyNameType is the same set
+        (lambda: policy_named("studio policy"), lambda: policy_named("studio-policy")),
+        (lambda: policy_named("p" * 129), lambda: policy_named("p" * 128)),
+        (lambda: policy_named("studio-é"), lambda: policy_named("studio-e")),  # Go's \w: ASCII
+        (lambda: lifecycle_rule("enabled"), lambda: lifecycle_rule("Enabled")),  # the provider's
+        (lambda: typed_endpoint("interface"), lambda: typed_endpoint("Interface")),  # SDK enum
+        (lambda: subnet("10.0.1.7/24"), lambda: subnet("10.0.1.0/24")),  # a network address
+        (lambda: aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/29"),  # IsCIDRNetwork(16, 28)
+         lambda: aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/28")),
+        (lambda: aws.ec2.FlowLog("flow", vpc_id="vpc-0123456789abcdef0", traffic_type="ALL",
+                                 max_aggregation_interval=300,  # IntInSlice(60, 600)
+                                 log_destination_type="s3",
+                                 log_destination="arn:aws:s3:::studio-flow-logs"),
+         lambda: aws.ec2.FlowLog("flow", vpc_id="vpc-0123456789abcdef0", traffic_type="ALL",
+                                 max_aggregation_interval=60, log_destination_type="s3",
+                                 log_destination="arn:aws:s3:::studio-flow-logs")),
+        (lambda: sse("AES-256"), lambda: sse("AES256")),
     ],
     "deploy-iam-policies": [
         (lambda: identity_policy({"Effect": "Allow", "Action": "sagemaker:ListSpaces",

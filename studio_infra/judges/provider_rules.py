@@ -37,7 +37,7 @@ class ProviderRule:
     """The Pulumi input path (``spaceSettings.appType``; ``[]`` stands for a list item)."""
     kind: str
     """``length``, ``pattern``, ``not_pattern``, ``enum``, ``int_range``, ``int_in``,
-    ``ipv4_or_empty``, ``json``, ``conflicts_with`` or ``required_with``."""
+    ``ipv4_or_empty``, ``cidr_network``, ``json``, ``conflicts_with`` or ``required_with``."""
     source: str
     """The provider's source file and line (a GitHub URL at a commit)."""
     go: str
@@ -63,6 +63,9 @@ class ProviderRule:
             return f"one of {', '.join(map(str, self.values))}"
         if self.kind == "ipv4_or_empty":
             return "an IPv4 address or empty"
+        if self.kind == "cidr_network":
+            versions = "/".join(f"IPv{v}" for v in self.values)
+            return f"an {versions} CIDR network address with a /{self.min}-/{self.max} prefix"
         if self.kind == "json":
             return "a JSON document"
         if self.kind == "conflicts_with":
@@ -86,6 +89,9 @@ class ProviderRule:
             return value not in self.values
         if self.kind == "ipv4_or_empty":
             return isinstance(value, str) and value != "" and not _ipv4(value)
+        if self.kind == "cidr_network":
+            return isinstance(value, str) and not _cidr_network(
+                value, self.values, self.min or 0, self.max if self.max is not None else 128)
         if self.kind == "json":
             return isinstance(value, str) and not _json(value)
         return False
@@ -115,6 +121,18 @@ def _ipv4(value: str) -> bool:
     return True
 
 
+def _cidr_network(value: str, versions: tuple[Any, ...], low: int, high: int) -> bool:
+    """``verify.ValidateIPv4CIDRBlock`` and ``validation.IsCIDRNetwork``: ``net.ParseCIDR``
+    succeeds, the address is of an allowed version, the text is the network's own (no host
+    bits: ``10.0.0.1/16`` is refused) and the prefix length is within bounds."""
+    try:
+        network = ipaddress.ip_network(value, strict=True)
+    except ValueError:
+        return False
+    return (network.version in versions and str(network) == value
+            and low <= network.prefixlen <= high)
+
+
 def _json(value: str) -> bool:
     """``validation.StringIsJSON``: ``json.Unmarshal`` into an interface succeeds."""
     try:
@@ -126,7 +144,8 @@ def _json(value: str) -> bool:
 
 @cache
 def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+    # Go's RE2 classes (\w, \d, \s) are ASCII-only: ``[\w+=,.@-]`` refuses an "é".
+    return re.compile(pattern, re.ASCII)
 
 
 @cache
