@@ -45,10 +45,20 @@ TARGET = 1.3
 """The planner may cost at most this many times bare registration per added resource."""
 
 
+TEAM_SIZE = 10
+"""Users per team: a file system per user stops near 200 users in two zones (EFS allows 400
+mount targets per VPC, ``studio_infra.file_boundaries``), so a large Studio is planned with
+a file system per team, as such a deployment would be."""
+
+
 def studio_program(users: int):
+    teams = [f"team{t:03d}" for t in range(-(-users // TEAM_SIZE))]
     config = {"network": {"nat": "single"}, "images": [IMAGE],
               "domain": {"images": ["python-minimal"]},
-              "users": [{"name": f"user{i:04d}"} for i in range(users)]}
+              "shared_efs": {"boundary": "team"},
+              "teams": [{"name": team} for team in teams],
+              "users": [{"name": f"user{i:04d}", "team": teams[i // TEAM_SIZE]}
+                        for i in range(users)]}
     return lambda: Studio("studio", config)
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import functools
 import ipaddress
 import json
 import re
@@ -291,6 +292,13 @@ _LITERAL = "\0"
 
 def _glob(pattern: str, value: str) -> bool:
     """IAM wildcards: ``*`` any run of characters, ``?`` any one; nothing else is special."""
+    return _glob_regex(pattern).fullmatch(value) is not None
+
+
+@functools.lru_cache(maxsize=65536)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    """The compiled form of an IAM wildcard pattern: a role's few patterns are matched
+    against every user's resources, so each is translated once."""
     parts, literal = [], False
     for c in pattern:
         if c == _LITERAL:
@@ -298,7 +306,7 @@ def _glob(pattern: str, value: str) -> bool:
             continue
         parts.append(re.escape(c) if literal or c not in "*?" else ".*" if c == "*" else ".")
         literal = False
-    return re.fullmatch("".join(parts), value, re.DOTALL) is not None
+    return re.compile("".join(parts), re.DOTALL)
 
 
 _VARIABLE = re.compile(r"\$\{([^}]*)\}")
