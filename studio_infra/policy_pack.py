@@ -151,7 +151,30 @@ def _policy(rule: Rule) -> pp.Policy:
     return pp.ResourceValidationPolicy(validate=validate_resource, **common)
 
 
-class CannotCheckPolicy(pp.StackValidationPolicy):
+class _ConfiguredReporter(pp.StackValidationPolicy):
+    """An advisory stack policy that judges the stack with every rule's configuration, read
+    when the engine configures the pack (``compat.serve_policy_pack`` calls
+    ``pack_configured``), as ``studio-infra plan`` does."""
+
+    advisory_only = True
+
+    def __init__(self, rules: Sequence[Rule], *, name: str, description: str,
+                 remediation_steps: str) -> None:
+        self._rules = list(rules)
+        self.config = PolicyConfig()  # every rule at its default, until the engine configures
+        super().__init__(name=name, description=description, validate=self._validate,
+                         enforcement_level=pp.EnforcementLevel.ADVISORY,
+                         severity=pp.Severity.LOW, remediation_steps=remediation_steps)
+
+    def pack_configured(self, levels: Mapping[str, str],
+                        properties: Mapping[str, Mapping[str, Any]]) -> None:
+        self.config = config_from_engine(levels, properties, self._rules)
+
+    def _validate(self, args: pp.StackValidationArgs, report: Any) -> None:
+        raise NotImplementedError
+
+
+class CannotCheckPolicy(_ConfiguredReporter):
     """Reports what the enabled rules could not judge, at advisory level.
 
     It must honour the policy configuration as ``studio-infra plan`` does: nothing for a
@@ -170,25 +193,14 @@ class CannotCheckPolicy(pp.StackValidationPolicy):
     ``advisory_only``: a configured ``mandatory`` (``all: mandatory``) reports as advisory.
     """
 
-    advisory_only = True
-
     def __init__(self, rules: Sequence[Rule] = RULES) -> None:
-        self._rules = list(rules)
-        self.config = PolicyConfig()  # every rule at its default, until the engine configures
         super().__init__(
-            name=CANNOT_CHECK,
+            rules, name=CANNOT_CHECK,
             description="Reports what a rule could not judge (a value unknown during preview, "
                         "a resource outside the stack), so nothing passes silently",
-            validate=self._validate,
-            enforcement_level=pp.EnforcementLevel.ADVISORY,
-            severity=pp.Severity.LOW,
             remediation_steps="Run the pack again on `pulumi up` (values are known then), or "
                               "audit the resources outside the stack with `studio-infra audit`.",
         )
-
-    def pack_configured(self, levels: Mapping[str, str],
-                        properties: Mapping[str, Mapping[str, Any]]) -> None:
-        self.config = config_from_engine(levels, properties, self._rules)
 
     def _validate(self, args: pp.StackValidationArgs, report: Any) -> None:
         for finding in evaluate(stack_of(args.resources), self.config, self._rules):
@@ -196,7 +208,7 @@ class CannotCheckPolicy(pp.StackValidationPolicy):
                 report(f"{finding.policy}: {finding.message}", finding.urn)
 
 
-class SuppressionsPolicy(pp.StackValidationPolicy):
+class SuppressionsPolicy(_ConfiguredReporter):
     """Reports, at advisory level, each finding the configuration suppresses (with its
     reason) and each suppression that matches no finding.
 
@@ -205,24 +217,13 @@ class SuppressionsPolicy(pp.StackValidationPolicy):
     Like ``CannotCheckPolicy`` it reads every policy's configuration when the engine
     configures the pack, and judges the stack with ``rules.engine.evaluate``."""
 
-    advisory_only = True
-
     def __init__(self, rules: Sequence[Rule] = RULES) -> None:
-        self._rules = list(rules)
-        self.config = PolicyConfig()
         super().__init__(
-            name=SUPPRESSIONS_POLICY,
+            rules, name=SUPPRESSIONS_POLICY,
             description="Reports the findings the policy configuration suppresses, with their "
                         "reasons, and suppressions that match nothing",
-            validate=self._validate,
-            enforcement_level=pp.EnforcementLevel.ADVISORY,
-            severity=pp.Severity.LOW,
             remediation_steps="Review each suppression; remove one that matches nothing.",
         )
-
-    def pack_configured(self, levels: Mapping[str, str],
-                        properties: Mapping[str, Mapping[str, Any]]) -> None:
-        self.config = config_from_engine(levels, properties, self._rules)
 
     def _validate(self, args: pp.StackValidationArgs, report: Any) -> None:
         suppressions: list[Suppression] = self.config.every_suppression
