@@ -91,6 +91,8 @@ def load_prices(path: str | Path | None = None) -> Prices:
 NAT = "aws:ec2/natGateway:NatGateway"
 EIP = "aws:ec2/eip:Eip"
 ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
+LABELS = {ENDPOINT: "interface VpcEndpoint"}
+"""Names in the cost line where the type alone misleads (gateway endpoints are free)."""
 KEY = "aws:kms/key:Key"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 EFS = "aws:efs/fileSystem:FileSystem"
@@ -166,8 +168,8 @@ def plan_cost(resources_: Iterable[Any], region: str, prices: Prices) -> dict[st
 
 def cost_line(cost: Mapping[str, Any], width: int = 120) -> str:
     """The plan's line of cost, wrapped at ``width`` columns."""
-    parts = [f"{i['count']} {i['type'].rsplit(':', 1)[-1]}" for i in cost["items"]
-             if i["monthly"]]
+    parts = [f"{i['count']} {LABELS.get(i['type'], i['type'].rsplit(':', 1)[-1])}"
+             for i in cost["items"] if i["monthly"]]
     return textwrap.fill(
         f"Fixed cost: about {cost['monthly']:.2f} {cost['currency']}/month "
         f"({', '.join(parts) or 'nothing billed by the hour'}; prices for "

@@ -116,3 +116,17 @@ def test_the_docs_show_the_studio_needs_and_permissions_as_they_are():
 
     assert needs_table() in (ROOT / "docs" / "how-checks-judge.md").read_text()
     assert markdown() in (ROOT / "docs" / "operations.md").read_text()
+
+
+def test_a_finding_under_a_configured_minimum_says_how_to_meet_that_minimum(record):
+    """The TLS rule's fix names the configured minimum, not the default's 1.2: following it
+    clears the finding."""
+    from studio_infra.rules.config import parse_policy_config
+    from studio_infra.rules.engine import evaluate, stack_from_plan
+
+    plan = record(lambda: bucket())
+    config = parse_policy_config({"s3-deny-outdated-tls": {"minimum_tls_version": 1.3}})
+    (finding,) = [f for f in evaluate(stack_from_plan(plan.resources), config)
+                  if f.policy == "s3-deny-outdated-tls"]
+    assert "older than 1.3" in finding.message
+    assert "NumericLessThan s3:TlsVersion is '1.3'" in finding.remediation

@@ -12,6 +12,7 @@ from studio_infra.rules.documents import (
 )
 from studio_infra.rules.model import (
     Enforcement,
+    Problem,
     Resource,
     Rule,
     Severity,
@@ -121,8 +122,10 @@ def s3_deny_outdated_tls(bucket: Resource, stack: Stack,
     open_ = _scopes(arn, lambda target: denies_tls_below(found, S3_PROBE_ACTIONS, [target],
                                                          minimum))
     if open_:
-        yield (f"bucket {bucket.name}: no policy statement denies TLS older than {minimum} "
-               f"(s3:TlsVersion) on {open_}")
+        yield Problem(f"bucket {bucket.name}: no policy statement denies TLS older than "
+                      f"{minimum} (s3:TlsVersion) on {open_}",
+                      "Add a Deny for Principal '*', Action 's3:*', Resource [bucket ARN, "
+                      f"bucket ARN/*] when NumericLessThan s3:TlsVersion is '{minimum}'.")
 
 
 def s3_public_access_blocked(bucket: Resource, stack: Stack,
