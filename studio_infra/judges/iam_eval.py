@@ -94,7 +94,37 @@ class Request:
 
 def statements(document: Any) -> list[Mapping[str, Any]]:
     if isinstance(document, str):
-        document = json.loads(document)
+        return list(_parsed_statements(document))
+    return _statements_of(document)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed_statements(text: str) -> tuple[Mapping[str, Any], ...]:
+    """The statements of a policy's JSON text, parsed once: a role's few documents are read
+    for every request judged against it (thousands, with a role per team)."""
+    return tuple(_statements_of(json.loads(text)))
+
+
+@functools.lru_cache(maxsize=65536)
+def _naming_action(text: str, action: str) -> tuple[Mapping[str, Any], ...]:
+    """The statements of a policy's JSON text whose ``Action``/``NotAction`` lets them apply
+    to ``action``, in order: the others cannot apply (``_applies`` rejects them on the action
+    before any condition), so skipping them decides the same, and a role's few dozen
+    statements are sorted by action once, not for each of its thousands of requests."""
+    found = []
+    for statement in _parsed_statements(text):
+        if "Action" in statement:
+            applies = _any_action(statement["Action"], action)
+        elif "NotAction" in statement:
+            applies = not _any_action(statement["NotAction"], action)
+        else:
+            applies = False
+        if applies:
+            found.append(statement)
+    return tuple(found)
+
+
+def _statements_of(document: Any) -> list[Mapping[str, Any]]:
     found = document.get("Statement", []) if isinstance(document, Mapping) else []
     found = [found] if isinstance(found, Mapping) else list(found)
     return [s for s in found if isinstance(s, Mapping)]
@@ -105,7 +135,9 @@ def evaluate(documents: Iterable[Any], request: Request, *,
     """The decision of a set of policies of one kind for ``request``."""
     allowed = False
     for document in documents:
-        for statement in statements(document):
+        found = _naming_action(document, request.action) if isinstance(document, str) \
+            else statements(document)
+        for statement in found:
             if not _applies(statement, request, resource_policy):
                 continue
             if statement.get("Effect") == "Deny":
@@ -272,8 +304,14 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def _any_action(patterns: Any, action: str) -> bool:
-    return any(isinstance(p, str) and fnmatch.fnmatchcase(action.lower(), p.lower())
-               for p in _as_list(patterns))
+    return any(isinstance(p, str) and _action_matches(p, action) for p in _as_list(patterns))
+
+
+@functools.lru_cache(maxsize=65536)
+def _action_matches(pattern: str, action: str) -> bool:
+    """Whether an ``Action`` pattern matches ``action`` (case-insensitively), decided once per
+    pair: the same few actions are judged against the same statements for every user."""
+    return fnmatch.fnmatchcase(action.lower(), pattern.lower())
 
 
 def _any_resource(patterns: Any, request: Request) -> bool:
