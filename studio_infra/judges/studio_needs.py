@@ -630,6 +630,7 @@ def _repository_of(image: Resource, stack: Stack) -> Resource | None:
 def isolation_problems(view: DomainView, stack: Stack) -> Iterator[str]:
     """What one user's execution role could do to another user."""
     seen: set[str] = set()
+    matches: dict[re.Pattern[str], tuple[bool, ...]] = {}
     for profile in view.profiles:
         role = _role(stack, profile.role_arn, f"the execution role of {profile.name}")
         policies = role_policies(role, stack)
@@ -638,7 +639,7 @@ def isolation_problems(view: DomainView, stack: Stack) -> Iterator[str]:
             continue
         seen.add(role.urn)
         caller = Caller(view, profile, role, policies)
-        for other in _others_to_try(caller, stack):
+        for other in _others_to_try(caller, stack, matches):
             yield from _cannot_touch(caller, other, stack)
 
 
@@ -649,20 +650,33 @@ def _targets(view: DomainView, user: str) -> tuple[str, ...]:
             view.where.arn("sagemaker", f"app/{view.id}/{user}/jupyterserver/default"))
 
 
-def _others_to_try(caller: Caller, stack: Stack) -> list[str]:
+def _others_to_try(caller: Caller, stack: Stack,
+                   matches: dict[re.Pattern[str], tuple[bool, ...]] | None = None) -> list[str]:
     """Other users for whom the caller's policies might decide differently: one per distinct
     set of the policies' ARN patterns (after the caller's own variables are filled in) that
     match the user's profile, space and app ARNs, and per distinct role. A policy cannot tell
     apart two users that every pattern matches alike, so trying one of them tries both; a
-    user named, or caught by a narrower wildcard, forms a group of their own."""
+    user named, or caught by a narrower wildcard, forms a group of their own.
+
+    ``matches`` keeps, for each pattern, whether it matches each profile's targets, across
+    the callers of one domain: most patterns are the same for every role (only those holding
+    the caller's own name differ), so each is matched against every user once, not once per
+    role."""
     view = caller.view
-    patterns = _arn_patterns(caller)
+    matches = {} if matches is None else matches
+    columns = []
+    targets: list[tuple[str, ...]] = []
+    for pattern in _arn_patterns(caller):
+        if pattern not in matches:
+            targets = targets or [_targets(view, p.name) for p in view.profiles]
+            matches[pattern] = tuple(any(pattern.fullmatch(t) for t in mine)
+                                     for mine in targets)
+        columns.append(matches[pattern])
     chosen: dict[tuple[Any, ...], str] = {}
-    for profile in view.profiles:
+    for index, profile in enumerate(view.profiles):
         if profile.name == caller.profile.name:
             continue
-        targets = _targets(view, profile.name)
-        signature = (tuple(any(p.fullmatch(t) for t in targets) for p in patterns),
+        signature = (tuple(column[index] for column in columns),
                      profile.role_arn if profile.role_arn != caller.profile.role_arn else None)
         chosen.setdefault(signature, profile.name)
     return list(chosen.values()) or ["another-user"]
@@ -673,6 +687,21 @@ _VARIABLE = re.compile(r"\$\{([^}]*)\}")
 
 def _policy_strings(policies: Policies) -> set[str]:
     """Every string of the policies that could match an ARN (or fill one in)."""
+    strings: set[str] = set()
+    for document in policies.documents:
+        strings |= _text_strings(document) if isinstance(document, str) \
+            else _document_strings(document)
+    return strings
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_strings(text: str) -> frozenset[str]:
+    """``_document_strings`` of a policy's JSON text, read once per text: a role's documents
+    are asked for them for every user of the role."""
+    return _document_strings(json.loads(text))
+
+
+def _document_strings(document: Any) -> frozenset[str]:
     strings: set[str] = set()
 
     def walk(node: Any) -> None:
@@ -686,9 +715,8 @@ def _policy_strings(policies: Policies) -> set[str]:
             for value in node:
                 walk(value)
 
-    for document in policies.documents:
-        walk(json.loads(document) if isinstance(document, str) else document)
-    return strings
+    walk(document)
+    return frozenset(strings)
 
 
 def _arn_patterns(caller: Caller) -> list[re.Pattern[str]]:
