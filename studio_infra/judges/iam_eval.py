@@ -85,11 +85,16 @@ class Request:
     works."""
 
     def value(self, key: str) -> ContextValue | None:
-        lowered = key.lower()
+        return self._by_lowered_name.get(key.lower())
+
+    @functools.cached_property
+    def _by_lowered_name(self) -> dict[str, ContextValue]:
+        """The context by lower-cased key (the first of keys differing only in case), built
+        once: a request's keys are looked up for every statement judged against it."""
+        found: dict[str, ContextValue] = {}
         for name, value in self.context.items():
-            if name.lower() == lowered:
-                return value
-        return None
+            found.setdefault(name.lower(), value)
+        return found
 
 
 def statements(document: Any) -> list[Mapping[str, Any]]:
