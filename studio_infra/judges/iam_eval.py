@@ -359,6 +359,8 @@ def substitute(text: str, request: Request) -> str | None:
     """``text`` with its policy variables replaced; None when one has no value and no
     default (the element then does not match). ``${*}``, ``${?}`` and ``${$}`` stand for the
     literal characters, escaped from wildcard meaning."""
+    if "${" not in text:
+        return text  # no variable: most of a policy's ARNs and values
     missing = False
 
     def replace(match: re.Match[str]) -> str:

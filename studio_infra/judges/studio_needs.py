@@ -706,11 +706,12 @@ def _others_to_try(caller: Caller, stack: Stack,
     view = caller.view
     matches = _UserTargets(view) if matches is None else matches
     columns = [matches.column(start, pattern) for start, pattern in _arn_patterns(caller)]
+    rows = list(zip(*columns, strict=True)) if columns else [()] * len(view.profiles)
     chosen: dict[tuple[Any, ...], str] = {}
     for index, profile in enumerate(view.profiles):
         if profile.name == caller.profile.name:
             continue
-        signature = (tuple(column[index] for column in columns),
+        signature = (rows[index],
                      profile.role_arn if profile.role_arn != caller.profile.role_arn else None)
         chosen.setdefault(signature, profile.name)
     return list(chosen.values()) or ["another-user"]
