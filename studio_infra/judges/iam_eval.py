@@ -85,16 +85,51 @@ class Request:
     works."""
 
     def value(self, key: str) -> ContextValue | None:
-        lowered = key.lower()
+        return self._by_lowered_name.get(key.lower())
+
+    @functools.cached_property
+    def _by_lowered_name(self) -> dict[str, ContextValue]:
+        """The context by lower-cased key (the first of keys differing only in case), built
+        once: a request's keys are looked up for every statement judged against it."""
+        found: dict[str, ContextValue] = {}
         for name, value in self.context.items():
-            if name.lower() == lowered:
-                return value
-        return None
+            found.setdefault(name.lower(), value)
+        return found
 
 
 def statements(document: Any) -> list[Mapping[str, Any]]:
     if isinstance(document, str):
-        document = json.loads(document)
+        return list(_parsed_statements(document))
+    return _statements_of(document)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed_statements(text: str) -> tuple[Mapping[str, Any], ...]:
+    """The statements of a policy's JSON text, parsed once: a role's few documents are read
+    for every request judged against it (thousands, with a role per team)."""
+    return tuple(_statements_of(json.loads(text)))
+
+
+@functools.lru_cache(maxsize=65536)
+def _naming_action(text: str, action: str) -> tuple[Mapping[str, Any], ...]:
+    """The statements of a policy's JSON text whose ``Action``/``NotAction`` lets them apply
+    to ``action``, in order: the others cannot apply (``_applies`` rejects them on the action
+    before any condition), so skipping them decides the same, and a role's few dozen
+    statements are sorted by action once, not for each of its thousands of requests."""
+    found = []
+    for statement in _parsed_statements(text):
+        if "Action" in statement:
+            applies = _any_action(statement["Action"], action)
+        elif "NotAction" in statement:
+            applies = not _any_action(statement["NotAction"], action)
+        else:
+            applies = False
+        if applies:
+            found.append(statement)
+    return tuple(found)
+
+
+def _statements_of(document: Any) -> list[Mapping[str, Any]]:
     found = document.get("Statement", []) if isinstance(document, Mapping) else []
     found = [found] if isinstance(found, Mapping) else list(found)
     return [s for s in found if isinstance(s, Mapping)]
@@ -105,7 +140,9 @@ def evaluate(documents: Iterable[Any], request: Request, *,
     """The decision of a set of policies of one kind for ``request``."""
     allowed = False
     for document in documents:
-        for statement in statements(document):
+        found = _naming_action(document, request.action) if isinstance(document, str) \
+            else statements(document)
+        for statement in found:
             if not _applies(statement, request, resource_policy):
                 continue
             if statement.get("Effect") == "Deny":
@@ -272,8 +309,14 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def _any_action(patterns: Any, action: str) -> bool:
-    return any(isinstance(p, str) and fnmatch.fnmatchcase(action.lower(), p.lower())
-               for p in _as_list(patterns))
+    return any(isinstance(p, str) and _action_matches(p, action) for p in _as_list(patterns))
+
+
+@functools.lru_cache(maxsize=65536)
+def _action_matches(pattern: str, action: str) -> bool:
+    """Whether an ``Action`` pattern matches ``action`` (case-insensitively), decided once per
+    pair: the same few actions are judged against the same statements for every user."""
+    return fnmatch.fnmatchcase(action.lower(), pattern.lower())
 
 
 def _any_resource(patterns: Any, request: Request) -> bool:
@@ -316,6 +359,8 @@ def substitute(text: str, request: Request) -> str | None:
     """``text`` with its policy variables replaced; None when one has no value and no
     default (the element then does not match). ``${*}``, ``${?}`` and ``${$}`` stand for the
     literal characters, escaped from wildcard meaning."""
+    if "${" not in text:
+        return text  # no variable: most of a policy's ARNs and values
     missing = False
 
     def replace(match: re.Match[str]) -> str:

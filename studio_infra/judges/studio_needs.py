@@ -24,6 +24,7 @@ raises ``CannotCheck``: reported, never passed silently.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import ipaddress
 import json
@@ -630,6 +631,7 @@ def _repository_of(image: Resource, stack: Stack) -> Resource | None:
 def isolation_problems(view: DomainView, stack: Stack) -> Iterator[str]:
     """What one user's execution role could do to another user."""
     seen: set[str] = set()
+    matches = _UserTargets(view)
     for profile in view.profiles:
         role = _role(stack, profile.role_arn, f"the execution role of {profile.name}")
         policies = role_policies(role, stack)
@@ -638,7 +640,7 @@ def isolation_problems(view: DomainView, stack: Stack) -> Iterator[str]:
             continue
         seen.add(role.urn)
         caller = Caller(view, profile, role, policies)
-        for other in _others_to_try(caller, stack):
+        for other in _others_to_try(caller, stack, matches):
             yield from _cannot_touch(caller, other, stack)
 
 
@@ -649,20 +651,67 @@ def _targets(view: DomainView, user: str) -> tuple[str, ...]:
             view.where.arn("sagemaker", f"app/{view.id}/{user}/jupyterserver/default"))
 
 
-def _others_to_try(caller: Caller, stack: Stack) -> list[str]:
+class _UserTargets:
+    """Every profile's ``_targets``, sorted as they are and lower-cased, so that a pattern is
+    tried only on the targets that begin with its literal start (the text before its first
+    wildcard; a target that does not cannot match), and each pattern's answer for every
+    profile, kept across the callers of one domain: most patterns are the same for every role
+    (only those holding the caller's own name differ)."""
+
+    def __init__(self, view: DomainView) -> None:
+        self.count = len(view.profiles)
+        flat = [(target, target, index) for index, profile in enumerate(view.profiles)
+                for target in _targets(view, profile.name)]
+        self.flat = flat
+        self.exact = sorted(flat)
+        # lower-casing matches IGNORECASE only between ASCII texts (re also folds some
+        # non-ASCII letters onto ASCII ones): otherwise every target is tried
+        self.folded = sorted((t.lower(), t, index) for t, _, index in flat) \
+            if all(t.isascii() for t, _, _ in flat) else None
+        self.matches: dict[re.Pattern[str], tuple[bool, ...]] = {}
+
+    def column(self, start: str, pattern: re.Pattern[str]) -> tuple[bool, ...]:
+        """Whether ``pattern`` (whose every match begins with ``start``) matches a target of
+        each profile."""
+        if pattern not in self.matches:
+            self.matches[pattern] = self._column(start, pattern)
+        return self.matches[pattern]
+
+    def _column(self, start: str, pattern: re.Pattern[str]) -> tuple[bool, ...]:
+        if not pattern.flags & re.IGNORECASE:
+            ordered, key = self.exact, start
+        elif self.folded is not None and start.isascii():
+            ordered, key = self.folded, start.lower()
+        else:
+            ordered, key = self.flat, ""
+        hits: set[int] = set()
+        first = bisect.bisect_left(ordered, (key,)) if key else 0
+        for position in range(first, len(ordered)):
+            sort_key, text, index = ordered[position]
+            if not sort_key.startswith(key):
+                break
+            if index not in hits and pattern.fullmatch(text):
+                hits.add(index)
+        return tuple(index in hits for index in range(self.count))
+
+
+def _others_to_try(caller: Caller, stack: Stack,
+                   matches: _UserTargets | None = None) -> list[str]:
     """Other users for whom the caller's policies might decide differently: one per distinct
     set of the policies' ARN patterns (after the caller's own variables are filled in) that
     match the user's profile, space and app ARNs, and per distinct role. A policy cannot tell
     apart two users that every pattern matches alike, so trying one of them tries both; a
-    user named, or caught by a narrower wildcard, forms a group of their own."""
+    user named, or caught by a narrower wildcard, forms a group of their own (``matches``:
+    the domain's users' targets, shared by its callers)."""
     view = caller.view
-    patterns = _arn_patterns(caller)
+    matches = _UserTargets(view) if matches is None else matches
+    columns = [matches.column(start, pattern) for start, pattern in _arn_patterns(caller)]
+    rows = list(zip(*columns, strict=True)) if columns else [()] * len(view.profiles)
     chosen: dict[tuple[Any, ...], str] = {}
-    for profile in view.profiles:
+    for index, profile in enumerate(view.profiles):
         if profile.name == caller.profile.name:
             continue
-        targets = _targets(view, profile.name)
-        signature = (tuple(any(p.fullmatch(t) for t in targets) for p in patterns),
+        signature = (rows[index],
                      profile.role_arn if profile.role_arn != caller.profile.role_arn else None)
         chosen.setdefault(signature, profile.name)
     return list(chosen.values()) or ["another-user"]
@@ -673,6 +722,21 @@ _VARIABLE = re.compile(r"\$\{([^}]*)\}")
 
 def _policy_strings(policies: Policies) -> set[str]:
     """Every string of the policies that could match an ARN (or fill one in)."""
+    strings: set[str] = set()
+    for document in policies.documents:
+        strings |= _text_strings(document) if isinstance(document, str) \
+            else _document_strings(document)
+    return strings
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_strings(text: str) -> frozenset[str]:
+    """``_document_strings`` of a policy's JSON text, read once per text: a role's documents
+    are asked for them for every user of the role."""
+    return _document_strings(json.loads(text))
+
+
+def _document_strings(document: Any) -> frozenset[str]:
     strings: set[str] = set()
 
     def walk(node: Any) -> None:
@@ -686,22 +750,24 @@ def _policy_strings(policies: Policies) -> set[str]:
             for value in node:
                 walk(value)
 
-    for document in policies.documents:
-        walk(json.loads(document) if isinstance(document, str) else document)
-    return strings
+    walk(document)
+    return frozenset(strings)
 
 
-def _arn_patterns(caller: Caller) -> list[re.Pattern[str]]:
+def _arn_patterns(caller: Caller) -> list[tuple[str, re.Pattern[str]]]:
     """The caller's policy strings as IAM matches them (``*`` and ``?``; case-sensitive and,
     for the IgnoreCase operators, not), with the caller's policy variables filled in and any
-    other variable as ``*``."""
+    other variable as ``*``; each with its literal start (the text before its first
+    wildcard), with which every text it matches begins."""
     context = caller.context
     patterns = []
     for text in sorted(_policy_strings(caller.policies)):
         filled = _VARIABLE.sub(lambda m: str(context[m.group(1)]) if m.group(1) in context
                                else "*", text)
         regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in filled)
-        patterns += [re.compile(regex, re.DOTALL), re.compile(regex, re.DOTALL | re.IGNORECASE)]
+        start = re.split(r"[*?]", filled, maxsplit=1)[0]
+        patterns += [(start, re.compile(regex, re.DOTALL)),
+                     (start, re.compile(regex, re.DOTALL | re.IGNORECASE))]
     return patterns
 
 
