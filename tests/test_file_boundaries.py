@@ -13,7 +13,8 @@ from studio_infra.file_boundaries import (
     profile_group_limit,
     quota_problems,
 )
-from studio_infra.studio import Studio, load_config
+from studio_infra.studio import load_config
+from tests.test_studio import studio
 
 PROFILE = "aws:sagemaker/userProfile:UserProfile"
 FS = "aws:efs/fileSystem:FileSystem"
@@ -24,10 +25,6 @@ SG = "aws:ec2/securityGroup:SecurityGroup"
 def _at_repository_root(at_repository_root):
     return at_repository_root
 
-
-def studio(record, **config):
-    config.setdefault("network", {"nat": "single"})
-    return record(lambda: Studio("lab", config))
 
 
 def test_boundaries_follow_names_and_teams_never_positions():
