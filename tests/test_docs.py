@@ -84,3 +84,20 @@ def test_the_docs_pages_are_linked_from_the_readme():
 
 def test_the_readme_is_short():
     assert len((ROOT / "README.md").read_text().splitlines()) <= 300
+
+
+def test_the_layout_names_every_module_and_package():
+    """docs/development.md's layout names each top-level module and package of the library
+    and each top-level folder of the repository: a new one unnamed there fails here."""
+    text = (ROOT / "docs" / "development.md").read_text()
+    layout = text[text.index("```\nstudio_infra/"):]
+    layout = layout[:layout.index("\n```", 4)]
+    named = set(re.findall(r"[\w.]+(?:\.py|/)", layout))
+    library = {p.name + ("/" if p.is_dir() else "") for p in (ROOT / "studio_infra").iterdir()
+               if not p.name.startswith("__") and p.name != "py.typed"
+               and (p.suffix == ".py" or (p.is_dir() and any(p.iterdir())))}
+    folders = {p.name + "/" for p in ROOT.iterdir() if p.is_dir()
+               and not p.name.startswith((".", "__")) and p.name not in ("venv", "dist", "build")
+               and not p.name.endswith(".egg-info")}
+    assert library - named == set()
+    assert folders - named == set()
