@@ -40,8 +40,8 @@ def test_the_data_was_read_for_the_installed_pulumi_aws():
 
     What is verified, exactly: the installed ``pulumi_aws`` is the major.minor the data names.
     What is not: that each rule's source commit is the provider commit that release bundles.
-    pulumi_aws's Python package does not record that commit, and the public code index this
-    data was read from keeps one version of each provider file, at its own commit (each
+    pulumi_aws's Python package does not record that commit, and the provider sources this
+    data was read from are single file versions, each at its own commit (each
     rule's URL names it); several of those commits are older than the provider's v6 line
     that pulumi-aws 7.x bundles (``provenance`` in the data says which were compared with a
     newer text). Another pulumi_aws major.minor means reading the rules again."""

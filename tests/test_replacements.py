@@ -59,7 +59,7 @@ def test_provider_entries_name_the_file_and_version_read(type_: str) -> None:
     provider = TABLE[type_]["provider"]
     commit = provider["commit"]
     if commit is None:
-        # The code index gave the version read by id only.
+        # The copy read named no commit.
         assert provider["index_id"] and provider["source"].startswith(GITHUB + "main/")
     else:
         assert re.fullmatch(r"[0-9a-f]{40}", commit)
