@@ -385,57 +385,45 @@ class Teardown:
 
     def delete_apps(self) -> None:
         sagemaker = self.client("sagemaker")
-        apps = self._apps()
-        for app in apps:
+
+        def delete(app: dict[str, Any]) -> Any:
             owner = {"SpaceName": app["SpaceName"]} if app.get("SpaceName") else \
                 {"UserProfileName": app["UserProfileName"]}
-            label = self._app_label(app)
-            self.report.found(label)
-            if app.get("Status") == "Deleting":
-                self.report.set(label, "requested")
-                continue
-            self._do(label, partial(sagemaker.delete_app, DomainId=self.domain_id,
-                                    AppType=app["AppType"], AppName=app["AppName"], **owner),
-                     started=True)
-        if apps and not self.dry_run:
-            self._wait("apps to be deleted",
-                       lambda: [self._app_label(a) for a in self._apps()],
-                       [self._app_label(a) for a in apps])
+            return sagemaker.delete_app(DomainId=self.domain_id, AppType=app["AppType"],
+                                        AppName=app["AppName"], **owner)
+
+        self._delete_each("apps", self._apps, self._app_label, delete)
 
     def delete_spaces(self) -> None:
         sagemaker = self.client("sagemaker")
-        spaces = self._spaces()
-        for space in spaces:
-            label = f"space {space['SpaceName']}"
-            self.report.found(label)
-            if space.get("Status") == "Deleting":
-                self.report.set(label, "requested")
-                continue
-            self._do(label, partial(sagemaker.delete_space, DomainId=self.domain_id,
-                                    SpaceName=space["SpaceName"]), started=True)
-        if spaces and not self.dry_run:
-            self._wait("spaces to be deleted",
-                       lambda: [f"space {s['SpaceName']}" for s in self._spaces()],
-                       [f"space {s['SpaceName']}" for s in spaces])
+        self._delete_each(
+            "spaces", self._spaces, lambda s: f"space {s['SpaceName']}",
+            lambda s: sagemaker.delete_space(DomainId=self.domain_id, SpaceName=s["SpaceName"]))
 
     def delete_user_profiles(self) -> None:
         sagemaker = self.client("sagemaker")
-        profiles = self._list("list_user_profiles", "UserProfiles")
+        self._delete_each(
+            "user profiles", lambda: self._list("list_user_profiles", "UserProfiles"),
+            lambda p: f"user profile {p['UserProfileName']}",
+            lambda p: sagemaker.delete_user_profile(DomainId=self.domain_id,
+                                                    UserProfileName=p["UserProfileName"]))
 
-        def labels(found: list[dict[str, Any]]) -> list[str]:
-            return [f"user profile {p['UserProfileName']}" for p in found]
-
-        for profile, label in zip(profiles, labels(profiles), strict=True):
-            self.report.found(label)
-            if profile.get("Status") == "Deleting":
-                self.report.set(label, "requested")
+    def _delete_each(self, what: str, listed: Callable[[], list[dict[str, Any]]],
+                     label: Callable[[dict[str, Any]], str],
+                     delete: Callable[[dict[str, Any]], Any]) -> None:
+        """Start deleting every item ``listed`` gives (one AWS is already deleting is only
+        recorded), then wait until a new listing has none of them."""
+        items = listed()
+        for item in items:
+            name = label(item)
+            self.report.found(name)
+            if item.get("Status") == "Deleting":
+                self.report.set(name, "requested")
                 continue
-            self._do(label, partial(sagemaker.delete_user_profile, DomainId=self.domain_id,
-                                    UserProfileName=profile["UserProfileName"]), started=True)
-        if profiles and not self.dry_run:
-            self._wait("user profiles to be deleted",
-                       lambda: labels(self._list("list_user_profiles", "UserProfiles")),
-                       labels(profiles))
+            self._do(name, partial(delete, item), started=True)
+        if items and not self.dry_run:
+            self._wait(f"{what} to be deleted", lambda: [label(i) for i in listed()],
+                       [label(i) for i in items])
 
     def delete_domain(self, domain: dict[str, Any]) -> None:
         retention = "Retain" if self.keep_home_efs else "Delete"
