@@ -129,14 +129,11 @@ def test_cost_tags_of_a_team_role(record):
     """A team's role lets its users tag their own team, no other; the evaluator decides."""
     from studio_infra.judges.iam_eval import Decision, Request, access
     from studio_infra.roles import StudioExecutionRole
+    from tests.test_roles import ANA_SPACE as space
+    from tests.test_roles import ANA_SPACE_CONTEXT as owner
 
     plan = record(lambda: StudioExecutionRole("exec", {"cost_team": "vision"}))
     document = plan.get("aws:iam/rolePolicy:RolePolicy", "exec-studio").inputs["policy"]
-    space = "arn:aws:sagemaker:us-east-1:123456789012:space/d-abc/ana-space"
-    owner = {"sagemaker:DomainId": "d-abc", "sagemaker:UserProfileName": "ana",
-             "sagemaker:OwnerUserProfileArn":
-                 "arn:aws:sagemaker:us-east-1:123456789012:user-profile/d-abc/ana",
-             "sagemaker:SpaceSharingType": "Private"}
 
     def create(**tags: str) -> Decision:
         context = {**owner, **{f"aws:RequestTag/{k}": v for k, v in tags.items()}}

@@ -21,6 +21,14 @@ from studio_infra.studio import Studio
 USERS = [{"name": "alice"}, {"name": "bob"}]
 
 
+IDLE_TIMEOUT_PATHS = [
+    f"{settings}.{app}.appLifecycleManagement.idleSettings.idleTimeoutInMinutes"
+    for settings, app in (("defaultSpaceSettings", "jupyterLabAppSettings"),
+                          ("defaultUserSettings", "codeEditorAppSettings"),
+                          ("defaultUserSettings", "jupyterLabAppSettings"))]
+"""What a new idle timeout changes on the domain: the users' apps and, for shared spaces,
+the default space settings."""
+
 def studio(**changes: Any):
     config: dict[str, Any] = {"users": USERS, "network": {"nat": "single"}, **changes}
     return run_under_mocks(lambda: Studio("studio", config), project="p", stack="s")
@@ -177,13 +185,7 @@ def test_a_changed_field_that_forces_a_new_resource_replaces_it(before, tmp_path
     timeout = by_name(diff(studio(domain={"idle_timeout_minutes": 120}).resources, baseline,
                            table))["studio-domain"]
     assert timeout.step is Step.UPDATE
-    assert timeout.changed == [
-        "defaultSpaceSettings.jupyterLabAppSettings.appLifecycleManagement.idleSettings."
-        "idleTimeoutInMinutes",
-        "defaultUserSettings.codeEditorAppSettings.appLifecycleManagement.idleSettings."
-        "idleTimeoutInMinutes",
-        "defaultUserSettings.jupyterLabAppSettings.appLifecycleManagement.idleSettings."
-        "idleTimeoutInMinutes"]
+    assert timeout.changed == IDLE_TIMEOUT_PATHS
 
 
 # -- with the provider's replacement table (judges/data/replacements.json) -------------------
@@ -465,13 +467,7 @@ def test_nested_provider_defaults_are_no_change_until_the_program_sets_them(befo
     changed = by_name(diff(studio(domain={"idle_timeout_minutes": 120}).resources,
                            baseline))["studio-domain"]
     # Shared spaces get the users' idle shutdown through the default space settings.
-    assert changed.step is Step.UPDATE and changed.changed == [
-        "defaultSpaceSettings.jupyterLabAppSettings.appLifecycleManagement.idleSettings."
-        "idleTimeoutInMinutes",
-        "defaultUserSettings.codeEditorAppSettings.appLifecycleManagement.idleSettings."
-        "idleTimeoutInMinutes",
-        "defaultUserSettings.jupyterLabAppSettings.appLifecycleManagement.idleSettings."
-        "idleTimeoutInMinutes"]
+    assert changed.step is Step.UPDATE and changed.changed == IDLE_TIMEOUT_PATHS
 
 
 def test_a_real_change_inside_a_list_of_nested_objects_still_shows(default_stack, tmp_path):

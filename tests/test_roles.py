@@ -93,6 +93,15 @@ def test_cpu_instance_types_by_default_enforced_on_create_app(record):
     assert "ListSharingPrefix" not in by_sid and "PullProjectImages" not in by_sid
 
 
+ANA_SPACE = "arn:aws:sagemaker:us-east-1:123456789012:space/d-abc/ana-space"
+"""A private space of user ana, and the context SageMaker sends for a request on it."""
+ANA_SPACE_CONTEXT = {
+    "sagemaker:DomainId": "d-abc", "sagemaker:UserProfileName": "ana",
+    "sagemaker:OwnerUserProfileArn":
+        "arn:aws:sagemaker:us-east-1:123456789012:user-profile/d-abc/ana",
+    "sagemaker:SpaceSharingType": "Private"}
+
+
 def test_instance_types_bind_every_call_that_names_one(record):
     """The Service Authorization Reference (the IAM database) lists sagemaker:InstanceTypes
     for CreateApp, CreateSpace and UpdateSpace: a space's default is bound too, so an app
@@ -103,11 +112,7 @@ def test_instance_types_bind_every_call_that_names_one(record):
         assert "sagemaker:InstanceTypes" in action.condition_keys, name
     plan = record(lambda: StudioExecutionRole("exec"))
     document = plan.get("aws:iam/rolePolicy:RolePolicy", "exec-studio").inputs["policy"]
-    space = "arn:aws:sagemaker:us-east-1:123456789012:space/d-abc/ana-space"
-    owner = {"sagemaker:DomainId": "d-abc", "sagemaker:UserProfileName": "ana",
-             "sagemaker:OwnerUserProfileArn":
-                 "arn:aws:sagemaker:us-east-1:123456789012:user-profile/d-abc/ana",
-             "sagemaker:SpaceSharingType": "Private"}
+    space, owner = ANA_SPACE, ANA_SPACE_CONTEXT
 
     def decide(action: str, types: list[str] | None) -> Decision:
         context = {**owner, **({"sagemaker:InstanceTypes": types} if types else {})}
