@@ -35,7 +35,8 @@ IN_USE_CODES = {"DependencyViolation", "FileSystemInUse", "InvalidNetworkInterfa
 @dataclass
 class DeletionLoop:
     """One domain's teardown run: its settings, clients and report, and the loop each of
-    its deletions goes through."""
+    its deletions goes through. Every field of ``Teardown`` is declared here, in the order
+    ``Teardown`` has always taken them, so that a call by position means what it did."""
 
     session: boto3.Session
     domain_id: str

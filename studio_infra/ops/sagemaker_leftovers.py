@@ -95,7 +95,9 @@ def sagemaker_interface(interface: dict[str, Any], domain_id: str) -> bool:
 
 
 class LeftoverSearch(DeletionLoop):
-    """Finds what SageMaker made for the run's domain (``domain_id``) in its VPC."""
+    """Finds what SageMaker made for the run's domain (``domain_id``) in its VPC: the
+    reading half of a teardown, which ``Teardown`` and the destroy-time cleanup
+    (``clean_vpc_after_deleted_domains``) then delete."""
 
     def leftovers(self, domain: dict[str, Any] | None) -> Leftovers:
         """SageMaker's NFS groups, network interfaces and home EFS of this domain: from the
