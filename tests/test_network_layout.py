@@ -1,9 +1,10 @@
 """The network's pure layout: what a change of settings renames or moves, without a plan.
 
-Table tests in the manner of pulumi-awsx's subnet layout (``awsx/ec2/subnetDistributor.ts``
-and its tests in github.com/pulumi/pulumi-awsx): each case is settings in, names and blocks
-out. The last table ties the layout to what the recorded plans (``tests/data/plans``)
-register under each network, so the layout cannot drift from the component.
+Table tests in the manner of pulumi-awsx's subnet layout tests
+(``awsx/ec2/subnetDistributorNew.test.ts`` in github.com/pulumi/pulumi-awsx): each case is
+settings in, names and blocks out. The last tables tie the layout to what the recorded plans
+(``tests/data/plans``) register under each network, so the layout cannot drift from the
+component.
 """
 
 from __future__ import annotations

@@ -13,8 +13,11 @@ that keep a deployed network still:
 * ``single`` NAT sits in the first zone, ``per_az`` in every zone, so adding a zone at the
   end never moves a NAT gateway.
 
-This module needs no Pulumi (pulumi-awsx's subnet layout, ``awsx/ec2/subnetDistributor.ts``
-in github.com/pulumi/pulumi-awsx, is likewise a pure function with its own table tests).
+This module needs no Pulumi. pulumi-awsx decides its VPC's subnets the same way:
+``getSubnetSpecs`` (github.com/pulumi/pulumi-awsx, ``awsx/ec2/subnetDistributorNew.ts`` at
+666894cddfeb4d9d9a8f9d631e848e215fae649f) returns each subnet's zone, block and name before
+anything registers, and ``subnetDistributorNew.test.ts`` tests it on its own. awsx names a
+subnet by zone number (``<vpc>-private-1``); here a name carries the zone itself.
 """
 
 from __future__ import annotations
