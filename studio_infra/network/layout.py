@@ -32,8 +32,9 @@ from studio_infra.network.security import app_rule_specs
 NatMode = Literal["none", "single", "per_az"]
 
 MIN_SUBNET_PREFIX, MAX_SUBNET_PREFIX = 16, 28
-"""AWS accepts VPC and subnet IPv4 blocks between /16 and /28
-(https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html)."""
+"""AWS accepts VPC and subnet IPv4 blocks between /16 and /28 (EC2 CreateSubnet: "The allowed
+size for an IPv4 subnet is between a /28 netmask ... and a /16 netmask",
+https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSubnet.html)."""
 
 
 def ipv4_block(cidr: str) -> ipaddress.IPv4Network:
