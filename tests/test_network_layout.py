@@ -9,6 +9,7 @@ component.
 
 from __future__ import annotations
 
+import ast
 import ipaddress
 import json
 from pathlib import Path
@@ -152,3 +153,13 @@ def test_names_are_those_the_recorded_example_registers():
     layout = args.layout("isolated", ZONES[:3])
     assert layout.names() == _recorded_names("examples-network-endpoints-only.json",
                                              "isolated")
+
+
+@pytest.mark.parametrize("module", ["layout.py", "security.py"])
+def test_the_layout_and_the_rules_are_decided_without_pulumi(module):
+    tree = ast.parse((ROOT / "studio_infra/network" / module).read_text())
+    runtime = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
+    names = [alias.name for node in runtime if isinstance(node, ast.Import)
+             for alias in node.names]
+    names += [node.module or "" for node in runtime if isinstance(node, ast.ImportFrom)]
+    assert not [name for name in names if name.split(".")[0] in ("pulumi", "pulumi_aws")]
