@@ -48,3 +48,7 @@ if not TYPE_CHECKING:  # hidden from type checkers, so a misspelt import is an e
         if name == "StudioNetwork":
             return importlib.import_module("studio_infra.network.component").StudioNetwork
         raise AttributeError(f"module 'studio_infra.network' has no attribute {name!r}")
+
+    def __dir__() -> list[str]:
+        """The names loaded on first use too, as an eagerly importing module would list."""
+        return sorted({*globals(), "StudioNetwork"})
