@@ -4,8 +4,8 @@ that refuse a value the provider would refuse before anything registers.
 
 The per-kind self-tests (pattern, length, enum, whole-number set, range, conflicting and
 required-together arguments) run in both adapters with the rest of the catalog
-(``test_rules.CASES["deploy-provider-validators"]``); every stack and example is judged by
-``test_default_stack``.
+(``tests/rules/test_deploy.py``, ``CASES["deploy-provider-validators"]``); every stack and
+example is judged by ``test_default_stack``.
 """
 
 from __future__ import annotations
