@@ -18,7 +18,7 @@ import pytest
 from pydantic import ValidationError
 
 from studio_infra.images import ImageSpec, _config_name
-from studio_infra.judges import provider_rules
+from studio_infra.judges import provider_rules, provider_source
 from studio_infra.judges.requests import REQUESTS, input_properties
 from studio_infra.lifecycle import HASH_LENGTH
 from studio_infra.limits import domain_name, lifecycle_config_name, user_profile_name
@@ -38,19 +38,69 @@ URI = "123456789012.dkr.ecr.us-east-1.amazonaws.com/studio:v1"
 def test_the_data_was_read_for_the_installed_pulumi_aws():
     """pulumi-aws bundles one terraform-provider-aws; its validators change with it.
 
-    What is verified, exactly: the installed ``pulumi_aws`` is the major.minor the data names.
-    What is not: that each rule's source commit is the provider commit that release bundles.
-    pulumi_aws's Python package does not record that commit, and the provider sources this
-    data was read from are single file versions, each at its own commit (each
-    rule's URL names it); several of those commits are older than the provider's v6 line
-    that pulumi-aws 7.x bundles (``provenance`` in the data says which were compared with a
-    newer text). Another pulumi_aws major.minor means reading the rules again."""
-    data = provider_rules.metadata()
+    The policy: the data names the pulumi-aws release whose bundled provider it was checked
+    against (``upstream.pulumi_aws``), and holds for that release's major.minor (pulumi-aws
+    moves its bundled provider in minor releases: pulumi/pulumi-aws#6392 and the upgrade pull
+    requests before it). Another major.minor installed fails here, naming the command that
+    reads the rules again. ``upstream.commit`` and ``terraform_provider_aws`` are filled in
+    by that command only; while they are empty, ``verified`` is false and ``why_unverified``
+    says why."""
+    upstream = provider_rules.metadata()["upstream"]
     installed = version("pulumi_aws")
-    assert ".".join(installed.split(".")[:2]) == data["pulumi_aws"], (
-        f"pulumi_aws {installed} is installed; judges/data/provider_validators.json was read "
-        f"for {data['pulumi_aws']}: read the rules again from the provider it bundles")
-    assert data["pulumi_aws_checked"].startswith(data["pulumi_aws"] + ".")
+    pinned = upstream["pulumi_aws"]
+    assert installed.split(".")[:2] == pinned.split(".")[:2], (
+        f"pulumi_aws {installed} is installed; judges/data/provider_validators.json was "
+        f"checked for pulumi_aws {pinned}: run scripts/verify-provider-validators CLONE COMMIT "
+        f"--write with a clone of hashicorp/terraform-provider-aws and the commit pulumi-aws "
+        f"{installed} bundles, fix the rules it reports, and set upstream.pulumi_aws")
+    if upstream["verified"]:
+        assert re.fullmatch(r"[0-9a-f]{40}", upstream["commit"])
+        assert re.fullmatch(r"6\.\d+\.\d+", upstream["terraform_provider_aws"])
+        commits = {c.commit for c in provider_source.citations(provider_rules.metadata())}
+        assert commits == {upstream["commit"]}
+    else:
+        assert upstream["commit"] is None and upstream["why_unverified"]
+
+
+def _names_others(rule: provider_rules.ProviderRule, line: str) -> bool:
+    """The provider names an argument in snake case or as a ``names.Attr...`` constant."""
+    return all(re.sub(r"(?<!^)([A-Z])", r"_\1", o).lower() in line
+               or f"Attr{o[0].upper()}{o[1:]}" in line for o in rule.others)
+
+
+def _line_holds(rule: provider_rules.ProviderRule, line: str) -> bool:
+    """Whether the source line kept with a rule states what the rule applies."""
+    if rule.kind in ("length", "int_range"):
+        return re.search(rf"\b{rule.min}, {rule.max}\b", line) is not None
+    if rule.kind in ("pattern", "not_pattern"):
+        return rule.pattern is not None and rule.pattern in line
+    if rule.kind in ("enum", "int_in"):
+        entry = next(e for e in provider_rules.metadata()["types"][rule.type]
+                     if e["property"] == rule.property and e["kind"] == rule.kind)
+        if "sdk_enum" in entry:
+            return entry["sdk_enum"].split(".")[1] in line
+        return all(str(v) in line for v in rule.values)
+    if rule.kind in ("conflicts_with", "required_with"):
+        return _names_others(rule, line)
+    return False
+
+
+def test_every_line_kept_with_a_rule_states_the_rule():
+    """Each rule's ``line`` is the text of the source line it cites (the script checks that
+    text against the provider at a commit); here, that text states what the rule applies:
+    its pattern, bounds, values or arguments, or the named validator function the rule's
+    ``go`` describes (``validNameForResource``)."""
+    kept = 0
+    for type_, rules in provider_rules.rules().items():
+        for rule, entry in zip(rules, provider_rules.metadata()["types"][type_], strict=True):
+            line = entry.get("line")
+            if line is None:
+                continue
+            kept += 1
+            helper = re.fullmatch(r"ValidateFunc:\s+(\w+),", line)
+            assert _line_holds(rule, line) or (helper and helper[1] in rule.go), (
+                type_, rule.property, rule.kind, line)
+    assert kept >= 34
 
 
 @pytest.mark.parametrize("type_", provider_rules.types())
