@@ -71,7 +71,8 @@ def _names_others(rule: provider_rules.ProviderRule, line: str) -> bool:
 def _line_holds(rule: provider_rules.ProviderRule, line: str) -> bool:
     """Whether the source line kept with a rule states what the rule applies."""
     if rule.kind in ("length", "int_range"):
-        return re.search(rf"\b{rule.min}, {rule.max}\b", line) is not None
+        bounds = f"{rule.min}, {rule.max}" if rule.max is not None else f"AtLeast({rule.min})"
+        return re.search(rf"\b{re.escape(bounds)}", line) is not None
     if rule.kind in ("pattern", "not_pattern"):
         return rule.pattern is not None and rule.pattern in line
     if rule.kind in ("enum", "int_in"):
@@ -116,8 +117,10 @@ def test_every_rule_names_its_source_line_and_a_real_input(type_):
             assert rule.pattern and rule.pattern in rule.go
         if rule.kind in ("enum", "int_in"):
             assert rule.values  # an SDK enum botocore names, or the provider's own list
-        if rule.kind in ("length", "int_range"):
+        if rule.kind == "length":
             assert rule.min is not None and rule.max is not None and rule.min <= rule.max
+        if rule.kind == "int_range":  # no max: validation.IntAtLeast
+            assert rule.min is not None and (rule.max is None or rule.min <= rule.max)
 
 
 def test_the_data_names_types_the_components_create():
@@ -265,3 +268,36 @@ def test_go_patterns_search_as_the_provider_does():
 ])
 def test_network_addresses_and_iam_names_as_the_provider_reads_them(type_, prop, value, refused):
     assert bool(_refused(type_, prop, value)) is refused, (value, _refused(type_, prop, value))
+
+
+def test_the_space_and_profile_rules_added_at_the_same_commits_reach_the_values(record):
+    """The space's sharing type, EBS size and JupyterLab idle timeout, and the profile's POSIX
+    ids and JupyterLab idle settings, as the provider validates them (space.go and
+    user_profile.go at the commits their other rules cite), on the paths Pulumi plans."""
+    def program() -> None:
+        aws.sagemaker.Space(
+            "s", domain_id="d-123", space_name="s",
+            space_sharing_settings={"sharing_type": "Public"},
+            space_settings={
+                "app_type": "JupyterLab",
+                "space_storage_settings": {"ebs_storage_settings": {"ebs_volume_size_in_gb": 4}},
+                "jupyter_lab_app_settings": {"app_lifecycle_management": {
+                    "idle_settings": {"idle_timeout_in_minutes": 59}}}})
+        aws.sagemaker.UserProfile(
+            "u", domain_id="d-123", user_profile_name="u",
+            user_settings={
+                "execution_role": "arn:aws:iam::123456789012:role/r",
+                "custom_posix_user_config": {"uid": 9999, "gid": 1000},
+                "jupyter_lab_app_settings": {"app_lifecycle_management": {"idle_settings": {
+                    "idle_timeout_in_minutes": 525601, "lifecycle_management": "ON"}}}})
+
+    findings = [f.message for f in evaluate(stack_from_plan(record(program).resources))
+                if f.policy == "deploy-provider-validators"]
+    text = "\n".join(findings)
+    for word in ("spaceSharingSettings.sharingType = 'Public'",
+                 "ownershipSettings",  # the sharing settings need the ownership settings
+                 "ebsVolumeSizeInGb = 4", "a whole number 5-16384",
+                 "idleTimeoutInMinutes = 59", "idleTimeoutInMinutes = 525601",
+                 "uid = 9999", "a whole number of at least 10000", "gid = 1000",
+                 "lifecycleManagement = 'ON'", "user_profile.go#L399", "space.go#L411"):
+        assert word in text, (word, text)
