@@ -33,10 +33,10 @@ import functools
 import ipaddress
 import json
 import re
-from types import MappingProxyType
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from types import MappingProxyType
 from typing import Any
 
 
