@@ -152,7 +152,7 @@ def _same_vpc(stack: Stack, view: DomainView, vpc: str, subnets: list[Any]) -> I
             _message("same-vpc", f"security group {group.name} is in {group.get('vpcId')}, "
                      f"not the VPC {vpc} of {view.domain.name}: AWS refuses it"),
             f"Use a security group of {vpc} instead of {group.name}, or associate "
-            f"{group.name} with {vpc} (ec2.SecurityGroupVpcAssociation).")
+            f"{group.name} with {vpc} (aws.vpc.SecurityGroupVpcAssociation).")
 
 
 def _service_path(stack: Stack, view: DomainView, apps: Place, endpoints: list[Resource],
