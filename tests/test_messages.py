@@ -12,6 +12,7 @@ import pytest
 
 from studio_infra.cli import EXIT_ERROR, main
 from studio_infra.plan.fakes import UnknownRegion, known_regions, partition_of
+from studio_infra.resource_types import EC2_VPC, S3_BUCKET
 from studio_infra.roles import StudioExecutionRole
 from studio_infra.rules.engine import evaluate, stack_from_plan
 from studio_infra.suggest import closest
@@ -95,7 +96,7 @@ def test_a_subnet_in_another_vpc_gets_a_fix_naming_it(record):
                              default_user_settings={"execution_role": role.arn})
 
     plan = record(program)
-    vpc_a = plan.get("aws:ec2/vpc:Vpc", "a").id
+    vpc_a = plan.get(EC2_VPC, "a").id
     (finding,) = [f for f in evaluate(stack_from_plan(plan.resources))
                   if f.policy == "studio-network" and "not the domain's VPC" in f.message]
     assert finding.remediation == (
@@ -149,7 +150,7 @@ def test_no_region_anywhere_stops_the_plan_as_the_provider_would(tmp_path, capsy
     out = project / "plan.json"
     assert main(["plan", str(project), "--json", str(out)]) == EXIT_ERROR
     err = capsys.readouterr().err
-    assert "sets no AWS region" in err and "data (aws:s3/bucket:Bucket)" in err
+    assert "sets no AWS region" in err and f"data ({S3_BUCKET})" in err
     assert "pulumi config set aws:region <region>" in err
     assert "sets no AWS region" in out.read_text()
     # The environment's region is one the provider reads, and so is a profile's.

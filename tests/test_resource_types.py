@@ -11,9 +11,11 @@ token out (data files, JSON plans and state exports, keep theirs).
 
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pulumi
@@ -36,9 +38,17 @@ CONSTANTS = {name: value for name, value in vars(resource_types).items()
              if name.isupper() and isinstance(value, str)}
 AWS_TOKENS = {name: token for name, token in CONSTANTS.items() if token.startswith("aws:")}
 
+TOKEN = re.compile(r"aws:[a-z0-9]+/[a-zA-Z0-9]+:[A-Za-z0-9]+|pulumi-[a-z]+:dynamic:|"
+                   r"pulumi:providers:|pulumi:pulumi:|command:(?:local|remote):|"
+                   r"studio-infra:[a-z0-9]+:[A-Za-z0-9]+")
+"""Provider type and invoke tokens, the dynamic and provider resources', the engine's, and
+the components' own."""
 FOREIGN = {"aws:sns/topic:Topic", "aws:ec2/getAmi:getAmi"}
 """Tokens the library never uses, named by the tests that show a type outside the request
 table, or an invoke the fakes cannot answer, is reported rather than passed."""
+SCANNED = ("studio_infra", "tests", "benchmarks", "stacks", "examples", "scripts")
+EXEMPT = {Path(resource_types.__file__).resolve(), Path(__file__).resolve()}
+"""The constants module, and this test, whose tokens are the cases of its own checks."""
 
 
 def _registered(token: str) -> set[str]:
@@ -106,3 +116,63 @@ def test_names_follow_the_tokens():
 def test_each_token_is_defined_once():
     assert len(set(CONSTANTS.values())) == len(CONSTANTS)
     assert not FOREIGN & set(CONSTANTS.values())
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    """The ids of the docstring nodes (modules, classes, functions, attributes): prose that
+    may name a token as an example."""
+    found = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if not isinstance(body, list):
+            continue
+        for index, statement in enumerate(body):
+            if (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
+                    and isinstance(statement.value.value, str)
+                    and (index == 0 or isinstance(body[index - 1], (ast.Assign, ast.AnnAssign)))):
+                found.add(id(statement.value))
+    return found
+
+
+def _component_types(tree: ast.AST) -> set[int]:
+    """The ids of the ``TYPE = "studio-infra:..."`` values of class bodies: each component's
+    one spelling of its own token."""
+    return {id(statement.value) for node in ast.walk(tree) if isinstance(node, ast.ClassDef)
+            for statement in node.body if isinstance(statement, ast.Assign)
+            and [getattr(t, "id", None) for t in statement.targets] == ["TYPE"]}
+
+
+def _spelt_tokens(path: Path) -> Iterator[tuple[int, str]]:
+    tree = ast.parse(path.read_text(), str(path))
+    allowed = _docstrings(tree) | _component_types(tree)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                and id(node) not in allowed:
+            for token in TOKEN.findall(node.value):
+                if token not in FOREIGN:
+                    yield node.lineno, token
+
+
+def test_no_module_spells_a_token_out():
+    """Every token is a ``resource_types`` constant or a component's ``TYPE``; the one place
+    a string may spell one is the constants module (strings of f-strings included)."""
+    spelt = [f"{path.relative_to(ROOT)}:{line}: {token}"
+             for folder in SCANNED for path in sorted((ROOT / folder).rglob("*.py"))
+             if path not in EXEMPT
+             for line, token in _spelt_tokens(path)]
+    assert spelt == [], "use studio_infra.resource_types (or the component's TYPE):\n" + \
+        "\n".join(spelt)
+
+
+def test_the_scan_finds_a_spelt_token(tmp_path):
+    """The scan above can fail: a literal, a URN in an f-string, a component's token outside
+    its ``TYPE``; a docstring and a ``TYPE`` are allowed."""
+    module = tmp_path / "m.py"
+    module.write_text('"""Reads aws:s3/bucket:Bucket."""\n'
+                      'A = "aws:s3/bucket:Bucket"\n'
+                      'B = f"urn:pulumi:s::p::pulumi:pulumi:Stack::{A}"\n'
+                      'C = "studio-infra:studio:Studio"\n'
+                      'class D:\n'
+                      '    TYPE = "studio-infra:test:D"\n')
+    assert sorted(_spelt_tokens(module)) == [(2, "aws:s3/bucket:Bucket"), (3, "pulumi:pulumi:"),
+                                             (4, "studio-infra:studio:Studio")]
