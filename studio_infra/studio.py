@@ -39,6 +39,7 @@ from studio_infra.kms import StudioKeys, StudioKeysArgs
 from studio_infra.lifecycle import LifecycleConfigs, LifecycleScript
 from studio_infra.limits import domain_name, space_name, tags_per_resource, user_profile_name
 from studio_infra.network import StudioNetwork, StudioNetworkArgs
+from studio_infra.packages import APP_TYPES, PackageMirror, PackageMirrorSettings
 from studio_infra.posix import PosixUser, check_groups, check_unique
 from studio_infra.roles import InstanceTypes, RoleSettings, StudioExecutionRole
 from studio_infra.s3 import BucketSettings, SecureBucket
@@ -171,6 +172,10 @@ class StudioConfig(BaseModel):
     """Custom images, each built from a folder or taken from an existing URI."""
     lifecycle_configs: list[LifecycleScript] = Field(default_factory=list)
     """Studio lifecycle configurations, each from a script file."""
+    packages: PackageMirrorSettings | None = None
+    """A private PyPI mirror (CodeArtifact) and the pip configuration apps run, so ``pip
+    install`` works without internet (``studio_infra.packages``); null (the default) for
+    none."""
     cost_tags: bool = True
     """Tag each user's profile and space with ``StudioUser``: with tag propagation, cost
     reports group by it. Team members' profiles and team spaces carry ``StudioTeam`` in any
@@ -266,6 +271,7 @@ class StudioConfig(BaseModel):
         except ValueError as exc:
             problems.append(f"users: {exc}")
         problems += self._tag_room()
+        problems += self._package_defaults()
         if self.shared_efs is not None:
             problems += quota_problems(self.file_boundaries(), self._subnet_count())
         return problems
@@ -274,6 +280,19 @@ class StudioConfig(BaseModel):
         """Each file system's key (``user-<name>``, ``team-<name>`` or ``domain``) and users."""
         boundary = self.shared_efs.boundary if self.shared_efs is not None else "domain"
         return boundaries([(u.name, u.team) for u in self.users], boundary)
+
+    def _package_defaults(self) -> list[str]:
+        """The mirror's pip configuration is the domain's default for JupyterLab and Code
+        Editor; a domain runs one default per app type."""
+        if self.packages is None or not self.packages.default_lifecycle:
+            return []
+        scripts = {s.name: s for s in self.lifecycle_configs}
+        clash = [n for n in self.domain.lifecycle_configs
+                 if n in scripts and scripts[n].default and scripts[n].app_type in APP_TYPES]
+        return [f"domain.lifecycle_configs: {name!r} is the default of "
+                f"{scripts[name].app_type}, and so is the package mirror's pip configuration; "
+                "set packages.default_lifecycle: false (users then pick it) or make "
+                f"{name!r} not a default" for name in clash]
 
     def _subnet_count(self) -> int | None:
         existing = self.network.existing_vpc
@@ -377,6 +396,9 @@ class Studio(Component[StudioConfig]):
     """Each custom image, by image name."""
     lifecycle: LifecycleConfigs | None
     """The Studio lifecycle configurations; None without ``lifecycle_configs``."""
+    packages: PackageMirror | None
+    """The private PyPI mirror (``domain_name``, ``repository_name``, ``index_url``); None
+    without ``packages``."""
     shared_efs: SharedFileSystem | None
     """The one file system of ``shared_efs.boundary: domain``; None for per-user or per-team
     file systems (``file_systems``) or none at all."""
@@ -412,7 +434,11 @@ class Studio(Component[StudioConfig]):
             given = settings.model_dump(exclude_unset=True) if settings is not None else {}
             return {**common, **wired, **given}
 
-        self.keys = StudioKeys(name, section(spec.keys), child)
+        keys = section(spec.keys)
+        if spec.packages is not None:
+            # The mirror's domain is encrypted with a key of the stack's, as everything else.
+            keys["purposes"] = list(dict.fromkeys([*spec.keys.purposes, "codeartifact"]))
+        self.keys = StudioKeys(name, keys, child)
         flow_log_key: dict[str, Any] = {} if spec.network.existing_vpc is not None else \
             {"flow_logs_kms_key_arn": self.keys.arn_for("logs")}
         # Docker in spaces pulls from the trusted accounts' registries: their images go
@@ -420,7 +446,11 @@ class Studio(Component[StudioConfig]):
         if spec.domain.docker.trusted_accounts and "trusted_image_accounts" not in \
                 spec.network.model_fields_set:
             flow_log_key["trusted_image_accounts"] = list(spec.domain.docker.trusted_accounts)
-        self.network = StudioNetwork(name, section(spec.network, **flow_log_key), child)
+        network = section(spec.network, **flow_log_key)
+        if spec.packages is not None:
+            # The mirror is reached through its endpoints, NAT or not.
+            network["extra_endpoints"] = [*spec.network.extra_endpoints, "codeartifact"]
+        self.network = StudioNetwork(name, network, child)
         self.sharing = SecureBucket(f"{name}-sharing", section(
             spec.sharing, kms_key_arn=self.keys.arn_for("s3")), child) \
             if spec.domain.notebook_sharing else None
@@ -446,7 +476,18 @@ class Studio(Component[StudioConfig]):
         def lifecycle(names: list[str]) -> list[Any]:
             return [self.lifecycle.attachments[n] for n in names] if self.lifecycle else []
 
+        self.packages = PackageMirror(f"{name}-packages", {
+            **spec.packages.model_dump(exclude_unset=True), **common,
+            "kms_key_arn": self.keys.arn_for("codeartifact")}, child) \
+            if spec.packages is not None else None
+        mirror: dict[str, Any] = {} if self.packages is None else {
+            "package_domain": self.packages.domain_name,
+            "package_repositories": [self.packages.repository_name]}
+
         key_arns = [self.keys.arn_for(p) for p in ("sagemaker", "s3", "efs", "ecr")]
+        if self.packages is not None:
+            # Usable only through CodeArtifact (the key policy's kms:ViaService).
+            key_arns.append(self.keys.arn_for("codeartifact"))
         repositories = [self.repository.repository_arn] if self.repository else []
 
         members = spec.file_boundaries()
@@ -473,6 +514,7 @@ class Studio(Component[StudioConfig]):
                 "sharing_prefix": spec.domain.sharing_prefix,
                 "kms_key_arns": key_arns,
                 "ecr_repository_arns": repositories,
+                **mirror,
                 "tags": spec.tags,
             }, child)
 
@@ -501,7 +543,8 @@ class Studio(Component[StudioConfig]):
             "sharing_bucket_name": self.sharing.bucket_name if self.sharing else None,
             "sharing_kms_key_arn": self.keys.arn_for("s3") if self.sharing else None,
             "images": [self.images[i].attachment for i in domain.images],
-            "lifecycle_configs": lifecycle(domain.lifecycle_configs),
+            "lifecycle_configs": [*lifecycle(domain.lifecycle_configs), *(
+                self.packages.attachments.values() if self.packages else [])],
             "sso_groups": domain.sso_groups,
             "classic_apps": domain.classic_apps or any(
                 i.app_type == "KernelGateway" for i in spec.images) or any(
@@ -556,9 +599,12 @@ class Studio(Component[StudioConfig]):
             }, child)
         self.team_spaces = {team.name: self._team_space(team) for team in spec.teams
                             if team.shared_space}
+        attaching: list[pulumi.Resource] = [self.domain, *self.users.values(),
+                                            *self.team_spaces.values()]
         if self.lifecycle is not None:
-            self.lifecycle.sweep_after([self.domain, *self.users.values(),
-                                        *self.team_spaces.values()])
+            self.lifecycle.sweep_after(attaching)
+        if self.packages is not None:
+            self.packages.sweep_after(attaching)
 
         # Depends on the domain and every user: on destroy it goes first, deleting the apps and
         # spaces that would otherwise keep the profiles and the domain from being deleted.
