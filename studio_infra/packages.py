@@ -34,6 +34,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from studio_infra.aws_context import AwsContext
 from studio_infra.component import Component
+from studio_infra.errors import StudioInfraError
 from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, Tags
 from studio_infra.lifecycle import (
     HASH_LENGTH,
@@ -132,6 +133,31 @@ def default_domain_name(project: str, stack: str) -> str:
     return raw if len(raw) >= codeartifact_domain_name().min_length else "studio-packages"
 
 
+def region_problem(region: str) -> str | None:
+    """Why CodeArtifact cannot serve ``region``, or None. Judged from botocore's endpoint
+    data, and only for a region botocore knows (one it does not know is let through: a newer
+    region than the installed botocore)."""
+    import boto3
+
+    session = boto3.session.Session()
+    offered = session.get_available_regions("codeartifact", partition_name=partition_of(region))
+    known = session.get_available_regions("ec2", partition_name=partition_of(region))
+    if region in offered or region not in known:
+        return None
+    return (f"CodeArtifact is not offered in {region} (botocore's endpoint data lists "
+            f"{offered or 'no region of its partition'}); deploy the stack in one of those, "
+            "set packages to null, or upgrade botocore if AWS has added the region since")
+
+
+def partition_of(region: str) -> str:
+    """The partition botocore names for ``region``'s prefix."""
+    for prefix, partition in (("cn-", "aws-cn"), ("us-gov-", "aws-us-gov"),
+                              ("us-iso-", "aws-iso"), ("us-isob-", "aws-iso-b")):
+        if region.startswith(prefix):
+            return partition
+    return "aws"
+
+
 def package_statements(ctx: AwsContext, domain_name: str,
                        repository_names: list[str]) -> list[dict[str, Any]]:
     """The execution-role statements that let a user install from the mirror's repositories
@@ -203,6 +229,11 @@ class PackageMirror(Component[PackageMirrorArgs]):
     """App type -> the name of its pip lifecycle configuration (``<name>-pip-<hash>``)."""
     attachments: dict[str, LifecycleAttachment]
     """App type -> what ``StudioDomain`` takes (``lifecycle_configs``)."""
+
+    def _check(self, opts: pulumi.ResourceOptions | None) -> None:
+        problem = region_problem(self.context.region)
+        if problem:
+            raise StudioInfraError(f"PackageMirror: {problem}")
 
     def _build(self) -> None:
         spec, name, ctx = self.spec, self.resource_name, self.context

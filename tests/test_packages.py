@@ -215,3 +215,15 @@ def test_config_errors_name_the_field_the_value_and_the_fix(tmp_path):
 ])
 def test_default_domain_names_are_ones_codeartifact_takes(project, stack, expected):
     assert default_domain_name(project, stack) == expected
+
+
+def test_a_region_without_codeartifact_is_refused_before_anything_registers(record_failure):
+    def program() -> None:
+        PackageMirror("mirror", {"kms_key_arn":
+                                 "arn:aws-cn:kms:cn-north-1:123456789012:key/"
+                                 "1234abcd-12ab-34cd-56ef-1234567890ab"})
+
+    error = record_failure(program, region="cn-north-1")
+    assert "CodeArtifact is not offered in cn-north-1" in str(error)
+    assert "set packages to null" in str(error)
+    assert not [r for r in error.plan.resources if r.type.startswith("aws:codeartifact")]
