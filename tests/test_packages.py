@@ -227,3 +227,17 @@ def test_a_region_without_codeartifact_is_refused_before_anything_registers(reco
     assert "CodeArtifact is not offered in cn-north-1" in str(error)
     assert "set packages to null" in str(error)
     assert not [r for r in error.plan.resources if r.type.startswith("aws:codeartifact")]
+
+
+def test_a_role_that_cannot_read_the_mirror_is_caught(record):
+    plan = record(_studio_with_mirror_beside(["codeartifact"]))
+    found = [f.message for f in evaluate_rules_of(plan, "studio-identity")]
+    actions = sorted({m.split(": ", 1)[1].split(" on ")[0] for m in found})
+    assert actions == ["codeartifact:GetAuthorizationToken",
+                       "codeartifact:GetRepositoryEndpoint",
+                       "codeartifact:ReadFromRepository", "sts:GetServiceBearerToken"], found
+    assert all("[package-read: https://docs.aws.amazon.com/codeartifact/" in m for m in found)
+
+
+def test_the_roles_studio_builds_read_the_mirror(no_internet):
+    assert not evaluate_rules_of(no_internet, "studio-identity")

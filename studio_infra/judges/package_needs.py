@@ -16,9 +16,16 @@ service requests a bearer token on your behalf").
 
 from __future__ import annotations
 
-from studio_infra.snapshot import Stack
+from collections.abc import Callable
+from typing import Any
+
+from studio_infra.snapshot import Stack, known
 
 SOURCE = "https://docs.aws.amazon.com/codeartifact/latest/ug/create-vpc-endpoints.html"
+READ_SOURCE = ("https://docs.aws.amazon.com/codeartifact/latest/ug/"
+               "get-set-up-provision-user.html")
+"""CodeArtifact, "Provision an IAM user": what reading a repository takes, and
+``sts:GetServiceBearerToken`` "must be added to the IAM user or role policy"."""
 REPOSITORY = "aws:codeartifact/repository:Repository"
 PACKAGE_ENDPOINTS = ("codeartifact.api", "codeartifact.repositories")
 
@@ -36,3 +43,24 @@ def package_endpoints(stack: Stack) -> tuple[str, ...]:
     """The endpoints the apps need for the plan's package mirror: none without a CodeArtifact
     repository."""
     return PACKAGE_ENDPOINTS if stack.of_type(REPOSITORY) else ()
+
+
+def read_requests(stack: Stack, arn: Callable[[str, str], str]
+                  ) -> list[tuple[str, str, dict[str, Any]]]:
+    """The calls ``pip`` makes as an app's role for each repository of the plan (``READ_SOURCE``):
+    (action, resource ARN, request context); ``arn(service, resource)`` makes this account's
+    ARNs."""
+    calls: list[tuple[str, str, dict[str, Any]]] = []
+    for repository in stack.of_type(REPOSITORY):
+        domain = known(repository.get("domain"), f"the domain of {repository.name}")
+        name = known(repository.get("repository"), f"the name of {repository.name}")
+        calls += [
+            ("codeartifact:GetAuthorizationToken", arn("codeartifact", f"domain/{domain}"), {}),
+            ("codeartifact:GetRepositoryEndpoint",
+             arn("codeartifact", f"repository/{domain}/{name}"), {}),
+            ("codeartifact:ReadFromRepository",
+             arn("codeartifact", f"repository/{domain}/{name}"), {}),
+            ("sts:GetServiceBearerToken", "*",
+             {"sts:AWSServiceName": "codeartifact.amazonaws.com"}),
+        ]
+    return calls

@@ -85,6 +85,11 @@ NEEDS: dict[str, Need] = {n.key: n for n in (
     Need("image-pull", "identity",
          "The role of each attached image can pull it from ECR",
          _DG + "sagemaker-roles.html#sagemaker-roles-createimage-perms"),
+    Need("package-read", "identity",
+         "With a package mirror (a CodeArtifact repository) in the plan, each execution role "
+         "gets an authorization token for its domain and reads the repository (and "
+         "sts:GetServiceBearerToken for CodeArtifact)",
+         package_needs.READ_SOURCE),
     Need("no-presign-other", "isolation",
          "No execution role creates a presigned URL for another user's profile",
          _DG + "studio-updated-jl-admin-guide-permissions.html"),
@@ -528,6 +533,9 @@ def _needed(caller: Caller, stack: Stack) -> Iterator[str]:
                                     **{"sagemaker:InstanceTypes": [view.instance_type]})),
         ("own-apps", caller.request("sagemaker:DeleteApp", app, **owner)),
     ]
+    calls += [("package-read", caller.request(action, resource, **context))
+              for action, resource, context in package_needs.read_requests(
+                  stack, view.where.arn)]
     for need, request in calls:
         yield from _must_allow(caller, need, request)
     yield from _domain_key(caller, stack)
