@@ -241,3 +241,46 @@ def test_a_role_that_cannot_read_the_mirror_is_caught(record):
 
 def test_the_roles_studio_builds_read_the_mirror(no_internet):
     assert not evaluate_rules_of(no_internet, "studio-identity")
+
+
+def _run_script(tmp_path, tools):
+    """Run the pip script with only ``tools`` (name -> shell body) on PATH."""
+    import subprocess
+
+    from studio_infra.aws_context import AwsContext
+    from studio_infra.packages import pip_script
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for name, body in tools.items():
+        tool = bin_dir / name
+        tool.write_text(f"#!/bin/bash\n{body}\n")
+        tool.chmod(0o755)
+    script = tmp_path / "pip.sh"
+    script.write_text(pip_script(AwsContext(ACCOUNT, "eu-west-1", "aws", "amazonaws.com",
+                                            "com.amazonaws"), "dom", "pypi"))
+    return subprocess.run(["/bin/bash", str(script)], env={"PATH": str(bin_dir)},
+                          capture_output=True, text=True, check=False)
+
+
+def test_the_script_logs_pip_in_with_the_cli_where_there_is_one(tmp_path):
+    done = _run_script(tmp_path, {"aws": f'echo "$@" > {tmp_path}/aws.args'})
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "aws.args").read_text().split() == [
+        "codeartifact", "login", "--tool", "pip", "--domain", "dom", "--domain-owner", ACCOUNT,
+        "--repository", "pypi", "--region", "eu-west-1"]
+
+
+def test_the_script_sets_the_index_from_a_boto3_token_without_the_cli(tmp_path):
+    done = _run_script(tmp_path, {"python3": 'echo "the-token"',
+                                  "pip": f'echo "$@" > {tmp_path}/pip.args'})
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "pip.args").read_text().split() == [
+        "config", "set", "global.index-url",
+        f"https://aws:the-token@dom-{ACCOUNT}.d.codeartifact.eu-west-1.amazonaws.com/pypi/pypi/"
+        "simple/"]
+
+
+def test_an_app_start_fails_when_no_token_can_be_had(tmp_path):
+    done = _run_script(tmp_path, {"aws": "exit 255"})
+    assert done.returncode != 0
