@@ -35,10 +35,9 @@ REGISTERED = ("type", "name", "parent", "custom", "inputs", "dependencies",
 
 
 def _digest(value: Any) -> str:
-    text = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
-    # A file asset names its absolute path (the EFS provisioner's code): the same program
-    # checked out elsewhere registers the same thing.
-    text = text.replace(json.dumps(str(ROOT))[1:-1], "<checkout>")
+    # Paths into the checkout (an asset's file) depend on where it was cloned, not on the plan.
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str) \
+        .replace(str(ROOT), "<checkout>")
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
