@@ -1,5 +1,5 @@
-"""What a package mirror asks of a Studio network: the Studio-needs model's ``package-
-endpoints`` need (``judges.studio_needs``), kept apart from the model's general needs.
+"""What a package mirror asks of a plan: the Studio-needs model's ``package-endpoints`` and
+``package-read`` needs (``judges.studio_needs``), kept apart from the model's general needs.
 
 A CodeArtifact repository in a plan is there for the apps to install from
 (``studio_infra.packages``). In ``VpcOnly`` they reach it only through CodeArtifact's two
