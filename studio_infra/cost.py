@@ -10,7 +10,8 @@ report says so. ``--prices FILE`` (the same format, any subset) overrides the ta
 
 What is billed only by use is listed with a monthly cost of 0 and what it is billed by: data
 through a NAT gateway or endpoint, a log group's ingestion and storage, an EFS file system's
-stored bytes (it starts empty). An EBS volume is priced when the plan gives its size.
+stored bytes (it starts empty), a CodeArtifact domain's stored packages and its requests.
+An EBS volume is priced when the plan gives its size.
 A month is AWS's 730 hours.
 """
 
@@ -27,6 +28,7 @@ from typing import Any
 from studio_infra.errors import StudioInfraError
 from studio_infra.resource_types import (
     CLOUDWATCH_LOG_GROUP,
+    CODEARTIFACT_DOMAIN,
     EBS_VOLUME,
     EC2_EIP,
     EC2_NAT_GATEWAY,
@@ -153,7 +155,9 @@ def plan_cost(resources_: Iterable[Any], region: str, prices: Prices) -> dict[st
             (CLOUDWATCH_LOG_GROUP, "logs_ingested_gb", "GB ingested",
              "billed per GB ingested and stored"),
             (EFS_FILE_SYSTEM, "efs_standard_gb_month", "GB-month",
-             "billed per GB stored; starts empty")):
+             "billed per GB stored; starts empty"),
+            (CODEARTIFACT_DOMAIN, "codeartifact_storage_gb_month", "GB-month",
+             "billed per GB of packages stored and per request; starts empty")):
         found = [r for r in custom if r.type == type_]
         if found:
             price, source, fallback = prices.price(item, region)

@@ -97,6 +97,11 @@ ECR_REPOSITORY: Final = "aws:ecr/repository:Repository"
 ECR_REPOSITORY_POLICY: Final = "aws:ecr/repositoryPolicy:RepositoryPolicy"
 ECR_LIFECYCLE_POLICY: Final = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
 
+# CodeArtifact: the package mirror of PyPI for a Studio without internet
+# (pulumi_aws/codeartifact).
+CODEARTIFACT_DOMAIN: Final = "aws:codeartifact/domain:Domain"
+CODEARTIFACT_REPOSITORY: Final = "aws:codeartifact/repository:Repository"
+
 # EC2: the network Studio runs in (pulumi_aws/ec2).
 EC2_VPC: Final = "aws:ec2/vpc:Vpc"
 EC2_SUBNET: Final = "aws:ec2/subnet:Subnet"
