@@ -152,8 +152,9 @@ class StudioKeysArgs(TypedDict):
     purposes: NotRequired[list[str]]
     (
         "What the keys encrypt: ``sagemaker`` (domain, home EFS, app volumes), ``s3``, ``efs``, "
-        "``ecr``, ``logs``. Default: all five.\n\n"
-        "One of: ``sagemaker``, ``s3``, ``efs``, ``ecr``, ``logs``."
+        "``ecr``, ``logs``, ``codeartifact`` (a package mirror's domain). Default: the first "
+        "five (``PURPOSES``).\n\n"
+        "One of: ``sagemaker``, ``s3``, ``efs``, ``ecr``, ``logs``, ``codeartifact``."
     )
 
     shared_key: NotRequired[bool]
@@ -168,7 +169,7 @@ class StudioKeysArgs(TypedDict):
     existing_key_arns: NotRequired[dict[str, pulumi.Input[str]]]
     (
         "Adopt a key for some purposes; keys are created for the others.\n\n"
-        "Keys, one of: ``sagemaker``, ``s3``, ``efs``, ``ecr``, ``logs``."
+        "Keys, one of: ``sagemaker``, ``s3``, ``efs``, ``ecr``, ``logs``, ``codeartifact``."
     )
 
     user_role_arns: NotRequired[list[pulumi.Input[str]]]
@@ -511,6 +512,36 @@ class LifecycleScript(TypedDict):
     )
 
 
+class PackageMirrorSettings(TypedDict):
+    """What a person chooses about the mirror (``studio:packages``)."""
+
+    domain_name: NotRequired[str]
+    (
+        "The CodeArtifact domain. Default: ``<project>-<stack>`` in lower case. AWS: \"The "
+        "domain name is used as the prefix in DNS hostnames. Do not use sensitive information\"."
+    )
+
+    repository_name: NotRequired[str]
+    (
+        "The repository users install from.\n\n"
+        "Default: ``pypi``."
+    )
+
+    upstream: NotRequired[str]
+    (
+        "The public repository it mirrors (``UPSTREAMS``).\n\n"
+        "One of: ``pypi``.\n\n"
+        "Default: ``pypi``."
+    )
+
+    default_lifecycle: NotRequired[bool]
+    (
+        "Run the pip configuration at every JupyterLab and Code Editor start (the default "
+        "lifecycle configuration of each app type). False: it is only offered, and a user picks "
+        "it, or runs ``aws codeartifact login --tool pip`` by hand."
+    )
+
+
 class SpaceStorage(TypedDict):
     """The EBS volume of each space: its size when created, and the most a user may give it."""
 
@@ -850,6 +881,13 @@ class StudioConfig(TypedDict):
 
     lifecycle_configs: NotRequired[list[LifecycleScript]]
     """Studio lifecycle configurations, each from a script file."""
+
+    packages: NotRequired[PackageMirrorSettings]
+    (
+        "A private PyPI mirror (CodeArtifact) and the pip configuration apps run, so ``pip "
+        "install`` works without internet (``studio_infra.packages``); null (the default) for "
+        "none."
+    )
 
     cost_tags: NotRequired[bool]
     (
@@ -1310,8 +1348,8 @@ class Studio(HostedComponent):
         "the stack's ``studio:*`` configuration).\n\n"
         "Outputs for Python programs only (other components, Python objects): ``keys``, "
         "``network``, ``domain``, ``default_role``, ``team_roles``, ``users``, ``sharing``, "
-        "``repository``, ``images``, ``lifecycle``, ``shared_efs``, ``file_systems``, "
-        "``user_file_systems``, ``team_spaces``, ``apps_cleanup``."
+        "``repository``, ``images``, ``lifecycle``, ``packages``, ``shared_efs``, "
+        "``file_systems``, ``user_file_systems``, ``team_spaces``, ``apps_cleanup``."
     )
 
     domain_id: pulumi.Output[str]
