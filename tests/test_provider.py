@@ -205,6 +205,34 @@ def _unordered(value: Any) -> Any:
     return value
 
 
+def _through_and_direct(token: str, inputs: dict[str, Any],
+                        python: Any) -> tuple[Any, Any, Any]:
+    """What the provider's ``Construct`` path registers for ``inputs`` (schema names, as the
+    engine sends them) and what the Python call ``python()`` registers, each under mocks."""
+    results: list[Any] = []
+
+    def through_provider() -> None:
+        results.append(component_provider().construct(token.rsplit(":", 1)[-1].lower(),
+                                                      token, inputs, None))
+
+    hosted = run_under_mocks(through_provider, config={"aws:region": "us-east-1"})
+    direct = run_under_mocks(python, config={"aws:region": "us-east-1"})
+    return hosted, direct, results[0]
+
+
+def _assert_same_registrations(hosted: Any, python: Any, token: str, inner: str) -> None:
+    [wrapper] = hosted.of_type(token)
+    [component] = hosted.of_type(inner)
+    assert component.parent == wrapper.urn
+    through = _registrations(hosted, skip_type=token)
+    direct = _registrations(python)
+    assert sorted(through) == sorted(direct)
+    renamed = _same_names(through, direct)
+    differ = [key for key in direct
+              if _inputs(through[key], renamed) != _inputs(direct[key], {})]
+    assert differ == []
+
+
 def test_construct_builds_the_python_studio_from_the_yaml_programs_inputs() -> None:
     """The provider's ``Construct`` path, given the YAML example's properties as the engine
     sends them, registers the resources the Python call registers with the same arguments:
@@ -212,28 +240,30 @@ def test_construct_builds_the_python_studio_from_the_yaml_programs_inputs() -> N
     from studio_infra.studio import Studio
 
     inputs = _on_the_wire(_yaml_program()["resources"]["studio"]["properties"])
-    results: list[Any] = []
+    hosted, python, result = _through_and_direct(
+        "studio-infra:index:Studio", inputs, lambda: Studio("studio", STUDIO_PYTHON_ARGS))
+    assert len(python.resources) > 50
+    _assert_same_registrations(hosted, python, "studio-infra:index:Studio",
+                               "studio-infra:studio:Studio")
+    assert {"domainId", "domainUrl", "userProfiles"} <= set(result.state)
 
-    def through_provider() -> None:
-        results.append(component_provider().construct(
-            "studio", "studio-infra:index:Studio", inputs, None))
 
-    hosted = run_under_mocks(through_provider, config={"aws:region": "us-east-1"})
-    python = run_under_mocks(lambda: Studio("studio", STUDIO_PYTHON_ARGS),
-                             config={"aws:region": "us-east-1"})
-    [wrapper] = hosted.of_type("studio-infra:index:Studio")
-    [inner] = hosted.of_type("studio-infra:studio:Studio")
-    assert inner.parent == wrapper.urn
-    through = _registrations(hosted, skip_type="studio-infra:index:Studio")
-    direct = _registrations(python)
-    assert len(direct) > 50
-    assert sorted(through) == sorted(direct)
-    renamed = _same_names(through, direct)
-    differ = [key for key in direct
-              if _inputs(through[key], renamed) != _inputs(direct[key], {})]
-    assert differ == []
-    state = results[0].state
-    assert {"domainId", "domainUrl", "userProfiles"} <= set(state)
+def test_construct_passes_an_output_to_an_input_field() -> None:
+    """An Output (another resource's ARN) reaches a field the model accepts Outputs for."""
+    from studio_infra.s3 import SecureBucket
+
+    arn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    hosted, python, result = _through_and_direct(
+        "studio-infra:index:SecureBucket",
+        {"kmsKeyArn": pulumi.Output.from_input(arn), "noncurrentVersionDays": 30.0},
+        lambda: SecureBucket("securebucket", {"kms_key_arn": arn,
+                                              "noncurrent_version_days": 30}))
+    _assert_same_registrations(hosted, python, "studio-infra:index:SecureBucket",
+                               "studio-infra:s3:SecureBucket")
+    encryption = hosted.of_type("aws:s3/bucketServerSideEncryptionConfiguration:"
+                                "BucketServerSideEncryptionConfiguration")
+    assert [arn in json.dumps(r.inputs) for r in encryption].count(True) == 1
+    assert {"bucketName", "bucketArn", "kmsKeyArn"} <= set(result.state)
 
 
 def test_an_output_where_a_plain_value_is_needed_names_the_field() -> None:
