@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from studio_infra.cli import main
+from studio_infra.plan.project import runtime_name
 
 ROOT = Path(__file__).parent.parent
 RECORD = ROOT / "tests" / "data" / "plans"
@@ -28,12 +28,7 @@ PROJECTS = sorted(
      *(str(p.parent.relative_to(ROOT)) for p in ROOT.glob("examples/*/Pulumi.yaml"))])
 
 
-def _runs_python(project: str) -> bool:
-    runtime = yaml.safe_load((ROOT / project / "Pulumi.yaml").read_text())["runtime"]
-    return (runtime.get("name") if isinstance(runtime, dict) else runtime) == "python"
-
-
-PLANNED = [p for p in PROJECTS if _runs_python(p)]
+PLANNED = [p for p in PROJECTS if runtime_name(ROOT / p) == "python"]
 """The projects the planner can run: Python programs (the YAML and TypeScript examples of
 the component provider are checked against its schema in tests/test_provider.py)."""
 
