@@ -14,6 +14,7 @@ from studio_infra.images import CustomImage
 from studio_infra.judges import provider_rules
 from studio_infra.kms import StudioKeys
 from studio_infra.network import StudioNetwork
+from studio_infra.plan.project import runtime_name
 from studio_infra.plan.render import (
     WIDTH,
     render_counts,
@@ -46,8 +47,11 @@ from studio_infra.studio import Studio
 from studio_infra.users import StudioUser
 
 ROOT = Path(__file__).parent.parent
+# The planner runs Python programs only; the YAML and TypeScript examples of the component
+# provider are checked against its schema (tests/test_provider.py).
 PROJECTS = sorted(p.parent for folder in ("stacks", "examples")
-                  for p in (ROOT / folder).rglob("Pulumi.yaml"))
+                  for p in (ROOT / folder).rglob("Pulumi.yaml")
+                  if runtime_name(p.parent) == "python")
 
 
 @pytest.fixture(scope="module")

@@ -7,25 +7,33 @@ import json
 import pytest
 
 from studio_infra.errors import StudioInfraError
-from studio_infra.resource_types import PULUMI_STACK, S3_BUCKET
+from studio_infra.resource_types import (
+    PULUMI_STACK,
+    S3_BUCKET,
+    S3_BUCKET_LIFECYCLE_CONFIGURATION,
+    S3_BUCKET_LOGGING,
+    S3_BUCKET_OWNERSHIP_CONTROLS,
+    S3_BUCKET_POLICY,
+    S3_BUCKET_PUBLIC_ACCESS_BLOCK,
+    S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION,
+    S3_BUCKET_VERSIONING,
+)
 from studio_infra.s3 import SecureBucket
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-S3 = "aws:s3/"
 
 
 def companion(plan, kind: str, name: str):
     types = {
-        "encryption": "bucketServerSideEncryptionConfiguration:"
-                      "BucketServerSideEncryptionConfiguration",
-        "public-access": "bucketPublicAccessBlock:BucketPublicAccessBlock",
-        "ownership": "bucketOwnershipControls:BucketOwnershipControls",
-        "versioning": "bucketVersioning:BucketVersioning",
-        "lifecycle": "bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-        "policy": "bucketPolicy:BucketPolicy",
-        "logging": "bucketLogging:BucketLogging",
+        "encryption": S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION,
+        "public-access": S3_BUCKET_PUBLIC_ACCESS_BLOCK,
+        "ownership": S3_BUCKET_OWNERSHIP_CONTROLS,
+        "versioning": S3_BUCKET_VERSIONING,
+        "lifecycle": S3_BUCKET_LIFECYCLE_CONFIGURATION,
+        "policy": S3_BUCKET_POLICY,
+        "logging": S3_BUCKET_LOGGING,
     }
-    return plan.get(S3 + types[kind], f"{name}-{kind}")
+    return plan.get(types[kind], f"{name}-{kind}")
 
 
 def policy(plan, name: str) -> list[dict]:
