@@ -29,6 +29,8 @@ from studio_infra.resource_types import PULUMI_STACK, S3_BUCKET_SERVER_SIDE_ENCR
 ROOT = Path(__file__).parent.parent
 YAML_PROGRAM = ROOT / "examples" / "yaml-studio" / "Pulumi.yaml"
 INTERPOLATION = re.compile(r"^\$\{([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)(.*)\}$")
+RESOURCE = re.compile(r"^\$\{([A-Za-z0-9_]+)\}$")
+"""A whole resource (or a config value): ``${domain}``."""
 
 
 @pytest.fixture(scope="module")
@@ -293,6 +295,10 @@ def _check(value: Any, prop: dict[str, Any], served: dict[str, Any], where: str,
     if isinstance(value, str) and INTERPOLATION.match(value):
         if prop.get("plain"):
             problems.append(f"{where}: an interpolation where the schema wants a plain value")
+        return
+    if prop.get("$ref", "").startswith("#/resources/"):
+        if not (isinstance(value, str) and RESOURCE.match(value)):
+            problems.append(f"{where}: {value!r} is not a resource (``${{name}}``)")
         return
     if "$ref" in prop:
         type_ = served["types"][prop["$ref"].removeprefix("#/types/")]

@@ -14,7 +14,8 @@ from typing import Any
 
 import pulumi
 import pytest
-from google.protobuf import struct_pb2  # type: ignore[import-untyped]
+import yaml
+from google.protobuf import struct_pb2
 from pulumi.provider.server import ProviderServicer
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2
@@ -28,7 +29,17 @@ from studio_infra.provider.hosting import hosted_type
 from studio_infra.resource_types import SAGEMAKER_USER_PROFILE
 from studio_infra.users import StudioUser
 from tests.test_domain import BASE
-from tests.test_provider import _inputs, _registrations, _same_names
+from tests.test_provider import (
+    INTERPOLATION,
+    RESOURCE,
+    ROOT,
+    _check_object,
+    _inputs,
+    _on_the_wire,
+    _registrations,
+    _same_names,
+    _strings,
+)
 
 CONFIG = {"aws:region": "us-east-1"}
 DOMAIN = hosted_type("StudioDomain")
@@ -126,3 +137,79 @@ def test_a_domain_that_is_not_a_resource_is_refused() -> None:
     with pytest.raises(ProgramError, match=r"StudioUser 'alice': domain is 'd-123', not a "
                        r"studio-infra:index:StudioDomain: pass the StudioDomain resource"):
         run_under_mocks(program, config=CONFIG)
+
+
+# -- the YAML example -------------------------------------------------------------------------
+
+USERS_PROGRAM = ROOT / "examples" / "yaml-domain-users" / "Pulumi.yaml"
+
+
+def _users_program() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load(USERS_PROGRAM.read_text())
+    return loaded
+
+
+def test_the_users_yaml_program_uses_the_schemas_types_and_inputs() -> None:
+    """Every property is the schema's; ``${x.y}`` names an output of ``x``, ``${x}`` a
+    declared config key or, where the schema wants a resource, a resource of that type."""
+    served, program = schema(), _users_program()
+    assert program["packages"] == {"studio-infra": "../../provider"}
+    resources, config = program["resources"], program["config"]
+    problems: list[str] = []
+    for name, resource in resources.items():
+        spec = served["resources"][resource["type"]]
+        properties = resource.get("properties", {})
+        _check_object(properties, spec["inputProperties"], spec.get("requiredInputs", []),
+                      served, name, problems)
+        for key, prop in spec["inputProperties"].items():
+            match = RESOURCE.match(str(properties.get(key, "")))
+            if not match:
+                continue
+            target = match.group(1)
+            wanted = prop.get("$ref", "").removeprefix("#/resources/")
+            if "$ref" in prop and resources.get(target, {}).get("type") != wanted:
+                problems.append(f"{name}.{key}: ${{{target}}} is not a {wanted}")
+            elif "$ref" not in prop and target not in config:
+                problems.append(f"{name}.{key}: no config key {target!r}")
+    for match in filter(None, map(INTERPOLATION.match, _strings(program))):
+        token = resources[match.group(1)]["type"]
+        if match.group(2) not in served["resources"][token]["properties"]:
+            problems.append(f"{match.group(0)}: {token} has no output {match.group(2)!r}")
+    assert problems == []
+    assert sorted(r["type"] for r in resources.values()) == sorted(
+        [hosted_type("StudioNetwork"), hosted_type("StudioKeys"), DOMAIN, USER, USER])
+
+
+def _as_outputs(value: Any) -> Any:
+    if isinstance(value, str) and (INTERPOLATION.match(value) or RESOURCE.match(value)):
+        return pulumi.Output.from_input(value)
+    if isinstance(value, dict):
+        return {k: _as_outputs(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_outputs(v) for v in value]
+    return value
+
+
+def test_the_users_yaml_programs_values_pass_the_models() -> None:
+    """Each resource's properties, mapped as ``Construct`` maps them (an interpolation
+    stands for an Output), validate with the component's model; a user's domain is the
+    membership of the program's domain, validated first."""
+    from studio_infra.domain.membership import DomainMembership, UidRegistry
+    from studio_infra.errors import validate_args
+    from studio_infra.provider import components
+
+    provider = component_provider()
+    memberships: dict[str, DomainMembership] = {}
+    for name, resource in _users_program()["resources"].items():
+        component = resource["type"].rsplit(":", 1)[-1]
+        mapped = _as_outputs(provider.map_inputs(_on_the_wire(resource.get("properties", {})),
+                                                 provider._component_defs[component]))
+        if component == "StudioUser":
+            mapped["domain"] = memberships[resource["properties"]["domain"][2:-1]]
+        spec = validate_args(dict(components.__dict__)[f"_{component}"].ARGS, mapped,
+                             f"{component} {name!r}")
+        if component == "StudioDomain":
+            memberships[name] = DomainMembership(pulumi.Output.from_input("d-1"), spec,
+                                                 UidRegistry(spec.domain_name))
+        if component == "StudioUser":
+            mapped["domain"].uids.claim(spec.user.uid, spec.user.name)
