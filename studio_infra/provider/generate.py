@@ -90,8 +90,8 @@ PYTHON_ONLY: dict[tuple[str, str], str] = {
         "takes LifecycleConfigs(...).attachments objects; Studio's lifecycle_configs offers "
         "them across languages",
     ("StudioUserArgs", "default_app_after"):
-        "takes Python resource objects the default app waits for; give the StudioUser the "
-        "dependsOn resource option instead",
+        "takes Python resource objects the default app waits for, which the schema cannot "
+        "carry; with default_app, build the user once what the app needs exists",
 }
 """Model fields left out of the provider's types: ``(model, field)`` and why."""
 
