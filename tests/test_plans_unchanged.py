@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from studio_infra.cli import main
+from tests.conftest import PlanReport
 
 ROOT = Path(__file__).parent.parent
 RECORD = ROOT / "tests" / "data" / "plans"
@@ -58,13 +58,10 @@ def _record_name(project: str) -> str:
 
 
 @pytest.mark.parametrize("project", PROJECTS)
-def test_plan_is_as_recorded(project: str, tmp_path: Path,
-                             monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-    out = tmp_path / "plan.json"
-    code = main(["plan", project, "--json", str(out)])
+def test_plan_is_as_recorded(project: str, plan_report: PlanReport) -> None:
+    code, report = plan_report(project)
     assert code in (0, 1), f"planning {project} failed with exit {code}"
-    now = reduced(json.loads(out.read_text()))
+    now = reduced(report)
     record = RECORD / f"{_record_name(project)}.json"
     if os.environ.get("STUDIO_INFRA_RECORD_PLANS") == "1":
         record.parent.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,6 @@ from google.protobuf import empty_pb2
 from pulumi.runtime import proto
 
 from studio_infra.compat import POLICY_UNKNOWN_VALUES
-from studio_infra.plan.runner import plan_project
 from studio_infra.policy_pack import CANNOT_CHECK, SUPPRESSIONS_POLICY, pack_directory
 from studio_infra.rules import RULES
 from tests.policy_harness import analyze, analyze_stack, served_pack, servicer
@@ -19,9 +18,9 @@ ROOT = Path(__file__).parent.parent
 UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
 
-@pytest.fixture(scope="module")
-def default_plan():
-    return plan_project(ROOT, "dev")
+@pytest.fixture
+def default_plan(planned):
+    return planned(ROOT)
 
 
 def test_default_stack_passes_the_pack(default_plan):

@@ -6,8 +6,6 @@ from __future__ import annotations
 import botocore.session
 import pytest
 
-from studio_infra.plan.runner import plan_project
-
 DOMAIN = "aws:sagemaker/domain:Domain"
 SPACE = "aws:sagemaker/space:Space"
 
@@ -17,9 +15,9 @@ def model():
     return botocore.session.get_session().get_service_model("sagemaker")
 
 
-@pytest.fixture(scope="module")
-def multi_team():
-    return plan_project("stacks/multi-team")
+@pytest.fixture
+def multi_team(planned):
+    return planned("stacks/multi-team")
 
 
 def test_botocore_says_user_settings_do_not_reach_shared_spaces(model):
