@@ -197,6 +197,7 @@ def test_runtime_mapping_form_and_main_file(tmp_path):
     assert [r.name for r in plan.of_type("aws:s3/bucket:Bucket")] == ["from-helper"]
 
 
+@pytest.mark.slow
 def test_console_script_runs_the_root_stack(tmp_path):
     out = tmp_path / "plan.json"
     result = subprocess.run(

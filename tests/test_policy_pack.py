@@ -77,6 +77,7 @@ def test_analyzer_info_describes_every_rule():
         "minimum_tls_version", "suppress"}
 
 
+@pytest.mark.slow
 def test_the_pack_folder_serves_the_engine_over_grpc():
     with served_pack() as stub:
         info = stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=30)
