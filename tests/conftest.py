@@ -40,6 +40,36 @@ def _shared_loader() -> Callable[..., Any]:
 
 _shared_loader()
 
+
+def _shared_client_methods() -> None:
+    """Build each service's client methods once per test process.
+
+    For every client it creates, botocore builds a new client class with one method per
+    operation of the service (EC2 has more than 600): the ops tests create hundreds of clients,
+    one moto world each, and building those methods cost more than the calls they made. The
+    methods depend only on the service model (each closes over its operation's name; see
+    ``ClientCreator._create_api_method`` in botocore/client.py), so one set per service model
+    (name, API version, operations) serves every session. The class itself is still made per
+    client, after the ``creating-client-class`` event, so boto3's injected methods are
+    unchanged.
+    """
+    import botocore.client
+
+    build = botocore.client.ClientCreator._create_methods
+    methods: dict[tuple[str, str, tuple[str, ...]], dict[str, Any]] = {}
+
+    def shared(self: botocore.client.ClientCreator, service_model: Any) -> dict[str, Any]:
+        key = (service_model.service_name, service_model.api_version,
+               tuple(service_model.operation_names))
+        if key not in methods:
+            methods[key] = build(self, service_model)
+        return dict(methods[key])  # the event's handlers add to their own copy
+
+    botocore.client.ClientCreator._create_methods = shared  # type: ignore[method-assign]
+
+
+_shared_client_methods()
+
 # Failed programs under test leave SDK coroutines that are collected at random moments, up to
 # interpreter exit; silence them for the whole session, not only inside tests.
 quiet_sdk_coroutine_warnings()
