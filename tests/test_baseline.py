@@ -433,12 +433,9 @@ def test_a_retained_resource_left_out_stays_in_aws(before, tmp_path):
 #    of the format comes from) -----------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def default_stack():
-    from studio_infra.plan.runner import plan_project
-
-    root = Path(__file__).parent.parent
-    return plan_project(root, "dev")
+@pytest.fixture
+def default_stack(planned):
+    return planned(".")
 
 
 def test_a_real_export_of_the_default_stack_plans_no_change(default_stack, tmp_path):
