@@ -19,6 +19,7 @@ import pulumi
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from studio_infra.domain import DomainSettings
+from studio_infra.domain.canvas import CANVAS_NEEDS_WORKSPACE
 from studio_infra.ecr import RepositorySettings
 from studio_infra.efs import FileSystemSettings
 from studio_infra.errors import StudioInfraError, format_validation_error
@@ -138,6 +139,13 @@ class DomainConfig(DomainSettings):
     @classmethod
     def _domain_name(cls, value: str | None) -> str | None:
         return value if value is None else domain_name().check(value, "domain.name")
+
+    @model_validator(mode="after")
+    def _canvas_workspace(self) -> DomainConfig:
+        if self.canvas is not None and self.canvas.workspace_s3_path is None and \
+                not self.notebook_sharing:
+            raise ValueError(CANVAS_NEEDS_WORKSPACE)
+        return self
 
 
 class StudioConfig(BaseModel):
