@@ -19,7 +19,7 @@ import pulumi
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from studio_infra.domain import DomainSettings
-from studio_infra.domain.canvas import CANVAS_NEEDS_WORKSPACE
+from studio_infra.domain.canvas import CANVAS_NEEDS_WORKSPACE, training_uri_problems
 from studio_infra.ecr import RepositorySettings
 from studio_infra.efs import FileSystemSettings
 from studio_infra.errors import StudioInfraError, format_validation_error
@@ -229,6 +229,10 @@ class StudioConfig(BaseModel):
             if team.space_owner is not None and team.space_owner not in members:
                 problems.append(f"teams.{i}.space_owner is {team.space_owner!r}, who is not a "
                                 f"member of team {team.name!r}; name one of {members}")
+        canvas = self.domain.canvas
+        if canvas is not None and isinstance(canvas.workspace_s3_path, str):
+            problems += training_uri_problems(canvas.workspace_s3_path,
+                                              [u.name for u in self.users])
         sso = self.domain.auth_mode == "SSO"
         if self.domain.sso_groups and not sso:
             problems.append(f"domain.sso_groups is {self.domain.sso_groups}, but "

@@ -143,6 +143,15 @@ def test_stack_config_without_a_bucket_for_canvas_is_refused(record_failure):
     assert "domain" in str(error) and "canvas needs a workspace" in str(error)
 
 
+def test_a_workspace_path_too_long_for_a_users_training_folder_is_refused(record_failure):
+    path = "s3://ml-artifacts/" + "deep/" * 18
+    error = record_failure(lambda: Studio("lab", {"domain": {"canvas": {
+        "workspace_s3_path": path, "workspace_kms_key_arn": KEY}},
+        "users": [{"name": "al"}, {"name": "a-rather-long-user-name"}]}))
+    assert "'a-rather-long-user-name'" in str(error) and "128" in str(error)
+    assert "'al'" not in str(error)
+
+
 def _role_policy(plan: Any, name: str) -> dict[str, Any]:
     return json.loads(plan.get(ROLE_POLICY, name).inputs["policy"])
 

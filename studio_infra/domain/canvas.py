@@ -38,7 +38,14 @@ from typing import Any
 import pulumi
 from pydantic import BaseModel, field_validator, model_validator
 
-from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, RoleArn, StrInput, split_s3_path
+from studio_infra.inputs import (
+    ARGS_CONFIG,
+    CANVAS_USER_FOLDER,
+    KmsKeyArn,
+    RoleArn,
+    StrInput,
+    split_s3_path,
+)
 from studio_infra.limits import member_rule
 
 CANVAS_PREFIX = "canvas/"
@@ -60,6 +67,21 @@ def _checked(shape: str, member: str, value: Any, what: str) -> Any:
 def workspace_path(bucket: StrInput) -> pulumi.Output[str]:
     """Canvas's default workspace in ``bucket``: ``s3://<bucket>/canvas/``."""
     return pulumi.Output.concat("s3://", bucket, "/", CANVAS_PREFIX)
+
+
+TRAINING_URI_MAX = 128
+""""The final Amazon S3 URI for the training folder in your Canvas storage location must be
+128 characters or less": the path, ``Canvas/<user-profile-name>/Training`` added
+(https://docs.aws.amazon.com/sagemaker/latest/dg/canvas-permissions-cross-account.html)."""
+
+
+def training_uri_problems(path: str, profiles: list[str]) -> list[str]:
+    """Each profile whose Canvas training folder under ``path`` would pass AWS's limit."""
+    base = path if path.endswith("/") else path + "/"
+    long = [(name, f"{base}{CANVAS_USER_FOLDER}{name}/Training") for name in profiles]
+    return [f"Canvas's training folder of user {name!r}, {uri}, has {len(uri)} characters; "
+            f"AWS takes {TRAINING_URI_MAX} at most: shorten domain.canvas.workspace_s3_path"
+            for name, uri in long if len(uri) > TRAINING_URI_MAX]
 
 
 def _status(on: bool) -> dict[str, str]:
