@@ -12,9 +12,13 @@ import botocore.session
 import pulumi_aws as aws
 import pytest
 
+from studio_infra.aws_context import AwsContext
 from studio_infra.domain import StudioDomain
 from studio_infra.domain.unexposed import UNEXPOSED, unexposed_table
 from studio_infra.errors import StudioInfraError, validate_args
+from studio_infra.judges.iam_eval import Decision, Request
+from studio_infra.judges.iam_eval import evaluate as iam_decision
+from studio_infra.roles import canvas_workspace_statements
 from studio_infra.rules.engine import evaluate, stack_from_plan
 from studio_infra.studio import Studio
 from tests.test_domain import BASE, DOMAIN, KEY
@@ -219,3 +223,20 @@ def test_each_unexposed_setting_is_in_the_api_and_not_in_the_provider(gap):
 
 def test_the_docs_list_the_unexposed_settings():
     assert unexposed_table() in (ROOT / "docs" / "components.md").read_text()
+
+
+@pytest.mark.parametrize("action, resource, context, expected", [
+    ("s3:PutObject", "arn:aws:s3:::b/work/Canvas/alice/Training/x.csv", {}, True),
+    ("s3:GetObject", "arn:aws:s3:::b/work/Canvas/bob/Training/x.csv", {}, False),
+    ("s3:GetObject", "arn:aws:s3:::b/work/other.csv", {}, False),
+    ("s3:ListBucket", "arn:aws:s3:::b", {"s3:prefix": "work/Canvas/alice/"}, True),
+    ("s3:ListBucket", "arn:aws:s3:::b", {"s3:prefix": "work/Canvas/"}, False),
+])
+def test_a_session_reaches_its_own_users_canvas_folder_only(action, resource, context,
+                                                            expected):
+    ctx = AwsContext(account="123456789012", region="us-east-1", partition="aws",
+                     dns_suffix="amazonaws.com", service_prefix="com.amazonaws")
+    document = {"Version": "2012-10-17",
+                "Statement": canvas_workspace_statements(ctx, "s3://b/work/")}
+    request = Request(action, resource, context={"aws:SourceIdentity": "alice", **context})
+    assert (iam_decision([document], request) is Decision.ALLOW) is expected
