@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from studio_infra.judges import package_needs
+
 
 @dataclass(frozen=True)
 class Need:
@@ -57,6 +59,11 @@ NEEDS: dict[str, Need] = {n.key: n for n in (
     Need("image-pull", "identity",
          "The role of each attached image can pull it from ECR",
          _DG + "sagemaker-roles.html#sagemaker-roles-createimage-perms"),
+    Need("package-read", "identity",
+         "With a package mirror (a CodeArtifact repository) in the plan, each execution role "
+         "gets an authorization token for its domain and reads the repository (and "
+         "sts:GetServiceBearerToken for CodeArtifact)",
+         package_needs.READ_SOURCE),
     Need("no-presign-other", "isolation",
          "No execution role creates a presigned URL for another user's profile",
          _DG + "studio-updated-jl-admin-guide-permissions.html"),
@@ -71,6 +78,12 @@ NEEDS: dict[str, Need] = {n.key: n for n in (
          "In VpcOnly, the apps reach the SageMaker API and runtime, STS and CloudWatch Logs "
          "through interface endpoints (HTTPS from the apps' security groups) or a NAT route",
          _DG + "studio-updated-and-internet-access.html"),
+    Need("package-endpoints", "network",
+         "With a package mirror (a CodeArtifact repository) in the plan, the apps of a VpcOnly "
+         "domain reach codeartifact.api and codeartifact.repositories through interface "
+         "endpoints with private DNS (HTTPS from the apps' security groups) or a NAT route; "
+         "pip needs no S3 path to it",
+         package_needs.SOURCE),
     Need("s3-path", "network",
          "The apps reach S3: a gateway endpoint on the subnets' route tables and egress to its "
          "prefix list, an interface endpoint, or a NAT route",

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from studio_infra.inputs import CANVAS_USER_FOLDER, split_s3_path
+from studio_infra.judges import package_needs
 from studio_infra.judges.iam_eval import Decision, OneOf, Request, Undecidable, access, evaluate
 from studio_infra.judges.studio_needs.catalog import NEEDS, _message
 from studio_infra.judges.studio_needs.keys import _key_policy
@@ -124,6 +125,9 @@ def _needed(caller: Caller, stack: Stack) -> Iterator[str]:
                                     **{"sagemaker:InstanceTypes": [view.instance_type]})),
         ("own-apps", caller.request("sagemaker:DeleteApp", app, **owner)),
     ]
+    calls += [("package-read", caller.request(action, resource, **context))
+              for action, resource, context in package_needs.read_requests(
+                  stack, view.where.arn)]
     for need, request in calls:
         yield from _must_allow(caller, need, request)
     yield from _domain_key(caller, stack)

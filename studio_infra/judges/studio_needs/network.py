@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from studio_infra.judges import package_needs
 from studio_infra.judges.iam_eval import Decision, Request, evaluate
 from studio_infra.judges.studio_needs.catalog import _message
 from studio_infra.judges.studio_needs.reachability import (
@@ -117,6 +118,9 @@ def network_problems(view: DomainView, stack: Stack) -> Iterator[str]:
         if vpc_only:
             paths += [_service_path(stack, view, apps, endpoints, service, nat)
                       for service in REQUIRED_ENDPOINTS]
+            paths += [_service_path(stack, view, apps, endpoints, service, nat,
+                                    need="package-endpoints")
+                      for service in package_needs.package_endpoints(stack)]
             paths.append(_s3_path(stack, view, apps, endpoints, tables, nat))
         for path in paths:
             try:
@@ -156,7 +160,7 @@ def _same_vpc(stack: Stack, view: DomainView, vpc: str, subnets: list[Any]) -> I
 
 
 def _service_path(stack: Stack, view: DomainView, apps: Place, endpoints: list[Resource],
-                  service: str, nat: bool | None) -> Iterator[str]:
+                  service: str, nat: bool | None, need: str = "api-endpoints") -> Iterator[str]:
     suffix = f".{view.where.region}.{service}"
     endpoint = next((e for e in endpoints if str(e.get("serviceName", "")).endswith(suffix)
                      and e.get("vpcEndpointType") == "Interface"), None)
@@ -165,7 +169,7 @@ def _service_path(stack: Stack, view: DomainView, apps: Place, endpoints: list[R
         if endpoint.get("privateDnsEnabled") and allows(stack, apps, target, HTTPS):
             yield from _endpoint_policy_lets_through(view, endpoint, service)
             return
-        yield _message("api-endpoints", f"the apps of {view.domain.name} cannot reach the "
+        yield _message(need, f"the apps of {view.domain.name} cannot reach the "
                        f"{service} endpoint {endpoint.name} on 443 (private DNS and both "
                        "security groups must allow it)")
         return
@@ -173,7 +177,7 @@ def _service_path(stack: Stack, view: DomainView, apps: Place, endpoints: list[R
         return
     if nat is None:
         raise _Unknown(f"the {service} endpoint and the subnets' routes are not in this plan")
-    yield _message("api-endpoints", f"the apps of {view.domain.name} (VpcOnly) have no "
+    yield _message(need, f"the apps of {view.domain.name} (VpcOnly) have no "
                    f"{service} interface endpoint and no NAT route to reach it")
 
 
@@ -184,6 +188,7 @@ ENDPOINT_PROBES: dict[str, tuple[str, str, str]] = {
     "logs": ("logs:PutLogEvents", "logs",
              "log-group:/aws/sagemaker/studio:log-stream:studio-probe"),
     "s3": ("s3:GetObject", "s3", "studio-probe-bucket/probe"),
+    **package_needs.PACKAGE_PROBES,
 }
 """One call per needed endpoint that an app makes as its role, on a resource of the account:
 what ``endpoint-policies`` asks each endpoint's policy to let through."""
