@@ -65,7 +65,8 @@ class StudioPortal(BaseModel):
     ``AutoMl``, ``JumpStart``, ...)."""
     hidden_instance_types: list[str] = Field(default_factory=list)
     """Instance types not offered in the portal (``HiddenInstanceTypes``). Empty by
-    default: each execution role's ``instance_types`` is what decides (module docstring)."""
+    default: each execution role's ``instance_types`` is what decides (docs/components.md,
+    "The portal")."""
 
     @field_validator("hidden_app_types")
     @classmethod
