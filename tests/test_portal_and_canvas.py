@@ -18,14 +18,15 @@ from studio_infra.domain.unexposed import UNEXPOSED, unexposed_table
 from studio_infra.errors import StudioInfraError, validate_args
 from studio_infra.judges.iam_eval import Decision, Request
 from studio_infra.judges.iam_eval import evaluate as iam_decision
+from studio_infra.resource_types import IAM_ROLE_POLICY as ROLE_POLICY
+from studio_infra.resource_types import SAGEMAKER_DOMAIN as DOMAIN
 from studio_infra.roles import canvas_workspace_statements
 from studio_infra.rules.engine import evaluate, stack_from_plan
 from studio_infra.studio import Studio
-from tests.test_domain import BASE, DOMAIN, KEY
+from tests.test_domain import BASE, KEY
 
 ROOT = Path(__file__).parent.parent
 FORECAST = "arn:aws:iam::123456789012:role/canvas-forecast"
-ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 
 
 @pytest.fixture(autouse=True)
