@@ -30,6 +30,7 @@ from studio_infra.guardrails import (
 )
 from studio_infra.inputs import (
     ARGS_CONFIG,
+    CANVAS_USER_FOLDER,
     DEFAULT_SHARING_PREFIX,
     DOMAIN_SHARING_FOLDER,
     BucketArn,
@@ -38,7 +39,9 @@ from studio_infra.inputs import (
     PolicyArn,
     RepositoryArn,
     SharingPrefix,
+    StrInput,
     Tags,
+    split_s3_path,
 )
 from studio_infra.limits import app_instance_types
 from studio_infra.packages import package_statements
@@ -176,6 +179,10 @@ class StudioExecutionRoleArgs(RoleSettings):
     ``sagemaker:FileSystemId``); every other is denied, and an empty list denies all. A file
     system is one trust boundary (``studio_infra.file_boundaries``): ``Studio`` lists those
     whose boundary holds every user of the role. None: no such statement."""
+    canvas_workspace_path: StrInput | None = None
+    """Canvas's workspace (``s3://bucket/prefix``, ``CanvasSettings``): the role reads and
+    writes under it, as Canvas does for its users. None: no Canvas grant. Its key goes in
+    ``kms_key_arns``."""
     denied_space_names: list[str] = Field(default_factory=list)
     """Shared spaces (by name) of teams the role's users are not in: denied their apps and
     the spaces themselves, in any domain (``other_team_space_statement``)."""
@@ -219,12 +226,13 @@ class StudioExecutionRole(Component[StudioExecutionRoleArgs]):
             pulumi.Output.all(*spec.kms_key_arns),
             pulumi.Output.all(*spec.ecr_repository_arns),
             pulumi.Output.all(*(spec.job_file_system_ids or [])),
+            spec.canvas_workspace_path,
         ).apply(lambda v: policy_json(execution_statements(
             ctx, role_arn=v[0], sharing_bucket_arn=v[1], sharing_prefix=spec.sharing_prefix,
             key_arns=v[2], repository_arns=v[3], instance_types=spec.instance_types,
             cost_team=spec.cost_team,
             job_file_system_ids=v[4] if spec.job_file_system_ids is not None else None,
-            denied_space_names=spec.denied_space_names,
+            denied_space_names=spec.denied_space_names, canvas_workspace_path=v[5],
             packages=(spec.package_domain, spec.package_repositories)
             if spec.package_domain else None)))
         attached: list[pulumi.Resource] = []
@@ -274,6 +282,7 @@ def execution_statements(
     cost_team: str | None = None,
     job_file_system_ids: list[str] | None = None,
     denied_space_names: list[str] | None = None,
+    canvas_workspace_path: str | None = None,
     packages: tuple[str, list[str]] | None = None,
 ) -> list[dict[str, Any]]:
     """The inline policy of an execution role; one place to read what Studio users can do.
@@ -356,6 +365,8 @@ def execution_statements(
              "Resource": [f"{sharing_bucket_arn}/{sharing_prefix}${{aws:SourceIdentity}}/*",
                           f"{sharing_bucket_arn}/{sharing_prefix}{DOMAIN_SHARING_FOLDER}*"]},
         ]
+    if canvas_workspace_path:
+        statements += canvas_workspace_statements(ctx, canvas_workspace_path)
     if key_arns:
         keys = sorted(set(key_arns))
         statements += [
@@ -381,6 +392,28 @@ def execution_statements(
     if packages is not None:
         statements += package_statements(ctx, *packages)
     return statements
+
+
+def canvas_workspace_statements(ctx: AwsContext, path: str) -> list[dict[str, Any]]:
+    """Read and write Canvas's folder of the user's own profile in its workspace. "Canvas
+    creates a subfolder called Canvas/<UserProfileName> under the input Amazon S3 URI and
+    saves all artifacts" there
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/canvas-storage-configuration.html), so
+    each session gets its own profile's folder only, by ``aws:SourceIdentity`` (the profile
+    name, ``ExecutionRoleIdentityConfig=USER_PROFILE_NAME``, as for shared notebooks). AWS
+    does not say whether Canvas's own requests carry it: when they do not, they are refused,
+    the safe side; a broader grant is a managed policy of your choosing."""
+    bucket, prefix = split_s3_path(path)
+    bucket_arn = f"arn:{ctx.partition}:s3:::{bucket}"
+    own = f"{prefix}{CANVAS_USER_FOLDER}${{aws:SourceIdentity}}/"
+    return [
+        {"Sid": "ListOwnCanvasFolder", "Effect": "Allow", "Action": "s3:ListBucket",
+         "Resource": bucket_arn, "Condition": {"StringLike": {"s3:prefix": [f"{own}*"]}}},
+        {"Sid": "ReadWriteOwnCanvasFolder", "Effect": "Allow",
+         "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject",
+                    "s3:AbortMultipartUpload"],
+         "Resource": f"{bucket_arn}/{own}*"},
+    ]
 
 
 def guardrail_document(

@@ -184,10 +184,18 @@ class Studio(Component[StudioConfig]):
             "package_domain": self.packages.domain_name,
             "package_repositories": [self.packages.repository_name]}
 
-        key_arns = [self.keys.arn_for(p) for p in ("sagemaker", "s3", "efs", "ecr")]
+        key_arns: list[Any] = [self.keys.arn_for(p) for p in ("sagemaker", "s3", "efs", "ecr")]
         if self.packages is not None:
             # Usable only through CodeArtifact (the key policy's kms:ViaService).
             key_arns.append(self.keys.arn_for("codeartifact"))
+        # Canvas works in its workspace as each user's execution role (the library's bucket
+        # under canvas/ and its S3 key, unless a path and key are given).
+        canvas = spec.domain.canvas.workspace(
+            self.sharing.bucket_name if self.sharing else None, self.keys.arn_for("s3")) \
+            if spec.domain.canvas is not None else None
+        if canvas is not None and spec.domain.canvas is not None and \
+                spec.domain.canvas.workspace_kms_key_arn is not None:
+            key_arns.append(canvas[1])
         repositories = [self.repository.repository_arn] if self.repository else []
 
         members = spec.file_boundaries()
@@ -212,6 +220,7 @@ class Studio(Component[StudioConfig]):
                 "denied_space_names": [s for t, s in team_spaces.items() if t != team],
                 "sharing_bucket_arn": self.sharing.bucket_arn if self.sharing else None,
                 "sharing_prefix": spec.domain.sharing_prefix,
+                "canvas_workspace_path": canvas[0] if canvas is not None else None,
                 "kms_key_arns": key_arns,
                 "ecr_repository_arns": repositories,
                 **mirror,

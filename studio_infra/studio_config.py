@@ -19,6 +19,7 @@ import pulumi
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from studio_infra.domain import DomainSettings
+from studio_infra.domain.canvas import CANVAS_NEEDS_WORKSPACE, training_uri_problems
 from studio_infra.ecr import RepositorySettings
 from studio_infra.efs import FileSystemSettings
 from studio_infra.errors import StudioInfraError, format_validation_error
@@ -141,6 +142,13 @@ class DomainConfig(DomainSettings):
     def _domain_name(cls, value: str | None) -> str | None:
         return value if value is None else domain_name().check(value, "domain.name")
 
+    @model_validator(mode="after")
+    def _canvas_workspace(self) -> DomainConfig:
+        if self.canvas is not None and self.canvas.workspace_s3_path is None and \
+                not self.notebook_sharing:
+            raise ValueError(CANVAS_NEEDS_WORKSPACE)
+        return self
+
 
 class StudioConfig(BaseModel):
     """Everything under the ``studio`` config namespace. Each section is the settings model
@@ -227,6 +235,10 @@ class StudioConfig(BaseModel):
             if team.space_owner is not None and team.space_owner not in members:
                 problems.append(f"teams.{i}.space_owner is {team.space_owner!r}, who is not a "
                                 f"member of team {team.name!r}; name one of {members}")
+        canvas = self.domain.canvas
+        if canvas is not None and isinstance(canvas.workspace_s3_path, str):
+            problems += training_uri_problems(canvas.workspace_s3_path,
+                                              [u.name for u in self.users])
         sso = self.domain.auth_mode == "SSO"
         if self.domain.sso_groups and not sso:
             problems.append(f"domain.sso_groups is {self.domain.sso_groups}, but "

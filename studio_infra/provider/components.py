@@ -574,6 +574,87 @@ class DockerAccess(TypedDict):
     )
 
 
+class StudioPortal(TypedDict):
+    (
+        "What the Studio web portal hides from every user of the domain "
+        "(``StudioWebPortalSettings``); the API and IAM decide what they may do."
+    )
+
+    hidden_app_types: NotRequired[list[str]]
+    (
+        "Apps hidden from the left navigation (``HiddenAppTypes``: ``CodeEditor``, ``Canvas``, "
+        "...), besides Studio Classic's unless ``classic_apps``."
+    )
+
+    hidden_ml_tools: NotRequired[list[str]]
+    (
+        "ML tools hidden from the left navigation (``HiddenMlTools``: ``DataWrangler``, "
+        "``AutoMl``, ``JumpStart``, ...)."
+    )
+
+    hidden_instance_types: NotRequired[list[str]]
+    (
+        "Instance types not offered in the portal (``HiddenInstanceTypes``). Empty by default: "
+        "each execution role's ``instance_types`` is what decides (docs/components.md, \"The "
+        "portal\")."
+    )
+
+
+class CanvasSettings(TypedDict):
+    (
+        "Canvas for every user of the domain (``CanvasAppSettings``): its workspace encrypted "
+        "with a customer-managed key, and each feature off unless asked for."
+    )
+
+    workspace_s3_path: NotRequired[str]
+    (
+        "``s3://bucket/prefix`` for Canvas's artifacts. Default: the library's bucket (the "
+        "notebook-sharing one) under ``canvas/``. Changing it later leaves users without their "
+        "earlier artifacts (AWS)."
+    )
+
+    workspace_kms_key_arn: NotRequired[pulumi.Input[str]]
+    (
+        "The key Canvas encrypts its artifacts with; required with ``workspace_s3_path``. "
+        "Default: the sharing bucket's key."
+    )
+
+    kendra: NotRequired[bool]
+    (
+        "Document querying with Amazon Kendra (``KendraSettings``): off unless asked.\n\n"
+        "Default: ``false``."
+    )
+
+    direct_deploy: NotRequired[bool]
+    (
+        "Users deploy Canvas models to SageMaker endpoints (``DirectDeploySettings``): off "
+        "unless asked; the endpoint calls still need the role's grants.\n\n"
+        "Default: ``false``."
+    )
+
+    time_series_forecasting: NotRequired[bool]
+    (
+        "Forecasting through Amazon Forecast (``TimeSeriesForecastingSettings``); needs "
+        "``forecast_role_arn``.\n\n"
+        "Default: ``false``."
+    )
+
+    forecast_role_arn: NotRequired[pulumi.Input[str]]
+    (
+        "The role Canvas passes to Amazon Forecast: trusts ``forecast.amazonaws.com`` and holds "
+        "``AmazonSageMakerCanvasForecastAccess`` (made by you, scoped to Forecast)."
+    )
+
+    model_registration: NotRequired[bool]
+    (
+        "Registering Canvas models in the SageMaker model registry (``ModelRegisterSettings``).\n\n"
+        "Default: ``false``."
+    )
+
+    cross_account_model_register_role_arn: NotRequired[pulumi.Input[str]]
+    """Only to register into another account's registry: that account's role."""
+
+
 class DomainConfig(TypedDict):
     (
         "Domain settings (``studio:domain``): ``DomainSettings``, and what names and switches "
@@ -671,6 +752,19 @@ class DomainConfig(TypedDict):
     (
         "Docker in spaces (``DockerSettings``): disabled unless ``enabled``; enabled in a "
         "``VpcOnly`` domain it names ``trusted_accounts``."
+    )
+
+    portal: NotRequired[StudioPortal]
+    (
+        "What the Studio web portal hides from every user (``StudioWebPortalSettings``: app "
+        "types, ML tools, instance types); nothing but Studio Classic's apps by default."
+    )
+
+    canvas: NotRequired[CanvasSettings]
+    (
+        "SageMaker Canvas (``CanvasAppSettings``): its workspace in the library's encrypted "
+        "bucket (or a path and key given), Kendra, direct deploy, forecasting and model "
+        "registration off unless asked. None: no Canvas settings are sent."
     )
 
     name: NotRequired[str]
@@ -1303,6 +1397,19 @@ class StudioDomainArgs(TypedDict):
     (
         "Docker in spaces (``DockerSettings``): disabled unless ``enabled``; enabled in a "
         "``VpcOnly`` domain it names ``trusted_accounts``."
+    )
+
+    portal: NotRequired[StudioPortal]
+    (
+        "What the Studio web portal hides from every user (``StudioWebPortalSettings``: app "
+        "types, ML tools, instance types); nothing but Studio Classic's apps by default."
+    )
+
+    canvas: NotRequired[CanvasSettings]
+    (
+        "SageMaker Canvas (``CanvasAppSettings``): its workspace in the library's encrypted "
+        "bucket (or a path and key given), Kendra, direct deploy, forecasting and model "
+        "registration off unless asked. None: no Canvas settings are sent."
     )
 
     domain_name: str

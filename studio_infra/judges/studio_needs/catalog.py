@@ -51,6 +51,11 @@ NEEDS: dict[str, Need] = {n.key: n for n in (
          "With notebook sharing, the role reads and writes the sharing prefix, through TLS, "
          "with the sharing key",
          _DG + "notebooks-sharing.html"),
+    Need("canvas-workspace", "identity",
+         "With Canvas settings, the role reads, writes and lists its user's folder of the "
+         "Canvas workspace (Canvas/<UserProfileName>/ under the path), through TLS, with the "
+         "workspace key",
+         _DG + "canvas-storage-configuration.html"),
     Need("image-pull", "identity",
          "The role of each attached image can pull it from ECR",
          _DG + "sagemaker-roles.html#sagemaker-roles-createimage-perms"),

@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from studio_infra.inputs import CANVAS_USER_FOLDER, split_s3_path
 from studio_infra.judges import package_needs
 from studio_infra.judges.iam_eval import Decision, OneOf, Request, Undecidable, access, evaluate
 from studio_infra.judges.studio_needs.catalog import NEEDS, _message
@@ -39,8 +40,8 @@ def identity_problems(view: DomainView, stack: Stack) -> Iterator[str]:
     seen: set[tuple[str, ...]] = set()
     for profile in view.profiles or [_new_user(view)]:
         role = _role(stack, profile.role_arn, f"the execution role of {profile.name}")
-        judged = (role.urn, *profile.images, json.dumps(profile.sharing, sort_keys=True,
-                                                        default=str))
+        judged = (role.urn, *profile.images, json.dumps(
+            [profile.sharing, profile.canvas], sort_keys=True, default=str))
         if judged in seen and not _names_users(role, stack, view):
             continue  # the same role, images and sharing; policies naming no user: same answers
         seen.add(judged)
@@ -131,6 +132,7 @@ def _needed(caller: Caller, stack: Stack) -> Iterator[str]:
         yield from _must_allow(caller, need, request)
     yield from _domain_key(caller, stack)
     yield from _sharing(caller, stack)
+    yield from _canvas(caller, stack)
     yield from _image_pulls(caller, stack)
 
 
@@ -165,7 +167,27 @@ def _sharing(caller: Caller, stack: Stack) -> Iterator[str]:
     if sharing.get("notebookOutputOption") != "Allowed":
         return
     path = known(sharing.get("s3OutputPath"), "the sharing path")
-    bucket, _, prefix = str(path).removeprefix("s3://").partition("/")
+    yield from _bucket_access(caller, stack, "sharing", str(path), "notebook.ipynb",
+                              sharing.get("s3KmsKeyId"))
+
+
+def _canvas(caller: Caller, stack: Stack) -> Iterator[str]:
+    """Canvas's workspace: its artifacts under ``Canvas/<UserProfileName>/`` of the path
+    (``CANVAS_USER_FOLDER``), encrypted with the workspace key."""
+    workspace = caller.profile.canvas
+    if not workspace.get("s3ArtifactPath"):
+        return
+    path = str(known(workspace.get("s3ArtifactPath"), "the Canvas workspace path"))
+    folder = f"{path.rstrip('/')}/{CANVAS_USER_FOLDER}{caller.profile.name}/"
+    yield from _bucket_access(caller, stack, "canvas-workspace", folder, "Training/data.csv",
+                              workspace.get("s3KmsKeyId"))
+
+
+def _bucket_access(caller: Caller, stack: Stack, need: str, path: str, sample: str,
+                   key_id: Any) -> Iterator[str]:
+    """The role reads and writes ``sample`` under ``path``, lists the path, through TLS,
+    and uses ``key_id``, as the bucket policy and key policy let it."""
+    bucket, prefix = split_s3_path(path)
     bucket_arn = f"arn:{caller.view.where.partition}:s3:::{bucket}"
     bucket_resource = find(stack, bucket)
     bucket_policy = None
@@ -175,17 +197,17 @@ def _sharing(caller: Caller, stack: Stack) -> Iterator[str]:
             else None
     tls = {"aws:SecureTransport": "true", "s3:TlsVersion": "1.3"}
     for action in ("s3:PutObject", "s3:GetObject"):
-        yield from _must_allow(caller, "sharing", caller.request(
-            action, f"{bucket_arn}/{prefix}notebook.ipynb", **tls), bucket_policy)
-    yield from _must_allow(caller, "sharing", caller.request(
+        yield from _must_allow(caller, need, caller.request(
+            action, f"{bucket_arn}/{prefix}{sample}", **tls), bucket_policy)
+    yield from _must_allow(caller, need, caller.request(
         "s3:ListBucket", bucket_arn, **tls, **{"s3:prefix": prefix}), bucket_policy)
-    found = _key_policy(stack, sharing.get("s3KmsKeyId"))
+    found = _key_policy(stack, key_id)
     if found is not None:
         key, document = found
         via = {"kms:ViaService": caller.view.where.via("s3"),
                "kms:CallerAccount": caller.view.where.account}
         for action in ("kms:GenerateDataKey", "kms:Decrypt"):
-            yield from _must_allow(caller, "sharing", caller.request(
+            yield from _must_allow(caller, need, caller.request(
                 action, str(key.get("arn")), **via), document, key_policy=True)
 
 

@@ -74,6 +74,9 @@ class Profile:
     """(file system id, FileSystemPath) of each attached EFS."""
     images: list[str]
     sharing: Mapping[str, Any]
+    canvas: Mapping[str, Any] = field(default_factory=dict)
+    """Canvas's ``WorkspaceSettings`` (the profile's, else the domain's); empty without
+    Canvas settings."""
 
 
 @dataclass
@@ -120,6 +123,7 @@ def domain_view(domain: Resource, stack: Stack) -> DomainView:
                                        or defaults.get("customFileSystemConfigs") or []),
             images=_images(settings) or _images(defaults),
             sharing=settings.get("sharingSettings") or defaults.get("sharingSettings") or {},
+            canvas=_canvas_workspace(settings) or _canvas_workspace(defaults),
         ))
     return view
 
@@ -155,4 +159,9 @@ def _new_user(view: DomainView) -> Profile:
     return Profile(name=name, arn=view.where.arn("sagemaker", f"user-profile/{view.id}/{name}"),
                    role_arn=defaults.get("executionRole"), uid=None, gid=None,
                    own_security_groups=[], file_systems=[], images=_images(defaults),
-                   sharing=defaults.get("sharingSettings") or {})
+                   sharing=defaults.get("sharingSettings") or {},
+                   canvas=_canvas_workspace(defaults))
+
+
+def _canvas_workspace(settings: Mapping[str, Any]) -> Mapping[str, Any]:
+    return dict((settings.get("canvasAppSettings") or {}).get("workspaceSettings") or {})
