@@ -131,3 +131,16 @@ def tags_per_resource() -> int:
 @cache
 def space_name() -> NameRule:
     return _name("SpaceName")
+
+
+@cache
+def tracking_server_name() -> NameRule:
+    """An MLflow tracking server's name (``TrackingServerName``)."""
+    return _name("TrackingServerName")
+
+
+@cache
+def maintenance_window_start() -> re.Pattern[str]:
+    """When AWS may update an MLflow server, ``Tue:03:30`` (``WeeklyMaintenanceWindowStart``)."""
+    return re.compile(_sagemaker_model().shape_for("WeeklyMaintenanceWindowStart")
+                      .metadata["pattern"])

@@ -91,6 +91,12 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
         fields={"tags": To("Tags", transform=tag_list)},
     ),
     Requests(
+        "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer",
+        (Call("sagemaker", "CreateMlflowTrackingServer"),),
+        TF + "sagemaker/mlflow_tracking_server.go",
+        fields={"tags": To("Tags", transform=tag_list)},
+    ),
+    Requests(
         "aws:sagemaker/studioLifecycleConfig:StudioLifecycleConfig",
         (Call("sagemaker", "CreateStudioLifecycleConfig"),),
         TF + "sagemaker/studio_lifecycle_config.go",
