@@ -4,9 +4,10 @@ Some of what a secure Studio needs is billed by the hour whether or not anyone u
 gateways and their public IPv4 addresses, interface VPC endpoints (per zone they serve),
 customer-managed KMS keys, and an MLflow tracking server (by size). ``plan_cost`` counts them
 in a plan and prices them from a table shipped in the package (``data/prices.json``: each
-price with the AWS pricing page it was read from, and the date), per region where AWS prices a region differently; a region the
-table has no price for is priced as ``fallback_region`` (us-east-1, AWS's cheapest), and the
-report says so. ``--prices FILE`` (the same format, any subset) overrides the table.
+price with the AWS pricing page it was read from, and the date), per region where AWS prices
+a region differently; a region the table has no price for is priced as ``fallback_region``
+(us-east-1, AWS's cheapest), and the report says so. ``--prices FILE`` (the same format, any
+subset) overrides the table.
 
 What is billed only by use is listed with a monthly cost of 0 and what it is billed by: data
 through a NAT gateway or endpoint, a log group's ingestion and storage, an EFS file system's
@@ -152,11 +153,12 @@ def plan_cost(resources_: Iterable[Any], region: str, prices: Prices) -> dict[st
     add(VOLUME, len(volumes), "ebs_gp3_gb_month", size, f"GB-month ({size:g} GB, gp3 price)",
         hourly=False)
     servers = [r for r in custom if r.type == MLFLOW]
-    for size in ("Small", "Medium", "Large"):
+    for server_size in ("Small", "Medium", "Large"):
         sized = [r for r in servers
-                 if (_props(r).get("trackingServerSize") or MLFLOW_DEFAULT_SIZE) == size]
-        add(MLFLOW, len(sized), f"mlflow_tracking_server_{size.lower()}_hour", len(sized),
-            f"{size} tracking server-hour", "plus metadata storage, per GB-month")
+                 if (_props(r).get("trackingServerSize") or MLFLOW_DEFAULT_SIZE) == server_size]
+        add(MLFLOW, len(sized), f"mlflow_tracking_server_{server_size.lower()}_hour",
+            len(sized), f"{server_size} tracking server-hour",
+            "plus metadata storage, per GB-month")
     for type_, item, unit, note in (
             (LOG_GROUP, "logs_ingested_gb", "GB ingested", "billed per GB ingested and stored"),
             (EFS, "efs_standard_gb_month", "GB-month", "billed per GB stored; starts empty")):

@@ -84,6 +84,20 @@ NEEDS: dict[str, Need] = {n.key: n for n in (
     Need("image-pull", "identity",
          "The role of each attached image can pull it from ECR",
          _DG + "sagemaker-roles.html#sagemaker-roles-createimage-perms"),
+    Need("mlflow-use", "identity",
+         "With an MLflow tracking server in the stack, each execution role calls MLflow on it "
+         "(sagemaker-mlflow actions on its ARN) and opens its UI "
+         "(CreatePresignedMlflowTrackingServerUrl)",
+         _DG + "mlflow-create-tracking-server-iam.html"),
+    Need("mlflow-artifacts", "identity",
+         "The tracking server's role reads, writes and lists its artifact store in S3, through "
+         "TLS, under the bucket policy",
+         _DG + "mlflow-create-tracking-server-iam.html"),
+    Need("no-other-mlflow", "isolation",
+         "No execution role calls MLflow on, or opens the UI of, a tracking server other than "
+         "the stack's (sagemaker-mlflow actions act on one server's ARN)",
+         "https://docs.aws.amazon.com/service-authorization/latest/reference/"
+         "list_amazonsagemakerwithmlflow.html"),
     Need("no-presign-other", "isolation",
          "No execution role creates a presigned URL for another user's profile",
          _DG + "studio-updated-jl-admin-guide-permissions.html"),
@@ -180,6 +194,7 @@ ACCESS_POINT = "aws:efs/accessPoint:AccessPoint"
 FILE_SYSTEM = "aws:efs/fileSystem:FileSystem"
 FUNCTION = "aws:lambda/function:Function"
 INVOCATION = "aws:lambda/invocation:Invocation"
+MLFLOW = "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer"
 
 APP_SETTINGS = ("jupyterLabAppSettings", "codeEditorAppSettings", "kernelGatewayAppSettings")
 REQUIRED_ENDPOINTS = ("sagemaker.api", "sagemaker.runtime", "sts", "logs")
@@ -415,6 +430,7 @@ def identity_problems(view: DomainView, stack: Stack) -> Iterator[str]:
         yield from _trust(caller)
         yield from _needed(caller, stack)
     yield from _space_role(view, stack)
+    yield from mlflow_problems(view, stack)
 
 
 def _new_user(view: DomainView) -> Profile:
@@ -526,6 +542,52 @@ def _needed(caller: Caller, stack: Stack) -> Iterator[str]:
     yield from _domain_key(caller, stack)
     yield from _sharing(caller, stack)
     yield from _image_pulls(caller, stack)
+    yield from _mlflow_use(caller, stack)
+
+
+def _tracking_server_arn(server: Resource, where: Where) -> str:
+    """A tracking server's ARN, ``mlflow-tracking-server/${MlflowTrackingServerName}`` (the
+    Service Authorization Reference), from its name: known before it is created."""
+    name = known(server.get("trackingServerName"), f"the name of {server.name}")
+    return where.arn("sagemaker", f"mlflow-tracking-server/{name}")
+
+
+def _mlflow_use(caller: Caller, stack: Stack) -> Iterator[str]:
+    for server in stack.of_type(MLFLOW):
+        arn = _tracking_server_arn(server, caller.view.where)
+        for action in ("sagemaker-mlflow:CreateExperiment", "sagemaker-mlflow:LogMetric",
+                       "sagemaker-mlflow:SearchRuns",
+                       "sagemaker:CreatePresignedMlflowTrackingServerUrl"):
+            yield from _must_allow(caller, "mlflow-use", caller.request(action, arn))
+        yield from _must_allow(caller, "mlflow-use",
+                               caller.request("sagemaker-mlflow:AccessUI", "*"))
+
+
+def mlflow_problems(view: DomainView, stack: Stack) -> Iterator[str]:
+    """What each tracking server's role cannot do with its artifact store."""
+    for server in stack.of_type(MLFLOW):
+        role = _role(stack, server.get("roleArn"), f"the role of {server.name}")
+        policies = role_policies(role, stack)
+        uri = str(known(server.get("artifactStoreUri"), f"the artifact store of {server.name}"))
+        bucket, _, prefix = uri.removeprefix("s3://").partition("/")
+        bucket_arn = f"arn:{view.where.partition}:s3:::{bucket}"
+        bucket_resource = find(stack, bucket)
+        policy = None
+        if bucket_resource is not None:
+            found = stack.companions(bucket_resource, BUCKET_POLICY, "bucket")
+            policy = known(found[0].get("policy"), "the bucket policy") if found else None
+        tls = {"aws:SecureTransport": "true", "s3:TlsVersion": "1.3",
+               "aws:PrincipalArn": role.get("arn")}
+        key = f"{prefix.rstrip('/')}/run/model.pkl" if prefix else "run/model.pkl"
+        checks = [(a, f"{bucket_arn}/{key}") for a in ("s3:PutObject", "s3:GetObject")]
+        checks.append(("s3:ListBucket", bucket_arn))
+        for action, resource in checks:
+            request = Request(action, resource, principal=str(role.get("arn")), context=tls)
+            decision = access(policies.documents, request, resource_policy=policy,
+                              account=view.where.account)
+            if decision is not Decision.ALLOW:
+                yield _message("mlflow-artifacts", f"{server.name}: its role {role.name} "
+                               f"cannot {action} on {resource} ({decision.value})")
 
 
 def _must_allow(caller: Caller, need: str, request: Request, resource_policy: Any = None,
@@ -642,6 +704,24 @@ def isolation_problems(view: DomainView, stack: Stack) -> Iterator[str]:
         caller = Caller(view, profile, role, policies)
         for other in _others_to_try(caller, stack, matches):
             yield from _cannot_touch(caller, other, stack)
+        yield from _no_other_server(caller, stack)
+
+
+def _no_other_server(caller: Caller, stack: Stack) -> Iterator[str]:
+    """With tracking servers in the stack, a server that is none of them (another team's or
+    stack's in the same account) stays out of reach."""
+    names = {str(known(s.get("trackingServerName"), f"the name of {s.name}"))
+             for s in stack.of_type(MLFLOW)}
+    if not names:
+        return
+    other = caller.view.where.arn(
+        "sagemaker", f"mlflow-tracking-server/{'-'.join(sorted(names))}-other")
+    for action in ("sagemaker-mlflow:GetRun", "sagemaker-mlflow:CreateExperiment",
+                   "sagemaker:CreatePresignedMlflowTrackingServerUrl"):
+        if caller.allowed(caller.request(action, other)) is Decision.ALLOW:
+            yield _message("no-other-mlflow", f"{caller.role.name} ({caller.profile.name}'s "
+                           f"role) may {action} on {other}, a tracking server not of this "
+                           "stack")
 
 
 def _targets(view: DomainView, user: str) -> tuple[str, ...]:
