@@ -275,6 +275,16 @@ _SHAPES: dict[str, _Shape] = {
         arn="arn:{partition}:sagemaker:{region}:{account}:studio-lifecycle-config/"
         "{studioLifecycleConfigName}",
     ),
+    # The provider's id is the name (terraform-provider-aws internal/service/sagemaker/
+    # mlflow_tracking_server.go, d.SetId(name)); the ARN as the Service Authorization
+    # Reference gives it; the URL's form is not documented: a reserved name (.invalid).
+    "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer": _Shape(
+        id="trackingServerName",
+        arn="arn:{partition}:sagemaker:{region}:{account}:mlflow-tracking-server/"
+        "{trackingServerName}",
+        extra=lambda i, c: {"trackingServerUrl":
+                            f"https://{i['trackingServerName']}.tracking-server.invalid"},
+    ),
     "aws:ssoadmin/applicationAssignment:ApplicationAssignment": _Shape(
         id="applicationArn",
     ),
