@@ -256,3 +256,15 @@ def test_the_server_is_priced_by_size(record, size):
     assert item["monthly"] == round(hourly * prices.hours_per_month, 2)
     assert item["unit"] == f"{size} tracking server-hour"
     assert item["source"] == "https://aws.amazon.com/sagemaker/pricing/"
+
+
+def test_the_deploy_checks_read_the_servers_request_against_botocore(record):
+    """The request table sends the server's inputs as CreateMlflowTrackingServer: a value
+    botocore's model refuses (a size that is not an enum value) is a deploy finding."""
+    def huge(args: Any) -> Any:
+        if args.type_ == SERVER:
+            return {**args.props, "tracking_server_size": "Huge"}
+        return None
+    found = _findings(record, studio_program(transform=huge), "deploy-aws-api")
+    assert found and any("TrackingServerSize" in f.message and "Huge" in f.message
+                         for f in found)
