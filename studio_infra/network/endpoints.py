@@ -45,6 +45,11 @@ INTERFACE_ENDPOINTS: dict[str, str] = {
     "redshift-data": "{prefix}.{region}.redshift-data",
     "athena": "{prefix}.{region}.athena",
     "glue": "{prefix}.{region}.glue",
+    # CodeArtifact: its API (GetAuthorizationToken, GetRepositoryEndpoint) and its package
+    # managers' repository endpoint, both with private DNS
+    # (https://docs.aws.amazon.com/codeartifact/latest/ug/create-vpc-endpoints.html).
+    "codeartifact.api": "{prefix}.{region}.codeartifact.api",
+    "codeartifact.repositories": "{prefix}.{region}.codeartifact.repositories",
 }
 
 GATEWAY_ENDPOINTS: dict[str, str] = {
@@ -76,6 +81,7 @@ ENDPOINT_SETS: dict[str, tuple[str, ...]] = {
     "ssm": ("ssm",),
     "bedrock": ("bedrock-runtime",),
     "classic-notebooks": ("notebook",),
+    "codeartifact": ("codeartifact.api", "codeartifact.repositories"),
 }
 """Named extras: features of SageMaker and the endpoints each needs without internet."""
 
@@ -165,6 +171,17 @@ JUMPSTART_BUCKET_SOURCE = ("https://github.com/aws-samples/data-perimeter-policy
 ``arn:aws:s3:::jumpstart-cache-prod-<region>`` (see also
 https://docs.aws.amazon.com/sagemaker/latest/dg/jumpstart-deploy.html)."""
 
+CODEARTIFACT_ENDPOINT_POLICY_PAGE = \
+    "https://docs.aws.amazon.com/codeartifact/latest/ug/create-vpc-endoint-policy.html"
+"""CodeArtifact, "Create a VPC endpoint policy for CodeArtifact": its example lets one
+account's principals call ``codeartifact:GetAuthorizationToken``,
+``codeartifact:GetRepositoryEndpoint``, ``codeartifact:ReadFromRepository`` and
+``sts:GetServiceBearerToken`` through the endpoints."""
+CODEARTIFACT_BEARER_TOKEN = "sts:GetServiceBearerToken"
+"""The one call of CodeArtifact's endpoint policy example that acts on no resource (the IAM
+database lists no resource type for it): whether a request for it carries
+``aws:ResourceAccount`` AWS does not say, so it is allowed by the principal's account alone."""
+
 Perimeter = Literal["principals", "principals-and-resources", "account-resources"]
 
 
@@ -236,6 +253,14 @@ ENDPOINT_POLICIES: dict[str, EndpointPolicySupport] = {
     "s3": EndpointPolicySupport(
         "principals-and-resources",
         "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html"),
+    # CodeArtifact's page gives an endpoint policy for both endpoints (principals of one
+    # account; GetAuthorizationToken, GetRepositoryEndpoint, ReadFromRepository and
+    # sts:GetServiceBearerToken). Resources too: a package pushed to another account's
+    # repository is data leaving (CODEARTIFACT_BEARER_TOKEN for the one call on "*").
+    "codeartifact.api": EndpointPolicySupport("principals-and-resources",
+                                              CODEARTIFACT_ENDPOINT_POLICY_PAGE),
+    "codeartifact.repositories": EndpointPolicySupport("principals-and-resources",
+                                                       CODEARTIFACT_ENDPOINT_POLICY_PAGE),
 }
 """The endpoint services whose support for endpoint policies was read on an AWS page, with the
 perimeter each gets. The other services of the catalog get no policy (AWS's default, full
@@ -289,6 +314,11 @@ def endpoint_policy(
         {"Sid": "AwsServicePrincipals", "Effect": "Allow", **everyone, "Action": "*",
          "Resource": "*", "Condition": {"Bool": {"aws:PrincipalIsAWSService": "true"}}},
     ]
+    if short_name.startswith("codeartifact."):
+        statements.append(
+            {"Sid": "ThisAccountsBearerTokens", "Effect": "Allow", **everyone,
+             "Action": CODEARTIFACT_BEARER_TOKEN, "Resource": "*",
+             "Condition": {"StringEquals": {"aws:PrincipalAccount": account}}})
     if short_name == "s3":
         statements += [
             # ECR's layer downloads are presigned by an ECR account, not the caller: no
