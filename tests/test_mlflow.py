@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from studio_infra.cost import MLFLOW, load_prices, plan_cost
+from studio_infra import resource_types as rt
+from studio_infra.cost import load_prices, plan_cost
 from studio_infra.errors import StudioInfraError
 from studio_infra.judges.iam_eval import Decision, Request, access
 from studio_infra.mlflow import (
@@ -25,9 +26,9 @@ from studio_infra.studio import Studio
 from tests.rules.shared_programs import rewrite_policy
 
 ACCOUNT = "123456789012"
-SERVER = "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer"
-ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
-ENDPOINT_TYPE = "aws:ec2/vpcEndpoint:VpcEndpoint"
+SERVER = rt.SAGEMAKER_MLFLOW_TRACKING_SERVER
+ROLE_POLICY = rt.IAM_ROLE_POLICY
+ENDPOINT_TYPE = rt.EC2_VPC_ENDPOINT
 KEY_ARN = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 USERS = [{"name": "ana", "team": "vision"}, {"name": "ola"}, {"name": "sam", "own_role": True}]
 
@@ -66,18 +67,17 @@ def test_the_server_its_bucket_role_and_grants_are_registered(record):
     assert server.inputs["trackingServerName"] == default_server_name("test", "test")
     assert server.inputs["trackingServerSize"] == "Medium"
     assert server.inputs["automaticModelRegistration"] is True
-    bucket = plan.get("aws:s3/bucket:Bucket", "lab-mlflow-artifacts-bucket")
+    bucket = plan.get(rt.S3_BUCKET, "lab-mlflow-artifacts-bucket")
     assert server.inputs["artifactStoreUri"] == f"s3://{bucket.outputs['id']}/mlflow"
     # The artifact bucket is a SecureBucket with the stack's S3 key, protected like data.
     encryption = plan.get(
-        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-        "lab-mlflow-artifacts-encryption")
+        rt.S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION, "lab-mlflow-artifacts-encryption")
     rule = encryption.inputs["rules"][0]["applyServerSideEncryptionByDefault"]
-    s3_key = plan.get("aws:kms/key:Key", "lab-s3")
+    s3_key = plan.get(rt.KMS_KEY, "lab-s3")
     assert rule == {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": s3_key.outputs["arn"]}
     assert bucket.protect
     # The server's role: trusted by SageMaker of this account and region only.
-    role = plan.get("aws:iam/role:Role", "lab-mlflow-role")
+    role = plan.get(rt.IAM_ROLE, "lab-mlflow-role")
     (trust,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
     assert trust["Principal"] == {"Service": "sagemaker.amazonaws.com"}
     assert trust["Condition"] == {
@@ -147,9 +147,9 @@ def test_the_endpoint_policy_lets_this_accounts_servers_through_only():
 
 
 def _server_access(plan: Any, action: str, resource: str, **context: Any) -> Decision:
-    role = plan.get("aws:iam/role:Role", "lab-mlflow-role")
+    role = plan.get(rt.IAM_ROLE, "lab-mlflow-role")
     policy = _policy(plan.get(ROLE_POLICY, "lab-mlflow-artifacts-access"))
-    bucket_policy = _policy(plan.get("aws:s3/bucketPolicy:BucketPolicy",
+    bucket_policy = _policy(plan.get(rt.S3_BUCKET_POLICY,
                                      "lab-mlflow-artifacts-policy"))
     request = Request(action, resource, principal=role.outputs["arn"],
                       context={"aws:PrincipalArn": role.outputs["arn"], **context})
@@ -158,7 +158,7 @@ def _server_access(plan: Any, action: str, resource: str, **context: Any) -> Dec
 
 def test_the_server_writes_its_bucket_through_tls_and_no_other(record):
     plan = record(studio_program())
-    bucket = plan.get("aws:s3/bucket:Bucket", "lab-mlflow-artifacts-bucket").outputs["arn"]
+    bucket = plan.get(rt.S3_BUCKET, "lab-mlflow-artifacts-bucket").outputs["arn"]
     tls = {"aws:SecureTransport": "true", "s3:TlsVersion": "1.3"}
     for action in ("s3:PutObject", "s3:GetObject"):
         assert _server_access(plan, action, f"{bucket}/mlflow/1/model.pkl", **tls) \
@@ -231,7 +231,7 @@ def test_bad_mlflow_settings_are_one_clear_error(record_failure, mlflow, fragmen
     failure = record_failure(lambda: Studio("lab", {"mlflow": mlflow}))
     assert isinstance(failure.__cause__, StudioInfraError)
     assert fragment in str(failure.__cause__)
-    assert [r.type for r in failure.plan.resources] == ["pulumi:pulumi:Stack"]
+    assert [r.type for r in failure.plan.resources] == [rt.PULUMI_STACK]
 
 
 @pytest.mark.parametrize(("project", "stack", "name"), [
@@ -251,7 +251,7 @@ def test_the_server_is_priced_by_size(record, size):
     plan = record(studio_program(size=size))
     prices = load_prices()
     cost = plan_cost(plan.resources, "us-east-1", prices)
-    (item,) = [i for i in cost["items"] if i["type"] == MLFLOW]
+    (item,) = [i for i in cost["items"] if i["type"] == SERVER]
     hourly = prices.items[f"mlflow_tracking_server_{size.lower()}_hour"]["prices"]["us-east-1"]
     assert item["monthly"] == round(hourly * prices.hours_per_month, 2)
     assert item["unit"] == f"{size} tracking server-hour"

@@ -5,6 +5,7 @@ the Studio as built passed, by both adapters alike.
 
 from __future__ import annotations
 
+from studio_infra.resource_types import IAM_ROLE_POLICY
 from tests.policy_harness import Cases, assert_judged_alike, each_case
 from tests.rules.shared_programs import (
     bob_in_alices_group,
@@ -17,13 +18,13 @@ from tests.rules.shared_programs import (
 
 CASES: Cases = {
     "studio-instance-types": [(studio(transform=rewrite_policy(
-        "aws:iam/rolePolicy:RolePolicy", "-studio", instance_types_on_create_app_only)),
+        IAM_ROLE_POLICY, "-studio", instance_types_on_create_app_only)),
         studio())],
     "studio-shared-gids": [(studio(transform=bob_in_alices_group), studio())],
     "studio-sharing-folders": [(studio(transform=rewrite_policy(
-        "aws:iam/rolePolicy:RolePolicy", "-studio", sharing_writes_anywhere)), studio())],
+        IAM_ROLE_POLICY, "-studio", sharing_writes_anywhere)), studio())],
     "studio-cost-tags": [(studio(transform=rewrite_policy(
-        "aws:iam/rolePolicy:RolePolicy", "-studio", without_cost_tag_denies)), studio())],
+        IAM_ROLE_POLICY, "-studio", without_cost_tag_denies)), studio())],
 }
 
 

@@ -14,9 +14,10 @@ from collections.abc import Iterator
 
 from studio_infra.judges.iam_eval import Decision, Request, access
 from studio_infra.judges.studio_needs.catalog import _message
-from studio_infra.judges.studio_needs.resources import BUCKET_POLICY, MLFLOW, find
+from studio_infra.judges.studio_needs.resources import find
 from studio_infra.judges.studio_needs.roles import Caller, _role, role_policies
 from studio_infra.judges.studio_needs.view import DomainView, Where
+from studio_infra.resource_types import S3_BUCKET_POLICY, SAGEMAKER_MLFLOW_TRACKING_SERVER
 from studio_infra.snapshot import Resource, Stack, known
 
 USE_ACTIONS = ("sagemaker-mlflow:CreateExperiment", "sagemaker-mlflow:LogMetric",
@@ -37,7 +38,7 @@ def use_requests(caller: Caller, stack: Stack) -> list[tuple[str, Request]]:
     """The ``mlflow-use`` calls of one role: every tracking server of the plan, and the UI
     (``sagemaker-mlflow:AccessUI`` supports only ``*``)."""
     calls: list[tuple[str, Request]] = []
-    for server in stack.of_type(MLFLOW):
+    for server in stack.of_type(SAGEMAKER_MLFLOW_TRACKING_SERVER):
         arn = server_arn(server, caller.view.where)
         calls += [("mlflow-use", caller.request(action, arn)) for action in USE_ACTIONS]
         calls.append(("mlflow-use", caller.request("sagemaker-mlflow:AccessUI", "*")))
@@ -48,7 +49,7 @@ def no_other_server(caller: Caller, stack: Stack) -> Iterator[str]:
     """With tracking servers in the plan, a server that is none of them (another team's or
     stack's in the same account) stays out of the role's reach."""
     names = {str(known(s.get("trackingServerName"), f"the name of {s.name}"))
-             for s in stack.of_type(MLFLOW)}
+             for s in stack.of_type(SAGEMAKER_MLFLOW_TRACKING_SERVER)}
     if not names:
         return
     other = caller.view.where.arn(
@@ -63,7 +64,7 @@ def no_other_server(caller: Caller, stack: Stack) -> Iterator[str]:
 def server_problems(view: DomainView, stack: Stack) -> Iterator[str]:
     """What each tracking server's role cannot do with its artifact store, through TLS, under
     the bucket's policy."""
-    for server in stack.of_type(MLFLOW):
+    for server in stack.of_type(SAGEMAKER_MLFLOW_TRACKING_SERVER):
         role = _role(stack, server.get("roleArn"), f"the role of {server.name}")
         policies = role_policies(role, stack)
         uri = str(known(server.get("artifactStoreUri"), f"the artifact store of {server.name}"))
@@ -72,7 +73,7 @@ def server_problems(view: DomainView, stack: Stack) -> Iterator[str]:
         bucket_resource = find(stack, bucket)
         policy = None
         if bucket_resource is not None:
-            found = stack.companions(bucket_resource, BUCKET_POLICY, "bucket")
+            found = stack.companions(bucket_resource, S3_BUCKET_POLICY, "bucket")
             policy = known(found[0].get("policy"), "the bucket policy") if found else None
         context = {"aws:SecureTransport": "true", "s3:TlsVersion": "1.3",
                    "aws:PrincipalArn": role.get("arn")}
