@@ -163,3 +163,16 @@ def member_rule(shape: str, member: str) -> NameRule:
     meta = _sagemaker_model().shape_for(shape).members[member].metadata
     return NameRule(re.compile(meta.get("pattern", ".*")), int(meta.get("max", 2**31)),
                     int(meta.get("min", 1)))
+
+
+@cache
+def tracking_server_name() -> NameRule:
+    """An MLflow tracking server's name (``TrackingServerName``)."""
+    return _name("TrackingServerName")
+
+
+@cache
+def maintenance_window_start() -> re.Pattern[str]:
+    """When AWS may update an MLflow server, ``Tue:03:30`` (``WeeklyMaintenanceWindowStart``)."""
+    return re.compile(_sagemaker_model().shape_for("WeeklyMaintenanceWindowStart")
+                      .metadata["pattern"])

@@ -36,6 +36,8 @@ from studio_infra.errors import given
 from studio_infra.images import CustomImage
 from studio_infra.kms import StudioKeys
 from studio_infra.lifecycle import LifecycleConfigs
+from studio_infra.mlflow import ENDPOINT as MLFLOW_ENDPOINT
+from studio_infra.mlflow import TrackingServer
 from studio_infra.network import StudioNetwork
 from studio_infra.packages import PackageMirror
 from studio_infra.roles import RoleSettings, StudioExecutionRole
@@ -114,6 +116,9 @@ class Studio(Component[StudioConfig]):
     """Each team's shared space (``aws.sagemaker.Space``), by team name."""
     apps_cleanup: StudioAppsCleanup
     """Deletes the domain's apps and spaces before the profiles and domain on destroy."""
+    mlflow: TrackingServer | None
+    """The MLflow tracking server every execution role here may use; None without
+    ``mlflow``."""
 
     def __init__(self, name: str, config: StudioConfig | Mapping[str, Any] | None = None,
                  opts: pulumi.ResourceOptions | None = None) -> None:
@@ -150,6 +155,13 @@ class Studio(Component[StudioConfig]):
         if spec.packages is not None:
             # The mirror is reached through its endpoints, NAT or not.
             network["extra_endpoints"] = [*spec.network.extra_endpoints, "codeartifact"]
+        if spec.mlflow is not None and spec.network.existing_vpc is None and \
+                spec.network.nat == "none" and \
+                MLFLOW_ENDPOINT not in spec.network.endpoint_names:
+            # Without NAT the apps reach the tracking server only through its endpoint.
+            network["extra_endpoints"] = [*network.get("extra_endpoints",
+                                                       spec.network.extra_endpoints),
+                                          MLFLOW_ENDPOINT]
         self.network = StudioNetwork(name, network, child)
         self.sharing = SecureBucket(f"{name}-sharing", section(
             spec.sharing, kms_key_arn=self.keys.arn_for("s3")), child) \
@@ -199,6 +211,8 @@ class Studio(Component[StudioConfig]):
         repositories = [self.repository.repository_arn] if self.repository else []
 
         members = spec.file_boundaries()
+        # Every execution role, by its name less the component's: what MLflow grants to.
+        roles: dict[str, StudioExecutionRole] = {}
 
         team_spaces = {t.name: f"{t.name}-shared" for t in spec.teams if t.shared_space}
 
@@ -213,7 +227,7 @@ class Studio(Component[StudioConfig]):
                 mountable = [self.user_file_systems[users[0]].file_system_id] if users and any(
                     set(users) <= set(m) for m in members.values()) and \
                     users[0] in self.user_file_systems else []
-            return StudioExecutionRole(role_name, {
+            role = StudioExecutionRole(role_name, {
                 **settings.model_dump(include=set(RoleSettings.model_fields)), **chosen,
                 "job_file_system_ids": mountable,
                 # Other teams' shared spaces are theirs alone.
@@ -226,6 +240,8 @@ class Studio(Component[StudioConfig]):
                 **mirror,
                 "tags": spec.tags,
             }, child)
+            roles[role_name.removeprefix(f"{name}-")] = role
+            return role
 
         def own_role(user: UserConfig) -> bool:
             return user.own_role or user.instance_types is not None
@@ -308,6 +324,12 @@ class Studio(Component[StudioConfig]):
             }, child)
         self.team_spaces = {team.name: self._team_space(team) for team in spec.teams
                             if team.shared_space}
+        self.mlflow = TrackingServer(f"{name}-mlflow", {
+            **spec.mlflow.model_dump(exclude_unset=True),
+            "kms_key_arn": self.keys.arn_for("s3"),
+            "execution_role_names": {label: role.role_name for label, role in roles.items()},
+            **common,
+        }, child) if spec.mlflow is not None else None
         attaching: list[pulumi.Resource] = [self.domain, *self.users.values(),
                                             *self.team_spaces.values()]
         if self.lifecycle is not None:

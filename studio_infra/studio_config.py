@@ -30,6 +30,7 @@ from studio_infra.judges import provider_rules
 from studio_infra.kms import StudioKeysArgs
 from studio_infra.lifecycle import LifecycleScript
 from studio_infra.limits import domain_name, space_name, tags_per_resource, user_profile_name
+from studio_infra.mlflow import MlflowSettings
 from studio_infra.network import StudioNetworkArgs
 from studio_infra.packages import APP_TYPES, PackageMirrorSettings
 from studio_infra.posix import PosixUser, check_groups, check_unique
@@ -167,6 +168,10 @@ class StudioConfig(BaseModel):
     stack's); null for none."""
     repository: RepositorySettings = Field(default_factory=RepositorySettings)
     """The repository built images are pushed to."""
+    mlflow: MlflowSettings | None = None
+    """A SageMaker MLflow tracking server every execution role of the stack may use (and no
+    other). Off by default: a server is billed by the hour (``studio-infra plan`` prices it);
+    ``{}`` turns it on with the defaults."""
     images: list[ImageSpec] = Field(default_factory=list)
     """Custom images, each built from a folder or taken from an existing URI."""
     lifecycle_configs: list[LifecycleScript] = Field(default_factory=list)

@@ -388,6 +388,43 @@ class RepositorySettings(TypedDict):
     """Tags on the repository; its ``Name`` wins."""
 
 
+class MlflowSettings(TypedDict):
+    (
+        "What a person chooses about managed MLflow (``studio:mlflow``); ``TrackingServerArgs`` "
+        "adds what a program wires in."
+    )
+
+    name: NotRequired[str]
+    (
+        "The tracking server's name (part of its ARN; changing it replaces the server). "
+        "Default: ``<project>-<stack>``, with characters AWS refuses turned into hyphens."
+    )
+
+    size: NotRequired[str]
+    (
+        "``Small`` (AWS suggests it for up to 25 users), ``Medium`` or ``Large``: billed by the "
+        "hour, priced in the plan's cost.\n\n"
+        "One of: ``Small``, ``Medium``, ``Large``.\n\n"
+        "Default: ``Small``."
+    )
+
+    mlflow_version: NotRequired[str]
+    """The MLflow version. Default: the one SageMaker picks when the server is created."""
+
+    automatic_model_registration: NotRequired[bool]
+    (
+        "Register models logged to MLflow in the SageMaker Model Registry; the server's role "
+        "then gets the registry actions too (``REGISTRY_ACTIONS``).\n\n"
+        "Default: ``false``."
+    )
+
+    weekly_maintenance_window_start: NotRequired[str]
+    """When AWS may update the server, ``Tue:03:30`` (UTC). Default: AWS chooses."""
+
+    artifacts: NotRequired[BucketSettings]
+    """The artifact bucket (``SecureBucket`` settings; its key is the stack's ``s3`` key)."""
+
+
 class ImageBuild(TypedDict):
     """How an image's container is built: a folder with a Dockerfile, for one platform."""
 
@@ -970,6 +1007,13 @@ class StudioConfig(TypedDict):
     repository: NotRequired[RepositorySettings]
     """The repository built images are pushed to."""
 
+    mlflow: NotRequired[MlflowSettings]
+    (
+        "A SageMaker MLflow tracking server every execution role of the stack may use (and no "
+        "other). Off by default: a server is billed by the hour (``studio-infra plan`` prices "
+        "it); ``{}`` turns it on with the defaults."
+    )
+
     images: NotRequired[list[ImageSpec]]
     """Custom images, each built from a folder or taken from an existing URI."""
 
@@ -1456,7 +1500,8 @@ class Studio(HostedComponent):
         "Outputs for Python programs only (other components, Python objects): ``keys``, "
         "``network``, ``domain``, ``default_role``, ``team_roles``, ``users``, ``sharing``, "
         "``repository``, ``images``, ``lifecycle``, ``packages``, ``shared_efs``, "
-        "``file_systems``, ``user_file_systems``, ``team_spaces``, ``apps_cleanup``."
+        "``file_systems``, ``user_file_systems``, ``team_spaces``, ``apps_cleanup``, "
+        "``mlflow``."
     )
 
     domain_id: pulumi.Output[str]

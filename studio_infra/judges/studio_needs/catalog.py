@@ -64,6 +64,20 @@ NEEDS: dict[str, Need] = {n.key: n for n in (
          "gets an authorization token for its domain and reads the repository (and "
          "sts:GetServiceBearerToken for CodeArtifact)",
          package_needs.READ_SOURCE),
+    Need("mlflow-use", "identity",
+         "With an MLflow tracking server in the stack, each execution role calls MLflow on it "
+         "(sagemaker-mlflow actions on its ARN) and opens its UI "
+         "(CreatePresignedMlflowTrackingServerUrl)",
+         _DG + "mlflow-create-tracking-server-iam.html"),
+    Need("mlflow-artifacts", "identity",
+         "The tracking server's role reads, writes and lists its artifact store in S3, through "
+         "TLS, under the bucket policy",
+         _DG + "mlflow-create-tracking-server-iam.html"),
+    Need("no-other-mlflow", "isolation",
+         "No execution role calls MLflow on, or opens the UI of, a tracking server other than "
+         "the stack's (sagemaker-mlflow actions act on one server's ARN)",
+         "https://docs.aws.amazon.com/service-authorization/latest/reference/"
+         "list_amazonsagemakerwithmlflow.html"),
     Need("no-presign-other", "isolation",
          "No execution role creates a presigned URL for another user's profile",
          _DG + "studio-updated-jl-admin-guide-permissions.html"),

@@ -17,6 +17,7 @@ from typing import Any
 from studio_infra.inputs import CANVAS_USER_FOLDER, split_s3_path
 from studio_infra.judges import package_needs
 from studio_infra.judges.iam_eval import Decision, OneOf, Request, Undecidable, access, evaluate
+from studio_infra.judges.studio_needs import mlflow
 from studio_infra.judges.studio_needs.catalog import NEEDS, _message
 from studio_infra.judges.studio_needs.keys import _key_policy
 from studio_infra.judges.studio_needs.resources import find
@@ -49,6 +50,7 @@ def identity_problems(view: DomainView, stack: Stack) -> Iterator[str]:
         yield from _trust(caller)
         yield from _needed(caller, stack)
     yield from _space_role(view, stack)
+    yield from mlflow.server_problems(view, stack)
 
 
 def _space_role(view: DomainView, stack: Stack) -> Iterator[str]:
@@ -128,6 +130,7 @@ def _needed(caller: Caller, stack: Stack) -> Iterator[str]:
     calls += [("package-read", caller.request(action, resource, **context))
               for action, resource, context in package_needs.read_requests(
                   stack, view.where.arn)]
+    calls += mlflow.use_requests(caller, stack)
     for need, request in calls:
         yield from _must_allow(caller, need, request)
     yield from _domain_key(caller, stack)
