@@ -385,6 +385,9 @@ class StudioNetwork(Component[StudioNetworkArgs]):
     """The interface endpoints' security group: HTTPS from the apps only."""
     endpoint_ids: pulumi.Output[dict[str, str]]
     """Endpoint short name -> VPC endpoint id."""
+    nat_public_ips: pulumi.Output[list[str]]
+    """The public addresses of the NAT gateways (their Elastic IPs), the source of every call
+    leaving through them; empty without NAT or in an existing VPC (its NAT is not ours to see)."""
     flow_log_group_name: pulumi.Output[str | None]
     """The CloudWatch log group of the VPC's flow logs (None without flow logs)."""
     private_subnets: dict[str, pulumi.Output[str]]
@@ -399,6 +402,7 @@ class StudioNetwork(Component[StudioNetworkArgs]):
 
     def _build(self) -> None:
         spec, zones = self.spec, self._zones
+        self._nat_ips: list[pulumi.Output[str]] = []
         if spec.existing_vpc is not None:
             existing = spec.existing_vpc
             vpc_id = pulumi.Output.from_input(existing.vpc_id)
@@ -445,6 +449,7 @@ class StudioNetwork(Component[StudioNetworkArgs]):
         self.studio_security_group_id = studio_sg.id
         self.endpoint_security_group_id = endpoint_sg.id
         self.endpoint_ids = endpoint_ids
+        self.nat_public_ips = pulumi.Output.all(*self._nat_ips)
         self.flow_log_group_name = flow_log_group
         self.private_subnets = subnets_by_label
 
@@ -526,6 +531,7 @@ class StudioNetwork(Component[StudioNetworkArgs]):
         nat = aws.ec2.NatGateway(nat_name, subnet_id=public.id, allocation_id=eip.id,
                                  tags=self.tags(nat_name),
                                  opts=self.child_options(depends_on=[igw]))
+        self._nat_ips.append(eip.public_ip)
         return nat.id
 
     def _close_default_security_group(self, vpc: aws.ec2.Vpc) -> None:

@@ -130,7 +130,9 @@ def test_cost_tags_of_a_team_role(record):
     from studio_infra.judges.iam_eval import Decision, Request, access
     from studio_infra.roles import StudioExecutionRole
     from tests.test_roles import ANA_SPACE as space
-    from tests.test_roles import ANA_SPACE_CONTEXT as owner
+    from tests.test_roles import ANA_SPACE_CONTEXT
+
+    owner = dict(ANA_SPACE_CONTEXT)  # changed below: a copy, not the shared constant
 
     plan = record(lambda: StudioExecutionRole("exec", {"cost_team": "vision"}))
     document = plan.get("aws:iam/rolePolicy:RolePolicy", "exec-studio").inputs["policy"]

@@ -671,6 +671,36 @@ def team_space_of_its_own(*, deny_outsiders: bool) -> None:
                         tags={"StudioTeam": "cv"})
 
 
+def without_network_perimeter(document: dict) -> None:
+    """An execution role's guardrails as they were: no Deny on calls from outside the VPC."""
+    document["Statement"] = [s for s in document["Statement"]
+                             if s.get("Sid") != "DenyCallsFromOutsideTheStudioNetwork"]
+
+
+def bare_domain(*, perimeter: bool) -> Callable[[], None]:
+    """A VpcOnly domain and its execution role built without this library's components (so
+    ``studio-credentials-outside-vpc-other`` judges it), with or without the perimeter."""
+    def program() -> None:
+        from studio_infra.perimeter import identity_statement
+
+        vpc = "vpc-0123456789abcdef0"
+        role = aws.iam.Role("bare-role", assume_role_policy=json.dumps({
+            "Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"},
+                "Action": "sts:AssumeRole"}]}))
+        statements = [{"Effect": "Allow", "Action": "s3:GetObject",
+                       "Resource": "arn:aws:s3:::data/*"}]
+        if perimeter:
+            statements.append(identity_statement([vpc]))
+        aws.iam.RolePolicy("bare-role-policy", role=role.id, policy=json.dumps(
+            {"Version": "2012-10-17", "Statement": statements}))
+        aws.sagemaker.Domain(
+            "bare-domain", domain_name="bare", auth_mode="IAM", vpc_id=vpc,
+            subnet_ids=["subnet-0123456789abcdef0"], app_network_access_type="VpcOnly",
+            default_user_settings={"execution_role": role.arn})
+    return program
+
+
 CASES: dict[str, list[tuple[Callable[[], None], Callable[[], None]]]] = {
     "s3-encryption-cmk": [(lambda: bucket(sse=None), bucket),
                           (lambda: bucket(sse="aes"), bucket)],
@@ -898,6 +928,10 @@ CASES: dict[str, list[tuple[Callable[[], None], Callable[[], None]]]] = {
         "aws:iam/rolePolicy:RolePolicy", "-studio", instance_types_on_create_app_only)),
         studio())],
     "studio-shared-gids": [(studio(transform=bob_in_alices_group), studio())],
+    "studio-credentials-outside-vpc": [(studio(transform=rewrite_policy(
+        "aws:iam/policy:Policy", "-guardrails", without_network_perimeter)), studio())],
+    "studio-credentials-outside-vpc-other": [(bare_domain(perimeter=False),
+                                              bare_domain(perimeter=True))],
     "studio-sharing-folders": [(studio(transform=rewrite_policy(
         "aws:iam/rolePolicy:RolePolicy", "-studio", sharing_writes_anywhere)), studio())],
     "studio-cost-tags": [(studio(transform=rewrite_policy(

@@ -35,6 +35,7 @@ from functools import cached_property
 from typing import Any
 
 from studio_infra.judges.iam_eval import Decision, OneOf, Request, Undecidable, access, evaluate
+from studio_infra.judges.network_origin import AppNetwork, app_network
 from studio_infra.snapshot import (
     CannotCheck,
     Problem,
@@ -84,6 +85,12 @@ NEEDS: dict[str, Need] = {n.key: n for n in (
     Need("image-pull", "identity",
          "The role of each attached image can pull it from ECR",
          _DG + "sagemaker-roles.html#sagemaker-roles-createimage-perms"),
+    Need("sagemaker-network", "identity",
+         "What SageMaker calls as the role from its own network (the Studio UI's calls, "
+         "image pulls, a job's log writes) and the EFS client calls of a mount, which pass no "
+         "VPC endpoint, are not denied by a network perimeter",
+         "https://github.com/aws-samples/data-perimeter-policy-examples/blob/"
+         "8e0d3c5179a45dca414d4ea1f3a7b544aba02009/service_control_policies/README.md"),
     Need("no-presign-other", "isolation",
          "No execution role creates a presigned URL for another user's profile",
          _DG + "studio-updated-jl-admin-guide-permissions.html"),
@@ -267,6 +274,8 @@ class DomainView:
     id: str
     where: Where
     profiles: list[Profile] = field(default_factory=list)
+    network: AppNetwork = field(default_factory=AppNetwork)
+    """Where its apps call AWS from (``judges.network_origin``)."""
 
     @cached_property
     def names(self) -> frozenset[str]:
@@ -287,7 +296,8 @@ class DomainView:
 def domain_view(domain: Resource, stack: Stack) -> DomainView:
     arn = known(domain.get("arn"), f"the ARN of {domain.name}")
     _, partition, _, region, account, rest = arn.split(":", 5)
-    view = DomainView(domain, rest.split("/", 1)[1], Where(partition, region, account))
+    view = DomainView(domain, rest.split("/", 1)[1], Where(partition, region, account),
+                      network=app_network(domain, stack, region))
     defaults = known(domain.get("defaultUserSettings", {}), f"user settings of {domain.name}")
     for profile in stack.companions(domain, PROFILE, "domainId"):
         settings = known(profile.get("userSettings", {}), f"settings of {profile.name}")
@@ -383,9 +393,14 @@ class Caller:
             context["aws:SourceIdentity"] = self.profile.name
         return context
 
-    def request(self, action: str, resource: str, **context: Any) -> Request:
+    def request(self, action: str, resource: str, *, from_app: bool = True,
+                **context: Any) -> Request:
+        """``action`` as the role: from the user's app by default (with the network keys of
+        its path, ``DomainView.network``), or made by SageMaker from its own network
+        (``from_app=False``: no network keys; ``perimeter.SAGEMAKER_CALLS``)."""
+        network = self.view.network.context(action) if from_app else {}
         return Request(action, resource, principal=str(self.role.get("arn")),
-                       context={**self.context, **context})
+                       context={**self.context, **network, **context})
 
     def allowed(self, request: Request, resource_policy: Any = None,
                 key_policy: bool = False) -> Decision:
@@ -441,7 +456,7 @@ def _space_role(view: DomainView, stack: Stack) -> Iterator[str]:
     yield from _trust(caller)
     for action in ("sagemaker:ListDomains", "sagemaker:ListUserProfiles",
                    "sagemaker:ListSpaces", "sagemaker:ListApps"):
-        yield from _must_allow(caller, "studio-ui", caller.request(action, "*"))
+        yield from _must_allow(caller, "studio-ui", caller.request(action, "*", from_app=False))
 
 
 def _names_users(role: Resource, stack: Stack, view: DomainView) -> bool:
@@ -504,28 +519,52 @@ def _needed(caller: Caller, stack: Stack) -> Iterator[str]:
     space, app = _space(view, profile.name)
     owner = {"sagemaker:OwnerUserProfileArn": profile.arn,
              "sagemaker:SpaceSharingType": "Private"}
-    calls = [("studio-ui", caller.request(a, "*")) for a in (
+    # The Studio UI is served by SageMaker: AWS does not say its calls go through the VPC,
+    # so they are judged as made from SageMaker's network (perimeter.STUDIO_UI_ACTIONS).
+    ui = functools.partial(caller.request, from_app=False)
+    calls = [("studio-ui", ui(a, "*")) for a in (
         "sagemaker:ListDomains", "sagemaker:ListUserProfiles", "sagemaker:ListSpaces",
         "sagemaker:ListApps")]
     calls += [
-        ("studio-ui", caller.request("sagemaker:DescribeDomain",
-                                     view.where.arn("sagemaker", f"domain/{view.id}"))),
-        ("studio-ui", caller.request("sagemaker:DescribeUserProfile", profile.arn)),
-        ("studio-ui", caller.request("sagemaker:DescribeSpace", space)),
-        ("studio-ui", caller.request("sagemaker:DescribeApp", app)),
-        *[("own-spaces", caller.request(a, space, **owner)) for a in (
+        ("studio-ui", ui("sagemaker:DescribeDomain",
+                         view.where.arn("sagemaker", f"domain/{view.id}"))),
+        ("studio-ui", ui("sagemaker:DescribeUserProfile", profile.arn)),
+        ("studio-ui", ui("sagemaker:DescribeSpace", space)),
+        ("studio-ui", ui("sagemaker:DescribeApp", app)),
+        *[("own-spaces", ui(a, space, **owner)) for a in (
             "sagemaker:CreateSpace", "sagemaker:UpdateSpace", "sagemaker:DeleteSpace")],
-        ("own-spaces", caller.request("sagemaker:AddTags", space,
-                                      **{"sagemaker:TaggingAction": "CreateSpace"})),
-        ("own-apps", caller.request("sagemaker:CreateApp", app, **owner,
-                                    **{"sagemaker:InstanceTypes": [view.instance_type]})),
-        ("own-apps", caller.request("sagemaker:DeleteApp", app, **owner)),
+        ("own-spaces", ui("sagemaker:AddTags", space,
+                          **{"sagemaker:TaggingAction": "CreateSpace"})),
+        ("own-apps", ui("sagemaker:CreateApp", app, **owner,
+                        **{"sagemaker:InstanceTypes": [view.instance_type]})),
+        ("own-apps", ui("sagemaker:DeleteApp", app, **owner)),
     ]
     for need, request in calls:
         yield from _must_allow(caller, need, request)
     yield from _domain_key(caller, stack)
     yield from _sharing(caller, stack)
     yield from _image_pulls(caller, stack)
+    yield from _outside_calls(caller)
+
+
+def _outside_calls(caller: Caller) -> Iterator[str]:
+    """A job's log writes (SageMaker's platform, from its network) and the EFS client calls
+    of SageMaker's mount (from the app's interface, through no endpoint) carry no VPC keys: a
+    network perimeter must not deny them (``perimeter.SAGEMAKER_CALLS``). Whether they are
+    allowed is the log group's and the file system's policy's to say; only an explicit deny
+    from the role is Studio's problem here."""
+    where = caller.view.where
+    calls = [(a, where.arn("logs", "log-group:/aws/sagemaker/TrainingJobs:log-stream:job"))
+             for a in ("logs:CreateLogStream", "logs:PutLogEvents")]
+    calls += [(a, where.arn("elasticfilesystem", f"file-system/{fs}"))
+              for fs, _path in caller.profile.file_systems
+              for a in ("elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite")]
+    for action, resource in calls:
+        request = caller.request(action, resource, from_app=False)
+        if caller.allowed(request) is Decision.EXPLICIT_DENY:
+            yield _message("sagemaker-network", f"{caller.role.name} ({caller.profile.name}'s "
+                           f"role): {action} on {resource} without a VPC endpoint is an "
+                           f"explicit deny. {NEEDS['sagemaker-network'].summary}")
 
 
 def _must_allow(caller: Caller, need: str, request: Request, resource_policy: Any = None,
@@ -556,11 +595,13 @@ def _domain_key(caller: Caller, stack: Stack) -> Iterator[str]:
     if found is None:
         return
     key, document = found
+    # SageMaker calls KMS with the role's credentials while it creates the app: a forward
+    # access session, from SageMaker's network (perimeter.FORWARD_ACCESS_PAGE).
     via = {"kms:ViaService": caller.view.where.via("sagemaker"),
-           "kms:CallerAccount": caller.view.where.account}
+           "kms:CallerAccount": caller.view.where.account, "aws:ViaAWSService": "true"}
     for action, extra in (("kms:CreateGrant", {"kms:GrantIsForAWSResource": "true"}),
                           ("kms:DescribeKey", {})):
-        request = caller.request(action, str(key.get("arn")), **via, **extra)
+        request = caller.request(action, str(key.get("arn")), from_app=False, **via, **extra)
         yield from _must_allow(caller, "domain-key", request, document, key_policy=True)
 
 
@@ -586,11 +627,13 @@ def _sharing(caller: Caller, stack: Stack) -> Iterator[str]:
     found = _key_policy(stack, sharing.get("s3KmsKeyId"))
     if found is not None:
         key, document = found
+        # S3 calls KMS with the role's credentials: a forward access session.
         via = {"kms:ViaService": caller.view.where.via("s3"),
-               "kms:CallerAccount": caller.view.where.account}
+               "kms:CallerAccount": caller.view.where.account, "aws:ViaAWSService": "true"}
         for action in ("kms:GenerateDataKey", "kms:Decrypt"):
             yield from _must_allow(caller, "sharing", caller.request(
-                action, str(key.get("arn")), **via), document, key_policy=True)
+                action, str(key.get("arn")), from_app=False, **via), document,
+                key_policy=True)
 
 
 def _image_pulls(caller: Caller, stack: Stack) -> Iterator[str]:
