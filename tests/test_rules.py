@@ -677,7 +677,7 @@ def without_network_perimeter(document: dict) -> None:
                              if s.get("Sid") != "DenyCallsFromOutsideTheStudioNetwork"]
 
 
-def bare_domain(*, perimeter: bool) -> Callable[[], None]:
+def domain_of_its_own(*, perimeter: bool) -> Callable[[], None]:
     """A VpcOnly domain and its execution role built without this library's components (so
     ``studio-credentials-outside-vpc-other`` judges it), with or without the perimeter."""
     def program() -> None:
@@ -930,8 +930,8 @@ CASES: dict[str, list[tuple[Callable[[], None], Callable[[], None]]]] = {
     "studio-shared-gids": [(studio(transform=bob_in_alices_group), studio())],
     "studio-credentials-outside-vpc": [(studio(transform=rewrite_policy(
         "aws:iam/policy:Policy", "-guardrails", without_network_perimeter)), studio())],
-    "studio-credentials-outside-vpc-other": [(bare_domain(perimeter=False),
-                                              bare_domain(perimeter=True))],
+    "studio-credentials-outside-vpc-other": [(domain_of_its_own(perimeter=False),
+                                              domain_of_its_own(perimeter=True))],
     "studio-sharing-folders": [(studio(transform=rewrite_policy(
         "aws:iam/rolePolicy:RolePolicy", "-studio", sharing_writes_anywhere)), studio())],
     "studio-cost-tags": [(studio(transform=rewrite_policy(

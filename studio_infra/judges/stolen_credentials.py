@@ -18,8 +18,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from studio_infra.judges.iam_eval import Decision, Request, access
-from studio_infra.judges.studio_needs import Caller, DomainView, Need, _new_user, _role, \
-    role_policies
+from studio_infra.judges.studio_needs import (
+    Caller,
+    DomainView,
+    Need,
+    _new_user,
+    _role,
+    role_policies,
+)
 from studio_infra.perimeter import CONDITION_KEYS_PAGE
 from studio_infra.snapshot import Stack
 

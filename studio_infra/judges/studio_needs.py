@@ -393,14 +393,17 @@ class Caller:
             context["aws:SourceIdentity"] = self.profile.name
         return context
 
-    def request(self, action: str, resource: str, *, from_app: bool = True,
-                **context: Any) -> Request:
-        """``action`` as the role: from the user's app by default (with the network keys of
-        its path, ``DomainView.network``), or made by SageMaker from its own network
-        (``from_app=False``: no network keys; ``perimeter.SAGEMAKER_CALLS``)."""
-        network = self.view.network.context(action) if from_app else {}
+    def request(self, action: str, resource: str, **context: Any) -> Request:
+        """``action`` as the role from the user's app, with the network keys of its path
+        (``DomainView.network``)."""
+        return Request(action, resource, principal=str(self.role.get("arn")), context={
+            **self.context, **self.view.network.context(action), **context})
+
+    def from_sagemaker(self, action: str, resource: str, **context: Any) -> Request:
+        """``action`` as the role, made by SageMaker from its own network: no network keys
+        (``perimeter.SAGEMAKER_CALLS``)."""
         return Request(action, resource, principal=str(self.role.get("arn")),
-                       context={**self.context, **network, **context})
+                       context={**self.context, **context})
 
     def allowed(self, request: Request, resource_policy: Any = None,
                 key_policy: bool = False) -> Decision:
@@ -456,7 +459,7 @@ def _space_role(view: DomainView, stack: Stack) -> Iterator[str]:
     yield from _trust(caller)
     for action in ("sagemaker:ListDomains", "sagemaker:ListUserProfiles",
                    "sagemaker:ListSpaces", "sagemaker:ListApps"):
-        yield from _must_allow(caller, "studio-ui", caller.request(action, "*", from_app=False))
+        yield from _must_allow(caller, "studio-ui", caller.from_sagemaker(action, "*"))
 
 
 def _names_users(role: Resource, stack: Stack, view: DomainView) -> bool:
@@ -521,7 +524,7 @@ def _needed(caller: Caller, stack: Stack) -> Iterator[str]:
              "sagemaker:SpaceSharingType": "Private"}
     # The Studio UI is served by SageMaker: AWS does not say its calls go through the VPC,
     # so they are judged as made from SageMaker's network (perimeter.STUDIO_UI_ACTIONS).
-    ui = functools.partial(caller.request, from_app=False)
+    ui = caller.from_sagemaker
     calls = [("studio-ui", ui(a, "*")) for a in (
         "sagemaker:ListDomains", "sagemaker:ListUserProfiles", "sagemaker:ListSpaces",
         "sagemaker:ListApps")]
@@ -560,7 +563,7 @@ def _outside_calls(caller: Caller) -> Iterator[str]:
               for fs, _path in caller.profile.file_systems
               for a in ("elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite")]
     for action, resource in calls:
-        request = caller.request(action, resource, from_app=False)
+        request = caller.from_sagemaker(action, resource)
         if caller.allowed(request) is Decision.EXPLICIT_DENY:
             yield _message("sagemaker-network", f"{caller.role.name} ({caller.profile.name}'s "
                            f"role): {action} on {resource} without a VPC endpoint is an "
@@ -601,7 +604,7 @@ def _domain_key(caller: Caller, stack: Stack) -> Iterator[str]:
            "kms:CallerAccount": caller.view.where.account, "aws:ViaAWSService": "true"}
     for action, extra in (("kms:CreateGrant", {"kms:GrantIsForAWSResource": "true"}),
                           ("kms:DescribeKey", {})):
-        request = caller.request(action, str(key.get("arn")), from_app=False, **via, **extra)
+        request = caller.from_sagemaker(action, str(key.get("arn")), **via, **extra)
         yield from _must_allow(caller, "domain-key", request, document, key_policy=True)
 
 
@@ -631,9 +634,8 @@ def _sharing(caller: Caller, stack: Stack) -> Iterator[str]:
         via = {"kms:ViaService": caller.view.where.via("s3"),
                "kms:CallerAccount": caller.view.where.account, "aws:ViaAWSService": "true"}
         for action in ("kms:GenerateDataKey", "kms:Decrypt"):
-            yield from _must_allow(caller, "sharing", caller.request(
-                action, str(key.get("arn")), from_app=False, **via), document,
-                key_policy=True)
+            yield from _must_allow(caller, "sharing", caller.from_sagemaker(
+                action, str(key.get("arn")), **via), document, key_policy=True)
 
 
 def _image_pulls(caller: Caller, stack: Stack) -> Iterator[str]:
