@@ -68,6 +68,11 @@ MIN_SUBNET_PREFIX, MAX_SUBNET_PREFIX = 16, 28
 """AWS accepts VPC and subnet IPv4 blocks between /16 and /28."""
 
 
+VPC_ONLY_BLOCKS = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
+"""RFC 1918 and shared address space: a VPC's own addresses, never the source AWS sees for a
+call leaving through a NAT gateway."""
+
+
 class ExistingNetwork(BaseModel):
     """A VPC built elsewhere: Studio gets only security groups and endpoints in it."""
 
@@ -82,6 +87,24 @@ class ExistingNetwork(BaseModel):
     private_route_table_ids: RouteTableIds = Field(default_factory=list)
     """Route tables of those subnets; the S3 gateway endpoint is added to them. Required
     unless ``s3_gateway_endpoint`` is False (the VPC already has one)."""
+    nat_public_ips: list[str] = Field(default_factory=list)
+    """The public addresses of the VPC's NAT gateways, if its private subnets route through
+    one: the network perimeter (``studio_infra.perimeter``) admits calls from them. Empty:
+    only calls through the VPC's endpoints pass it."""
+
+    @field_validator("nat_public_ips")
+    @classmethod
+    def _public_addresses(cls, value: list[str]) -> list[str]:
+        for item in value:
+            try:
+                address = ipaddress.IPv4Address(item)
+            except ValueError:
+                raise ValueError(f"nat_public_ips: {item!r} is not an IPv4 address; give the "
+                                 "NAT gateways' Elastic IPs, e.g. '203.0.113.10'") from None
+            if any(address in ipaddress.IPv4Network(block) for block in VPC_ONLY_BLOCKS):
+                raise ValueError(f"nat_public_ips: {item} is a private address; AWS sees a "
+                                 "NAT's calls from its Elastic IP, give that")
+        return value
 
     @field_validator("private_subnet_ids")
     @classmethod
@@ -387,7 +410,7 @@ class StudioNetwork(Component[StudioNetworkArgs]):
     """Endpoint short name -> VPC endpoint id."""
     nat_public_ips: pulumi.Output[list[str]]
     """The public addresses of the NAT gateways (their Elastic IPs), the source of every call
-    leaving through them; empty without NAT or in an existing VPC (its NAT is not ours to see)."""
+    leaving through them; empty without NAT. In an existing VPC, its ``nat_public_ips``."""
     flow_log_group_name: pulumi.Output[str | None]
     """The CloudWatch log group of the VPC's flow logs (None without flow logs)."""
     private_subnets: dict[str, pulumi.Output[str]]
@@ -420,6 +443,7 @@ class StudioNetwork(Component[StudioNetworkArgs]):
             private_tables: pulumi.Output[list[str]] = tables if isinstance(
                 tables, pulumi.Output) else pulumi.Output.all(*(
                     tables.values() if isinstance(tables, dict) else tables))
+            self._nat_ips = [pulumi.Output.from_input(ip) for ip in existing.nat_public_ips]
             public_subnets: pulumi.Output[list[str]] = pulumi.Output.from_input([])
             public_tables: pulumi.Output[list[str]] = pulumi.Output.from_input([])
             flow_log_group: pulumi.Output[str | None] = pulumi.Output.from_input(None)

@@ -215,3 +215,29 @@ def test_app_calls_take_their_endpoint_else_the_nat_else_nothing():
     assert network.context("secretsmanager:GetSecretValue") == {"aws:SourceIp": NAT_IP}
     assert AppNetwork(VPC).context("s3:GetObject") == {}
     assert AppNetwork().context("s3:GetObject") == {}  # PublicInternetOnly: SageMaker's VPC
+
+
+def test_an_existing_vpcs_nat_is_named_by_its_addresses(record):
+    from studio_infra.studio import Studio
+
+    def program() -> None:
+        Studio("studio", {"network": {"existing_vpc": {
+            "vpc_id": VPC, "private_subnet_ids": ["subnet-0123456789abcdef0"],
+            "private_route_table_ids": ["rtb-0123456789abcdef0"],
+            "nat_public_ips": [NAT_IP]}}, "users": [{"name": "alice"}]})
+
+    perimeter = _guardrails(record(program))
+    assert perimeter["Condition"]["StringNotEqualsIfExists"] == {"aws:SourceVpc": [VPC]}
+    assert perimeter["Condition"]["NotIpAddressIfExists"] == {"aws:SourceIp": [f"{NAT_IP}/32"]}
+
+
+@pytest.mark.parametrize(("value", "says"), [("1.2.3", "is not an IPv4 address"),
+                                             ("10.0.0.7", "is a private address")])
+def test_a_nat_address_that_cannot_be_one_is_refused_with_the_fix(value, says):
+    from pydantic import ValidationError
+
+    from studio_infra.network import ExistingNetwork
+
+    with pytest.raises(ValidationError, match=f"nat_public_ips: .*{says}.*Elastic IP"):
+        ExistingNetwork(vpc_id=VPC, private_subnet_ids=["subnet-0123456789abcdef0"],
+                        nat_public_ips=[value])
