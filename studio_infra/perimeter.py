@@ -121,6 +121,21 @@ administrators who deploy (``PutBucketPolicy``, ``PutBucketVersioning`` from the
 network) keep managing it."""
 
 
+SERVICE_EXCEPTIONS = {"BoolIfExists": {"aws:ViaAWSService": "false",
+                                      "aws:PrincipalIsAWSService": "false"}}
+"""Both perimeters' exceptions for AWS services, as AWS's examples write them: a service
+calling with the caller's credentials (forward access sessions) or as its own principal."""
+
+
+def _perimeter(sid: str, network: dict[str, Any], more: dict[str, Any],
+               also: dict[str, Any]) -> dict[str, Any]:
+    """A Deny whose condition is ``network`` (the key a request from outside lacks or differs
+    on), the service exceptions and ``also`` (further ways in); ``more``: its actions,
+    resources and principals."""
+    return {"Sid": sid, "Effect": "Deny", **more,
+            "Condition": {**network, **SERVICE_EXCEPTIONS, **also}}
+
+
 def identity_statement(vpc_ids: Sequence[str], source_ips: Sequence[str] = ()
                        ) -> dict[str, Any]:
     """The identity perimeter: deny what is not called from ``vpc_ids`` (through their
@@ -130,15 +145,10 @@ def identity_statement(vpc_ids: Sequence[str], source_ips: Sequence[str] = ()
     credentials, so here it applies to the role itself, with ``EXEMPT_ACTIONS``."""
     if not vpc_ids:
         raise ValueError("the network perimeter needs the VPC the apps run in (vpc_ids)")
-    condition: dict[str, Any] = {
-        "StringNotEqualsIfExists": {"aws:SourceVpc": sorted(set(vpc_ids))},
-        "BoolIfExists": {"aws:ViaAWSService": "false", "aws:PrincipalIsAWSService": "false"},
-    }
-    if source_ips:
-        condition["NotIpAddressIfExists"] = {"aws:SourceIp": sorted(
-            {ip if "/" in ip else f"{ip}/32" for ip in source_ips})}
-    return {"Sid": IDENTITY_SID, "Effect": "Deny", "NotAction": list(EXEMPT_ACTIONS),
-            "Resource": "*", "Condition": condition}
+    nat = {"NotIpAddressIfExists": {"aws:SourceIp": sorted(
+        {ip if "/" in ip else f"{ip}/32" for ip in source_ips})}} if source_ips else {}
+    return _perimeter(IDENTITY_SID, {"StringNotEqualsIfExists": {"aws:SourceVpc": sorted(
+        set(vpc_ids))}}, {"NotAction": list(EXEMPT_ACTIONS), "Resource": "*"}, nat)
 
 
 def bucket_statement(bucket_arn: str, endpoint_ids: Sequence[str],
@@ -149,12 +159,8 @@ def bucket_statement(bucket_arn: str, endpoint_ids: Sequence[str],
     user ARNs, wildcards allowed) are the exceptions."""
     if not endpoint_ids:
         raise ValueError("the bucket perimeter needs the VPC's S3 endpoints (endpoint_ids)")
-    condition: dict[str, Any] = {
-        "StringNotEqualsIfExists": {"aws:SourceVpce": sorted(set(endpoint_ids))},
-        "BoolIfExists": {"aws:ViaAWSService": "false", "aws:PrincipalIsAWSService": "false"},
-    }
-    if admin_arns:
-        condition["ArnNotLikeIfExists"] = {"aws:PrincipalArn": sorted(set(admin_arns))}
-    return {"Sid": BUCKET_SID, "Effect": "Deny", "Principal": "*",
-            "Action": list(BUCKET_DATA_ACTIONS),
-            "Resource": [bucket_arn, f"{bucket_arn}/*"], "Condition": condition}
+    admins = {"ArnNotLikeIfExists": {"aws:PrincipalArn": sorted(set(admin_arns))}} \
+        if admin_arns else {}
+    return _perimeter(BUCKET_SID, {"StringNotEqualsIfExists": {"aws:SourceVpce": sorted(
+        set(endpoint_ids))}}, {"Principal": "*", "Action": list(BUCKET_DATA_ACTIONS),
+                               "Resource": [bucket_arn, f"{bucket_arn}/*"]}, admins)
