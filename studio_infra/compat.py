@@ -1,17 +1,22 @@
-"""Every place this library reaches into the Pulumi SDKs beyond their public API, in one module.
+"""Every place this library reaches into the Pulumi SDK beyond its public API, in one module.
 
 The offline planner must do what the engine and the language host do, and the SDK exposes
 some of that only through internals: running a program body and waiting for its RPCs,
-serializing properties as the wire carries them, resetting the runtime between plans. The
-policy pack needs the values the policy SDK uses for "not known during preview", and one
-hook the policy SDK has no public form of. Each such use is wrapped here, in a small function
-named for what it does and documented with the internal it touches, so that an SDK upgrade
-that moves one breaks one function — and ``tests/test_compat.py``, which exercises every
-wrapper against the installed SDKs and names the internal and the SDK versions when one
-fails.
+serializing properties as the wire carries them, resetting the runtime between plans. Each
+such use is wrapped here, in a small function named for what it does and documented with the
+internal it touches, so that an SDK upgrade that moves one breaks one function — and
+``tests/test_compat.py``, which exercises every wrapper against the installed SDKs and names
+the internal and the SDK versions when one fails.
+
+The policy SDK's internals (the pack's unknown-value markers, its analyzer hook) are wrapped
+the same way in ``studio_infra.compat_policy``, a module of their own so that the components,
+which read configuration and the current stack through this module, never load the policy
+SDK: a Pulumi program imports them, and the policy SDK belongs to the process that serves the
+pack. The policy names stay importable from here (loaded on first use), the path the pack and
+the tests have always used.
 
 The planner, the policy pack, the benchmarks and the test harness reach SDK internals only
-through this module.
+through these two modules.
 """
 
 from __future__ import annotations
@@ -20,24 +25,41 @@ import contextlib
 import inspect
 import json
 import os
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from importlib import metadata
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pulumi
 import pulumi.config
-import pulumi_policy
-import pulumi_policy.policy
-import pulumi_policy.proxy
-from google.protobuf import json_format  # type: ignore[import-untyped]
 from pulumi.runtime import config as runtime_config
 from pulumi.runtime import rpc, settings
 from pulumi.runtime.mocks import MockMonitor as _MockMonitor
-from pulumi.runtime.proto import analyzer_pb2, resource_pb2
+from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.stack import massage, run_pulumi_func
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
+if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ loads the same names
+    from studio_infra.compat_policy import POLICY_UNKNOWN_VALUES as POLICY_UNKNOWN_VALUES
+    from studio_infra.compat_policy import PackConfigured as PackConfigured
+    from studio_infra.compat_policy import policy_analyzer as policy_analyzer
+    from studio_infra.compat_policy import policy_values as policy_values
+    from studio_infra.compat_policy import serve_policy_pack as serve_policy_pack
+
 T = TypeVar("T")
+
+_POLICY_NAMES = frozenset({"POLICY_UNKNOWN_VALUES", "PackConfigured", "policy_analyzer",
+                           "policy_values", "serve_policy_pack"})
+"""What ``studio_infra.compat_policy`` defines and this module still answers for."""
+
+
+def __getattr__(name: str) -> Any:
+    """The policy SDK's wrappers, loaded on first use (PEP 562): importing this module, as
+    every component does, must not import ``pulumi_policy``."""
+    if name in _POLICY_NAMES:
+        from studio_infra import compat_policy
+
+        return getattr(compat_policy, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def sdk_versions() -> dict[str, str]:
@@ -238,98 +260,3 @@ def resource_input_names(resource_class: type) -> list[str]:
     init = resource_class._internal_init  # type: ignore[attr-defined]
     skipped = {"__self__", "self", "resource_name", "opts", "__props__"}
     return [name for name in inspect.signature(init).parameters if name not in skipped]
-
-
-# -- pulumi_policy --------------------------------------------------------------------------
-
-
-POLICY_UNKNOWN_VALUES: frozenset[str] = frozenset({
-    pulumi_policy.proxy.UNKNOWN_BOOLEAN_VALUE, pulumi_policy.proxy.UNKNOWN_NUMBER_VALUE,
-    pulumi_policy.proxy.UNKNOWN_STRING_VALUE, pulumi_policy.proxy.UNKNOWN_ARRAY_VALUE,
-    pulumi_policy.proxy.UNKNOWN_ASSET_VALUE, pulumi_policy.proxy.UNKNOWN_ARCHIVE_VALUE,
-    pulumi_policy.proxy.UNKNOWN_OBJECT_VALUE,
-})
-"""The strings the policy SDK puts where a value is not known during preview, one per type.
-
-From ``pulumi_policy.proxy`` (``UNKNOWN_*_VALUE``), a module the package does not export."""
-
-
-def policy_values(value: Any) -> Any:
-    """A policy's ``props`` as plain dicts and lists, unknown values left as their markers.
-
-    The policy SDK wraps properties in ``pulumi_policy.proxy``'s ``_DictProxy`` and
-    ``_ListProxy``, which raise on reading an unknown value; the rules report such a value
-    as "cannot check" instead, so they read past the proxies (their ``"__target"`` key)."""
-    if isinstance(value, (pulumi_policy.proxy._DictProxy, pulumi_policy.proxy._ListProxy)):
-        value = value["__target"]
-    if isinstance(value, dict):
-        return {k: policy_values(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [policy_values(v) for v in value]
-    return value
-
-
-class PackConfigured(Protocol):
-    """A policy that reads the whole pack's configuration, as the engine resolved it.
-
-    ``advisory_only``: the policy never blocks a deployment, whatever level the engine gives
-    it (``all: mandatory`` included); a configured ``mandatory`` reports as ``advisory``."""
-
-    name: str
-    advisory_only: bool
-
-    def pack_configured(self, levels: Mapping[str, str],
-                        properties: Mapping[str, Mapping[str, Any]]) -> None: ...
-
-
-class _PackConfiguringAnalyzer(pulumi_policy.policy._PolicyAnalyzerServicer):
-    """The policy SDK's analyzer, telling ``PackConfigured`` policies the configuration of
-    every policy when the engine configures the pack.
-
-    The engine's ``Configure`` call carries every policy's enforcement level (defaults, then
-    ``all``, then the policy's own entry) and properties; the SDK hands each policy only its
-    own properties. A policy that reports on behalf of the others (what they could not judge)
-    must see theirs.
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        policies = args[2] if len(args) > 2 else kwargs["policies"]
-        self._listeners: list[PackConfigured] = [
-            p for p in policies if hasattr(p, "pack_configured")]
-
-    def Configure(self, request: Any, context: Any) -> Any:  # gRPC's method name
-        entries = request.policyConfig
-        levels = {name: analyzer_pb2.EnforcementLevel.Name(entry.enforcementLevel).lower()
-                  for name, entry in entries.items()}
-        properties = {name: json_format.MessageToDict(entry.properties)
-                      for name, entry in entries.items()}
-        for listener in self._listeners:
-            listener.pack_configured(levels, properties)
-            # (A message map adds the keys it is indexed with: look before indexing.)
-            if listener.advisory_only and listener.name in entries and \
-                    entries[listener.name].enforcementLevel in (analyzer_pb2.MANDATORY,
-                                                                analyzer_pb2.REMEDIATE):
-                entries[listener.name].enforcementLevel = analyzer_pb2.ADVISORY
-        return super().Configure(request, context)  # type: ignore[no-untyped-call]
-
-
-def policy_analyzer(name: str, version: str, policies: Sequence[pulumi_policy.Policy],
-                    enforcement_level: pulumi_policy.EnforcementLevel) -> Any:
-    """The gRPC analyzer servicer the policy SDK serves a pack with, for driving a pack in
-    process as the engine would (``tests/policy_harness.py``).
-
-    Wraps ``pulumi_policy.policy._PolicyAnalyzerServicer`` (with the ``Configure`` hook of
-    ``serve_policy_pack``): ``PolicyPack`` builds one and serves it forever."""
-    return _PackConfiguringAnalyzer(name, version, list(policies), enforcement_level)
-
-
-def serve_policy_pack(**pack: Any) -> None:
-    """``pulumi_policy.PolicyPack(**pack)``: serve the pack to the engine, never returning,
-    with ``PackConfigured`` policies told the whole pack's configuration.
-
-    Replaces ``pulumi_policy.policy._PolicyAnalyzerServicer``, the class ``PolicyPack``
-    instantiates, with the hooked analyzer: the SDK offers no other way to see ``Configure``.
-    Only the pack's entry point calls this, in the process that serves the pack."""
-    pulumi_policy.policy._PolicyAnalyzerServicer = _PackConfiguringAnalyzer  # type: ignore[misc]
-    pulumi_policy.PolicyPack(**pack)

@@ -12,7 +12,7 @@ with their configured settings, exactly as ``studio-infra plan`` does (see
 ``CannotCheckPolicy``).
 
 Serving the pack starts a gRPC server and never returns: only the pack's ``__main__.py`` does
-that (``compat.serve_policy_pack``); this module only builds the policies.
+that (``compat_policy.serve_policy_pack``); this module only builds the policies.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any
 
 import pulumi_policy as pp
 
-from studio_infra.compat import POLICY_UNKNOWN_VALUES, policy_values
+from studio_infra.compat_policy import POLICY_UNKNOWN_VALUES, policy_values
 from studio_infra.rules import RULES
 from studio_infra.rules.config import CANNOT_CHECK, PolicyConfig, config_from_engine
 from studio_infra.rules.engine import evaluate
@@ -153,7 +153,7 @@ def _policy(rule: Rule) -> pp.Policy:
 
 class _ConfiguredReporter(pp.StackValidationPolicy):
     """An advisory stack policy that judges the stack with every rule's configuration, read
-    when the engine configures the pack (``compat.serve_policy_pack`` calls
+    when the engine configures the pack (``compat_policy.serve_policy_pack`` calls
     ``pack_configured``), as ``studio-infra plan`` does."""
 
     advisory_only = True
@@ -180,7 +180,7 @@ class CannotCheckPolicy(_ConfiguredReporter):
     It must honour the policy configuration as ``studio-infra plan`` does: nothing for a
     disabled rule, and each rule judged with its configured settings. The engine gives each
     policy only its own configuration, so a policy that reports on the others' behalf reads
-    theirs when the engine configures the pack: ``compat.serve_policy_pack`` passes the
+    theirs when the engine configures the pack: ``compat_policy.serve_policy_pack`` passes the
     engine's ``Configure`` request (every policy's resolved level and settings) to
     ``pack_configured``, and ``validate`` runs ``rules.engine.evaluate`` — the offline
     engine itself — with that configuration, keeping its cannot-check findings.

@@ -35,7 +35,9 @@ REGISTERED = ("type", "name", "parent", "custom", "inputs", "dependencies",
 
 
 def _digest(value: Any) -> str:
-    text = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+    # Paths into the checkout (an asset's file) depend on where it was cloned, not on the plan.
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str) \
+        .replace(str(ROOT), "<checkout>")
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

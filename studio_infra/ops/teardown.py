@@ -5,277 +5,60 @@ spaces cannot be deleted (apps → spaces → user profiles → domain, and an a
 go), and after the domain SageMaker's own NFS security groups (which reference each other),
 its network interfaces and — with retention ``Delete`` — its home EFS keep the subnets and
 the VPC from being deleted. ``Teardown`` does each step, waits within limits, and touches
-only what SageMaker made for this domain:
-
-- the NFS security groups by their exact names (``security-group-for-inbound-nfs-<domain
-  id>``, ``security-group-for-outbound-nfs-<domain id>``) *and* SageMaker's
-  ``ManagedByAmazonSageMakerResource`` tag naming the domain's ARN;
-- the home EFS by the domain's ``HomeEfsFileSystemId`` or, once the domain is gone, by that
-  tag naming the domain's ARN; a file system without the tag is never touched;
-- SageMaker's network interfaces by their whole description (``ENI_DESCRIPTION``), never by
-  a substring.
+only what SageMaker made for this domain (``studio_infra.ops.sagemaker_leftovers`` says how
+it is told from anything else's).
 
 It is resumable from any point: with the domain already gone it finds what SageMaker left by
 the domain id alone. Every run keeps a ``Report`` of what was deleted, kept and left (and
 why), also when it stops.
+
+The finding lives in ``sagemaker_leftovers``, the delete-retry-wait loop in
+``deletion_loop`` and the report in ``teardown_report``; this module keeps the order of the
+steps, and every name it had before is still imported from here.
 """
 
 from __future__ import annotations
 
-import re
-import sys
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from functools import partial
-from typing import Any, NoReturn
+from typing import Any
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from studio_infra.ops.session import (
-    all_items,
-    client_of,
-    describe_error,
-    error_code,
-    transient,
+from studio_infra.ops.deletion_loop import GONE_CODES, IN_USE_CODES, DeletionLoop
+from studio_infra.ops.sagemaker_leftovers import (
+    ENI_DESCRIPTION,
+    NFS_GROUP_NAMES,
+    SAGEMAKER_TAG,
+    Leftovers,
+    LeftoverSearch,
+    file_system_label,
+    group_label,
+    interface_label,
+    is_domain_arn,
+    mount_target_label,
+    sagemaker_interface,
+)
+from studio_infra.ops.session import all_items, describe_error, error_code
+from studio_infra.ops.teardown_report import (
+    DeadlineReached,
+    Inventory,
+    Report,
+    TeardownError,
+    log_to_stderr,
 )
 
-SAGEMAKER_TAG = "ManagedByAmazonSageMakerResource"
-NFS_GROUP_NAMES = ("security-group-for-inbound-nfs-{}", "security-group-for-outbound-nfs-{}")
-"""The names SageMaker gives its NFS security groups (STUDIO_FACTS.md, "Network")."""
-ENI_DESCRIPTION = re.compile(
-    r"^\[DO NOT DELETE\] ENI managed by SageMaker for Studio Domain\((?P<domain>d-[a-z0-9-]+)"
-    r"\) - [0-9a-f]+$")
-"""The description SageMaker gives the network interfaces of a domain. AWS does not document
-it; it is what SageMaker sets as recorded in public exports of real accounts (e.g. a
-terraformer export: ``"[DO NOT DELETE] ENI managed by SageMaker for Studio
-Domain(d-g7djlrunxivy) - a09d795df1d5926f328cb6564db19ab2"``, and ENI classifiers matching
-the prefix ``[DO NOT DELETE] ENI managed by SageMaker for Studio Domain``). AWS documents no
-requester id or tag for these interfaces either, so the strictest match is used: the whole
-description, with this domain's id in the parentheses. An interface whose description only
-mentions the id is someone else's."""
+__all__ = ["ENI_DESCRIPTION", "GONE_APP_STATES", "GONE_CODES", "IN_USE_CODES",
+           "NFS_GROUP_NAMES", "SAGEMAKER_TAG", "DeadlineReached", "DeletionLoop", "Inventory",
+           "Leftovers", "Report", "Teardown", "TeardownError", "clean_vpc_after_deleted_domains",
+           "is_domain_arn", "log_to_stderr", "sagemaker_interface"]
+
 GONE_APP_STATES = {"Deleted", "Failed"}
-GONE_CODES = {"ResourceNotFound", "ValidationException", "FileSystemNotFound",
-              "MountTargetNotFound", "InvalidGroup.NotFound",
-              "InvalidNetworkInterfaceID.NotFound", "InvalidPermission.NotFound"}
-IN_USE_CODES = {"DependencyViolation", "FileSystemInUse", "InvalidNetworkInterface.InUse"}
 
 
-class TeardownError(RuntimeError):
-    """A step could not be done: refused, failed after botocore's retries, or still in use
-    after the bounded retries."""
-
-
-class DeadlineReached(TeardownError):
-    """The overall deadline (``timeout``) or a wait's limit (``wait_limit``) passed."""
-
-    def __init__(self, message: str, pending: list[str]) -> None:
-        super().__init__(message)
-        self.pending = pending
-
-
-def log_to_stderr(message: str) -> None:
-    """Progress goes to standard error: standard output stays for ``--json -``."""
-    print(message, file=sys.stderr, flush=True)
-
-
-# -- the report ----------------------------------------------------------------------------
-
-
-@dataclass
-class Report:
-    """What a run deleted, kept and left, and why; written also when the run stops."""
-
-    domain_id: str
-    dry_run: bool = False
-    outcomes: dict[str, tuple[str, str]] = field(default_factory=dict)
-    """Per resource label: (outcome, why). Outcomes: ``deleted``, ``already gone``,
-    ``would delete``, ``kept``, ``left`` (found, not deleted), ``requested`` (deletion
-    asked for, not yet seen done)."""
-    status: str = "running"
-    """``complete``, ``stopped`` (an error or an interruption) or ``timed out``."""
-    reason: str = ""
-
-    def found(self, label: str) -> None:
-        """A resource this run means to delete (``left`` until something happens to it)."""
-        self.outcomes.setdefault(label, ("left", "not reached"))
-
-    def set(self, label: str, outcome: str, why: str = "") -> None:
-        self.outcomes[label] = (outcome, why)
-
-    def labels(self, outcome: str) -> list[str]:
-        return [label for label, (done, _) in self.outcomes.items() if done == outcome]
-
-    def stop(self, status: str, reason: str) -> None:
-        """The run ended early: what was only requested, or not reached, is left."""
-        self.status, self.reason = status, reason
-        for label, (outcome, why) in list(self.outcomes.items()):
-            if outcome == "requested":
-                self.outcomes[label] = ("left", "deletion requested, not yet done when the "
-                                                "run stopped")
-            elif outcome == "left" and why == "not reached":
-                self.outcomes[label] = ("left", f"not reached: {reason}")
-
-    def to_json(self) -> dict[str, Any]:
-        def entries(outcome: str) -> list[dict[str, str]]:
-            return [{"resource": label, "why": why}
-                    for label, (done, why) in self.outcomes.items() if done == outcome]
-
-        return {"domain": self.domain_id, "dry_run": self.dry_run, "status": self.status,
-                "reason": self.reason, "deleted": self.labels("deleted"),
-                "already_gone": self.labels("already gone"),
-                "would_delete": self.labels("would delete"), "kept": entries("kept"),
-                "left": entries("left") + entries("requested")}
-
-
-@dataclass
-class Inventory:
-    """What a teardown of one domain would delete."""
-
-    domain: dict[str, Any] | None
-    apps: list[str]
-    spaces: list[str]
-    profiles: list[str]
-    home_efs: str | None
-    home_efs_deleted: bool
-    leftovers: list[str] = field(default_factory=list)
-    """What SageMaker left of a domain already deleted, found by its id."""
-
-    @property
-    def empty(self) -> bool:
-        return self.domain is None and not self.leftovers and not self.home_efs
-
-    def lines(self) -> list[str]:
-        lines: list[str] = []
-        if self.domain is not None:
-            lines += [f"domain {self.domain['DomainId']} ({self.domain.get('DomainName', '')})"
-                      f" in VPC {self.domain.get('VpcId')}",
-                      f"{len(self.apps)} apps, {len(self.spaces)} spaces"
-                      f"{_named(self.spaces)}",
-                      f"{len(self.profiles)} user profiles{_named(self.profiles)}"]
-        if self.home_efs:
-            lines.append(f"home EFS {self.home_efs}, every user's files: "
-                         + ("DELETED (pass --keep-home-efs to keep it)"
-                            if self.home_efs_deleted else "kept"))
-        if self.domain is not None:
-            lines.append("SageMaker's NFS security groups and network interfaces in the VPC")
-        lines += self.leftovers
-        return lines
-
-    def to_json(self) -> dict[str, Any]:
-        return {"domain": (self.domain or {}).get("DomainId"), "apps": self.apps,
-                "spaces": self.spaces, "user_profiles": self.profiles,
-                "home_efs": self.home_efs, "home_efs_deleted": self.home_efs_deleted,
-                "leftovers": self.leftovers}
-
-
-def _named(names: list[str], shown: int = 20) -> str:
-    """The first names of a list, for the confirmation: who loses their apps and profile."""
-    if not names:
-        return ""
-    more = f" and {len(names) - shown} more" if len(names) > shown else ""
-    return ": " + ", ".join(names[:shown]) + more
-
-
-@dataclass
-class Leftovers:
-    """What SageMaker made in the VPC for one domain, found by the domain (or its id)."""
-
-    domain_arn: str | None
-    vpc_ids: list[str]
-    groups: list[dict[str, Any]]
-    interfaces: list[dict[str, Any]]
-    home_efs: dict[str, Any] | None
-    mount_targets: list[dict[str, Any]]
-
-    def labels(self, keep_home_efs: bool) -> list[str]:
-        labels = [] if self.home_efs is None or keep_home_efs else \
-            [_mount_target(t) for t in self.mount_targets] + [_file_system(self.home_efs)]
-        labels += [_interface(n) for n in self.interfaces]
-        labels += [_group(g) for g in self.groups]
-        return labels
-
-
-def _mount_target(target: dict[str, Any]) -> str:
-    return f"mount target {target['MountTargetId']} of {target['FileSystemId']}"
-
-
-def _file_system(fs: dict[str, Any]) -> str:
-    return f"home file system {fs['FileSystemId']}"
-
-
-def _interface(interface: dict[str, Any]) -> str:
-    return f"network interface {interface['NetworkInterfaceId']}"
-
-
-def _group(group: dict[str, Any]) -> str:
-    return f"security group {group['GroupName']} ({group['GroupId']})"
-
-
-def is_domain_arn(value: str, domain_id: str, region: str | None = None) -> bool:
-    """``value`` is the ARN of SageMaker domain ``domain_id`` (in ``region``, when given)."""
-    parts = value.split(":", 5)
-    return (len(parts) == 6 and parts[0] == "arn" and parts[2] == "sagemaker"
-            and (region is None or parts[3] == region) and parts[5] == f"domain/{domain_id}")
-
-
-def _a_domain_arn(value: str) -> bool:
-    parts = value.split(":", 5)
-    return len(parts) == 6 and parts[2] == "sagemaker" and parts[5].startswith("domain/")
-
-
-def sagemaker_interface(interface: dict[str, Any], domain_id: str) -> bool:
-    """SageMaker made ``interface`` for ``domain_id``: its whole description says so."""
-    match = ENI_DESCRIPTION.match(interface.get("Description") or "")
-    return match is not None and match["domain"] == domain_id
-
-
-# -- the teardown --------------------------------------------------------------------------
-
-
-@dataclass
-class Teardown:
+class Teardown(LeftoverSearch):
     """Delete one domain and what SageMaker created for it."""
-
-    session: boto3.Session
-    domain_id: str
-    dry_run: bool = False
-    keep_home_efs: bool = False
-    log: Callable[[str], None] = log_to_stderr
-    sleep: Callable[[float], None] = time.sleep
-    clock: Callable[[], float] = time.monotonic
-    attempts: int = 40
-    """How many times to retry a delete while something still depends on it."""
-    delay: float = 15.0
-    """Seconds between polls; retries after DependencyViolation back off from here."""
-    wait_limit: float = 900.0
-    """Seconds one wait (apps, spaces, profiles, the domain, mount targets, an in-use
-    resource) may take before the run stops and says what is still pending."""
-    timeout: float | None = None
-    """Seconds the whole run may take (None: no overall deadline)."""
-    actions: list[str] = field(default_factory=list)
-    """What was deleted (or, dry, would be), in order."""
-    clients: dict[str, Any] = field(default_factory=dict)
-    """Clients by service name, made from ``session`` when first needed (or given)."""
-    user: str | None = None
-    """Offboard this user alone: their apps and private spaces (``delete_apps`` and
-    ``delete_spaces`` then leave every other user's, and shared spaces, alone)."""
-    report: Report = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.report = Report(self.domain_id, self.dry_run)
-        self.deadline = None if self.timeout is None else self.clock() + self.timeout
-
-    def client(self, service: str) -> Any:
-        if service not in self.clients:
-            self.clients[service] = client_of(self.session, service)
-        return self.clients[service]
-
-    @property
-    def region(self) -> str | None:
-        region = getattr(self.session, "region_name", None)
-        return region if isinstance(region, str) else None
 
     # -- the whole sequence ----------------------------------------------------------------
 
@@ -441,24 +224,6 @@ class Teardown:
 
     # -- what SageMaker left in the VPC ----------------------------------------------------
 
-    def leftovers(self, domain: dict[str, Any] | None) -> Leftovers:
-        """SageMaker's NFS groups, network interfaces and home EFS of this domain: from the
-        domain when it exists, else by its id (group names, SageMaker's tag, the interfaces'
-        description)."""
-        arn = domain.get("DomainArn") if domain else None
-        vpcs = [domain["VpcId"]] if domain and domain.get("VpcId") else []
-        groups = self.nfs_security_groups(vpcs[0] if vpcs else None, domain_arn=arn)
-        if arn is None:
-            arn = next((t["Value"] for g in groups for t in g.get("Tags", [])
-                        if t["Key"] == SAGEMAKER_TAG
-                        and is_domain_arn(t["Value"], self.domain_id, self.region)), None)
-        vpcs = vpcs or sorted({g["VpcId"] for g in groups})
-        interfaces = [n for vpc in (vpcs or [None]) for n in self.network_interfaces(vpc)]
-        home_id = domain.get("HomeEfsFileSystemId") if domain else None
-        home = self.home_file_system(home_id, arn)
-        targets = self.mount_targets(home["FileSystemId"]) if home else []
-        return Leftovers(arn, vpcs, groups, interfaces, home, targets)
-
     def clean_network(self, vpc_id: str, home_efs_id: str | None, *, domain_arn: str) -> None:
         """NFS security groups, network interfaces and (unless kept) the home EFS of the
         domain ``domain_arn`` in ``vpc_id``."""
@@ -478,13 +243,13 @@ class Teardown:
         if found.home_efs is not None:
             fs_id = found.home_efs["FileSystemId"]
             if self.keep_home_efs:
-                self.report.set(_file_system(found.home_efs), "kept", "--keep-home-efs")
+                self.report.set(file_system_label(found.home_efs), "kept", "--keep-home-efs")
                 keep = self._groups_needed_by(found.mount_targets, found.groups, fs_id)
             else:
                 self.delete_home_efs_found(found.home_efs, found.mount_targets)
         ec2 = self.client("ec2")
         for interface in found.interfaces:
-            label = _interface(interface)
+            label = interface_label(interface)
             if interface.get("Status") != "available":
                 self.report.set(label, "left", f"{interface.get('Status')}: attached to "
                                 "something; SageMaker detaches it when its app is gone")
@@ -517,77 +282,6 @@ class Teardown:
                         todo.append(other)
         return needed
 
-    def nfs_security_groups(self, vpc_id: str | None, *,
-                            domain_arn: str | None = None) -> list[dict[str, Any]]:
-        """SageMaker's NFS groups of this domain: by their exact names and SageMaker's tag
-        naming the domain (its ARN when known)."""
-        filters = [{"Name": "group-name",
-                    "Values": [name.format(self.domain_id) for name in NFS_GROUP_NAMES]}]
-        if vpc_id:
-            filters.append({"Name": "vpc-id", "Values": [vpc_id]})
-        groups = [g for page in self.client("ec2").get_paginator(
-            "describe_security_groups").paginate(Filters=filters)
-            for g in page["SecurityGroups"]]
-
-        def sagemakers(group: dict[str, Any]) -> bool:
-            # The exact name pins the domain id; the tag says SageMaker made the group. What
-            # SageMaker puts in the tag's value is not documented: a domain ARN there must
-            # be this domain's (another domain's ARN means not ours).
-            tags = [t.get("Value", "") for t in group.get("Tags", [])
-                    if t.get("Key") == SAGEMAKER_TAG]
-            return bool(tags) and all(
-                tag == domain_arn or is_domain_arn(tag, self.domain_id, self.region)
-                or not _a_domain_arn(tag) for tag in tags)
-
-        return [g for g in groups if sagemakers(g)
-                and g["GroupName"] in {n.format(self.domain_id) for n in NFS_GROUP_NAMES}]
-
-    def network_interfaces(self, vpc_id: str | None) -> list[dict[str, Any]]:
-        """The interfaces SageMaker made for this domain (``ENI_DESCRIPTION``), in ``vpc_id``
-        (every VPC when it is not known)."""
-        filters = [{"Name": "vpc-id", "Values": [vpc_id]}] if vpc_id else []
-        return [n for page in self.client("ec2").get_paginator(
-            "describe_network_interfaces").paginate(Filters=filters)
-            for n in page["NetworkInterfaces"] if sagemaker_interface(n, self.domain_id)]
-
-    def home_file_system(self, fs_id: str | None,
-                         domain_arn: str | None) -> dict[str, Any] | None:
-        """The domain's home EFS when SageMaker's tag names the domain: by id, or (once the
-        domain is gone) by the tag. A file system without the tag is left alone."""
-        efs = self.client("efs")
-        found: list[dict[str, Any]]
-        if fs_id:
-            try:
-                found = efs.describe_file_systems(FileSystemId=fs_id)["FileSystems"]
-            except ClientError as exc:
-                if error_code(exc) in GONE_CODES:
-                    return None
-                raise
-        else:
-            found = [fs for page in efs.get_paginator("describe_file_systems").paginate()
-                     for fs in page["FileSystems"]]
-        for fs in found:
-            tags = {t["Key"]: t["Value"] for t in fs.get("Tags", [])}
-            tag = tags.get(SAGEMAKER_TAG, "")
-            if tag == domain_arn if domain_arn else is_domain_arn(tag, self.domain_id,
-                                                                  self.region):
-                return fs
-            if fs_id:
-                self.log(f"file system {fs_id} is not tagged as this domain's home; left alone")
-                self.report.set(f"home file system {fs_id}", "kept",
-                                f"not tagged {SAGEMAKER_TAG} with this domain")
-        return None
-
-    def mount_targets(self, fs_id: str) -> list[dict[str, Any]]:
-        try:
-            return [t for page in self.client("efs").get_paginator(
-                "describe_mount_targets").paginate(FileSystemId=fs_id)
-                for t in page["MountTargets"]]
-        except ClientError as exc:
-            if error_code(exc) in GONE_CODES:
-                return []
-            raise
-
     def delete_home_efs(self, fs_id: str, domain_arn: str) -> None:
         """Delete the home EFS ``fs_id`` (its mount targets first) if it is tagged as the
         home of ``domain_arn``."""
@@ -599,12 +293,12 @@ class Teardown:
         efs = self.client("efs")
         fs_id = fs["FileSystemId"]
         for target in targets:
-            self._do(_mount_target(target),
+            self._do(mount_target_label(target),
                      partial(efs.delete_mount_target, MountTargetId=target["MountTargetId"]))
         if targets and not self.dry_run:
             self._wait(f"the mount targets of {fs_id} to be deleted",
-                       lambda: [_mount_target(t) for t in self.mount_targets(fs_id)])
-        self._retry(_file_system(fs), lambda: efs.delete_file_system(FileSystemId=fs_id))
+                       lambda: [mount_target_label(t) for t in self.mount_targets(fs_id)])
+        self._retry(file_system_label(fs), lambda: efs.delete_file_system(FileSystemId=fs_id))
 
     def delete_nfs_security_groups(self, vpc_id: str) -> None:
         self.delete_groups(self.nfs_security_groups(vpc_id), {})
@@ -617,7 +311,7 @@ class Teardown:
         ours = {g["GroupId"] for g in groups}
         todo = []
         for group in groups:
-            label = _group(group)
+            label = group_label(group)
             if group["GroupId"] in keep:
                 self.report.set(label, "kept", keep[group["GroupId"]])
                 continue
@@ -646,125 +340,8 @@ class Teardown:
                     ec2.revoke_security_group_egress, GroupId=group["GroupId"],
                     IpPermissions=group["IpPermissionsEgress"]), record=False)
         for group in todo:
-            self._retry(_group(group), partial(ec2.delete_security_group,
+            self._retry(group_label(group), partial(ec2.delete_security_group,
                                                GroupId=group["GroupId"]))
-
-    # -- mechanics -------------------------------------------------------------------------
-
-    def _check_deadline(self, what: str, pending: list[str]) -> None:
-        if self.deadline is not None and self.clock() >= self.deadline:
-            raise DeadlineReached(f"the --timeout of {self.timeout:g} s passed while {what}"
-                                  + (f"; still pending: {', '.join(pending)}"
-                                     if pending else ""), pending)
-
-    def _do(self, label: str, call: Callable[[], Any], *, started: bool = False,
-            record: bool = True) -> None:
-        """Delete one thing; "deleted" is said (and recorded) only after AWS accepted it.
-        ``started``: AWS deletes it in the background (a wait confirms it)."""
-        if record:
-            self.report.found(label)
-        if self.dry_run:
-            self.log(f"would delete {label}")
-            self.actions.append(label)
-            if record:
-                self.report.set(label, "would delete")
-            return
-        self._check_deadline(f"deleting {label}", [label])
-        try:
-            call()
-        except ClientError as exc:
-            if error_code(exc) not in GONE_CODES:
-                self._failed(label, exc, record)
-            self.log(f"{label} is already gone")
-            if record:
-                self.report.set(label, "already gone")
-            return
-        except BotoCoreError as exc:
-            self._failed(label, exc, record)
-        except TeardownError as exc:
-            if record:
-                self.report.set(label, "left", str(exc))
-            raise
-        self.actions.append(label)
-        self.log(f"deletion started: {label}" if started else f"deleted {label}")
-        if record:
-            self.report.set(label, "requested" if started else "deleted")
-
-    def _failed(self, label: str, exc: Exception, record: bool) -> NoReturn:
-        why = describe_error(exc)
-        self.log(f"could not delete {label}: {why}")
-        if record:
-            self.report.set(label, "left", why)
-        raise TeardownError(f"could not delete {label}: {why}") from exc
-
-    def _retry(self, label: str, call: Callable[[], Any]) -> None:
-        """Delete, retrying with backoff while something still depends on it (within the
-        retry count, the wait limit and the deadline)."""
-
-        def with_backoff() -> None:
-            delays = self._backoff()
-            start = self.clock()
-            while True:
-                try:
-                    call()
-                    return
-                except ClientError as exc:
-                    if error_code(exc) not in IN_USE_CODES:
-                        raise
-                    delay = next(delays, None)
-                    if delay is None:
-                        raise TeardownError(f"{label} is still in use after {self.attempts} "
-                                            f"attempts: {describe_error(exc)}") from exc
-                    if self.clock() + delay - start > self.wait_limit:
-                        raise DeadlineReached(
-                            f"{label} is still in use after {self.clock() - start:.0f} s "
-                            f"(the wait limit is {self.wait_limit:g} s): "
-                            f"{describe_error(exc)}", [label]) from exc
-                    self._check_deadline(f"waiting for {label} to be free", [label])
-                    self.log(f"  {label} still in use; retrying in {delay:.0f} s")
-                    self.sleep(self._capped(delay))
-
-        self._do(label, with_backoff)
-
-    def _backoff(self) -> Iterator[float]:
-        return (min(self.delay * 2 ** i, self.delay * 8) for i in range(self.attempts))
-
-    def _capped(self, delay: float) -> float:
-        if self.deadline is None:
-            return delay
-        return max(0.0, min(delay, self.deadline - self.clock()))
-
-    def _wait(self, what: str, pending: Callable[[], list[str]],
-              labels: list[str] | None = None) -> None:
-        """Poll ``pending`` (what is not yet gone) until it is empty, within the wait limit
-        and the deadline. A poll that fails transiently (throttled, no answer, after
-        botocore's retries) counts as "not done yet". ``labels``: what the report marks
-        deleted once the wait is over."""
-        start = self.clock()
-        left: list[str] = labels or []
-        polls = 0
-        while True:
-            try:
-                left = pending()
-            except (ClientError, BotoCoreError) as exc:
-                if not transient(exc):
-                    raise
-                self.log(f"  a poll of {what} failed ({describe_error(exc)}); not done yet")
-            else:
-                if not left:
-                    for label in labels or []:
-                        if self.report.outcomes.get(label, ("",))[0] in ("requested", "left"):
-                            self.report.set(label, "deleted")
-                    return
-            polls += 1
-            elapsed = self.clock() - start
-            if elapsed >= self.wait_limit:
-                raise DeadlineReached(f"gave up waiting for {what} after {elapsed:.0f} s "
-                                      f"(the wait limit); still pending: {', '.join(left)}",
-                                      left)
-            self._check_deadline(f"waiting for {what}", left)
-            self.log(f"  waiting for {what} ({len(left)} pending, poll {polls})")
-            self.sleep(self._capped(min(self.delay, self.wait_limit - elapsed)))
 
 
 def clean_vpc_after_deleted_domains(session: boto3.Session, vpc_id: str, *,

@@ -1,0 +1,409 @@
+"""Resources as AWS identifies them: ids with AWS's prefixes, ARNs in the right partition,
+region and account, the names the provider's auto-naming would choose, and the outputs a
+program reads (a VPC's default security group, a domain's URL, an image's digest).
+
+Each resource type with a known shape is one entry of ``_SHAPES``; any other type gets a
+generic id and ARN, so a program using a resource this table does not know still plans.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pulumi.runtime import MockResourceArgs
+
+from studio_infra.plan.fakes.account import FakeAccount
+from studio_infra.plan.fakes.regions import S3_WEBSITE_HOSTED_ZONES, Where, partition_of
+from studio_infra.plan.fakes.seeds import digest, uuid_from
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """How AWS identifies one resource type: its id, its ARN and its auto-named property."""
+
+    id: str = "hex"
+    """``hex`` (17 hex digits after ``prefix``), ``name`` (the physical name), ``uuid``,
+    ``arn`` (the ARN itself), or the name of an input property that becomes the id."""
+    prefix: str = ""
+    arn: str | None = None
+    """ARN template with {partition} {region} {account} {id} {name} and any input property."""
+    name_property: str | None = None
+    """Property the provider auto-names (``<logical name>-<7 hex>``) when it is not given."""
+    lower_name: bool = False
+    extra: Callable[[dict[str, Any], _Context], dict[str, Any]] | None = None
+
+
+@dataclass(frozen=True)
+class _Context:
+    partition: str
+    region: str
+    account: str
+    dns_suffix: str
+    seed: str
+    next_version: Callable[[str], int]
+    """The next version number of a SageMaker image: 1, 2, 3… per image, as AWS counts."""
+
+    def hex(self, n: int, salt: str = "") -> str:
+        return digest(self.seed, salt)[:n]
+
+    def ec2_id(self, prefix: str, salt: str = "") -> str:
+        """``prefix`` and 17 hex digits; without ``salt``, the resource's own id."""
+        return f"{prefix}{self.hex(17, salt)}"
+
+
+def _vpc_extra(inputs: dict[str, Any], ctx: _Context) -> dict[str, Any]:
+    return {
+        "defaultSecurityGroupId": ctx.ec2_id("sg-", "default-sg"),
+        "defaultRouteTableId": ctx.ec2_id("rtb-", "main-rtb"),
+        "mainRouteTableId": ctx.ec2_id("rtb-", "main-rtb"),
+        "defaultNetworkAclId": ctx.ec2_id("acl-", "default-acl"),
+        "ownerId": ctx.account,
+    }
+
+
+def _endpoint_extra(inputs: dict[str, Any], ctx: _Context) -> dict[str, Any]:
+    service = str(inputs.get("serviceName", ""))
+    if inputs.get("vpcEndpointType") == "Gateway":
+        return {"prefixListId": f"pl-{ctx.hex(8)}", "state": "available"}
+    host = service.rsplit(".", 1)[-1] if service else "svc"
+    dns = f"{ctx.hex(17, 'dns')}.{host}.{ctx.region}.vpce.{ctx.dns_suffix}"
+    subnets = inputs.get("subnetIds") or []
+    return {
+        "dnsEntries": [{"dnsName": dns, "hostedZoneId": f"Z{ctx.hex(13, 'zone').upper()}"}],
+        "networkInterfaceIds": [ctx.ec2_id("eni-", f"eni-{s}") for s in subnets],
+        "state": "available",
+    }
+
+
+def _nat_extra(inputs: dict[str, Any], ctx: _Context) -> dict[str, Any]:
+    return {
+        "networkInterfaceId": ctx.ec2_id("eni-", "eni"),
+        "privateIp": _private_ip(ctx),
+        "publicIp": _public_ip(ctx),
+    }
+
+
+def _private_ip(ctx: _Context) -> str:
+    raw = bytes.fromhex(ctx.hex(6, "ip"))
+    return f"10.{raw[0]}.{raw[1]}.{max(raw[2], 4)}"
+
+
+def _public_ip(ctx: _Context) -> str:
+    # 203.0.113.0/24 is reserved for documentation: a fake that can never be a real address.
+    return f"203.0.113.{int(ctx.hex(2, 'pub'), 16) % 254 + 1}"
+
+
+def _bucket_extra(inputs: dict[str, Any], ctx: _Context) -> dict[str, Any]:
+    bucket = inputs["bucket"]
+    return {
+        "bucketDomainName": f"{bucket}.s3.{ctx.dns_suffix}",
+        "bucketRegionalDomainName": f"{bucket}.s3.{ctx.region}.{ctx.dns_suffix}",
+        "region": ctx.region,
+        **({"hostedZoneId": S3_WEBSITE_HOSTED_ZONES[ctx.region]}
+           if ctx.region in S3_WEBSITE_HOSTED_ZONES else {}),
+    }
+
+
+def _role_extra(inputs: dict[str, Any], ctx: _Context) -> dict[str, Any]:
+    return {"uniqueId": "AROA" + ctx.hex(17, "uid").upper(), "path": inputs.get("path", "/")}
+
+
+def _efs_extra(inputs: dict[str, Any], ctx: _Context) -> dict[str, Any]:
+    fs_id = ctx.ec2_id("fs-")  # the file system's own id: its DNS name must name it
+    return {
+        "dnsName": f"{fs_id}.efs.{ctx.region}.{ctx.dns_suffix}",
+        "ownerId": ctx.account,
+        "numberOfMountTargets": 0,
+    }
+
+
+def _mount_target_extra(inputs: dict[str, Any], ctx: _Context) -> dict[str, Any]:
+    return {"ipAddress": _private_ip(ctx), "networkInterfaceId": ctx.ec2_id("eni-", "eni")}
+
+
+def _ecr_extra(inputs: dict[str, Any], ctx: _Context) -> dict[str, Any]:
+    return {
+        "registryId": ctx.account,
+        "repositoryUrl": f"{ctx.account}.dkr.ecr.{ctx.region}.{ctx.dns_suffix}/{inputs['name']}",
+    }
+
+
+def _domain_extra(inputs: dict[str, Any], ctx: _Context) -> dict[str, Any]:
+    domain_id = _domain_id(ctx)
+    extra = {
+        "url": f"https://{domain_id}.studio.{ctx.region}.sagemaker.aws",
+        "homeEfsFileSystemId": ctx.ec2_id("fs-", "home-efs"),
+        "securityGroupIdForDomainBoundary": ctx.ec2_id("sg-", "boundary"),
+    }
+    if inputs.get("authMode") == "SSO":  # SageMaker's Identity Center application
+        extra["singleSignOnApplicationArn"] = (
+            f"arn:{ctx.partition}:sso::{ctx.account}:application/ssoins-{ctx.hex(16, 'sso')}"
+            f"/apl-{ctx.hex(16, 'app')}")
+        extra["singleSignOnManagedApplicationInstanceId"] = f"ins-{ctx.hex(16, 'ins')}"
+    return extra
+
+
+def _domain_id(ctx: _Context) -> str:
+    alphabet = string.ascii_lowercase + string.digits
+    raw = bytes.fromhex(ctx.hex(24))
+    return "d-" + "".join(alphabet[b % len(alphabet)] for b in raw[:12])
+
+
+def _user_profile_extra(inputs: dict[str, Any], ctx: _Context) -> dict[str, Any]:
+    return {"homeEfsFileSystemUid": str(200000 + int(ctx.hex(4, "uid"), 16) % 100000)}
+
+
+def _image_version_extra(inputs: dict[str, Any], ctx: _Context) -> dict[str, Any]:
+    image = inputs.get("imageName", "image")
+    return {
+        "version": ctx.next_version(str(image)),
+        "imageArn": f"arn:{ctx.partition}:sagemaker:{ctx.region}:{ctx.account}:image/{image}",
+        "containerImage": inputs.get("baseImage"),
+    }
+
+
+def _docker_image_extra(inputs: dict[str, Any], ctx: _Context) -> dict[str, Any]:
+    digest_ = f"sha256:{digest(ctx.seed, 'image')}{digest(ctx.seed, 'image2')}"
+    tags = inputs.get("tags") or []
+    # The provider's ref is the first tag pinned to the pushed digest: <repo>:<tag>@sha256:…
+    # (pulumi-docker-build's Image.ref); without tags, the digest alone.
+    ref = f"{tags[0]}@{digest_}" if tags else digest_
+    return {"digest": digest_, "ref": ref, "contextHash": digest(ctx.seed, "context")}
+
+
+def _ec2(kind: str, prefix: str, extra: Callable[..., dict[str, Any]] | None = None) -> _Shape:
+    return _Shape(
+        prefix=prefix,
+        arn="arn:{partition}:ec2:{region}:{account}:" + kind + "/{id}",
+        extra=extra,
+    )
+
+
+_SG_RULE = _ec2("security-group-rule", "sgr-")
+_S3_COMPANION = _Shape(id="bucket")
+_SHAPES: dict[str, _Shape] = {
+    "aws:ec2/vpc:Vpc": _ec2("vpc", "vpc-", _vpc_extra),
+    "aws:ec2/subnet:Subnet": _ec2("subnet", "subnet-"),
+    "aws:ec2/internetGateway:InternetGateway": _ec2("internet-gateway", "igw-"),
+    "aws:ec2/eip:Eip": _ec2("elastic-ip", "eipalloc-", lambda i, c: {"publicIp": _public_ip(c)}),
+    "aws:ec2/natGateway:NatGateway": _ec2("natgateway", "nat-", _nat_extra),
+    "aws:ec2/routeTable:RouteTable": _ec2("route-table", "rtb-"),
+    "aws:ec2/route:Route": _Shape(prefix="r-"),
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": _Shape(prefix="rtbassoc-"),
+    "aws:ec2/securityGroup:SecurityGroup": _Shape(
+        prefix="sg-",
+        arn="arn:{partition}:ec2:{region}:{account}:security-group/{id}",
+        name_property="name",
+        extra=lambda i, c: {"ownerId": c.account},
+    ),
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": _ec2("security-group", "sg-"),
+    "aws:ec2/securityGroupRule:SecurityGroupRule": _Shape(prefix="sgrule-"),
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": _SG_RULE,
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": _SG_RULE,
+    "aws:ec2/vpcEndpoint:VpcEndpoint": _ec2("vpc-endpoint", "vpce-", _endpoint_extra),
+    "aws:ec2/flowLog:FlowLog": _ec2("vpc-flow-log", "fl-"),
+    "aws:cloudwatch/logGroup:LogGroup": _Shape(
+        id="name", name_property="name",
+        arn="arn:{partition}:logs:{region}:{account}:log-group:{name}",
+    ),
+    "aws:iam/role:Role": _Shape(
+        id="name", name_property="name",
+        arn="arn:{partition}:iam::{account}:role/{name}", extra=_role_extra,
+    ),
+    "aws:iam/policy:Policy": _Shape(
+        id="arn", name_property="name", arn="arn:{partition}:iam::{account}:policy/{name}",
+        extra=lambda i, c: {"policyId": "ANPA" + c.hex(17, "pid").upper()},
+    ),
+    "aws:iam/rolePolicy:RolePolicy": _Shape(id="name", name_property="name"),
+    "aws:kms/key:Key": _Shape(
+        id="uuid", arn="arn:{partition}:kms:{region}:{account}:key/{id}",
+        extra=lambda i, c: {"keyId": _uuid(c)},
+    ),
+    "aws:kms/alias:Alias": _Shape(
+        id="name", arn="arn:{partition}:kms:{region}:{account}:{name}",
+    ),
+    "aws:kms/keyPolicy:KeyPolicy": _Shape(id="keyId"),
+    "aws:s3/bucket:Bucket": _Shape(
+        id="name", name_property="bucket", lower_name=True,
+        arn="arn:{partition}:s3:::{name}", extra=_bucket_extra,
+    ),
+    "aws:s3/bucketPolicy:BucketPolicy": _S3_COMPANION,
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": _S3_COMPANION,
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration":
+        _S3_COMPANION,
+    "aws:s3/bucketVersioning:BucketVersioning": _S3_COMPANION,
+    "aws:s3/bucketLogging:BucketLogging": _S3_COMPANION,
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": _S3_COMPANION,
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": _S3_COMPANION,
+    "aws:efs/fileSystem:FileSystem": _Shape(
+        prefix="fs-",
+        arn="arn:{partition}:elasticfilesystem:{region}:{account}:file-system/{id}",
+        extra=_efs_extra,
+    ),
+    "aws:efs/mountTarget:MountTarget": _Shape(prefix="fsmt-", extra=_mount_target_extra),
+    "aws:efs/accessPoint:AccessPoint": _Shape(
+        prefix="fsap-",
+        arn="arn:{partition}:elasticfilesystem:{region}:{account}:access-point/{id}",
+    ),
+    "aws:efs/fileSystemPolicy:FileSystemPolicy": _Shape(id="fileSystemId"),
+    "aws:efs/backupPolicy:BackupPolicy": _Shape(id="fileSystemId"),
+    "aws:ecr/repository:Repository": _Shape(
+        id="name", name_property="name", lower_name=True,
+        arn="arn:{partition}:ecr:{region}:{account}:repository/{name}", extra=_ecr_extra,
+    ),
+    "aws:ecr/repositoryPolicy:RepositoryPolicy": _Shape(id="repository"),
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy": _Shape(id="repository"),
+    "aws:sagemaker/domain:Domain": _Shape(
+        id="domain", arn="arn:{partition}:sagemaker:{region}:{account}:domain/{id}",
+        extra=_domain_extra,
+    ),
+    "aws:sagemaker/userProfile:UserProfile": _Shape(
+        id="arn",
+        arn="arn:{partition}:sagemaker:{region}:{account}:user-profile/{domainId}/"
+        "{userProfileName}",
+        extra=_user_profile_extra,
+    ),
+    "aws:sagemaker/space:Space": _Shape(
+        id="arn",
+        arn="arn:{partition}:sagemaker:{region}:{account}:space/{domainId}/{spaceName}",
+    ),
+    "aws:sagemaker/studioLifecycleConfig:StudioLifecycleConfig": _Shape(
+        id="studioLifecycleConfigName",
+        arn="arn:{partition}:sagemaker:{region}:{account}:studio-lifecycle-config/"
+        "{studioLifecycleConfigName}",
+    ),
+    "aws:ssoadmin/applicationAssignment:ApplicationAssignment": _Shape(
+        id="applicationArn",
+    ),
+    "aws:sagemaker/image:Image": _Shape(
+        id="imageName", arn="arn:{partition}:sagemaker:{region}:{account}:image/{imageName}",
+    ),
+    "aws:sagemaker/imageVersion:ImageVersion": _Shape(
+        id="imageName",
+        arn="arn:{partition}:sagemaker:{region}:{account}:image-version/{imageName}/1",
+        extra=_image_version_extra,
+    ),
+    "docker-build:index:Image": _Shape(prefix="sha256:", extra=_docker_image_extra),
+    "aws:lambda/function:Function": _Shape(
+        id="name", name_property="name",
+        arn="arn:{partition}:lambda:{region}:{account}:function:{name}",
+        extra=lambda i, c: {"version": "$LATEST", "qualifiedArn":
+                            f"arn:{c.partition}:lambda:{c.region}:{c.account}:function:"
+                            f"{i['name']}:$LATEST",
+                            "invokeArn": f"arn:{c.partition}:apigateway:{c.region}:lambda:path"
+                            "/2015-03-31/functions/.../invocations"},
+    ),
+    "aws:lambda/invocation:Invocation": _Shape(
+        id="functionName", extra=lambda i, c: {"result": "{}"}),
+    "aws:sagemaker/appImageConfig:AppImageConfig": _Shape(
+        id="appImageConfigName",
+        arn="arn:{partition}:sagemaker:{region}:{account}:app-image-config/"
+        "{appImageConfigName}",
+    ),
+}
+
+
+def _uuid(ctx: _Context) -> str:
+    h = ctx.hex(32)
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+
+
+class _Missing(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return f"<{key}>"
+
+
+
+class ResourceAnswers(FakeAccount):
+    """A fake account's answers to resource registrations."""
+
+    def _next_version(self, image: str) -> int:
+        self._versions[image] = self._versions.get(image, 0) + 1
+        return self._versions[image]
+
+    def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        if args.typ == "pulumi:pulumi:StackReference":
+            return self._stack_reference(str(args.inputs.get("name") or args.name))
+        return self.outputs_for(args.typ, args.name, args.inputs, seed=args.typ + args.name,
+                                provider=args.provider)
+
+    def _stack_reference(self, reference: str) -> tuple[str, dict[str, Any]]:
+        # A failure is reported after the run (with the program's own error, if any): raised
+        # here, inside the engine's RPC, it would leave the SDK's futures failing unobserved.
+        outputs: dict[str, Any] = {}
+        if self.stack_outputs is None:
+            self.reference_errors.append(
+                f"StackReference {reference!r} cannot be answered offline here")
+        else:
+            try:
+                outputs = self.stack_outputs(reference)
+            except Exception as exc:
+                self.reference_errors.append(str(exc))
+        return reference, {"name": reference, "outputs": outputs, "secretOutputNames": []}
+
+    def outputs_for(
+        self, type_: str, name: str, inputs: dict[str, Any], seed: str,
+        provider: str | None = None,
+    ) -> tuple[str, dict[str, Any]]:
+        """Fake physical id and output properties; ``seed`` (the URN) keeps them stable.
+        An ``aws`` provider resource is answered too, and remembered by its region."""
+        if type_ == "pulumi:providers:aws":
+            return self._provider(inputs, seed)
+        where = self.where(provider)
+        ctx = _Context(where.partition.name, where.region, self.account,
+                       where.partition.dns_suffix, seed, self._next_version)
+        shape = _SHAPES.get(type_)
+        if shape is None:
+            return self._generic(type_, name, inputs, ctx)
+        outputs = dict(inputs)
+        if shape.name_property and not outputs.get(shape.name_property):
+            auto = f"{name}-{ctx.hex(7, 'autoname')}"
+            outputs[shape.name_property] = auto.lower() if shape.lower_name else auto
+        physical = str(outputs.get(shape.name_property, name)) if shape.name_property else name
+        if shape.extra is not None:
+            outputs = {**shape.extra(outputs, ctx), **outputs}
+        id_ = self._id(shape, outputs, ctx, physical)
+        if shape.arn and "arn" not in outputs:
+            fields = _Missing({k: v for k, v in outputs.items() if isinstance(v, str)})
+            fields.update(partition=ctx.partition, region=ctx.region, account=self.account,
+                          id=id_, name=physical)
+            outputs["arn"] = shape.arn.format_map(fields)
+        if shape.id == "arn":
+            id_ = str(outputs.get("arn", id_))
+        return id_, outputs
+
+    def _provider(self, inputs: dict[str, Any], seed: str) -> tuple[str, dict[str, Any]]:
+        region = str(inputs.get("region") or self.default.region)
+        id_ = str(uuid_from(seed))
+        self.provider_regions[f"{seed}::{id_}"] = Where(region, partition_of(region))
+        return id_, dict(inputs)
+
+    def _id(self, shape: _Shape, outputs: dict[str, Any], ctx: _Context, physical: str) -> str:
+        if shape.id == "hex":
+            return ctx.ec2_id(shape.prefix)
+        if shape.id == "name":
+            return physical
+        if shape.id == "uuid":
+            return _uuid(ctx)
+        if shape.id == "domain":
+            return _domain_id(ctx)
+        if shape.id == "arn":
+            return physical  # replaced by the ARN once it is rendered
+        return str(outputs.get(shape.id) or physical)
+
+    def _generic(
+        self, type_: str, name: str, inputs: dict[str, Any], ctx: _Context
+    ) -> tuple[str, dict[str, Any]]:
+        outputs = dict(inputs)
+        id_ = f"{name}-{ctx.hex(8)}"
+        parts = type_.split(":")
+        if len(parts) == 3 and parts[0] == "aws" and "arn" not in outputs:
+            module = parts[1].split("/")[0]
+            kind = parts[1].split("/")[-1]
+            outputs["arn"] = (
+                f"arn:{ctx.partition}:{module}:{ctx.region}:{self.account}:{kind}/{id_}"
+            )
+        return id_, outputs
