@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from studio_infra.judges.iam_eval import Decision, Request, access
+from studio_infra.judges.iam_eval import Decision, OneOf, Request, access
 from studio_infra.judges.network_origin import AppNetwork
 from studio_infra.judges.stolen_credentials import INTERNET_ADDRESS
 from studio_infra.perimeter import (
@@ -213,7 +213,10 @@ def test_app_calls_take_their_endpoint_else_the_nat_else_nothing():
     assert network.context("s3:GetObject") == {"aws:SourceVpc": VPC, "aws:SourceVpce": "vpce-s3"}
     assert network.context("sagemaker:CreatePresignedDomainUrl")["aws:SourceVpce"] == "vpce-api"
     assert network.context("secretsmanager:GetSecretValue") == {"aws:SourceIp": NAT_IP}
-    assert AppNetwork(VPC).context("s3:GetObject") == {}
+    assert AppNetwork(VPC).context("s3:GetObject") == {}  # no route: the network needs say so
+    # The live audit reads no endpoint: the VPC is known, which endpoint is not.
+    unseen = AppNetwork(VPC, shown=False).context("s3:GetObject")
+    assert unseen["aws:SourceVpc"] == VPC and unseen["aws:SourceVpce"] == OneOf("vpce-*")
     assert AppNetwork().context("s3:GetObject") == {}  # PublicInternetOnly: SageMaker's VPC
 
 

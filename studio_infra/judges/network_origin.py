@@ -10,7 +10,9 @@ carries none of the three that the plan could name (its address is AWS's, not on
 * from an app of a ``VpcOnly`` domain: "All traffic is through the specified VPC and subnets"
   (botocore, ``AppNetworkAccessType``): the endpoint of the call's service in the domain's
   VPC if the plan has one, else the VPC's NAT, else nothing (no route; the network needs
-  report that);
+  report that); where the stack shows neither endpoints nor a NAT in the VPC (the live
+  audit reads neither), the VPC and "some endpoint of it": a condition on which endpoint
+  cannot be decided, and says so;
 * from an app of a ``PublicInternetOnly`` domain: through "a VPC managed by SageMaker",
   outside the plan: no keys;
 * from SageMaker itself (the Studio UI, image pulls, job logs; ``perimeter.SAGEMAKER_CALLS``):
@@ -23,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from studio_infra.judges.iam_eval import OneOf
 from studio_infra.snapshot import Resource, Stack
 
 ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
@@ -43,6 +46,10 @@ class AppNetwork:
     """Endpoint id by service short name (``s3``, ``sagemaker.api``) in that VPC."""
     nat_ips: tuple[str, ...] = ()
     """Public addresses of NAT gateways in that VPC."""
+    shown: bool = True
+    """Whether the stack shows how the VPC reaches AWS at all (an endpoint or a NAT in it).
+    The live audit reads neither: there a call is known to come from the VPC, through an
+    endpoint it does not name."""
 
     def context(self, action: str) -> dict[str, Any]:
         """The network keys of ``action`` called from an app."""
@@ -54,6 +61,8 @@ class AppNetwork:
             return {"aws:SourceVpc": self.vpc, "aws:SourceVpce": endpoint}
         if self.nat_ips:
             return {"aws:SourceIp": self.nat_ips[0]}
+        if not self.shown:
+            return {"aws:SourceVpc": self.vpc, "aws:SourceVpce": OneOf("vpce-*")}
         return {}
 
 
@@ -79,4 +88,4 @@ def app_network(domain: Resource, stack: Stack, region: str) -> AppNetwork:
         str(addresses[nat.get("allocationId")]) for nat in stack.of_type(NAT_GATEWAY)
         if subnets.get(nat.get("subnetId")) == vpc
         and isinstance(addresses.get(nat.get("allocationId")), str)))
-    return AppNetwork(vpc, endpoints, nat_ips)
+    return AppNetwork(vpc, endpoints, nat_ips, shown=bool(endpoints or nat_ips))

@@ -572,7 +572,11 @@ def _outside_calls(caller: Caller) -> Iterator[str]:
 
 def _must_allow(caller: Caller, need: str, request: Request, resource_policy: Any = None,
                 key_policy: bool = False) -> Iterator[str]:
-    decision = caller.allowed(request, resource_policy, key_policy)
+    try:
+        decision = caller.allowed(request, resource_policy, key_policy)
+    except Undecidable as exc:
+        raise CannotCheck(f"{request.action} as {caller.role.name}: {exc}, which this stack "
+                          "does not show (the VPC endpoint the call goes through)") from None
     if decision is Decision.ALLOW:
         return
     if not caller.policies.complete and decision is Decision.IMPLICIT_DENY:
