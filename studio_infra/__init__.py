@@ -32,6 +32,9 @@ if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ loads the s
     from studio_infra.network import ExistingNetwork as ExistingNetwork
     from studio_infra.network import StudioNetwork as StudioNetwork
     from studio_infra.network import StudioNetworkArgs as StudioNetworkArgs
+    from studio_infra.packages import PackageMirror as PackageMirror
+    from studio_infra.packages import PackageMirrorArgs as PackageMirrorArgs
+    from studio_infra.packages import PackageMirrorSettings as PackageMirrorSettings
     from studio_infra.roles import RoleSettings as RoleSettings
     from studio_infra.roles import StudioExecutionRole as StudioExecutionRole
     from studio_infra.roles import StudioExecutionRoleArgs as StudioExecutionRoleArgs
@@ -61,8 +64,11 @@ _EXPORTS = {
     "RepositorySettings": "studio_infra.ecr",
     "ImageSpec": "studio_infra.images",
     "LifecycleScript": "studio_infra.lifecycle",
+    "PackageMirrorSettings": "studio_infra.packages",
     "StudioNetwork": "studio_infra.network",
     "StudioNetworkArgs": "studio_infra.network",
+    "PackageMirror": "studio_infra.packages",
+    "PackageMirrorArgs": "studio_infra.packages",
     "ExistingNetwork": "studio_infra.network",
     "StudioKeys": "studio_infra.kms",
     "StudioKeysArgs": "studio_infra.kms",

@@ -10,7 +10,8 @@ report says so. ``--prices FILE`` (the same format, any subset) overrides the ta
 
 What is billed only by use is listed with a monthly cost of 0 and what it is billed by: data
 through a NAT gateway or endpoint, a log group's ingestion and storage, an EFS file system's
-stored bytes (it starts empty). An EBS volume is priced when the plan gives its size.
+stored bytes (it starts empty), a CodeArtifact domain's stored packages and its requests.
+An EBS volume is priced when the plan gives its size.
 A month is AWS's 730 hours.
 """
 
@@ -97,6 +98,7 @@ KEY = "aws:kms/key:Key"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 EFS = "aws:efs/fileSystem:FileSystem"
 VOLUME = "aws:ebs/volume:Volume"
+CODEARTIFACT = "aws:codeartifact/domain:Domain"
 
 
 def _props(resource: Any) -> Mapping[str, Any]:
@@ -149,7 +151,9 @@ def plan_cost(resources_: Iterable[Any], region: str, prices: Prices) -> dict[st
         hourly=False)
     for type_, item, unit, note in (
             (LOG_GROUP, "logs_ingested_gb", "GB ingested", "billed per GB ingested and stored"),
-            (EFS, "efs_standard_gb_month", "GB-month", "billed per GB stored; starts empty")):
+            (EFS, "efs_standard_gb_month", "GB-month", "billed per GB stored; starts empty"),
+            (CODEARTIFACT, "codeartifact_storage_gb_month", "GB-month",
+             "billed per GB of packages stored and per request; starts empty")):
         found = [r for r in custom if r.type == type_]
         if found:
             price, source, fallback = prices.price(item, region)

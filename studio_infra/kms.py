@@ -28,8 +28,10 @@ from studio_infra.aws_context import AwsContext, policy_json
 from studio_infra.component import Component
 from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, RoleArn, Tags, data_options
 
-KeyPurpose = Literal["sagemaker", "s3", "efs", "ecr", "logs"]
+KeyPurpose = Literal["sagemaker", "s3", "efs", "ecr", "logs", "codeartifact"]
 PURPOSES: tuple[KeyPurpose, ...] = ("sagemaker", "s3", "efs", "ecr", "logs")
+"""The purposes keys are made for by default. ``codeartifact`` (the package mirror's domain,
+``studio_infra.packages``) is asked for by ``Studio`` when it builds a mirror."""
 
 VIA_SERVICES: dict[str, tuple[str, ...]] = {
     # The domain key also encrypts the home EFS SageMaker creates and the apps' EBS volumes.
@@ -38,6 +40,9 @@ VIA_SERVICES: dict[str, tuple[str, ...]] = {
     "efs": ("elasticfilesystem",),
     "ecr": ("ecr",),
     "logs": (),  # CloudWatch Logs is a service principal, scoped by encryption context
+    # CreateDomain needs kms:DescribeKey and kms:CreateGrant on the key (botocore's
+    # CreateDomainRequest.encryptionKey); CodeArtifact uses it on the caller's behalf.
+    "codeartifact": ("codeartifact",),
 }
 
 ADMIN_ACTIONS = [
@@ -182,7 +187,8 @@ class StudioKeysArgs(BaseModel):
 
     purposes: list[KeyPurpose] = Field(default_factory=lambda: list(PURPOSES))
     """What the keys encrypt: ``sagemaker`` (domain, home EFS, app volumes), ``s3``, ``efs``,
-    ``ecr``, ``logs``. Default: all five."""
+    ``ecr``, ``logs``, ``codeartifact`` (a package mirror's domain). Default: the first five
+    (``PURPOSES``)."""
     shared_key: bool = False
     """One key for every purpose instead of one per purpose (fewer keys, coarser audit)."""
     existing_key_arn: KmsKeyArn | None = None

@@ -145,18 +145,13 @@ class LifecycleConfigs(Component[LifecycleConfigsArgs]):
     @property
     def owner(self) -> str:
         """The owner tag's value: this component in this stack."""
-        return f"{pulumi.get_project()}/{pulumi.get_stack()}/{self.resource_name}"
+        return owner_of(self)
 
     def sweep_after(self, users: list[pulumi.Resource]) -> LifecycleConfigSweep:
         """Remove this component's configurations the program no longer names, after
         ``users`` (everything that attaches them: domain, profiles, spaces) stop naming
         them, and once no app runs with them."""
-        from studio_infra.aws_access import access_of
-
-        return LifecycleConfigSweep(
-            f"{self.resource_name}-sweep", self.owner, list(self.config_names.values()),
-            self.context.region, self.child_options(depends_on=users),
-            access=access_of(self, self.context.region))
+        return sweep_configs(self, self.owner, list(self.config_names.values()), users)
 
     def _build(self) -> None:
         spec, name = self.spec, self.resource_name
@@ -177,3 +172,22 @@ class LifecycleConfigs(Component[LifecycleConfigsArgs]):
                 script.name, script.app_type, config.arn, script.default)
         self.arns = pulumi.Output.all(**{n: a.arn for n, a in self.attachments.items()}) \
             if self.attachments else pulumi.Output.from_input({})
+
+
+def owner_of(component: Component[Any]) -> str:
+    """The owner tag's value of a component's configurations: the component in this stack."""
+    return f"{pulumi.get_project()}/{pulumi.get_stack()}/{component.resource_name}"
+
+
+def sweep_configs(component: Component[Any], owner: str, keep: list[str],
+                  users: list[pulumi.Resource]) -> LifecycleConfigSweep:
+    """The sweep of the configurations tagged ``owner`` but ``keep``, under ``component``,
+    after ``users`` (everything that attaches them) stop naming them: every component that
+    names its configurations by content (``LifecycleConfigs``, ``PackageMirror``) retires its
+    old ones this way."""
+    from studio_infra.aws_access import access_of
+
+    region = component.context.region
+    return LifecycleConfigSweep(
+        f"{component.resource_name}-sweep", owner, keep, region,
+        component.child_options(depends_on=users), access=access_of(component, region))

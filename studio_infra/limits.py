@@ -86,11 +86,24 @@ def app_image_config_name() -> NameRule:
     return _name("AppImageConfigName")
 
 
+def _service_name(service: str, shape: str) -> NameRule:
+    meta = botocore.session.get_session().get_service_model(service).shape_for(shape).metadata
+    return NameRule(re.compile(meta["pattern"]), int(meta["max"]), int(meta.get("min", 1)))
+
+
 @cache
 def ecr_repository_name() -> NameRule:
-    meta = botocore.session.get_session().get_service_model("ecr") \
-        .shape_for("RepositoryName").metadata
-    return NameRule(re.compile(meta["pattern"]), int(meta["max"]), int(meta.get("min", 1)))
+    return _service_name("ecr", "RepositoryName")
+
+
+@cache
+def codeartifact_domain_name() -> NameRule:
+    return _service_name("codeartifact", "DomainName")
+
+
+@cache
+def codeartifact_repository_name() -> NameRule:
+    return _service_name("codeartifact", "RepositoryName")
 
 
 @cache

@@ -122,33 +122,38 @@ def _report(rule: Rule, stack: Stack, resource: Resource, config: PolicyConfig,
 
 
 def _policy(rule: Rule) -> pp.Policy:
-    common: dict[str, Any] = {
-        "name": rule.name,
-        "description": rule.description,
-        "enforcement_level": pp.EnforcementLevel(rule.enforcement.value),
-        "severity": pp.Severity(rule.severity.value),
-        "framework": _framework(rule),
-        "tags": _tags(rule),
-        "remediation_steps": rule.remediation,
-    }
-    # Every rule takes suppressions; the engine checks them against SCHEMA (a reason each).
-    common["config_schema"] = pp.PolicyConfigSchema(
-        {**{name: dict(schema) for name, (_, schema) in rule.settings.items()},
-         SUPPRESS: SCHEMA})
+    # One constructor call, each argument named once and checked by mypy against both policy
+    # classes; only ``validate`` is Any, as each class calls it with its own kind of args.
+    kind: type[pp.StackValidationPolicy] | type[pp.ResourceValidationPolicy]
+    validate: Any
     if rule.needs_stack:
         def validate_stack(args: pp.StackValidationArgs, report: Any) -> None:
             stack = stack_of(args.resources)
             config = _own_config(rule, args.get_config())
             for resource in stack.of_type(*rule.types):
                 _report(rule, stack, resource, config, report)
-        return pp.StackValidationPolicy(validate=validate_stack, **common)
-
-    def validate_resource(args: pp.ResourceValidationArgs, report: Any) -> None:
-        if rule.applies_to(args.resource_type):
-            resource = _resource_of(args)
-            _report(rule, Stack([resource]), resource, _own_config(rule, args.get_config()),
-                    report)
-    return pp.ResourceValidationPolicy(validate=validate_resource, **common)
+        kind, validate = pp.StackValidationPolicy, validate_stack
+    else:
+        def validate_resource(args: pp.ResourceValidationArgs, report: Any) -> None:
+            if rule.applies_to(args.resource_type):
+                resource = _resource_of(args)
+                _report(rule, Stack([resource]), resource,
+                        _own_config(rule, args.get_config()), report)
+        kind, validate = pp.ResourceValidationPolicy, validate_resource
+    return kind(
+        name=rule.name,
+        description=rule.description,
+        validate=validate,
+        enforcement_level=pp.EnforcementLevel(rule.enforcement.value),
+        severity=pp.Severity(rule.severity.value),
+        framework=_framework(rule),
+        tags=_tags(rule),
+        remediation_steps=rule.remediation,
+        # Every rule takes suppressions; the engine checks them against SCHEMA (a reason each).
+        config_schema=pp.PolicyConfigSchema(
+            {**{name: dict(schema) for name, (_, schema) in rule.settings.items()},
+             SUPPRESS: SCHEMA}),
+    )
 
 
 class _ConfiguredReporter(pp.StackValidationPolicy):

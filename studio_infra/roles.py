@@ -42,6 +42,7 @@ from studio_infra.inputs import (
     VpcId,
 )
 from studio_infra.limits import app_instance_types
+from studio_infra.packages import package_statements
 from studio_infra.perimeter import identity_statement
 
 DEFAULT_INSTANCE_TYPES = (
@@ -111,6 +112,11 @@ their spaces (and, with tag propagation, what they start) to another user or tea
 NO_PROFILE = "-"
 """What ``${sagemaker:UserProfileName}`` stands for outside a Studio session (a job running
 as the role): no profile name starts with '-', so any ``StudioUser`` tag is refused there."""
+LOG_STREAMS_PAGE = ("https://docs.aws.amazon.com/sagemaker/latest/dg/"
+                    "code-editor-use-lifecycle-configurations-studio-debug.html")
+"""Where AWS names the log streams of a space's apps: "domain-id/space-name/CodeEditor/
+default/LifecycleConfigOnStart" in ``/aws/sagemaker/studio`` (Studio Classic's apps:
+``<domain-id>/<user-profile-name>/<app-type>/<app-name>``)."""
 OWN_PROFILE = "user-profile/${sagemaker:DomainId}/${sagemaker:UserProfileName}"
 """The caller's own profile, by the policy variables SageMaker sets for a profile's execution
 role session: one role shared by many users still acts for each of them alone."""
@@ -186,6 +192,11 @@ class StudioExecutionRoleArgs(RoleSettings):
     denied. Empty: no perimeter (a ``PublicInternetOnly`` domain's apps have no VPC of ours)."""
     perimeter_source_ips: list[str] | pulumi.Output[list[str]] = Field(default_factory=list)
     """The NAT's Elastic IPs: calls leaving through the NAT come from these."""
+    package_domain: str | None = None
+    """A CodeArtifact domain of this account whose ``package_repositories`` the role may
+    install from (``studio_infra.packages``); None: no CodeArtifact access."""
+    package_repositories: list[str] = Field(default_factory=list)
+    """The repositories of ``package_domain`` the role may read."""
     tags: Tags = Field(default_factory=dict)
     """Tags on the role; its ``Name`` wins."""
 
@@ -226,7 +237,9 @@ class StudioExecutionRole(Component[StudioExecutionRoleArgs]):
             key_arns=v[2], repository_arns=v[3], instance_types=spec.instance_types,
             cost_team=spec.cost_team,
             job_file_system_ids=v[4] if spec.job_file_system_ids is not None else None,
-            denied_space_names=spec.denied_space_names)))
+            denied_space_names=spec.denied_space_names,
+            packages=(spec.package_domain, spec.package_repositories)
+            if spec.package_domain else None)))
         attached: list[pulumi.Resource] = []
         perimeter = spec.network_perimeter and bool(spec.perimeter_vpc_ids)
         if spec.job_guardrails or perimeter:
@@ -280,6 +293,7 @@ def execution_statements(
     cost_team: str | None = None,
     job_file_system_ids: list[str] | None = None,
     denied_space_names: list[str] | None = None,
+    packages: tuple[str, list[str]] | None = None,
 ) -> list[dict[str, Any]]:
     """The inline policy of an execution role; one place to read what Studio users can do.
 
@@ -331,6 +345,11 @@ def execution_statements(
          "Condition": {"Null": {"aws:RequestTag/StudioTeam": "false"}, **(
              {"StringNotEquals": {"aws:RequestTag/StudioTeam": cost_team}}
              if cost_team else {})}},
+        # Not per user: AWS's limit (LOG_STREAMS_PAGE). Studio's apps log to
+        # /aws/sagemaker/studio in streams named <domain>/<space>/<app type>/<app>, the
+        # space being one the user names; the IAM database gives CreateLogStream and
+        # PutLogEvents no condition key but aws:ResourceTag, so nothing ties a stream to a
+        # profile. docs/threat-model.md says what that leaves open.
         {"Sid": "WriteSageMakerLogs", "Effect": "Allow",
          "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents",
                     "logs:DescribeLogStreams"],
@@ -378,6 +397,8 @@ def execution_statements(
         statements.append(file_system_deny(job_file_system_ids))
     if denied_space_names:
         statements.append(other_team_space_statement(ctx, denied_space_names))
+    if packages is not None:
+        statements += package_statements(ctx, *packages)
     return statements
 
 
@@ -408,7 +429,19 @@ def other_team_space_statement(ctx: AwsContext, space_names: list[str]) -> dict[
     (``space/${DomainId}/${SpaceName}``, the Service Authorization Reference) and its apps',
     which a space's app names by the space (``app/<domain>/<space>/<type>/<name>``, the same
     form ``AppsInSharedSpaces`` and AWS's policy for spaces use); any domain (``*``), so the
-    Deny needs no policy variable to be set."""
+    Deny needs no policy variable to be set.
+
+    The evidence for the app's ARN, checked: the Service Authorization Reference has one
+    ``app`` resource, ``app/${DomainId}/${UserProfileName}/${AppType}/${AppName}``, with no
+    form for spaces; botocore's ``CreateAppRequest`` takes ``UserProfileName`` or
+    ``SpaceName`` ("If this value is not set, then SpaceName must be set") and its ``AppArn``
+    pattern is only ``app/.*``; AWS's pages give no space app's ARN. terraform-provider-aws,
+    which creates apps in spaces and reads them back by ARN, takes the second segment as
+    ``userProfileOrSpaceName`` and matches it against the app's ``SpaceName``
+    (internal/service/sagemaker/app.go: ``decodeAppID`` and the ``ListApps`` lookup it
+    feeds). So the segment is the space's name for a space's app, as the statement assumes.
+    Should it ever be the caller's profile instead, the Deny on the space itself still holds
+    (``UpdateSpace``/``DeleteSpace``), but not on its apps: docs/threat-model.md."""
     names = sorted(set(space_names))
     return {"Sid": "DenyOtherTeamsSpaces", "Effect": "Deny",
             "Action": [*APP_ACTIONS, *SPACE_ACTIONS],

@@ -37,6 +37,7 @@ from studio_infra.images import CustomImage
 from studio_infra.kms import StudioKeys
 from studio_infra.lifecycle import LifecycleConfigs
 from studio_infra.network import StudioNetwork
+from studio_infra.packages import PackageMirror
 from studio_infra.roles import RoleSettings, StudioExecutionRole
 from studio_infra.s3 import SecureBucket
 from studio_infra.studio_config import (
@@ -95,6 +96,9 @@ class Studio(Component[StudioConfig]):
     """Each custom image, by image name."""
     lifecycle: LifecycleConfigs | None
     """The Studio lifecycle configurations; None without ``lifecycle_configs``."""
+    packages: PackageMirror | None
+    """The private PyPI mirror (``domain_name``, ``repository_name``, ``index_url``); None
+    without ``packages``."""
     shared_efs: SharedFileSystem | None
     """The one file system of ``shared_efs.boundary: domain``; None for per-user or per-team
     file systems (``file_systems``) or none at all."""
@@ -130,7 +134,11 @@ class Studio(Component[StudioConfig]):
             given = settings.model_dump(exclude_unset=True) if settings is not None else {}
             return {**common, **wired, **given}
 
-        self.keys = StudioKeys(name, section(spec.keys), child)
+        keys = section(spec.keys)
+        if spec.packages is not None:
+            # The mirror's domain is encrypted with a key of the stack's, as everything else.
+            keys["purposes"] = list(dict.fromkeys([*spec.keys.purposes, "codeartifact"]))
+        self.keys = StudioKeys(name, keys, child)
         flow_log_key: dict[str, Any] = {} if spec.network.existing_vpc is not None else \
             {"flow_logs_kms_key_arn": self.keys.arn_for("logs")}
         # Docker in spaces pulls from the trusted accounts' registries: their images go
@@ -138,7 +146,11 @@ class Studio(Component[StudioConfig]):
         if spec.domain.docker.trusted_accounts and "trusted_image_accounts" not in \
                 spec.network.model_fields_set:
             flow_log_key["trusted_image_accounts"] = list(spec.domain.docker.trusted_accounts)
-        self.network = StudioNetwork(name, section(spec.network, **flow_log_key), child)
+        network = section(spec.network, **flow_log_key)
+        if spec.packages is not None:
+            # The mirror is reached through its endpoints, NAT or not.
+            network["extra_endpoints"] = [*spec.network.extra_endpoints, "codeartifact"]
+        self.network = StudioNetwork(name, network, child)
         # The network perimeter (studio_infra.perimeter) names the VPC the apps run in: only
         # a VpcOnly domain's apps are there.
         inside = not spec.domain.allow_public_internet
@@ -169,7 +181,18 @@ class Studio(Component[StudioConfig]):
         def lifecycle(names: list[str]) -> list[Any]:
             return [self.lifecycle.attachments[n] for n in names] if self.lifecycle else []
 
+        self.packages = PackageMirror(f"{name}-packages", {
+            **spec.packages.model_dump(exclude_unset=True), **common,
+            "kms_key_arn": self.keys.arn_for("codeartifact")}, child) \
+            if spec.packages is not None else None
+        mirror: dict[str, Any] = {} if self.packages is None else {
+            "package_domain": self.packages.domain_name,
+            "package_repositories": [self.packages.repository_name]}
+
         key_arns = [self.keys.arn_for(p) for p in ("sagemaker", "s3", "efs", "ecr")]
+        if self.packages is not None:
+            # Usable only through CodeArtifact (the key policy's kms:ViaService).
+            key_arns.append(self.keys.arn_for("codeartifact"))
         repositories = [self.repository.repository_arn] if self.repository else []
 
         members = spec.file_boundaries()
@@ -198,6 +221,7 @@ class Studio(Component[StudioConfig]):
                 "ecr_repository_arns": repositories,
                 "perimeter_vpc_ids": [self.network.vpc_id] if inside else [],
                 "perimeter_source_ips": self.network.nat_public_ips,
+                **mirror,
                 "tags": spec.tags,
             }, child)
 
@@ -226,7 +250,8 @@ class Studio(Component[StudioConfig]):
             "sharing_bucket_name": self.sharing.bucket_name if self.sharing else None,
             "sharing_kms_key_arn": self.keys.arn_for("s3") if self.sharing else None,
             "images": [self.images[i].attachment for i in domain.images],
-            "lifecycle_configs": lifecycle(domain.lifecycle_configs),
+            "lifecycle_configs": [*lifecycle(domain.lifecycle_configs), *(
+                self.packages.attachments.values() if self.packages else [])],
             "sso_groups": domain.sso_groups,
             "classic_apps": domain.classic_apps or any(
                 i.app_type == "KernelGateway" for i in spec.images) or any(
@@ -281,9 +306,12 @@ class Studio(Component[StudioConfig]):
             }, child)
         self.team_spaces = {team.name: self._team_space(team) for team in spec.teams
                             if team.shared_space}
+        attaching: list[pulumi.Resource] = [self.domain, *self.users.values(),
+                                            *self.team_spaces.values()]
         if self.lifecycle is not None:
-            self.lifecycle.sweep_after([self.domain, *self.users.values(),
-                                        *self.team_spaces.values()])
+            self.lifecycle.sweep_after(attaching)
+        if self.packages is not None:
+            self.packages.sweep_after(attaching)
 
         # Depends on the domain and every user: on destroy it goes first, deleting the apps and
         # spaces that would otherwise keep the profiles and the domain from being deleted.

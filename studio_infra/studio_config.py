@@ -30,6 +30,7 @@ from studio_infra.kms import StudioKeysArgs
 from studio_infra.lifecycle import LifecycleScript
 from studio_infra.limits import domain_name, space_name, tags_per_resource, user_profile_name
 from studio_infra.network import StudioNetworkArgs
+from studio_infra.packages import APP_TYPES, PackageMirrorSettings
 from studio_infra.posix import PosixUser, check_groups, check_unique
 from studio_infra.roles import InstanceTypes, RoleSettings
 from studio_infra.s3 import BucketSettings
@@ -161,6 +162,10 @@ class StudioConfig(BaseModel):
     """Custom images, each built from a folder or taken from an existing URI."""
     lifecycle_configs: list[LifecycleScript] = Field(default_factory=list)
     """Studio lifecycle configurations, each from a script file."""
+    packages: PackageMirrorSettings | None = None
+    """A private PyPI mirror (CodeArtifact) and the pip configuration apps run, so ``pip
+    install`` works without internet (``studio_infra.packages``); null (the default) for
+    none."""
     cost_tags: bool = True
     """Tag each user's profile and space with ``StudioUser``: with tag propagation, cost
     reports group by it. Team members' profiles and team spaces carry ``StudioTeam`` in any
@@ -256,6 +261,7 @@ class StudioConfig(BaseModel):
         except ValueError as exc:
             problems.append(f"users: {exc}")
         problems += self._tag_room()
+        problems += self._package_defaults()
         if self.shared_efs is not None:
             problems += quota_problems(self.file_boundaries(), self._subnet_count())
         return problems
@@ -264,6 +270,19 @@ class StudioConfig(BaseModel):
         """Each file system's key (``user-<name>``, ``team-<name>`` or ``domain``) and users."""
         boundary = self.shared_efs.boundary if self.shared_efs is not None else "domain"
         return boundaries([(u.name, u.team) for u in self.users], boundary)
+
+    def _package_defaults(self) -> list[str]:
+        """The mirror's pip configuration is the domain's default for JupyterLab and Code
+        Editor; a domain runs one default per app type."""
+        if self.packages is None or not self.packages.default_lifecycle:
+            return []
+        scripts = {s.name: s for s in self.lifecycle_configs}
+        clash = [n for n in self.domain.lifecycle_configs
+                 if n in scripts and scripts[n].default and scripts[n].app_type in APP_TYPES]
+        return [f"domain.lifecycle_configs: {name!r} is the default of "
+                f"{scripts[name].app_type}, and so is the package mirror's pip configuration; "
+                "set packages.default_lifecycle: false (users then pick it) or make "
+                f"{name!r} not a default" for name in clash]
 
     def _subnet_count(self) -> int | None:
         existing = self.network.existing_vpc

@@ -4,17 +4,22 @@ The engine loads a pack, asks for its policies (``GetAnalyzerInfo``), reconciles
 ``--policy-pack-config`` with their defaults and sends the result (``Configure``), then calls
 ``Analyze`` for each resource and ``AnalyzeStack`` once. The harness does the same, in
 process, with the analyzer the pack's entry point serves (``compat.policy_analyzer``).
+
+The rule tests (``tests/rules/``, one module per rule module) give each rule insecure and
+secure programs (``Cases``); ``assert_judged_alike`` checks that the offline engine and the
+pack both catch the first and pass the second, at the rule's level.
 """
 
 from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import grpc
+import pytest
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime import proto
 from pulumi.runtime.proto import analyzer_pb2_grpc
@@ -23,8 +28,9 @@ from pulumi_policy import EnforcementLevel
 from studio_infra.compat import policy_analyzer
 from studio_infra.plan.runner import Plan
 from studio_infra.policy_pack import PACK_NAME, pack_directory, policies
-from studio_infra.rules import RULES
-from studio_infra.rules.model import Rule
+from studio_infra.rules import RULES, RULES_BY_NAME
+from studio_infra.rules.engine import evaluate, stack_from_plan
+from studio_infra.rules.model import Finding, Rule
 
 LEVELS = {proto.ADVISORY: "advisory", proto.MANDATORY: "mandatory"}
 _WIRE_LEVELS = {"advisory": proto.ADVISORY, "mandatory": proto.MANDATORY,
@@ -140,3 +146,53 @@ def served_pack() -> Iterator[Any]:
     finally:
         pack.terminate()
         pack.wait(timeout=30)
+
+
+Program = Callable[[], None]
+Cases = dict[str, list[tuple[Program, Program]]]
+"""Rule name -> (insecure program, secure program) pairs."""
+Verdicts = tuple[list[Finding], list[dict[str, str]]]
+
+_GOOD_VERDICTS: dict[Any, Verdicts] = {}
+"""What both adapters find in each hardened program, by its arguments (a program's ``key``):
+a program several cases share is planned and judged once per test process."""
+
+
+def verdicts(plan: Plan) -> Verdicts:
+    """Every finding of the offline engine and every diagnostic of the policy pack."""
+    return evaluate(stack_from_plan(plan.resources)), analyze(plan)
+
+
+def offline(found: Verdicts, name: str) -> set[tuple[str, str]]:
+    return {(f.urn, f.enforcement.value) for f in found[0] if f.policy == name}
+
+
+def packed(found: Verdicts, name: str) -> set[tuple[str, str]]:
+    return {(d["urn"], d["enforcement"]) for d in found[1] if d["policy"] == name}
+
+
+def each_case(cases: Cases) -> pytest.MarkDecorator:
+    """Parametrize a test with ``name``, ``bad`` and ``good`` for every pair of ``cases``."""
+    return pytest.mark.parametrize(
+        ("name", "bad", "good"),
+        [(name, bad, good) for name, pairs in cases.items() for bad, good in pairs],
+        ids=[f"{name}-{i}" for name, pairs in cases.items() for i in range(len(pairs))],
+    )
+
+
+def assert_judged_alike(record: Callable[[Program], Plan], name: str, bad: Program,
+                        good: Program) -> None:
+    """Rule ``name`` catches ``bad`` at its default level and passes ``good``, in the offline
+    engine and in the policy pack alike."""
+    rule = RULES_BY_NAME[name]
+    judged = verdicts(record(bad))
+    found = offline(judged, name)
+    assert found, f"{name} missed the insecure variant"
+    assert {level for _, level in found} == {rule.enforcement.value}
+    assert packed(judged, name) == found
+    key = getattr(good, "key", None)
+    hardened = _GOOD_VERDICTS[key] if key in _GOOD_VERDICTS else verdicts(record(good))
+    if key is not None:
+        _GOOD_VERDICTS[key] = hardened
+    assert offline(hardened, name) == set()
+    assert packed(hardened, name) == set()

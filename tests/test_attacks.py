@@ -1,6 +1,6 @@
 """The attacks of a user from inside their own apps, as checks on a plan: each adversarial
 program caught with a finding naming the attacker, the target and what lets it through; the
-hardened programs (every stack, in ``test_rules`` and the stack plans) not flagged."""
+hardened programs (every stack, in ``tests/rules/`` and the stack plans) not flagged."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from studio_infra.judges.attacks import ATTACKS, SAR_SAGEMAKER
 from studio_infra.judges.iam_database import database
 from studio_infra.posix import PosixUser
 from studio_infra.rules.engine import evaluate, stack_from_plan
-from tests.test_rules import (
+from tests.rules.shared_programs import (
     bob_in_alices_group,
     instance_types_on_create_app_only,
     rewrite_policy,
@@ -132,8 +132,7 @@ def test_cost_tags_of_a_team_role(record):
     from tests.test_roles import ANA_SPACE as space
     from tests.test_roles import ANA_SPACE_CONTEXT
 
-    owner = dict(ANA_SPACE_CONTEXT)  # changed below: a copy, not the shared constant
-
+    owner = dict(ANA_SPACE_CONTEXT)  # changed below; the shared one stays as it is
     plan = record(lambda: StudioExecutionRole("exec", {"cost_team": "vision"}))
     document = plan.get("aws:iam/rolePolicy:RolePolicy", "exec-studio").inputs["policy"]
 

@@ -24,12 +24,24 @@ MODULES = ["network", "kms", "s3", "efs", "ecr", "images", "roles", "domain", "u
            "studio", "access"]
 
 
+def _defined_in(value: type, module: str) -> bool:
+    """``value`` is defined in ``studio_infra.<module>`` or, for a package, one of its modules."""
+    return value.__module__ == f"studio_infra.{module}" or \
+        value.__module__.startswith(f"studio_infra.{module}.")
+
+
+def _sources(module: str) -> list[Path]:
+    """The files of ``studio_infra.<module>``: one module, or every module of a package."""
+    package = PACKAGE / module
+    return sorted(package.glob("*.py")) if package.is_dir() else [PACKAGE / f"{module}.py"]
+
+
 def components() -> list[type[Component]]:  # type: ignore[type-arg]
     found = []
     for module in MODULES:
         for _, value in inspect.getmembers(importlib.import_module(f"studio_infra.{module}")):
             if inspect.isclass(value) and issubclass(value, Component) and value is not \
-                    Component and value.__module__ == f"studio_infra.{module}":
+                    Component and _defined_in(value, module):
                 found.append(value)
     return found
 
@@ -38,8 +50,9 @@ COMPONENTS = components()
 
 
 def test_every_component_class_uses_the_base():
-    declared = {node.name for module in MODULES for node in ast.walk(ast.parse(
-        (PACKAGE / f"{module}.py").read_text())) if isinstance(node, ast.ClassDef) and any(
+    declared = {node.name for module in MODULES for source in _sources(module)
+                for node in ast.walk(ast.parse(source.read_text()))
+                if isinstance(node, ast.ClassDef) and any(
         "ComponentResource" in ast.unparse(base) or "Component[" in ast.unparse(base)
         for base in node.bases)}
     assert declared == {c.__name__ for c in COMPONENTS}

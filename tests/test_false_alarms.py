@@ -12,7 +12,7 @@ from studio_infra.judges.iam_eval import Decision, OneOf, Request, Undecidable, 
 from studio_infra.judges.studio_needs import SAGEMAKER_ASSUMES
 from studio_infra.rules.engine import evaluate as judge
 from studio_infra.rules.engine import stack_from_plan
-from tests.test_rules import rewrite_policy, studio
+from tests.rules.shared_programs import rewrite_policy, studio
 
 ACCOUNT = "123456789012"
 
@@ -163,7 +163,7 @@ def test_a_programs_own_provisioning_is_cannot_check_not_a_failure(record, files
 
 def test_a_real_file_problem_is_still_reported_beside_unjudged_provisioning(record):
     """The shared EFS at its root for everyone: a real problem whatever else runs."""
-    from tests.test_rules import one_root_for_everyone
+    from tests.rules.shared_programs import one_root_for_everyone
 
     def both(args: Any) -> Any:
         return one_root_for_everyone(args) or own_provisioning(args)

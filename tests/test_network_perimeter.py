@@ -23,7 +23,7 @@ from studio_infra.perimeter import (
     identity_statement,
 )
 from studio_infra.rules.engine import evaluate, stack_from_plan
-from tests.test_rules import rewrite_policy, studio
+from tests.rules.shared_programs import rewrite_policy, studio
 
 ACCOUNT = "123456789012"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/studio-default-role"

@@ -23,7 +23,7 @@ from studio_infra.ops.audit import COULD_NOT_CHECK, audit_domain
 from studio_infra.perimeter import identity_statement
 from studio_infra.roles import TRUST_ACTIONS, execution_statements, guardrail_document
 from studio_infra.rules.engine import evaluate, stack_from_plan
-from tests.test_rules import bucket, tls_statements
+from tests.rules.shared_programs import bucket, tls_statements
 
 REGION = "us-east-1"
 DOMAIN_ID = "d-abcdefghijkl"

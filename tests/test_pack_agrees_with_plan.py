@@ -38,7 +38,7 @@ from tests.policy_harness import (
     served_pack,
     stack_request,
 )
-from tests.test_rules import bucket, key
+from tests.rules.shared_programs import bucket, key
 
 UNKNOWN_STRING = next(iter(sorted(POLICY_UNKNOWN_VALUES)))
 """One of the values the engine sends for "not known during preview"."""

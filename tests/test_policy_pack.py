@@ -13,7 +13,7 @@ from studio_infra.plan.runner import plan_project
 from studio_infra.policy_pack import CANNOT_CHECK, SUPPRESSIONS_POLICY, pack_directory
 from studio_infra.rules import RULES
 from tests.policy_harness import analyze, analyze_stack, served_pack, servicer
-from tests.test_rules import bucket
+from tests.rules.shared_programs import bucket
 
 ROOT = Path(__file__).parent.parent
 UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"

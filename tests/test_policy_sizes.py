@@ -21,7 +21,7 @@ from studio_infra.judges.service_rules import (
 from studio_infra.judges.studio_needs import ATTACHMENT, MANAGED, ROLE_POLICY, find
 from studio_infra.plan.runner import plan_project
 from studio_infra.rules.engine import Stack, evaluate, stack_from_plan
-from tests.test_rules import rewrite_policy, studio
+from tests.rules.shared_programs import rewrite_policy, studio
 
 ROOT = Path(__file__).parent.parent
 PROJECTS = [ROOT, *sorted(p.parent for folder in ("stacks", "examples")

@@ -4,8 +4,8 @@ that refuse a value the provider would refuse before anything registers.
 
 The per-kind self-tests (pattern, length, enum, whole-number set, range, conflicting and
 required-together arguments) run in both adapters with the rest of the catalog
-(``test_rules.CASES["deploy-provider-validators"]``); every stack and example is judged by
-``test_default_stack``.
+(``tests/rules/test_deploy.py``, ``CASES["deploy-provider-validators"]``); every stack and
+example is judged by ``test_default_stack``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pytest
 from pydantic import ValidationError
 
 from studio_infra.images import ImageSpec, _config_name
-from studio_infra.judges import provider_rules
+from studio_infra.judges import provider_rules, provider_source
 from studio_infra.judges.requests import REQUESTS, input_properties
 from studio_infra.lifecycle import HASH_LENGTH
 from studio_infra.limits import domain_name, lifecycle_config_name, user_profile_name
@@ -38,19 +38,71 @@ URI = "123456789012.dkr.ecr.us-east-1.amazonaws.com/studio:v1"
 def test_the_data_was_read_for_the_installed_pulumi_aws():
     """pulumi-aws bundles one terraform-provider-aws; its validators change with it.
 
-    What is verified, exactly: the installed ``pulumi_aws`` is the major.minor the data names.
-    What is not: that each rule's source commit is the provider commit that release bundles.
-    pulumi_aws's Python package does not record that commit, and the provider sources this
-    data was read from are single file versions, each at its own commit (each
-    rule's URL names it); several of those commits are older than the provider's v6 line
-    that pulumi-aws 7.x bundles (``provenance`` in the data says which were compared with a
-    newer text). Another pulumi_aws major.minor means reading the rules again."""
-    data = provider_rules.metadata()
+    The policy: the data names the pulumi-aws release whose bundled provider it was checked
+    against (``upstream.pulumi_aws``), and holds for that release's major.minor (pulumi-aws
+    moves its bundled provider in minor releases: pulumi/pulumi-aws#6392 and the upgrade pull
+    requests before it). Another major.minor installed fails here, naming the command that
+    reads the rules again. ``upstream.commit`` and ``terraform_provider_aws`` are filled in
+    by that command only; while they are empty, ``verified`` is false and ``why_unverified``
+    says why."""
+    upstream = provider_rules.metadata()["upstream"]
     installed = version("pulumi_aws")
-    assert ".".join(installed.split(".")[:2]) == data["pulumi_aws"], (
-        f"pulumi_aws {installed} is installed; judges/data/provider_validators.json was read "
-        f"for {data['pulumi_aws']}: read the rules again from the provider it bundles")
-    assert data["pulumi_aws_checked"].startswith(data["pulumi_aws"] + ".")
+    pinned = upstream["pulumi_aws"]
+    assert installed.split(".")[:2] == pinned.split(".")[:2], (
+        f"pulumi_aws {installed} is installed; judges/data/provider_validators.json was "
+        f"checked for pulumi_aws {pinned}: run scripts/verify-provider-validators CLONE COMMIT "
+        f"--write with a clone of hashicorp/terraform-provider-aws and the commit pulumi-aws "
+        f"{installed} bundles, fix the rules it reports, and set upstream.pulumi_aws")
+    if upstream["verified"]:
+        assert re.fullmatch(r"[0-9a-f]{40}", upstream["commit"])
+        assert re.fullmatch(r"6\.\d+\.\d+", upstream["terraform_provider_aws"])
+        commits = {c.commit for c in provider_source.citations(provider_rules.metadata())}
+        assert commits == {upstream["commit"]}
+    else:
+        assert upstream["commit"] is None and upstream["why_unverified"]
+
+
+def _names_others(rule: provider_rules.ProviderRule, line: str) -> bool:
+    """The provider names an argument in snake case or as a ``names.Attr...`` constant."""
+    return all(re.sub(r"(?<!^)([A-Z])", r"_\1", o).lower() in line
+               or f"Attr{o[0].upper()}{o[1:]}" in line for o in rule.others)
+
+
+def _line_holds(rule: provider_rules.ProviderRule, line: str) -> bool:
+    """Whether the source line kept with a rule states what the rule applies."""
+    if rule.kind in ("length", "int_range"):
+        bounds = f"{rule.min}, {rule.max}" if rule.max is not None else f"AtLeast({rule.min})"
+        return re.search(rf"\b{re.escape(bounds)}", line) is not None
+    if rule.kind in ("pattern", "not_pattern"):
+        return rule.pattern is not None and rule.pattern in line
+    if rule.kind in ("enum", "int_in"):
+        entry = next(e for e in provider_rules.metadata()["types"][rule.type]
+                     if e["property"] == rule.property and e["kind"] == rule.kind)
+        if "sdk_enum" in entry:
+            return entry["sdk_enum"].split(".")[1] in line
+        return all(str(v) in line for v in rule.values)
+    if rule.kind in ("conflicts_with", "required_with"):
+        return _names_others(rule, line)
+    return False
+
+
+def _quoted(line: str) -> str:
+    """A line's validator as a rule's ``go`` quotes it: without the schema key
+    (``ValidateFunc:``), a trailing comment and comma, and runs of spaces."""
+    core = re.sub(r"^\w+:\s*", "", line.split("//")[0].strip()).removesuffix(",")
+    return " ".join(core.split())
+
+
+def test_every_line_kept_with_a_rule_states_the_rule():
+    """Every rule keeps ``line``, the text of the source line it cites (the script checks that
+    text against the provider at a commit); here, that text states what the rule applies:
+    its pattern, bounds, values or arguments, or else the rule's ``go`` quotes the line's
+    validator (``validNameForResource``, ``ExactlyOneOf: routeValidTargets``)."""
+    for type_, rules in provider_rules.rules().items():
+        for rule, entry in zip(rules, provider_rules.metadata()["types"][type_], strict=True):
+            line = entry["line"]
+            assert _line_holds(rule, line) or _quoted(line) in " ".join(rule.go.split()), (
+                type_, rule.property, rule.kind, line)
 
 
 @pytest.mark.parametrize("type_", provider_rules.types())
@@ -65,8 +117,10 @@ def test_every_rule_names_its_source_line_and_a_real_input(type_):
             assert rule.pattern and rule.pattern in rule.go
         if rule.kind in ("enum", "int_in"):
             assert rule.values  # an SDK enum botocore names, or the provider's own list
-        if rule.kind in ("length", "int_range"):
+        if rule.kind == "length":
             assert rule.min is not None and rule.max is not None and rule.min <= rule.max
+        if rule.kind == "int_range":  # no max: validation.IntAtLeast
+            assert rule.min is not None and (rule.max is None or rule.min <= rule.max)
 
 
 def test_the_data_names_types_the_components_create():
@@ -214,3 +268,36 @@ def test_go_patterns_search_as_the_provider_does():
 ])
 def test_network_addresses_and_iam_names_as_the_provider_reads_them(type_, prop, value, refused):
     assert bool(_refused(type_, prop, value)) is refused, (value, _refused(type_, prop, value))
+
+
+def test_the_space_and_profile_rules_added_at_the_same_commits_reach_the_values(record):
+    """The space's sharing type, EBS size and JupyterLab idle timeout, and the profile's POSIX
+    ids and JupyterLab idle settings, as the provider validates them (space.go and
+    user_profile.go at the commits their other rules cite), on the paths Pulumi plans."""
+    def program() -> None:
+        aws.sagemaker.Space(
+            "s", domain_id="d-123", space_name="s",
+            space_sharing_settings={"sharing_type": "Public"},
+            space_settings={
+                "app_type": "JupyterLab",
+                "space_storage_settings": {"ebs_storage_settings": {"ebs_volume_size_in_gb": 4}},
+                "jupyter_lab_app_settings": {"app_lifecycle_management": {
+                    "idle_settings": {"idle_timeout_in_minutes": 59}}}})
+        aws.sagemaker.UserProfile(
+            "u", domain_id="d-123", user_profile_name="u",
+            user_settings={
+                "execution_role": "arn:aws:iam::123456789012:role/r",
+                "custom_posix_user_config": {"uid": 9999, "gid": 1000},
+                "jupyter_lab_app_settings": {"app_lifecycle_management": {"idle_settings": {
+                    "idle_timeout_in_minutes": 525601, "lifecycle_management": "ON"}}}})
+
+    findings = [f.message for f in evaluate(stack_from_plan(record(program).resources))
+                if f.policy == "deploy-provider-validators"]
+    text = "\n".join(findings)
+    for word in ("spaceSharingSettings.sharingType = 'Public'",
+                 "ownershipSettings",  # the sharing settings need the ownership settings
+                 "ebsVolumeSizeInGb = 4", "a whole number 5-16384",
+                 "idleTimeoutInMinutes = 59", "idleTimeoutInMinutes = 525601",
+                 "uid = 9999", "a whole number of at least 10000", "gid = 1000",
+                 "lifecycleManagement = 'ON'", "user_profile.go#L399", "space.go#L411"):
+        assert word in text, (word, text)

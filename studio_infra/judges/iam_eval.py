@@ -36,6 +36,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from types import MappingProxyType
 from typing import Any
 
 
@@ -107,7 +108,17 @@ def statements(document: Any) -> list[Mapping[str, Any]]:
 def _parsed_statements(text: str) -> tuple[Mapping[str, Any], ...]:
     """The statements of a policy's JSON text, parsed once: a role's few documents are read
     for every request judged against it (thousands, with a role per team)."""
-    return tuple(_statements_of(json.loads(text)))
+    return tuple(_frozen(s) for s in _statements_of(json.loads(text)))
+
+
+def _frozen(value: Any) -> Any:
+    """``value`` read-only all the way down: cached statements are shared by every caller,
+    and one caller changing one would change the decisions of all later ones."""
+    if isinstance(value, Mapping):
+        return MappingProxyType({k: _frozen(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return tuple(_frozen(v) for v in value)
+    return value
 
 
 @functools.lru_cache(maxsize=65536)

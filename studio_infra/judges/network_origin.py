@@ -56,7 +56,9 @@ class AppNetwork:
         if self.vpc is None:
             return {}
         prefix = action.split(":", 1)[0].lower()
-        endpoint = self.endpoints.get(SERVICE_ENDPOINTS.get(prefix, prefix))
+        endpoint = self.endpoints.get(SERVICE_ENDPOINTS.get(prefix, prefix)) or next(
+            (ident for short, ident in sorted(self.endpoints.items())
+             if short.startswith(f"{prefix}.")), None)  # codeartifact.api, .repositories
         if endpoint is not None:
             return {"aws:SourceVpc": self.vpc, "aws:SourceVpce": endpoint}
         if self.nat_ips:

@@ -58,6 +58,8 @@ class ProviderRule:
         if self.kind == "not_pattern":
             return f"must not match {self.pattern} ({self.message})"
         if self.kind == "int_range":
+            if self.max is None:  # validation.IntAtLeast: no upper bound
+                return f"a whole number of at least {self.min}"
             return f"a whole number {self.min}-{self.max}"
         if self.kind in ("enum", "int_in"):
             return f"one of {', '.join(map(str, self.values))}"
@@ -84,7 +86,8 @@ class ProviderRule:
             found = _compiled(self.pattern or "").search(value) is not None
             return found if self.kind == "not_pattern" else not found
         if self.kind == "int_range":
-            return isinstance(value, int) and not (self.min or 0) <= value <= (self.max or 0)
+            return isinstance(value, int) and (
+                value < (self.min or 0) or (self.max is not None and value > self.max))
         if self.kind in ("enum", "int_in"):
             return value not in self.values
         if self.kind == "ipv4_or_empty":

@@ -1,5 +1,8 @@
 """The rule catalog: one definition of every check, shared by the policy pack, the offline
-plan and the live audit."""
+plan and the live audit.
+
+Each module declares its rules beside their checks (``rules.declare.RuleGroup``); ``RULES``
+joins the modules' groups in one order, the order every report lists findings in."""
 
 from __future__ import annotations
 

@@ -12,37 +12,76 @@ from typing import Any
 
 from studio_infra.judges import attacks, stolen_credentials
 from studio_infra.judges import studio_needs as needs
-from studio_infra.rules.model import Category, Enforcement, Resource, Rule, Severity, Stack
+from studio_infra.rules.declare import RuleGroup
+from studio_infra.rules.model import Category, Enforcement, Resource, Severity, Stack
+
+ATTACK = RuleGroup()
 
 
+@ATTACK.rule(
+    name="studio-instance-types",
+    description="An instance type an execution role refuses on CreateApp cannot become a space's "
+                "default through CreateSpace or UpdateSpace",
+    types=(needs.DOMAIN,),
+    severity=Severity.HIGH,
+    enforcement=Enforcement.MANDATORY,
+    remediation="Deny sagemaker:CreateSpace and sagemaker:UpdateSpace with the same "
+                "ForAnyValue:StringNotEquals on sagemaker:InstanceTypes as CreateApp "
+                "(StudioExecutionRole does).",
+    needs_stack=True,
+    category=Category.STUDIO,
+)
 def space_default_instance_types(domain: Resource, stack: Stack,
                                  _: Mapping[str, Any]) -> Iterator[str]:
     yield from attacks.instance_type_problems(needs.domain_view(domain, stack), stack)
 
 
+@ATTACK.rule(
+    name="studio-cost-tags",
+    description="Where profiles carry StudioUser/StudioTeam cost tags, no user creates a space "
+                "tagged as another user or team",
+    types=(needs.DOMAIN,),
+    severity=Severity.MEDIUM,
+    enforcement=Enforcement.MANDATORY,
+    remediation="Deny sagemaker:CreateSpace and sagemaker:AddTags when aws:RequestTag/StudioUser "
+                "is set and is not ${sagemaker:UserProfileName} (StudioExecutionRole does; "
+                "StudioTeam: the role's team).",
+    needs_stack=True,
+    category=Category.STUDIO,
+)
 def cost_tags(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     yield from attacks.cost_tag_problems(needs.domain_view(domain, stack), stack)
 
 
+@ATTACK.rule(
+    name="studio-sharing-folders",
+    description="Where each profile shares notebooks into its own folder, no user writes or "
+                "deletes another user's",
+    types=(needs.DOMAIN,),
+    severity=Severity.MEDIUM,
+    enforcement=Enforcement.MANDATORY,
+    remediation="Allow s3:PutObject and s3:DeleteObject only under <prefix>${aws:SourceIdentity}/ "
+                "(StudioExecutionRole does, with StudioDomain's USER_PROFILE_NAME identity).",
+    needs_stack=True,
+    category=Category.STUDIO,
+)
 def sharing_folders(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     yield from attacks.sharing_problems(needs.domain_view(domain, stack), stack)
 
 
+@ATTACK.rule(
+    name="studio-shared-gids",
+    description="Users outside one team do not share a POSIX gid",
+    types=(needs.DOMAIN,),
+    severity=Severity.HIGH,
+    enforcement=Enforcement.MANDATORY,
+    remediation="Give each user their own gid (Studio's users: leave gid out, it becomes the "
+                "uid), or put users who share one in one team.",
+    needs_stack=True,
+    category=Category.STUDIO,
+)
 def shared_gids(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     yield from attacks.group_problems(needs.domain_view(domain, stack), stack)
-
-
-def credentials_outside(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
-    """Mandatory for a domain this library builds (its URN has a ``studio-infra:`` component
-    among its parents), advisory for any other program's (``credentials_outside_other``)."""
-    if BUILT_HERE in domain.urn:
-        yield from stolen_credentials.outside_problems(needs.domain_view(domain, stack), stack)
-
-
-def credentials_outside_other(domain: Resource, stack: Stack,
-                              _: Mapping[str, Any]) -> Iterator[str]:
-    if BUILT_HERE not in domain.urn:
-        yield from stolen_credentials.outside_problems(needs.domain_view(domain, stack), stack)
 
 
 BUILT_HERE = "studio-infra:"
@@ -53,38 +92,40 @@ _OUTSIDE_FIX = ("Add a Deny on every action but the exempt ones when aws:SourceV
                 "studio_infra.perimeter.identity_statement builds; StudioExecutionRole does "
                 "unless network_perimeter is false.")
 
-ATTACK_RULES = (
-    Rule("studio-instance-types", "An instance type an execution role refuses on CreateApp "
-         "cannot become a space's default through CreateSpace or UpdateSpace", (needs.DOMAIN,),
-         space_default_instance_types, Severity.HIGH, Enforcement.MANDATORY,
-         "Deny sagemaker:CreateSpace and sagemaker:UpdateSpace with the same "
-         "ForAnyValue:StringNotEquals on sagemaker:InstanceTypes as CreateApp "
-         "(StudioExecutionRole does).", needs_stack=True, category=Category.STUDIO),
-    Rule("studio-cost-tags", "Where profiles carry StudioUser/StudioTeam cost tags, no user "
-         "creates a space tagged as another user or team", (needs.DOMAIN,), cost_tags,
-         Severity.MEDIUM, Enforcement.MANDATORY,
-         "Deny sagemaker:CreateSpace and sagemaker:AddTags when aws:RequestTag/StudioUser is "
-         "set and is not ${sagemaker:UserProfileName} (StudioExecutionRole does; StudioTeam: "
-         "the role's team).", needs_stack=True, category=Category.STUDIO),
-    Rule("studio-sharing-folders", "Where each profile shares notebooks into its own folder, "
-         "no user writes or deletes another user's", (needs.DOMAIN,), sharing_folders,
-         Severity.MEDIUM, Enforcement.MANDATORY,
-         "Allow s3:PutObject and s3:DeleteObject only under <prefix>${aws:SourceIdentity}/ "
-         "(StudioExecutionRole does, with StudioDomain's USER_PROFILE_NAME identity).",
-         needs_stack=True, category=Category.STUDIO),
-    Rule("studio-shared-gids", "Users outside one team do not share a POSIX gid",
-         (needs.DOMAIN,), shared_gids, Severity.HIGH, Enforcement.MANDATORY,
-         "Give each user their own gid (Studio's users: leave gid out, it becomes the uid), or "
-         "put users who share one in one team.", needs_stack=True, category=Category.STUDIO),
-    Rule(name="studio-credentials-outside-vpc",
-         description="Execution roles of this library's VpcOnly domains refuse their "
-         "credentials from outside the VPC", types=(needs.DOMAIN,), check=credentials_outside,
-         severity=Severity.HIGH, enforcement=Enforcement.MANDATORY, remediation=_OUTSIDE_FIX,
-         needs_stack=True, category=Category.STUDIO),
-    Rule(name="studio-credentials-outside-vpc-other",
-         description="Execution roles of other programs' VpcOnly domains refuse their "
-         "credentials from outside the VPC", types=(needs.DOMAIN,),
-         check=credentials_outside_other, severity=Severity.HIGH,
-         enforcement=Enforcement.ADVISORY, remediation=_OUTSIDE_FIX, needs_stack=True,
-         category=Category.STUDIO),
+
+@ATTACK.rule(
+    name="studio-credentials-outside-vpc",
+    description="Execution roles of this library's VpcOnly domains refuse their credentials "
+    "from outside the VPC",
+    types=(needs.DOMAIN,),
+    severity=Severity.HIGH,
+    enforcement=Enforcement.MANDATORY,
+    remediation=_OUTSIDE_FIX,
+    needs_stack=True,
+    category=Category.STUDIO,
 )
+def credentials_outside(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
+    """Mandatory for a domain this library builds (its URN has a ``studio-infra:`` component
+    among its parents), advisory for any other program's (``credentials_outside_other``)."""
+    if BUILT_HERE in domain.urn:
+        yield from stolen_credentials.outside_problems(needs.domain_view(domain, stack), stack)
+
+
+@ATTACK.rule(
+    name="studio-credentials-outside-vpc-other",
+    description="Execution roles of other programs' VpcOnly domains refuse their credentials "
+    "from outside the VPC",
+    types=(needs.DOMAIN,),
+    severity=Severity.HIGH,
+    enforcement=Enforcement.ADVISORY,
+    remediation=_OUTSIDE_FIX,
+    needs_stack=True,
+    category=Category.STUDIO,
+)
+def credentials_outside_other(domain: Resource, stack: Stack,
+                              _: Mapping[str, Any]) -> Iterator[str]:
+    if BUILT_HERE not in domain.urn:
+        yield from stolen_credentials.outside_problems(needs.domain_view(domain, stack), stack)
+
+
+ATTACK_RULES = ATTACK.rules

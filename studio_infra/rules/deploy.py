@@ -17,13 +17,13 @@ from typing import Any
 from studio_infra.judges import api_model, provider_rules, service_rules
 from studio_infra.judges.iam_grammar import PolicyKind, check_policy
 from studio_infra.judges.requests import REQUESTS, Unmapped, build_requests
+from studio_infra.rules.declare import RuleGroup
 from studio_infra.rules.model import (
     UNKNOWN,
     CannotCheck,
     Category,
     Enforcement,
     Resource,
-    Rule,
     Severity,
     Stack,
     contains_unknown,
@@ -45,6 +45,21 @@ POLICY_DOCUMENTS: dict[str, tuple[tuple[str, PolicyKind], ...]] = {
 """Where each type keeps policy documents, and what kind of policy each is."""
 
 
+DEPLOY = RuleGroup()
+
+
+@DEPLOY.rule(
+    name="deploy-aws-api",
+    description="AWS accepts every request the provider sends: botocore's models (structure, "
+                "required members, enums, patterns, lengths, ranges, documented constraints) and "
+                "the rules AWS documents beside them",
+    types=("aws:*",),
+    severity=Severity.HIGH,
+    enforcement=Enforcement.MANDATORY,
+    remediation="Change the value to one AWS accepts; the message quotes the model.",
+    category=Category.DEPLOY,
+    live=False,
+)
 def aws_accepts_request(resource: Resource, stack: Stack,
                         _: Mapping[str, Any]) -> Iterator[str]:
     if resource.type not in REQUESTS:
@@ -68,6 +83,40 @@ def aws_accepts_request(resource: Resource, stack: Stack,
         raise CannotCheck("some inputs are not known until other resources exist")
 
 
+@DEPLOY.rule(
+    name="deploy-provider-validators",
+    description="The AWS provider accepts every input: the validators terraform-provider-aws "
+                "(which pulumi-aws runs) applies before it calls AWS (name patterns and lengths, "
+                "enums, ranges, arguments that conflict or need each other)",
+    types=provider_rules.types(),
+    severity=Severity.HIGH,
+    enforcement=Enforcement.MANDATORY,
+    remediation="Change the value to one the provider accepts; the message quotes its rule and "
+                "the source line.",
+    category=Category.DEPLOY,
+    live=False,
+)
+def provider_accepts(resource: Resource, stack: Stack,
+                     _: Mapping[str, Any]) -> Iterator[str]:
+    refusals, unknown = provider_rules.check(resource.type, resource.props)
+    for refusal in refusals:
+        yield f"{_label(resource)}: {refusal.describe()}"
+    if unknown:
+        raise CannotCheck("some inputs the provider validates are not known until other "
+                          "resources exist")
+
+
+@DEPLOY.rule(
+    name="deploy-iam-policies",
+    description="Every policy statement names real actions, resources those actions act on, and "
+                "condition keys and operators that apply to them",
+    types=tuple(POLICY_DOCUMENTS),
+    severity=Severity.HIGH,
+    enforcement=Enforcement.MANDATORY,
+    remediation="Fix the statement as the message says: an action that supports only '*' needs "
+                "Resource '*', a condition key must be one the action carries.",
+    category=Category.DEPLOY,
+)
 def iam_policies_mean_it(resource: Resource, stack: Stack,
                          _: Mapping[str, Any]) -> Iterator[str]:
     documents = [(resource.get(prop), prop, kind)
@@ -89,6 +138,16 @@ def iam_policies_mean_it(resource: Resource, stack: Stack,
         raise CannotCheck("a policy document is not known until other resources exist")
 
 
+@DEPLOY.rule(
+    name="deploy-role-policy-size",
+    description="A role's inline policies fit IAM's 10,240-character quota",
+    types=("aws:iam/role:Role",),
+    severity=Severity.HIGH,
+    enforcement=Enforcement.MANDATORY,
+    remediation="Move statements into managed policies attached to the role.",
+    needs_stack=True,
+    category=Category.DEPLOY,
+)
 def role_inline_policy_size(role: Resource, stack: Stack,
                             _: Mapping[str, Any]) -> Iterator[str]:
     documents = [p.get("policy") for p in role.get("inlinePolicies") or []
@@ -104,42 +163,8 @@ def role_inline_policy_size(role: Resource, stack: Stack,
                f"({service_rules.IAM_QUOTAS}); move statements into managed policies")
 
 
-def provider_accepts(resource: Resource, stack: Stack,
-                     _: Mapping[str, Any]) -> Iterator[str]:
-    refusals, unknown = provider_rules.check(resource.type, resource.props)
-    for refusal in refusals:
-        yield f"{_label(resource)}: {refusal.describe()}"
-    if unknown:
-        raise CannotCheck("some inputs the provider validates are not known until other "
-                          "resources exist")
-
-
 def _label(resource: Resource) -> str:
     return f"{resource.type.rsplit(':', 1)[-1]} {resource.name}"
 
 
-DEPLOY_RULES = (
-    Rule("deploy-aws-api", "AWS accepts every request the provider sends: botocore's models "
-         "(structure, required members, enums, patterns, lengths, ranges, documented "
-         "constraints) and the rules AWS documents beside them", ("aws:*",),
-         aws_accepts_request, Severity.HIGH, Enforcement.MANDATORY,
-         "Change the value to one AWS accepts; the message quotes the model.",
-         category=Category.DEPLOY, live=False),
-    Rule("deploy-provider-validators", "The AWS provider accepts every input: the "
-         "validators terraform-provider-aws (which pulumi-aws runs) applies before it calls "
-         "AWS (name patterns and lengths, enums, ranges, arguments that conflict or need "
-         "each other)", provider_rules.types(), provider_accepts, Severity.HIGH,
-         Enforcement.MANDATORY,
-         "Change the value to one the provider accepts; the message quotes its rule and the "
-         "source line.", category=Category.DEPLOY, live=False),
-    Rule("deploy-iam-policies", "Every policy statement names real actions, resources those "
-         "actions act on, and condition keys and operators that apply to them",
-         tuple(POLICY_DOCUMENTS), iam_policies_mean_it, Severity.HIGH, Enforcement.MANDATORY,
-         "Fix the statement as the message says: an action that supports only '*' needs "
-         "Resource '*', a condition key must be one the action carries.",
-         category=Category.DEPLOY),
-    Rule("deploy-role-policy-size", "A role's inline policies fit IAM's 10,240-character "
-         "quota", ("aws:iam/role:Role",), role_inline_policy_size, Severity.HIGH,
-         Enforcement.MANDATORY, "Move statements into managed policies attached to the role.",
-         needs_stack=True, category=Category.DEPLOY),
-)
+DEPLOY_RULES = DEPLOY.rules

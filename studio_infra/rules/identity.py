@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from studio_infra.rules.declare import RuleGroup
 from studio_infra.rules.documents import as_list, statements
-from studio_infra.rules.model import Enforcement, Resource, Rule, Severity, Stack, known
+from studio_infra.rules.model import Enforcement, Resource, Severity, Stack, known
 
 ROLE = "aws:iam/role:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
@@ -16,6 +17,9 @@ DATA_TYPES = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2",
               "aws:sagemaker/domain:Domain", "aws:ecr/repository:Repository")
 
 
+IDENTITY = RuleGroup()
+
+
 def _documents(resource: Resource) -> list[tuple[Any, str]]:
     if resource.type == ROLE:
         return [(p.get("policy"), f"inline policy {p.get('name')} of {resource.name}")
@@ -23,6 +27,17 @@ def _documents(resource: Resource) -> list[tuple[Any, str]]:
     return [(resource.get("policy"), f"the policy of {resource.name}")]
 
 
+@IDENTITY.rule(
+    name="iam-no-wildcard-actions",
+    description="IAM policies grant no '*' or 'service:*' actions on every resource",
+    types=(ROLE, ROLE_POLICY, POLICY),
+    severity=Severity.HIGH,
+    enforcement=Enforcement.ADVISORY,
+    remediation="List the actions and resources the principal needs.",
+    checkov=("CKV_AWS_62", "CKV_AWS_63", "CKV_AWS_355"),
+    security_hub=("IAM.1", "IAM.21"),
+    aws_config=("iam-policy-no-statements-with-admin-access",),
+)
 def iam_no_wildcard_actions(resource: Resource, stack: Stack,
                             _: Mapping[str, Any]) -> Iterator[str]:
     for document, what in _documents(resource):
@@ -37,6 +52,15 @@ def iam_no_wildcard_actions(resource: Resource, stack: Stack,
                 yield f"{what} allows everything except {statement['NotAction']}"
 
 
+@IDENTITY.rule(
+    name="data-protected",
+    description="Data-bearing resources are protected or retained on delete",
+    types=DATA_TYPES,
+    severity=Severity.MEDIUM,
+    enforcement=Enforcement.ADVISORY,
+    remediation="Set the protect (and retain_on_delete) resource options; studio-infra components "
+                "do unless protect_data is false.",
+)
 def data_protected(resource: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     if resource.protect is None:
         return  # a live resource: protection is a property of a Pulumi stack, not of AWS
@@ -45,15 +69,4 @@ def data_protected(resource: Resource, stack: Stack, _: Mapping[str, Any]) -> It
                "a destroy or a replacement deletes it")
 
 
-IDENTITY_RULES = (
-    Rule("iam-no-wildcard-actions", "IAM policies grant no '*' or 'service:*' actions on every "
-         "resource", (ROLE, ROLE_POLICY, POLICY), iam_no_wildcard_actions, Severity.HIGH,
-         Enforcement.ADVISORY, "List the actions and resources the principal needs.",
-         checkov=("CKV_AWS_62", "CKV_AWS_63", "CKV_AWS_355"),
-         security_hub=("IAM.1", "IAM.21"),
-         aws_config=("iam-policy-no-statements-with-admin-access",)),
-    Rule("data-protected", "Data-bearing resources are protected or retained on delete",
-         DATA_TYPES, data_protected, Severity.MEDIUM, Enforcement.ADVISORY,
-         "Set the protect (and retain_on_delete) resource options; studio-infra components do "
-         "unless protect_data is false."),
-)
+IDENTITY_RULES = IDENTITY.rules

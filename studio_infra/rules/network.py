@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from studio_infra.rules.model import Enforcement, Resource, Rule, Severity, Stack, known
+from studio_infra.rules.declare import RuleGroup
+from studio_infra.rules.model import Enforcement, Resource, Severity, Stack, known
 
 VPC = "aws:ec2/vpc:Vpc"
 FLOW_LOG = "aws:ec2/flowLog:FlowLog"
@@ -17,11 +18,38 @@ ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 ANYWHERE = {"0.0.0.0/0", "::/0"}
 
 
+NETWORK = RuleGroup()
+
+
+@NETWORK.rule(
+    name="vpc-flow-logs",
+    description="VPCs record flow logs",
+    types=(VPC,),
+    severity=Severity.MEDIUM,
+    enforcement=Enforcement.ADVISORY,
+    remediation="Add an ec2.FlowLog for the VPC (StudioNetwork does).",
+    checkov=("CKV2_AWS_11",),
+    security_hub=("EC2.6",),
+    aws_config=("vpc-flow-logs-enabled",),
+    needs_stack=True,
+)
 def vpc_flow_logs(vpc: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     if not stack.companions(vpc, FLOW_LOG, "vpcId"):
         yield f"VPC {vpc.name} has no flow logs"
 
 
+@NETWORK.rule(
+    name="default-security-group-closed",
+    description="The default security group of a VPC has no rules",
+    types=(VPC,),
+    severity=Severity.MEDIUM,
+    enforcement=Enforcement.ADVISORY,
+    remediation="Add an ec2.DefaultSecurityGroup for the VPC with no ingress and no egress.",
+    checkov=("CKV2_AWS_12",),
+    security_hub=("EC2.2",),
+    aws_config=("vpc-default-security-group-closed",),
+    needs_stack=True,
+)
 def default_sg_closed(vpc: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     groups = stack.companions(vpc, DEFAULT_SG, "vpcId")
     if not groups:
@@ -33,6 +61,17 @@ def default_sg_closed(vpc: Resource, stack: Stack, _: Mapping[str, Any]) -> Iter
             yield f"VPC {vpc.name}: the default security group still has rules"
 
 
+@NETWORK.rule(
+    name="no-public-ingress",
+    description="No security group accepts traffic from 0.0.0.0/0 or ::/0",
+    types=(SECURITY_GROUP, INGRESS_RULE, SG_RULE),
+    severity=Severity.CRITICAL,
+    enforcement=Enforcement.MANDATORY,
+    remediation="Allow ingress from security groups or known CIDR blocks only.",
+    checkov=("CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_260", "CKV_AWS_277"),
+    security_hub=("EC2.13", "EC2.14", "EC2.18", "EC2.19"),
+    aws_config=("restricted-ssh", "vpc-sg-open-only-to-authorized-ports"),
+)
 def no_public_ingress(resource: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     if resource.type == SECURITY_GROUP:
         for rule in known(resource.get("ingress", []), f"ingress of {resource.name}"):
@@ -50,6 +89,14 @@ def no_public_ingress(resource: Resource, stack: Stack, _: Mapping[str, Any]) ->
         yield f"ingress rule {resource.name} accepts traffic from anywhere"
 
 
+@NETWORK.rule(
+    name="vpc-endpoint-private-dns",
+    description="Interface VPC endpoints use private DNS",
+    types=(ENDPOINT,),
+    severity=Severity.LOW,
+    enforcement=Enforcement.ADVISORY,
+    remediation="Set privateDnsEnabled: true.",
+)
 def endpoint_private_dns(ep: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     if known(ep.get("vpcEndpointType", "Gateway"), f"type of {ep.name}") != "Interface":
         return
@@ -58,24 +105,4 @@ def endpoint_private_dns(ep: Resource, stack: Stack, _: Mapping[str, Any]) -> It
                "service's public address")
 
 
-NETWORK_RULES = (
-    Rule("vpc-flow-logs", "VPCs record flow logs", (VPC,), vpc_flow_logs, Severity.MEDIUM,
-         Enforcement.ADVISORY, "Add an ec2.FlowLog for the VPC (StudioNetwork does).",
-         checkov=("CKV2_AWS_11",), security_hub=("EC2.6",),
-         aws_config=("vpc-flow-logs-enabled",), needs_stack=True),
-    Rule("default-security-group-closed", "The default security group of a VPC has no rules",
-         (VPC,), default_sg_closed, Severity.MEDIUM, Enforcement.ADVISORY,
-         "Add an ec2.DefaultSecurityGroup for the VPC with no ingress and no egress.",
-         checkov=("CKV2_AWS_12",), security_hub=("EC2.2",),
-         aws_config=("vpc-default-security-group-closed",), needs_stack=True),
-    Rule("no-public-ingress", "No security group accepts traffic from 0.0.0.0/0 or ::/0",
-         (SECURITY_GROUP, INGRESS_RULE, SG_RULE), no_public_ingress, Severity.CRITICAL,
-         Enforcement.MANDATORY,
-         "Allow ingress from security groups or known CIDR blocks only.",
-         checkov=("CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_260", "CKV_AWS_277"),
-         security_hub=("EC2.13", "EC2.14", "EC2.18", "EC2.19"),
-         aws_config=("restricted-ssh", "vpc-sg-open-only-to-authorized-ports")),
-    Rule("vpc-endpoint-private-dns", "Interface VPC endpoints use private DNS", (ENDPOINT,),
-         endpoint_private_dns, Severity.LOW, Enforcement.ADVISORY,
-         "Set privateDnsEnabled: true."),
-)
+NETWORK_RULES = NETWORK.rules

@@ -14,12 +14,12 @@ from studio_infra.guardrails import (
     LOCAL_STORAGE_PATTERN,
     SPARING,
 )
+from studio_infra.rules.declare import RuleGroup
 from studio_infra.rules.documents import as_list, everyone, statements
 from studio_infra.rules.model import (
     CannotCheck,
     Enforcement,
     Resource,
-    Rule,
     Severity,
     Stack,
     known,
@@ -42,6 +42,9 @@ PRESIGN = "sagemaker:CreatePresignedDomainUrl"
 # -- endpoint policies -------------------------------------------------------------------------
 
 
+PERIMETER = RuleGroup()
+
+
 def _wide_open(statement: Mapping[str, Any], service: str) -> bool:
     """An Allow for anyone, on every action of the service, every resource, no condition."""
     actions = as_list(statement.get("Action"))
@@ -52,6 +55,16 @@ def _wide_open(statement: Mapping[str, Any], service: str) -> bool:
             and not statement.get("Condition"))
 
 
+@PERIMETER.rule(
+    name="vpc-endpoint-policy",
+    description="VPC endpoints of services that take endpoint policies have one, and it does not "
+                "allow everything to everyone",
+    types=(ENDPOINT,),
+    severity=Severity.MEDIUM,
+    enforcement=Enforcement.ADVISORY,
+    remediation="Attach an endpoint policy limiting the endpoint to your account's principals and "
+                "resources (StudioNetwork does unless endpoint_policies is false).",
+)
 def endpoint_has_policy(endpoint: Resource, stack: Stack,
                         _: Mapping[str, Any]) -> Iterator[str]:
     service_name = known(endpoint.get("serviceName"), f"the service of {endpoint.name}")
@@ -133,6 +146,19 @@ def _guards(statement: Mapping[str, Any], key: str, operator: str, value: str) -
         [str(v).lower() for v in as_list(found_value)] == [value]
 
 
+@PERIMETER.rule(
+    name="sagemaker-job-guardrails",
+    description="Execution roles deny jobs outside the VPC, without KMS keys or without "
+                "inter-container encryption",
+    types=(ROLE,),
+    severity=Severity.MEDIUM,
+    enforcement=Enforcement.ADVISORY,
+    remediation="Add Deny statements on the job actions with Null conditions on "
+                "sagemaker:VpcSubnets, VpcSecurityGroupIds, VolumeKmsKey, OutputKmsKey and "
+                "BoolIfExists false on InterContainerTrafficEncryption (StudioExecutionRole does "
+                "unless job_guardrails is false).",
+    needs_stack=True,
+)
 def job_guardrails(role: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     if not role.identifiers & stack.memo("execution-roles", _execution_roles):
         return  # not an execution role of a domain, profile or space in this stack
@@ -151,6 +177,15 @@ def job_guardrails(role: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterat
 # -- Docker ------------------------------------------------------------------------------------
 
 
+@PERIMETER.rule(
+    name="sagemaker-docker-trusted-accounts",
+    description="Domains that enable Docker in VpcOnly name the accounts they trust",
+    types=(DOMAIN,),
+    severity=Severity.HIGH,
+    enforcement=Enforcement.MANDATORY,
+    remediation="Set domainSettings.dockerSettings.enableDockerAccess: DISABLED, or list the "
+                "trusted accounts in vpcOnlyTrustedAccounts (docker.trusted_accounts).",
+)
 def docker_trusted_accounts(domain: Resource, stack: Stack,
                             _: Mapping[str, Any]) -> Iterator[str]:
     docker = known(domain.get("domainSettings.dockerSettings", {}),
@@ -189,6 +224,15 @@ def _through_endpoint(statement: Mapping[str, Any]) -> bool:
                for key in clauses)
 
 
+@PERIMETER.rule(
+    name="sagemaker-presigned-url-endpoint",
+    description="Policies allow CreatePresignedDomainUrl only through a VPC endpoint",
+    types=(ROLE, ROLE_POLICY, POLICY, USER_POLICY, GROUP_POLICY),
+    severity=Severity.MEDIUM,
+    enforcement=Enforcement.ADVISORY,
+    remediation="Add a condition on aws:SourceVpce (the sagemaker.api endpoint) to statements "
+                "that allow sagemaker:CreatePresignedDomainUrl (StudioAccessPolicy).",
+)
 def presigned_url_through_endpoint(resource: Resource, stack: Stack,
                                    _: Mapping[str, Any]) -> Iterator[str]:
     for document, what in _documents(resource):
@@ -208,27 +252,4 @@ def presigned_url_through_endpoint(resource: Resource, stack: Stack,
                        "Studio URL can be created from anywhere")
 
 
-PERIMETER_RULES = (
-    Rule("vpc-endpoint-policy", "VPC endpoints of services that take endpoint policies have "
-         "one, and it does not allow everything to everyone", (ENDPOINT,),
-         endpoint_has_policy, Severity.MEDIUM, Enforcement.ADVISORY,
-         "Attach an endpoint policy limiting the endpoint to your account's principals and "
-         "resources (StudioNetwork does unless endpoint_policies is false)."),
-    Rule("sagemaker-job-guardrails", "Execution roles deny jobs outside the VPC, without KMS "
-         "keys or without inter-container encryption", (ROLE,), job_guardrails,
-         Severity.MEDIUM, Enforcement.ADVISORY,
-         "Add Deny statements on the job actions with Null conditions on sagemaker:VpcSubnets, "
-         "VpcSecurityGroupIds, VolumeKmsKey, OutputKmsKey and BoolIfExists false on "
-         "InterContainerTrafficEncryption (StudioExecutionRole does unless job_guardrails is "
-         "false).", needs_stack=True),
-    Rule("sagemaker-docker-trusted-accounts", "Domains that enable Docker in VpcOnly name the "
-         "accounts they trust", (DOMAIN,), docker_trusted_accounts, Severity.HIGH,
-         Enforcement.MANDATORY,
-         "Set domainSettings.dockerSettings.enableDockerAccess: DISABLED, or list the trusted "
-         "accounts in vpcOnlyTrustedAccounts (docker.trusted_accounts)."),
-    Rule("sagemaker-presigned-url-endpoint", "Policies allow CreatePresignedDomainUrl only "
-         "through a VPC endpoint", (ROLE, ROLE_POLICY, POLICY, USER_POLICY, GROUP_POLICY),
-         presigned_url_through_endpoint, Severity.MEDIUM, Enforcement.ADVISORY,
-         "Add a condition on aws:SourceVpce (the sagemaker.api endpoint) to statements that "
-         "allow sagemaker:CreatePresignedDomainUrl (StudioAccessPolicy)."),
-)
+PERIMETER_RULES = PERIMETER.rules

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from studio_infra.rules.model import Category, Enforcement, Resource, Rule, Severity, Stack, known
+from studio_infra.rules.declare import RuleGroup
+from studio_infra.rules.model import Category, Enforcement, Resource, Severity, Stack, known
 
 DOMAIN = "aws:sagemaker/domain:Domain"
 PROFILE = "aws:sagemaker/userProfile:UserProfile"
@@ -22,11 +23,27 @@ field is required. If the Domain's AuthMode is not IAM Identity Center, this fie
 specified." (both fields; ``tests/test_platform.py`` reads it from the model)."""
 
 
+PLATFORM = RuleGroup()
+
+
 def _auth_mode(domain: Resource) -> Any:
     # AuthMode is required by CreateDomain: a domain without it fails the deploy checks.
     return known(domain.get("authMode"), f"the auth mode of {domain.name}")
 
 
+@PLATFORM.rule(
+    name="sagemaker-sso-profile-identity",
+    description="User profiles name their Identity Center user exactly when their domain signs in "
+                "with IAM Identity Center",
+    types=(DOMAIN,),
+    severity=Severity.HIGH,
+    enforcement=Enforcement.MANDATORY,
+    remediation="In an SSO domain set singleSignOnUserIdentifier 'UserName' and "
+                "singleSignOnUserValue (StudioUser's sso_user_name); in an IAM domain set neither.",
+    needs_stack=True,
+    category=Category.DEPLOY,
+    live=False,
+)
 def sso_profile_identity(domain: Resource, stack: Stack,
                          _: Mapping[str, Any]) -> Iterator[str]:
     sso = _auth_mode(domain) == "SSO"
@@ -43,6 +60,21 @@ def sso_profile_identity(domain: Resource, stack: Stack,
                    "AuthMode is IAM Identity Center")
 
 
+@PLATFORM.rule(
+    name="studio-sso-assignments",
+    description="The users of an SSO domain are assigned to its Identity Center application "
+                "before their profiles are created",
+    types=(DOMAIN,),
+    severity=Severity.MEDIUM,
+    enforcement=Enforcement.ADVISORY,
+    remediation="Create an aws.ssoadmin.ApplicationAssignment of each user or group to the "
+                "domain's singleSignOnApplicationArn and make the profile depend on it "
+                "(StudioUser and sso_groups do); disable this rule if assignments are managed "
+                "elsewhere.",
+    needs_stack=True,
+    category=Category.STUDIO,
+    live=False,
+)
 def sso_assignments(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     if _auth_mode(domain) != "SSO":
         return
@@ -61,6 +93,17 @@ def sso_assignments(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Ite
                    "SSO user's profile only once they are assigned")
 
 
+@PLATFORM.rule(
+    name="sagemaker-tag-propagation",
+    description="Studio domains propagate their profiles' and spaces' tags, so costs can be "
+                "attributed",
+    types=(DOMAIN,),
+    severity=Severity.LOW,
+    enforcement=Enforcement.ADVISORY,
+    remediation="Set tagPropagation ENABLED (StudioDomain does unless tag_propagation is false) "
+                "and tag profiles and spaces by user and team.",
+    category=Category.STUDIO,
+)
 def tag_propagation(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     # botocore's CreateDomain: TagPropagation "Defaults to DISABLED".
     value = known(domain.get("tagPropagation", "DISABLED"),
@@ -71,25 +114,4 @@ def tag_propagation(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Ite
                "cannot be grouped by user or team")
 
 
-_PROGRAMS: dict[str, Any] = {"needs_stack": True, "live": False}
-
-PLATFORM_RULES = (
-    Rule("sagemaker-sso-profile-identity", "User profiles name their Identity Center user "
-         "exactly when their domain signs in with IAM Identity Center", (DOMAIN,),
-         sso_profile_identity, Severity.HIGH, Enforcement.MANDATORY,
-         "In an SSO domain set singleSignOnUserIdentifier 'UserName' and "
-         "singleSignOnUserValue (StudioUser's sso_user_name); in an IAM domain set neither.",
-         category=Category.DEPLOY, **_PROGRAMS),
-    Rule("studio-sso-assignments", "The users of an SSO domain are assigned to its Identity "
-         "Center application before their profiles are created", (DOMAIN,), sso_assignments,
-         Severity.MEDIUM, Enforcement.ADVISORY,
-         "Create an aws.ssoadmin.ApplicationAssignment of each user or group to the domain's "
-         "singleSignOnApplicationArn and make the profile depend on it (StudioUser and "
-         "sso_groups do); disable this rule if assignments are managed elsewhere.",
-         category=Category.STUDIO, **_PROGRAMS),
-    Rule("sagemaker-tag-propagation", "Studio domains propagate their profiles' and spaces' "
-         "tags, so costs can be attributed", (DOMAIN,), tag_propagation, Severity.LOW,
-         Enforcement.ADVISORY,
-         "Set tagPropagation ENABLED (StudioDomain does unless tag_propagation is false) and "
-         "tag profiles and spaces by user and team.", category=Category.STUDIO),
-)
+PLATFORM_RULES = PLATFORM.rules

@@ -6,19 +6,42 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from studio_infra.limits import posix_gid_range, posix_uid_range
-from studio_infra.rules.model import Enforcement, Resource, Rule, Severity, Stack, known
+from studio_infra.rules.declare import RuleGroup
+from studio_infra.rules.model import Enforcement, Resource, Severity, Stack, known
 
 DOMAIN = "aws:sagemaker/domain:Domain"
 USER_PROFILE = "aws:sagemaker/userProfile:UserProfile"
 NOTEBOOK = "aws:sagemaker/notebookInstance:NotebookInstance"
 
 
+SAGEMAKER = RuleGroup()
+
+
+@SAGEMAKER.rule(
+    name="sagemaker-domain-cmk",
+    description="Studio domains encrypt home EFS and app volumes with a customer-managed KMS key",
+    types=(DOMAIN,),
+    severity=Severity.HIGH,
+    enforcement=Enforcement.MANDATORY,
+    remediation="Set kmsKeyId to your CMK's ARN (forces a new domain).",
+    checkov=("CKV_AWS_187",),
+)
 def domain_cmk(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     if not known(domain.get("kmsKeyId"), f"the key of {domain.name}"):
         yield (f"domain {domain.name} encrypts its home EFS and app volumes with an AWS-managed "
                "key, not a customer-managed one (kmsKeyId)")
 
 
+@SAGEMAKER.rule(
+    name="sagemaker-domain-vpc-only",
+    description="Studio domains route app traffic through the VPC (VpcOnly)",
+    types=(DOMAIN,),
+    severity=Severity.HIGH,
+    enforcement=Enforcement.MANDATORY,
+    remediation="Set appNetworkAccessType: VpcOnly, with private subnets and VPC endpoints "
+                "(StudioNetwork).",
+    aws_config=("sagemaker-domain-in-vpc",),
+)
 def domain_vpc_only(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     mode = known(domain.get("appNetworkAccessType", "PublicInternetOnly"),
                  f"the network access of {domain.name}")
@@ -27,6 +50,15 @@ def domain_vpc_only(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Ite
                "the VPC's endpoints, flow logs and security groups")
 
 
+@SAGEMAKER.rule(
+    name="sagemaker-security-groups",
+    description="Studio domains set their security group for the domain and for users",
+    types=(DOMAIN,),
+    severity=Severity.MEDIUM,
+    enforcement=Enforcement.ADVISORY,
+    remediation="Put the Studio security group in domainSettings.securityGroupIds and "
+                "defaultUserSettings.securityGroups.",
+)
 def domain_security_groups(domain: Resource, stack: Stack,
                            _: Mapping[str, Any]) -> Iterator[str]:
     in_domain = known(domain.get("domainSettings.securityGroupIds", []),
@@ -42,6 +74,14 @@ def domain_security_groups(domain: Resource, stack: Stack,
                "defaultUserSettings.securityGroups share no group; lifecycle scripts can hang")
 
 
+@SAGEMAKER.rule(
+    name="sagemaker-sharing-cmk",
+    description="Shared notebook output is encrypted with a customer-managed KMS key",
+    types=(DOMAIN, USER_PROFILE),
+    severity=Severity.HIGH,
+    enforcement=Enforcement.MANDATORY,
+    remediation="Set sharingSettings.s3KmsKeyId, or notebookOutputOption: Disabled.",
+)
 def sharing_cmk(resource: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     path = "defaultUserSettings.sharingSettings" if resource.type == DOMAIN \
         else "userSettings.sharingSettings"
@@ -51,6 +91,15 @@ def sharing_cmk(resource: Resource, stack: Stack, _: Mapping[str, Any]) -> Itera
                "without a customer-managed key (s3KmsKeyId)")
 
 
+@SAGEMAKER.rule(
+    name="sagemaker-posix-ids",
+    description="User profiles' POSIX uids are unique within a domain and in SageMaker's ranges",
+    types=(USER_PROFILE,),
+    severity=Severity.HIGH,
+    enforcement=Enforcement.MANDATORY,
+    remediation="Give each user of a domain a distinct uid in 10000-4000000 (gid 1001-4000000).",
+    needs_stack=True,
+)
 def posix_ids(profile: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     ids = known(profile.get("userSettings.customPosixUserConfig", {}),
                 f"POSIX ids of {profile.name}")
@@ -76,12 +125,34 @@ def _profiles_by_uid(stack: Stack) -> dict[tuple[Any, Any], list[Resource]]:
     return index
 
 
+@SAGEMAKER.rule(
+    name="sagemaker-notebook-no-direct-internet",
+    description="Notebook instances have no direct internet access",
+    types=(NOTEBOOK,),
+    severity=Severity.HIGH,
+    enforcement=Enforcement.MANDATORY,
+    remediation="Set directInternetAccess: Disabled and a subnetId.",
+    checkov=("CKV_AWS_122",),
+    security_hub=("SageMaker.1",),
+    aws_config=("sagemaker-notebook-no-direct-internet-access",),
+)
 def notebook_no_direct_internet(nb: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     access = known(nb.get("directInternetAccess", "Enabled"), f"internet access of {nb.name}")
     if access != "Disabled":
         yield f"notebook instance {nb.name} has direct internet access"
 
 
+@SAGEMAKER.rule(
+    name="sagemaker-notebook-hardened",
+    description="Notebook instances disable root, use a CMK and live in a VPC",
+    types=(NOTEBOOK,),
+    severity=Severity.MEDIUM,
+    enforcement=Enforcement.ADVISORY,
+    remediation="Set rootAccess: Disabled, kmsKeyId, subnetId and securityGroups.",
+    checkov=("CKV_AWS_307", "CKV_AWS_22", "CKV_AWS_306"),
+    security_hub=("SageMaker.3", "SageMaker.2"),
+    aws_config=("sagemaker-notebook-instance-kms-key-configured",),
+)
 def notebook_hardened(nb: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     if known(nb.get("rootAccess", "Enabled"), f"root access of {nb.name}") != "Disabled":
         yield f"notebook instance {nb.name} gives users root access"
@@ -91,37 +162,4 @@ def notebook_hardened(nb: Resource, stack: Stack, _: Mapping[str, Any]) -> Itera
         yield f"notebook instance {nb.name} is not in a VPC"
 
 
-SAGEMAKER_RULES = (
-    Rule("sagemaker-domain-cmk", "Studio domains encrypt home EFS and app volumes with a "
-         "customer-managed KMS key", (DOMAIN,), domain_cmk, Severity.HIGH,
-         Enforcement.MANDATORY, "Set kmsKeyId to your CMK's ARN (forces a new domain).",
-         checkov=("CKV_AWS_187",)),
-    Rule("sagemaker-domain-vpc-only", "Studio domains route app traffic through the VPC "
-         "(VpcOnly)", (DOMAIN,), domain_vpc_only, Severity.HIGH, Enforcement.MANDATORY,
-         "Set appNetworkAccessType: VpcOnly, with private subnets and VPC endpoints "
-         "(StudioNetwork).", aws_config=("sagemaker-domain-in-vpc",)),
-    Rule("sagemaker-security-groups", "Studio domains set their security group for the domain "
-         "and for users", (DOMAIN,), domain_security_groups, Severity.MEDIUM,
-         Enforcement.ADVISORY,
-         "Put the Studio security group in domainSettings.securityGroupIds and "
-         "defaultUserSettings.securityGroups."),
-    Rule("sagemaker-sharing-cmk", "Shared notebook output is encrypted with a customer-managed "
-         "KMS key", (DOMAIN, USER_PROFILE), sharing_cmk, Severity.HIGH, Enforcement.MANDATORY,
-         "Set sharingSettings.s3KmsKeyId, or notebookOutputOption: Disabled."),
-    Rule("sagemaker-posix-ids", "User profiles' POSIX uids are unique within a domain and in "
-         "SageMaker's ranges", (USER_PROFILE,), posix_ids, Severity.HIGH,
-         Enforcement.MANDATORY,
-         "Give each user of a domain a distinct uid in 10000-4000000 (gid 1001-4000000).",
-         needs_stack=True),
-    Rule("sagemaker-notebook-no-direct-internet", "Notebook instances have no direct internet "
-         "access", (NOTEBOOK,), notebook_no_direct_internet, Severity.HIGH,
-         Enforcement.MANDATORY, "Set directInternetAccess: Disabled and a subnetId.",
-         checkov=("CKV_AWS_122",), security_hub=("SageMaker.1",),
-         aws_config=("sagemaker-notebook-no-direct-internet-access",)),
-    Rule("sagemaker-notebook-hardened", "Notebook instances disable root, use a CMK and live in "
-         "a VPC", (NOTEBOOK,), notebook_hardened, Severity.MEDIUM, Enforcement.ADVISORY,
-         "Set rootAccess: Disabled, kmsKeyId, subnetId and securityGroups.",
-         checkov=("CKV_AWS_307", "CKV_AWS_22", "CKV_AWS_306"),
-         security_hub=("SageMaker.3", "SageMaker.2"),
-         aws_config=("sagemaker-notebook-instance-kms-key-configured",)),
-)
+SAGEMAKER_RULES = SAGEMAKER.rules

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from studio_infra.rules.declare import RuleGroup
 from studio_infra.rules.documents import (
     denies_insecure_transport,
     denies_tls_below,
@@ -14,7 +15,6 @@ from studio_infra.rules.model import (
     Enforcement,
     Problem,
     Resource,
-    Rule,
     Severity,
     Stack,
     known,
@@ -37,6 +37,10 @@ S3_PROBE_ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:ListBucket", "s3:DeleteO
 EFS_PROBE_ACTIONS = ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite",
                      "elasticfilesystem:ClientRootAccess"]
 AWS_MANAGED_KEY_MARKERS = ("alias/aws/",)
+
+
+S3 = RuleGroup()
+EFS = RuleGroup()
 
 
 def _companions(stack: Stack, bucket: Resource, types: tuple[str, ...] | str) -> list[Resource]:
@@ -64,6 +68,20 @@ def _is_customer_key(key: Any) -> bool:
         marker in key for marker in AWS_MANAGED_KEY_MARKERS)
 
 
+@S3.rule(
+    name="s3-encryption-cmk",
+    description="S3 buckets are encrypted by default with a customer-managed KMS key (access-log "
+                "buckets may use SSE-S3, the only encryption S3 logging accepts)",
+    types=BUCKETS,
+    severity=Severity.HIGH,
+    enforcement=Enforcement.MANDATORY,
+    remediation="Add a BucketServerSideEncryptionConfiguration with sseAlgorithm 'aws:kms' and "
+                "your CMK's ARN as kmsMasterKeyId (SecureBucket does).",
+    checkov=("CKV_AWS_145",),
+    security_hub=("S3.17",),
+    aws_config=("s3-default-encryption-kms",),
+    needs_stack=True,
+)
 def s3_encryption_cmk(bucket: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     rules = _encryption_rules(bucket, stack)
     defaults = [r.get("applyServerSideEncryptionByDefault") or {} for r in rules]
@@ -79,6 +97,15 @@ def s3_encryption_cmk(bucket: Resource, stack: Stack, _: Mapping[str, Any]) -> I
                "key (sseAlgorithm aws:kms and kmsMasterKeyId)")
 
 
+@S3.rule(
+    name="s3-bucket-key",
+    description="SSE-KMS buckets use the S3 bucket key",
+    types=BUCKETS,
+    severity=Severity.LOW,
+    enforcement=Enforcement.ADVISORY,
+    remediation="Set bucketKeyEnabled: true on the encryption rule (fewer KMS calls, lower cost).",
+    needs_stack=True,
+)
 def s3_bucket_key(bucket: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     rules = _encryption_rules(bucket, stack)
     kms = [r for r in rules
@@ -105,6 +132,19 @@ def _scopes(arn: str, denied: Callable[[str], bool]) -> str:
     return " and ".join(missing)
 
 
+@S3.rule(
+    name="s3-deny-insecure-transport",
+    description="S3 bucket policies deny requests without TLS on the bucket and its objects",
+    types=BUCKETS,
+    severity=Severity.HIGH,
+    enforcement=Enforcement.MANDATORY,
+    remediation="Add a Deny for Principal '*', Action 's3:*', Resource [bucket ARN, bucket ARN/*] "
+                "when Bool aws:SecureTransport is 'false'.",
+    checkov=("CKV_AWS_379",),
+    security_hub=("S3.5",),
+    aws_config=("s3-bucket-ssl-requests-only",),
+    needs_stack=True,
+)
 def s3_deny_insecure_transport(bucket: Resource, stack: Stack,
                                _: Mapping[str, Any]) -> Iterator[str]:
     arn, found = _bucket_statements(bucket, stack)
@@ -115,6 +155,17 @@ def s3_deny_insecure_transport(bucket: Resource, stack: Stack,
                f"(aws:SecureTransport false) on {open_}")
 
 
+@S3.rule(
+    name="s3-deny-outdated-tls",
+    description="S3 bucket policies deny TLS older than 1.2 on the bucket and its objects",
+    types=BUCKETS,
+    severity=Severity.HIGH,
+    enforcement=Enforcement.MANDATORY,
+    remediation="Add a Deny for Principal '*', Action 's3:*', Resource [bucket ARN, bucket ARN/*] "
+                "when NumericLessThan s3:TlsVersion is '1.2'.",
+    needs_stack=True,
+    settings={"minimum_tls_version": (1.2, {"type": "number", "minimum": 1.2})},
+)
 def s3_deny_outdated_tls(bucket: Resource, stack: Stack,
                          settings: Mapping[str, Any]) -> Iterator[str]:
     minimum = float(settings.get("minimum_tls_version", 1.2))
@@ -128,6 +179,19 @@ def s3_deny_outdated_tls(bucket: Resource, stack: Stack,
                       f"bucket ARN/*] when NumericLessThan s3:TlsVersion is '{minimum}'.")
 
 
+@S3.rule(
+    name="s3-public-access-blocked",
+    description="S3 buckets block public access on all four switches",
+    types=BUCKETS,
+    severity=Severity.CRITICAL,
+    enforcement=Enforcement.MANDATORY,
+    remediation="Add a BucketPublicAccessBlock with blockPublicAcls, blockPublicPolicy, "
+                "ignorePublicAcls and restrictPublicBuckets all true.",
+    checkov=("CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "CKV2_AWS_6"),
+    security_hub=("S3.8",),
+    aws_config=("s3-bucket-level-public-access-prohibited",),
+    needs_stack=True,
+)
 def s3_public_access_blocked(bucket: Resource, stack: Stack,
                              _: Mapping[str, Any]) -> Iterator[str]:
     flags = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
@@ -141,6 +205,18 @@ def s3_public_access_blocked(bucket: Resource, stack: Stack,
             yield f"bucket {bucket.name}: public access block leaves {', '.join(off)} off"
 
 
+@S3.rule(
+    name="s3-versioning",
+    description="S3 buckets keep object versions",
+    types=BUCKETS,
+    severity=Severity.MEDIUM,
+    enforcement=Enforcement.ADVISORY,
+    remediation="Add a BucketVersioning with status 'Enabled'.",
+    checkov=("CKV_AWS_21",),
+    security_hub=("S3.14",),
+    aws_config=("s3-bucket-versioning-enabled",),
+    needs_stack=True,
+)
 def s3_versioning(bucket: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     statuses = [known(v.get("versioningConfiguration.status"), f"versioning of {v.name}")
                 for v in _companions(stack, bucket, VERSIONING)]
@@ -148,6 +224,18 @@ def s3_versioning(bucket: Resource, stack: Stack, _: Mapping[str, Any]) -> Itera
         yield f"bucket {bucket.name} does not keep object versions"
 
 
+@S3.rule(
+    name="s3-access-logging",
+    description="S3 buckets log server access",
+    types=BUCKETS,
+    severity=Severity.MEDIUM,
+    enforcement=Enforcement.ADVISORY,
+    remediation="Add a BucketLogging that targets an SSE-S3 log bucket.",
+    checkov=("CKV_AWS_18",),
+    security_hub=("S3.9",),
+    aws_config=("s3-bucket-logging-enabled",),
+    needs_stack=True,
+)
 def s3_access_logging(bucket: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     if is_log_target(bucket, stack):
         return  # a log bucket does not log into itself
@@ -155,17 +243,47 @@ def s3_access_logging(bucket: Resource, stack: Stack, _: Mapping[str, Any]) -> I
         yield f"bucket {bucket.name} has no server access logging"
 
 
+@EFS.rule(
+    name="efs-encrypted",
+    description="EFS file systems are encrypted at rest",
+    types=(FILE_SYSTEM,),
+    severity=Severity.HIGH,
+    enforcement=Enforcement.MANDATORY,
+    remediation="Set encrypted: true (it forces a new file system: migrate the data).",
+    checkov=("CKV_AWS_42",),
+    security_hub=("EFS.1",),
+    aws_config=("efs-encrypted-check",),
+)
 def efs_encrypted(fs: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     if known(fs.get("encrypted"), f"encrypted of {fs.name}") is not True:
         yield f"file system {fs.name} is not encrypted at rest"
 
 
+@EFS.rule(
+    name="efs-encrypted-cmk",
+    description="EFS file systems are encrypted with a customer-managed KMS key",
+    types=(FILE_SYSTEM,),
+    severity=Severity.HIGH,
+    enforcement=Enforcement.MANDATORY,
+    remediation="Set kmsKeyId to your CMK's ARN (it forces a new file system: migrate the data).",
+    checkov=("CKV_AWS_184",),
+)
 def efs_encrypted_cmk(fs: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     key = known(fs.get("kmsKeyId"), f"the key of {fs.name}")
     if not _is_customer_key(key):
         yield f"file system {fs.name} is not encrypted with a customer-managed KMS key"
 
 
+@EFS.rule(
+    name="efs-deny-insecure-transport",
+    description="EFS file-system policies deny clients that do not use TLS",
+    types=(FILE_SYSTEM,),
+    severity=Severity.HIGH,
+    enforcement=Enforcement.MANDATORY,
+    remediation="Add a FileSystemPolicy with a Deny for Principal {AWS: '*'}, Action '*' when "
+                "Bool aws:SecureTransport is 'false' (SharedFileSystem does).",
+    needs_stack=True,
+)
 def efs_deny_insecure_transport(fs: Resource, stack: Stack,
                                 _: Mapping[str, Any]) -> Iterator[str]:
     arn = known(fs.get("arn"), f"the ARN of {fs.name}")
@@ -179,6 +297,17 @@ def efs_deny_insecure_transport(fs: Resource, stack: Stack,
                "document whether they do: studio_infra.efs.STUDIO_TLS_PAGES)")
 
 
+@EFS.rule(
+    name="efs-backups",
+    description="EFS file systems are backed up automatically",
+    types=(FILE_SYSTEM,),
+    severity=Severity.MEDIUM,
+    enforcement=Enforcement.ADVISORY,
+    remediation="Add a BackupPolicy with status 'ENABLED'.",
+    checkov=("CKV2_AWS_18",),
+    security_hub=("EFS.2",),
+    needs_stack=True,
+)
 def efs_backups(fs: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     statuses = [known(b.get("backupPolicy.status"), f"backup status of {b.name}")
                 for b in stack.companions(fs, BACKUP_POLICY, "fileSystemId")]
@@ -186,65 +315,6 @@ def efs_backups(fs: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[st
         yield f"file system {fs.name} has no automatic backups"
 
 
-S3_RULES = (
-    Rule("s3-encryption-cmk", "S3 buckets are encrypted by default with a customer-managed "
-         "KMS key (access-log buckets may use SSE-S3, the only encryption S3 logging accepts)",
-         BUCKETS, s3_encryption_cmk, Severity.HIGH, Enforcement.MANDATORY,
-         "Add a BucketServerSideEncryptionConfiguration with sseAlgorithm 'aws:kms' and your "
-         "CMK's ARN as kmsMasterKeyId (SecureBucket does).",
-         checkov=("CKV_AWS_145",), security_hub=("S3.17",),
-         aws_config=("s3-default-encryption-kms",), needs_stack=True),
-    Rule("s3-bucket-key", "SSE-KMS buckets use the S3 bucket key", BUCKETS, s3_bucket_key,
-         Severity.LOW, Enforcement.ADVISORY,
-         "Set bucketKeyEnabled: true on the encryption rule (fewer KMS calls, lower cost).",
-         needs_stack=True),
-    Rule("s3-deny-insecure-transport", "S3 bucket policies deny requests without TLS on the "
-         "bucket and its objects", BUCKETS, s3_deny_insecure_transport, Severity.HIGH,
-         Enforcement.MANDATORY,
-         "Add a Deny for Principal '*', Action 's3:*', Resource [bucket ARN, bucket ARN/*] when "
-         "Bool aws:SecureTransport is 'false'.",
-         checkov=("CKV_AWS_379",), security_hub=("S3.5",),
-         aws_config=("s3-bucket-ssl-requests-only",), needs_stack=True),
-    Rule("s3-deny-outdated-tls", "S3 bucket policies deny TLS older than 1.2 on the bucket and "
-         "its objects", BUCKETS, s3_deny_outdated_tls, Severity.HIGH, Enforcement.MANDATORY,
-         "Add a Deny for Principal '*', Action 's3:*', Resource [bucket ARN, bucket ARN/*] when "
-         "NumericLessThan s3:TlsVersion is '1.2'.", needs_stack=True,
-         settings={"minimum_tls_version": (1.2, {"type": "number", "minimum": 1.2})}),
-    Rule("s3-public-access-blocked", "S3 buckets block public access on all four switches",
-         BUCKETS, s3_public_access_blocked, Severity.CRITICAL, Enforcement.MANDATORY,
-         "Add a BucketPublicAccessBlock with blockPublicAcls, blockPublicPolicy, "
-         "ignorePublicAcls and restrictPublicBuckets all true.",
-         checkov=("CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "CKV2_AWS_6"),
-         security_hub=("S3.8",), aws_config=("s3-bucket-level-public-access-prohibited",),
-         needs_stack=True),
-    Rule("s3-versioning", "S3 buckets keep object versions", BUCKETS, s3_versioning,
-         Severity.MEDIUM, Enforcement.ADVISORY,
-         "Add a BucketVersioning with status 'Enabled'.",
-         checkov=("CKV_AWS_21",), security_hub=("S3.14",),
-         aws_config=("s3-bucket-versioning-enabled",), needs_stack=True),
-    Rule("s3-access-logging", "S3 buckets log server access", BUCKETS, s3_access_logging,
-         Severity.MEDIUM, Enforcement.ADVISORY,
-         "Add a BucketLogging that targets an SSE-S3 log bucket.",
-         checkov=("CKV_AWS_18",), security_hub=("S3.9",),
-         aws_config=("s3-bucket-logging-enabled",), needs_stack=True),
-)
+S3_RULES = S3.rules
 
-EFS_RULES = (
-    Rule("efs-encrypted", "EFS file systems are encrypted at rest", (FILE_SYSTEM,),
-         efs_encrypted, Severity.HIGH, Enforcement.MANDATORY,
-         "Set encrypted: true (it forces a new file system: migrate the data).",
-         checkov=("CKV_AWS_42",), security_hub=("EFS.1",), aws_config=("efs-encrypted-check",)),
-    Rule("efs-encrypted-cmk", "EFS file systems are encrypted with a customer-managed KMS key",
-         (FILE_SYSTEM,), efs_encrypted_cmk, Severity.HIGH, Enforcement.MANDATORY,
-         "Set kmsKeyId to your CMK's ARN (it forces a new file system: migrate the data).",
-         checkov=("CKV_AWS_184",)),
-    Rule("efs-deny-insecure-transport", "EFS file-system policies deny clients that do not use "
-         "TLS", (FILE_SYSTEM,), efs_deny_insecure_transport, Severity.HIGH,
-         Enforcement.MANDATORY,
-         "Add a FileSystemPolicy with a Deny for Principal {AWS: '*'}, Action '*' when Bool "
-         "aws:SecureTransport is 'false' (SharedFileSystem does).", needs_stack=True),
-    Rule("efs-backups", "EFS file systems are backed up automatically", (FILE_SYSTEM,),
-         efs_backups, Severity.MEDIUM, Enforcement.ADVISORY,
-         "Add a BackupPolicy with status 'ENABLED'.",
-         checkov=("CKV2_AWS_18",), security_hub=("EFS.2",), needs_stack=True),
-)
+EFS_RULES = EFS.rules

@@ -2,6 +2,8 @@
 
 Each rule is evaluated for every domain a plan (or a stack the policy pack sees) holds. A
 message names what a user would hit and ends with the need and the AWS page it comes from.
+Routes, endpoints and provisioned directories are judged on a program's plan (``live=False``);
+the live audit reads roles, keys and buckets, so it runs the identity, isolation and key rules.
 """
 
 from __future__ import annotations
@@ -13,12 +15,12 @@ from typing import Any
 
 from studio_infra.judges import boundaries
 from studio_infra.judges import studio_needs as needs
+from studio_infra.rules.declare import RuleGroup
 from studio_infra.rules.model import (
     CannotCheck,
     Category,
     Enforcement,
     Resource,
-    Rule,
     Severity,
     Stack,
     known,
@@ -32,43 +34,158 @@ IDLE_SHUTDOWN_PAGE = \
 DOCKER_IMAGE = "docker-build:index:Image"
 
 
+STUDIO = RuleGroup()
+
+
 def _view(domain: Resource, stack: Stack) -> needs.DomainView:
     return needs.domain_view(domain, stack)
 
 
+@STUDIO.rule(
+    name="studio-identity",
+    description="Each execution role allows what Studio does as it for its user, and its trust "
+                "policy allows what the domain requires",
+    types=(needs.DOMAIN,),
+    severity=Severity.HIGH,
+    enforcement=Enforcement.MANDATORY,
+    remediation="Grant what the message names (StudioExecutionRole does, following AWS's policy "
+                "for spaces).",
+    needs_stack=True,
+    category=Category.STUDIO,
+)
 def studio_identity(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     yield from needs.identity_problems(_view(domain, stack), stack)
 
 
+@STUDIO.rule(
+    name="studio-isolation",
+    description="No execution role can act as another user: open Studio as them, touch their "
+                "private spaces and apps, or assume their role",
+    types=(needs.DOMAIN,),
+    severity=Severity.CRITICAL,
+    enforcement=Enforcement.MANDATORY,
+    remediation="Scope space and app actions to the caller's own profile with "
+                "sagemaker:OwnerUserProfileArn and ${sagemaker:UserProfileName}.",
+    needs_stack=True,
+    category=Category.STUDIO,
+)
 def studio_isolation(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     yield from needs.isolation_problems(_view(domain, stack), stack)
 
 
+@STUDIO.rule(
+    name="studio-network",
+    description="The domain's apps reach the endpoints, S3 and file systems Studio needs, and "
+                "each other on the ports Studio uses",
+    types=(needs.DOMAIN,),
+    severity=Severity.HIGH,
+    enforcement=Enforcement.MANDATORY,
+    remediation="Add the endpoint, route or security-group rule the message names (StudioNetwork "
+                "builds them).",
+    needs_stack=True,
+    category=Category.STUDIO,
+    live=False,
+)
 def studio_network(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     yield from needs.network_problems(_view(domain, stack), stack)
 
 
+@STUDIO.rule(
+    name="studio-files",
+    description="Each user can write their own directory of every attached file system, and no "
+                "other user's through SageMaker's mount (a user with root is "
+                "studio-file-boundaries')",
+    types=(needs.DOMAIN,),
+    severity=Severity.HIGH,
+    enforcement=Enforcement.MANDATORY,
+    remediation="Give each profile its own FileSystemPath, created with its uid/gid and mode 0750 "
+                "(SharedFileSystem with users does).",
+    needs_stack=True,
+    category=Category.STUDIO,
+    live=False,
+)
 def studio_files(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     yield from needs.file_problems(_view(domain, stack), stack)
 
 
+@STUDIO.rule(
+    name="studio-file-boundaries",
+    description="No user's apps reach, on NFS, a file system this library builds that holds files "
+                "of a user outside their team (EFS believes the client's uid)",
+    types=(needs.DOMAIN,),
+    severity=Severity.CRITICAL,
+    enforcement=Enforcement.MANDATORY,
+    remediation="Give each user or team a file system whose mount targets admit NFS only from "
+                "that group's own security group (Studio's shared_efs.boundary user or team).",
+    needs_stack=True,
+    category=Category.STUDIO,
+    live=False,
+)
 def file_boundaries(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     yield from boundaries.file_boundary_problems(_view(domain, stack), stack, library=True)
 
 
+@STUDIO.rule(
+    name="studio-file-boundaries-elsewhere",
+    description="The same for file systems built elsewhere: advisory, as AWS's own home EFS is "
+                "one file system for a whole domain",
+    types=(needs.DOMAIN,),
+    severity=Severity.HIGH,
+    enforcement=Enforcement.ADVISORY,
+    remediation="A file system per user or team, its mount targets admitting only that group's "
+                "security group.",
+    needs_stack=True,
+    category=Category.STUDIO,
+    live=False,
+)
 def file_boundaries_elsewhere(domain: Resource, stack: Stack,
                               _: Mapping[str, Any]) -> Iterator[str]:
     yield from boundaries.file_boundary_problems(_view(domain, stack), stack, library=False)
 
 
+@STUDIO.rule(
+    name="studio-team-spaces",
+    description="No execution role of a user outside a team can use or change the team's shared "
+                "spaces this library builds",
+    types=(needs.DOMAIN,),
+    severity=Severity.CRITICAL,
+    enforcement=Enforcement.MANDATORY,
+    remediation="Deny other teams' users the space's apps and the space (Studio's roles do, by "
+                "the space's ARN).",
+    needs_stack=True,
+    category=Category.STUDIO,
+    live=False,
+)
 def team_spaces(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     yield from boundaries.team_space_problems(_view(domain, stack), stack, library=True)
 
 
+@STUDIO.rule(
+    name="studio-team-spaces-elsewhere",
+    description="The same for team spaces (tagged StudioTeam) built elsewhere: advisory, as AWS "
+                "opens a shared space to every profile of its domain",
+    types=(needs.DOMAIN,),
+    severity=Severity.HIGH,
+    enforcement=Enforcement.ADVISORY,
+    remediation="Deny other teams' users the space's apps, or give each team a domain.",
+    needs_stack=True,
+    category=Category.STUDIO,
+    live=False,
+)
 def team_spaces_elsewhere(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     yield from boundaries.team_space_problems(_view(domain, stack), stack, library=False)
 
 
+@STUDIO.rule(
+    name="studio-key-grants",
+    description="Key policies allow kms:CreateGrant only for AWS resources",
+    types=(needs.KEY,),
+    severity=Severity.HIGH,
+    enforcement=Enforcement.ADVISORY,
+    remediation="Add the condition kms:GrantIsForAWSResource: true to statements allowing "
+                "kms:CreateGrant (kms:Create* and kms:* include it).",
+    category=Category.STUDIO,
+)
 def key_grants(key: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     document = known(key.get("policy"), f"the policy of {key.name}")
     if not document:
@@ -81,6 +198,44 @@ def key_grants(key: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[st
                f"[grants-for-aws-resources: {needs.NEEDS['grants-for-aws-resources'].source}]")
 
 
+NEW_STUDIO_PAGE = "https://docs.aws.amazon.com/sagemaker/latest/dg/studio-updated-migrate.html"
+
+
+@STUDIO.rule(
+    name="studio-new-experience",
+    description="Domains set the new Studio explicitly: the web portal on and users landing in it",
+    types=(needs.DOMAIN,),
+    severity=Severity.LOW,
+    enforcement=Enforcement.ADVISORY,
+    remediation="Set defaultUserSettings.studioWebPortal ENABLED and defaultLandingUri 'studio::' "
+                "(StudioDomain does).",
+    category=Category.STUDIO,
+)
+def new_studio(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
+    """The new Studio set in the domain's defaults, not left to how the domain was created:
+    botocore's UserSettings documents ``StudioWebPortal`` and ``DefaultLandingUri``
+    (``studio::`` "can only be passed if StudioWebPortal is set to ENABLED")."""
+    settings = known(domain.get("defaultUserSettings", {}), f"settings of {domain.name}")
+    portal, landing = settings.get("studioWebPortal"), settings.get("defaultLandingUri")
+    if portal != "ENABLED" or landing != "studio::":
+        yield (f"domain {domain.name} leaves the Studio experience to its defaults "
+               f"(studioWebPortal {portal!r}, defaultLandingUri {landing!r}): users may land "
+               f"in Studio Classic, whose apps this project does not judge ({NEW_STUDIO_PAGE})")
+
+
+@STUDIO.rule(
+    name="studio-idle-shutdown-images",
+    description="Custom JupyterLab images of domains with idle shutdown carry the activity "
+                "monitor that makes it work",
+    types=(needs.DOMAIN, needs.PROFILE),
+    severity=Severity.LOW,
+    enforcement=Enforcement.ADVISORY,
+    remediation=f"Install {ACTIVITY_MONITOR}>=0.3.1 in the image (or build FROM SageMaker "
+                "Distribution 2.0+).",
+    needs_stack=True,
+    category=Category.STUDIO,
+    live=False,
+)
 def idle_shutdown_images(resource: Resource, stack: Stack,
                          _: Mapping[str, Any]) -> Iterator[str]:
     path = "defaultUserSettings" if resource.type == needs.DOMAIN else "userSettings"
@@ -102,21 +257,6 @@ def idle_shutdown_images(resource: Resource, stack: Stack,
                    f"apps never count as idle and keep running ({IDLE_SHUTDOWN_PAGE})")
 
 
-NEW_STUDIO_PAGE = "https://docs.aws.amazon.com/sagemaker/latest/dg/studio-updated-migrate.html"
-
-
-def new_studio(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
-    """The new Studio set in the domain's defaults, not left to how the domain was created:
-    botocore's UserSettings documents ``StudioWebPortal`` and ``DefaultLandingUri``
-    (``studio::`` "can only be passed if StudioWebPortal is set to ENABLED")."""
-    settings = known(domain.get("defaultUserSettings", {}), f"settings of {domain.name}")
-    portal, landing = settings.get("studioWebPortal"), settings.get("defaultLandingUri")
-    if portal != "ENABLED" or landing != "studio::":
-        yield (f"domain {domain.name} leaves the Studio experience to its defaults "
-               f"(studioWebPortal {portal!r}, defaultLandingUri {landing!r}): users may land "
-               f"in Studio Classic, whose apps this project does not judge ({NEW_STUDIO_PAGE})")
-
-
 def _dockerfile_of(image_name: str, stack: Stack) -> Path | None:
     """The Dockerfile an image's version was built from, when the plan builds it."""
     for version in stack.of_type(needs.IMAGE_VERSION):
@@ -130,67 +270,4 @@ def _dockerfile_of(image_name: str, stack: Stack) -> Path | None:
     return None
 
 
-_STUDIO: dict[str, Any] = {"needs_stack": True, "category": Category.STUDIO}
-_PLANS_ONLY: dict[str, Any] = {**_STUDIO, "live": False}
-"""Routes, endpoints and provisioned directories are judged on a program's plan; the live
-audit reads roles, keys and buckets, so it runs the identity, isolation and key rules."""
-
-STUDIO_RULES = (
-    Rule("studio-identity", "Each execution role allows what Studio does as it for its user, "
-         "and its trust policy allows what the domain requires", (needs.DOMAIN,),
-         studio_identity, Severity.HIGH, Enforcement.MANDATORY,
-         "Grant what the message names (StudioExecutionRole does, following AWS's policy for "
-         "spaces).", **_STUDIO),
-    Rule("studio-isolation", "No execution role can act as another user: open Studio as them, "
-         "touch their private spaces and apps, or assume their role", (needs.DOMAIN,),
-         studio_isolation, Severity.CRITICAL, Enforcement.MANDATORY,
-         "Scope space and app actions to the caller's own profile with "
-         "sagemaker:OwnerUserProfileArn and ${sagemaker:UserProfileName}.", **_STUDIO),
-    Rule("studio-network", "The domain's apps reach the endpoints, S3 and file systems Studio "
-         "needs, and each other on the ports Studio uses", (needs.DOMAIN,), studio_network,
-         Severity.HIGH, Enforcement.MANDATORY,
-         "Add the endpoint, route or security-group rule the message names "
-         "(StudioNetwork builds them).", **_PLANS_ONLY),
-    Rule("studio-files", "Each user can write their own directory of every attached file "
-         "system, and no other user's through SageMaker's mount (a user with root is "
-         "studio-file-boundaries')", (needs.DOMAIN,), studio_files, Severity.HIGH,
-         Enforcement.MANDATORY,
-         "Give each profile its own FileSystemPath, created with its uid/gid and mode 0750 "
-         "(SharedFileSystem with users does).", **_PLANS_ONLY),
-    Rule("studio-file-boundaries", "No user's apps reach, on NFS, a file system this library "
-         "builds that holds files of a user outside their team (EFS believes the client's "
-         "uid)", (needs.DOMAIN,), file_boundaries, Severity.CRITICAL, Enforcement.MANDATORY,
-         "Give each user or team a file system whose mount targets admit NFS only from that "
-         "group's own security group (Studio's shared_efs.boundary user or team).",
-         **_PLANS_ONLY),
-    Rule("studio-file-boundaries-elsewhere", "The same for file systems built elsewhere: "
-         "advisory, as AWS's own home EFS is one file system for a whole domain",
-         (needs.DOMAIN,), file_boundaries_elsewhere, Severity.HIGH, Enforcement.ADVISORY,
-         "A file system per user or team, its mount targets admitting only that group's "
-         "security group.", **_PLANS_ONLY),
-    Rule("studio-team-spaces", "No execution role of a user outside a team can use or change "
-         "the team's shared spaces this library builds", (needs.DOMAIN,), team_spaces,
-         Severity.CRITICAL, Enforcement.MANDATORY,
-         "Deny other teams' users the space's apps and the space (Studio's roles do, by the "
-         "space's ARN).", **_PLANS_ONLY),
-    Rule("studio-team-spaces-elsewhere", "The same for team spaces (tagged StudioTeam) built "
-         "elsewhere: advisory, as AWS opens a shared space to every profile of its domain",
-         (needs.DOMAIN,), team_spaces_elsewhere, Severity.HIGH, Enforcement.ADVISORY,
-         "Deny other teams' users the space's apps, or give each team a domain.",
-         **_PLANS_ONLY),
-    Rule("studio-key-grants", "Key policies allow kms:CreateGrant only for AWS resources",
-         (needs.KEY,), key_grants, Severity.HIGH, Enforcement.ADVISORY,
-         "Add the condition kms:GrantIsForAWSResource: true to statements allowing "
-         "kms:CreateGrant (kms:Create* and kms:* include it).", category=Category.STUDIO),
-    Rule("studio-new-experience", "Domains set the new Studio explicitly: the web portal on and "
-         "users landing in it", (needs.DOMAIN,), new_studio, Severity.LOW,
-         Enforcement.ADVISORY,
-         "Set defaultUserSettings.studioWebPortal ENABLED and defaultLandingUri 'studio::' "
-         "(StudioDomain does).", category=Category.STUDIO),
-    Rule("studio-idle-shutdown-images", "Custom JupyterLab images of domains with idle "
-         "shutdown carry the activity monitor that makes it work", (needs.DOMAIN,
-                                                                    needs.PROFILE),
-         idle_shutdown_images, Severity.LOW, Enforcement.ADVISORY,
-         f"Install {ACTIVITY_MONITOR}>=0.3.1 in the image (or build FROM SageMaker "
-         "Distribution 2.0+).", **_PLANS_ONLY),
-)
+STUDIO_RULES = STUDIO.rules

@@ -28,6 +28,13 @@ def kms_tag_list(value: Any) -> Any:
     return [{"TagKey": k, "TagValue": v} for k, v in value.items()]
 
 
+def lower_tag_list(value: Any) -> Any:
+    """CodeArtifact spells tag members ``key`` and ``value``."""
+    if not isinstance(value, Mapping):
+        return value
+    return [{"key": k, "value": v} for k, v in value.items()]
+
+
 def tag_specifications(resource_type: str) -> Transform:
     """EC2 tags a new resource through ``TagSpecifications``."""
     def convert(value: Any) -> Any:

@@ -18,6 +18,7 @@ from studio_infra.judges.requests.converters import (
     flow_log,
     inline_permissions,
     kms_tag_list,
+    lower_tag_list,
     members_of,
     only_item,
     security_group_rule,
@@ -142,6 +143,27 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
                                                transform=only_item),
                 "tags": To("tags", transform=tag_list)},
         provider_only={"forceDelete": "the provider deletes images first on destroy"},
+    ),
+    Requests(
+        "aws:codeartifact/domain:Domain",
+        (Call("codeartifact", "CreateDomain"),),
+        TF + "codeartifact/domain.go",
+        fields={"domain": To("domain"), "encryptionKey": To("encryptionKey"),
+                "tags": To("tags", transform=lower_tag_list)},
+    ),
+    Requests(
+        "aws:codeartifact/repository:Repository",
+        # The external connection is a second call on the new repository.
+        (Call("codeartifact", "CreateRepository"),
+         Call("codeartifact", "AssociateExternalConnection",
+              supplied=frozenset({"domain", "repository"}), only_with="externalConnections")),
+        TF + "codeartifact/repository.go",
+        fields={"domain": To("domain"), "domainOwner": To("domainOwner"),
+                "repository": To("repository"), "description": To("description"),
+                "upstreams": To("upstreams"),
+                "externalConnections": To("externalConnection", call=1, transform=lambda v: (
+                    v.get("externalConnectionName") if isinstance(v, Mapping) else v)),
+                "tags": To("tags", transform=lower_tag_list)},
     ),
     Requests(
         "aws:ecr/repositoryPolicy:RepositoryPolicy",

@@ -1,4 +1,4 @@
-"""A shared EFS file system for Studio users, with one owned directory per user.
+"""``SharedFileSystem``: a shared EFS file system for Studio users, one owned directory each.
 
 Studio attaches a custom EFS to a user's spaces (``custom_file_system_configs`` of the user
 profile) at a ``FileSystemPath`` ("permitted users can access only this directory and
@@ -28,201 +28,17 @@ subnet never replaces another one.
 from __future__ import annotations
 
 import json
-import re
-from typing import Any, Literal
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
-from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
 from studio_infra import efs_provisioner
 from studio_infra.aws_context import policy_json
 from studio_infra.component import Component
-from studio_infra.inputs import (
-    ARGS_CONFIG,
-    KmsKeyArn,
-    SecurityGroupId,
-    StrInput,
-    Tags,
-    VpcId,
-    subnet_labels,
-)
+from studio_infra.efs.policies import file_system_statements, provisioner_statements
+from studio_infra.efs.settings import DIRECTORY_MODE, SharedFileSystemArgs
 from studio_infra.network import NFS_PORT
-from studio_infra.posix import PosixUser, check_unique
-
-DIRECTORY_MODE = "0750"
-"""Owner reads and writes, the owner's group reads, others nothing."""
-
-IaTransition = Literal["AFTER_1_DAY", "AFTER_7_DAYS", "AFTER_14_DAYS", "AFTER_30_DAYS",
-                       "AFTER_60_DAYS", "AFTER_90_DAYS", "AFTER_180_DAYS", "AFTER_270_DAYS",
-                       "AFTER_365_DAYS"]
-_SUBNET_ID = re.compile(r"^subnet-[0-9a-f]{8}([0-9a-f]{9})?$")
-_LABEL = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9-]{0,62}$")
-
-
-STUDIO_TLS_PAGES = (
-    "https://docs.aws.amazon.com/sagemaker/latest/dg/domain-custom-efs.html",
-    "https://docs.aws.amazon.com/sagemaker/latest/dg/encryption-in-transit.html",
-)
-"""What AWS says about whether Studio mounts a custom EFS with TLS: nothing. The custom file
-system page asks for a mount target in each of the domain's subnets and NFS (2049) from the
-apps' security groups, and says nothing of TLS (2049 serves NFS with or without it: the EFS
-mount helper tunnels TLS through it); the encryption-in-transit page names no Studio file
-traffic. So whether the ``DenyInsecureTransport`` statement lets Studio's apps in is not
-documented, and ``require_tls`` is a choice, not a fact. The default keeps the deny: a wrong
-guess fails closed and visibly (a space reports that it cannot mount the file system; no file
-is exposed) and ``require_tls: false`` lifts it in place (a policy update: the file system
-and its data stay), which the rule ``efs-deny-insecure-transport`` then reports. The other
-default, wrong, would send every user's files over the network unencrypted, unnoticed."""
-
-CLIENT_ACTIONS = ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]
-ROOT_ACTION = "elasticfilesystem:ClientRootAccess"
-
-
-def file_system_statements(file_system_arn: str, *, allow_root: bool, require_tls: bool,
-                           provisioner: tuple[str, str] | None = None) -> list[dict[str, Any]]:
-    """Mount only through a mount target, and (unless opted out) never without TLS. The
-    provisioner (role ARN, access point ARN) may act as root, through its access point only."""
-    actions = [*CLIENT_ACTIONS, *([ROOT_ACTION] if allow_root else [])]
-    statements: list[dict[str, Any]] = [{
-        "Sid": "MountThroughMountTargets",
-        "Effect": "Allow",
-        "Principal": {"AWS": "*"},
-        "Action": actions,
-        "Resource": file_system_arn,
-        "Condition": {"Bool": {"elasticfilesystem:AccessedViaMountTarget": "true"}},
-    }]
-    if provisioner is not None:
-        role_arn, access_point_arn = provisioner
-        statements.append({
-            "Sid": "ProvisionerThroughItsAccessPoint",
-            "Effect": "Allow",
-            "Principal": {"AWS": role_arn},
-            "Action": [*CLIENT_ACTIONS, ROOT_ACTION],
-            "Resource": file_system_arn,
-            "Condition": {"StringEquals": {"elasticfilesystem:AccessPointArn":
-                                           access_point_arn},
-                          "Bool": {"elasticfilesystem:AccessedViaMountTarget": "true"}},
-        })
-    if require_tls:
-        statements.append({
-            "Sid": "DenyInsecureTransport",
-            "Effect": "Deny",
-            "Principal": {"AWS": "*"},
-            "Action": "*",
-            "Resource": file_system_arn,
-            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-        })
-    return statements
-
-
-class FileSystemSettings(BaseModel):
-    """What a person chooses about the shared file system (``studio:shared_efs``); the
-    ``SharedFileSystem`` arguments add the network, key and users a program wires in."""
-
-    model_config = ARGS_CONFIG
-
-    users_root: str = "/users"
-    """Directory under which each user's directory is created (root-owned, 0755)."""
-    removed_users: Literal["keep", "archive"] = "keep"
-    """A removed user's directory: ``keep`` leaves it in place (re-adding the name gives it
-    back); ``archive`` moves it to ``<archive_root>/<name>-<UTC time>`` when the user is
-    removed, out of reach of everyone but an administrator, files and owners intact."""
-    archive_root: str = "/archived-users"
-    """Where archived directories go (made root-only, 0700); outside ``users_root``."""
-    performance_mode: Literal["generalPurpose", "maxIO"] = "generalPurpose"
-    """EFS performance mode; ``maxIO`` only for thousands of concurrent clients."""
-    throughput_mode: Literal["elastic", "bursting"] = "elastic"
-    """``elastic`` scales with use; ``bursting`` earns credits with size."""
-    transition_to_ia: IaTransition | None = "AFTER_30_DAYS"
-    """Move files not read for this long to Infrequent Access (back on first read);
-    None keeps everything in Standard."""
-    backups: bool = True
-    """AWS Backup's daily automatic backups."""
-    allow_root_access: bool = False
-    """Let every client act as root on the file system (``ClientRootAccess``). The
-    directory provisioner may, through its own access point, regardless."""
-    require_tls: bool = True
-    """Deny clients that do not mount with TLS. AWS does not document whether Studio mounts
-    with TLS (``STUDIO_TLS_PAGES``, which also says why the default keeps the deny); False is
-    the opt-out if Studio's apps cannot mount, reported by ``efs-deny-insecure-transport``."""
-    protect_data: bool = True
-    """``protect`` and ``retain_on_delete`` on the file system."""
-    tags: Tags = Field(default_factory=dict)
-    """Tags on every taggable child; each child's ``Name`` wins."""
-
-    @field_validator("users_root", "archive_root")
-    @classmethod
-    def _absolute(cls, value: str, info: ValidationInfo) -> str:
-        if not value.startswith("/") or value != "/" + value.strip("/") or "//" in value:
-            example = "/users" if info.field_name == "users_root" else "/archived-users"
-            raise ValueError(f"an absolute path without a trailing slash, like {example!r}")
-        return value
-
-    @model_validator(mode="after")
-    def _archive_apart(self) -> FileSystemSettings:
-        if "archive_root" in self.model_fields_set and self.removed_users != "archive":
-            raise ValueError("archive_root is used only with removed_users: archive (the "
-                             "default, keep, leaves directories in place); set both or neither")
-        inside = [(a, b) for a, b in ((self.archive_root, self.users_root),
-                                      (self.users_root, self.archive_root))
-                  if a == b or a.startswith(b + "/") or b == "/"]
-        if inside:
-            raise ValueError(
-                f"archive_root {self.archive_root!r} and users_root {self.users_root!r} must "
-                "not contain each other: users would see the archive, or the archive their "
-                "directories; use e.g. '/archived-users' and '/users'")
-        return self
-
-
-class SharedFileSystemArgs(FileSystemSettings):
-    """Arguments of ``SharedFileSystem``."""
-
-    vpc_id: VpcId
-    """VPC of the mount targets (for their security group)."""
-    subnet_ids: dict[str, StrInput]
-    """Subnets that get a mount target: give every subnet of the domain. A list of subnet
-    ids or Outputs of them (``aws.ec2.Subnet(...).id``), or ``{label: id}`` (e.g. zone ->
-    id); the id or label names the mount target, so it stays put when others are added (an
-    Output in a list is labelled by its place among the Outputs: ``subnet_labels``)."""
-    studio_security_group_id: SecurityGroupId
-    """The Studio apps' security group (id or Output): the only source of NFS traffic."""
-    kms_key_arn: KmsKeyArn
-    """Customer-managed key that encrypts the file system (required)."""
-    users: list[PosixUser] = Field(default_factory=list)
-    """One directory per user, ``<users_root>/<name>``, owned by that user's uid/gid with
-    mode 0750, created at deploy time (and again when users are added)."""
-
-    @field_validator("subnet_ids", mode="before")
-    @classmethod
-    def _subnets(cls, value: Any) -> Any:
-        if isinstance(value, pulumi.Output):
-            raise ValueError(
-                "a single Output of a list cannot say how many mount targets to create; "
-                "pass a list of ids or {label: id} (e.g. StudioNetwork's "
-                "private_subnets)"
-            )
-        if isinstance(value, (list, tuple)):
-            for item in value:
-                if not isinstance(item, pulumi.Output) and (
-                        not isinstance(item, str) or not _SUBNET_ID.match(item)):
-                    raise ValueError(
-                        f"{item!r} is not a subnet id ('subnet-' and 8 or 17 hex digits) "
-                        "or a pulumi Output of one"
-                    )
-            value = subnet_labels(value)
-        if not isinstance(value, dict) or not value:
-            raise ValueError("give at least one subnet: every subnet of the domain needs a "
-                             "mount target")
-        for label in value:
-            if not _LABEL.match(str(label)):
-                raise ValueError(f"subnet label {label!r}: use letters, digits and hyphens")
-        return value
-
-    @model_validator(mode="after")
-    def _unique_users(self) -> SharedFileSystemArgs:
-        check_unique(self.users)
-        return self
 
 
 class SharedFileSystem(Component[SharedFileSystemArgs]):
@@ -400,22 +216,3 @@ class SharedFileSystem(Component[SharedFileSystemArgs]):
                 lifecycle_scope="CRUD" if archive else None,
                 terraform_key=efs_provisioner.LIFECYCLE_KEY if archive else None,
                 opts=self.child_options(depends_on=needs))
-
-
-def provisioner_statements(file_system_arn: str, access_point_arn: str,
-                           log_group_arn: str) -> list[dict[str, Any]]:
-    """The provisioner's role: root on the file system through its access point only, its
-    network interfaces in the VPC (as AWS's AWSLambdaVPCAccessExecutionRole), its logs."""
-    return [
-        {"Sid": "RootThroughItsAccessPoint", "Effect": "Allow",
-         "Action": [*CLIENT_ACTIONS, ROOT_ACTION], "Resource": file_system_arn,
-         "Condition": {"StringEquals": {"elasticfilesystem:AccessPointArn": access_point_arn}}},
-        {"Sid": "NetworkInterfacesInTheVpc", "Effect": "Allow",
-         "Action": ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces",
-                    "ec2:DescribeSubnets", "ec2:DeleteNetworkInterface",
-                    "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"],
-         "Resource": "*"},
-        {"Sid": "WriteItsLogs", "Effect": "Allow",
-         "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-         "Resource": f"{log_group_arn}:log-stream:*"},
-    ]

@@ -1,0 +1,1 @@
+"""The rule tests, one module per rule module of ``studio_infra/rules/``."""

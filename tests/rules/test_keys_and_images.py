@@ -1,0 +1,39 @@
+"""The KMS and ECR rules (``studio_infra/rules/keys_and_images.py``): each insecure variant
+caught and each secure one passed, by the offline engine and the policy pack alike.
+"""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_aws as aws
+
+from tests.policy_harness import Cases, assert_judged_alike, each_case
+from tests.rules.shared_programs import KEY, key
+
+
+def repository(*, encryption: str = "KMS", scan: bool = True, mutability: str = "IMMUTABLE",
+               lifecycle: bool = True) -> None:
+    config = {"encryption_type": encryption, "kms_key": KEY if encryption == "KMS" else None}
+    repo = aws.ecr.Repository("repo", encryption_configurations=[config],
+                              image_scanning_configuration={"scan_on_push": scan},
+                              image_tag_mutability=mutability,
+                              opts=pulumi.ResourceOptions(protect=True))
+    if lifecycle:
+        aws.ecr.LifecyclePolicy("repo-lifecycle", repository=repo.name, policy="{}")
+
+
+CASES: Cases = {
+    "kms-rotation": [(lambda: key(rotation=False), key)],
+    "kms-no-public-principal": [(lambda: key(principal="*"), key),
+                                (lambda: key(principal={"AWS": "*"}), key)],
+    "kms-deletion-window": [(lambda: key(window=7), key)],
+    "ecr-encryption-cmk": [(lambda: repository(encryption="AES256"), repository)],
+    "ecr-scan-on-push": [(lambda: repository(scan=False), repository)],
+    "ecr-immutable-tags": [(lambda: repository(mutability="MUTABLE"), repository)],
+    "ecr-lifecycle-policy": [(lambda: repository(lifecycle=False), repository)],
+}
+
+
+@each_case(CASES)
+def test_rule_catches_the_insecure_variant_in_both_adapters(record, name, bad, good):
+    assert_judged_alike(record, name, bad, good)
