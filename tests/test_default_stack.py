@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from studio_infra.judges import provider_rules
+from studio_infra.plan.project import runtime_name
 from studio_infra.plan.render import (
     WIDTH,
     render_counts,
@@ -20,8 +21,11 @@ from studio_infra.rules.config import load_policy_config
 from studio_infra.rules.engine import evaluate, stack_from_plan
 
 ROOT = Path(__file__).parent.parent
+# The planner runs Python programs only; the YAML and TypeScript examples of the component
+# provider are checked against its schema (tests/test_provider.py).
 PROJECTS = sorted(p.parent for folder in ("stacks", "examples")
-                  for p in (ROOT / folder).rglob("Pulumi.yaml"))
+                  for p in (ROOT / folder).rglob("Pulumi.yaml")
+                  if runtime_name(p.parent) == "python")
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ Exit codes are part of the contract CI scripts rely on (``exits`` lists them: 0 
 A mistake is one readable line naming what to fix; ``--debug`` adds the traceback.
 
 One module per command (``plan``, ``preview``, ``audit``, ``teardown``, ``policy_pack``,
-``rules``), each with its options and what it does; the parts they share are ``exits``
+``rules``, ``schema``), each with its options and what it does; the parts they share are ``exits``
 (the codes), ``options``, ``files``, ``failures`` and ``aws_session``. The names this
 module had when it was a single file are still imported from here (``EXIT_*``, ``main``,
 ``rules_table``, ``program_failure``, ``_parser``, ``_aws_session``), and the console

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from studio_infra.cli import audit, plan, policy_pack, preview, rules, teardown
+from studio_infra.cli import audit, plan, policy_pack, preview, rules, schema, teardown
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,6 +20,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"studio-infra {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in (plan, preview, audit, teardown, policy_pack, rules):
+    for command in (plan, preview, audit, teardown, policy_pack, rules, schema):
         command.add_parser(commands)
     return parser

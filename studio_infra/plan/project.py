@@ -176,8 +176,19 @@ def _read_yaml(path: Path) -> Any:
         raise ProjectError(f"{path} is not valid YAML: {exc}") from None
 
 
+def runtime_name(project: Path) -> Any:
+    """The language of the program in the folder ``project`` (``runtime`` of its
+    ``Pulumi.yaml``, a name or ``{name: ...}``): only ``python`` can be planned."""
+    spec = _read_yaml(project / "Pulumi.yaml")
+    return _runtime_name(spec.get("runtime") if isinstance(spec, dict) else None)
+
+
+def _runtime_name(runtime: Any) -> Any:
+    return runtime.get("name") if isinstance(runtime, dict) else runtime
+
+
 def _require_python(runtime: Any, project_file: Path) -> None:
-    runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
+    runtime_name = _runtime_name(runtime)
     if runtime_name != "python":
         raise ProjectError(
             f"{project_file}: runtime is {runtime_name!r}; only Python programs "
