@@ -26,6 +26,16 @@ from pathlib import Path
 from typing import Any
 
 from studio_infra.errors import StudioInfraError
+from studio_infra.resource_types import (
+    CLOUDWATCH_LOG_GROUP,
+    CODEARTIFACT_DOMAIN,
+    EBS_VOLUME,
+    EC2_EIP,
+    EC2_NAT_GATEWAY,
+    EC2_VPC_ENDPOINT,
+    EFS_FILE_SYSTEM,
+    KMS_KEY,
+)
 
 
 @dataclass(frozen=True)
@@ -89,16 +99,8 @@ def load_prices(path: str | Path | None = None) -> Prices:
                   str(data["fallback_region"]), data["items"], origin)
 
 
-NAT = "aws:ec2/natGateway:NatGateway"
-EIP = "aws:ec2/eip:Eip"
-ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
-LABELS = {ENDPOINT: "interface VpcEndpoint"}
+LABELS = {EC2_VPC_ENDPOINT: "interface VpcEndpoint"}
 """Names in the cost line where the type alone misleads (gateway endpoints are free)."""
-KEY = "aws:kms/key:Key"
-LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
-EFS = "aws:efs/fileSystem:FileSystem"
-VOLUME = "aws:ebs/volume:Volume"
-CODEARTIFACT = "aws:codeartifact/domain:Domain"
 
 
 def _props(resource: Any) -> Mapping[str, Any]:
@@ -129,30 +131,32 @@ def plan_cost(resources_: Iterable[Any], region: str, prices: Prices) -> dict[st
         items.append(entry)
 
     custom = [r for r in resources_ if getattr(r, "custom", True)]
-    nats = [r for r in custom if r.type == NAT]
-    add(NAT, len(nats), "nat_gateway_hour", len(nats), "NAT gateway-hour",
+    nats = [r for r in custom if r.type == EC2_NAT_GATEWAY]
+    add(EC2_NAT_GATEWAY, len(nats), "nat_gateway_hour", len(nats), "NAT gateway-hour",
         "plus data processed through it, per GB")
-    eips = [r for r in custom if r.type == EIP]
-    add(EIP, len(eips), "public_ipv4_hour", len(eips), "public IPv4 address-hour")
-    interface = [r for r in custom if r.type == ENDPOINT and
+    eips = [r for r in custom if r.type == EC2_EIP]
+    add(EC2_EIP, len(eips), "public_ipv4_hour", len(eips), "public IPv4 address-hour")
+    interface = [r for r in custom if r.type == EC2_VPC_ENDPOINT and
                  _props(r).get("vpcEndpointType") == "Interface"]
     zones = sum(len(_props(r).get("subnetIds") or []) or 1 for r in interface)
-    add(ENDPOINT, len(interface), "interface_endpoint_az_hour", zones,
+    add(EC2_VPC_ENDPOINT, len(interface), "interface_endpoint_az_hour", zones,
         f"interface endpoint zone-hour ({zones} endpoint-zones)",
         "per zone served; plus data processed, per GB; gateway endpoints are free")
-    keys = [r for r in custom if r.type == KEY]
-    add(KEY, len(keys), "kms_key_month", len(keys), "customer-managed key-month",
+    keys = [r for r in custom if r.type == KMS_KEY]
+    add(KMS_KEY, len(keys), "kms_key_month", len(keys), "customer-managed key-month",
         "each of a key's first two automatic rotations adds as much; plus requests",
         hourly=False)
-    volumes = [r for r in custom if r.type == VOLUME and isinstance(_props(r).get("size"),
+    volumes = [r for r in custom if r.type == EBS_VOLUME and isinstance(_props(r).get("size"),
                                                                      (int, float))]
     size = sum(float(_props(r)["size"]) for r in volumes)
-    add(VOLUME, len(volumes), "ebs_gp3_gb_month", size, f"GB-month ({size:g} GB, gp3 price)",
+    add(EBS_VOLUME, len(volumes), "ebs_gp3_gb_month", size, f"GB-month ({size:g} GB, gp3 price)",
         hourly=False)
     for type_, item, unit, note in (
-            (LOG_GROUP, "logs_ingested_gb", "GB ingested", "billed per GB ingested and stored"),
-            (EFS, "efs_standard_gb_month", "GB-month", "billed per GB stored; starts empty"),
-            (CODEARTIFACT, "codeartifact_storage_gb_month", "GB-month",
+            (CLOUDWATCH_LOG_GROUP, "logs_ingested_gb", "GB ingested",
+             "billed per GB ingested and stored"),
+            (EFS_FILE_SYSTEM, "efs_standard_gb_month", "GB-month",
+             "billed per GB stored; starts empty"),
+            (CODEARTIFACT_DOMAIN, "codeartifact_storage_gb_month", "GB-month",
              "billed per GB of packages stored and per request; starts empty")):
         found = [r for r in custom if r.type == type_]
         if found:

@@ -34,6 +34,7 @@ from studio_infra.ecr import PULL_ACTIONS, ImageRepository
 from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, RoleArn, StrInput, Tags
 from studio_infra.judges import provider_rules
 from studio_infra.limits import app_image_config_name, image_name
+from studio_infra.resource_types import SAGEMAKER_APP_IMAGE_CONFIG, SAGEMAKER_IMAGE
 
 AppType = Literal["JupyterLab", "KernelGateway", "CodeEditor"]
 
@@ -169,7 +170,7 @@ class ImageSpec(BaseModel):
     def _image_name(cls, value: str) -> str:
         image_name().check(value, "image name")
         return provider_rules.require(
-            "aws:sagemaker/image:Image", "imageName", value, "image name",
+            SAGEMAKER_IMAGE, "imageName", value, "image name",
             f"use letters, digits and '-', like {provider_rules.name_like(value)!r}")
 
     @field_validator("mount_path")
@@ -183,7 +184,7 @@ class ImageSpec(BaseModel):
     def _consistent(self) -> ImageSpec:
         config_name = app_image_config_name().check(_config_name(self.image_name),
                                                     "app image config name")
-        provider_rules.require("aws:sagemaker/appImageConfig:AppImageConfig",
+        provider_rules.require(SAGEMAKER_APP_IMAGE_CONFIG,
                                "appImageConfigName", config_name, "app image config name")
         if (self.image_uri is None) == (self.build is None):
             raise ValueError("give exactly one of image_uri (an existing container) or build "

@@ -32,6 +32,7 @@ from studio_infra.limits import domain_name, space_name, tags_per_resource, user
 from studio_infra.network import StudioNetworkArgs
 from studio_infra.packages import APP_TYPES, PackageMirrorSettings
 from studio_infra.posix import PosixUser, check_groups, check_unique
+from studio_infra.resource_types import SAGEMAKER_SPACE
 from studio_infra.roles import InstanceTypes, RoleSettings
 from studio_infra.s3 import BucketSettings
 
@@ -96,7 +97,7 @@ class TeamConfig(RoleSettings):
         space = f"{value}{TEAM_SPACE_SUFFIX}"
         try:
             space_name().check(space, "space name")
-            provider_rules.require("aws:sagemaker/space:Space", "spaceName", space,
+            provider_rules.require(SAGEMAKER_SPACE, "spaceName", space,
                                    "space name")
         except ValueError as exc:
             room = space_name().max_length - len(TEAM_SPACE_SUFFIX)

@@ -30,6 +30,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from studio_infra.resource_types import PROVIDER_PREFIX, PULUMI_STACK
+
 SIG = "4dabf18193072939515e22adb298388d"
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17"
@@ -137,19 +139,19 @@ def stack_export(plan: Any, path: Path, *, provider_defaults: dict[str, dict[str
     provider_defaults = provider_defaults or {}
     head = plan.resources[0].urn.split("::")[0]
     project = plan.resources[0].urn.split("::")[1]
-    stack_urn = f"{head}::{project}::pulumi:pulumi:Stack::{project}-{head.split(':')[-1]}"
+    stack_urn = f"{head}::{project}::{PULUMI_STACK}::{project}-{head.split(':')[-1]}"
     providers: dict[str, str] = {}
     resources: list[dict[str, Any]] = [{"urn": stack_urn, "custom": False,
-                                        "type": "pulumi:pulumi:Stack"}]
+                                        "type": PULUMI_STACK}]
 
     def provider_of(type_: str) -> str:
         package = type_.split(":")[0]
         if package not in providers:
-            urn = (f"{head}::{project}::pulumi:providers:{package}::default_7_12_0")
+            urn = f"{head}::{project}::{PROVIDER_PREFIX}{package}::default_7_12_0"
             uuid = hashlib.sha256(urn.encode()).hexdigest()
             ident = f"{uuid[:8]}-{uuid[8:12]}-{uuid[12:16]}-{uuid[16:20]}-{uuid[20:32]}"
             resources.append({"urn": urn, "custom": True, "id": ident,
-                              "type": f"pulumi:providers:{package}",
+                              "type": f"{PROVIDER_PREFIX}{package}",
                               "inputs": {"region": "us-east-1", "version": "7.12.0"},
                               "outputs": {"region": "us-east-1", "version": "7.12.0"}})
             providers[package] = f"{urn}::{ident}"
@@ -157,7 +159,7 @@ def stack_export(plan: Any, path: Path, *, provider_defaults: dict[str, dict[str
 
     runs = assigned(plan)
     for r in plan.resources:
-        if r.type == "pulumi:pulumi:Stack":
+        if r.type == PULUMI_STACK:
             continue
         inputs = secrets(assets(real(copy.deepcopy(r.inputs), runs)), show_secrets)
         outputs = secrets(assets(real(copy.deepcopy(r.outputs), runs)), show_secrets)

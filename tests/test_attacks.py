@@ -11,6 +11,7 @@ import pulumi
 from studio_infra.judges.attacks import ATTACKS, SAR_SAGEMAKER
 from studio_infra.judges.iam_database import database
 from studio_infra.posix import PosixUser
+from studio_infra.resource_types import IAM_ROLE_POLICY, SAGEMAKER_USER_PROFILE
 from studio_infra.rules.engine import evaluate, stack_from_plan
 from tests.rules.shared_programs import (
     bob_in_alices_group,
@@ -28,7 +29,7 @@ def messages(plan: Any, policy: str) -> list[str]:
 
 def test_space_default_to_a_refused_type_names_user_space_and_statement(record):
     plan = record(studio(transform=rewrite_policy(
-        "aws:iam/rolePolicy:RolePolicy", "-studio", instance_types_on_create_app_only)))
+        IAM_ROLE_POLICY, "-studio", instance_types_on_create_app_only)))
     found = messages(plan, "studio-instance-types")
     # One role for both users: judged once, for each call that sets a space's default.
     assert len(found) == 2
@@ -49,7 +50,7 @@ def test_space_default_check_spares_roles_that_allow_every_type(record):
         document["Statement"] = [s for s in document["Statement"]
                                  if s["Sid"] != "DenyOtherInstanceTypes"]
     plan = record(studio(transform=rewrite_policy(
-        "aws:iam/rolePolicy:RolePolicy", "-studio", no_instance_deny)))
+        IAM_ROLE_POLICY, "-studio", no_instance_deny)))
     assert messages(plan, "studio-instance-types") == []
 
 
@@ -59,7 +60,7 @@ def test_a_deny_on_the_domains_own_default_type_is_caught(record):
         key = deny["Condition"]["ForAnyValue:StringNotEquals"]
         key["sagemaker:InstanceTypes"] = ["ml.m5.large"]
     plan = record(studio(transform=rewrite_policy(
-        "aws:iam/rolePolicy:RolePolicy", "-studio", deny_default)))
+        IAM_ROLE_POLICY, "-studio", deny_default)))
     found = messages(plan, "studio-instance-types")
     assert any("refuses sagemaker:UpdateSpace with the domain's default instance type "
                "ml.t3.medium" in m for m in found)
@@ -81,26 +82,26 @@ def test_team_members_may_share_a_gid(record):
                         {"name": "ben", "team": "vision", "gid": 30000}]}
     plan = record(lambda: Studio("lab", config))
     assert messages(plan, "studio-shared-gids") == []
-    profiles = plan.of_type("aws:sagemaker/userProfile:UserProfile")
+    profiles = plan.of_type(SAGEMAKER_USER_PROFILE)
     assert {p.inputs["userSettings"]["customPosixUserConfig"]["gid"] for p in profiles} == {30000}
     # StudioTeam marks membership whatever cost_tags says (only StudioUser is a cost tag).
     plan = record(lambda: Studio("lab", {**config, "cost_tags": False}))
     tags = [p.inputs.get("tags") or {} for p in
-            plan.of_type("aws:sagemaker/userProfile:UserProfile")]
+            plan.of_type(SAGEMAKER_USER_PROFILE)]
     assert [t.get("StudioTeam") for t in tags] == ["vision", "vision"]
     assert not any("StudioUser" in t for t in tags)
     assert messages(plan, "studio-shared-gids") == []
 
     # Profiles without the tag (another program's): the team's own role says they are one team.
     def untagged(args: pulumi.ResourceTransformationArgs) -> Any:
-        if args.type_ != "aws:sagemaker/userProfile:UserProfile":
+        if args.type_ != SAGEMAKER_USER_PROFILE:
             return None
         tags = {k: v for k, v in (args.props.get("tags") or {}).items() if k != "StudioTeam"}
         return pulumi.ResourceTransformationResult({**args.props, "tags": tags}, args.opts)
 
     plan = record(lambda: Studio("lab", config,
                                  pulumi.ResourceOptions(transformations=[untagged])))
-    profiles = plan.of_type("aws:sagemaker/userProfile:UserProfile")
+    profiles = plan.of_type(SAGEMAKER_USER_PROFILE)
     assert not any("StudioTeam" in (p.inputs.get("tags") or {}) for p in profiles)
     assert len({p.inputs["userSettings"]["executionRole"] for p in profiles}) == 1
     assert messages(plan, "studio-shared-gids") == []
@@ -117,7 +118,7 @@ def test_the_docs_show_the_attacks_as_they_are():
 
 def test_forged_cost_tags_name_user_tags_and_statement(record):
     plan = record(studio(transform=rewrite_policy(
-        "aws:iam/rolePolicy:RolePolicy", "-studio", without_cost_tag_denies)))
+        IAM_ROLE_POLICY, "-studio", without_cost_tag_denies)))
     found = messages(plan, "studio-cost-tags")
     assert any(m.startswith("alice (role studio-default-role) may create a space tagged "
                             "{'StudioUser': 'bob'}, billing it to someone else (allowed by "
@@ -134,7 +135,7 @@ def test_cost_tags_of_a_team_role(record):
 
     owner = dict(ANA_SPACE_CONTEXT)  # changed below; the shared one stays as it is
     plan = record(lambda: StudioExecutionRole("exec", {"cost_team": "vision"}))
-    document = plan.get("aws:iam/rolePolicy:RolePolicy", "exec-studio").inputs["policy"]
+    document = plan.get(IAM_ROLE_POLICY, "exec-studio").inputs["policy"]
 
     def create(**tags: str) -> Decision:
         context = {**owner, **{f"aws:RequestTag/{k}": v for k, v in tags.items()}}
@@ -152,7 +153,7 @@ def test_cost_tags_of_a_team_role(record):
 
 def test_another_users_sharing_folder_names_user_folder_and_statement(record):
     plan = record(studio(transform=rewrite_policy(
-        "aws:iam/rolePolicy:RolePolicy", "-studio", sharing_writes_anywhere)))
+        IAM_ROLE_POLICY, "-studio", sharing_writes_anywhere)))
     found = messages(plan, "studio-sharing-folders")
     assert len(found) == 2, found
     assert found[0].startswith("alice (role studio-default-role) may s3:PutObject "
@@ -177,7 +178,7 @@ def test_a_network_perimeter_that_breaks_image_pulls_is_caught(record):
                           "StringNotEqualsIfExists": {"aws:SourceVpc": "vpc-0123456789abcdef0"}}})
 
     plan = record(studio(image="with-monitor", transform=rewrite_policy(
-        "aws:iam/rolePolicy:RolePolicy", "-lab-role", perimeter)))
+        IAM_ROLE_POLICY, "-lab-role", perimeter)))
     found = [m for m in messages(plan, "studio-identity") if "[image-pull:" in m]
     assert found and "ecr:BatchGetImage" in found[0] and "explicit deny" in found[0], found
     assert not [m for m in messages(record(studio(image="with-monitor")), "studio-identity")]

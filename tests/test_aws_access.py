@@ -16,6 +16,7 @@ from moto import mock_aws
 from studio_infra.aws_access import normalised, session_for
 from studio_infra.cleanup import _NetworkCleanupProvider, _UserCleanupProvider
 from studio_infra.domain import StudioDomain
+from studio_infra.resource_types import DYNAMIC_RESOURCE
 from tests.test_domain import BASE
 from tests.test_ops_audit import REGION, aws_env  # noqa: F401 (fixture)
 from tests.test_ops_teardown import Leftovers
@@ -23,7 +24,6 @@ from tests.test_ops_teardown import Leftovers
 OTHER_ACCOUNT = "222222222222"
 ROLE = f"arn:aws:iam::{OTHER_ACCOUNT}:role/deployer"
 PROFILE_KEY = "AKIAPROFILEDEV000001"
-DYNAMIC = "pulumi-python:dynamic:Resource"
 
 
 def test_the_stack_configuration_is_carried_into_every_dynamic_resource(record):
@@ -32,7 +32,7 @@ def test_the_stack_configuration_is_carried_into_every_dynamic_resource(record):
                                               "externalId": "x-1"}]),
               "aws:endpoints": json.dumps([{"sagemaker": "http://localhost:5000"}])}
     plan = record(lambda: StudioDomain("studio", BASE), config=config)
-    dynamic = [r for r in plan.resources if r.type == DYNAMIC]
+    dynamic = [r for r in plan.resources if r.type == DYNAMIC_RESOURCE]
     assert {r.name for r in dynamic} == {"studio-in-place", "studio-network-cleanup"}
     for resource in dynamic:
         assert resource.inputs["aws"] == {
@@ -50,7 +50,7 @@ def test_an_explicit_provider_is_read_not_the_stack_configuration(record):
         StudioDomain("studio", BASE, pulumi.ResourceOptions(providers={"aws": provider}))
 
     plan = record(program, config={"aws:profile": "dev"})
-    in_place = plan.get(DYNAMIC, "studio-in-place")
+    in_place = plan.get(DYNAMIC_RESOURCE, "studio-in-place")
     assert in_place.inputs["aws"] == {"region": "eu-west-1", "profile": "ops",
                                       "endpoints": {"sagemaker": "http://localhost:5000"}}
 

@@ -16,6 +16,17 @@ from studio_infra.cli import EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS, main
 from studio_infra.plan.baseline import Step, diff, load_baseline
 from studio_infra.plan.guard import guard
 from studio_infra.plan.runner import run_under_mocks
+from studio_infra.resource_types import (
+    AWS_PROVIDER,
+    EC2_SUBNET,
+    ECR_REPOSITORY,
+    KMS_KEY,
+    PROVIDER_PREFIX,
+    PULUMI_STACK,
+    SAGEMAKER_DOMAIN,
+    SAGEMAKER_SPACE,
+    SAGEMAKER_USER_PROFILE,
+)
 from studio_infra.studio import Studio
 
 USERS = [{"name": "alice"}, {"name": "bob"}]
@@ -67,10 +78,10 @@ def stack_export(plan: Any, tmp_path: Path) -> Path:
             return [rewrite(v) for v in value]
         return value
 
-    resources = [{"urn": plan.resources[0].urn.split("::")[0] + "::p::pulumi:pulumi:Stack::p-s",
-                  "custom": False, "type": "pulumi:pulumi:Stack"}]
+    resources = [{"urn": plan.resources[0].urn.split("::")[0] + f"::p::{PULUMI_STACK}::p-s",
+                  "custom": False, "type": PULUMI_STACK}]
     for r in plan.resources:
-        if r.type == "pulumi:pulumi:Stack":
+        if r.type == PULUMI_STACK:
             continue
         inputs = rewrite(copy.deepcopy(r.inputs))
         if r.custom:
@@ -86,8 +97,8 @@ def stack_export(plan: Any, tmp_path: Path) -> Path:
     return path
 
 
-REPLACES = {"aws:sagemaker/domain:Domain": frozenset({"domainName", "kmsKeyId", "authMode"}),
-            "aws:ec2/subnet:Subnet": frozenset({"cidrBlock", "vpcId", "availabilityZone"})}
+REPLACES = {SAGEMAKER_DOMAIN: frozenset({"domainName", "kmsKeyId", "authMode"}),
+            EC2_SUBNET: frozenset({"cidrBlock", "vpcId", "availabilityZone"})}
 
 
 def table(type_: str) -> frozenset[str] | None:
@@ -199,7 +210,7 @@ def test_a_new_domain_key_replaces_the_domain_and_the_guard_names_it(before, tmp
     baseline = load_baseline(plan_file(before, tmp_path))
     changes = diff(studio(keys={"shared_key": True}).resources, baseline)
     steps = by_name(changes)
-    keys = by_name(changes, "aws:kms/key:Key")
+    keys = by_name(changes, KMS_KEY)
     assert keys["studio-shared"].step is Step.CREATE
     assert keys["studio-sagemaker"].step is Step.DELETE
     assert (steps["studio-domain"].step, steps["studio-domain"].replacing) == (
@@ -227,14 +238,14 @@ def test_a_new_zone_updates_the_domain_in_place(before, tmp_path):
 def test_renaming_the_domain_replaces_it_under_both_sources(before, tmp_path):
     from studio_infra.judges.replacements import create_only, replaces
 
-    assert "domainName" in replaces("aws:sagemaker/domain:Domain")
-    assert "domainName" in (create_only("aws:sagemaker/domain:Domain") or ())
+    assert "domainName" in replaces(SAGEMAKER_DOMAIN)
+    assert "domainName" in (create_only(SAGEMAKER_DOMAIN) or ())
     baseline = load_baseline(plan_file(before, tmp_path))
     changes = diff(studio(domain={"name": "renamed"}).resources, baseline)
     assert by_name(changes)["studio-domain"].replacing == ["domainName"]
     # A profile's domainId comes from the domain, and forces a new profile: each user's
     # private spaces go with it.
-    profiles = by_name(changes, "aws:sagemaker/userProfile:UserProfile")
+    profiles = by_name(changes, SAGEMAKER_USER_PROFILE)
     assert {n: (c.step, c.replacing) for n, c in profiles.items()} == {
         f"studio-user-{u}-profile": (Step.REPLACE, ["domainId"]) for u in ("alice", "bob")}
     assert sorted(f.resource_name for f in guard(changes, baseline)) == [
@@ -248,7 +259,7 @@ def test_the_retention_of_the_home_efs_is_classified_by_the_provider(before, tmp
     domain = by_name(diff(studio(domain={"home_efs_retention": "Delete"}).resources,
                           baseline))["studio-domain"]
     expected = Step.REPLACE if "retentionPolicy" in replaces(
-        "aws:sagemaker/domain:Domain") else Step.UPDATE
+        SAGEMAKER_DOMAIN) else Step.UPDATE
     assert domain.step is expected
     assert domain.changed == ["retentionPolicy.homeEfsFileSystem"]
 
@@ -356,10 +367,10 @@ def test_a_team_spaces_new_owner_is_a_new_space_and_guarded(tmp_path):
     lost = {f.resource_name: f for f in guard(without_ana, baseline)}
     assert lost["studio-team-vision-space"].enforcement.value == "mandatory"
     assert "the space's EBS volume" in lost["studio-team-vision-space"].message
-    planned = before.get("aws:sagemaker/space:Space", "studio-team-vision-space")
+    planned = before.get(SAGEMAKER_SPACE, "studio-team-vision-space")
     assert planned.delete_before_replace
     kept = studio(teams=[{**TEAM["teams"][0], "space_owner": "vik"}], users=TEAM["users"])
-    assert kept.get("aws:sagemaker/space:Space", "studio-team-vision-space").inputs[
+    assert kept.get(SAGEMAKER_SPACE, "studio-team-vision-space").inputs[
         "ownershipSettings"] == {"ownerUserProfileName": "vik"}
 
 
@@ -388,13 +399,13 @@ def test_the_unapplied_paths_rest_on_botocore_and_cloudformation():
     import botocore.session
 
     from studio_infra.judges.replacements import create_only
-    from studio_infra.plan.guard import SPACE, UNAPPLIED
+    from studio_infra.plan.guard import UNAPPLIED
 
     update = botocore.session.get_session().get_service_model("sagemaker").operation_model(
         "UpdateSpace").input_shape.members
-    for prop in UNAPPLIED[SPACE]:
+    for prop in UNAPPLIED[SAGEMAKER_SPACE]:
         assert prop[:1].upper() + prop[1:] not in update  # UpdateSpace cannot send it
-        assert prop in (create_only(SPACE) or ())  # CloudFormation: create-only
+        assert prop in (create_only(SAGEMAKER_SPACE) or ())  # CloudFormation: create-only
 
 
 def test_a_space_owner_must_be_a_member():
@@ -415,7 +426,7 @@ def test_a_retained_resource_left_out_stays_in_aws(before, tmp_path):
                                    and "kms/key" in u)].retain
     changes = diff(studio(keys={"shared_key": True}).resources, baseline)
     key = {f.resource_name: f for f in guard(changes, baseline)
-           if f.resource_type == "aws:kms/key:Key"}["studio-sagemaker"]
+           if f.resource_type == KMS_KEY}["studio-sagemaker"]
     assert key.enforcement.value == "advisory"
     assert "would leave the stack but stay in AWS" in key.message
 
@@ -442,9 +453,9 @@ def test_a_real_export_of_the_default_stack_plans_no_change(default_stack, tmp_p
     path = real_export(default_stack, tmp_path / "export.json")
     document = json.loads(path.read_text())
     repository = next(r for r in document["deployment"]["resources"]
-                      if r["type"] == "aws:ecr/repository:Repository")
+                      if r["type"] == ECR_REPOSITORY)
     assert repository["inputs"]["encryptionConfigurations"][0]["__defaults"] == []
-    assert repository["provider"].split("::")[2] == "pulumi:providers:aws"
+    assert repository["provider"].split("::")[2] == AWS_PROVIDER
     baseline = load_baseline(path)
     changes = diff(default_stack.resources, baseline)
     assert [(c.name, c.step.value, c.changed) for c in changes if c.step is not Step.SAME] == []
@@ -478,7 +489,7 @@ def test_a_real_change_inside_a_list_of_nested_objects_still_shows(default_stack
     path = real_export(default_stack, tmp_path / "export.json")
     document = json.loads(path.read_text())
     repository = next(r for r in document["deployment"]["resources"]
-                      if r["type"] == "aws:ecr/repository:Repository")
+                      if r["type"] == ECR_REPOSITORY)
     repository["inputs"]["encryptionConfigurations"][0]["encryptionType"] = "AES256"
     path.write_text(json.dumps(document))
     baseline = load_baseline(path)
@@ -517,13 +528,13 @@ def test_provider_resources_and_other_providers_resources_are_read(before, tmp_p
     other = {"urn": "urn:pulumi:s::p::random:index/randomPet:RandomPet::pet", "custom": True,
              "type": "random:index/randomPet:RandomPet", "id": "crisp-yak",
              "inputs": {"length": 2}, "outputs": {"id": "crisp-yak", "length": 2},
-             "provider": "urn:pulumi:s::p::pulumi:providers:random::default_4_16_0::"
+             "provider": f"urn:pulumi:s::p::{PROVIDER_PREFIX}random::default_4_16_0::"
                          "0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"}
     baseline = load_baseline(real_export(before, tmp_path / "export.json", extra=[other]))
-    assert not any(p.type.startswith("pulumi:providers:") for p in baseline.resources.values())
+    assert not any(p.type.startswith(PROVIDER_PREFIX) for p in baseline.resources.values())
     domain = baseline.resources[next(u for u in baseline.resources
                                      if u.endswith("::studio-domain"))]
-    assert domain.provider and domain.provider.endswith("pulumi:providers:aws::default_7_12_0")
+    assert domain.provider and domain.provider.endswith(f"{AWS_PROVIDER}::default_7_12_0")
     changes = [c for c in diff(before.resources, baseline) if c.step is not Step.SAME]
     assert [(c.name, c.step) for c in changes] == [("pet", Step.DELETE)]
 

@@ -22,6 +22,7 @@ from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime import proto
 
 from studio_infra import compat
+from studio_infra.resource_types import PULUMI_GET_RESOURCE, PULUMI_STACK, S3_BUCKET
 
 
 @contextlib.contextmanager
@@ -53,7 +54,7 @@ class Monitor(compat.MockMonitor):
         self.stacks = 0
 
     def RegisterResource(self, request: Any) -> Any:
-        if request.type == "pulumi:pulumi:Stack":
+        if request.type == PULUMI_STACK:
             self.stacks += 1
         return super().RegisterResource(request)
 
@@ -217,11 +218,11 @@ def test_properties_cross_the_wire_and_back(runtime):
 
 
 def test_a_remembered_registration_answers_get_resource(runtime):
-    urn = "urn:pulumi:s::p::aws:s3/bucket:Bucket::kept"
+    urn = f"urn:pulumi:s::p::{S3_BUCKET}::kept"
     with internal("MockMonitor.resources, MockMonitor.ResourceRegistration"):
         compat.remember_registration(runtime, urn, "kept-id", {"bucket": "kept"})
         request = proto.ResourceInvokeRequest(
-            tok="pulumi:pulumi:getResource",
+            tok=PULUMI_GET_RESOURCE,
             args=compat.serialize_properties({"urn": urn}))
         answer = compat.deserialize_properties(getattr(runtime.Invoke(request), "return"))
         assert answer["urn"] == urn and answer["id"] == "kept-id"
@@ -270,7 +271,7 @@ def _analyze(policy: pulumi_policy.Policy, props: dict[str, Any],
                                       pulumi_policy.EnforcementLevel.ADVISORY)
     if config is not None:
         analyzer.Configure(config, None)
-    request = proto.AnalyzeRequest(type="aws:s3/bucket:Bucket", urn="urn:b", name="b",
+    request = proto.AnalyzeRequest(type=S3_BUCKET, urn="urn:b", name="b",
                                    properties=json_format.ParseDict(props, struct_pb2.Struct()))
     return analyzer.Analyze(request, None)
 

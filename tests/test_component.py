@@ -18,6 +18,7 @@ from pydantic import BaseModel
 import studio_infra
 from studio_infra.component import Component
 from studio_infra.errors import StudioInfraError
+from studio_infra.resource_types import PULUMI_STACK
 
 PACKAGE = Path(studio_infra.__file__).parent
 MODULES = ["network", "kms", "s3", "efs", "ecr", "images", "roles", "domain", "users",
@@ -154,4 +155,4 @@ def test_bad_arguments_register_nothing(record_failure):
         "name": "studio", "kms_key_arn": "alias/mine"}))
     assert isinstance(failure.__cause__, StudioInfraError)
     assert "expected a KMS key ARN" in str(failure.__cause__)
-    assert [r for r in failure.plan.resources if r.type != "pulumi:pulumi:Stack"] == []
+    assert [r for r in failure.plan.resources if r.type != PULUMI_STACK] == []

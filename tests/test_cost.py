@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from studio_infra.cli import EXIT_ERROR, EXIT_OK, main
-from studio_infra.cost import ENDPOINT, KEY, NAT, load_prices, plan_cost, shipped_prices
+from studio_infra.cost import load_prices, plan_cost, shipped_prices
 from studio_infra.plan.recorder import RecordedResource
+from studio_infra.resource_types import EC2_EIP, EC2_NAT_GATEWAY, EC2_VPC_ENDPOINT, KMS_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,17 +41,17 @@ def test_the_default_stack_reports_what_it_pays_for_by_the_hour(default_plan, ca
     assert (cost["currency"], cost["prices_as_of"], cost["region"]) == (
         "USD", table["as_of"], region)
     hours = table["hours_per_month"]
-    nats = _of(plan, NAT)
-    assert nats and _item(cost, NAT)["count"] == len(nats)
-    assert _item(cost, NAT)["monthly"] == round(
+    nats = _of(plan, EC2_NAT_GATEWAY)
+    assert nats and _item(cost, EC2_NAT_GATEWAY)["count"] == len(nats)
+    assert _item(cost, EC2_NAT_GATEWAY)["monthly"] == round(
         len(nats) * table["items"]["nat_gateway_hour"]["prices"][region] * hours, 2)
-    interface = [r for r in _of(plan, ENDPOINT) if r["inputs"].get("vpcEndpointType") ==
+    interface = [r for r in _of(plan, EC2_VPC_ENDPOINT) if r["inputs"].get("vpcEndpointType") ==
                  "Interface"]
     zones = sum(len(r["inputs"]["subnetIds"]) for r in interface)
-    assert interface and _item(cost, ENDPOINT)["count"] == len(interface)
-    assert _item(cost, ENDPOINT)["monthly"] == round(
+    assert interface and _item(cost, EC2_VPC_ENDPOINT)["count"] == len(interface)
+    assert _item(cost, EC2_VPC_ENDPOINT)["monthly"] == round(
         zones * table["items"]["interface_endpoint_az_hour"]["prices"][region] * hours, 2)
-    assert _item(cost, KEY)["count"] == len(_of(plan, KEY)) > 0
+    assert _item(cost, KMS_KEY)["count"] == len(_of(plan, KMS_KEY)) > 0
     assert cost["monthly"] == round(sum(i["monthly"] for i in cost["items"]), 2)
     assert all(i["source"].startswith("https://aws.amazon.com/") for i in cost["items"])
 
@@ -71,7 +72,7 @@ def test_prices_given_in_a_file_override_the_table(tmp_path, default_plan):
     out = tmp_path / "plan.json"
     main(["plan", str(ROOT), "--prices", str(prices), "--json", str(out)])
     cost = json.loads(out.read_text())["cost"]
-    assert _item(cost, NAT)["monthly"] == len(_of(plan, NAT)) * 730.0
+    assert _item(cost, EC2_NAT_GATEWAY)["monthly"] == len(_of(plan, EC2_NAT_GATEWAY)) * 730.0
     assert str(prices) in cost["prices"]
 
 
@@ -89,7 +90,7 @@ def test_a_wrong_prices_file_stops_the_plan(tmp_path, capsys, content, needle):
 
 
 def test_a_region_without_prices_is_priced_as_the_fallback_and_says_so():
-    nat = RecordedResource(urn="urn:x", type=NAT, name="n", parent=None, custom=True)
+    nat = RecordedResource(urn="urn:x", type=EC2_NAT_GATEWAY, name="n", parent=None, custom=True)
     prices = load_prices()
     cost = plan_cost([nat], "sa-east-1", prices)
     assert prices.fallback_region == "us-east-1"
@@ -120,12 +121,12 @@ def test_the_docs_state_the_default_stacks_cost(default_plan, page):
                        r"(\d+) keys \((\d+)\)", readme)
     assert stated, f"{page}: the cost of the default stack"
     cost = plan["cost"]
-    nat = _item(cost, NAT)["monthly"] + _item(cost, "aws:ec2/eip:Eip")["monthly"]
-    endpoints, keys = _item(cost, ENDPOINT), _item(cost, KEY)
-    zones = {len(r["inputs"]["subnetIds"]) for r in _of(plan, ENDPOINT)
+    nat = _item(cost, EC2_NAT_GATEWAY)["monthly"] + _item(cost, EC2_EIP)["monthly"]
+    endpoints, keys = _item(cost, EC2_VPC_ENDPOINT), _item(cost, KMS_KEY)
+    zones = {len(r["inputs"]["subnetIds"]) for r in _of(plan, EC2_VPC_ENDPOINT)
              if r["inputs"].get("vpcEndpointType") == "Interface"}
     assert len(zones) == 1
     assert [int(x) for x in stated.groups()] == [
-        round(cost["monthly"]), _item(cost, NAT)["count"], round(nat), endpoints["count"],
-        zones.pop(), round(endpoints["monthly"]), keys["count"],
+        round(cost["monthly"]), _item(cost, EC2_NAT_GATEWAY)["count"], round(nat),
+        endpoints["count"], zones.pop(), round(endpoints["monthly"]), keys["count"],
         round(keys["monthly"])]

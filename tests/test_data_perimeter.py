@@ -32,12 +32,20 @@ from studio_infra.judges import service_rules
 from studio_infra.judges.iam_database import database
 from studio_infra.judges.iam_grammar import check_policy
 from studio_infra.network import StudioNetwork
+from studio_infra.resource_types import (
+    EC2_VPC_ENDPOINT,
+    IAM_POLICY,
+    IAM_ROLE,
+    IAM_ROLE_POLICY,
+    IAM_ROLE_POLICY_ATTACHMENT,
+    PULUMI_STACK,
+    SAGEMAKER_DOMAIN,
+)
 from studio_infra.roles import StudioExecutionRole
 from studio_infra.rules.engine import evaluate, stack_from_plan
 from studio_infra.studio import load_config
 
 ACCOUNT = "123456789012"
-ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 ROLE = "arn:aws:iam::123456789012:role/studio"
 DOMAIN_ARGS = {"domain_name": "team", "vpc_id": "vpc-0123456789abcdef0",
@@ -52,7 +60,7 @@ def findings(plan: Any, policy: str) -> list[str]:
 
 def endpoint_policies(plan: Any) -> dict[str, Any]:
     return {r.name.removeprefix("net-vpce-"): json.loads(r.inputs["policy"])
-            if r.inputs.get("policy") else None for r in plan.of_type(ENDPOINT)}
+            if r.inputs.get("policy") else None for r in plan.of_type(EC2_VPC_ENDPOINT)}
 
 
 # -- endpoint policies -------------------------------------------------------------------------
@@ -163,7 +171,7 @@ def test_bad_endpoint_policy_input(record_failure, args, fragment):
     failure = record_failure(lambda: StudioNetwork("net", args))
     assert isinstance(failure.__cause__, StudioInfraError)
     assert fragment in str(failure.__cause__)
-    assert [r.type for r in failure.plan.resources] == ["pulumi:pulumi:Stack"]
+    assert [r.type for r in failure.plan.resources] == [PULUMI_STACK]
 
 
 def test_endpoint_policy_size_is_the_documented_quota():
@@ -199,13 +207,13 @@ def test_guardrails_name_only_actions_that_carry_their_keys():
 def test_the_role_denies_jobs_outside_the_perimeter(record):
     plan = record(lambda: StudioExecutionRole("exec"))
     # The guardrails are the role's own managed policy, attached to it; not inline.
-    managed = plan.get("aws:iam/policy:Policy", "exec-guardrails")
-    attachment = plan.get("aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    managed = plan.get(IAM_POLICY, "exec-guardrails")
+    attachment = plan.get(IAM_ROLE_POLICY_ATTACHMENT,
                           "exec-guardrails-attachment")
     assert attachment.inputs["policyArn"] == managed.outputs["arn"]
-    assert attachment.inputs["role"] == plan.get("aws:iam/role:Role", "exec-role").outputs["name"]
+    assert attachment.inputs["role"] == plan.get(IAM_ROLE, "exec-role").outputs["name"]
     document = json.loads(managed.inputs["policy"])
-    inline = json.loads(plan.get("aws:iam/rolePolicy:RolePolicy", "exec-studio").inputs["policy"])
+    inline = json.loads(plan.get(IAM_ROLE_POLICY, "exec-studio").inputs["policy"])
     assert not {r.sid for r in GUARDRAILS} & {s["Sid"] for s in inline["Statement"]}
     assert {s["Effect"] for s in document["Statement"]} == {"Deny"}
     by_sid = {s["Sid"]: s for s in document["Statement"]}
@@ -226,16 +234,16 @@ def test_guardrails_opt_out_and_network_isolation_opt_in(record):
     plan = record(lambda: [StudioExecutionRole("open", {"job_guardrails": False}),
                            StudioExecutionRole("isolated", {"job_network_isolation": True})])
     sids = {name: {s["Sid"] for s in json.loads(plan.get(
-        "aws:iam/rolePolicy:RolePolicy", f"{name}-studio").inputs["policy"])["Statement"]}
+        IAM_ROLE_POLICY, f"{name}-studio").inputs["policy"])["Statement"]}
         for name in ("open", "isolated")}
     assert not {r.sid for r in GUARDRAILS} & (sids["open"] | sids["isolated"])
     # The opt-out: no guardrails policy at all, nothing attached.
     names = {(r.type, r.name) for r in plan.resources}
-    assert ("aws:iam/policy:Policy", "open-guardrails") not in names
+    assert (IAM_POLICY, "open-guardrails") not in names
     assert not any(r.name.startswith("open-") for r in plan.of_type(
-        "aws:iam/rolePolicyAttachment:RolePolicyAttachment"))
+        IAM_ROLE_POLICY_ATTACHMENT))
     isolated = {s["Sid"] for s in json.loads(plan.get(
-        "aws:iam/policy:Policy", "isolated-guardrails").inputs["policy"])["Statement"]}
+        IAM_POLICY, "isolated-guardrails").inputs["policy"])["Statement"]}
     assert {r.sid for r in (*GUARDRAILS, NETWORK_ISOLATION)} <= isolated
 
 
@@ -251,14 +259,14 @@ def test_the_config_switch_reaches_every_role():
 
 def test_docker_is_off_unless_enabled(record):
     plan = record(lambda: StudioDomain("studio", DOMAIN_ARGS))
-    domain = plan.get("aws:sagemaker/domain:Domain", "studio-domain")
+    domain = plan.get(SAGEMAKER_DOMAIN, "studio-domain")
     assert domain.inputs["domainSettings"]["dockerSettings"] == {"enableDockerAccess": "DISABLED"}
 
 
 def test_docker_enabled_names_its_trusted_accounts(record):
     plan = record(lambda: StudioDomain("studio", {
         **DOMAIN_ARGS, "docker": {"enabled": True, "trusted_accounts": [ACCOUNT, ACCOUNT]}}))
-    domain = plan.get("aws:sagemaker/domain:Domain", "studio-domain")
+    domain = plan.get(SAGEMAKER_DOMAIN, "studio-domain")
     assert domain.inputs["domainSettings"]["dockerSettings"] == {
         "enableDockerAccess": "ENABLED", "vpcOnlyTrustedAccounts": [ACCOUNT]}
     assert findings(plan, "sagemaker-docker-trusted-accounts") == []
@@ -272,7 +280,7 @@ def test_docker_enabled_without_trusted_accounts_is_refused(record_failure):
     message = str(failure.__cause__)
     assert "  - docker" in message
     assert "Docker is enabled in a VpcOnly domain without trusted accounts" in message
-    assert [r.type for r in failure.plan.resources] == ["pulumi:pulumi:Stack"]
+    assert [r.type for r in failure.plan.resources] == [PULUMI_STACK]
     with pytest.raises(StudioInfraError, match=r"domain\.docker"):
         load_config({"domain": {"docker": {"enabled": True}}})
     # Trusted accounts are a VpcOnly setting: a public domain may enable Docker without them.
@@ -294,7 +302,7 @@ def test_trusted_accounts_follow_botocores_model():
 
 
 def _access(plan: Any, name: str) -> list[dict[str, Any]]:
-    policy = plan.get("aws:iam/policy:Policy", name)
+    policy = plan.get(IAM_POLICY, name)
     return list(json.loads(policy.inputs["policy"])["Statement"])
 
 
@@ -312,7 +320,7 @@ def test_studio_opens_only_through_the_sagemaker_api_endpoint(record):
     assert deny["Effect"] == "Deny" and deny["Resource"] == profiles
     assert deny["Condition"] == {
         "StringNotEqualsIfExists": {"aws:SourceVpce": "vpce-0123456789abcdef0"}}
-    policy = plan.get("aws:iam/policy:Policy", "open-studio")
+    policy = plan.get(IAM_POLICY, "open-studio")
     assert list(check_policy(policy.inputs["policy"], "identity")) == []
     stack_findings = [f for f in evaluate(stack_from_plan(plan.resources))]
     assert stack_findings == []  # deploy checks and the presigned-URL rule included
@@ -331,7 +339,7 @@ def test_one_profile_per_person_or_by_principal_tag(record):
     assert allow["Resource"].endswith(
         "user-profile/d-abcdefghijkl/${aws:PrincipalTag/studio-profile}")
     assert all(list(check_policy(p.inputs["policy"], "identity")) == []
-               for p in plan.of_type("aws:iam/policy:Policy"))
+               for p in plan.of_type(IAM_POLICY))
 
 
 @pytest.mark.parametrize(("extra", "fragment"), [
@@ -370,7 +378,7 @@ def test_jobs_on_local_storage_instances_need_no_volume_key(record):
     for pattern in LOCAL_STORAGE_INSTANCE_TYPES:
         assert any(fnmatch(t, pattern) for t in training), pattern
     plan = record(lambda: StudioExecutionRole("exec"))
-    document = plan.get("aws:iam/policy:Policy", "exec-guardrails").inputs["policy"]
+    document = plan.get(IAM_POLICY, "exec-guardrails").inputs["policy"]
     grant = json.dumps({"Statement": [{"Effect": "Allow", "Action": "sagemaker:*",
                                        "Resource": "*"}]})
     perimeter = {"sagemaker:VpcSubnets": ["subnet-0123456789abcdef0"],
@@ -391,7 +399,7 @@ def test_jobs_on_local_storage_instances_need_no_volume_key(record):
     assert training(["ml.m5.xlarge"], **{"sagemaker:VolumeKmsKey": KEY}) is Decision.ALLOW
     # A role's own list replaces the default; an empty one spares nothing.
     strict = record(lambda: StudioExecutionRole("strict", {"local_storage_instance_types": []}))
-    document = strict.get("aws:iam/policy:Policy", "strict-guardrails").inputs["policy"]
+    document = strict.get(IAM_POLICY, "strict-guardrails").inputs["policy"]
     assert training(["ml.g5.xlarge"]) is Decision.EXPLICIT_DENY
 
 
@@ -405,6 +413,6 @@ def test_the_inline_policy_is_rewritten_only_once_the_guardrails_are_attached(re
     """A stack whose inline policy held the guardrails moves them to the managed policy with
     no moment between: the inline policy waits for the attachment."""
     plan = record(lambda: StudioExecutionRole("exec"))
-    attachment = plan.get("aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    attachment = plan.get(IAM_ROLE_POLICY_ATTACHMENT,
                           "exec-guardrails-attachment")
-    assert attachment.urn in plan.get("aws:iam/rolePolicy:RolePolicy", "exec-studio").dependencies
+    assert attachment.urn in plan.get(IAM_ROLE_POLICY, "exec-studio").dependencies

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from studio_infra.domain import StudioDomain
+from studio_infra.ecr import ImageRepository
+from studio_infra.efs import SharedFileSystem
+from studio_infra.images import CustomImage
 from studio_infra.judges import provider_rules
+from studio_infra.kms import StudioKeys
+from studio_infra.network import StudioNetwork
 from studio_infra.plan.project import runtime_name
 from studio_infra.plan.render import (
     WIDTH,
@@ -17,8 +23,28 @@ from studio_infra.plan.render import (
     render_violations,
 )
 from studio_infra.plan.runner import in_directory, plan_project
+from studio_infra.resource_types import (
+    CLOUDWATCH_LOG_GROUP,
+    EC2_SECURITY_GROUP,
+    EC2_SUBNET,
+    ECR_REPOSITORY,
+    EFS_FILE_SYSTEM,
+    EFS_MOUNT_TARGET,
+    KMS_KEY,
+    LAMBDA_INVOCATION,
+    S3_BUCKET,
+    S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION,
+    SAGEMAKER_DOMAIN,
+    SAGEMAKER_IMAGE_VERSION,
+    SAGEMAKER_USER_PROFILE,
+    VPC_SECURITY_GROUP_INGRESS_RULE,
+)
+from studio_infra.roles import StudioExecutionRole
 from studio_infra.rules.config import load_policy_config
 from studio_infra.rules.engine import evaluate, stack_from_plan
+from studio_infra.s3 import SecureBucket
+from studio_infra.studio import Studio
+from studio_infra.users import StudioUser
 
 ROOT = Path(__file__).parent.parent
 # The planner runs Python programs only; the YAML and TypeScript examples of the component
@@ -37,77 +63,77 @@ def test_components_of_the_default_stack(plan):
     components = sorted((r.type, r.name) for r in plan.resources
                         if r.type.startswith("studio-infra:"))
     assert components == [
-        ("studio-infra:ecr:ImageRepository", "studio-images"),
-        ("studio-infra:efs:SharedFileSystem", "studio-user-alice-files"),
-        ("studio-infra:efs:SharedFileSystem", "studio-user-bob-files"),
-        ("studio-infra:iam:StudioExecutionRole", "studio-default"),
-        ("studio-infra:kms:StudioKeys", "studio"),
-        ("studio-infra:network:StudioNetwork", "studio"),
-        ("studio-infra:s3:SecureBucket", "studio-sharing"),
-        ("studio-infra:sagemaker:CustomImage", "studio-python-data"),
-        ("studio-infra:sagemaker:CustomImage", "studio-python-minimal"),
-        ("studio-infra:sagemaker:StudioDomain", "studio"),
-        ("studio-infra:sagemaker:StudioUser", "studio-user-alice"),
-        ("studio-infra:sagemaker:StudioUser", "studio-user-bob"),
-        ("studio-infra:studio:Studio", "studio"),
+        (ImageRepository.TYPE, "studio-images"),
+        (SharedFileSystem.TYPE, "studio-user-alice-files"),
+        (SharedFileSystem.TYPE, "studio-user-bob-files"),
+        (StudioExecutionRole.TYPE, "studio-default"),
+        (StudioKeys.TYPE, "studio"),
+        (StudioNetwork.TYPE, "studio"),
+        (SecureBucket.TYPE, "studio-sharing"),
+        (CustomImage.TYPE, "studio-python-data"),
+        (CustomImage.TYPE, "studio-python-minimal"),
+        (StudioDomain.TYPE, "studio"),
+        (StudioUser.TYPE, "studio-user-alice"),
+        (StudioUser.TYPE, "studio-user-bob"),
+        (Studio.TYPE, "studio"),
     ]
 
 
 def test_each_store_is_encrypted_with_its_own_key(plan):
-    arn = {p: plan.get("aws:kms/key:Key", f"studio-{p}").outputs["arn"]
+    arn = {p: plan.get(KMS_KEY, f"studio-{p}").outputs["arn"]
            for p in ("s3", "efs", "logs", "ecr", "sagemaker")}
-    encryption = plan.get("aws:s3/bucketServerSideEncryptionConfiguration:"
-                          "BucketServerSideEncryptionConfiguration", "studio-sharing-encryption")
+    encryption = plan.get(S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION,
+                          "studio-sharing-encryption")
     assert encryption.inputs["rules"][0]["applyServerSideEncryptionByDefault"][
         "kmsMasterKeyId"] == arn["s3"]
     for user in ("alice", "bob"):
-        assert plan.get("aws:efs/fileSystem:FileSystem", f"studio-user-{user}-files-fs").inputs[
+        assert plan.get(EFS_FILE_SYSTEM, f"studio-user-{user}-files-fs").inputs[
             "kmsKeyId"] == arn["efs"]
-    assert plan.get("aws:cloudwatch/logGroup:LogGroup", "studio-flow-logs").inputs[
+    assert plan.get(CLOUDWATCH_LOG_GROUP, "studio-flow-logs").inputs[
         "kmsKeyId"] == arn["logs"]
-    assert plan.get("aws:ecr/repository:Repository", "studio-images-repo").inputs[
+    assert plan.get(ECR_REPOSITORY, "studio-images-repo").inputs[
         "encryptionConfigurations"] == [{"encryptionType": "KMS", "kmsKey": arn["ecr"]}]
-    domain = plan.get("aws:sagemaker/domain:Domain", "studio-domain")
+    domain = plan.get(SAGEMAKER_DOMAIN, "studio-domain")
     assert domain.inputs["kmsKeyId"] == arn["sagemaker"]
     assert domain.inputs["defaultUserSettings"]["sharingSettings"]["s3KmsKeyId"] == arn["s3"]
     # the network was given the logs key, so it made none of its own
-    assert "studio-flow-logs" not in {k.name for k in plan.of_type("aws:kms/key:Key")}
+    assert "studio-flow-logs" not in {k.name for k in plan.of_type(KMS_KEY)}
 
 
 def test_image_attached_to_the_domain_and_an_extra_one_to_bob(plan):
-    domain = plan.get("aws:sagemaker/domain:Domain", "studio-domain")
+    domain = plan.get(SAGEMAKER_DOMAIN, "studio-domain")
     domain_images = domain.inputs["defaultUserSettings"]["jupyterLabAppSettings"]["customImages"]
     assert [i["imageName"] for i in domain_images] == ["python-minimal"]
-    bob = plan.get("aws:sagemaker/userProfile:UserProfile", "studio-user-bob-profile")
+    bob = plan.get(SAGEMAKER_USER_PROFILE, "studio-user-bob-profile")
     assert [i["imageName"] for i in
             bob.inputs["userSettings"]["jupyterLabAppSettings"]["customImages"]] == \
         ["python-minimal", "python-data"]
-    alice = plan.get("aws:sagemaker/userProfile:UserProfile", "studio-user-alice-profile")
+    alice = plan.get(SAGEMAKER_USER_PROFILE, "studio-user-alice-profile")
     assert "jupyterLabAppSettings" not in alice.inputs["userSettings"]
-    repo = plan.get("aws:ecr/repository:Repository", "studio-images-repo")
+    repo = plan.get(ECR_REPOSITORY, "studio-images-repo")
     for image in ("python-minimal", "python-data"):
         build = plan.get("docker-build:index:Image", f"studio-{image}-build")
         assert build.inputs["context"] == {"location": f"stacks/images/{image}"}
-        version = plan.get("aws:sagemaker/imageVersion:ImageVersion", f"studio-{image}-version")
+        version = plan.get(SAGEMAKER_IMAGE_VERSION, f"studio-{image}-version")
         assert version.inputs["baseImage"] == \
             f"{repo.outputs['repositoryUrl']}@{build.outputs['digest']}"
 
 
 def test_each_user_has_a_file_system_only_their_apps_reach(plan):
-    private = {plan.get("aws:ec2/subnet:Subnet", f"studio-private-us-east-1{z}").id
+    private = {plan.get(EC2_SUBNET, f"studio-private-us-east-1{z}").id
                for z in "ab"}
-    targets = plan.of_type("aws:efs/mountTarget:MountTarget")
+    targets = plan.of_type(EFS_MOUNT_TARGET)
     assert {t.inputs["subnetId"] for t in targets} == private
     assert len(targets) == 4  # two users, two subnets
     # Each user's directory is created with their ids, and is their profile's FileSystemPath.
-    created = {u["name"]: u for i in plan.of_type("aws:lambda/invocation:Invocation")
+    created = {u["name"]: u for i in plan.of_type(LAMBDA_INVOCATION)
                for u in json.loads(i.inputs["input"])["users"]}
     assert created["bob"] == {"name": "bob", "uid": 20001, "gid": 20001}
-    studio_group = plan.get("aws:ec2/securityGroup:SecurityGroup", "studio-apps-sg").id
+    studio_group = plan.get(EC2_SECURITY_GROUP, "studio-apps-sg").id
     for name in ("alice", "bob"):
-        file_system = plan.get("aws:efs/fileSystem:FileSystem", f"studio-user-{name}-files-fs")
-        own = plan.get("aws:ec2/securityGroup:SecurityGroup", f"studio-user-{name}-files-clients")
-        profile = plan.get("aws:sagemaker/userProfile:UserProfile", f"studio-user-{name}-profile")
+        file_system = plan.get(EFS_FILE_SYSTEM, f"studio-user-{name}-files-fs")
+        own = plan.get(EC2_SECURITY_GROUP, f"studio-user-{name}-files-clients")
+        profile = plan.get(SAGEMAKER_USER_PROFILE, f"studio-user-{name}-profile")
         settings = profile.inputs["userSettings"]
         assert settings["customPosixUserConfig"] == {"uid": created[name]["uid"],
                                                      "gid": created[name]["gid"]}
@@ -115,12 +141,12 @@ def test_each_user_has_a_file_system_only_their_apps_reach(plan):
             {"fileSystemId": file_system.id, "fileSystemPath": f"/users/{name}"}]}]
         assert settings["securityGroups"] == [studio_group, own.id]
         # Their mount targets admit NFS from their own group (and the provisioner's) only.
-        mount_group = plan.get("aws:ec2/securityGroup:SecurityGroup",
+        mount_group = plan.get(EC2_SECURITY_GROUP,
                                f"studio-user-{name}-files-mount-targets").id
         sources = {r.inputs["referencedSecurityGroupId"] for r in plan.of_type(
-            "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+            VPC_SECURITY_GROUP_INGRESS_RULE)
             if r.inputs["securityGroupId"] == mount_group}
-        provisioner = plan.get("aws:ec2/securityGroup:SecurityGroup",
+        provisioner = plan.get(EC2_SECURITY_GROUP,
                                f"studio-user-{name}-files-provisioner").id
         assert sources == {own.id, provisioner}
 
@@ -132,14 +158,14 @@ def test_every_output_a_user_needs_is_exported(plan):
         "user_file_systems", "image_repository_url", "images", "default_execution_role_arn",
     }
     assert plan.stack_outputs["domain_id"] == \
-        plan.get("aws:sagemaker/domain:Domain", "studio-domain").id
+        plan.get(SAGEMAKER_DOMAIN, "studio-domain").id
     assert plan.stack_outputs["user_profiles"] == {"alice": "alice", "bob": "bob"}
 
 
 def test_data_bearing_resources_are_protected(plan):
-    data_types = {"aws:kms/key:Key", "aws:s3/bucket:Bucket", "aws:efs/fileSystem:FileSystem",
-                  "aws:cloudwatch/logGroup:LogGroup", "aws:sagemaker/domain:Domain",
-                  "aws:ecr/repository:Repository"}
+    data_types = {KMS_KEY, S3_BUCKET, EFS_FILE_SYSTEM,
+                  CLOUDWATCH_LOG_GROUP, SAGEMAKER_DOMAIN,
+                  ECR_REPOSITORY}
     data = [r for r in plan.resources if r.type in data_types]
     assert len(data) == 14  # a file system and its provisioner's log group per user
     assert all(r.protect and r.retain_on_delete for r in data)

@@ -34,6 +34,26 @@ from studio_infra.judges.requests import (
     only_item,
 )
 from studio_infra.plan.runner import plan_project
+from studio_infra.resource_types import (
+    EC2_VPC,
+    EC2_VPC_ENDPOINT,
+    ECR_REPOSITORY,
+    ECR_REPOSITORY_POLICY,
+    EFS_FILE_SYSTEM_POLICY,
+    IAM_ROLE,
+    IAM_ROLE_POLICY,
+    KMS_KEY,
+    PULUMI_STACK,
+    S3_BUCKET,
+    S3_BUCKET_POLICY,
+    SAGEMAKER_APP_IMAGE_CONFIG,
+    SAGEMAKER_DOMAIN,
+    SAGEMAKER_IMAGE,
+    SAGEMAKER_IMAGE_VERSION,
+    SAGEMAKER_USER_PROFILE,
+    VPC_SECURITY_GROUP_EGRESS_RULE,
+    VPC_SECURITY_GROUP_INGRESS_RULE,
+)
 from studio_infra.rules.engine import evaluate, stack_from_plan
 from tests.policy_harness import analyze
 
@@ -209,19 +229,19 @@ def test_a_type_outside_the_table_is_reported_not_passed(record):
 
 
 def test_requests_are_built_as_the_provider_sends_them():
-    (create,) = build_requests("aws:ecr/repository:Repository", {
+    (create,) = build_requests(ECR_REPOSITORY, {
         "name": "studio", "encryptionConfigurations": [{"encryptionType": "KMS"}],
         "tags": {"team": "ml"}, "forceDelete": False})
     assert create.operation == "CreateRepository"
     assert create.params == {"repositoryName": "studio",
                              "encryptionConfiguration": {"encryptionType": "KMS"},
                              "tags": [{"Key": "team", "Value": "ml"}]}
-    calls = build_requests("aws:kms/key:Key", {"enableKeyRotation": True,
-                                               "deletionWindowInDays": 30})
+    calls = build_requests(KMS_KEY, {"enableKeyRotation": True,
+                                     "deletionWindowInDays": 30})
     assert [c.operation for c in calls] == ["CreateKey", "EnableKeyRotation",
                                            "ScheduleKeyDeletion"]
     assert calls[2].params == {"PendingWindowInDays": 30}
-    (rule,) = build_requests("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", {
+    (rule,) = build_requests(VPC_SECURITY_GROUP_EGRESS_RULE, {
         "securityGroupId": "sg-1", "ipProtocol": "tcp", "fromPort": 443, "toPort": 443,
         "prefixListId": "pl-1", "description": "S3"})
     assert rule.params["IpPermissions"] == [{"IpProtocol": "tcp", "FromPort": 443,
@@ -254,79 +274,79 @@ Injection = Callable[[dict[str, Any]], None]
 
 INJECTIONS: list[tuple[str, str, Injection, tuple[str, ...]]] = [
     # (type, what, change to the resource's properties, words the message must hold)
-    ("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "description character",
+    (VPC_SECURITY_GROUP_INGRESS_RULE, "description character",
      lambda p: p.update(description="Studio's apps"),
      ("Studio's apps", "UserIdGroupPairs[0].Description", "not allowed", "._-:/()#,@[]+=")),
-    ("aws:sagemaker/appImageConfig:AppImageConfig", "unsupported member",
+    (SAGEMAKER_APP_IMAGE_CONFIG, "unsupported member",
      lambda p: p["jupyterLabImageConfig"].update(fileSystemConfig={"mountPath": "/home"}),
      ("FileSystemConfig", "not supported")),
-    ("aws:sagemaker/domain:Domain", "enum",
+    (SAGEMAKER_DOMAIN, "enum",
      lambda p: p.update(appNetworkAccessType="VpcOnlyy"),
      ("appNetworkAccessType", "VpcOnlyy", "PublicInternetOnly")),
-    ("aws:sagemaker/domain:Domain", "range",
+    (SAGEMAKER_DOMAIN, "range",
      lambda p: p["defaultUserSettings"]["jupyterLabAppSettings"]["appLifecycleManagement"][
          "idleSettings"].update(idleTimeoutInMinutes=10),
      ("IdleTimeoutInMinutes", "= 10", "60-525600")),
-    ("aws:sagemaker/userProfile:UserProfile", "pattern",
+    (SAGEMAKER_USER_PROFILE, "pattern",
      lambda p: p.update(userProfileName="bob_smith"),
      ("userProfileName", "bob_smith", "must match")),
-    ("aws:ec2/vpcEndpoint:VpcEndpoint", "type",
+    (EC2_VPC_ENDPOINT, "type",
      lambda p: p.update(privateDnsEnabled="yes"), ("privateDnsEnabled", "true or false")),
-    ("aws:iam/role:Role", "length",
+    (IAM_ROLE, "length",
      lambda p: p.update(name="r" * 70), ("name", "1-64 characters")),
-    ("aws:s3/bucket:Bucket", "documented naming rule",
+    (S3_BUCKET, "documented naming rule",
      lambda p: p.update(bucket="Studio.Data"), ("Studio.Data", "bucketnamingrules")),
-    ("aws:sagemaker/image:Image", "provider's own pattern",  # botocore allows the dot
+    (SAGEMAKER_IMAGE, "provider's own pattern",  # botocore allows the dot
      lambda p: p.update(imageName="python.data"),
      ("imageName = 'python.data'", "the AWS provider refuses", "sagemaker/image.go#L49")),
-    ("aws:sagemaker/imageVersion:ImageVersion", "documented URI form",
+    (SAGEMAKER_IMAGE_VERSION, "documented URI form",
      lambda p: p.update(baseImage=p["baseImage"].replace("@", ":v1@")),
      ("baseImage", "tag or a digest, not both")),
-    ("aws:iam/rolePolicy:RolePolicy", "action on the wrong resource",
+    (IAM_ROLE_POLICY, "action on the wrong resource",
      lambda p: p.update(policy=json.dumps({"Statement": [
          {"Effect": "Allow", "Action": "sagemaker:ListSpaces",
           "Resource": "arn:aws:sagemaker:us-east-1:123456789012:space/*/*"}]})),
      ("sagemaker:ListSpaces", "supports only Resource '*'")),
-    ("aws:iam/rolePolicy:RolePolicy", "condition key",
+    (IAM_ROLE_POLICY, "condition key",
      lambda p: p.update(policy=json.dumps({"Statement": [
          {"Effect": "Allow", "Action": "sagemaker:CreateApp", "Resource": "*",
           "Condition": {"StringEquals": {"s3:prefix": "x"}}}]})),
      ("'s3:prefix'", "not available")),
-    ("aws:kms/key:Key", "unknown action",
+    (KMS_KEY, "unknown action",
      lambda p: p.update(policy=p["policy"].replace("kms:Decrypt", "kms:Decrypts")),
      ("kms:Decrypts", "names no kms action")),
-    ("aws:sagemaker/userProfile:UserProfile", "missing required member",
+    (SAGEMAKER_USER_PROFILE, "missing required member",
      lambda p: p.pop("domainId"), ("DomainId", "required by CreateUserProfileRequest")),
-    ("aws:iam/role:Role", "policy size",
+    (IAM_ROLE, "policy size",
      lambda p: p.update(assumeRolePolicy=p["assumeRolePolicy"].replace(
          '"Statement"', '"Id": "' + "x" * 3000 + '", "Statement"')),
      ("at most 2,048 characters", "trust policy")),
-    ("aws:iam/rolePolicy:RolePolicy", "operator type",
+    (IAM_ROLE_POLICY, "operator type",
      lambda p: p.update(policy=json.dumps({"Statement": [
          {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
           "Condition": {"NumericLessThan": {"aws:SourceIp": "10"}}}]})),
      ("NumericLessThan", "aws:SourceIp", "IPAddress")),
-    ("aws:iam/rolePolicy:RolePolicy", "set operator",
+    (IAM_ROLE_POLICY, "set operator",
      lambda p: p.update(policy=json.dumps({"Statement": [
          {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
           "Condition": {"ForAnyValue:StringEquals": {"aws:username": "x"}}}]})),
      ("ForAnyValue:StringEquals", "single-valued")),
-    ("aws:efs/fileSystemPolicy:FileSystemPolicy", "EFS policy action",
+    (EFS_FILE_SYSTEM_POLICY, "EFS policy action",
      lambda p: p.update(policy=p["policy"].replace("elasticfilesystem:ClientMount",
                                                    "elasticfilesystem:ClientMounts")),
      ("elasticfilesystem:ClientMounts", "names no elasticfilesystem action")),
-    ("aws:ecr/repositoryPolicy:RepositoryPolicy", "ECR policy action",
+    (ECR_REPOSITORY_POLICY, "ECR policy action",
      lambda p: p.update(policy=p["policy"].replace("ecr:BatchGetImage", "ecr:BatchGetImages")),
      ("ecr:BatchGetImages", "names no ecr action")),
-    ("aws:ec2/vpcEndpoint:VpcEndpoint", "endpoint policy size",
+    (EC2_VPC_ENDPOINT, "endpoint policy size",
      lambda p: p.update(policy=p["policy"].replace(
          '"Statement"', '"Id": "' + "x" * 21000 + '", "Statement"')),
      ("policy", "at most 20,480 characters", "endpoint policy")),
-    ("aws:ec2/vpcEndpoint:VpcEndpoint", "endpoint policy condition key",
+    (EC2_VPC_ENDPOINT, "endpoint policy condition key",
      lambda p: p.update(policy=p["policy"].replace("aws:PrincipalAccount",
                                                    "aws:PrincipalAcount")),
      ("aws:PrincipalAcount", "neither a global key")),
-    ("aws:s3/bucketPolicy:BucketPolicy", "S3 policy condition key",
+    (S3_BUCKET_POLICY, "S3 policy condition key",
      lambda p: p.update(policy=p["policy"].replace("s3:TlsVersion", "s3:TLSVersions")),
      ("s3:TLSVersions", "neither a global key nor a s3 key")),
 ]
@@ -338,7 +358,7 @@ def test_an_injected_defect_is_caught_by_both_adapters(default_plan, type_, what
     # The defect alone, in a plan of its own: deploy checks judge one resource at a time.
     target = copy.deepcopy(_first(default_plan, type_))
     plan = copy.copy(default_plan)
-    plan.resources = [r for r in default_plan.resources if r.type == "pulumi:pulumi:Stack"]
+    plan.resources = [r for r in default_plan.resources if r.type == PULUMI_STACK]
     plan.resources.append(target)
     props = target.outputs
     inject(props)
@@ -389,7 +409,7 @@ def test_a_program_with_an_explicit_provider_is_checked_in_its_region(record):
 
     plan = record(program)
     assert deploy_findings(plan) == []
-    vpc = plan.get("aws:ec2/vpc:Vpc", "vpc")
+    vpc = plan.get(EC2_VPC, "vpc")
     assert vpc.outputs["arn"].startswith("arn:aws:ec2:eu-west-1:")
 
 
@@ -411,7 +431,7 @@ def test_what_the_plan_names_but_does_not_create_is_listed(record):
     existing = plan_project(ROOT / "stacks" / "existing-vpc", "dev")
     outside = {r.value: r for r in existing.outside}
     assert "vpc-0a1b2c3d4e5f60718" in outside
-    domain = existing.get("aws:sagemaker/domain:Domain", "studio-domain")
+    domain = existing.get(SAGEMAKER_DOMAIN, "studio-domain")
     assert domain.urn in outside["vpc-0a1b2c3d4e5f60718"].used_by
     assert existing.to_json()["outside_references"][0]["value"] in outside
     # Principals a policy names: a created role is inside the plan, a made-up one is not.

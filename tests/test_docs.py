@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from studio_infra.network import StudioNetwork
+
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted([ROOT / "README.md", ROOT / "CONTRIBUTING.md", ROOT / "CHANGELOG.md",
                 *(ROOT / "docs").glob("*.md"), *(ROOT / "stacks").glob("**/README.md"),
@@ -50,7 +52,7 @@ def links(path: Path) -> list[str]:
 
 
 def test_the_slug_is_githubs():
-    assert slug("`StudioNetwork` (`studio-infra:network:StudioNetwork`)") == \
+    assert slug(f"`StudioNetwork` (`{StudioNetwork.TYPE}`)") == \
         "studionetwork-studio-infranetworkstudionetwork"
     assert slug("Studio that works: what every user needs, checked on every plan") == \
         "studio-that-works-what-every-user-needs-checked-on-every-plan"

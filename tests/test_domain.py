@@ -7,6 +7,14 @@ import pytest
 from studio_infra.domain import StudioDomain
 from studio_infra.errors import StudioInfraError
 from studio_infra.images import CustomImage
+from studio_infra.resource_types import (
+    DYNAMIC_RESOURCE,
+    PULUMI_STACK,
+    SAGEMAKER_APP,
+    SAGEMAKER_DOMAIN,
+    SAGEMAKER_IMAGE_VERSION,
+    SAGEMAKER_USER_PROFILE,
+)
 from studio_infra.users import StudioUser
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -16,13 +24,11 @@ URI = "123456789012.dkr.ecr.us-east-1.amazonaws.com/team/image:v1"
 BASE = {"domain_name": "team", "vpc_id": "vpc-0123456789abcdef0",
         "subnet_ids": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
         "security_group_id": SG, "kms_key_arn": KEY, "execution_role_arn": ROLE}
-DOMAIN = "aws:sagemaker/domain:Domain"
-PROFILE = "aws:sagemaker/userProfile:UserProfile"
 
 
 def test_domain_defaults_are_the_hardened_ones(record):
     plan = record(lambda: StudioDomain("studio", BASE))
-    domain = plan.get(DOMAIN, "studio-domain")
+    domain = plan.get(SAGEMAKER_DOMAIN, "studio-domain")
     inputs = domain.inputs
     assert inputs["appNetworkAccessType"] == "VpcOnly"
     assert inputs["kmsKeyId"] == KEY
@@ -49,7 +55,7 @@ def test_domain_defaults_are_the_hardened_ones(record):
 
 def test_public_internet_only_through_the_named_opt_out(record):
     plan = record(lambda: StudioDomain("studio", {**BASE, "allow_public_internet": True}))
-    assert plan.get(DOMAIN, "studio-domain").inputs["appNetworkAccessType"] == \
+    assert plan.get(SAGEMAKER_DOMAIN, "studio-domain").inputs["appNetworkAccessType"] == \
         "PublicInternetOnly"
 
 
@@ -62,7 +68,7 @@ def test_sharing_and_a_users_own_directory(record):
             {"file_system_id": "fs-0123456789abcdef0", "path": "/users/ann"}]})
 
     plan = record(program)
-    settings = plan.get(DOMAIN, "studio-domain").inputs["defaultUserSettings"]
+    settings = plan.get(SAGEMAKER_DOMAIN, "studio-domain").inputs["defaultUserSettings"]
     # Profiles made elsewhere share into the domain's folder; each profile made here into its
     # own, which only its own session may write (test_roles).
     assert settings["sharingSettings"] == {"notebookOutputOption": "Allowed",
@@ -70,7 +76,7 @@ def test_sharing_and_a_users_own_directory(record):
                                            "s3KmsKeyId": KEY}
     # A file system is a user's, at the user's own path: none is attached domain-wide.
     assert "customFileSystemConfigs" not in settings
-    ann = plan.get("aws:sagemaker/userProfile:UserProfile", "ann-profile")
+    ann = plan.get(SAGEMAKER_USER_PROFILE, "ann-profile")
     assert ann.inputs["userSettings"]["sharingSettings"]["s3OutputPath"] == \
         "s3://team-sharing/sharing/ann/"
     assert ann.inputs["userSettings"]["customFileSystemConfigs"] == [{"efsFileSystemConfigs": [
@@ -93,16 +99,16 @@ def test_images_attached_at_domain_and_user_level(record):
         StudioUser("dan", {"domain": domain.membership, "user": {"name": "dan"}})
 
     plan = record(program)
-    settings = plan.get(DOMAIN, "studio-domain").inputs["defaultUserSettings"]
-    version = plan.get("aws:sagemaker/imageVersion:ImageVersion", "lab-version")
+    settings = plan.get(SAGEMAKER_DOMAIN, "studio-domain").inputs["defaultUserSettings"]
+    version = plan.get(SAGEMAKER_IMAGE_VERSION, "lab-version")
     assert settings["jupyterLabAppSettings"]["customImages"] == [{
         "imageName": "lab", "appImageConfigName": "lab",
         "imageVersionNumber": version.outputs["version"]}]
-    carol = plan.get(PROFILE, "carol-profile").inputs["userSettings"]
+    carol = plan.get(SAGEMAKER_USER_PROFILE, "carol-profile").inputs["userSettings"]
     assert [i["imageName"] for i in carol["jupyterLabAppSettings"]["customImages"]] == ["lab"]
     assert [i["imageName"] for i in carol["kernelGatewayAppSettings"]["customImages"]] == [
         "classic"]
-    dan = plan.get(PROFILE, "dan-profile").inputs["userSettings"]
+    dan = plan.get(SAGEMAKER_USER_PROFILE, "dan-profile").inputs["userSettings"]
     assert "jupyterLabAppSettings" not in dan  # inherits the domain's list
 
 
@@ -114,8 +120,8 @@ def test_user_profile_identity_and_settings(record):
                             "default_app": True, "sharing": False})
 
     plan = record(program)
-    domain = plan.get(DOMAIN, "studio-domain")
-    profile = plan.get(PROFILE, "erin-profile")
+    domain = plan.get(SAGEMAKER_DOMAIN, "studio-domain")
+    profile = plan.get(SAGEMAKER_USER_PROFILE, "erin-profile")
     assert profile.inputs["domainId"] == domain.id
     assert profile.inputs["userProfileName"] == "erin"
     settings = profile.inputs["userSettings"]
@@ -123,7 +129,7 @@ def test_user_profile_identity_and_settings(record):
     assert settings["securityGroups"] == [SG]
     assert settings["executionRole"] == ROLE
     assert settings["sharingSettings"] == {"notebookOutputOption": "Disabled"}
-    app = plan.get("aws:sagemaker/app:App", "erin-jupyter-server")
+    app = plan.get(SAGEMAKER_APP, "erin-jupyter-server")
     assert app.inputs["appType"] == "JupyterServer" and app.inputs["appName"] == "default"
     assert app.inputs["userProfileName"] == "erin"
     assert app.inputs["resourceSpec"] == {"instanceType": "system"}
@@ -178,7 +184,7 @@ def test_bad_domain_input(record_failure, extra, fragment):
     failure = record_failure(lambda: StudioDomain("studio", {**BASE, **extra}))
     assert isinstance(failure.__cause__, StudioInfraError)
     assert fragment in str(failure.__cause__)
-    assert [r.type for r in failure.plan.resources] == ["pulumi:pulumi:Stack"]
+    assert [r.type for r in failure.plan.resources] == [PULUMI_STACK]
 
 
 def test_bad_user_name(record_failure):
@@ -188,7 +194,7 @@ def test_bad_user_name(record_failure):
 
     failure = record_failure(program)
     assert "user name 'not valid' must match" in str(failure.__cause__)
-    assert "studio-infra:sagemaker:StudioUser" not in {r.type for r in failure.plan.resources}
+    assert StudioUser.TYPE not in {r.type for r in failure.plan.resources}
 
 
 def test_subnets_and_security_groups_change_in_place(record):
@@ -200,9 +206,9 @@ def test_subnets_and_security_groups_change_in_place(record):
     from studio_infra.domain_update import _DomainUpdateProvider, update_domain
 
     plan = record(lambda: StudioDomain("studio", BASE))
-    domain = plan.get("aws:sagemaker/domain:Domain", "studio-domain")
+    domain = plan.get(SAGEMAKER_DOMAIN, "studio-domain")
     assert set(domain.ignore_changes) == {"subnetIds", "domainSettings.securityGroupIds"}
-    in_place = plan.get("pulumi-python:dynamic:Resource", "studio-in-place")
+    in_place = plan.get(DYNAMIC_RESOURCE, "studio-in-place")
     assert in_place.inputs["subnet_ids"] == domain.inputs["subnetIds"]
     assert in_place.inputs["security_group_ids"] == domain.inputs["domainSettings"][
         "securityGroupIds"]

@@ -16,6 +16,14 @@ from studio_infra.errors import StudioInfraError
 from studio_infra.network import StudioNetwork
 from studio_infra.plan.fakes import S3_WEBSITE_HOSTED_ZONES, known_regions, partition_of
 from studio_infra.plan.runner import run_under_mocks
+from studio_infra.resource_types import (
+    CLOUDWATCH_LOG_GROUP,
+    EC2_SUBNET,
+    EC2_VPC_ENDPOINT,
+    IAM_ROLE_POLICY,
+    S3_BUCKET,
+    SAGEMAKER_IMAGE_VERSION,
+)
 
 
 def test_regions_and_partitions_come_from_botocore():
@@ -59,14 +67,14 @@ def test_a_parents_provider_sets_the_region_of_everything_below(record):
         _Platform("platform", pulumi.ResourceOptions(providers=[europe]))
 
     plan = record(program, region="us-east-1")
-    zones = sorted(r.inputs["availabilityZone"] for r in plan.of_type("aws:ec2/subnet:Subnet"))
+    zones = sorted(r.inputs["availabilityZone"] for r in plan.of_type(EC2_SUBNET))
     assert zones == ["eu-west-1a", "eu-west-1a", "eu-west-1b", "eu-west-1b"]
-    services = {r.inputs["serviceName"] for r in plan.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")}
+    services = {r.inputs["serviceName"] for r in plan.of_type(EC2_VPC_ENDPOINT)}
     assert "com.amazonaws.eu-west-1.sagemaker.api" in services
     assert "aws.sagemaker.eu-west-1.studio" in services
-    group = plan.get("aws:cloudwatch/logGroup:LogGroup", "net-flow-logs")
+    group = plan.get(CLOUDWATCH_LOG_GROUP, "net-flow-logs")
     assert group.outputs["arn"].startswith("arn:aws:logs:eu-west-1:")
-    policy = json.loads(plan.get("aws:iam/rolePolicy:RolePolicy", "net-flow-logs")
+    policy = json.loads(plan.get(IAM_ROLE_POLICY, "net-flow-logs")
                         .inputs["policy"])
     assert all(":eu-west-1:" in r for s in policy["Statement"]
                for r in ([s["Resource"]] if isinstance(s["Resource"], str) else s["Resource"]))
@@ -74,7 +82,7 @@ def test_a_parents_provider_sets_the_region_of_everything_below(record):
 
 def test_s3_hosted_zones_are_the_providers_per_region(record):
     plan = record(lambda: aws.s3.Bucket("b"), region="eu-west-1")
-    assert plan.get("aws:s3/bucket:Bucket", "b").outputs["hostedZoneId"] == \
+    assert plan.get(S3_BUCKET, "b").outputs["hostedZoneId"] == \
         S3_WEBSITE_HOSTED_ZONES["eu-west-1"] == "Z1BKCTXD74EZPE"
 
 
@@ -86,7 +94,7 @@ def test_image_versions_count_up_per_image(record):
 
     plan = record(program)
     versions = {r.name: r.outputs["version"]
-                for r in plan.of_type("aws:sagemaker/imageVersion:ImageVersion")}
+                for r in plan.of_type(SAGEMAKER_IMAGE_VERSION)}
     assert sorted([versions["v-a"], versions["v-b"]]) == [1, 2]
     assert versions["other"] == 1
 

@@ -10,6 +10,7 @@ import pytest
 
 from studio_infra.judges.iam_eval import Decision, OneOf, Request, Undecidable, evaluate
 from studio_infra.judges.studio_needs import SAGEMAKER_ASSUMES
+from studio_infra.resource_types import IAM_ROLE, LAMBDA_INVOCATION
 from studio_infra.rules.engine import evaluate as judge
 from studio_infra.rules.engine import stack_from_plan
 from tests.rules.shared_programs import rewrite_policy, studio
@@ -25,7 +26,7 @@ def trust_condition(condition: dict[str, Any]) -> Any:
         for operator, keys in condition.items():
             merged[operator] = {**merged.get(operator, {}), **keys}
         statement["Condition"] = merged
-    return studio(transform=rewrite_policy("aws:iam/role:Role", "-role", change))
+    return studio(transform=rewrite_policy(IAM_ROLE, "-role", change))
 
 
 def identity(record: Any, program: Any) -> list[Any]:
@@ -137,7 +138,7 @@ def own_provisioning(args: Any) -> Any:
 
     import pulumi
 
-    if args.type_ != "aws:lambda/invocation:Invocation":
+    if args.type_ != LAMBDA_INVOCATION:
         return None
     return {**args.props, "input": pulumi.Output.from_input(args.props["input"]).apply(
         lambda text: json.dumps({"mkdirs": [f"/{u['name']}:{u['uid']}:{u['gid']}"
@@ -183,7 +184,7 @@ def test_a_real_file_problem_on_one_users_file_system_beside_anothers_own_provis
     import pulumi
 
     def mixed(args: Any) -> Any:
-        if args.type_ != "aws:lambda/invocation:Invocation":
+        if args.type_ != LAMBDA_INVOCATION:
             return None
         if "-alice-" in args.name:
             return own_provisioning(args)

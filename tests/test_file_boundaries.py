@@ -13,12 +13,14 @@ from studio_infra.file_boundaries import (
     profile_group_limit,
     quota_problems,
 )
+from studio_infra.resource_types import (
+    EC2_SECURITY_GROUP,
+    EFS_FILE_SYSTEM,
+    IAM_ROLE_POLICY,
+    SAGEMAKER_USER_PROFILE,
+)
 from studio_infra.studio import load_config
 from tests.test_studio import studio
-
-PROFILE = "aws:sagemaker/userProfile:UserProfile"
-FS = "aws:efs/fileSystem:FileSystem"
-SG = "aws:ec2/securityGroup:SecurityGroup"
 
 
 @pytest.fixture(autouse=True)
@@ -61,32 +63,34 @@ def test_team_boundary_gives_each_team_one_file_system_and_group(record):
                   teams=[{"name": "cv"}, {"name": "nlp"}],
                   users=[{"name": "ana", "team": "cv"}, {"name": "vik", "team": "cv"},
                          {"name": "ola", "team": "nlp"}, {"name": "lee"}])
-    assert sorted(r.name for r in plan.of_type(FS)) == [
+    assert sorted(r.name for r in plan.of_type(EFS_FILE_SYSTEM)) == [
         "lab-team-cv-files-fs", "lab-team-nlp-files-fs", "lab-user-lee-files-fs"]
-    cv = plan.get(FS, "lab-team-cv-files-fs").id
-    group = plan.get(SG, "lab-team-cv-files-clients").id
+    cv = plan.get(EFS_FILE_SYSTEM, "lab-team-cv-files-fs").id
+    group = plan.get(EC2_SECURITY_GROUP, "lab-team-cv-files-clients").id
     for name in ("ana", "vik"):
-        settings = plan.get(PROFILE, f"lab-user-{name}-profile").inputs["userSettings"]
+        profile = plan.get(SAGEMAKER_USER_PROFILE, f"lab-user-{name}-profile")
+        settings = profile.inputs["userSettings"]
         assert settings["customFileSystemConfigs"] == [{"efsFileSystemConfigs": [
             {"fileSystemId": cv, "fileSystemPath": f"/users/{name}"}]}]
         assert group in settings["securityGroups"]
-    ola = plan.get(PROFILE, "lab-user-ola-profile").inputs["userSettings"]
+    ola = plan.get(SAGEMAKER_USER_PROFILE, "lab-user-ola-profile").inputs["userSettings"]
     assert group not in ola["securityGroups"]
 
 
 def test_domain_boundary_keeps_the_single_file_system_of_earlier_versions(record):
     plan = studio(record, shared_efs={"boundary": "domain"},
                   users=[{"name": "ana"}, {"name": "lee"}])
-    assert [r.name for r in plan.of_type(FS)] == ["lab-shared-fs"]
-    apps = plan.get(SG, "lab-apps-sg").id
+    assert [r.name for r in plan.of_type(EFS_FILE_SYSTEM)] == ["lab-shared-fs"]
+    apps = plan.get(EC2_SECURITY_GROUP, "lab-apps-sg").id
     for name in ("ana", "lee"):
-        settings = plan.get(PROFILE, f"lab-user-{name}-profile").inputs["userSettings"]
+        profile = plan.get(SAGEMAKER_USER_PROFILE, f"lab-user-{name}-profile")
+        settings = profile.inputs["userSettings"]
         assert settings["securityGroups"] == [apps]
 
 
 def _role_policy(plan, name):
     import json
-    return json.loads(plan.get("aws:iam/rolePolicy:RolePolicy", f"{name}-studio").inputs["policy"])
+    return json.loads(plan.get(IAM_ROLE_POLICY, f"{name}-studio").inputs["policy"])
 
 
 def _mount(policy, file_system_id):
@@ -105,7 +109,7 @@ def _mount(policy, file_system_id):
 def test_jobs_mount_only_a_file_system_whose_boundary_holds_every_user_of_the_role(record):
     plan = studio(record, users=[{"name": "ana", "own_role": True}, {"name": "lee"},
                                  {"name": "ola"}])
-    fs = {n: plan.get(FS, f"lab-user-{n}-files-fs").id for n in ("ana", "lee", "ola")}
+    fs = {n: plan.get(EFS_FILE_SYSTEM, f"lab-user-{n}-files-fs").id for n in ("ana", "lee", "ola")}
     own = _role_policy(plan, "lab-user-ana")
     assert _mount(own, fs["ana"]) == "allow"
     assert _mount(own, fs["lee"]) == "explicit_deny"
@@ -124,8 +128,8 @@ def test_team_roles_mount_their_team_file_system(record):
                   users=[{"name": "ana", "team": "cv"}, {"name": "vik", "team": "cv"},
                          {"name": "lee"}])
     team = _role_policy(plan, "lab-team-cv")
-    assert _mount(team, plan.get(FS, "lab-team-cv-files-fs").id) == "allow"
-    assert _mount(team, plan.get(FS, "lab-user-lee-files-fs").id) == "explicit_deny"
+    assert _mount(team, plan.get(EFS_FILE_SYSTEM, "lab-team-cv-files-fs").id) == "allow"
+    assert _mount(team, plan.get(EFS_FILE_SYSTEM, "lab-user-lee-files-fs").id) == "explicit_deny"
 
 
 def _findings(plan, rule):

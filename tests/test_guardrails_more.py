@@ -14,6 +14,7 @@ from studio_infra.guardrails import (
 )
 from studio_infra.judges.iam_database import database
 from studio_infra.judges.iam_eval import Decision, Request, access
+from studio_infra.resource_types import IAM_POLICY
 from studio_infra.roles import StudioExecutionRole
 
 ARN = "arn:aws:sagemaker:us-east-1:123456789012:"
@@ -27,7 +28,7 @@ KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890
 def role_document(record) -> str:
     """The role's guardrails: its managed policy ``exec-guardrails``."""
     plan = record(lambda: StudioExecutionRole("exec"))
-    return str(plan.get("aws:iam/policy:Policy", "exec-guardrails").inputs["policy"])
+    return str(plan.get(IAM_POLICY, "exec-guardrails").inputs["policy"])
 
 
 def test_monitoring_updates_models_and_notebook_instances_are_guarded():

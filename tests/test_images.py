@@ -17,6 +17,17 @@ from studio_infra.images import (
 )
 from studio_infra.judges.api_model import forbidden_members
 from studio_infra.judges.service_rules import ecr_image_uri
+from studio_infra.resource_types import (
+    ECR_LIFECYCLE_POLICY,
+    ECR_REPOSITORY,
+    ECR_REPOSITORY_POLICY,
+    IAM_ROLE,
+    IAM_ROLE_POLICY,
+    PULUMI_STACK,
+    SAGEMAKER_APP_IMAGE_CONFIG,
+    SAGEMAKER_IMAGE,
+    SAGEMAKER_IMAGE_VERSION,
+)
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 ROOT = Path(__file__).parent.parent
@@ -33,20 +44,20 @@ def test_repository_is_encrypted_scanned_immutable_and_protected(record):
     role = "arn:aws:iam::123456789012:role/ci-pull"
     plan = record(lambda: ImageRepository("images", {"name": "Team/Python", "kms_key_arn": KEY,
                                                      "pull_role_arns": [role]}))
-    repo = plan.get("aws:ecr/repository:Repository", "images-repo")
+    repo = plan.get(ECR_REPOSITORY, "images-repo")
     assert repo.inputs["name"] == "team/python"
     assert repo.inputs["encryptionConfigurations"] == [{"encryptionType": "KMS", "kmsKey": KEY}]
     assert repo.inputs["imageScanningConfiguration"] == {"scanOnPush": True}
     assert repo.inputs["imageTagMutability"] == "IMMUTABLE"
     assert repo.inputs["forceDelete"] is False
     assert repo.protect and repo.retain_on_delete
-    rules = json.loads(plan.get("aws:ecr/lifecyclePolicy:LifecyclePolicy",
+    rules = json.loads(plan.get(ECR_LIFECYCLE_POLICY,
                                 "images-lifecycle").inputs["policy"])["rules"]
     assert [r["selection"]["tagStatus"] for r in rules] == ["untagged", "any"]
     assert rules[0]["selection"]["countNumber"] == 7
     assert rules[1]["selection"] == {"tagStatus": "any", "countType": "imageCountMoreThan",
                                      "countNumber": 30}
-    sagemaker, roles = json.loads(plan.get("aws:ecr/repositoryPolicy:RepositoryPolicy",
+    sagemaker, roles = json.loads(plan.get(ECR_REPOSITORY_POLICY,
                                            "images-policy").inputs["policy"])["Statement"]
     assert sagemaker["Principal"] == {"Service": "sagemaker.amazonaws.com"}
     assert sagemaker["Action"] == PULL_ACTIONS
@@ -65,7 +76,7 @@ def built_image(record, **extra):
 
 def test_built_image_chain_references_itself_consistently(record):
     plan = built_image(record)
-    repo = plan.get("aws:ecr/repository:Repository", "images-repo")
+    repo = plan.get(ECR_REPOSITORY, "images-repo")
     build = plan.get("docker-build:index:Image", "py-build")
     tag = f"ctx-{context_digest(ROOT / CONTEXT)[:16]}"
     assert build.inputs["tags"] == [f"{repo.outputs['repositoryUrl']}:{tag}"]
@@ -74,11 +85,11 @@ def test_built_image_chain_references_itself_consistently(record):
     assert build.inputs["platforms"] == ["linux/amd64"]
     (registry,) = build.inputs["registries"]
     assert registry["address"] == "https://123456789012.dkr.ecr.us-east-1.amazonaws.com"
-    image = plan.get("aws:sagemaker/image:Image", "py-image")
-    role = plan.get("aws:iam/role:Role", "py-role")
+    image = plan.get(SAGEMAKER_IMAGE, "py-image")
+    role = plan.get(IAM_ROLE, "py-role")
     assert image.inputs["imageName"] == "python-minimal"
     assert image.inputs["roleArn"] == role.outputs["arn"]
-    version = plan.get("aws:sagemaker/imageVersion:ImageVersion", "py-version")
+    version = plan.get(SAGEMAKER_IMAGE_VERSION, "py-version")
     assert version.inputs["imageName"] == image.id
     # pulumi-docker-build's ref is <repo>:<tag>@sha256:<digest>; SageMaker documents BaseImage
     # as <repo-name[:tag] or [@digest]>, so the version names the repository and digest.
@@ -87,7 +98,7 @@ def test_built_image_chain_references_itself_consistently(record):
         f"{repo.outputs['repositoryUrl']}@{build.outputs['digest']}"
     assert list(ecr_image_uri(version.inputs["baseImage"])) == []
     assert list(ecr_image_uri(build.outputs["ref"])) != []
-    config = plan.get("aws:sagemaker/appImageConfig:AppImageConfig", "py-config")
+    config = plan.get(SAGEMAKER_APP_IMAGE_CONFIG, "py-config")
     assert config.inputs["appImageConfigName"] == "python-minimal"
     # botocore: "The FileSystemConfig object is not supported" for JupyterLab; the container
     # config says how Studio starts the image (JUPYTERLAB_IMAGE_PAGE).
@@ -98,11 +109,11 @@ def test_built_image_chain_references_itself_consistently(record):
     trust = json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]
     assert trust["Principal"] == {"Service": "sagemaker.amazonaws.com"}
     statements = {s["Sid"]: s for s in json.loads(
-        plan.get("aws:iam/rolePolicy:RolePolicy", "py-role").inputs["policy"])["Statement"]}
+        plan.get(IAM_ROLE_POLICY, "py-role").inputs["policy"])["Statement"]}
     assert statements["PullThisImage"]["Resource"] == repo.outputs["arn"]
     assert statements["DecryptLayers"] == {"Sid": "DecryptLayers", "Effect": "Allow",
                                            "Action": "kms:Decrypt", "Resource": KEY}
-    outputs = plan.get("studio-infra:sagemaker:CustomImage", "py").outputs
+    outputs = plan.get(CustomImage.TYPE, "py").outputs
     assert outputs["version"] == version.outputs["version"]
     assert outputs["app_image_config_name"] == config.id
 
@@ -119,15 +130,15 @@ def test_existing_image_uri_and_kernel_gateway(record):
         "image_name": "classic", "app_type": "KernelGateway", "image_uri": URI,
         "kernel_specs": [{"name": "python3", "display_name": "Python 3"}], "uid": 0, "gid": 0}))
     assert plan.of_type("docker-build:index:Image") == []
-    version = plan.get("aws:sagemaker/imageVersion:ImageVersion", "kg-version")
+    version = plan.get(SAGEMAKER_IMAGE_VERSION, "kg-version")
     assert version.inputs["baseImage"] == URI
-    config = plan.get("aws:sagemaker/appImageConfig:AppImageConfig", "kg-config")
+    config = plan.get(SAGEMAKER_APP_IMAGE_CONFIG, "kg-config")
     assert config.inputs["kernelGatewayImageConfig"] == {
         "kernelSpecs": [{"name": "python3", "displayName": "Python 3"}],
         "fileSystemConfig": {"mountPath": "/home/sagemaker-user", "defaultUid": 0,
                              "defaultGid": 0}}
     statements = {s["Sid"]: s for s in json.loads(
-        plan.get("aws:iam/rolePolicy:RolePolicy", "kg-role").inputs["policy"])["Statement"]}
+        plan.get(IAM_ROLE_POLICY, "kg-role").inputs["policy"])["Statement"]}
     assert statements["PullThisImage"]["Resource"] == \
         "arn:aws:ecr:us-east-1:123456789012:repository/team/other"
     assert "DecryptLayers" not in statements
@@ -137,8 +148,8 @@ def test_existing_role_is_used_and_none_created(record):
     role = "arn:aws:iam::123456789012:role/images"
     plan = record(lambda: CustomImage("img", {"image_name": "x1", "image_uri": URI,
                                               "role_arn": role}))
-    assert plan.of_type("aws:iam/role:Role") == []
-    assert plan.get("aws:sagemaker/image:Image", "img-image").inputs["roleArn"] == role
+    assert plan.of_type(IAM_ROLE) == []
+    assert plan.get(SAGEMAKER_IMAGE, "img-image").inputs["roleArn"] == role
 
 
 @pytest.mark.parametrize(
@@ -167,7 +178,7 @@ def test_bad_image_input_is_refused_before_registration(record_failure, args, fr
     failure = record_failure(lambda: CustomImage("img", args))
     assert isinstance(failure.__cause__, StudioInfraError)
     assert fragment in str(failure.__cause__)
-    assert [r.type for r in failure.plan.resources] == ["pulumi:pulumi:Stack"]
+    assert [r.type for r in failure.plan.resources] == [PULUMI_STACK]
 
 
 def test_missing_dockerfile_is_refused_before_registration(record_failure):
@@ -177,7 +188,7 @@ def test_missing_dockerfile_is_refused_before_registration(record_failure):
                             "repository": repo})
     failure = record_failure(program)
     assert "no Dockerfile in" in str(failure.__cause__)
-    assert "studio-infra:sagemaker:CustomImage" not in {r.type for r in failure.plan.resources}
+    assert CustomImage.TYPE not in {r.type for r in failure.plan.resources}
 
 
 @pytest.mark.parametrize(("name", "fragment"), [("x", "must match"), ("-bad", "must match")])

@@ -17,19 +17,7 @@ import pytest
 
 from studio_infra.judges.iam_eval import Decision, Request, Undecidable, access
 from studio_infra.judges.studio_needs import (
-    ASSOCIATION,
-    EGRESS,
-    ENDPOINT,
-    ENDPOINT_ROUTE_TABLE,
-    INGRESS,
     INTERNET,
-    MAIN_ROUTE_TABLE,
-    ROUTE,
-    ROUTE_TABLE,
-    SECURITY_GROUP,
-    SG_RULE,
-    SUBNET,
-    VPC,
     DomainView,
     Place,
     Where,
@@ -39,6 +27,21 @@ from studio_infra.judges.studio_needs import (
     _s3_path,
     _Unknown,
     allows,
+)
+from studio_infra.resource_types import (
+    EC2_MAIN_ROUTE_TABLE_ASSOCIATION,
+    EC2_ROUTE,
+    EC2_ROUTE_TABLE,
+    EC2_ROUTE_TABLE_ASSOCIATION,
+    EC2_SECURITY_GROUP,
+    EC2_SECURITY_GROUP_RULE,
+    EC2_SUBNET,
+    EC2_VPC,
+    EC2_VPC_ENDPOINT,
+    EC2_VPC_ENDPOINT_ROUTE_TABLE_ASSOCIATION,
+    SAGEMAKER_DOMAIN,
+    VPC_SECURITY_GROUP_EGRESS_RULE,
+    VPC_SECURITY_GROUP_INGRESS_RULE,
 )
 from studio_infra.snapshot import Resource, Stack
 
@@ -70,7 +73,8 @@ def rule(direction: str, group: str, peer: str, low: int | None = 443,
         props["prefixListId"] = peer
     else:
         props["cidrIpv6" if ":" in peer else "cidrIpv4"] = peer
-    return (EGRESS if direction == "out" else INGRESS), props
+    egress = direction == "out"
+    return (VPC_SECURITY_GROUP_EGRESS_RULE if egress else VPC_SECURITY_GROUP_INGRESS_RULE), props
 
 
 OUT = rule("out", "sg-apps", "sg-ep")
@@ -150,33 +154,33 @@ def test_security_group_reachability(rules, source, target, port, expected):
 
 
 @pytest.mark.parametrize(("resources", "expected"), [
-    pytest.param([(SECURITY_GROUP, {"id": "sg-apps", "egress": [
+    pytest.param([(EC2_SECURITY_GROUP, {"id": "sg-apps", "egress": [
         {"protocol": "-1", "fromPort": 0, "toPort": 0, "cidrBlocks": ["0.0.0.0/0"]}]}),
-        (SECURITY_GROUP, {"id": "sg-ep", "ingress": [
+        (EC2_SECURITY_GROUP, {"id": "sg-ep", "ingress": [
             {"protocol": "tcp", "fromPort": 443, "toPort": 443,
              "securityGroups": ["sg-apps"]}]})], True, id="inline-rules"),
-    pytest.param([(SECURITY_GROUP, {"id": "sg-apps", "egress": [
+    pytest.param([(EC2_SECURITY_GROUP, {"id": "sg-apps", "egress": [
         {"protocol": "tcp", "fromPort": 443, "toPort": 443, "prefixListIds": ["pl-x"]}]}),
-        (SECURITY_GROUP, {"id": "sg-ep", "ingress": [
+        (EC2_SECURITY_GROUP, {"id": "sg-ep", "ingress": [
             {"protocol": "tcp", "fromPort": 443, "toPort": 443,
              "securityGroups": ["sg-apps"]}]})], False, id="inline-egress-to-a-prefix-list"),
-    pytest.param([(SG_RULE, {"type": "egress", "securityGroupId": "sg-apps", "protocol": "tcp",
-                             "fromPort": 443, "toPort": 443,
-                             "sourceSecurityGroupId": "sg-ep"}),
-                  (SG_RULE, {"type": "ingress", "securityGroupId": "sg-ep", "protocol": "tcp",
-                             "fromPort": 443, "toPort": 443,
-                             "sourceSecurityGroupId": "sg-apps"})], True,
+    pytest.param([(EC2_SECURITY_GROUP_RULE, {"type": "egress", "securityGroupId": "sg-apps",
+                                             "protocol": "tcp", "fromPort": 443, "toPort": 443,
+                                             "sourceSecurityGroupId": "sg-ep"}),
+                  (EC2_SECURITY_GROUP_RULE, {"type": "ingress", "securityGroupId": "sg-ep",
+                                             "protocol": "tcp", "fromPort": 443, "toPort": 443,
+                                             "sourceSecurityGroupId": "sg-apps"})], True,
                  id="security-group-rule-resources"),
-    pytest.param([(SG_RULE, {"type": "ingress", "securityGroupId": "sg-apps",
-                             "protocol": "tcp", "fromPort": 443, "toPort": 443,
-                             "sourceSecurityGroupId": "sg-ep"}),
-                  (SG_RULE, {"type": "ingress", "securityGroupId": "sg-ep", "protocol": "tcp",
-                             "fromPort": 443, "toPort": 443,
-                             "sourceSecurityGroupId": "sg-apps"})], False,
+    pytest.param([(EC2_SECURITY_GROUP_RULE, {"type": "ingress", "securityGroupId": "sg-apps",
+                                             "protocol": "tcp", "fromPort": 443, "toPort": 443,
+                                             "sourceSecurityGroupId": "sg-ep"}),
+                  (EC2_SECURITY_GROUP_RULE, {"type": "ingress", "securityGroupId": "sg-ep",
+                                             "protocol": "tcp", "fromPort": 443, "toPort": 443,
+                                             "sourceSecurityGroupId": "sg-apps"})], False,
                  id="security-group-rule-type-decides-the-direction"),
-    pytest.param([(SECURITY_GROUP, {"id": "sg-apps", "egress": [
+    pytest.param([(EC2_SECURITY_GROUP, {"id": "sg-apps", "egress": [
         {"protocol": "tcp", "fromPort": 443, "toPort": 443, "self": True}]}),
-        (SECURITY_GROUP, {"id": "sg-ep", "ingress": [
+        (EC2_SECURITY_GROUP, {"id": "sg-ep", "ingress": [
             {"protocol": "tcp", "fromPort": 443, "toPort": 443, "self": True}]})], False,
         id="self-rules-reach-only-their-own-group"),
 ])
@@ -199,11 +203,12 @@ def test_an_ipv6_rule_does_not_let_ipv4_traffic_through():
 
 
 @pytest.mark.parametrize("declared", [
-    pytest.param((SECURITY_GROUP, {"id": "sg-apps", "ingress": [
+    pytest.param((EC2_SECURITY_GROUP, {"id": "sg-apps", "ingress": [
         {"protocol": "tcp", "fromPort": 443, "toPort": 443, "self": True}], "egress": [
         {"protocol": "tcp", "fromPort": 443, "toPort": 443, "self": True}]}), id="inline"),
-    pytest.param([(SG_RULE, {"type": t, "securityGroupId": "sg-apps", "protocol": "tcp",
-                             "fromPort": 443, "toPort": 443, "self": True})
+    pytest.param([(EC2_SECURITY_GROUP_RULE, {"type": t, "securityGroupId": "sg-apps",
+                                             "protocol": "tcp", "fromPort": 443, "toPort": 443,
+                                             "self": True})
                   for t in ("ingress", "egress")], id="security-group-rules"),
 ])
 def test_a_self_rule_lets_a_group_reach_itself(declared):
@@ -261,18 +266,18 @@ def test_app_ports_among_the_apps(rules, missing):
 # -- route tables and the S3 path ------------------------------------------------------------
 
 
-SUBNET_A = (SUBNET, {"id": "subnet-a", "vpcId": "vpc-1", "cidrBlock": "10.0.1.0/24"})
-SUBNET_B = (SUBNET, {"id": "subnet-b", "vpcId": "vpc-1", "cidrBlock": "10.0.2.0/24"})
-THE_VPC = (VPC, {"id": "vpc-1", "defaultRouteTableId": "rtb-main"})
+SUBNET_A = (EC2_SUBNET, {"id": "subnet-a", "vpcId": "vpc-1", "cidrBlock": "10.0.1.0/24"})
+SUBNET_B = (EC2_SUBNET, {"id": "subnet-b", "vpcId": "vpc-1", "cidrBlock": "10.0.2.0/24"})
+THE_VPC = (EC2_VPC, {"id": "vpc-1", "defaultRouteTableId": "rtb-main"})
 
 
 def associate(subnet: str, table: str) -> tuple[str, dict[str, Any]]:
-    return ASSOCIATION, {"subnetId": subnet, "routeTableId": table}
+    return EC2_ROUTE_TABLE_ASSOCIATION, {"subnetId": subnet, "routeTableId": table}
 
 
 def route(table: str, destination: str = "0.0.0.0/0",
           **target: str) -> tuple[str, dict[str, Any]]:
-    return ROUTE, {"routeTableId": table, "destinationCidrBlock": destination, **target}
+    return EC2_ROUTE, {"routeTableId": table, "destinationCidrBlock": destination, **target}
 
 
 @pytest.mark.parametrize(("resources", "subnets", "tables", "nat"), [
@@ -290,12 +295,12 @@ def route(table: str, destination: str = "0.0.0.0/0",
                  id="explicit-association-overrides-the-main-table"),
     pytest.param([SUBNET_A, THE_VPC, route("rtb-main", natGatewayId="nat-1")], ["subnet-a"],
                  ["rtb-main"], True, id="unassociated-subnet-uses-the-vpcs-main-table"),
-    pytest.param([SUBNET_A, THE_VPC, (MAIN_ROUTE_TABLE, {"vpcId": "vpc-1",
-                                                         "routeTableId": "rtb-new"}),
+    pytest.param([SUBNET_A, THE_VPC,
+                  (EC2_MAIN_ROUTE_TABLE_ASSOCIATION, {"vpcId": "vpc-1", "routeTableId": "rtb-new"}),
                   route("rtb-new", natGatewayId="nat-1")], ["subnet-a"], ["rtb-new"], True,
                  id="main-route-table-association-replaces-the-default"),
     pytest.param([SUBNET_A, THE_VPC, associate("subnet-a", "rtb-a"),
-                  (ROUTE_TABLE, {"id": "rtb-a", "routes": [
+                  (EC2_ROUTE_TABLE, {"id": "rtb-a", "routes": [
                       {"destinationCidrBlock": "0.0.0.0/0", "natGatewayId": "nat-1"}]})],
                  ["subnet-a"], ["rtb-a"], True, id="inline-routes"),
     pytest.param([SUBNET_A, SUBNET_B, THE_VPC, associate("subnet-a", "rtb-a"),
@@ -316,7 +321,7 @@ def test_route_tables_and_nat(resources, subnets, tables, nat):
 
 
 WHERE = Where("aws", "us-east-1", "111122223333")
-VIEW = DomainView(Resource("aws:sagemaker/domain:Domain", "studio", "urn:studio", {}),
+VIEW = DomainView(Resource(SAGEMAKER_DOMAIN, "studio", "urn:studio", {}),
                   "d-1", WHERE)
 S3_OUT = rule("out", "sg-apps", "pl-s3")
 
@@ -329,7 +334,7 @@ def gateway(*tables: str, region: str = "us-east-1", policy: Any = None,
                              "prefixListId": "pl-s3"}
     if policy is not None:
         props["policy"] = json.dumps(policy)
-    return ENDPOINT, props
+    return EC2_VPC_ENDPOINT, props
 
 
 ONLY_OTHER_ACCOUNTS = {"Version": "2012-10-17", "Statement": [{
@@ -342,8 +347,8 @@ ONLY_OTHER_ACCOUNTS = {"Version": "2012-10-17", "Statement": [{
                  id="gateway-on-the-table-and-egress-to-its-prefix-list"),
     pytest.param([gateway("rtb-a"), rule("out", "sg-apps", "0.0.0.0/0")], ["rtb-a"], False,
                  "ok", id="gateway-and-egress-everywhere"),
-    pytest.param([gateway(), (ENDPOINT_ROUTE_TABLE, {"vpcEndpointId": "vpce-1",
-                                                     "routeTableId": "rtb-a"}), S3_OUT],
+    pytest.param([gateway(), (EC2_VPC_ENDPOINT_ROUTE_TABLE_ASSOCIATION,
+                              {"vpcEndpointId": "vpce-1", "routeTableId": "rtb-a"}), S3_OUT],
                  ["rtb-a"], False, "ok", id="gateway-by-route-table-association"),
     pytest.param([gateway("rtb-other"), S3_OUT], ["rtb-a"], False, "s3-path",
                  id="gateway-on-another-table"),
@@ -374,7 +379,7 @@ def test_s3_path(resources, tables, nat, expected):
     traffic ... to the prefix list")
     https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html"""
     stack = stack_of(*resources)
-    endpoints = stack.of_type(ENDPOINT)
+    endpoints = stack.of_type(EC2_VPC_ENDPOINT)
     try:
         problems = list(_s3_path(stack, VIEW, APPS, endpoints, tables, nat))
     except _Unknown:

@@ -10,9 +10,9 @@ from studio_infra.errors import StudioInfraError
 from studio_infra.judges.iam_database import database
 from studio_infra.judges.iam_eval import Decision, Request, access
 from studio_infra.kms import LOCKOUT_PAGE, PUT_KEY_POLICY, StudioKeys
+from studio_infra.resource_types import KMS_KEY
 from studio_infra.studio import load_config
 
-KEY = "aws:kms/key:Key"
 ADMIN = "arn:aws:iam::123456789012:role/key-admins"
 DEPLOYER = "arn:aws:iam::123456789012:role/deployer"
 OTHER = "arn:aws:iam::123456789012:role/platform-admin"
@@ -32,7 +32,7 @@ def test_only_named_administrators_rewrite_the_key_policy(record):
     assert [a.full_name for a in database().match_actions("kms:Put*")] == [PUT_KEY_POLICY]
     plan = record(lambda: StudioKeys("keys", {"purposes": ["s3"],
                                               "key_admin_arns": [ADMIN, DEPLOYER, ADMIN]}))
-    policy = plan.get(KEY, "keys-s3").inputs["policy"]
+    policy = plan.get(KMS_KEY, "keys-s3").inputs["policy"]
     by_sid = {s["Sid"]: s for s in json.loads(policy)["Statement"]}
     assert "kms:Put*" not in by_sid["KeyAdministration"]["Action"]
     assert by_sid["KeyPolicyByNamedAdministrators"] == {
@@ -43,7 +43,7 @@ def test_only_named_administrators_rewrite_the_key_policy(record):
     assert decide(policy, OTHER, "kms:ScheduleKeyDeletion") is Decision.ALLOW  # the rest stays
     # Without names: AWS's default, the account administers the key whole.
     plan = record(lambda: StudioKeys("keys", {"purposes": ["s3"]}))
-    policy = plan.get(KEY, "keys-s3").inputs["policy"]
+    policy = plan.get(KMS_KEY, "keys-s3").inputs["policy"]
     assert decide(policy, OTHER, PUT_KEY_POLICY) is Decision.ALLOW
 
 

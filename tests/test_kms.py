@@ -8,9 +8,8 @@ import pytest
 
 from studio_infra.errors import StudioInfraError
 from studio_infra.kms import ADMIN_ACTIONS, GRANT_ACTIONS, PURPOSES, USE_ACTIONS, StudioKeys
+from studio_infra.resource_types import KMS_ALIAS, KMS_KEY, PULUMI_STACK
 
-KEY = "aws:kms/key:Key"
-ALIAS = "aws:kms/alias:Alias"
 ROOT = "arn:aws:iam::123456789012:root"
 ADOPTED = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
@@ -23,23 +22,23 @@ def statements(key) -> dict[str, dict]:
 
 def test_one_key_per_purpose_with_rotation_window_alias_and_protection(record):
     plan = record(lambda: StudioKeys("keys"))
-    keys = {k.name: k for k in plan.of_type(KEY)}
+    keys = {k.name: k for k in plan.of_type(KMS_KEY)}
     assert sorted(keys) == sorted(f"keys-{p}" for p in PURPOSES)
     for purpose in PURPOSES:
         key = keys[f"keys-{purpose}"]
         assert key.inputs["enableKeyRotation"] is True
         assert key.inputs["deletionWindowInDays"] == 30
         assert key.protect and key.retain_on_delete
-        alias = plan.get(ALIAS, f"keys-{purpose}")
+        alias = plan.get(KMS_ALIAS, f"keys-{purpose}")
         assert alias.inputs["name"] == f"alias/test/test/keys/{purpose}"
         assert alias.inputs["targetKeyId"] == key.outputs["keyId"]
-    outputs = plan.get("studio-infra:kms:StudioKeys", "keys").outputs
+    outputs = plan.get(StudioKeys.TYPE, "keys").outputs
     assert outputs["key_arns"] == {p: keys[f"keys-{p}"].outputs["arn"] for p in PURPOSES}
 
 
 def test_administration_cannot_use_the_key(record):
     plan = record(lambda: StudioKeys("keys", {"purposes": ["s3"]}))
-    admin = statements(plan.get(KEY, "keys-s3"))["KeyAdministration"]
+    admin = statements(plan.get(KMS_KEY, "keys-s3"))["KeyAdministration"]
     assert admin["Principal"] == {"AWS": ROOT}
     assert admin["Action"] == ADMIN_ACTIONS
     assert not {"kms:Decrypt", "kms:Encrypt", "kms:*"} & set(admin["Action"])
@@ -58,7 +57,7 @@ def test_administration_cannot_use_the_key(record):
 )
 def test_use_only_through_the_service_and_by_this_account(record, purpose, services):
     plan = record(lambda: StudioKeys("keys", {"purposes": [purpose]}))
-    by_sid = statements(plan.get(KEY, f"keys-{purpose}"))
+    by_sid = statements(plan.get(KMS_KEY, f"keys-{purpose}"))
     assert sorted(by_sid) == ["GrantsForServiceResources", "KeyAdministration",
                               "UseThroughServices"]
     use = by_sid["UseThroughServices"]
@@ -74,7 +73,7 @@ def test_use_only_through_the_service_and_by_this_account(record, purpose, servi
 
 def test_logs_key_is_scoped_to_this_accounts_log_groups(record):
     plan = record(lambda: StudioKeys("keys", {"purposes": ["logs"]}), region="eu-west-1")
-    by_sid = statements(plan.get(KEY, "keys-logs"))
+    by_sid = statements(plan.get(KMS_KEY, "keys-logs"))
     assert sorted(by_sid) == ["CloudWatchLogs", "KeyAdministration"]
     logs = by_sid["CloudWatchLogs"]
     assert logs["Principal"] == {"Service": "logs.eu-west-1.amazonaws.com"}
@@ -84,7 +83,7 @@ def test_logs_key_is_scoped_to_this_accounts_log_groups(record):
 
 def test_no_statement_has_an_unconditioned_star_principal(record):
     plan = record(lambda: StudioKeys("keys", {"shared_key": True}))
-    for statement in statements(plan.get(KEY, "keys-shared")).values():
+    for statement in statements(plan.get(KMS_KEY, "keys-shared")).values():
         principal = statement["Principal"]
         assert principal != "*" and principal != {"AWS": "*"}
 
@@ -92,7 +91,7 @@ def test_no_statement_has_an_unconditioned_star_principal(record):
 def test_roles_passed_in_may_use_the_keys(record):
     role = "arn:aws:iam::123456789012:role/studio-execution"
     plan = record(lambda: StudioKeys("keys", {"purposes": ["s3"], "user_role_arns": [role]}))
-    by_sid = statements(plan.get(KEY, "keys-s3"))
+    by_sid = statements(plan.get(KMS_KEY, "keys-s3"))
     assert by_sid["UseByRoles"]["Principal"] == {"AWS": [role]}
     assert by_sid["UseByRoles"]["Action"] == USE_ACTIONS
     assert by_sid["GrantsByRolesForServiceResources"]["Condition"] == {
@@ -101,27 +100,27 @@ def test_roles_passed_in_may_use_the_keys(record):
 
 def test_shared_key_serves_every_purpose(record):
     plan = record(lambda: StudioKeys("keys", {"shared_key": True}))
-    (key,) = plan.of_type(KEY)
+    (key,) = plan.of_type(KMS_KEY)
     assert key.name == "keys-shared"
     by_sid = statements(key)
     assert "CloudWatchLogs" in by_sid
     assert len(by_sid["UseThroughServices"]["Condition"]["StringEquals"]["kms:ViaService"]) == 5
-    outputs = plan.get("studio-infra:kms:StudioKeys", "keys").outputs
+    outputs = plan.get(StudioKeys.TYPE, "keys").outputs
     assert set(outputs["key_arns"].values()) == {key.outputs["arn"]}
 
 
 def test_adopting_one_existing_key_creates_nothing(record):
     plan = record(lambda: StudioKeys("keys", {"existing_key_arn": ADOPTED}))
-    assert plan.of_type(KEY) == [] and plan.of_type(ALIAS) == []
-    outputs = plan.get("studio-infra:kms:StudioKeys", "keys").outputs
+    assert plan.of_type(KMS_KEY) == [] and plan.of_type(KMS_ALIAS) == []
+    outputs = plan.get(StudioKeys.TYPE, "keys").outputs
     assert outputs["key_arns"] == {p: ADOPTED for p in PURPOSES}
 
 
 def test_adopting_some_keys_creates_the_rest(record):
     plan = record(lambda: StudioKeys("keys", {"purposes": ["s3", "efs"],
                                               "existing_key_arns": {"s3": ADOPTED}}))
-    assert [k.name for k in plan.of_type(KEY)] == ["keys-efs"]
-    outputs = plan.get("studio-infra:kms:StudioKeys", "keys").outputs
+    assert [k.name for k in plan.of_type(KMS_KEY)] == ["keys-efs"]
+    outputs = plan.get(StudioKeys.TYPE, "keys").outputs
     assert outputs["key_arns"]["s3"] == ADOPTED
 
 
@@ -152,4 +151,4 @@ def test_bad_input_is_refused_before_registration(record_failure, args, fragment
     assert isinstance(failure.__cause__, StudioInfraError)
     assert str(failure.__cause__).startswith("invalid arguments for StudioKeys 'keys':")
     assert fragment in str(failure.__cause__)
-    assert [r.type for r in failure.plan.resources] == ["pulumi:pulumi:Stack"]
+    assert [r.type for r in failure.plan.resources] == [PULUMI_STACK]

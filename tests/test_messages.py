@@ -12,6 +12,7 @@ import pytest
 
 from studio_infra.cli import EXIT_ERROR, main
 from studio_infra.plan.fakes import UnknownRegion, known_regions, partition_of
+from studio_infra.resource_types import EC2_VPC, S3_BUCKET
 from studio_infra.roles import StudioExecutionRole
 from studio_infra.rules.engine import evaluate, stack_from_plan
 from studio_infra.suggest import closest
@@ -95,13 +96,44 @@ def test_a_subnet_in_another_vpc_gets_a_fix_naming_it(record):
                              default_user_settings={"execution_role": role.arn})
 
     plan = record(program)
-    vpc_a = plan.get("aws:ec2/vpc:Vpc", "a").id
+    vpc_a = plan.get(EC2_VPC, "a").id
     (finding,) = [f for f in evaluate(stack_from_plan(plan.resources))
                   if f.policy == "studio-network" and "not the domain's VPC" in f.message]
     assert finding.remediation == (
         f"Replace subnet in-b in the subnet ids of d with a subnet of {vpc_a} in the same "
         "zone: every subnet of a domain is in its VPC.")
     assert finding.message.startswith("subnet in-b of d is in ")
+
+
+@pytest.mark.parametrize("associated", [False, True])
+def test_a_security_group_of_another_vpc_is_refused_unless_associated(record, associated):
+    """A security group of another VPC serves the domain once associated with its VPC
+    (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-assoc.html); pulumi-aws
+    puts the association in its ``vpc`` module, whose type the check reads."""
+    def program() -> None:
+        a = aws.ec2.Vpc("a", cidr_block="10.0.0.0/16")
+        b = aws.ec2.Vpc("b", cidr_block="10.1.0.0/16")
+        subnet = aws.ec2.Subnet("in-a", vpc_id=a.id, cidr_block="10.0.0.0/24",
+                                availability_zone="us-east-1a")
+        group = aws.ec2.SecurityGroup("of-b", vpc_id=b.id)
+        if associated:
+            aws.vpc.SecurityGroupVpcAssociation("of-b-in-a", security_group_id=group.id,
+                                                vpc_id=a.id)
+        role = aws.iam.Role("r", assume_role_policy=pulumi.Output.json_dumps({
+            "Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Action": "sts:AssumeRole",
+                "Principal": {"Service": "sagemaker.amazonaws.com"}}]}))
+        aws.sagemaker.Domain("d", domain_name="d", auth_mode="IAM", vpc_id=a.id,
+                             subnet_ids=[subnet.id], app_network_access_type="VpcOnly",
+                             default_user_settings={"execution_role": role.arn,
+                                                    "security_groups": [group.id]})
+
+    plan = record(program)
+    refused = [f for f in evaluate(stack_from_plan(plan.resources))
+               if f.policy == "studio-network" and "security group of-b is in" in f.message]
+    assert len(refused) == (0 if associated else 1)
+    if refused:
+        assert "(aws.vpc.SecurityGroupVpcAssociation)" in refused[0].remediation
 
 
 def test_no_region_anywhere_stops_the_plan_as_the_provider_would(tmp_path, capsys,
@@ -118,7 +150,7 @@ def test_no_region_anywhere_stops_the_plan_as_the_provider_would(tmp_path, capsy
     out = project / "plan.json"
     assert main(["plan", str(project), "--json", str(out)]) == EXIT_ERROR
     err = capsys.readouterr().err
-    assert "sets no AWS region" in err and "data (aws:s3/bucket:Bucket)" in err
+    assert "sets no AWS region" in err and f"data ({S3_BUCKET})" in err
     assert "pulumi config set aws:region <region>" in err
     assert "sets no AWS region" in out.read_text()
     # The environment's region is one the provider reads, and so is a profile's.

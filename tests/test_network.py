@@ -13,17 +13,27 @@ from studio_infra.endpoints import DEFAULT_INTERFACE_ENDPOINTS, ENDPOINT_SETS
 from studio_infra.errors import StudioInfraError
 from studio_infra.judges.iam_grammar import check_policy
 from studio_infra.network import StudioNetwork, StudioNetworkArgs, plan_subnets
-
-VPC = "aws:ec2/vpc:Vpc"
-SUBNET = "aws:ec2/subnet:Subnet"
-ROUTE = "aws:ec2/route:Route"
-ROUTE_TABLE = "aws:ec2/routeTable:RouteTable"
-NAT = "aws:ec2/natGateway:NatGateway"
-ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
-SG = "aws:ec2/securityGroup:SecurityGroup"
-INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
-EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
-COMPONENT = "studio-infra:network:StudioNetwork"
+from studio_infra.resource_types import (
+    CLOUDWATCH_LOG_GROUP,
+    EC2_DEFAULT_SECURITY_GROUP,
+    EC2_EIP,
+    EC2_FLOW_LOG,
+    EC2_INTERNET_GATEWAY,
+    EC2_NAT_GATEWAY,
+    EC2_ROUTE,
+    EC2_ROUTE_TABLE,
+    EC2_ROUTE_TABLE_ASSOCIATION,
+    EC2_SECURITY_GROUP,
+    EC2_SUBNET,
+    EC2_VPC,
+    EC2_VPC_ENDPOINT,
+    IAM_ROLE,
+    IAM_ROLE_POLICY,
+    KMS_KEY,
+    PULUMI_STACK,
+    VPC_SECURITY_GROUP_EGRESS_RULE,
+    VPC_SECURITY_GROUP_INGRESS_RULE,
+)
 
 EXISTING = {
     "vpc_id": "vpc-0123456789abcdef0",
@@ -38,65 +48,65 @@ def build(record, args=None, region="us-east-1", name="net"):
 
 def test_default_network_shape(record):
     plan = build(record)
-    component = plan.get(COMPONENT, "net")
+    component = plan.get(StudioNetwork.TYPE, "net")
     custom = [r for r in plan.resources if r.custom]
     assert all(r.parent == component.urn for r in custom)
-    assert len(plan.of_type(VPC)) == 1
-    assert sorted(r.name for r in plan.of_type(SUBNET)) == [
+    assert len(plan.of_type(EC2_VPC)) == 1
+    assert sorted(r.name for r in plan.of_type(EC2_SUBNET)) == [
         "net-private-us-east-1a", "net-private-us-east-1b",
         "net-public-us-east-1a", "net-public-us-east-1b",
     ]
-    assert [r.inputs["cidrBlock"] for r in plan.of_type(SUBNET)] == [
+    assert [r.inputs["cidrBlock"] for r in plan.of_type(EC2_SUBNET)] == [
         "10.0.0.0/19", "10.0.32.0/19", "10.0.224.0/22", "10.0.228.0/22",
     ]
-    assert all(r.inputs["mapPublicIpOnLaunch"] is False for r in plan.of_type(SUBNET))
-    assert len(plan.of_type(NAT)) == 2  # per_az is the default
-    assert len(plan.of_type(ROUTE_TABLE)) == 3  # one public, one private per zone
-    vpc = plan.get(VPC, "net-vpc")
+    assert all(r.inputs["mapPublicIpOnLaunch"] is False for r in plan.of_type(EC2_SUBNET))
+    assert len(plan.of_type(EC2_NAT_GATEWAY)) == 2  # per_az is the default
+    assert len(plan.of_type(EC2_ROUTE_TABLE)) == 3  # one public, one private per zone
+    vpc = plan.get(EC2_VPC, "net-vpc")
     assert vpc.inputs["enableDnsHostnames"] is True and vpc.inputs["enableDnsSupport"] is True
 
 
 def test_routes_per_tier(record):
     plan = build(record)
-    igw = plan.get("aws:ec2/internetGateway:InternetGateway", "net-igw")
-    public_route = plan.get(ROUTE, "net-public-internet")
+    igw = plan.get(EC2_INTERNET_GATEWAY, "net-igw")
+    public_route = plan.get(EC2_ROUTE, "net-public-internet")
     assert public_route.inputs["gatewayId"] == igw.id
     assert public_route.inputs["destinationCidrBlock"] == "0.0.0.0/0"
     for zone in ("us-east-1a", "us-east-1b"):
-        table = plan.get(ROUTE_TABLE, f"net-private-{zone}")
-        nat = plan.get(NAT, f"net-nat-{zone}")
-        route = plan.get(ROUTE, f"net-private-{zone}-nat")
+        table = plan.get(EC2_ROUTE_TABLE, f"net-private-{zone}")
+        nat = plan.get(EC2_NAT_GATEWAY, f"net-nat-{zone}")
+        route = plan.get(EC2_ROUTE, f"net-private-{zone}-nat")
         assert route.inputs == {"routeTableId": table.id, "destinationCidrBlock": "0.0.0.0/0",
                                 "natGatewayId": nat.id}
-        assert nat.inputs["subnetId"] == plan.get(SUBNET, f"net-public-{zone}").id
-        association = plan.get("aws:ec2/routeTableAssociation:RouteTableAssociation",
+        assert nat.inputs["subnetId"] == plan.get(EC2_SUBNET, f"net-public-{zone}").id
+        association = plan.get(EC2_ROUTE_TABLE_ASSOCIATION,
                                f"net-private-{zone}")
-        assert association.inputs["subnetId"] == plan.get(SUBNET, f"net-private-{zone}").id
+        assert association.inputs["subnetId"] == plan.get(EC2_SUBNET, f"net-private-{zone}").id
         assert association.inputs["routeTableId"] == table.id
 
 
 def test_single_nat_serves_every_private_table(record):
     plan = build(record, {"nat": "single", "availability_zone_count": 3})
-    (nat,) = plan.of_type(NAT)
+    (nat,) = plan.of_type(EC2_NAT_GATEWAY)
     assert nat.name == "net-nat-us-east-1a"
-    nat_routes = [r for r in plan.of_type(ROUTE) if r.name.endswith("-nat")]
+    nat_routes = [r for r in plan.of_type(EC2_ROUTE) if r.name.endswith("-nat")]
     assert len(nat_routes) == 3
     assert {r.inputs["natGatewayId"] for r in nat_routes} == {nat.id}
 
 
 def test_no_nat_means_no_internet_route_and_restricted_egress(record):
     plan = build(record, {"nat": "none"})
-    assert plan.of_type(NAT) == [] and plan.of_type("aws:ec2/eip:Eip") == []
-    assert [r.name for r in plan.of_type(ROUTE)] == ["net-public-internet"]
-    studio = plan.get(SG, "net-apps-sg")
-    endpoints = plan.get(SG, "net-endpoints-sg")
-    egress = {r.name: r.inputs for r in plan.of_type(EGRESS)}
+    assert plan.of_type(EC2_NAT_GATEWAY) == [] and plan.of_type(EC2_EIP) == []
+    assert [r.name for r in plan.of_type(EC2_ROUTE)] == ["net-public-internet"]
+    studio = plan.get(EC2_SECURITY_GROUP, "net-apps-sg")
+    endpoints = plan.get(EC2_SECURITY_GROUP, "net-endpoints-sg")
+    egress = {r.name: r.inputs for r in plan.of_type(VPC_SECURITY_GROUP_EGRESS_RULE)}
     assert set(egress) == {"net-apps-nfs-to-self", "net-apps-apps-to-self",
                            "net-apps-https-to-endpoints", "net-apps-https-to-s3"}
     assert egress["net-apps-https-to-endpoints"]["referencedSecurityGroupId"] == endpoints.id
     # AWS: the groups of instances reaching S3 through a gateway endpoint "must allow traffic
     # to and from Amazon S3" (vpc-endpoints-s3): the prefix list of the endpoint, on 443.
-    gateway = plan.get(ENDPOINT, "net-vpce-s3")
+    gateway = plan.get(EC2_VPC_ENDPOINT, "net-vpce-s3")
     assert egress["net-apps-https-to-s3"]["prefixListId"] == gateway.outputs["prefixListId"]
     assert (egress["net-apps-https-to-s3"]["fromPort"],
             egress["net-apps-https-to-s3"]["toPort"]) == (443, 443)
@@ -110,16 +120,16 @@ def test_changing_zone_count_or_nat_mode_keeps_existing_names(record):
     names_two = {(r.type, r.name) for r in two.resources}
     names_three = {(r.type, r.name) for r in three.resources}
     assert names_two <= names_three
-    cidrs_two = {r.name: r.inputs["cidrBlock"] for r in two.of_type(SUBNET)}
-    cidrs_three = {r.name: r.inputs["cidrBlock"] for r in three.of_type(SUBNET)}
+    cidrs_two = {r.name: r.inputs["cidrBlock"] for r in two.of_type(EC2_SUBNET)}
+    cidrs_three = {r.name: r.inputs["cidrBlock"] for r in three.of_type(EC2_SUBNET)}
     assert all(cidrs_three[name] == cidr for name, cidr in cidrs_two.items())
 
 
 def test_security_group_rules_are_exact(record):
     plan = build(record)
-    studio = plan.get(SG, "net-apps-sg")
-    endpoints = plan.get(SG, "net-endpoints-sg")
-    ingress = {r.name: r.inputs for r in plan.of_type(INGRESS)}
+    studio = plan.get(EC2_SECURITY_GROUP, "net-apps-sg")
+    endpoints = plan.get(EC2_SECURITY_GROUP, "net-endpoints-sg")
+    ingress = {r.name: r.inputs for r in plan.of_type(VPC_SECURITY_GROUP_INGRESS_RULE)}
     assert set(ingress) == {"net-apps-nfs-from-self", "net-apps-apps-from-self",
                             "net-endpoints-https-from-studio"}
     nfs = ingress["net-apps-nfs-from-self"]
@@ -133,9 +143,9 @@ def test_security_group_rules_are_exact(record):
     assert https["securityGroupId"] == endpoints.id
     assert https["referencedSecurityGroupId"] == studio.id
     assert not any("cidrIpv4" in rule or "cidrIpv6" in rule for rule in ingress.values())
-    assert [r.name for r in plan.of_type(EGRESS)] == ["net-apps-all-egress"]
-    default_sg = plan.get("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "net-default-sg")
-    assert default_sg.inputs["vpcId"] == plan.get(VPC, "net-vpc").id
+    assert [r.name for r in plan.of_type(VPC_SECURITY_GROUP_EGRESS_RULE)] == ["net-apps-all-egress"]
+    default_sg = plan.get(EC2_DEFAULT_SECURITY_GROUP, "net-default-sg")
+    assert default_sg.inputs["vpcId"] == plan.get(EC2_VPC, "net-vpc").id
     assert default_sg.inputs["ingress"] == [] and default_sg.inputs["egress"] == []
 
 
@@ -150,7 +160,7 @@ not list these for cn-north-1: they keep com.amazonaws there."""
 )
 def test_endpoints_for_the_region(record, region, prefix):
     plan = build(record, region=region)
-    endpoints = {r.name: r for r in plan.of_type(ENDPOINT)}
+    endpoints = {r.name: r for r in plan.of_type(EC2_VPC_ENDPOINT)}
     interface = {n: r for n, r in endpoints.items() if r.inputs["vpcEndpointType"] == "Interface"}
 
     def expected(short: str) -> str:
@@ -162,8 +172,9 @@ def test_endpoints_for_the_region(record, region, prefix):
 
     assert sorted(r.inputs["serviceName"] for r in interface.values()) == sorted(
         expected(short) for short in DEFAULT_INTERFACE_ENDPOINTS)
-    private_ids = [plan.get(SUBNET, f"net-private-{z}").id for z in (f"{region}a", f"{region}b")]
-    endpoint_sg = plan.get(SG, "net-endpoints-sg").id
+    private_ids = [plan.get(EC2_SUBNET, f"net-private-{z}").id
+                   for z in (f"{region}a", f"{region}b")]
+    endpoint_sg = plan.get(EC2_SECURITY_GROUP, "net-endpoints-sg").id
     for endpoint in interface.values():
         assert endpoint.inputs["privateDnsEnabled"] is True
         assert endpoint.inputs["subnetIds"] == private_ids
@@ -174,7 +185,7 @@ def test_endpoints_for_the_region(record, region, prefix):
     # GatewayVpcEndpointAwsService has no China exception).
     assert s3.inputs["serviceName"] == f"com.amazonaws.{region}.s3"
     assert s3.inputs["routeTableIds"] == [
-        plan.get(ROUTE_TABLE, f"net-private-{z}").id for z in (f"{region}a", f"{region}b")
+        plan.get(EC2_ROUTE_TABLE, f"net-private-{z}").id for z in (f"{region}a", f"{region}b")
     ]
 
 
@@ -182,25 +193,25 @@ def test_named_extra_endpoints(record):
     plan = build(record, {"extra_endpoints": ["canvas", "feature-store", "sts"]})
     services = {r.inputs["serviceName"].rsplit(".", 1)[-1] if "sagemaker" not in
                 r.inputs["serviceName"] else r.inputs["serviceName"]
-                for r in plan.of_type(ENDPOINT)}
+                for r in plan.of_type(EC2_VPC_ENDPOINT)}
     for short in ENDPOINT_SETS["canvas"]:
         assert short in services
     assert "com.amazonaws.us-east-1.sagemaker.featurestore-runtime" in services
-    assert len(plan.of_type(ENDPOINT)) == len(DEFAULT_INTERFACE_ENDPOINTS) + 8 + 1 + 1
+    assert len(plan.of_type(EC2_VPC_ENDPOINT)) == len(DEFAULT_INTERFACE_ENDPOINTS) + 8 + 1 + 1
 
 
 def test_flow_logs_go_to_an_encrypted_protected_log_group(record):
     plan = build(record)
-    key = plan.get("aws:kms/key:Key", "net-flow-logs")
-    group = plan.get("aws:cloudwatch/logGroup:LogGroup", "net-flow-logs")
-    flow = plan.get("aws:ec2/flowLog:FlowLog", "net-flow-logs")
-    role = plan.get("aws:iam/role:Role", "net-flow-logs")
+    key = plan.get(KMS_KEY, "net-flow-logs")
+    group = plan.get(CLOUDWATCH_LOG_GROUP, "net-flow-logs")
+    flow = plan.get(EC2_FLOW_LOG, "net-flow-logs")
+    role = plan.get(IAM_ROLE, "net-flow-logs")
     assert key.inputs["enableKeyRotation"] is True
     assert key.inputs["deletionWindowInDays"] == 30
     assert group.inputs["kmsKeyId"] == key.outputs["arn"]
     assert group.inputs["retentionInDays"] == 365
     assert key.protect and key.retain_on_delete and group.protect and group.retain_on_delete
-    assert flow.inputs["vpcId"] == plan.get(VPC, "net-vpc").id
+    assert flow.inputs["vpcId"] == plan.get(EC2_VPC, "net-vpc").id
     assert flow.inputs["trafficType"] == "ALL"
     assert flow.inputs["logDestination"] == group.outputs["arn"]
     assert flow.inputs["iamRoleArn"] == role.outputs["arn"]
@@ -214,7 +225,7 @@ def test_flow_logs_go_to_an_encrypted_protected_log_group(record):
     trust = json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]
     assert trust["Principal"] == {"Service": "vpc-flow-logs.amazonaws.com"}
     assert trust["Condition"]["StringEquals"] == {"aws:SourceAccount": "123456789012"}
-    write = json.loads(plan.get("aws:iam/rolePolicy:RolePolicy", "net-flow-logs")
+    write = json.loads(plan.get(IAM_ROLE_POLICY, "net-flow-logs")
                        .inputs["policy"])["Statement"]
     assert write == [
         {"Sid": "WriteFlowLogStreams", "Effect": "Allow",
@@ -224,7 +235,7 @@ def test_flow_logs_go_to_an_encrypted_protected_log_group(record):
          "Action": "logs:DescribeLogStreams", "Resource": [group_arn, f"{group_arn}:*"]}]
     # The IAM database: CreateLogStream and PutLogEvents act on log streams only, so a grant on
     # the log group alone would never match.
-    document = plan.get("aws:iam/rolePolicy:RolePolicy", "net-flow-logs").inputs["policy"]
+    document = plan.get(IAM_ROLE_POLICY, "net-flow-logs").inputs["policy"]
     assert list(check_policy(document, "identity")) == []
     wrong = json.dumps({"Statement": [{**write[0], "Resource": group_arn}]})
     assert any("never matches" in p for p in check_policy(wrong, "identity"))
@@ -233,51 +244,55 @@ def test_flow_logs_go_to_an_encrypted_protected_log_group(record):
 def test_flow_logs_with_a_key_passed_in(record):
     arn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     plan = build(record, {"flow_logs_kms_key_arn": arn, "protect_data": False})
-    assert plan.of_type("aws:kms/key:Key") == []
-    group = plan.get("aws:cloudwatch/logGroup:LogGroup", "net-flow-logs")
+    assert plan.of_type(KMS_KEY) == []
+    group = plan.get(CLOUDWATCH_LOG_GROUP, "net-flow-logs")
     assert group.inputs["kmsKeyId"] == arn
     assert not group.protect and not group.retain_on_delete
 
 
 def test_tags_reach_children_and_name_wins(record):
     plan = build(record, {"tags": {"team": "ml", "Name": "ignored"}})
-    subnet = plan.get(SUBNET, "net-private-us-east-1a")
+    subnet = plan.get(EC2_SUBNET, "net-private-us-east-1a")
     assert subnet.inputs["tags"] == {"team": "ml", "Name": "net-private-us-east-1a"}
-    assert plan.get(ENDPOINT, "net-vpce-kms").inputs["tags"]["team"] == "ml"
+    assert plan.get(EC2_VPC_ENDPOINT, "net-vpce-kms").inputs["tags"]["team"] == "ml"
 
 
 def test_outputs(record):
     plan = build(record)
-    outputs = plan.get(COMPONENT, "net").outputs
-    assert outputs["vpc_id"] == plan.get(VPC, "net-vpc").id
+    outputs = plan.get(StudioNetwork.TYPE, "net").outputs
+    assert outputs["vpc_id"] == plan.get(EC2_VPC, "net-vpc").id
     assert outputs["private_subnet_ids"] == [
-        plan.get(SUBNET, "net-private-us-east-1a").id, plan.get(SUBNET, "net-private-us-east-1b").id
+        plan.get(EC2_SUBNET, "net-private-us-east-1a").id,
+        plan.get(EC2_SUBNET, "net-private-us-east-1b").id,
     ]
     assert outputs["public_subnet_ids"] == [
-        plan.get(SUBNET, "net-public-us-east-1a").id, plan.get(SUBNET, "net-public-us-east-1b").id
+        plan.get(EC2_SUBNET, "net-public-us-east-1a").id,
+        plan.get(EC2_SUBNET, "net-public-us-east-1b").id,
     ]
-    assert outputs["public_route_table_ids"] == [plan.get(ROUTE_TABLE, "net-public").id]
+    assert outputs["public_route_table_ids"] == [plan.get(EC2_ROUTE_TABLE, "net-public").id]
     assert outputs["private_route_table_ids"] == [
-        plan.get(ROUTE_TABLE, "net-private-us-east-1a").id,
-        plan.get(ROUTE_TABLE, "net-private-us-east-1b").id,
+        plan.get(EC2_ROUTE_TABLE, "net-private-us-east-1a").id,
+        plan.get(EC2_ROUTE_TABLE, "net-private-us-east-1b").id,
     ]
-    assert outputs["studio_security_group_id"] == plan.get(SG, "net-apps-sg").id
-    assert outputs["endpoint_security_group_id"] == plan.get(SG, "net-endpoints-sg").id
+    assert outputs["studio_security_group_id"] == plan.get(EC2_SECURITY_GROUP, "net-apps-sg").id
+    assert outputs["endpoint_security_group_id"] == \
+        plan.get(EC2_SECURITY_GROUP, "net-endpoints-sg").id
     assert outputs["availability_zones"] == ["us-east-1a", "us-east-1b"]
 
 
 def test_existing_vpc_gets_only_security_groups_and_endpoints(record):
     plan = build(record, {"existing_vpc": EXISTING})
     types = {r.type for r in plan.resources if r.custom}
-    assert types == {SG, INGRESS, EGRESS, ENDPOINT}
-    for sg in plan.of_type(SG):
+    assert types == {EC2_SECURITY_GROUP, VPC_SECURITY_GROUP_INGRESS_RULE,
+                     VPC_SECURITY_GROUP_EGRESS_RULE, EC2_VPC_ENDPOINT}
+    for sg in plan.of_type(EC2_SECURITY_GROUP):
         assert sg.inputs["vpcId"] == EXISTING["vpc_id"]
-    for endpoint in plan.of_type(ENDPOINT):
+    for endpoint in plan.of_type(EC2_VPC_ENDPOINT):
         if endpoint.inputs["vpcEndpointType"] == "Interface":
             assert endpoint.inputs["subnetIds"] == EXISTING["private_subnet_ids"]
         else:
             assert endpoint.inputs["routeTableIds"] == EXISTING["private_route_table_ids"]
-    outputs = plan.get(COMPONENT, "net").outputs
+    outputs = plan.get(StudioNetwork.TYPE, "net").outputs
     assert outputs["vpc_id"] == EXISTING["vpc_id"]
     assert outputs["private_subnet_ids"] == EXISTING["private_subnet_ids"]
     assert outputs["public_subnet_ids"] == []
@@ -286,8 +301,8 @@ def test_existing_vpc_gets_only_security_groups_and_endpoints(record):
 def test_existing_vpc_without_s3_gateway_needs_no_route_tables(record):
     existing = {k: v for k, v in EXISTING.items() if k != "private_route_table_ids"}
     plan = build(record, {"existing_vpc": existing, "s3_gateway_endpoint": False})
-    assert plan.of_type(ENDPOINT)
-    assert all(r.inputs["vpcEndpointType"] == "Interface" for r in plan.of_type(ENDPOINT))
+    assert plan.of_type(EC2_VPC_ENDPOINT)
+    assert all(r.inputs["vpcEndpointType"] == "Interface" for r in plan.of_type(EC2_VPC_ENDPOINT))
 
 
 @pytest.mark.parametrize(
@@ -328,7 +343,7 @@ def test_bad_input_is_one_clear_error_before_registration(record_failure, args, 
     assert message.startswith("invalid arguments for StudioNetwork 'net':")
     assert f"  - {field}" in message
     assert fragment in message
-    assert [r.type for r in failure.plan.resources] == ["pulumi:pulumi:Stack"]
+    assert [r.type for r in failure.plan.resources] == [PULUMI_STACK]
 
 
 def test_more_zones_than_the_region_offers(record_failure):
@@ -337,14 +352,14 @@ def test_more_zones_than_the_region_offers(record_failure):
     message = str(failure.__cause__)
     assert "availability_zone_count is 3 but us-west-1 offers 2 zones" in message
     assert "lower it to 2" in message
-    assert [r.type for r in failure.plan.resources] == ["pulumi:pulumi:Stack"]
+    assert [r.type for r in failure.plan.resources] == [PULUMI_STACK]
 
 
 def test_unknown_zone_is_refused(record_failure):
     failure = record_failure(
         lambda: StudioNetwork("net", {"availability_zones": ["us-east-1a", "us-east-1z"]}))
     assert "['us-east-1z'] are not available in us-east-1" in str(failure.__cause__)
-    assert [r.type for r in failure.plan.resources] == ["pulumi:pulumi:Stack"]
+    assert [r.type for r in failure.plan.resources] == [PULUMI_STACK]
 
 
 def test_args_model_and_mapping_are_equivalent(record):

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from studio_infra.network import NetworkLayout, StudioNetworkArgs, network_layout
+from studio_infra.network import NetworkLayout, StudioNetwork, StudioNetworkArgs, network_layout
 from studio_infra.network.endpoints import DEFAULT_INTERFACE_ENDPOINTS
 
 ROOT = Path(__file__).parent.parent
@@ -122,7 +122,7 @@ def test_an_existing_vpc_gets_only_security_groups_and_endpoints():
 def _recorded_names(plan: str, network: str) -> set[str]:
     """The names of everything registered under the StudioNetwork ``network`` in a plan."""
     resources = json.loads((ROOT / "tests/data/plans" / plan).read_text())["resources"]
-    network_type = "studio-infra:network:StudioNetwork"
+    network_type = StudioNetwork.TYPE
     assert any(u.endswith(f"{network_type}::{network}") for u in resources)
     return {urn.split("::")[-1] for urn in resources if f"{network_type}$" in urn}
 

@@ -22,6 +22,14 @@ from studio_infra.perimeter import (
     bucket_statement,
     identity_statement,
 )
+from studio_infra.resource_types import (
+    EC2_EIP,
+    EC2_VPC,
+    EC2_VPC_ENDPOINT,
+    IAM_POLICY,
+    S3_BUCKET_POLICY,
+    SAGEMAKER_DOMAIN,
+)
 from studio_infra.rules.engine import evaluate, stack_from_plan
 from tests.rules.shared_programs import rewrite_policy, studio
 
@@ -123,21 +131,21 @@ def test_the_bucket_gives_its_objects_only_through_the_endpoint_and_to_its_admin
 
 
 def _guardrails(plan: Any, role: str = "studio-default") -> dict[str, Any]:
-    document = json.loads(plan.get("aws:iam/policy:Policy", f"{role}-guardrails")
+    document = json.loads(plan.get(IAM_POLICY, f"{role}-guardrails")
                           .inputs["policy"])
     return next(s for s in document["Statement"] if s.get("Sid") == IDENTITY_SID)
 
 
 def test_every_role_of_the_default_stack_names_its_vpc_and_nat_addresses(record):
     plan = record(studio())
-    vpc = plan.get("aws:ec2/vpc:Vpc", "studio-vpc").outputs["id"]
-    addresses = sorted(f"{r.outputs['publicIp']}/32" for r in plan.of_type("aws:ec2/eip:Eip"))
+    vpc = plan.get(EC2_VPC, "studio-vpc").outputs["id"]
+    addresses = sorted(f"{r.outputs['publicIp']}/32" for r in plan.of_type(EC2_EIP))
     assert addresses
     perimeter = _guardrails(plan)
     assert perimeter["Condition"]["StringNotEqualsIfExists"] == {"aws:SourceVpc": [vpc]}
     assert perimeter["Condition"]["NotIpAddressIfExists"] == {"aws:SourceIp": addresses}
-    gateway = plan.get("aws:ec2/vpcEndpoint:VpcEndpoint", "studio-vpce-s3").outputs["id"]
-    bucket = json.loads(plan.get("aws:s3/bucketPolicy:BucketPolicy", "studio-sharing-policy")
+    gateway = plan.get(EC2_VPC_ENDPOINT, "studio-vpce-s3").outputs["id"]
+    bucket = json.loads(plan.get(S3_BUCKET_POLICY, "studio-sharing-policy")
                         .inputs["policy"])
     (statement,) = [s for s in bucket["Statement"] if s.get("Sid") == BUCKET_SID]
     assert statement["Condition"]["StringNotEqualsIfExists"] == {"aws:SourceVpce": [gateway]}
@@ -156,7 +164,7 @@ def test_the_opt_out_leaves_the_role_without_a_perimeter_and_is_reported(record)
                           "users": [{"name": "alice"}]})
 
     plan = record(program)
-    document = json.loads(plan.get("aws:iam/policy:Policy", "studio-default-guardrails")
+    document = json.loads(plan.get(IAM_POLICY, "studio-default-guardrails")
                           .inputs["policy"])
     assert IDENTITY_SID not in {s.get("Sid") for s in document["Statement"]}
     (found,) = messages(plan, "studio-credentials-outside-vpc")
@@ -181,7 +189,7 @@ def without_efs_exemption(document: dict[str, Any]) -> None:
 
 
 def test_a_perimeter_that_breaks_the_studio_ui_is_caught(record):
-    plan = record(studio(transform=rewrite_policy("aws:iam/policy:Policy", "-guardrails",
+    plan = record(studio(transform=rewrite_policy(IAM_POLICY, "-guardrails",
                                                   aws_example_on_the_role)))
     found = messages(plan, "studio-identity")
     assert any("sagemaker:ListSpaces on * is an explicit deny" in m and "[studio-ui:" in m
@@ -191,7 +199,7 @@ def test_a_perimeter_that_breaks_the_studio_ui_is_caught(record):
 
 
 def test_a_perimeter_that_breaks_efs_mounts_is_caught(record):
-    plan = record(studio(transform=rewrite_policy("aws:iam/policy:Policy", "-guardrails",
+    plan = record(studio(transform=rewrite_policy(IAM_POLICY, "-guardrails",
                                                   without_efs_exemption)))
     found = [m for m in messages(plan, "studio-identity") if "[sagemaker-network:" in m]
     assert found and "elasticfilesystem:ClientMount" in found[0], found
@@ -202,7 +210,7 @@ def test_the_default_stacks_roles_are_not_usable_outside(record):
     from studio_infra.judges.stolen_credentials import outside_problems
 
     stack = stack_from_plan(record(studio()).resources)
-    (domain,) = stack.of_type(needs.DOMAIN)
+    (domain,) = stack.of_type(SAGEMAKER_DOMAIN)
     view = needs.domain_view(domain, stack)
     assert view.network.vpc and view.network.nat_ips and "s3" in view.network.endpoints
     assert list(outside_problems(view, stack)) == []

@@ -21,8 +21,22 @@ from studio_infra.ecr import lifecycle_policy
 from studio_infra.kms import ADMIN_ACTIONS, GRANT_ACTIONS, USE_ACTIONS
 from studio_infra.ops.audit import COULD_NOT_CHECK, audit_domain
 from studio_infra.perimeter import identity_statement
+from studio_infra.resource_types import (
+    EC2_FLOW_LOG,
+    EC2_SECURITY_GROUP,
+    EC2_VPC,
+    ECR_REPOSITORY,
+    EFS_FILE_SYSTEM,
+    EFS_FILE_SYSTEM_POLICY,
+    KMS_KEY,
+    S3_BUCKET,
+    S3_BUCKET_POLICY,
+    SAGEMAKER_DOMAIN,
+    SAGEMAKER_USER_PROFILE,
+)
 from studio_infra.roles import TRUST_ACTIONS, execution_statements, guardrail_document
 from studio_infra.rules.engine import evaluate, stack_from_plan
+from studio_infra.studio import Studio
 from tests.rules.shared_programs import bucket, tls_statements
 
 REGION = "us-east-1"
@@ -205,11 +219,11 @@ def test_a_hardened_domain_passes(setup):
     result = audit(setup)
     assert result.findings == []
     read = {r.type for r in result.resources}
-    assert {"aws:sagemaker/domain:Domain", "aws:sagemaker/userProfile:UserProfile",
-            "aws:efs/fileSystem:FileSystem", "aws:efs/fileSystemPolicy:FileSystemPolicy",
-            "aws:s3/bucket:Bucket", "aws:s3/bucketPolicy:BucketPolicy", "aws:kms/key:Key",
-            "aws:ecr/repository:Repository", "aws:ec2/securityGroup:SecurityGroup",
-            "aws:ec2/vpc:Vpc", "aws:ec2/flowLog:FlowLog"} <= read
+    assert {SAGEMAKER_DOMAIN, SAGEMAKER_USER_PROFILE,
+            EFS_FILE_SYSTEM, EFS_FILE_SYSTEM_POLICY,
+            S3_BUCKET, S3_BUCKET_POLICY, KMS_KEY,
+            ECR_REPOSITORY, EC2_SECURITY_GROUP,
+            EC2_VPC, EC2_FLOW_LOG} <= read
 
 
 @pytest.mark.parametrize(
@@ -429,7 +443,7 @@ def planned(setup: Setup, **domain_inputs: Any) -> dict[str, Any]:
     """A plan JSON of the fixture's domain: its settings as the plan would state them, with
     the planner's own (fake) ids for the key and the bucket it names."""
     key_arn = "arn:aws:kms:us-east-1:123456789012:key/00000000-1111-2222-3333-444444444444"
-    urn = "urn:pulumi:dev::studio::studio-infra:studio:Studio$"
+    urn = f"urn:pulumi:dev::studio::{Studio.TYPE}$"
     inputs = {"domainName": "team", "authMode": "IAM", "appNetworkAccessType": "VpcOnly",
               "kmsKeyId": key_arn,
               "domainSettings": {"executionRoleIdentityConfig": "USER_PROFILE_NAME"},
@@ -446,17 +460,17 @@ def planned(setup: Setup, **domain_inputs: Any) -> dict[str, Any]:
         target[last] = value
 
     def profile(name: str, uid: int) -> dict[str, Any]:
-        return {"urn": f"{urn}aws:sagemaker/userProfile:UserProfile::{name}-profile",
-                "type": "aws:sagemaker/userProfile:UserProfile", "custom": True,
+        return {"urn": f"{urn}{SAGEMAKER_USER_PROFILE}::{name}-profile",
+                "type": SAGEMAKER_USER_PROFILE, "custom": True,
                 "id": name, "inputs": {"userProfileName": name, "userSettings": {
                     "customPosixUserConfig": {"uid": uid, "gid": uid}}}, "outputs": {}}
 
     return {"project": "studio", "stack": "dev", "resources": [
-        {"urn": f"{urn}aws:sagemaker/domain:Domain::studio-domain", "custom": True,
-         "type": "aws:sagemaker/domain:Domain", "id": "d-fake", "inputs": inputs,
+        {"urn": f"{urn}{SAGEMAKER_DOMAIN}::studio-domain", "custom": True,
+         "type": SAGEMAKER_DOMAIN, "id": "d-fake", "inputs": inputs,
          "outputs": {"arn": "arn:aws:sagemaker:us-east-1:123456789012:domain/d-fake"}},
-        {"urn": f"{urn}aws:kms/key:Key::studio-sagemaker", "custom": True,
-         "type": "aws:kms/key:Key", "id": "00000000-1111-2222-3333-444444444444",
+        {"urn": f"{urn}{KMS_KEY}::studio-sagemaker", "custom": True,
+         "type": KMS_KEY, "id": "00000000-1111-2222-3333-444444444444",
          "inputs": {"enableKeyRotation": True}, "outputs": {"arn": key_arn}},
         profile("user0", 20001), profile("user1", 20002)]}
 

@@ -32,6 +32,13 @@ from studio_infra.ops.teardown import (
     TeardownError,
     sagemaker_interface,
 )
+from studio_infra.resource_types import (
+    EC2_VPC,
+    IAM_ROLE,
+    KMS_KEY,
+    S3_BUCKET,
+    SAGEMAKER_USER_PROFILE,
+)
 from tests.faults import FakeSageMaker, Faults, Interrupt, client_error
 from tests.test_ops_audit import (  # noqa: F401 (fixture)
     ACCOUNT,
@@ -433,8 +440,8 @@ def test_a_reset_read_loses_that_resource_only(setup, monkeypatch):
         (COULD_NOT_CHECK, setup.fs["FileSystemId"])]
     assert "backup policy" in result.findings[0].message
     read_types = {r.type for r in result.resources}
-    assert {"aws:kms/key:Key", "aws:s3/bucket:Bucket", "aws:iam/role:Role",
-            "aws:ec2/vpc:Vpc"} <= read_types
+    assert {KMS_KEY, S3_BUCKET, IAM_ROLE,
+            EC2_VPC} <= read_types
 
 
 def test_transient_faults_leave_the_verdict_unchanged(setup, monkeypatch):
@@ -519,7 +526,7 @@ def test_one_failed_profile_read_keeps_the_others(setup):
     stub.activate()
     result = audit_domain(setup.session, DOMAIN_ID, clients={"sagemaker": client})
     profiles = [r.name for r in result.resources
-                if r.type == "aws:sagemaker/userProfile:UserProfile"]
+                if r.type == SAGEMAKER_USER_PROFILE]
     assert profiles == ["bob"]
     assert [u[0].rsplit("/", 1)[1] for u in result.unreadable] == ["ann"]
 

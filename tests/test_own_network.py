@@ -10,6 +10,15 @@ import pulumi_aws as aws
 
 from studio_infra import SharedFileSystem, Studio, StudioExecutionRole, StudioNetwork
 from studio_infra.inputs import subnet_labels
+from studio_infra.resource_types import (
+    EC2_SUBNET,
+    EC2_VPC_ENDPOINT,
+    EFS_MOUNT_TARGET,
+    IAM_POLICY,
+    IAM_ROLE,
+    IAM_ROLE_POLICY_ATTACHMENT,
+    SAGEMAKER_DOMAIN,
+)
 
 REGION = "eu-west-1"
 
@@ -30,17 +39,17 @@ def _existing(vpc: aws.ec2.Vpc, subnets: list[aws.ec2.Subnet],
 
 
 def _subnet_ids(plan: Any) -> list[str]:
-    return [plan.get("aws:ec2/subnet:Subnet", f"own-{zone}").id for zone in "ab"]
+    return [plan.get(EC2_SUBNET, f"own-{zone}").id for zone in "ab"]
 
 
 def test_studio_network_takes_a_list_of_subnet_outputs(record):
     plan = record(lambda: StudioNetwork("n", {"existing_vpc": _existing(*_vpc())}),
                   region=REGION)
     ids = _subnet_ids(plan)
-    interface = [e for e in plan.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
+    interface = [e for e in plan.of_type(EC2_VPC_ENDPOINT)
                  if e.inputs.get("vpcEndpointType") == "Interface"]
     assert interface and all(e.inputs["subnetIds"] == ids for e in interface)
-    assert not plan.of_type("aws:ec2/subnet:Subnet")[2:]  # none created: the VPC is yours
+    assert not plan.of_type(EC2_SUBNET)[2:]  # none created: the VPC is yours
 
 
 def test_studio_takes_them_for_the_domain_and_every_file_system(record):
@@ -48,8 +57,8 @@ def test_studio_takes_them_for_the_domain_and_every_file_system(record):
         "users": [{"name": "alice"}, {"name": "bob"}],
         "network": {"existing_vpc": _existing(*_vpc())}}), region=REGION)
     ids = _subnet_ids(plan)
-    assert plan.of_type("aws:sagemaker/domain:Domain")[0].inputs["subnetIds"] == ids
-    targets = plan.of_type("aws:efs/mountTarget:MountTarget")
+    assert plan.of_type(SAGEMAKER_DOMAIN)[0].inputs["subnetIds"] == ids
+    targets = plan.of_type(EFS_MOUNT_TARGET)
     by_system: dict[str, list[str]] = {}
     for target in targets:
         by_system.setdefault(target.inputs["fileSystemId"], []).append(
@@ -72,7 +81,7 @@ def test_shared_file_system_takes_a_list_of_subnet_outputs(record):
     plan = record(program, region=REGION)
     ids = _subnet_ids(plan)
     assert {t.name: t.inputs["subnetId"] for t in plan.of_type(
-        "aws:efs/mountTarget:MountTarget")} == {"fs-subnet-1": ids[0], "fs-subnet-2": ids[1]}
+        EFS_MOUNT_TARGET)} == {"fs-subnet-1": ids[0], "fs-subnet-2": ids[1]}
 
 
 def test_a_label_does_not_move_when_a_subnet_id_string_is_added():
@@ -89,11 +98,11 @@ def test_managed_policy_arns_take_outputs(record):
             policy.arn, "arn:aws:iam::aws:policy/AmazonSageMakerCanvasFullAccess"]})
 
     plan = record(program, region=REGION)
-    policy_arn = plan.get("aws:iam/policy:Policy", "reader").outputs["arn"]
-    (role,) = plan.of_type("aws:iam/role:Role")
+    policy_arn = plan.get(IAM_POLICY, "reader").outputs["arn"]
+    (role,) = plan.of_type(IAM_ROLE)
     # Besides the role's own guardrails policy (tests/test_roles.py).
     attachments = {a.name: a.inputs for a in plan.of_type(
-        "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+        IAM_ROLE_POLICY_ATTACHMENT)
         if a.name != "exec-guardrails-attachment"}
     assert attachments == {
         "exec-managed-1": {"role": role.outputs["name"], "policyArn": policy_arn},

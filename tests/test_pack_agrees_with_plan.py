@@ -19,6 +19,7 @@ from studio_infra.compat import POLICY_UNKNOWN_VALUES
 from studio_infra.errors import StudioInfraError
 from studio_infra.plan.runner import Plan, run_under_mocks
 from studio_infra.policy_pack import CANNOT_CHECK
+from studio_infra.resource_types import KMS_KEY, S3_BUCKET, S3_BUCKET_POLICY
 from studio_infra.rules import RULES
 from studio_infra.rules.config import config_from_engine, parse_policy_config
 from studio_infra.rules.engine import evaluate, stack_from_plan
@@ -86,8 +87,8 @@ def bucket_preview() -> Iterator[tuple[Plan, dict[str, dict]]]:
     """A bucket and its companions, previewed before the bucket exists: its ARN, and the
     policy built from it, are unknown; versioning is off (an advisory finding)."""
     plan = run_under_mocks(lambda: bucket(versioning=False), config={"aws:region": "us-east-1"})
-    data = plan.get("aws:s3/bucket:Bucket", "data")
-    policy = plan.get("aws:s3/bucketPolicy:BucketPolicy", "data-policy")
+    data = plan.get(S3_BUCKET, "data")
+    policy = plan.get(S3_BUCKET_POLICY, "data-policy")
     yield plan, {data.urn: {**data.outputs, "arn": UNKNOWN_STRING},
                  policy.urn: {**policy.outputs, "policy": UNKNOWN_STRING}}
 
@@ -118,7 +119,7 @@ def test_a_disabled_rule_reports_nothing_not_even_cannot_check(bucket_preview):
     plan, preview = bucket_preview
     rule = "s3-deny-insecure-transport"
     for adapter in (offline, through_pack):
-        assert (rule, plan.get("aws:s3/bucket:Bucket", "data").urn, "advisory", True) in \
+        assert (rule, plan.get(S3_BUCKET, "data").urn, "advisory", True) in \
             adapter(plan, {}, preview)
         assert {f for f in adapter(plan, {rule: "disabled"}, preview) if f[0] == rule} == set()
 
@@ -128,13 +129,13 @@ def test_cannot_check_stays_advisory_when_everything_is_mandatory(bucket_preview
     for adapter in (offline, through_pack):
         found = adapter(plan, {"all": "mandatory"}, preview)
         assert {level for *_, level, cannot in found if cannot} == {"advisory"}
-        assert ("s3-versioning", plan.get("aws:s3/bucket:Bucket", "data").urn, "mandatory",
+        assert ("s3-versioning", plan.get(S3_BUCKET, "data").urn, "mandatory",
                 False) in found
 
 
 def test_a_changed_setting_changes_both(record):
     plan = record(lambda: key(window=20))
-    urn = plan.get("aws:kms/key:Key", "key").urn
+    urn = plan.get(KMS_KEY, "key").urn
     finding = ("kms-deletion-window", urn, "advisory", False)
     for adapter in (offline, through_pack):
         assert finding not in adapter(plan, {"kms-deletion-window": {"minimum_days": 7}}, {})
@@ -151,14 +152,14 @@ def _tag_rule() -> Rule:
             yield f"bucket {resource.name} has no {tag!r} tag"
 
     return Rule("test-required-tag", "Buckets carry the configured tag",
-                ("aws:s3/bucket:Bucket",), check, Severity.LOW, Enforcement.MANDATORY,
+                (S3_BUCKET,), check, Severity.LOW, Enforcement.MANDATORY,
                 "Tag the bucket.", needs_stack=True,
                 settings={"required_tag": ("", {"type": "string"})})
 
 
 def test_settings_reach_the_cannot_check_reporter(bucket_preview):
     plan, _ = bucket_preview
-    data = plan.get("aws:s3/bucket:Bucket", "data")
+    data = plan.get(S3_BUCKET, "data")
     preview = {data.urn: {**data.outputs, "tags": UNKNOWN_STRING}}
     rules = [_tag_rule()]
     cannot = ("test-required-tag", data.urn, "advisory", True)
@@ -175,7 +176,7 @@ def test_the_served_pack_honours_the_configuration_the_engine_sends(bucket_previ
     """The pack as the engine runs it — its own process, over gRPC — so that the hook that
     gives the reporter the pack's configuration is the one the entry point installs."""
     plan, preview = bucket_preview
-    data = plan.get("aws:s3/bucket:Bucket", "data").urn
+    data = plan.get(S3_BUCKET, "data").urn
     with served_pack() as stub:
         info = stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=30)
 

@@ -15,16 +15,23 @@ from studio_infra.judges import studio_needs as needs
 from studio_infra.judges.iam_eval import Decision, Request, access, evaluate
 from studio_infra.packages import PackageMirror, default_domain_name
 from studio_infra.plan.runner import plan_project
+from studio_infra.resource_types import (
+    CODEARTIFACT_DOMAIN,
+    CODEARTIFACT_REPOSITORY,
+    EC2_NAT_GATEWAY,
+    EC2_ROUTE,
+    EC2_VPC_ENDPOINT,
+    IAM_ROLE_POLICY,
+    KMS_KEY,
+    SAGEMAKER_DOMAIN,
+    SAGEMAKER_STUDIO_LIFECYCLE_CONFIG,
+)
 from studio_infra.rules.engine import evaluate as evaluate_rules
 from studio_infra.rules.engine import stack_from_plan
 from studio_infra.studio import Studio, load_config
 
 ROOT = Path(__file__).parent.parent
 ACCOUNT = "123456789012"
-DOMAIN = "aws:codeartifact/domain:Domain"
-REPOSITORY = "aws:codeartifact/repository:Repository"
-ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
-LIFECYCLE = "aws:sagemaker/studioLifecycleConfig:StudioLifecycleConfig"
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +40,8 @@ def no_internet():
 
 
 def test_the_stack_has_no_route_out_and_passes_every_rule(no_internet):
-    assert not no_internet.of_type("aws:ec2/natGateway:NatGateway")
-    routes = [r.inputs for r in no_internet.of_type("aws:ec2/route:Route")]
+    assert not no_internet.of_type(EC2_NAT_GATEWAY)
+    routes = [r.inputs for r in no_internet.of_type(EC2_ROUTE)]
     assert all(not r.get("natGatewayId") for r in routes)
     assert not [v for v in no_internet.violations if v["enforcement"] == "mandatory"]
     assert not evaluate_rules_of(no_internet, "studio-network")
@@ -45,14 +52,14 @@ def evaluate_rules_of(plan, policy):
 
 
 def test_the_mirror_is_encrypted_with_the_stacks_key_and_follows_pypi(no_internet):
-    (domain,) = no_internet.of_type(DOMAIN)
-    (repository,) = no_internet.of_type(REPOSITORY)
+    (domain,) = no_internet.of_type(CODEARTIFACT_DOMAIN)
+    (repository,) = no_internet.of_type(CODEARTIFACT_REPOSITORY)
     key = no_internet.stack_outputs["kms_key_arns"]["codeartifact"]
     assert domain.inputs["encryptionKey"] == key
     assert domain.inputs["domain"] == "studio-no-internet-dev"
     assert repository.inputs["externalConnections"] == {"externalConnectionName": "public:pypi"}
     assert repository.inputs["repository"] == "pypi"
-    (key_resource,) = [k for k in no_internet.of_type("aws:kms/key:Key")
+    (key_resource,) = [k for k in no_internet.of_type(KMS_KEY)
                        if k.outputs.get("arn") == key]
     via = [s for s in json.loads(key_resource.inputs["policy"])["Statement"]
            if s["Sid"] == "UseThroughServices"]
@@ -61,7 +68,7 @@ def test_the_mirror_is_encrypted_with_the_stacks_key_and_follows_pypi(no_interne
 
 
 def test_both_codeartifact_endpoints_have_private_dns_and_a_perimeter(no_internet):
-    endpoints = {r.inputs["serviceName"]: r.inputs for r in no_internet.of_type(ENDPOINT)}
+    endpoints = {r.inputs["serviceName"]: r.inputs for r in no_internet.of_type(EC2_VPC_ENDPOINT)}
     for service in ("codeartifact.api", "codeartifact.repositories"):
         endpoint = endpoints[f"com.amazonaws.us-east-1.{service}"]
         assert endpoint["privateDnsEnabled"] is True
@@ -94,7 +101,7 @@ def test_the_bearer_token_passes_the_endpoint_without_a_resource_account():
 
 
 def _role_policy(plan):
-    (policy,) = [r for r in plan.of_type("aws:iam/rolePolicy:RolePolicy")
+    (policy,) = [r for r in plan.of_type(IAM_ROLE_POLICY)
                  if r.name == "studio-default-studio"]
     return json.loads(policy.inputs["policy"])
 
@@ -124,15 +131,15 @@ def test_the_execution_role_reads_this_repository_and_nothing_else(no_internet):
 
 def test_every_app_start_points_pip_at_the_repository(no_internet):
     configs = {r.inputs["studioLifecycleConfigAppType"]: r.inputs
-               for r in no_internet.of_type(LIFECYCLE)}
+               for r in no_internet.of_type(SAGEMAKER_STUDIO_LIFECYCLE_CONFIG)}
     assert set(configs) == {"JupyterLab", "CodeEditor"}
     script = base64.b64decode(configs["JupyterLab"]["studioLifecycleConfigContent"]).decode()
     assert "aws codeartifact login --tool pip" in script
     assert ("studio-no-internet-dev-123456789012.d.codeartifact.us-east-1.amazonaws.com/pypi/"
             "pypi/simple/") in script
-    (domain,) = no_internet.of_type("aws:sagemaker/domain:Domain")
+    (domain,) = no_internet.of_type(SAGEMAKER_DOMAIN)
     jupyter = domain.inputs["defaultUserSettings"]["jupyterLabAppSettings"]
-    arns = {r.outputs["arn"] for r in no_internet.of_type(LIFECYCLE)}
+    arns = {r.outputs["arn"] for r in no_internet.of_type(SAGEMAKER_STUDIO_LIFECYCLE_CONFIG)}
     assert jupyter["defaultResourceSpec"]["lifecycleConfigArn"] in arns
 
 
@@ -144,10 +151,10 @@ def test_the_cost_counts_the_two_endpoints_and_the_mirrors_storage(no_internet, 
     out = tmp_path / "plan.json"
     main(["plan", "stacks/no-internet", "--json", str(out)])
     cost = json.loads(out.read_text())["cost"]
-    (storage,) = [i for i in cost["items"] if i["type"] == DOMAIN]
+    (storage,) = [i for i in cost["items"] if i["type"] == CODEARTIFACT_DOMAIN]
     assert storage["monthly"] == 0.0 and "per GB" in storage["note"]
     assert storage["source"] == "https://aws.amazon.com/codeartifact/pricing/"
-    (endpoints,) = [i for i in cost["items"] if i["type"] == ENDPOINT]
+    (endpoints,) = [i for i in cost["items"] if i["type"] == EC2_VPC_ENDPOINT]
     assert endpoints["count"] == 11  # the 9 defaults and CodeArtifact's 2
 
 
@@ -182,10 +189,10 @@ def test_a_network_with_both_endpoints_passes(record):
 
 def test_an_endpoint_the_apps_cannot_reach_is_caught(no_internet):
     stack = stack_from_plan(no_internet.resources)
-    (endpoint,) = [r for r in stack.of_type(ENDPOINT)
+    (endpoint,) = [r for r in stack.of_type(EC2_VPC_ENDPOINT)
                    if str(r.get("serviceName")).endswith("codeartifact.api")]
     endpoint.props["privateDnsEnabled"] = False
-    (domain,) = stack.of_type("aws:sagemaker/domain:Domain")
+    (domain,) = stack.of_type(SAGEMAKER_DOMAIN)
     found = list(needs.network_problems(needs.domain_view(domain, stack), stack))
     assert len(found) == 1 and "cannot reach the codeartifact.api endpoint" in found[0]
 

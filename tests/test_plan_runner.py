@@ -10,12 +10,24 @@ from pathlib import Path
 import pytest
 
 from studio_infra.cli import EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS, main
+from studio_infra.network import StudioNetwork
 from studio_infra.plan.project import SECRET_PLACEHOLDER, ProjectError, load_project
 from studio_infra.plan.runner import plan_project
+from studio_infra.resource_types import (
+    EC2_SECURITY_GROUP,
+    EC2_SUBNET,
+    EC2_VPC,
+    IAM_ROLE,
+    IAM_ROLE_POLICY,
+    PULUMI_STACK,
+    S3_BUCKET,
+    S3_BUCKET_VERSIONING,
+    SAGEMAKER_DOMAIN,
+)
 
 RAW = Path(__file__).parent / "programs" / "raw"
 ROOT = Path(__file__).parent.parent
-STACK_URN = "urn:pulumi:dev::raw-program::pulumi:pulumi:Stack::raw-program-dev"
+STACK_URN = f"urn:pulumi:dev::raw-program::{PULUMI_STACK}::raw-program-dev"
 
 
 @pytest.fixture(scope="module")
@@ -40,16 +52,15 @@ def test_config_arrives_as_the_engine_gives_it():
 def test_records_every_resource_with_parent_and_options(raw_plan):
     types = [r.type for r in raw_plan.resources]
     assert types.count("raw:storage:Archive") == 2
-    assert types.count("aws:s3/bucket:Bucket") == 2
-    assert types.count("aws:ec2/subnet:Subnet") == 2
+    assert types.count(S3_BUCKET) == 2
+    assert types.count(EC2_SUBNET) == 2
     archive = raw_plan.get("raw:storage:Archive", "archive-0")
     assert archive.custom is False
     assert archive.parent == STACK_URN
     assert archive.urn == "urn:pulumi:dev::raw-program::raw:storage:Archive::archive-0"
-    bucket = raw_plan.get("aws:s3/bucket:Bucket", "archive-0-bucket")
+    bucket = raw_plan.get(S3_BUCKET, "archive-0-bucket")
     assert bucket.parent == archive.urn
-    assert bucket.urn == ("urn:pulumi:dev::raw-program::raw:storage:Archive$"
-                          "aws:s3/bucket:Bucket::archive-0-bucket")
+    assert bucket.urn == f"{archive.urn.rsplit('::', 1)[0]}${S3_BUCKET}::archive-0-bucket"
     assert bucket.protect is True
     assert bucket.retain_on_delete is True
     assert bucket.inputs["tags"] == {"team": "ml", "cost-center": "42"}
@@ -57,34 +68,34 @@ def test_records_every_resource_with_parent_and_options(raw_plan):
                                                             "archive-0-versioning"]
     # the component's registered outputs are captured too
     assert archive.outputs == {"bucket_name": bucket.outputs["bucket"]}
-    versioning = raw_plan.get("aws:s3/bucketVersioning:BucketVersioning", "archive-0-versioning")
+    versioning = raw_plan.get(S3_BUCKET_VERSIONING, "archive-0-versioning")
     assert versioning.protect is False
 
 
 def test_records_dependencies_and_property_dependencies(raw_plan):
-    vpc = raw_plan.get("aws:ec2/vpc:Vpc", "main")
-    subnet = raw_plan.get("aws:ec2/subnet:Subnet", "main-eu-west-1a")
+    vpc = raw_plan.get(EC2_VPC, "main")
+    subnet = raw_plan.get(EC2_SUBNET, "main-eu-west-1a")
     assert subnet.inputs["vpcId"] == vpc.id
     assert subnet.property_dependencies["vpcId"] == [vpc.urn]
     assert vpc.urn in subnet.dependencies
-    role = raw_plan.get("aws:iam/role:Role", "reader")
-    archive_bucket = raw_plan.get("aws:s3/bucket:Bucket", "archive-0-bucket")
+    role = raw_plan.get(IAM_ROLE, "reader")
+    archive_bucket = raw_plan.get(S3_BUCKET, "archive-0-bucket")
     # depends_on a component means waiting for its children
     assert archive_bucket.urn in role.dependencies
-    policy = raw_plan.get("aws:iam/rolePolicy:RolePolicy", "reader-read")
+    policy = raw_plan.get(IAM_ROLE_POLICY, "reader-read")
     assert policy.property_dependencies["role"] == [role.urn]
 
 
 def test_outputs_are_shaped_like_aws(raw_plan):
-    vpc = raw_plan.get("aws:ec2/vpc:Vpc", "main")
+    vpc = raw_plan.get(EC2_VPC, "main")
     assert vpc.id.startswith("vpc-") and len(vpc.id) == 21
     assert vpc.outputs["arn"] == f"arn:aws:ec2:eu-west-1:123456789012:vpc/{vpc.id}"
-    bucket = raw_plan.get("aws:s3/bucket:Bucket", "archive-0-bucket")
+    bucket = raw_plan.get(S3_BUCKET, "archive-0-bucket")
     assert bucket.outputs["bucket"].startswith("archive-0-bucket-")
     assert bucket.outputs["arn"] == f"arn:aws:s3:::{bucket.outputs['bucket']}"
-    role = raw_plan.get("aws:iam/role:Role", "reader")
+    role = raw_plan.get(IAM_ROLE, "reader")
     assert role.outputs["arn"] == f"arn:aws:iam::123456789012:role/{role.outputs['name']}"
-    policy = json.loads(raw_plan.get("aws:iam/rolePolicy:RolePolicy", "reader-read")
+    policy = json.loads(raw_plan.get(IAM_ROLE_POLICY, "reader-read")
                         .inputs["policy"])
     assert policy["Statement"][0] == {"Effect": "Allow", "Action": "s3:GetObject",
                                       "Resource": f"{bucket.outputs['arn']}/*"}
@@ -111,7 +122,7 @@ def test_json_output_has_the_documented_fields(tmp_path):
     fields = {"urn", "id", "type", "name", "parent", "custom", "inputs", "outputs",
               "dependencies", "property_dependencies", "protect", "retain_on_delete"}
     assert all(fields <= set(r) for r in document["resources"])
-    assert "pulumi:pulumi:Stack" not in {r["type"] for r in document["resources"]}
+    assert PULUMI_STACK not in {r["type"] for r in document["resources"]}
 
 
 def test_tree_nests_by_parent(capsys):
@@ -194,7 +205,7 @@ def test_runtime_mapping_form_and_main_file(tmp_path):
         "aws.s3.Bucket(NAME)\n")
     (tmp_path / "Pulumi.dev.yaml").write_text("config:\n  aws:region: us-east-1\n")
     plan = plan_project(tmp_path, "dev")
-    assert [r.name for r in plan.of_type("aws:s3/bucket:Bucket")] == ["from-helper"]
+    assert [r.name for r in plan.of_type(S3_BUCKET)] == ["from-helper"]
 
 
 def test_console_script_runs_the_root_stack(tmp_path):
@@ -206,10 +217,10 @@ def test_console_script_runs_the_root_stack(tmp_path):
         capture_output=True, text=True, check=False,
     )
     assert result.returncode == EXIT_OK, result.stderr
-    assert "studio-infra:network:StudioNetwork" in result.stdout
+    assert StudioNetwork.TYPE in result.stdout
     document = json.loads(out.read_text())
     assert document["project"] == "studio-infra"
-    assert any(r["type"] == "aws:ec2/vpc:Vpc" for r in document["resources"])
+    assert any(r["type"] == EC2_VPC for r in document["resources"])
 
 
 def test_async_entry_point_exports_are_recorded(tmp_path):
@@ -225,13 +236,13 @@ def test_async_entry_point_exports_are_recorded(tmp_path):
     plan = plan_project(tmp_path, "dev")
     assert plan.stack_outputs["before"] == "yes"
     assert plan.stack_outputs["answer"] == 42
-    assert plan.stack_outputs["bucket"] == plan.get("aws:s3/bucket:Bucket", "data").id
+    assert plan.stack_outputs["bucket"] == plan.get(S3_BUCKET, "data").id
 
 
 def test_stack_reference_is_answered_by_planning_the_sibling_project():
     studio = plan_project(ROOT / "examples" / "stack-reference-studio", "dev")
     network = plan_project(ROOT / "examples" / "stack-reference-network", "dev")
-    domain = studio.get("aws:sagemaker/domain:Domain", "studio-domain")
+    domain = studio.get(SAGEMAKER_DOMAIN, "studio-domain")
     assert domain.inputs["vpcId"] == network.stack_outputs["vpc_id"]
     assert domain.inputs["subnetIds"] == list(network.stack_outputs["private_subnets"].values())
 
@@ -253,7 +264,7 @@ def test_mandatory_violations_exit_1_and_are_listed(tmp_path, capsys):
     assert "Policy violations: 8 mandatory, 4 advisory" in printed
     assert "[mandatory] s3-public-access-blocked" in printed
     violations = json.loads(out.read_text())["violations"]
-    bucket = plan_project(RAW, "dev").get("aws:s3/bucket:Bucket", "archive-0-bucket")
+    bucket = plan_project(RAW, "dev").get(S3_BUCKET, "archive-0-bucket")
     found = {(v["policy"], v["urn"]) for v in violations}
     assert ("s3-encryption-cmk", bucket.urn) in found
     for v in violations:
@@ -313,11 +324,11 @@ def test_preview_runs_pulumi_with_the_policy_pack(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize(("token", "shown"), [
-    ("aws:s3/bucket:Bucket", "aws:s3:Bucket"),
-    ("aws:ec2/securityGroup:SecurityGroup", "aws:ec2:SecurityGroup"),
+    (S3_BUCKET, "aws:s3:Bucket"),
+    (EC2_SECURITY_GROUP, "aws:ec2:SecurityGroup"),
     ("kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:Deployment"),
-    ("studio-infra:network:StudioNetwork", "studio-infra:network:StudioNetwork"),
-    ("pulumi:pulumi:Stack", "pulumi:pulumi:Stack"),
+    (StudioNetwork.TYPE, StudioNetwork.TYPE),
+    (PULUMI_STACK, PULUMI_STACK),
 ])
 def test_types_are_shown_as_pulumi_preview_shows_them(token, shown):
     from studio_infra.plan.render import display_type
@@ -343,5 +354,5 @@ def test_the_program_runs_with_the_event_loop_idle(record):
 
     plan = record(program, region="eu-west-1")
     assert seen == [False, False, False]
-    assert [plan.get("aws:s3/bucket:Bucket", f"b{i}").inputs["tags"] for i in range(3)] == \
+    assert [plan.get(S3_BUCKET, f"b{i}").inputs["tags"] for i in range(3)] == \
         [{"region": "eu-west-1"}] * 3

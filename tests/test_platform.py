@@ -12,14 +12,18 @@ import pytest
 
 from studio_infra.errors import StudioInfraError
 from studio_infra.plan.runner import ProgramError, run_under_mocks
+from studio_infra.resource_types import (
+    DYNAMIC_RESOURCE,
+    EC2_VPC_ENDPOINT,
+    EFS_FILE_SYSTEM,
+    SAGEMAKER_DOMAIN,
+    SAGEMAKER_SPACE,
+    SAGEMAKER_STUDIO_LIFECYCLE_CONFIG,
+    SAGEMAKER_USER_PROFILE,
+    SSOADMIN_APPLICATION_ASSIGNMENT,
+)
 from studio_infra.rules.engine import evaluate, stack_from_plan
 from studio_infra.studio import Studio
-
-ASSIGNMENT = "aws:ssoadmin/applicationAssignment:ApplicationAssignment"
-SPACE = "aws:sagemaker/space:Space"
-PROFILE = "aws:sagemaker/userProfile:UserProfile"
-DOMAIN = "aws:sagemaker/domain:Domain"
-LIFECYCLE = "aws:sagemaker/studioLifecycleConfig:StudioLifecycleConfig"
 
 
 @pytest.fixture
@@ -52,15 +56,16 @@ DIRECTORY = {"users": ["alice@example.com", "bob@example.com"],
 
 def test_every_user_and_group_is_assigned_to_the_domains_application():
     planned = plan(SSO, DIRECTORY)
-    domain = planned.get(DOMAIN, "studio-domain")
+    domain = planned.get(SAGEMAKER_DOMAIN, "studio-domain")
     application = domain.outputs["singleSignOnApplicationArn"]
-    assignments = {(a.inputs["principalType"], a.name): a for a in planned.of_type(ASSIGNMENT)}
+    assignments = {(a.inputs["principalType"], a.name): a
+                   for a in planned.of_type(SSOADMIN_APPLICATION_ASSIGNMENT)}
     assert set(assignments) == {("GROUP", "studio-group-data-science"),
                                 ("USER", "studio-user-alice-assignment"),
                                 ("USER", "studio-user-bob-assignment")}
     assert {a.inputs["applicationArn"] for a in assignments.values()} == {application}
     assert len({a.inputs["principalId"] for a in assignments.values()}) == 3
-    profile = planned.get(PROFILE, "studio-user-alice-profile")
+    profile = planned.get(SAGEMAKER_USER_PROFILE, "studio-user-alice-profile")
     assert (profile.inputs["singleSignOnUserIdentifier"],
             profile.inputs["singleSignOnUserValue"]) == ("UserName", "alice@example.com")
     # AWS creates an SSO user's profile only after an assignment of the user or a group
@@ -107,7 +112,7 @@ def test_identity_center_settings_need_sso(domain, fragment):
 
 def test_trusted_identity_propagation_is_sent_with_sso():
     planned = plan({**SSO, "domain": {"auth_mode": "SSO", "trusted_identity_propagation": True}})
-    settings = planned.get(DOMAIN, "studio-domain").inputs["domainSettings"]
+    settings = planned.get(SAGEMAKER_DOMAIN, "studio-domain").inputs["domainSettings"]
     assert settings["trustedIdentityPropagationSettings"] == {"status": "ENABLED"}
 
 
@@ -123,32 +128,32 @@ TEAMS = {"teams": [{"name": "vision", "shared_space": "JupyterLab"}],
 
 def test_space_storage_private_and_team_spaces():
     planned = plan(TEAMS)
-    storage = planned.get(DOMAIN, "studio-domain").inputs["defaultUserSettings"][
+    storage = planned.get(SAGEMAKER_DOMAIN, "studio-domain").inputs["defaultUserSettings"][
         "spaceStorageSettings"]
     assert storage == {"defaultEbsStorageSettings": {"defaultEbsVolumeSizeInGb": 10,
                                                      "maximumEbsVolumeSizeInGb": 50}}
-    private = planned.get(SPACE, "studio-user-alice-space")
+    private = planned.get(SAGEMAKER_SPACE, "studio-user-alice-space")
     assert private.inputs["spaceName"] == "alice-codeeditor"
     assert private.inputs["spaceSharingSettings"] == {"sharingType": "Private"}
-    alice = planned.get(PROFILE, "studio-user-alice-profile")
+    alice = planned.get(SAGEMAKER_USER_PROFILE, "studio-user-alice-profile")
     assert private.inputs["ownershipSettings"] == {"ownerUserProfileName": alice.outputs[
         "userProfileName"]}
     assert private.inputs["spaceSettings"]["appType"] == "CodeEditor"
     # The space attaches alice's file system; the profile's path limits it to her directory
     # (a profile's file system is available in the spaces its user creates).
-    shared_fs = planned.get("aws:efs/fileSystem:FileSystem",
+    shared_fs = planned.get(EFS_FILE_SYSTEM,
                             "studio-user-alice-files-fs").outputs["id"]
     assert private.inputs["spaceSettings"]["customFileSystems"] == [
         {"efsFileSystem": {"fileSystemId": shared_fs}}]
     assert alice.inputs["userSettings"]["customFileSystemConfigs"] == [
         {"efsFileSystemConfigs": [{"fileSystemId": shared_fs,
                                    "fileSystemPath": "/users/alice"}]}]
-    shared = planned.get(SPACE, "studio-team-vision-space")
+    shared = planned.get(SAGEMAKER_SPACE, "studio-team-vision-space")
     assert shared.inputs["spaceSharingSettings"] == {"sharingType": "Shared"}
     assert shared.inputs["ownershipSettings"]["ownerUserProfileName"] == "alice"  # first by name
-    assert [s.name for s in planned.of_type(SPACE)] == ["studio-team-vision-space",
-                                                        "studio-user-alice-space"]
-    cleanup = planned.get("pulumi-python:dynamic:Resource", "studio-user-alice-apps-cleanup")
+    assert [s.name for s in planned.of_type(SAGEMAKER_SPACE)] == ["studio-team-vision-space",
+                                                                  "studio-user-alice-space"]
+    cleanup = planned.get(DYNAMIC_RESOURCE, "studio-user-alice-apps-cleanup")
     assert private.urn in cleanup.dependencies  # offboarding deletes the space's apps first
     assert [f.message for f in evaluate(stack_from_plan(planned.resources))] == []
 
@@ -172,15 +177,16 @@ def test_a_team_space_needs_a_member_to_own_it():
 
 def test_tags_propagate_and_name_the_user_and_team():
     planned = plan({**TEAMS, "tags": {"CostCenter": "ml-42"}})
-    domain = planned.get(DOMAIN, "studio-domain")
+    domain = planned.get(SAGEMAKER_DOMAIN, "studio-domain")
     assert domain.inputs["tagPropagation"] == "ENABLED"
-    profile = planned.get(PROFILE, "studio-user-alice-profile").inputs["tags"]
+    profile = planned.get(SAGEMAKER_USER_PROFILE, "studio-user-alice-profile").inputs["tags"]
     assert {k: profile[k] for k in ("CostCenter", "StudioUser", "StudioTeam")} == {
         "CostCenter": "ml-42", "StudioUser": "alice", "StudioTeam": "vision"}
-    assert planned.get(SPACE, "studio-user-alice-space").inputs["tags"]["StudioUser"] == "alice"
-    assert planned.get(SPACE, "studio-team-vision-space").inputs["tags"]["StudioTeam"] == \
-        "vision"
-    carol = planned.get(PROFILE, "studio-user-carol-profile").inputs["tags"]
+    space_tags = {name: planned.get(SAGEMAKER_SPACE, name).inputs["tags"]
+                  for name in ("studio-user-alice-space", "studio-team-vision-space")}
+    assert space_tags["studio-user-alice-space"]["StudioUser"] == "alice"
+    assert space_tags["studio-team-vision-space"]["StudioTeam"] == "vision"
+    carol = planned.get(SAGEMAKER_USER_PROFILE, "studio-user-carol-profile").inputs["tags"]
     assert "StudioTeam" not in carol and carol["StudioUser"] == "carol"
 
 
@@ -205,7 +211,8 @@ def test_the_cost_tags_count_against_the_limit_too():
     # Without cost tags, or at 47, the same stack plans.
     plan({**members, "tags": {f"k{i}": "v" for i in range(48)}, "cost_tags": False})
     planned = plan({**members, "tags": {f"k{i}": "v" for i in range(47)}})
-    assert len(planned.get(PROFILE, "studio-user-alice-profile").inputs["tags"]) == 50
+    profile = planned.get(SAGEMAKER_USER_PROFILE, "studio-user-alice-profile")
+    assert len(profile.inputs["tags"]) == 50
 
 
 # -- lifecycle configurations --------------------------------------------------------------
@@ -217,18 +224,18 @@ def test_lifecycle_configurations_are_named_by_content_and_attached(script):
               "domain": {"lifecycle_configs": ["pip-mirror"]},
               "users": [{"name": "alice"}]}
     planned = plan(config)
-    (created,) = planned.of_type(LIFECYCLE)
+    (created,) = planned.of_type(SAGEMAKER_STUDIO_LIFECYCLE_CONFIG)
     digest = hashlib.sha256(script.read_bytes()).hexdigest()[:8]
     assert created.inputs["studioLifecycleConfigName"] == f"pip-mirror-{digest}"
     assert base64.b64decode(created.inputs["studioLifecycleConfigContent"]) == \
         script.read_bytes()
-    lab = planned.get(DOMAIN, "studio-domain").inputs["defaultUserSettings"][
+    lab = planned.get(SAGEMAKER_DOMAIN, "studio-domain").inputs["defaultUserSettings"][
         "jupyterLabAppSettings"]
     assert lab["lifecycleConfigArns"] == [created.outputs["arn"]]
     assert lab["defaultResourceSpec"]["lifecycleConfigArn"] == created.outputs["arn"]
     assert [f.message for f in evaluate(stack_from_plan(planned.resources))] == []
     script.write_text(script.read_text() + "echo changed\n")
-    (changed,) = plan(config).of_type(LIFECYCLE)
+    (changed,) = plan(config).of_type(SAGEMAKER_STUDIO_LIFECYCLE_CONFIG)
     assert changed.urn == created.urn
     assert changed.inputs["studioLifecycleConfigName"] != created.inputs[
         "studioLifecycleConfigName"]
@@ -242,13 +249,13 @@ def test_a_users_default_configuration_replaces_the_domains(script, tmp_path):
         {"name": "gpu", "script": str(other), "default": True, "app_type": "JupyterLab"}],
         "domain": {"lifecycle_configs": ["base"]},
         "users": [{"name": "alice", "lifecycle_configs": ["gpu"]}, {"name": "bob"}]})
-    arns = {c.name: c.outputs["arn"] for c in planned.of_type(LIFECYCLE)}
-    lab = planned.get(PROFILE, "studio-user-alice-profile").inputs["userSettings"][
+    arns = {c.name: c.outputs["arn"] for c in planned.of_type(SAGEMAKER_STUDIO_LIFECYCLE_CONFIG)}
+    lab = planned.get(SAGEMAKER_USER_PROFILE, "studio-user-alice-profile").inputs["userSettings"][
         "jupyterLabAppSettings"]
     assert lab["lifecycleConfigArns"] == [arns["studio-lifecycle-base"],
                                           arns["studio-lifecycle-gpu"]]
     assert lab["defaultResourceSpec"]["lifecycleConfigArn"] == arns["studio-lifecycle-gpu"]
-    bob = planned.get(PROFILE, "studio-user-bob-profile").inputs["userSettings"]
+    bob = planned.get(SAGEMAKER_USER_PROFILE, "studio-user-bob-profile").inputs["userSettings"]
     assert "jupyterLabAppSettings" not in bob  # the domain's apply
 
 
@@ -273,7 +280,7 @@ def test_two_defaults_for_one_app_are_refused(script):
 def test_docker_trusted_accounts_reach_the_ecr_endpoint_policies():
     planned = plan({"domain": {"docker": {"enabled": True, "trusted_accounts": ["111122223333"]}},
                     "users": [{"name": "alice"}]})
-    endpoints = [r for r in planned.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
+    endpoints = [r for r in planned.of_type(EC2_VPC_ENDPOINT)
                  if r.inputs["serviceName"].endswith((".ecr.dkr", ".ecr.api"))]
     assert len(endpoints) == 2
     assert all("111122223333" in e.inputs["policy"] for e in endpoints)

@@ -11,6 +11,7 @@ from pulumi.runtime import proto
 from studio_infra.compat import POLICY_UNKNOWN_VALUES
 from studio_infra.plan.runner import plan_project
 from studio_infra.policy_pack import CANNOT_CHECK, SUPPRESSIONS_POLICY, pack_directory
+from studio_infra.resource_types import S3_BUCKET, S3_BUCKET_POLICY
 from studio_infra.rules import RULES
 from tests.policy_harness import analyze, analyze_stack, served_pack, servicer
 from tests.rules.shared_programs import bucket
@@ -32,8 +33,8 @@ def test_default_stack_passes_the_pack(default_plan):
 
 def test_pack_reports_unknown_values_as_cannot_check_not_as_pass(record):
     plan = record(bucket)
-    data = plan.get("aws:s3/bucket:Bucket", "data")
-    policy = plan.get("aws:s3/bucketPolicy:BucketPolicy", "data-policy")
+    data = plan.get(S3_BUCKET, "data")
+    policy = plan.get(S3_BUCKET_POLICY, "data-policy")
     preview = {data.urn: {**data.outputs, "arn": UNKNOWN_STRING},
                policy.urn: {**policy.outputs, "policy": UNKNOWN_STRING}}
     diagnostics = analyze_stack(plan, props=preview)

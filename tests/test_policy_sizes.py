@@ -18,9 +18,15 @@ from studio_infra.judges.service_rules import (
     ROLE_INLINE_POLICIES_CHARS,
     iam_characters,
 )
-from studio_infra.judges.studio_needs import ATTACHMENT, MANAGED, ROLE_POLICY, find
+from studio_infra.judges.studio_needs import find
 from studio_infra.plan.project import runtime_name
 from studio_infra.plan.runner import plan_project
+from studio_infra.resource_types import (
+    IAM_POLICY,
+    IAM_ROLE,
+    IAM_ROLE_POLICY,
+    IAM_ROLE_POLICY_ATTACHMENT,
+)
 from studio_infra.rules.engine import Stack, evaluate, stack_from_plan
 from tests.rules.shared_programs import rewrite_policy, studio
 
@@ -38,12 +44,12 @@ def largest(stack: Stack) -> tuple[tuple[int, str], tuple[int, str]]:
     """The largest inline total of a role and the largest managed policy attached to one,
     each with the role's name (0 and "" when there is none)."""
     inline, managed = (0, ""), (0, "")
-    for role in stack.of_type("aws:iam/role:Role"):
-        documents = [p.get("policy") for p in stack.companions(role, ROLE_POLICY, "role")]
+    for role in stack.of_type(IAM_ROLE):
+        documents = [p.get("policy") for p in stack.companions(role, IAM_ROLE_POLICY, "role")]
         assert all(isinstance(d, str) for d in documents), role.name  # known at plan time
         inline = max(inline, (sum(iam_characters(d) for d in documents), role.name))
-        for attachment in stack.companions(role, ATTACHMENT, "role"):
-            policy = find(stack, attachment.get("policyArn"), MANAGED)
+        for attachment in stack.companions(role, IAM_ROLE_POLICY_ATTACHMENT, "role"):
+            policy = find(stack, attachment.get("policyArn"), IAM_POLICY)
             if policy is not None:
                 assert isinstance(policy.get("policy"), str), policy.name
                 managed = max(managed, (iam_characters(policy.get("policy")), policy.name))
@@ -85,7 +91,7 @@ def test_multi_team_with_six_teams_still_fits(tmp_path, record_property):
     config_file.write_text(yaml.safe_dump(document))
     plan = plan_project(project, "dev")
     stack = stack_from_plan(plan.resources)
-    assert len({r.name for r in stack.of_type("aws:iam/policy:Policy")
+    assert len({r.name for r in stack.of_type(IAM_POLICY)
                 if r.name.endswith("-guardrails")}) >= 6  # one per team role at least
     report = assert_room("multi-team with 6 teams", stack)
     mandatory = [f.message for f in evaluate(stack) if f.enforcement.value == "mandatory"]
@@ -104,7 +110,7 @@ def test_a_guardrails_policy_over_its_quota_is_refused_at_plan_time(record):
         document["Statement"].append(deny)
         assert iam_characters(json.dumps(document)) > MANAGED_POLICY_CHARS
 
-    plan = record(studio(transform=rewrite_policy("aws:iam/policy:Policy", "-guardrails", pad)))
+    plan = record(studio(transform=rewrite_policy(IAM_POLICY, "-guardrails", pad)))
     found = [f for f in evaluate(stack_from_plan(plan.resources))
              if f.policy == "deploy-aws-api" and f.enforcement.value == "mandatory"]
     assert any("CreatePolicy" in f.message and "-guardrails" in f.message

@@ -23,6 +23,8 @@ from studio_infra.errors import StudioInfraError
 from studio_infra.plan.runner import ProgramError, run_under_mocks
 from studio_infra.provider import components, generate
 from studio_infra.provider.host import SCHEMA_FILE, component_provider, schema, schema_text
+from studio_infra.provider.hosting import hosted_type
+from studio_infra.resource_types import PULUMI_STACK, S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION
 
 ROOT = Path(__file__).parent.parent
 YAML_PROGRAM = ROOT / "examples" / "yaml-studio" / "Pulumi.yaml"
@@ -79,7 +81,7 @@ def test_every_component_input_and_output_is_described(served: dict[str, Any]) -
 
 def test_the_served_components() -> None:
     assert sorted(schema()["resources"]) == sorted(
-        f"studio-infra:index:{name}" for _, name in generate.HOSTED)
+        hosted_type(name) for _, name in generate.HOSTED)
 
 
 @pytest.mark.parametrize("hosted", components.COMPONENTS, ids=lambda c: c.__name__)
@@ -87,7 +89,7 @@ def test_the_inputs_are_the_models_fields(hosted: type, served: dict[str, Any]) 
     """Every field of the component's model is an input (camelCase), but those no other
     language can hold; the required ones are required."""
     model: type[BaseModel] = dict(components.__dict__)[f"_{hosted.__name__}"].ARGS
-    inputs = served["resources"][f"studio-infra:index:{hosted.__name__}"]
+    inputs = served["resources"][hosted_type(hosted.__name__)]
     skipped = {f for (m, f) in generate.PYTHON_ONLY if m == model.__name__}
     fields = {n: f for n, f in model.model_fields.items() if n not in skipped}
     assert {_camel(n) for n in fields} == set(inputs["inputProperties"])
@@ -125,14 +127,14 @@ def test_a_field_without_a_description_stops_the_generator() -> None:
 
 
 def test_literals_become_strings_with_their_values_described(served: dict[str, Any]) -> None:
-    nat = served["types"]["studio-infra:index:StudioNetworkArgs"]["properties"]["nat"]
+    nat = served["types"][hosted_type("StudioNetworkArgs")]["properties"]["nat"]
     assert nat["type"] == "string"
     assert "One of: ``none``, ``single``, ``per_az``." in nat["description"]
     assert "Default: ``per_az``." in nat["description"]
 
 
 def test_outputs_accepted_by_the_model_are_inputs_the_rest_plain(served: dict[str, Any]) -> None:
-    bucket = served["resources"]["studio-infra:index:SecureBucket"]["inputProperties"]
+    bucket = served["resources"][hosted_type("SecureBucket")]["inputProperties"]
     assert "plain" not in bucket["kmsKeyArn"]  # str | Output[str] in the model
     assert bucket["noncurrentVersionDays"]["plain"] is True
 
@@ -166,7 +168,7 @@ STUDIO_PYTHON_ARGS = {
 
 def _registrations(plan: Any, skip_type: str | None = None) -> dict[tuple[str, str], Any]:
     return {(r.type, r.name): r for r in plan.resources
-            if r.type not in (skip_type, "pulumi:pulumi:Stack")}
+            if r.type not in (skip_type, PULUMI_STACK)}
 
 
 def _same_names(through: dict[tuple[str, str], Any],
@@ -241,10 +243,9 @@ def test_construct_builds_the_python_studio_from_the_yaml_programs_inputs() -> N
 
     inputs = _on_the_wire(_yaml_program()["resources"]["studio"]["properties"])
     hosted, python, result = _through_and_direct(
-        "studio-infra:index:Studio", inputs, lambda: Studio("studio", STUDIO_PYTHON_ARGS))
+        hosted_type("Studio"), inputs, lambda: Studio("studio", STUDIO_PYTHON_ARGS))
     assert len(python.resources) > 50
-    _assert_same_registrations(hosted, python, "studio-infra:index:Studio",
-                               "studio-infra:studio:Studio")
+    _assert_same_registrations(hosted, python, hosted_type("Studio"), Studio.TYPE)
     assert {"domainId", "domainUrl", "userProfiles"} <= set(result.state)
 
 
@@ -254,14 +255,12 @@ def test_construct_passes_an_output_to_an_input_field() -> None:
 
     arn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     hosted, python, result = _through_and_direct(
-        "studio-infra:index:SecureBucket",
+        hosted_type("SecureBucket"),
         {"kmsKeyArn": pulumi.Output.from_input(arn), "noncurrentVersionDays": 30.0},
         lambda: SecureBucket("securebucket", {"kms_key_arn": arn,
                                               "noncurrent_version_days": 30}))
-    _assert_same_registrations(hosted, python, "studio-infra:index:SecureBucket",
-                               "studio-infra:s3:SecureBucket")
-    encryption = hosted.of_type("aws:s3/bucketServerSideEncryptionConfiguration:"
-                                "BucketServerSideEncryptionConfiguration")
+    _assert_same_registrations(hosted, python, hosted_type("SecureBucket"), SecureBucket.TYPE)
+    encryption = hosted.of_type(S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION)
     assert [arn in json.dumps(r.inputs) for r in encryption].count(True) == 1
     assert {"bucketName", "bucketArn", "kmsKeyArn"} <= set(result.state)
 
@@ -283,7 +282,7 @@ def test_a_bad_value_is_the_models_error_before_anything_registers() -> None:
     with pytest.raises(ProgramError, match=r"(?s)StudioNetwork 'net'.*nat") as caught:
         run_under_mocks(program, config={"aws:region": "us-east-1"})
     assert [r.type for r in caught.value.plan.resources
-            if r.type != "pulumi:pulumi:Stack"] == []
+            if r.type != PULUMI_STACK] == []
     assert isinstance(caught.value.__cause__, StudioInfraError)
 
 
@@ -349,8 +348,7 @@ def test_the_yaml_program_uses_the_schemas_types_and_inputs(served: dict[str, An
             problems.append(f"${{{target}.{output}}}: {token} has no output {output!r}")
     assert problems == []
     assert {r["type"] for r in resources.values()} == {
-        "studio-infra:index:Studio", "studio-infra:index:StudioKeys",
-        "studio-infra:index:SecureBucket"}
+        hosted_type("Studio"), hosted_type("StudioKeys"), hosted_type("SecureBucket")}
 
 
 def _strings(value: Any) -> list[str]:

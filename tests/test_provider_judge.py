@@ -22,6 +22,17 @@ from studio_infra.judges import provider_rules, provider_source
 from studio_infra.judges.requests import REQUESTS, input_properties
 from studio_infra.lifecycle import HASH_LENGTH
 from studio_infra.limits import domain_name, lifecycle_config_name, user_profile_name
+from studio_infra.resource_types import (
+    EC2_SUBNET,
+    EC2_VPC,
+    IAM_POLICY,
+    SAGEMAKER_APP_IMAGE_CONFIG,
+    SAGEMAKER_DOMAIN,
+    SAGEMAKER_IMAGE,
+    SAGEMAKER_SPACE,
+    SAGEMAKER_STUDIO_LIFECYCLE_CONFIG,
+    SAGEMAKER_USER_PROFILE,
+)
 from studio_infra.rules.engine import evaluate, stack_from_plan
 from studio_infra.studio import TeamConfig
 from studio_infra.users import private_space_name
@@ -155,12 +166,12 @@ def test_a_port_the_rule_resources_refuse_is_named_with_its_source(record):
     assert diagnostic["message"].endswith(finding.message)
 
 
-NAMES = [("aws:sagemaker/image:Image", "imageName"),
-         ("aws:sagemaker/appImageConfig:AppImageConfig", "appImageConfigName"),
-         ("aws:sagemaker/studioLifecycleConfig:StudioLifecycleConfig",
+NAMES = [(SAGEMAKER_IMAGE, "imageName"),
+         (SAGEMAKER_APP_IMAGE_CONFIG, "appImageConfigName"),
+         (SAGEMAKER_STUDIO_LIFECYCLE_CONFIG,
           "studioLifecycleConfigName"),
-         ("aws:sagemaker/space:Space", "spaceName"),
-         ("aws:sagemaker/userProfile:UserProfile", "userProfileName")]
+         (SAGEMAKER_SPACE, "spaceName"),
+         (SAGEMAKER_USER_PROFILE, "userProfileName")]
 
 
 @pytest.mark.parametrize(("type_", "prop"), NAMES)
@@ -189,21 +200,21 @@ def _refused(type_: str, prop: str, value: str) -> list[str]:
 @pytest.mark.parametrize("value", PROBES)
 def test_what_the_components_accept_the_provider_accepts(value):
     if _accepted(lambda v: ImageSpec(name=v, image_uri=URI), value):
-        assert not _refused("aws:sagemaker/image:Image", "imageName", value)
-        assert not _refused("aws:sagemaker/appImageConfig:AppImageConfig",
+        assert not _refused(SAGEMAKER_IMAGE, "imageName", value)
+        assert not _refused(SAGEMAKER_APP_IMAGE_CONFIG,
                             "appImageConfigName", _config_name(value))
     if _accepted(lambda v: TeamConfig(name=v), value):
-        assert not _refused("aws:sagemaker/space:Space", "spaceName", f"{value}-shared")
+        assert not _refused(SAGEMAKER_SPACE, "spaceName", f"{value}-shared")
     if _accepted(lambda v: user_profile_name().check(v, "user name"), value):
-        assert not _refused("aws:sagemaker/userProfile:UserProfile", "userProfileName", value)
+        assert not _refused(SAGEMAKER_USER_PROFILE, "userProfileName", value)
         for app in ("JupyterLab", "CodeEditor"):
-            assert not _refused("aws:sagemaker/space:Space", "spaceName",
+            assert not _refused(SAGEMAKER_SPACE, "spaceName",
                                 private_space_name(value, app))
     if _accepted(lambda v: domain_name().check(v, "domain name"), value):
-        assert not _refused("aws:sagemaker/domain:Domain", "domainName", value)
+        assert not _refused(SAGEMAKER_DOMAIN, "domainName", value)
     name = f"{value}-{'0' * HASH_LENGTH}"
     if _accepted(lambda v: lifecycle_config_name().check(v, "lifecycle name"), name):
-        assert not _refused("aws:sagemaker/studioLifecycleConfig:StudioLifecycleConfig",
+        assert not _refused(SAGEMAKER_STUDIO_LIFECYCLE_CONFIG,
                             "studioLifecycleConfigName", name)
 
 
@@ -245,26 +256,26 @@ def test_the_judge_names_field_value_rule_and_source_in_both_adapters(record):
 
 def test_go_patterns_search_as_the_provider_does():
     # Space and profile names are checked with unanchored patterns: MatchString searches.
-    assert not _refused("aws:sagemaker/space:Space", "spaceName", "team.shared")
-    assert _refused("aws:sagemaker/space:Space", "spaceName", ".team")
-    assert _refused("aws:sagemaker/image:Image", "imageName", "team.shared")
+    assert not _refused(SAGEMAKER_SPACE, "spaceName", "team.shared")
+    assert _refused(SAGEMAKER_SPACE, "spaceName", ".team")
+    assert _refused(SAGEMAKER_IMAGE, "imageName", "team.shared")
 
 
 @pytest.mark.parametrize(("type_", "prop", "value", "refused"), [
     # verify.ValidateIPv4CIDRBlock: an IPv4 network address, the text the network's own
-    ("aws:ec2/subnet:Subnet", "cidrBlock", "10.0.1.0/24", False),
-    ("aws:ec2/subnet:Subnet", "cidrBlock", "10.0.1.1/24", True),
-    ("aws:ec2/subnet:Subnet", "cidrBlock", "2001:db8::/64", True),
-    ("aws:ec2/subnet:Subnet", "cidrBlock", "10.0.1.0", True),
+    (EC2_SUBNET, "cidrBlock", "10.0.1.0/24", False),
+    (EC2_SUBNET, "cidrBlock", "10.0.1.1/24", True),
+    (EC2_SUBNET, "cidrBlock", "2001:db8::/64", True),
+    (EC2_SUBNET, "cidrBlock", "10.0.1.0", True),
     # validation.IsCIDRNetwork(16, 28) on the VPC's block
-    ("aws:ec2/vpc:Vpc", "cidrBlock", "10.0.0.0/16", False),
-    ("aws:ec2/vpc:Vpc", "cidrBlock", "10.0.0.0/15", True),
-    ("aws:ec2/vpc:Vpc", "cidrBlock", "10.0.0.0/28", False),
+    (EC2_VPC, "cidrBlock", "10.0.0.0/16", False),
+    (EC2_VPC, "cidrBlock", "10.0.0.0/15", True),
+    (EC2_VPC, "cidrBlock", "10.0.0.0/28", False),
     # validResourceName: [\w+=,.@-] with Go's ASCII \w, 1-128
-    ("aws:iam/policy:Policy", "name", "Studio_Read+Write=1,2.@-x", False),
-    ("aws:iam/policy:Policy", "name", "studio/read", True),
-    ("aws:iam/policy:Policy", "name", "", True),
-    ("aws:iam/policy:Policy", "name", "ü", True),
+    (IAM_POLICY, "name", "Studio_Read+Write=1,2.@-x", False),
+    (IAM_POLICY, "name", "studio/read", True),
+    (IAM_POLICY, "name", "", True),
+    (IAM_POLICY, "name", "ü", True),
 ])
 def test_network_addresses_and_iam_names_as_the_provider_reads_them(type_, prop, value, refused):
     assert bool(_refused(type_, prop, value)) is refused, (value, _refused(type_, prop, value))

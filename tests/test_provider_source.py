@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from studio_infra.judges import provider_source
+from studio_infra.resource_types import SAGEMAKER_IMAGE, SAGEMAKER_IMAGE_VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "verify-provider-validators"
@@ -74,13 +75,13 @@ def _rule(commit: str, line: int, kind: str, text: str | None, path: str = IMAGE
 
 
 def _data(old: str, *extra: dict[str, Any]) -> dict[str, Any]:
-    return {"types": {"aws:sagemaker/image:Image": [
+    return {"types": {SAGEMAKER_IMAGE: [
         _rule(old, 3, "length", "validation.StringLenBetween(1, 63),"),
         _rule(old, 8, "length", "ValidateFunc: validation.StringLenBetween(1, 128),",
               prop="displayName"),
         *extra]},
         "read_without_validators": {
-            "aws:sagemaker/imageVersion:ImageVersion":
+            SAGEMAKER_IMAGE_VERSION:
                 f"{provider_source.REPO_URL}{old}/{IMAGE}"}}
 
 
@@ -116,11 +117,11 @@ def test_rewrite_moves_every_rule_to_the_one_commit_read(clone):
     repo, old, new = clone
     at = provider_source.ProviderClone(repo, new)
     data = _data(old)
-    data["types"]["aws:sagemaker/image:Image"].pop()  # the display name's bound changed
+    data["types"][SAGEMAKER_IMAGE].pop()  # the display name's bound changed
     provider_source.rewrite(data, provider_source.verify(data, at), at, "7.52.0")
-    (rule,) = data["types"]["aws:sagemaker/image:Image"]
+    (rule,) = data["types"][SAGEMAKER_IMAGE]
     assert rule["source"] == f"{provider_source.REPO_URL}{new}/{IMAGE}#L5"
-    assert data["read_without_validators"]["aws:sagemaker/imageVersion:ImageVersion"] == (
+    assert data["read_without_validators"][SAGEMAKER_IMAGE_VERSION] == (
         f"{provider_source.REPO_URL}{new}/{IMAGE}")
     assert data["upstream"] == {"pulumi_aws": "7.52.0", "terraform_provider_aws": "6.2.0",
                                 "commit": new, "verified": True}
@@ -135,7 +136,7 @@ def test_a_clone_or_commit_that_is_not_there_is_named(tmp_path, clone):
 
 
 def test_a_source_that_is_not_a_line_url_is_refused():
-    data = {"types": {"aws:sagemaker/image:Image": [
+    data = {"types": {SAGEMAKER_IMAGE: [
         {"property": "imageName", "kind": "length", "source": "image.go#L3"}]}}
     with pytest.raises(ValueError, match=re.escape("imageName: source 'image.go#L3'")):
         provider_source.citations(data)

@@ -15,6 +15,7 @@ import pytest
 
 import studio_infra
 from studio_infra.plan.runner import in_directory, run_under_mocks
+from studio_infra.resource_types import EC2_VPC, SAGEMAKER_DOMAIN, SAGEMAKER_USER_PROFILE
 from studio_infra.rules.engine import evaluate, stack_from_plan
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,12 +63,12 @@ def quickstart():
 
 
 def test_the_quickstart_plans_a_studio_on_its_own_network(quickstart):
-    (vpc,) = quickstart.of_type("aws:ec2/vpc:Vpc")
+    (vpc,) = quickstart.of_type(EC2_VPC)
     assert vpc.name == "main"  # the program's own VPC; Studio adds none
-    domain = quickstart.get("aws:sagemaker/domain:Domain", "ml-domain")
+    domain = quickstart.get(SAGEMAKER_DOMAIN, "ml-domain")
     assert domain.inputs["appNetworkAccessType"] == "VpcOnly"
     assert domain.inputs["vpcId"] == vpc.outputs["id"]
-    profiles = quickstart.of_type("aws:sagemaker/userProfile:UserProfile")
+    profiles = quickstart.of_type(SAGEMAKER_USER_PROFILE)
     assert sorted(p.inputs["userProfileName"] for p in profiles) == ["alice", "bob"]
     assert set(quickstart.stack_outputs) == {"domain_id", "domain_url"}
 
@@ -87,11 +88,11 @@ def test_the_quickstart_type_checks(tmp_path):
 
 
 def test_the_components_section_is_one_program_that_plans(plan):
-    profile = plan.get("aws:sagemaker/userProfile:UserProfile", "studio-user-alice-profile")
+    profile = plan.get(SAGEMAKER_USER_PROFILE, "studio-user-alice-profile")
     settings = profile.inputs["userSettings"]
     (mount,) = settings["customFileSystemConfigs"][0]["efsFileSystemConfigs"]
     assert mount["fileSystemPath"] == "/users/alice"
-    domain = plan.get("aws:sagemaker/domain:Domain", "studio-domain")
+    domain = plan.get(SAGEMAKER_DOMAIN, "studio-domain")
     assert domain.inputs["appNetworkAccessType"] == "VpcOnly"
     assert set(plan.stack_outputs) == {"private_subnet_ids", "s3_key", "sharing_bucket",
                                        "repository_url"}

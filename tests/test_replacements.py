@@ -17,6 +17,20 @@ from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
 
 from studio_infra.judges import replacements as r
 from studio_infra.judges.requests import REQUESTS, input_properties
+from studio_infra.resource_types import (
+    CLOUDWATCH_LOG_GROUP,
+    EC2_VPC,
+    ECR_REPOSITORY,
+    EFS_FILE_SYSTEM,
+    KMS_KEY,
+    LAMBDA_INVOCATION,
+    S3_BUCKET,
+    S3_BUCKET_ACL,
+    S3_BUCKET_VERSIONING,
+    SAGEMAKER_DOMAIN,
+    SAGEMAKER_NOTEBOOK_INSTANCE,
+    SAGEMAKER_USER_PROFILE,
+)
 
 TABLE: dict[str, Any] = json.loads(
     (resources.files("studio_infra.judges") / "data" / "replacements.json").read_text())
@@ -24,13 +38,6 @@ TYPES = sorted(TABLE)
 CFN_TYPES = [t for t in TYPES if TABLE[t]["cloudformation"] is not None]
 GITHUB = "https://github.com/hashicorp/terraform-provider-aws/blob/"
 
-DOMAIN = "aws:sagemaker/domain:Domain"
-PROFILE = "aws:sagemaker/userProfile:UserProfile"
-EFS = "aws:efs/fileSystem:FileSystem"
-KEY = "aws:kms/key:Key"
-BUCKET = "aws:s3/bucket:Bucket"
-REPOSITORY = "aws:ecr/repository:Repository"
-LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 
 
 def test_every_request_type_has_an_entry_and_no_other() -> None:
@@ -95,79 +102,81 @@ def test_domain() -> None:
     # internal/service/sagemaker/domain.go: names.AttrKMSKeyID and names.AttrDomainName are
     # ForceNew; CloudFormation lists /properties/KmsKeyId and /properties/DomainName.
     for path in ("kmsKeyId", "domainName", "authMode"):
-        assert path in r.replaces(DOMAIN)
-        assert path in (r.create_only(DOMAIN) or set())
+        assert path in r.replaces(SAGEMAKER_DOMAIN)
+        assert path in (r.create_only(SAGEMAKER_DOMAIN) or set())
     # domain.go: names.AttrVPCID and names.AttrSubnetIDs are ForceNew, but CloudFormation
     # updates VpcId and SubnetIds in place: pulumi up replaces the domain, AWS would not.
     for path in ("vpcId", "subnetIds", "retentionPolicy", "domainSettings.securityGroupIds"):
-        assert path in r.replaces(DOMAIN)
-        assert path not in (r.create_only(DOMAIN) or set())
+        assert path in r.replaces(SAGEMAKER_DOMAIN)
+        assert path not in (r.create_only(SAGEMAKER_DOMAIN) or set())
     # domain.go (the SDK v2 version read): app_network_access_type carries no ForceNew and
     # resourceDomainUpdate sends it in UpdateDomainInput; CloudFormation updates it too.
-    assert "appNetworkAccessType" not in r.replaces(DOMAIN)
-    assert "appNetworkAccessType" not in (r.create_only(DOMAIN) or set())
+    assert "appNetworkAccessType" not in r.replaces(SAGEMAKER_DOMAIN)
+    assert "appNetworkAccessType" not in (r.create_only(SAGEMAKER_DOMAIN) or set())
     # domain.go: default_user_settings.execution_role is Required without ForceNew.
-    assert not {p for p in r.replaces(DOMAIN) if p.startswith("defaultUserSettings")}
-    assert "defaultUserSettings.executionRole" not in (r.create_only(DOMAIN) or set())
+    assert not {p for p in r.replaces(SAGEMAKER_DOMAIN) if p.startswith("defaultUserSettings")}
+    assert "defaultUserSettings.executionRole" not in (r.create_only(SAGEMAKER_DOMAIN) or set())
     # No indexed domain.go has domain_settings.trusted_identity_propagation_settings.
-    assert "domainSettings.trustedIdentityPropagationSettings" in r.undetermined(DOMAIN)
+    assert "domainSettings.trustedIdentityPropagationSettings" in r.undetermined(SAGEMAKER_DOMAIN)
 
 
 def test_user_profile() -> None:
     # internal/service/sagemaker/user_profile.go: domain_id, user_profile_name and the two
     # single_sign_on_* attributes are ForceNew; user_settings is not.
-    assert r.replaces(PROFILE) == {"domainId", "userProfileName", "singleSignOnUserIdentifier",
-                                   "singleSignOnUserValue", "region"}
-    assert "userSettings.rStudioServerProAppSettings.userGroup" in (r.create_only(PROFILE) or set())
+    assert r.replaces(SAGEMAKER_USER_PROFILE) == {
+        "domainId", "userProfileName", "singleSignOnUserIdentifier", "singleSignOnUserValue",
+        "region"}
+    assert "userSettings.rStudioServerProAppSettings.userGroup" in \
+        (r.create_only(SAGEMAKER_USER_PROFILE) or set())
 
 
 def test_efs_file_system() -> None:
     # internal/service/efs/file_system.go: kms_key_id, encrypted, performance_mode,
     # availability_zone_name and creation_token are ForceNew; throughput_mode is updated.
-    assert r.replaces(EFS) == {"availabilityZoneName", "creationToken", "encrypted", "kmsKeyId",
-                               "performanceMode", "region"}
-    assert r.create_only(EFS) == {"availabilityZoneName", "encrypted", "kmsKeyId",
-                                  "performanceMode"}
-    assert "throughputMode" not in r.replaces(EFS)
+    assert r.replaces(EFS_FILE_SYSTEM) == {"availabilityZoneName", "creationToken", "encrypted",
+                                           "kmsKeyId", "performanceMode", "region"}
+    assert r.create_only(EFS_FILE_SYSTEM) == {"availabilityZoneName", "encrypted", "kmsKeyId",
+                                              "performanceMode"}
+    assert "throughputMode" not in r.replaces(EFS_FILE_SYSTEM)
 
 
 def test_kms_key() -> None:
     # internal/service/kms/key.go: key_usage, customer_master_key_spec, multi_region are ForceNew;
     # the policy and rotation are updated in place. AWS::KMS::Key lists no create-only property.
-    assert {"keyUsage", "customerMasterKeySpec", "multiRegion"} <= r.replaces(KEY)
-    assert not {"policy", "enableKeyRotation", "description"} & r.replaces(KEY)
-    assert r.create_only(KEY) == frozenset()
+    assert {"keyUsage", "customerMasterKeySpec", "multiRegion"} <= r.replaces(KMS_KEY)
+    assert not {"policy", "enableKeyRotation", "description"} & r.replaces(KMS_KEY)
+    assert r.create_only(KMS_KEY) == frozenset()
 
 
 def test_s3_bucket() -> None:
     # internal/service/s3/bucket.go: bucket, bucket_prefix and object_lock_enabled are ForceNew.
-    assert {"bucket", "bucketPrefix", "objectLockEnabled"} <= r.replaces(BUCKET)
-    assert {"bucket", "bucketPrefix", "bucketNamespace"} == r.create_only(BUCKET)
+    assert {"bucket", "bucketPrefix", "objectLockEnabled"} <= r.replaces(S3_BUCKET)
+    assert {"bucket", "bucketPrefix", "bucketNamespace"} == r.create_only(S3_BUCKET)
     # AWS fixes the namespace; no indexed bucket.go declares bucket_namespace yet.
-    assert "bucketNamespace" in r.undetermined(BUCKET)
+    assert "bucketNamespace" in r.undetermined(S3_BUCKET)
 
 
 def test_ecr_repository_and_log_group() -> None:
     # internal/service/ecr/repository.go: encryption_configuration and both children ForceNew.
-    assert {"name", "encryptionConfigurations.kmsKey"} <= r.replaces(REPOSITORY)
-    assert {"name", "encryptionConfigurations.kmsKey"} <= (r.create_only(REPOSITORY) or set())
+    assert {"name", "encryptionConfigurations.kmsKey"} <= r.replaces(ECR_REPOSITORY)
+    assert {"name", "encryptionConfigurations.kmsKey"} <= (r.create_only(ECR_REPOSITORY) or set())
     # internal/service/logs/group.go: kms_key_id is associated in place; log_group_class and
     # the name replace, while CloudFormation fixes only LogGroupName.
-    assert "kmsKeyId" not in r.replaces(LOG_GROUP)
-    assert {"name", "namePrefix", "logGroupClass"} <= r.replaces(LOG_GROUP)
-    assert r.create_only(LOG_GROUP) == {"name"}
+    assert "kmsKeyId" not in r.replaces(CLOUDWATCH_LOG_GROUP)
+    assert {"name", "namePrefix", "logGroupClass"} <= r.replaces(CLOUDWATCH_LOG_GROUP)
+    assert r.create_only(CLOUDWATCH_LOG_GROUP) == {"name"}
 
 
 def test_conditional_replacements() -> None:
     # notebook_instance.go: customdiff.ForceNewIf(volume_size) when the new size is smaller;
     # vpc_.go resourceVPCCustomizeDiff: instance_tenancy unless dedicated -> default.
-    assert "volumeSize" in r.replaces_when("aws:sagemaker/notebookInstance:NotebookInstance")
-    assert "instanceTenancy" in r.replaces_when("aws:ec2/vpc:Vpc")
-    assert "volumeSize" not in r.replaces("aws:sagemaker/notebookInstance:NotebookInstance")
+    assert "volumeSize" in r.replaces_when(SAGEMAKER_NOTEBOOK_INSTANCE)
+    assert "instanceTenancy" in r.replaces_when(EC2_VPC)
+    assert "volumeSize" not in r.replaces(SAGEMAKER_NOTEBOOK_INSTANCE)
 
 
 def test_types_without_a_cloudformation_resource() -> None:
-    assert r.create_only("aws:s3/bucketVersioning:BucketVersioning") is None
-    assert r.create_only("aws:lambda/invocation:Invocation") is None
+    assert r.create_only(S3_BUCKET_VERSIONING) is None
+    assert r.create_only(LAMBDA_INVOCATION) is None
     with pytest.raises(KeyError):
-        r.replaces("aws:s3/bucketAcl:BucketAcl")
+        r.replaces(S3_BUCKET_ACL)

@@ -14,6 +14,7 @@ import pytest
 
 from studio_infra.cli import EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS, main
 from studio_infra.reports.files import SCHEMA_VERSION, report_schema
+from studio_infra.resource_types import S3_BUCKET
 from studio_infra.rules import RULES
 from tests.test_ops_audit import aws_env, setup  # noqa: F401 (fixtures)
 
@@ -109,7 +110,7 @@ def test_component_children_point_at_the_programs_line(tmp_path):
 def test_junit_has_a_case_per_rule_and_resource_failing_the_mandatory(raw_reports):
     _, plan, _, junit = raw_reports
     suites = {s.get("name"): s for s in junit.iter("testsuite")}
-    buckets = [r["name"] for r in plan["resources"] if r["type"] == "aws:s3/bucket:Bucket"]
+    buckets = [r["name"] for r in plan["resources"] if r["type"] == S3_BUCKET]
     cmk = suites["s3-encryption-cmk"]
     assert sorted(c.get("name").split(" ")[0] for c in cmk.iter("testcase")) == sorted(buckets)
     failures = [c for s in junit.iter("testsuite") for c in s.iter("testcase")
@@ -161,7 +162,7 @@ def _config(tmp: Path, entries: list[dict[str, Any]], rule: str = "s3-encryption
 
 
 def test_a_suppression_with_a_reason_accepts_one_resource(tmp_path):
-    urn = "urn:pulumi:dev::raw-program::raw:storage:Archive$aws:s3/bucket:Bucket::archive-1-bucket"
+    urn = f"urn:pulumi:dev::raw-program::raw:storage:Archive${S3_BUCKET}::archive-1-bucket"
     config = _config(tmp_path, [
         {"resource": "archive-0-bucket", "reason": "public data set, SSE-S3 agreed",
          "expires": "2999-12-31"},

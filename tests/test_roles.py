@@ -10,6 +10,13 @@ from studio_infra.errors import StudioInfraError
 from studio_infra.judges.iam_database import database
 from studio_infra.judges.iam_eval import Decision, Request, access
 from studio_infra.judges.iam_grammar import check_policy
+from studio_infra.resource_types import (
+    IAM_POLICY,
+    IAM_ROLE,
+    IAM_ROLE_POLICY,
+    IAM_ROLE_POLICY_ATTACHMENT,
+    PULUMI_STACK,
+)
 from studio_infra.roles import (
     DEFAULT_INSTANCE_TYPES,
     INSTANCE_TYPE_ACTIONS,
@@ -30,7 +37,7 @@ REPO = "arn:aws:ecr:us-east-1:123456789012:repository/studio"
 
 
 def statements(plan, name="exec"):
-    document = json.loads(plan.get("aws:iam/rolePolicy:RolePolicy", f"{name}-studio")
+    document = json.loads(plan.get(IAM_ROLE_POLICY, f"{name}-studio")
                           .inputs["policy"])
     return {s["Sid"]: s for s in document["Statement"]}
 
@@ -38,7 +45,7 @@ def statements(plan, name="exec"):
 def test_default_role_is_least_privilege(record):
     plan = record(lambda: StudioExecutionRole("exec", {
         "sharing_bucket_arn": BUCKET, "kms_key_arns": [KEY, KEY], "ecr_repository_arns": [REPO]}))
-    role = plan.get("aws:iam/role:Role", "exec-role")
+    role = plan.get(IAM_ROLE, "exec-role")
     trust = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
     # SOURCE_IDENTITY_PAGE: with ExecutionRoleIdentityConfig=USER_PROFILE_NAME (our domains),
     # assuming a role without sts:SetSourceIdentity in its trust policy fails.
@@ -47,12 +54,12 @@ def test_default_role_is_least_privilege(record):
                       "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"],
                       "Condition": {"StringEquals": {"aws:SourceAccount": "123456789012"}}}]
     # No managed policy but the role's own guardrails, which only deny.
-    (attachment,) = plan.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
-    guardrails = plan.get("aws:iam/policy:Policy", "exec-guardrails")
+    (attachment,) = plan.of_type(IAM_ROLE_POLICY_ATTACHMENT)
+    guardrails = plan.get(IAM_POLICY, "exec-guardrails")
     assert attachment.inputs["policyArn"] == guardrails.outputs["arn"]
     assert {s["Effect"] for s in json.loads(guardrails.inputs["policy"])["Statement"]} == \
         {"Deny"}
-    document = plan.get("aws:iam/rolePolicy:RolePolicy", "exec-studio").inputs["policy"]
+    document = plan.get(IAM_ROLE_POLICY, "exec-studio").inputs["policy"]
     # The IAM database finds no dead grant in either.
     assert list(check_policy(document, "identity")) == []
     assert list(check_policy(guardrails.inputs["policy"], "identity")) == []
@@ -111,7 +118,7 @@ def test_instance_types_bind_every_call_that_names_one(record):
         (action,) = db.match_actions(name)
         assert "sagemaker:InstanceTypes" in action.condition_keys, name
     plan = record(lambda: StudioExecutionRole("exec"))
-    document = plan.get("aws:iam/rolePolicy:RolePolicy", "exec-studio").inputs["policy"]
+    document = plan.get(IAM_ROLE_POLICY, "exec-studio").inputs["policy"]
     space, owner = ANA_SPACE, ANA_SPACE_CONTEXT
 
     def decide(action: str, types: list[str] | None) -> Decision:
@@ -133,7 +140,7 @@ def test_a_user_writes_only_their_own_sharing_folder(record):
     USER_PROFILE_NAME identity), not sagemaker:UserProfileName: the role writes the caller's
     folder and the domain's, reads every shared notebook, and overwrites no one's."""
     plan = record(lambda: StudioExecutionRole("exec", {"sharing_bucket_arn": BUCKET}))
-    document = plan.get("aws:iam/rolePolicy:RolePolicy", "exec-studio").inputs["policy"]
+    document = plan.get(IAM_ROLE_POLICY, "exec-studio").inputs["policy"]
 
     def decide(action: str, key: str) -> Decision:
         return access([document], Request(action, f"{BUCKET}/sharing/{key}", context={
@@ -160,7 +167,7 @@ def test_managed_policies_only_when_asked(record):
     arn = "arn:aws:iam::aws:policy/AmazonSageMakerCanvasFullAccess"
     plan = record(lambda: StudioExecutionRole("exec", {"managed_policy_arns": [arn]}))
     (attachment,) = [a for a in plan.of_type(
-        "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+        IAM_ROLE_POLICY_ATTACHMENT)
         if a.name != "exec-guardrails-attachment"]  # the role's own guardrails
     assert attachment.name == "exec-AmazonSageMakerCanvasFullAccess"
     assert attachment.inputs["policyArn"] == arn
@@ -178,7 +185,7 @@ def test_bad_input(record_failure, args, fragment):
     failure = record_failure(lambda: StudioExecutionRole("exec", args))
     assert isinstance(failure.__cause__, StudioInfraError)
     assert fragment in str(failure.__cause__)
-    assert [r.type for r in failure.plan.resources] == ["pulumi:pulumi:Stack"]
+    assert [r.type for r in failure.plan.resources] == [PULUMI_STACK]
 
 
 def test_every_default_type_is_a_cpu_type_sagemaker_offers():

@@ -7,25 +7,33 @@ import json
 import pytest
 
 from studio_infra.errors import StudioInfraError
+from studio_infra.resource_types import (
+    PULUMI_STACK,
+    S3_BUCKET,
+    S3_BUCKET_LIFECYCLE_CONFIGURATION,
+    S3_BUCKET_LOGGING,
+    S3_BUCKET_OWNERSHIP_CONTROLS,
+    S3_BUCKET_POLICY,
+    S3_BUCKET_PUBLIC_ACCESS_BLOCK,
+    S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION,
+    S3_BUCKET_VERSIONING,
+)
 from studio_infra.s3 import SecureBucket
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-BUCKET = "aws:s3/bucket:Bucket"
-S3 = "aws:s3/"
 
 
 def companion(plan, kind: str, name: str):
     types = {
-        "encryption": "bucketServerSideEncryptionConfiguration:"
-                      "BucketServerSideEncryptionConfiguration",
-        "public-access": "bucketPublicAccessBlock:BucketPublicAccessBlock",
-        "ownership": "bucketOwnershipControls:BucketOwnershipControls",
-        "versioning": "bucketVersioning:BucketVersioning",
-        "lifecycle": "bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-        "policy": "bucketPolicy:BucketPolicy",
-        "logging": "bucketLogging:BucketLogging",
+        "encryption": S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION,
+        "public-access": S3_BUCKET_PUBLIC_ACCESS_BLOCK,
+        "ownership": S3_BUCKET_OWNERSHIP_CONTROLS,
+        "versioning": S3_BUCKET_VERSIONING,
+        "lifecycle": S3_BUCKET_LIFECYCLE_CONFIGURATION,
+        "policy": S3_BUCKET_POLICY,
+        "logging": S3_BUCKET_LOGGING,
     }
-    return plan.get(S3 + types[kind], f"{name}-{kind}")
+    return plan.get(types[kind], f"{name}-{kind}")
 
 
 def policy(plan, name: str) -> list[dict]:
@@ -36,10 +44,10 @@ def policy(plan, name: str) -> list[dict]:
 
 def test_bucket_is_encrypted_private_versioned_and_protected(record):
     plan = record(lambda: SecureBucket("data", {"kms_key_arn": KEY}))
-    bucket = plan.get(BUCKET, "data-bucket")
+    bucket = plan.get(S3_BUCKET, "data-bucket")
     assert bucket.protect and bucket.retain_on_delete
     assert bucket.inputs["forceDestroy"] is False
-    assert bucket.parent == plan.get("studio-infra:s3:SecureBucket", "data").urn
+    assert bucket.parent == plan.get(SecureBucket.TYPE, "data").urn
     for kind in ("encryption", "public-access", "ownership", "versioning", "lifecycle", "policy"):
         assert companion(plan, kind, "data").inputs["bucket"] == bucket.id
     assert companion(plan, "encryption", "data").inputs["rules"] == [{
@@ -64,7 +72,7 @@ def test_bucket_is_encrypted_private_versioned_and_protected(record):
 
 def test_policy_denies_plain_http_and_old_tls_on_bucket_and_objects(record):
     plan = record(lambda: SecureBucket("data", {"kms_key_arn": KEY}))
-    arn = plan.get(BUCKET, "data-bucket").outputs["arn"]
+    arn = plan.get(S3_BUCKET, "data-bucket").outputs["arn"]
     deny_http, deny_old_tls = policy(plan, "data")
     for statement in (deny_http, deny_old_tls):
         assert statement["Effect"] == "Deny"
@@ -84,7 +92,7 @@ def test_extra_statements_are_merged_with_the_bucket_arn_filled_in(record):
                     "Action": "s3:DeleteBucket", "Resource": "{bucket_arn}"}),
     ]
     plan = record(lambda: SecureBucket("data", {"kms_key_arn": KEY, "policy_statements": extra}))
-    arn = plan.get(BUCKET, "data-bucket").outputs["arn"]
+    arn = plan.get(S3_BUCKET, "data-bucket").outputs["arn"]
     statements = policy(plan, "data")
     assert [s.get("Sid") for s in statements] == ["DenyInsecureTransport", "DenyOutdatedTls",
                                                   "ReadForAnalytics", "FromJson"]
@@ -94,8 +102,8 @@ def test_extra_statements_are_merged_with_the_bucket_arn_filled_in(record):
 
 def test_access_logs_go_to_an_sse_s3_log_bucket_that_only_s3_logging_can_write(record):
     plan = record(lambda: SecureBucket("data", {"kms_key_arn": KEY}))
-    bucket = plan.get(BUCKET, "data-bucket")
-    logs = plan.get(BUCKET, "data-logs")
+    bucket = plan.get(S3_BUCKET, "data-bucket")
+    logs = plan.get(S3_BUCKET, "data-logs")
     assert logs.protect and logs.retain_on_delete
     logging = companion(plan, "logging", "data").inputs
     assert logging == {"bucket": bucket.id, "targetBucket": logs.id,
@@ -126,7 +134,7 @@ def test_access_logs_go_to_an_sse_s3_log_bucket_that_only_s3_logging_can_write(r
 def test_existing_log_bucket_is_used_and_none_created(record):
     plan = record(lambda: SecureBucket("data", {"kms_key_arn": KEY,
                                                 "log_bucket_name": "central-access-logs"}))
-    assert [b.name for b in plan.of_type(BUCKET)] == ["data-bucket"]
+    assert [b.name for b in plan.of_type(S3_BUCKET)] == ["data-bucket"]
     assert companion(plan, "logging", "data").inputs["targetBucket"] == "central-access-logs"
 
 
@@ -134,7 +142,7 @@ def test_named_bucket_and_opt_outs(record):
     plan = record(lambda: SecureBucket("data", {
         "kms_key_arn": KEY, "bucket_name": "team-notebooks-123", "access_logging": False,
         "versioning": False, "protect_data": False}))
-    bucket = plan.get(BUCKET, "data-bucket")
+    bucket = plan.get(S3_BUCKET, "data-bucket")
     assert bucket.inputs["bucket"] == "team-notebooks-123"
     assert bucket.outputs["arn"] == "arn:aws:s3:::team-notebooks-123"
     assert not bucket.protect and not bucket.retain_on_delete
@@ -150,7 +158,7 @@ def test_read_write_statements_grant_a_prefix_and_the_key(record):
         bucket.read_write_statements("shared/").apply(lambda s: captured.update(s=s))
 
     plan = record(program)
-    arn = plan.get(BUCKET, "data-bucket").outputs["arn"]
+    arn = plan.get(S3_BUCKET, "data-bucket").outputs["arn"]
     listing, objects, key = captured["s"]
     assert listing["Resource"] == arn
     assert listing["Condition"] == {"StringLike": {"s3:prefix": ["shared/*"]}}
@@ -178,4 +186,4 @@ def test_bad_input_is_refused_before_registration(record_failure, args, fragment
     message = str(failure.__cause__)
     assert message.startswith("invalid arguments for SecureBucket 'data':")
     assert fragment in message
-    assert [r.type for r in failure.plan.resources] == ["pulumi:pulumi:Stack"]
+    assert [r.type for r in failure.plan.resources] == [PULUMI_STACK]

@@ -7,9 +7,11 @@ import botocore.session
 import pytest
 
 from studio_infra.plan.runner import plan_project
-
-DOMAIN = "aws:sagemaker/domain:Domain"
-SPACE = "aws:sagemaker/space:Space"
+from studio_infra.resource_types import (
+    SAGEMAKER_DOMAIN,
+    SAGEMAKER_SPACE,
+    SAGEMAKER_STUDIO_LIFECYCLE_CONFIG,
+)
 
 
 @pytest.fixture(scope="module")
@@ -39,14 +41,14 @@ def test_botocore_says_user_settings_do_not_reach_shared_spaces(model):
 
 
 def test_the_domains_default_space_settings_repeat_the_users(multi_team):
-    domain = multi_team.get(DOMAIN, "studio-domain").inputs
+    domain = multi_team.get(SAGEMAKER_DOMAIN, "studio-domain").inputs
     users, spaces = domain["defaultUserSettings"], domain["defaultSpaceSettings"]
     lab = spaces["jupyterLabAppSettings"]
     assert lab == users["jupyterLabAppSettings"]
     assert lab["appLifecycleManagement"]["idleSettings"] == {
         "idleTimeoutInMinutes": 120, "lifecycleManagement": "ENABLED"}
     assert [i["imageName"] for i in lab["customImages"]] == ["python-minimal"]
-    (config,) = multi_team.of_type("aws:sagemaker/studioLifecycleConfig:StudioLifecycleConfig")
+    (config,) = multi_team.of_type(SAGEMAKER_STUDIO_LIFECYCLE_CONFIG)
     assert lab["lifecycleConfigArns"] == [config.outputs["arn"]]
     assert lab["defaultResourceSpec"]["lifecycleConfigArn"] == config.outputs["arn"]
     assert spaces["spaceStorageSettings"] == users["spaceStorageSettings"] == {
@@ -57,8 +59,8 @@ def test_the_domains_default_space_settings_repeat_the_users(multi_team):
 
 
 def test_a_team_space_carries_idle_shutdown_storage_and_the_default_configuration(multi_team):
-    (config,) = multi_team.of_type("aws:sagemaker/studioLifecycleConfig:StudioLifecycleConfig")
-    space = multi_team.get(SPACE, "studio-team-vision-space").inputs
+    (config,) = multi_team.of_type(SAGEMAKER_STUDIO_LIFECYCLE_CONFIG)
+    space = multi_team.get(SAGEMAKER_SPACE, "studio-team-vision-space").inputs
     assert space["spaceSharingSettings"] == {"sharingType": "Shared"}
     settings = space["spaceSettings"]
     assert settings["jupyterLabAppSettings"] == {

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 from studio_infra.cli import EXIT_ERROR, EXIT_OK, main
+from studio_infra.resource_types import SAGEMAKER_DOMAIN
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORDED = {"vpc_id": "vpc-0a1b2c3d4e5f60718",
@@ -35,7 +36,7 @@ def test_recorded_outputs_answer_a_reference_with_no_project_beside_it(tmp_path,
     assert main(["plan", str(project), "--stack-outputs", str(recorded),
                  "--json", str(out)]) == EXIT_OK
     plan = json.loads(out.read_text())
-    (domain,) = [r for r in plan["resources"] if r["type"] == "aws:sagemaker/domain:Domain"]
+    (domain,) = [r for r in plan["resources"] if r["type"] == SAGEMAKER_DOMAIN]
     assert domain["inputs"]["vpcId"] == RECORDED["vpc_id"]
     assert sorted(domain["inputs"]["subnetIds"]) == sorted(RECORDED["private_subnets"].values())
 

@@ -12,11 +12,32 @@ from hypothesis import strategies as st
 from studio_infra.errors import StudioInfraError
 from studio_infra.plan.recorder import RecordedResource
 from studio_infra.plan.runner import Plan
+from studio_infra.resource_types import (
+    DYNAMIC_RESOURCE,
+    EC2_EIP,
+    EC2_FLOW_LOG,
+    EC2_NAT_GATEWAY,
+    EC2_ROUTE,
+    EC2_SECURITY_GROUP,
+    EC2_SUBNET,
+    EC2_VPC,
+    EC2_VPC_ENDPOINT,
+    EFS_FILE_SYSTEM,
+    EFS_MOUNT_TARGET,
+    IAM_ROLE,
+    IAM_ROLE_POLICY,
+    KMS_KEY,
+    LAMBDA_INVOCATION,
+    PULUMI_STACK,
+    S3_BUCKET,
+    SAGEMAKER_DOMAIN,
+    SAGEMAKER_USER_PROFILE,
+)
 from studio_infra.studio import Studio
+from studio_infra.users import StudioUser
 
 ROOT = Path(__file__).parent.parent
 URI = "123456789012.dkr.ecr.us-east-1.amazonaws.com/team/image:v1"
-PROFILE = "aws:sagemaker/userProfile:UserProfile"
 
 
 @pytest.fixture(autouse=True)
@@ -32,11 +53,11 @@ def studio(record, **config):
 def user_view(plan: Plan, name: str) -> dict:
     """Everything that identifies one user's resources: names, URNs and inputs, and the
     entry that creates the user's directory."""
-    component = plan.get("studio-infra:sagemaker:StudioUser", f"lab-user-{name}")
-    profile = plan.get(PROFILE, f"lab-user-{name}-profile")
-    invocation = plan.get("aws:lambda/invocation:Invocation",
+    component = plan.get(StudioUser.TYPE, f"lab-user-{name}")
+    profile = plan.get(SAGEMAKER_USER_PROFILE, f"lab-user-{name}-profile")
+    invocation = plan.get(LAMBDA_INVOCATION,
                           f"lab-user-{name}-files-provisioner-{name}")
-    cleanup = plan.get("pulumi-python:dynamic:Resource", f"lab-user-{name}-apps-cleanup")
+    cleanup = plan.get(DYNAMIC_RESOURCE, f"lab-user-{name}-apps-cleanup")
     return {"component": component.urn, "profile": (profile.urn, profile.inputs),
             "directory": (invocation.urn, invocation.inputs),
             "cleanup": (cleanup.urn, {k: v for k, v in cleanup.inputs.items()
@@ -71,23 +92,23 @@ def test_teams_get_their_own_roles_images_and_gpu_grants(record):
         users=[{"name": "ana", "team": "cv"}, {"name": "tom", "team": "text"},
                {"name": "sol", "instance_types": ["ml.t3.medium", "ml.p3.2xlarge"]}],
     )
-    roles = {r.name: r for r in plan.of_type("aws:iam/role:Role")}
+    roles = {r.name: r for r in plan.of_type(IAM_ROLE)}
     assert {"lab-team-cv-role", "lab-team-text-role", "lab-user-sol-role",
             "lab-default-role"} <= set(roles)
-    ana = plan.get(PROFILE, "lab-user-ana-profile").inputs["userSettings"]
+    ana = plan.get(SAGEMAKER_USER_PROFILE, "lab-user-ana-profile").inputs["userSettings"]
     assert ana["executionRole"] == roles["lab-team-cv-role"].outputs["arn"]
     assert [i["imageName"] for i in ana["jupyterLabAppSettings"]["customImages"]] == ["vision"]
-    tom = plan.get(PROFILE, "lab-user-tom-profile").inputs["userSettings"]
+    tom = plan.get(SAGEMAKER_USER_PROFILE, "lab-user-tom-profile").inputs["userSettings"]
     assert tom["executionRole"] == roles["lab-team-text-role"].outputs["arn"]
     assert [i["imageName"] for i in tom["jupyterLabAppSettings"]["customImages"]] == ["nlp"]
-    sol = plan.get(PROFILE, "lab-user-sol-profile").inputs["userSettings"]
+    sol = plan.get(SAGEMAKER_USER_PROFILE, "lab-user-sol-profile").inputs["userSettings"]
     assert sol["executionRole"] == roles["lab-user-sol-role"].outputs["arn"]
-    cv = json.loads(plan.get("aws:iam/rolePolicy:RolePolicy", "lab-team-cv-studio")
+    cv = json.loads(plan.get(IAM_ROLE_POLICY, "lab-team-cv-studio")
                     .inputs["policy"])
     deny = next(s for s in cv["Statement"] if s["Sid"] == "DenyOtherInstanceTypes")
     assert "ml.g4dn.xlarge" in deny["Condition"]["ForAnyValue:StringNotEquals"][
         "sagemaker:InstanceTypes"]
-    default = json.loads(plan.get("aws:iam/rolePolicy:RolePolicy", "lab-default-studio")
+    default = json.loads(plan.get(IAM_ROLE_POLICY, "lab-default-studio")
                          .inputs["policy"])
     deny = next(s for s in default["Statement"] if s["Sid"] == "DenyOtherInstanceTypes")
     assert not any(t.startswith(("ml.g", "ml.p")) for t in
@@ -109,13 +130,13 @@ def ancestors(plan: Plan, resource: RecordedResource) -> set[str]:
 
 def test_domain_waits_for_network_basics_not_nat_or_endpoints(record):
     plan = studio(record, users=[{"name": "ann"}])
-    domain = plan.get("aws:sagemaker/domain:Domain", "lab-domain")
+    domain = plan.get(SAGEMAKER_DOMAIN, "lab-domain")
     waits_for = {urn.split("::")[-2].split("$")[-1] for urn in ancestors(plan, domain)}
-    assert not waits_for & {"aws:ec2/natGateway:NatGateway", "aws:ec2/eip:Eip",
-                            "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:ec2/route:Route",
-                            "aws:ec2/flowLog:FlowLog", "aws:efs/mountTarget:MountTarget"}
-    assert {"aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/securityGroup:SecurityGroup",
-            "aws:kms/key:Key", "aws:iam/role:Role"} <= waits_for
+    assert not waits_for & {EC2_NAT_GATEWAY, EC2_EIP,
+                            EC2_VPC_ENDPOINT, EC2_ROUTE,
+                            EC2_FLOW_LOG, EFS_MOUNT_TARGET}
+    assert {EC2_VPC, EC2_SUBNET, EC2_SECURITY_GROUP,
+            KMS_KEY, IAM_ROLE} <= waits_for
 
 
 def depth(plan: Plan) -> int:
@@ -135,7 +156,7 @@ def test_users_add_no_depth_and_depend_on_nothing_of_each_other(record):
     many = studio(record, users=[{"name": f"u{i}"} for i in range(30)])
     assert depth(few) == depth(many)
     for i in range(30):
-        profile = many.get(PROFILE, f"lab-user-u{i}-profile")
+        profile = many.get(SAGEMAKER_USER_PROFILE, f"lab-user-u{i}-profile")
         others = {f"lab-user-u{j}" for j in range(30) if j != i}
         assert not any(urn.split("::")[-1].rsplit("-profile", 1)[0] in others
                        for urn in ancestors(many, profile))
@@ -189,32 +210,32 @@ def test_bad_configuration_is_one_clear_error_before_registration(record_failure
     assert message.startswith("invalid ")
     assert "'studio'" in message
     assert fragment in message
-    assert [r.type for r in failure.plan.resources] == ["pulumi:pulumi:Stack"]
+    assert [r.type for r in failure.plan.resources] == [PULUMI_STACK]
 
 
 def test_public_internet_opt_out_and_no_sharing(record):
     plan = studio(record, domain={"allow_public_internet": True, "notebook_sharing": False},
                   shared_efs=None)
-    domain = plan.get("aws:sagemaker/domain:Domain", "lab-domain")
+    domain = plan.get(SAGEMAKER_DOMAIN, "lab-domain")
     assert domain.inputs["appNetworkAccessType"] == "PublicInternetOnly"
     assert domain.inputs["defaultUserSettings"]["sharingSettings"] == {
         "notebookOutputOption": "Disabled"}
-    assert plan.of_type("aws:s3/bucket:Bucket") == []
-    assert plan.of_type("aws:efs/fileSystem:FileSystem") == []
+    assert plan.of_type(S3_BUCKET) == []
+    assert plan.of_type(EFS_FILE_SYSTEM) == []
 
 
 def test_cleanup_resources_sit_where_destroy_needs_them(record):
     plan = studio(record, users=[{"name": "ann"}, {"name": "ben"}])
-    dynamic = {r.name: r for r in plan.of_type("pulumi-python:dynamic:Resource")}
+    dynamic = {r.name: r for r in plan.of_type(DYNAMIC_RESOURCE)}
     apps, network = dynamic["lab-apps-cleanup"], dynamic["lab-network-cleanup"]
-    domain = plan.get("aws:sagemaker/domain:Domain", "lab-domain")
-    profiles = [plan.get(PROFILE, f"lab-user-{n}-profile") for n in ("ann", "ben")]
+    domain = plan.get(SAGEMAKER_DOMAIN, "lab-domain")
+    profiles = [plan.get(SAGEMAKER_USER_PROFILE, f"lab-user-{n}-profile") for n in ("ann", "ben")]
     # destroyed first: it depends on the domain and on every user profile
     assert {domain.urn, *(p.urn for p in profiles)} <= set(apps.dependencies)
     assert apps.inputs["domain_id"] == domain.id
     # destroyed after the domain (which depends on it) and before the VPC (which it needs)
     assert network.urn in domain.dependencies
-    vpc = plan.get("aws:ec2/vpc:Vpc", "lab-vpc")
+    vpc = plan.get(EC2_VPC, "lab-vpc")
     assert network.dependencies == [vpc.urn]
     assert network.inputs["vpc_id"] == vpc.id
     assert network.inputs["home_efs_retention"] == "Retain"

@@ -9,9 +9,15 @@ from botocore.stub import Stubber
 
 from studio_infra.domain import StudioDomain
 from studio_infra.domain_update import _DomainUpdateProvider, reapply
+from studio_infra.resource_types import (
+    DYNAMIC_RESOURCE,
+    SAGEMAKER_DOMAIN,
+    SAGEMAKER_SPACE,
+    SAGEMAKER_STUDIO_LIFECYCLE_CONFIG,
+    SAGEMAKER_USER_PROFILE,
+)
 from tests.test_domain import BASE
 
-DYNAMIC = "pulumi-python:dynamic:Resource"
 DOMAIN_ID = "d-abcdefghijkl"
 SUBNETS = ["subnet-0a1b2c3d4e5f60718"]
 
@@ -80,7 +86,7 @@ def test_a_security_group_change_survives_later_domain_updates():
 def test_every_other_domain_input_is_carried(record):
     def carried(**changes: Any) -> Any:
         plan = record(lambda: StudioDomain("studio", {**BASE, **changes}))
-        return plan.get(DYNAMIC, "studio-in-place").inputs["domain_inputs"]
+        return plan.get(DYNAMIC_RESOURCE, "studio-in-place").inputs["domain_inputs"]
 
     base = carried()
     assert carried(idle_timeout_minutes=120) != base
@@ -119,14 +125,14 @@ def test_old_configurations_are_retained_and_swept_after_what_attaches_them(reco
               "teams": [{"name": "vision", "shared_space": "JupyterLab"}],
               "users": [{"name": "alice", "team": "vision"}, {"name": "bob"}]}
     plan = record(lambda: Studio("lab", config))
-    (lcc,) = plan.of_type("aws:sagemaker/studioLifecycleConfig:StudioLifecycleConfig")
+    (lcc,) = plan.of_type(SAGEMAKER_STUDIO_LIFECYCLE_CONFIG)
     assert lcc.retain_on_delete
-    sweep = plan.get(DYNAMIC, "lab-lifecycle-sweep")
+    sweep = plan.get(DYNAMIC_RESOURCE, "lab-lifecycle-sweep")
     assert sweep.inputs["keep"] == [lcc.inputs["studioLifecycleConfigName"]]
     assert lcc.inputs["tags"]["studio-infra:lifecycle-configs"] == sweep.inputs["owner"]
-    attaching = {plan.get("aws:sagemaker/domain:Domain", "lab-domain").urn,
-                 plan.get("aws:sagemaker/space:Space", "lab-team-vision-space").urn,
-                 *(p.urn for p in plan.of_type("aws:sagemaker/userProfile:UserProfile"))}
+    attaching = {plan.get(SAGEMAKER_DOMAIN, "lab-domain").urn,
+                 plan.get(SAGEMAKER_SPACE, "lab-team-vision-space").urn,
+                 *(p.urn for p in plan.of_type(SAGEMAKER_USER_PROFILE))}
     assert attaching <= set(sweep.dependencies)
 
 
@@ -187,19 +193,19 @@ def test_a_renamed_sso_user_replaces_the_profile_after_its_apps_and_spaces_are_c
     from tests.test_platform import DIRECTORY, SSO
 
     # The provider replaces a profile for a new Identity Center user...
-    assert "singleSignOnUserValue" in replaces("aws:sagemaker/userProfile:UserProfile")
+    assert "singleSignOnUserValue" in replaces(SAGEMAKER_USER_PROFILE)
     config = {**SSO, "network": {"nat": "single"},
               "users": [{**SSO["users"][0], "private_space": "JupyterLab"}, SSO["users"][1]]}
     plan = run_under_mocks(lambda: Studio("studio", config), directory=DIRECTORY)
-    profile = plan.get("aws:sagemaker/userProfile:UserProfile", "studio-user-alice-profile")
+    profile = plan.get(SAGEMAKER_USER_PROFILE, "studio-user-alice-profile")
     # ...keeping its name in its domain: the old one must go first.
     assert profile.delete_before_replace
-    space = plan.get("aws:sagemaker/space:Space", "studio-user-alice-space")
+    space = plan.get(SAGEMAKER_SPACE, "studio-user-alice-space")
     assert space.delete_before_replace
     # Before it, the engine deletes the dependents that would be replaced: the cleanup names
     # the profile, and an unknown profile name replaces it, so its delete (the user's apps
     # and private spaces) runs first.
-    cleanup = plan.get(DYNAMIC, "studio-user-alice-apps-cleanup")
+    cleanup = plan.get(DYNAMIC_RESOURCE, "studio-user-alice-apps-cleanup")
     assert profile.urn in cleanup.property_dependencies["user"]
     unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's unknown value
     olds = {"domain_id": "d-abc", "user": "alice", "region": "us-east-1"}

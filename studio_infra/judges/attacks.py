@@ -28,7 +28,6 @@ from typing import Any
 from studio_infra.judges import stolen_credentials
 from studio_infra.judges.iam_eval import Decision, Request, evaluate
 from studio_infra.judges.studio_needs import (
-    PROFILE,
     Caller,
     DomainView,
     Need,
@@ -38,6 +37,7 @@ from studio_infra.judges.studio_needs import (
     role_policies,
 )
 from studio_infra.limits import app_instance_types
+from studio_infra.resource_types import SAGEMAKER_USER_PROFILE
 from studio_infra.snapshot import CannotCheck, Stack
 
 SAR_SAGEMAKER = ("https://docs.aws.amazon.com/service-authorization/latest/reference/"
@@ -168,7 +168,7 @@ def cost_tag_problems(view: DomainView, stack: Stack) -> Iterator[str]:
     """Where the domain's profiles carry ``StudioUser`` tags, each user may create their own
     space with their own tags, and not with another user's or another team's."""
     tagged: dict[str, Mapping[str, Any]] = {}
-    for resource in stack.companions(view.domain, PROFILE, "domainId"):
+    for resource in stack.companions(view.domain, SAGEMAKER_USER_PROFILE, "domainId"):
         tags = resource.get("tags")
         if isinstance(tags, Mapping) and "StudioUser" in tags:
             tagged[str(resource.get("userProfileName"))] = tags
@@ -213,7 +213,8 @@ def sharing_problems(view: DomainView, stack: Stack) -> Iterator[str]:
     """Where profiles share into distinct folders, whether a user's role writes or deletes a
     snapshot in another user's. One folder for every profile is AWS's default (the domain's
     ``SharingSettings``): not judged here."""
-    from studio_infra.judges.studio_needs import BUCKET_POLICY, find
+    from studio_infra.judges.studio_needs import find
+    from studio_infra.resource_types import S3_BUCKET_POLICY
     from studio_infra.snapshot import known
 
     paths = {p.name: p.sharing.get("s3OutputPath") for p in view.profiles
@@ -233,7 +234,7 @@ def sharing_problems(view: DomainView, stack: Stack) -> Iterator[str]:
         path = known(paths[other], "the sharing path")
         bucket, _, prefix = str(path).removeprefix("s3://").partition("/")
         bucket_resource = find(stack, bucket)
-        policies = stack.companions(bucket_resource, BUCKET_POLICY, "bucket") \
+        policies = stack.companions(bucket_resource, S3_BUCKET_POLICY, "bucket") \
             if bucket_resource is not None else []
         bucket_policy = known(policies[0].get("policy"), "the bucket policy") \
             if policies else None
@@ -254,7 +255,7 @@ def group_problems(view: DomainView, stack: Stack) -> Iterator[str]:
     defaults, which every such user shares; that is AWS's design for its home file system,
     not judged here."""
     teams: dict[str, Any] = {}
-    for resource in stack.companions(view.domain, PROFILE, "domainId"):
+    for resource in stack.companions(view.domain, SAGEMAKER_USER_PROFILE, "domainId"):
         tags = resource.get("tags") or {}
         teams[str(resource.get("userProfileName"))] = tags.get(TEAM_TAG) \
             if isinstance(tags, Mapping) else None

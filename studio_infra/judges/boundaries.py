@@ -29,12 +29,7 @@ from typing import Any
 
 from studio_infra.judges.iam_eval import Decision, Request, evaluate, statements
 from studio_infra.judges.studio_needs import (
-    INGRESS,
-    MOUNT_TARGET,
     NFS,
-    PROFILE,
-    SECURITY_GROUP,
-    SG_RULE,
     Caller,
     DomainView,
     Place,
@@ -48,12 +43,17 @@ from studio_infra.judges.studio_needs import (
     allows,
     role_policies,
 )
+from studio_infra.resource_types import (
+    EC2_SECURITY_GROUP,
+    EC2_SECURITY_GROUP_RULE,
+    EFS_MOUNT_TARGET,
+    SAGEMAKER_SPACE,
+    SAGEMAKER_USER_PROFILE,
+    VPC_SECURITY_GROUP_INGRESS_RULE,
+)
 from studio_infra.snapshot import CannotCheck, Resource, Stack, known
 
-SPACE = "aws:sagemaker/space:Space"
 TEAM_TAG = "StudioTeam"
-LIBRARY_FILE_SYSTEM = "studio-infra:efs:SharedFileSystem"
-LIBRARY_STUDIO = "studio-infra:studio:Studio"
 FOREIGN_FILES = ("advisory: AWS's own defaults do the same (SageMaker's home EFS is one file "
                  "system for every user of a domain); give each user or team a file system "
                  "whose mount targets admit NFS only from that group's own security group")
@@ -65,7 +65,7 @@ FOREIGN_SPACES = ("advisory: AWS's own default is the same (a shared space is op
 def teams(view: DomainView, stack: Stack) -> dict[str, str | None]:
     """Profile name -> its ``StudioTeam`` tag (None: in no team)."""
     found: dict[str, str | None] = {}
-    for profile in stack.companions(view.domain, PROFILE, "domainId"):
+    for profile in stack.companions(view.domain, SAGEMAKER_USER_PROFILE, "domainId"):
         name = profile.get("userProfileName")
         tags = profile.get("tags") or {}
         if isinstance(name, str):
@@ -100,18 +100,18 @@ def _letting_in(stack: Stack, target: Place, source: Place, port: int) -> list[s
         return sg in source.groups or any(
             c in ("0.0.0.0/0", "::/0") or _cidr_covers(str(c), source.cidrs) for c in cidrs)
 
-    for rule in stack.of_type(INGRESS):
+    for rule in stack.of_type(VPC_SECURITY_GROUP_INGRESS_RULE):
         if admits(rule.get("securityGroupId"), rule.get("referencedSecurityGroupId"),
                   [c for c in (rule.get("cidrIpv4"), rule.get("cidrIpv6")) if c],
                   rule.get("fromPort"), rule.get("toPort"), rule.get("ipProtocol")):
             names.append(rule.name)
-    for rule in stack.of_type(SG_RULE):
+    for rule in stack.of_type(EC2_SECURITY_GROUP_RULE):
         if rule.get("type") == "ingress" and admits(
                 rule.get("securityGroupId"), rule.get("sourceSecurityGroupId"),
                 list(rule.get("cidrBlocks") or []), rule.get("fromPort"), rule.get("toPort"),
                 rule.get("protocol")):
             names.append(rule.name)
-    for group in stack.of_type(SECURITY_GROUP):
+    for group in stack.of_type(EC2_SECURITY_GROUP):
         for inline in group.get("ingress") or []:
             peers = list(inline.get("securityGroups") or [])
             if inline.get("self"):
@@ -144,6 +144,10 @@ def file_boundary_problems(view: DomainView, stack: Stack, *,
                            library: bool) -> Iterator[str]:
     """Users whose apps reach, on 2049, a file system holding files of a user outside their
     team. ``library``: judge the file systems this library builds (else the others)."""
+    # Imported here, as in team_space_problems: the pack loads the components (and
+    # pulumi-aws) only when it has a domain to judge.
+    from studio_infra.efs import SharedFileSystem
+
     team_of = teams(view, stack)
     subnets = known(view.domain.get("subnetIds", []), f"the subnets of {view.domain.name}")
     cidrs = _subnet_cidrs(stack, subnets)
@@ -152,10 +156,10 @@ def file_boundary_problems(view: DomainView, stack: Stack, *,
         for fs_id, path in profile.file_systems:
             holders.setdefault(fs_id, []).append((profile.name, path))
     for fs_id, held in sorted(holders.items()):
-        targets = [t for t in stack.of_type(MOUNT_TARGET) if t.get("fileSystemId") == fs_id]
+        targets = [t for t in stack.of_type(EFS_MOUNT_TARGET) if t.get("fileSystemId") == fs_id]
         if not targets:
             continue  # studio-network reports a file system it cannot see
-        if any(LIBRARY_FILE_SYSTEM in t.urn for t in targets) != library:
+        if any(SharedFileSystem.TYPE in t.urn for t in targets) != library:
             continue
         reached: dict[tuple[str, ...], tuple[Resource, list[str]] | None] = {}
         for attacker in view.profiles:
@@ -197,13 +201,15 @@ SPACE_ATTEMPTS = (
 
 def team_space_problems(view: DomainView, stack: Stack, *, library: bool) -> Iterator[str]:
     """Roles of users outside a team that may use the team's shared spaces."""
+    from studio_infra.studio import Studio
+
     team_of = teams(view, stack)
-    for space in stack.companions(view.domain, SPACE, "domainId"):
+    for space in stack.companions(view.domain, SAGEMAKER_SPACE, "domainId"):
         if space.get("spaceSharingSettings.sharingType") != "Shared":
             continue
         tags = space.get("tags") or {}
         team = tags.get(TEAM_TAG) if isinstance(tags, Mapping) else None
-        if not team or (LIBRARY_STUDIO in space.urn) != library:
+        if not team or (Studio.TYPE in space.urn) != library:
             continue
         name = known(space.get("spaceName"), f"the name of {space.name}")
         owner = space.get("ownershipSettings.ownerUserProfileName")

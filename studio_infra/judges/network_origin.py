@@ -26,12 +26,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from studio_infra.judges.iam_eval import OneOf
+from studio_infra.resource_types import EC2_EIP, EC2_NAT_GATEWAY, EC2_SUBNET, EC2_VPC_ENDPOINT
 from studio_infra.snapshot import Resource, Stack
 
-ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
-NAT_GATEWAY = "aws:ec2/natGateway:NatGateway"
-EIP = "aws:ec2/eip:Eip"
-SUBNET = "aws:ec2/subnet:Subnet"
 SERVICE_ENDPOINTS = {"sagemaker": "sagemaker.api", "ecr": "ecr.api"}
 """The endpoint a service prefix's API calls go through, where it is not the prefix itself."""
 
@@ -76,18 +73,18 @@ def app_network(domain: Resource, stack: Stack, region: str) -> AppNetwork:
             not isinstance(vpc, str):
         return AppNetwork()
     endpoints: dict[str, str] = {}
-    for endpoint in stack.of_type(ENDPOINT):
+    for endpoint in stack.of_type(EC2_VPC_ENDPOINT):
         name, ident = endpoint.get("serviceName"), endpoint.get("id")
         if endpoint.get("vpcId") != vpc or not isinstance(name, str) or \
                 not isinstance(ident, str) or f".{region}." not in name:
             continue
         endpoints.setdefault(name.split(f".{region}.", 1)[1], ident)
-    addresses = {ident: eip.get("publicIp") for eip in stack.of_type(EIP)
+    addresses = {ident: eip.get("publicIp") for eip in stack.of_type(EC2_EIP)
                  for ident in eip.identifiers}
-    subnets = {ident: subnet.get("vpcId") for subnet in stack.of_type(SUBNET)
+    subnets = {ident: subnet.get("vpcId") for subnet in stack.of_type(EC2_SUBNET)
                for ident in subnet.identifiers}
     nat_ips = tuple(sorted(
-        str(addresses[nat.get("allocationId")]) for nat in stack.of_type(NAT_GATEWAY)
+        str(addresses[nat.get("allocationId")]) for nat in stack.of_type(EC2_NAT_GATEWAY)
         if subnets.get(nat.get("subnetId")) == vpc
         and isinstance(addresses.get(nat.get("allocationId")), str)))
     return AppNetwork(vpc, endpoints, nat_ips, shown=bool(endpoints or nat_ips))

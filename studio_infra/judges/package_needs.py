@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from studio_infra.resource_types import CODEARTIFACT_REPOSITORY
 from studio_infra.snapshot import Stack, known
 
 SOURCE = "https://docs.aws.amazon.com/codeartifact/latest/ug/create-vpc-endpoints.html"
@@ -26,7 +27,6 @@ READ_SOURCE = ("https://docs.aws.amazon.com/codeartifact/latest/ug/"
                "get-set-up-provision-user.html")
 """CodeArtifact, "Provision an IAM user": what reading a repository takes, and
 ``sts:GetServiceBearerToken`` "must be added to the IAM user or role policy"."""
-REPOSITORY = "aws:codeartifact/repository:Repository"
 PACKAGE_ENDPOINTS = ("codeartifact.api", "codeartifact.repositories")
 
 PACKAGE_PROBES: dict[str, tuple[str, str, str]] = {
@@ -42,7 +42,7 @@ the account (``endpoint-policies``), as ``studio_needs.ENDPOINT_PROBES``."""
 def package_endpoints(stack: Stack) -> tuple[str, ...]:
     """The endpoints the apps need for the plan's package mirror: none without a CodeArtifact
     repository."""
-    return PACKAGE_ENDPOINTS if stack.of_type(REPOSITORY) else ()
+    return PACKAGE_ENDPOINTS if stack.of_type(CODEARTIFACT_REPOSITORY) else ()
 
 
 def read_requests(stack: Stack, arn: Callable[[str, str], str]
@@ -51,7 +51,7 @@ def read_requests(stack: Stack, arn: Callable[[str, str], str]
     (action, resource ARN, request context); ``arn(service, resource)`` makes this account's
     ARNs."""
     calls: list[tuple[str, str, dict[str, Any]]] = []
-    for repository in stack.of_type(REPOSITORY):
+    for repository in stack.of_type(CODEARTIFACT_REPOSITORY):
         domain = known(repository.get("domain"), f"the domain of {repository.name}")
         name = known(repository.get("repository"), f"the name of {repository.name}")
         calls += [

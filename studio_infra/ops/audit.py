@@ -36,6 +36,30 @@ from studio_infra.ops.session import (
     listed,
     read,
 )
+from studio_infra.resource_types import (
+    EC2_DEFAULT_SECURITY_GROUP,
+    EC2_FLOW_LOG,
+    EC2_SECURITY_GROUP,
+    EC2_VPC,
+    ECR_LIFECYCLE_POLICY,
+    ECR_REPOSITORY,
+    EFS_BACKUP_POLICY,
+    EFS_FILE_SYSTEM,
+    EFS_FILE_SYSTEM_POLICY,
+    IAM_POLICY,
+    IAM_ROLE,
+    IAM_ROLE_POLICY,
+    IAM_ROLE_POLICY_ATTACHMENT,
+    KMS_KEY,
+    S3_BUCKET,
+    S3_BUCKET_LOGGING,
+    S3_BUCKET_POLICY,
+    S3_BUCKET_PUBLIC_ACCESS_BLOCK,
+    S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION,
+    S3_BUCKET_VERSIONING,
+    SAGEMAKER_DOMAIN,
+    SAGEMAKER_USER_PROFILE,
+)
 from studio_infra.rules.config import PolicyConfig
 from studio_infra.rules.engine import evaluate
 from studio_infra.rules.model import Enforcement, Finding, Resource, Severity, Stack
@@ -168,7 +192,7 @@ def audit_domain(session: boto3.Session, domain_id: str,
 def _read_domain(reader: _Reader, domain: dict[str, Any]) -> None:
     props = camel({k: v for k, v in domain.items() if k != "ResponseMetadata"})
     props["arn"] = domain.get("DomainArn")
-    reader.add("aws:sagemaker/domain:Domain", domain["DomainArn"], props, domain["DomainId"])
+    reader.add(SAGEMAKER_DOMAIN, domain["DomainArn"], props, domain["DomainId"])
     partition = domain["DomainArn"].split(":")[1]
     settings = domain.get("DefaultUserSettings", {})
     images: set[str] = set(_image_names(settings))
@@ -198,7 +222,7 @@ def _read_domain(reader: _Reader, domain: dict[str, Any]) -> None:
         profile_props = camel({k: v for k, v in profile.items()
                                if k != "ResponseMetadata"})
         profile_props["arn"] = profile.get("UserProfileArn")
-        reader.add("aws:sagemaker/userProfile:UserProfile",
+        reader.add(SAGEMAKER_USER_PROFILE,
                    profile.get("UserProfileArn", name), profile_props)
         user_settings = profile.get("UserSettings", {})
         images.update(_image_names(user_settings))
@@ -272,14 +296,14 @@ def _read_file_system(reader: _Reader, fs_id: str) -> str | None:
                              FileSystemId=fs_id)
     backup = reader.optional(f"backup policy of {fs_id}", efs.describe_backup_policy,
                              FileSystemId=fs_id)
-    reader.add("aws:efs/fileSystem:FileSystem", fs["FileSystemArn"],
+    reader.add(EFS_FILE_SYSTEM, fs["FileSystemArn"],
                {"arn": fs["FileSystemArn"], "encrypted": fs.get("Encrypted", False),
                 "kmsKeyId": fs.get("KmsKeyId")}, fs_id)
     if policy and policy.get("Policy"):
-        reader.add("aws:efs/fileSystemPolicy:FileSystemPolicy", f"{fs_id}/policy",
+        reader.add(EFS_FILE_SYSTEM_POLICY, f"{fs_id}/policy",
                    {"fileSystemId": fs_id, "policy": policy["Policy"]})
     if backup:
-        reader.add("aws:efs/backupPolicy:BackupPolicy", f"{fs_id}/backup",
+        reader.add(EFS_BACKUP_POLICY, f"{fs_id}/backup",
                    {"fileSystemId": fs_id,
                     "backupPolicy": {"status": backup["BackupPolicy"]["Status"]}})
     key: str | None = fs.get("KmsKeyId")
@@ -301,7 +325,7 @@ def _read_bucket(reader: _Reader, bucket: str, partition: str) -> set[str]:
     versioning = read(f"versioning of {bucket}", s3.get_bucket_versioning, Bucket=bucket)
     logging = read(f"logging of {bucket}", s3.get_bucket_logging, Bucket=bucket)
 
-    reader.add("aws:s3/bucket:Bucket", arn, {"bucket": bucket, "arn": arn}, bucket)
+    reader.add(S3_BUCKET, arn, {"bucket": bucket, "arn": arn}, bucket)
     if encryption:
         rules = [{"applyServerSideEncryptionByDefault": {
                      "sseAlgorithm": r.get("ApplyServerSideEncryptionByDefault", {})
@@ -310,26 +334,25 @@ def _read_bucket(reader: _Reader, bucket: str, partition: str) -> set[str]:
                      .get("KMSMasterKeyID")},
                   "bucketKeyEnabled": r.get("BucketKeyEnabled", False)}
                  for r in encryption["ServerSideEncryptionConfiguration"]["Rules"]]
-        reader.add("aws:s3/bucketServerSideEncryptionConfiguration:"
-                   "BucketServerSideEncryptionConfiguration", f"{arn}/encryption",
+        reader.add(S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION, f"{arn}/encryption",
                    {"bucket": bucket, "rules": rules})
         keys = {r["applyServerSideEncryptionByDefault"]["kmsMasterKeyId"] for r in rules
                 if r["applyServerSideEncryptionByDefault"]["kmsMasterKeyId"]}
     else:
         keys = set()
     if policy:
-        reader.add("aws:s3/bucketPolicy:BucketPolicy", f"{arn}/policy",
+        reader.add(S3_BUCKET_POLICY, f"{arn}/policy",
                    {"bucket": bucket, "policy": policy["Policy"]})
     if block:
-        reader.add("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+        reader.add(S3_BUCKET_PUBLIC_ACCESS_BLOCK,
                    f"{arn}/public-access",
                    {"bucket": bucket, **camel(block["PublicAccessBlockConfiguration"])})
     if versioning.get("Status"):
-        reader.add("aws:s3/bucketVersioning:BucketVersioning", f"{arn}/versioning",
+        reader.add(S3_BUCKET_VERSIONING, f"{arn}/versioning",
                    {"bucket": bucket, "versioningConfiguration": {"status":
                                                                   versioning["Status"]}})
     if logging.get("LoggingEnabled"):
-        reader.add("aws:s3/bucketLogging:BucketLogging", f"{arn}/logging",
+        reader.add(S3_BUCKET_LOGGING, f"{arn}/logging",
                    {"bucket": bucket,
                     "targetBucket": logging["LoggingEnabled"].get("TargetBucket")})
     return keys
@@ -344,7 +367,7 @@ def _read_key(reader: _Reader, key: str) -> None:
                     KeyId=metadata["KeyId"])
     policy = read(f"policy of {key}", kms.get_key_policy, KeyId=metadata["KeyId"],
                   PolicyName="default")
-    reader.add("aws:kms/key:Key", metadata["Arn"], {
+    reader.add(KMS_KEY, metadata["Arn"], {
         "arn": metadata["Arn"], "keyId": metadata["KeyId"],
         "enableKeyRotation": rotation.get("KeyRotationEnabled", False),
         "customerMasterKeySpec": metadata.get("KeySpec", "SYMMETRIC_DEFAULT"),
@@ -372,16 +395,16 @@ def _read_role(reader: _Reader, arn: str) -> None:
                        PolicyArn=entry["PolicyArn"],
                        VersionId=policy["DefaultVersionId"])["PolicyVersion"]
         attached.append((entry["PolicyArn"], version["Document"]))
-    reader.add("aws:iam/role:Role", role["Arn"], {
+    reader.add(IAM_ROLE, role["Arn"], {
         "arn": role["Arn"], "name": name,
         "assumeRolePolicy": _json(role.get("AssumeRolePolicyDocument"))}, name)
     for policy_name, document in inline:
-        reader.add("aws:iam/rolePolicy:RolePolicy", f"{role['Arn']}/{policy_name}",
+        reader.add(IAM_ROLE_POLICY, f"{role['Arn']}/{policy_name}",
                    {"role": name, "name": policy_name, "policy": _json(document)})
     for policy_arn, document in attached:
-        reader.add("aws:iam/policy:Policy", policy_arn,
+        reader.add(IAM_POLICY, policy_arn,
                    {"arn": policy_arn, "policy": _json(document)}, policy_arn)
-        reader.add("aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        reader.add(IAM_ROLE_POLICY_ATTACHMENT,
                    f"{role['Arn']}/{policy_arn}", {"role": name, "policyArn": policy_arn})
 
 
@@ -419,13 +442,13 @@ def _read_image(reader: _Reader, image: str) -> str | None:
     lifecycle = reader.optional(f"lifecycle policy of {repo['repositoryName']}",
                                 ecr.get_lifecycle_policy, registryId=match["registry"],
                                 repositoryName=repo["repositoryName"])
-    reader.add("aws:ecr/repository:Repository", repo["repositoryArn"], {
+    reader.add(ECR_REPOSITORY, repo["repositoryArn"], {
         "arn": repo["repositoryArn"], "name": repo["repositoryName"],
         "encryptionConfigurations": [camel(repo.get("encryptionConfiguration", {}))],
         "imageScanningConfiguration": camel(repo.get("imageScanningConfiguration", {})),
         "imageTagMutability": repo.get("imageTagMutability")}, repo["repositoryName"])
     if lifecycle:
-        reader.add("aws:ecr/lifecyclePolicy:LifecyclePolicy",
+        reader.add(ECR_LIFECYCLE_POLICY,
                    f"{repo['repositoryArn']}/lifecycle",
                    {"repository": repo["repositoryName"],
                     "policy": lifecycle.get("lifecyclePolicyText")})
@@ -444,16 +467,16 @@ def _read_vpc(reader: _Reader, vpc_id: str, groups: set[str]) -> None:
     described = read("security groups", ec2.describe_security_groups,
                      GroupIds=sorted(groups)) if groups else {}
     arn = f"arn:aws:ec2:{ec2.meta.region_name}:{vpc.get('OwnerId')}:vpc/{vpc_id}"
-    reader.add("aws:ec2/vpc:Vpc", arn, {"arn": arn, "cidrBlock": vpc.get("CidrBlock")}, vpc_id)
+    reader.add(EC2_VPC, arn, {"arn": arn, "cidrBlock": vpc.get("CidrBlock")}, vpc_id)
     for flow in flows.get("FlowLogs", []):
-        reader.add("aws:ec2/flowLog:FlowLog", flow["FlowLogId"],
+        reader.add(EC2_FLOW_LOG, flow["FlowLogId"],
                    {"vpcId": vpc_id, "trafficType": flow.get("TrafficType")})
     for group in default.get("SecurityGroups", []):
-        reader.add("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", group["GroupId"],
+        reader.add(EC2_DEFAULT_SECURITY_GROUP, group["GroupId"],
                    {"vpcId": vpc_id, "ingress": _rules(group.get("IpPermissions", [])),
                     "egress": _rules(group.get("IpPermissionsEgress", []))}, group["GroupId"])
     for group in described.get("SecurityGroups", []):
-        reader.add("aws:ec2/securityGroup:SecurityGroup", group["GroupId"],
+        reader.add(EC2_SECURITY_GROUP, group["GroupId"],
                    {"vpcId": group.get("VpcId"), "name": group.get("GroupName"),
                     "ingress": _rules(group.get("IpPermissions", []))}, group["GroupId"])
 

@@ -15,19 +15,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from studio_infra.plan.baseline import Baseline, Prior
+from studio_infra.resource_types import (
+    KMS_KEY,
+    S3_BUCKET,
+    S3_BUCKET_PUBLIC_ACCESS_BLOCK,
+    S3_BUCKET_VERSIONING,
+    SAGEMAKER_DOMAIN,
+    SAGEMAKER_USER_PROFILE,
+)
 from studio_infra.snapshot import Resource
-
-DOMAIN = "aws:sagemaker/domain:Domain"
-PROFILE = "aws:sagemaker/userProfile:UserProfile"
-KEY = "aws:kms/key:Key"
-VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
-PUBLIC_ACCESS = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 
 _SHARING = "defaultUserSettings.sharingSettings"
 _IDLE = "jupyterLabAppSettings.appLifecycleManagement.idleSettings"
 
 FIELDS: dict[str, list[tuple[str, bool]]] = {
-    DOMAIN: [
+    SAGEMAKER_DOMAIN: [
         ("appNetworkAccessType", True),
         ("authMode", True),
         ("domainSettings.executionRoleIdentityConfig", True),
@@ -37,15 +39,15 @@ FIELDS: dict[str, list[tuple[str, bool]]] = {
         ("defaultUserSettings.studioWebPortal", False),
         ("defaultUserSettings.defaultLandingUri", False),
     ],
-    PROFILE: [
+    SAGEMAKER_USER_PROFILE: [
         ("userSettings.customPosixUserConfig.uid", True),
         ("userSettings.customPosixUserConfig.gid", True),
         ("userSettings.sharingSettings.notebookOutputOption", True),
     ],
-    KEY: [("enableKeyRotation", True)],
-    VERSIONING: [("versioningConfiguration.status", False)],
-    PUBLIC_ACCESS: [(flag, True) for flag in ("blockPublicAcls", "blockPublicPolicy",
-                                              "ignorePublicAcls", "restrictPublicBuckets")],
+    KMS_KEY: [("enableKeyRotation", True)],
+    S3_BUCKET_VERSIONING: [("versioningConfiguration.status", False)],
+    S3_BUCKET_PUBLIC_ACCESS_BLOCK: [(flag, True) for flag in (
+        "blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")],
 }
 """What is compared, per type, and whether its drift is a security drift (fails the audit)."""
 
@@ -78,23 +80,23 @@ class NoDomainInPlan(ValueError):
 def drift(plan: Baseline, live: Iterable[Resource]) -> list[Drift]:
     """Every compared setting that differs, for the live domain and what it names."""
     live = list(live)
-    domain = next((r for r in live if r.type == DOMAIN), None)
+    domain = next((r for r in live if r.type == SAGEMAKER_DOMAIN), None)
     if domain is None:
         return []
     name = domain.get("domainName")
-    planned = next((p for p in plan.resources.values() if p.type == DOMAIN and
+    planned = next((p for p in plan.resources.values() if p.type == SAGEMAKER_DOMAIN and
                     p.inputs.get("domainName") == name), None)
     if planned is None:
         names = sorted(str(p.inputs.get("domainName")) for p in plan.resources.values()
-                       if p.type == DOMAIN)
+                       if p.type == SAGEMAKER_DOMAIN)
         raise NoDomainInPlan(f"the plan has no domain named {name!r} (it has {names})")
-    found = _compare(planned, domain, FIELDS[DOMAIN], planned.name)
+    found = _compare(planned, domain, FIELDS[SAGEMAKER_DOMAIN], planned.name)
     if bool(planned.inputs.get("kmsKeyId")) != bool(domain.get("kmsKeyId")):
         found.append(Drift(planned.name, "kmsKeyId", "a customer managed key" if
                            planned.inputs.get("kmsKeyId") else None,
                            domain.get("kmsKeyId"), True))
     found += _profiles(plan, live)
-    found += _through(plan, planned, "kmsKeyId", live, domain.get("kmsKeyId"), KEY)
+    found += _through(plan, planned, "kmsKeyId", live, domain.get("kmsKeyId"), KMS_KEY)
     found += _bucket(plan, planned, live, domain)
     return found
 
@@ -111,8 +113,8 @@ def _compare(planned: Prior, resource: Resource, fields: Iterable[tuple[str, boo
 
 def _profiles(plan: Baseline, live: list[Resource]) -> list[Drift]:
     planned = {p.inputs.get("userProfileName"): p for p in plan.resources.values()
-               if p.type == PROFILE}
-    actual = {r.get("userProfileName"): r for r in live if r.type == PROFILE}
+               if p.type == SAGEMAKER_USER_PROFILE}
+    actual = {r.get("userProfileName"): r for r in live if r.type == SAGEMAKER_USER_PROFILE}
     found: list[Drift] = []
     for name in sorted(set(planned) | set(actual), key=str):
         if name not in actual:
@@ -121,7 +123,8 @@ def _profiles(plan: Baseline, live: list[Resource]) -> list[Drift]:
             # A profile nobody planned can open Studio: that is a security drift.
             found.append(Drift(str(name), "userProfileName", None, name, True))
         else:
-            found += _compare(planned[name], actual[name], FIELDS[PROFILE], planned[name].name)
+            found += _compare(planned[name], actual[name], FIELDS[SAGEMAKER_USER_PROFILE],
+                              planned[name].name)
     return found
 
 
@@ -144,12 +147,12 @@ def _bucket(plan: Baseline, domain: Prior, live: list[Resource],
     if not planned_path.startswith("s3://") or not live_path.startswith("s3://"):
         return []
     planned_bucket = _referenced(plan, planned_path[5:].split("/", 1)[0],
-                                 "aws:s3/bucket:Bucket")
+                                 S3_BUCKET)
     live_bucket = live_path[5:].split("/", 1)[0]
     if planned_bucket is None:
         return []
     found: list[Drift] = []
-    for type_ in (VERSIONING, PUBLIC_ACCESS):
+    for type_ in (S3_BUCKET_VERSIONING, S3_BUCKET_PUBLIC_ACCESS_BLOCK):
         companion = next((p for p in plan.resources.values() if p.type == type_ and
                           p.inputs.get("bucket") in _identities(planned_bucket)), None)
         actual = next((r for r in live if r.type == type_ and

@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from studio_infra.errors import StudioInfraError
+from studio_infra.resource_types import PROVIDER_PREFIX, PULUMI_STACK
 
-SKIPPED_TYPES = ("pulumi:pulumi:Stack",)
+SKIPPED_TYPES = (PULUMI_STACK,)
 """The stack itself is never a step."""
 
 
@@ -197,7 +198,7 @@ def _plan_resources(resources: Iterable[Any]) -> Iterator[Prior]:
 
 
 def _skipped(type_: str) -> bool:
-    return type_ in SKIPPED_TYPES or type_.startswith("pulumi:providers:")
+    return type_ in SKIPPED_TYPES or type_.startswith(PROVIDER_PREFIX)
 
 
 def _public(values: dict[str, Any]) -> dict[str, Any]:

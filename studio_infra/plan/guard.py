@@ -12,32 +12,39 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 
 from studio_infra.plan.baseline import Baseline, Change, Step
+from studio_infra.resource_types import (
+    CLOUDWATCH_LOG_GROUP,
+    ECR_REPOSITORY,
+    EFS_FILE_SYSTEM,
+    KMS_KEY,
+    S3_BUCKET,
+    SAGEMAKER_DOMAIN,
+    SAGEMAKER_SPACE,
+    SAGEMAKER_USER_PROFILE,
+)
 from studio_infra.rules.model import Category, Enforcement, Finding, Severity
 
 POLICY = "data-loss-guard"
 
 LOST = {
-    "aws:sagemaker/domain:Domain":
+    SAGEMAKER_DOMAIN:
         "every user's home directory (the domain's home EFS: deleted, or kept but orphaned, "
         "by its retention policy) and the domain's spaces",
-    "aws:sagemaker/userProfile:UserProfile":
+    SAGEMAKER_USER_PROFILE:
         "the user's private spaces and their EBS volumes",
-    "aws:sagemaker/space:Space": "the space's EBS volume, with what its users kept there",
-    "aws:efs/fileSystem:FileSystem": "every file on it",
-    "aws:s3/bucket:Bucket": "its objects and their versions",
-    "aws:kms/key:Key": "everything encrypted with it, once the key's deletion window ends",
-    "aws:ecr/repository:Repository": "its images, and the image versions that point at them",
-    "aws:cloudwatch/logGroup:LogGroup": "its logs",
+    SAGEMAKER_SPACE: "the space's EBS volume, with what its users kept there",
+    EFS_FILE_SYSTEM: "every file on it",
+    S3_BUCKET: "its objects and their versions",
+    KMS_KEY: "everything encrypted with it, once the key's deletion window ends",
+    ECR_REPOSITORY: "its images, and the image versions that point at them",
+    CLOUDWATCH_LOG_GROUP: "its logs",
 }
 """Data-bearing types and what their replacement or deletion loses."""
 
-PROFILE = "aws:sagemaker/userProfile:UserProfile"
-DOMAIN = "aws:sagemaker/domain:Domain"
-SPACE = "aws:sagemaker/space:Space"
 
 UNAPPLIED_POLICY = "unapplied-change"
 UNAPPLIED: dict[str, dict[str, str]] = {
-    SPACE: {
+    SAGEMAKER_SPACE: {
         "ownershipSettings": "a space's owner",
         "spaceSharingSettings": "whether a space is private or shared",
     },
@@ -59,18 +66,18 @@ def guard(changes: Iterable[Change], baseline: Baseline,
     finding for a change the provider and AWS cannot apply (``UNAPPLIED``)."""
     changes = list(changes)
     allow = set(allowed)
-    domains_allowed = any(c.type == DOMAIN and c.step is Step.REPLACE and
+    domains_allowed = any(c.type == SAGEMAKER_DOMAIN and c.step is Step.REPLACE and
                           (c.urn in allow or c.name in allow) for c in changes)
     findings = [finding for change in changes for finding in _unapplied(change)]
     for change in changes:
         if change.type not in LOST or change.step not in (Step.REPLACE, Step.DELETE):
             continue
         lost = LOST[change.type]
-        if change.type == DOMAIN:
+        if change.type == SAGEMAKER_DOMAIN:
             lost += f" ({_profiles_of(change.urn, baseline)} user profiles in the baseline)"
         prior = baseline.resources.get(change.urn)
         retained = change.step is Step.DELETE and prior is not None and prior.retain
-        with_domain = (change.type == PROFILE and change.replacing == ["domainId"]
+        with_domain = (change.type == SAGEMAKER_USER_PROFILE and change.replacing == ["domainId"]
                        and domains_allowed)
         if change.step is Step.REPLACE:
             fields = ", ".join(change.replacing) or "a replaced dependency"
@@ -120,7 +127,7 @@ def _profiles_of(domain_urn: str, baseline: Baseline) -> int:
     if domain is None:
         return 0
     ids = {domain.id, domain.outputs.get("id"), domain.outputs.get("arn")} - {None}
-    return sum(1 for r in baseline.resources.values() if r.type == PROFILE and
+    return sum(1 for r in baseline.resources.values() if r.type == SAGEMAKER_USER_PROFILE and
                r.inputs.get("domainId") in ids)
 
 

@@ -29,8 +29,7 @@ from studio_infra.compat import (
     unwrap_secret,
 )
 from studio_infra.plan.fakes import AwsFakes
-
-STACK_TYPE = "pulumi:pulumi:Stack"
+from studio_infra.resource_types import PULUMI_STACK
 
 
 @dataclass
@@ -79,7 +78,7 @@ class RecordingMonitor(MockMonitor):
         """The URN the engine would assign: the parent's qualified type chain, minus the stack."""
         if parent:
             qualified = parent.split("::")[2]
-            if qualified != STACK_TYPE:
+            if qualified != PULUMI_STACK:
                 type_ = f"{qualified}${type_}"
         return f"urn:pulumi:{self._stack}::{self._project}::{type_}::{name}"
 
@@ -107,7 +106,7 @@ class RecordingMonitor(MockMonitor):
             record.source = self.records[record.parent].source
         with self._lock:
             self.records[urn] = record
-        if request.type == STACK_TYPE:
+        if request.type == PULUMI_STACK:
             return register_resource_response(urn)
 
         inputs = plain_values(deserialize_properties(request.object))
@@ -133,7 +132,7 @@ class RecordingMonitor(MockMonitor):
         record = self.records.get(request.urn)
         if record is not None:
             record.outputs = outputs
-            if record.type == STACK_TYPE:
+            if record.type == PULUMI_STACK:
                 self.stack_outputs = outputs
         return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]
 

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from studio_infra.plan.baseline import Change, Step
-from studio_infra.plan.recorder import STACK_TYPE, RecordedResource
+from studio_infra.plan.recorder import RecordedResource
 from studio_infra.plan.runner import Plan
+from studio_infra.resource_types import PULUMI_STACK
 
 WIDTH = 120
 """Columns the printed plan fits in (long names and messages excepted): a common terminal."""
@@ -25,7 +26,7 @@ def render_tree(plan: Plan) -> str:
     children: dict[str | None, list[RecordedResource]] = {}
     for resource in plan.resources:
         children.setdefault(resource.parent, []).append(resource)
-    roots = [r for r in plan.resources if r.type == STACK_TYPE] or children.get(None, [])
+    roots = [r for r in plan.resources if r.type == PULUMI_STACK] or children.get(None, [])
     steps = {c.urn: c for c in plan.changes or []}
     # Against a baseline the stack itself is no step: it exists already.
     default = Step.SAME if plan.changes is not None else Step.CREATE
@@ -108,11 +109,11 @@ def _flags(resource: RecordedResource) -> str:
 
 
 def render_counts(plan: Plan) -> str:
-    counts = Counter(r.type for r in plan.resources if r.type != STACK_TYPE)
+    counts = Counter(r.type for r in plan.resources if r.type != PULUMI_STACK)
     custom = sum(1 for r in plan.resources if r.custom)
     if plan.changes is not None:
         by_step = Counter(c.step.value for c in plan.changes
-                          if c.step is Step.DELETE or c.type != STACK_TYPE)
+                          if c.step is Step.DELETE or c.type != PULUMI_STACK)
         lines = ["Resources: " + ", ".join(
             f"{by_step[s.value]} to {s.value}" if s is not Step.SAME else
             f"{by_step[s.value]} unchanged" for s in Step if by_step[s.value]) +

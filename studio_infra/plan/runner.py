@@ -41,13 +41,9 @@ from studio_infra.plan.project import (
     load_project,
 )
 from studio_infra.plan.recorded_outputs import recorded_resolver
-from studio_infra.plan.recorder import (
-    STACK_TYPE,
-    RecordedResource,
-    RecordingMonitor,
-    plain_values,
-)
+from studio_infra.plan.recorder import RecordedResource, RecordingMonitor, plain_values
 from studio_infra.plan.references import sibling_resolver
+from studio_infra.resource_types import PROVIDER_PREFIX, PULUMI_STACK
 
 SDK_COROUTINE_WARNING = "coroutine .* was never awaited"
 """What the Pulumi SDK leaves behind when a program fails: coroutines of outputs that will
@@ -128,7 +124,7 @@ class Plan:
             return {**resource.to_json(), **{k: step[k] for k in (
                 "step", "changed", "replacing", "may_replace", "unread")}}
 
-        planned = [with_step(r) for r in self.resources if r.type != STACK_TYPE]
+        planned = [with_step(r) for r in self.resources if r.type != PULUMI_STACK]
         deleted = [{**c.to_json(), "inputs": self.baseline.resources[c.urn].inputs}
                    for c in self.changes or [] if c.step is Step.DELETE and self.baseline]
         resources = planned + deleted
@@ -287,7 +283,7 @@ def plan_project(directory: str | Path = ".", stack: str = "dev",
                            "declare it under config: in Pulumi.yaml")
     if _region_of(project.config) is None:
         by_default = [r for r in plan.resources if r.custom and r.type.startswith("aws:")
-                      and not r.type.startswith("pulumi:providers:") and r.provider is None]
+                      and not r.type.startswith(PROVIDER_PREFIX) and r.provider is None]
         if by_default:
             raise ProjectError(
                 f"stack {stack!r} sets no AWS region, and {by_default[0].name} "

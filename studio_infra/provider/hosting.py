@@ -35,6 +35,11 @@ PACKAGE = "studio-infra"
 """The provider's package name: the first part of every type token it serves."""
 
 
+def hosted_type(name: str) -> str:
+    """The token the provider serves the component class ``name`` under (module docstring)."""
+    return f"{PACKAGE}:index:{name}"
+
+
 class HostedComponent(pulumi.ComponentResource):
     """A component as the provider serves it; see the module docstring. A subclass (generated)
     annotates its outputs and takes ``args`` as a TypedDict."""
@@ -49,7 +54,7 @@ class HostedComponent(pulumi.ComponentResource):
         reject_outputs(dict(args), schema, where)
         # Validated before anything is registered, as a Python program's call would be.
         spec = validate_args(component.ARGS, dict(args), where)
-        super().__init__(f"{PACKAGE}:index:{type(self).__name__}", name, None, opts)
+        super().__init__(hosted_type(type(self).__name__), name, None, opts)
         inner = component(name, spec, pulumi.ResourceOptions(parent=self))
         outputs: dict[str, Any] = {}
         for output in inspect.get_annotations(type(self)):

@@ -12,6 +12,7 @@ from typing import Any
 
 from studio_infra.judges import attacks, stolen_credentials
 from studio_infra.judges import studio_needs as needs
+from studio_infra.resource_types import SAGEMAKER_DOMAIN
 from studio_infra.rules.declare import RuleGroup
 from studio_infra.rules.model import Category, Enforcement, Resource, Severity, Stack
 
@@ -22,7 +23,7 @@ ATTACK = RuleGroup()
     name="studio-instance-types",
     description="An instance type an execution role refuses on CreateApp cannot become a space's "
                 "default through CreateSpace or UpdateSpace",
-    types=(needs.DOMAIN,),
+    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     remediation="Deny sagemaker:CreateSpace and sagemaker:UpdateSpace with the same "
@@ -40,7 +41,7 @@ def space_default_instance_types(domain: Resource, stack: Stack,
     name="studio-cost-tags",
     description="Where profiles carry StudioUser/StudioTeam cost tags, no user creates a space "
                 "tagged as another user or team",
-    types=(needs.DOMAIN,),
+    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.MEDIUM,
     enforcement=Enforcement.MANDATORY,
     remediation="Deny sagemaker:CreateSpace and sagemaker:AddTags when aws:RequestTag/StudioUser "
@@ -57,7 +58,7 @@ def cost_tags(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[
     name="studio-sharing-folders",
     description="Where each profile shares notebooks into its own folder, no user writes or "
                 "deletes another user's",
-    types=(needs.DOMAIN,),
+    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.MEDIUM,
     enforcement=Enforcement.MANDATORY,
     remediation="Allow s3:PutObject and s3:DeleteObject only under <prefix>${aws:SourceIdentity}/ "
@@ -72,7 +73,7 @@ def sharing_folders(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Ite
 @ATTACK.rule(
     name="studio-shared-gids",
     description="Users outside one team do not share a POSIX gid",
-    types=(needs.DOMAIN,),
+    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     remediation="Give each user their own gid (Studio's users: leave gid out, it becomes the "
@@ -97,7 +98,7 @@ _OUTSIDE_FIX = ("Add a Deny on every action but the exempt ones when aws:SourceV
     name="studio-credentials-outside-vpc",
     description="Execution roles of this library's VpcOnly domains refuse their credentials "
     "from outside the VPC",
-    types=(needs.DOMAIN,),
+    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     remediation=_OUTSIDE_FIX,
@@ -115,7 +116,7 @@ def credentials_outside(domain: Resource, stack: Stack, _: Mapping[str, Any]) ->
     name="studio-credentials-outside-vpc-other",
     description="Execution roles of other programs' VpcOnly domains refuse their credentials "
     "from outside the VPC",
-    types=(needs.DOMAIN,),
+    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.HIGH,
     enforcement=Enforcement.ADVISORY,
     remediation=_OUTSIDE_FIX,

@@ -17,6 +17,19 @@ from typing import Any
 from studio_infra.judges import api_model, provider_rules, service_rules
 from studio_infra.judges.iam_grammar import PolicyKind, check_policy
 from studio_infra.judges.requests import REQUESTS, Unmapped, build_requests
+from studio_infra.resource_types import (
+    EC2_VPC_ENDPOINT,
+    ECR_REPOSITORY_POLICY,
+    EFS_FILE_SYSTEM_POLICY,
+    IAM_GROUP_POLICY,
+    IAM_POLICY,
+    IAM_ROLE,
+    IAM_ROLE_POLICY,
+    IAM_USER_POLICY,
+    KMS_KEY,
+    KMS_KEY_POLICY,
+    S3_BUCKET_POLICY,
+)
 from studio_infra.rules.declare import RuleGroup
 from studio_infra.rules.model import (
     UNKNOWN,
@@ -30,17 +43,17 @@ from studio_infra.rules.model import (
 )
 
 POLICY_DOCUMENTS: dict[str, tuple[tuple[str, PolicyKind], ...]] = {
-    "aws:iam/role:Role": (("assumeRolePolicy", "trust"),),
-    "aws:iam/rolePolicy:RolePolicy": (("policy", "identity"),),
-    "aws:iam/policy:Policy": (("policy", "identity"),),
-    "aws:iam/userPolicy:UserPolicy": (("policy", "identity"),),
-    "aws:iam/groupPolicy:GroupPolicy": (("policy", "identity"),),
-    "aws:kms/key:Key": (("policy", "resource"),),
-    "aws:kms/keyPolicy:KeyPolicy": (("policy", "resource"),),
-    "aws:s3/bucketPolicy:BucketPolicy": (("policy", "resource"),),
-    "aws:efs/fileSystemPolicy:FileSystemPolicy": (("policy", "resource"),),
-    "aws:ecr/repositoryPolicy:RepositoryPolicy": (("policy", "resource"),),
-    "aws:ec2/vpcEndpoint:VpcEndpoint": (("policy", "resource"),),
+    IAM_ROLE: (("assumeRolePolicy", "trust"),),
+    IAM_ROLE_POLICY: (("policy", "identity"),),
+    IAM_POLICY: (("policy", "identity"),),
+    IAM_USER_POLICY: (("policy", "identity"),),
+    IAM_GROUP_POLICY: (("policy", "identity"),),
+    KMS_KEY: (("policy", "resource"),),
+    KMS_KEY_POLICY: (("policy", "resource"),),
+    S3_BUCKET_POLICY: (("policy", "resource"),),
+    EFS_FILE_SYSTEM_POLICY: (("policy", "resource"),),
+    ECR_REPOSITORY_POLICY: (("policy", "resource"),),
+    EC2_VPC_ENDPOINT: (("policy", "resource"),),
 }
 """Where each type keeps policy documents, and what kind of policy each is."""
 
@@ -121,7 +134,7 @@ def iam_policies_mean_it(resource: Resource, stack: Stack,
                          _: Mapping[str, Any]) -> Iterator[str]:
     documents = [(resource.get(prop), prop, kind)
                  for prop, kind in POLICY_DOCUMENTS.get(resource.type, ())]
-    if resource.type == "aws:iam/role:Role":
+    if resource.type == IAM_ROLE:
         for index, inline in enumerate(resource.get("inlinePolicies") or []):
             if isinstance(inline, Mapping):
                 documents.append((inline.get("policy"), f"inlinePolicies[{index}]", "identity"))
@@ -141,7 +154,7 @@ def iam_policies_mean_it(resource: Resource, stack: Stack,
 @DEPLOY.rule(
     name="deploy-role-policy-size",
     description="A role's inline policies fit IAM's 10,240-character quota",
-    types=("aws:iam/role:Role",),
+    types=(IAM_ROLE,),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     remediation="Move statements into managed policies attached to the role.",
@@ -152,7 +165,7 @@ def role_inline_policy_size(role: Resource, stack: Stack,
                             _: Mapping[str, Any]) -> Iterator[str]:
     documents = [p.get("policy") for p in role.get("inlinePolicies") or []
                  if isinstance(p, Mapping)]
-    documents += [p.get("policy") for p in stack.companions(role, "aws:iam/rolePolicy:RolePolicy",
+    documents += [p.get("policy") for p in stack.companions(role, IAM_ROLE_POLICY,
                                                             "role")]
     if any(d is UNKNOWN for d in documents):
         raise CannotCheck("an inline policy is not known until other resources exist")

@@ -5,23 +5,31 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from studio_infra.resource_types import (
+    ECR_REPOSITORY,
+    EFS_FILE_SYSTEM,
+    IAM_POLICY,
+    IAM_ROLE,
+    IAM_ROLE_POLICY,
+    KMS_KEY,
+    S3_BUCKET,
+    S3_BUCKET_V2,
+    SAGEMAKER_DOMAIN,
+)
 from studio_infra.rules.declare import RuleGroup
 from studio_infra.rules.documents import as_list, statements
 from studio_infra.rules.model import Enforcement, Resource, Severity, Stack, known
 
-ROLE = "aws:iam/role:Role"
-ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
-POLICY = "aws:iam/policy:Policy"
-DATA_TYPES = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2",
-              "aws:efs/fileSystem:FileSystem", "aws:kms/key:Key",
-              "aws:sagemaker/domain:Domain", "aws:ecr/repository:Repository")
+DATA_TYPES = (S3_BUCKET, S3_BUCKET_V2,
+              EFS_FILE_SYSTEM, KMS_KEY,
+              SAGEMAKER_DOMAIN, ECR_REPOSITORY)
 
 
 IDENTITY = RuleGroup()
 
 
 def _documents(resource: Resource) -> list[tuple[Any, str]]:
-    if resource.type == ROLE:
+    if resource.type == IAM_ROLE:
         return [(p.get("policy"), f"inline policy {p.get('name')} of {resource.name}")
                 for p in known(resource.get("inlinePolicies", []), "inline policies")]
     return [(resource.get("policy"), f"the policy of {resource.name}")]
@@ -30,7 +38,7 @@ def _documents(resource: Resource) -> list[tuple[Any, str]]:
 @IDENTITY.rule(
     name="iam-no-wildcard-actions",
     description="IAM policies grant no '*' or 'service:*' actions on every resource",
-    types=(ROLE, ROLE_POLICY, POLICY),
+    types=(IAM_ROLE, IAM_ROLE_POLICY, IAM_POLICY),
     severity=Severity.HIGH,
     enforcement=Enforcement.ADVISORY,
     remediation="List the actions and resources the principal needs.",

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from studio_infra.resource_types import (
+    ECR_LIFECYCLE_POLICY,
+    ECR_REPOSITORY,
+    KMS_KEY,
+    KMS_KEY_POLICY,
+)
 from studio_infra.rules.declare import RuleGroup
 from studio_infra.rules.documents import statements, unconditioned_public_allows
 from studio_infra.rules.model import Enforcement, Resource, Severity, Stack, known
-
-KEY = "aws:kms/key:Key"
-KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy"
-REPOSITORY = "aws:ecr/repository:Repository"
-LIFECYCLE = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
-
 
 KMS = RuleGroup()
 ECR = RuleGroup()
@@ -22,7 +22,7 @@ ECR = RuleGroup()
 @KMS.rule(
     name="kms-rotation",
     description="KMS keys rotate their key material",
-    types=(KEY,),
+    types=(KMS_KEY,),
     severity=Severity.MEDIUM,
     enforcement=Enforcement.MANDATORY,
     remediation="Set enableKeyRotation: true.",
@@ -41,7 +41,7 @@ def kms_rotation(key: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[
 @KMS.rule(
     name="kms-no-public-principal",
     description="KMS key policies allow no principal '*' without a condition",
-    types=(KEY,),
+    types=(KMS_KEY,),
     severity=Severity.CRITICAL,
     enforcement=Enforcement.MANDATORY,
     remediation="Name the principals (the account root, roles, services) or add conditions such "
@@ -53,7 +53,7 @@ def kms_rotation(key: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[
 def kms_no_public_principal(key: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     documents = [(key.get("policy"), f"the policy of {key.name}")] if key.get("policy") else []
     documents += [(p.get("policy"), f"the policy of {p.name}")
-                  for p in stack.companions(key, KEY_POLICY, "keyId")]
+                  for p in stack.companions(key, KMS_KEY_POLICY, "keyId")]
     for document, what in documents:
         public = unconditioned_public_allows(statements(document, what))
         if public:
@@ -64,7 +64,7 @@ def kms_no_public_principal(key: Resource, stack: Stack, _: Mapping[str, Any]) -
 @KMS.rule(
     name="kms-deletion-window",
     description="A deleted KMS key stays recoverable for at least 30 days",
-    types=(KEY,),
+    types=(KMS_KEY,),
     severity=Severity.LOW,
     enforcement=Enforcement.ADVISORY,
     remediation="Set deletionWindowInDays to 30.",
@@ -81,7 +81,7 @@ def kms_deletion_window(key: Resource, stack: Stack,
 @ECR.rule(
     name="ecr-encryption-cmk",
     description="ECR repositories are encrypted with a customer-managed KMS key",
-    types=(REPOSITORY,),
+    types=(ECR_REPOSITORY,),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     remediation="Set encryptionConfigurations to [{encryptionType: KMS, kmsKey: <CMK ARN>}] "
@@ -97,7 +97,7 @@ def ecr_encryption_cmk(repo: Resource, stack: Stack, _: Mapping[str, Any]) -> It
 @ECR.rule(
     name="ecr-scan-on-push",
     description="ECR repositories scan images on push",
-    types=(REPOSITORY,),
+    types=(ECR_REPOSITORY,),
     severity=Severity.MEDIUM,
     enforcement=Enforcement.ADVISORY,
     remediation="Set imageScanningConfiguration.scanOnPush: true.",
@@ -113,7 +113,7 @@ def ecr_scan_on_push(repo: Resource, stack: Stack, _: Mapping[str, Any]) -> Iter
 @ECR.rule(
     name="ecr-immutable-tags",
     description="ECR repositories have immutable tags",
-    types=(REPOSITORY,),
+    types=(ECR_REPOSITORY,),
     severity=Severity.MEDIUM,
     enforcement=Enforcement.ADVISORY,
     remediation="Set imageTagMutability: IMMUTABLE.",
@@ -129,7 +129,7 @@ def ecr_immutable_tags(repo: Resource, stack: Stack, _: Mapping[str, Any]) -> It
 @ECR.rule(
     name="ecr-lifecycle-policy",
     description="ECR repositories expire old images",
-    types=(REPOSITORY,),
+    types=(ECR_REPOSITORY,),
     severity=Severity.LOW,
     enforcement=Enforcement.ADVISORY,
     remediation="Add an ecr.LifecyclePolicy (ImageRepository does).",
@@ -137,7 +137,7 @@ def ecr_immutable_tags(repo: Resource, stack: Stack, _: Mapping[str, Any]) -> It
     needs_stack=True,
 )
 def ecr_lifecycle_policy(repo: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
-    if not stack.companions(repo, LIFECYCLE, "repository"):
+    if not stack.companions(repo, ECR_LIFECYCLE_POLICY, "repository"):
         yield f"repository {repo.name} has no lifecycle policy"
 
 

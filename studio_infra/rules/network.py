@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from studio_infra.resource_types import (
+    EC2_DEFAULT_SECURITY_GROUP,
+    EC2_FLOW_LOG,
+    EC2_SECURITY_GROUP,
+    EC2_SECURITY_GROUP_RULE,
+    EC2_VPC,
+    EC2_VPC_ENDPOINT,
+    VPC_SECURITY_GROUP_INGRESS_RULE,
+)
 from studio_infra.rules.declare import RuleGroup
 from studio_infra.rules.model import Enforcement, Resource, Severity, Stack, known
 
-VPC = "aws:ec2/vpc:Vpc"
-FLOW_LOG = "aws:ec2/flowLog:FlowLog"
-DEFAULT_SG = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
-SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
-INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
-SG_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
-ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 ANYWHERE = {"0.0.0.0/0", "::/0"}
 
 
@@ -24,7 +26,7 @@ NETWORK = RuleGroup()
 @NETWORK.rule(
     name="vpc-flow-logs",
     description="VPCs record flow logs",
-    types=(VPC,),
+    types=(EC2_VPC,),
     severity=Severity.MEDIUM,
     enforcement=Enforcement.ADVISORY,
     remediation="Add an ec2.FlowLog for the VPC (StudioNetwork does).",
@@ -34,14 +36,14 @@ NETWORK = RuleGroup()
     needs_stack=True,
 )
 def vpc_flow_logs(vpc: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
-    if not stack.companions(vpc, FLOW_LOG, "vpcId"):
+    if not stack.companions(vpc, EC2_FLOW_LOG, "vpcId"):
         yield f"VPC {vpc.name} has no flow logs"
 
 
 @NETWORK.rule(
     name="default-security-group-closed",
     description="The default security group of a VPC has no rules",
-    types=(VPC,),
+    types=(EC2_VPC,),
     severity=Severity.MEDIUM,
     enforcement=Enforcement.ADVISORY,
     remediation="Add an ec2.DefaultSecurityGroup for the VPC with no ingress and no egress.",
@@ -51,7 +53,7 @@ def vpc_flow_logs(vpc: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator
     needs_stack=True,
 )
 def default_sg_closed(vpc: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
-    groups = stack.companions(vpc, DEFAULT_SG, "vpcId")
+    groups = stack.companions(vpc, EC2_DEFAULT_SECURITY_GROUP, "vpcId")
     if not groups:
         yield (f"VPC {vpc.name}: its default security group is left with AWS's rules (manage it "
                "with a DefaultSecurityGroup without rules)")
@@ -64,7 +66,7 @@ def default_sg_closed(vpc: Resource, stack: Stack, _: Mapping[str, Any]) -> Iter
 @NETWORK.rule(
     name="no-public-ingress",
     description="No security group accepts traffic from 0.0.0.0/0 or ::/0",
-    types=(SECURITY_GROUP, INGRESS_RULE, SG_RULE),
+    types=(EC2_SECURITY_GROUP, VPC_SECURITY_GROUP_INGRESS_RULE, EC2_SECURITY_GROUP_RULE),
     severity=Severity.CRITICAL,
     enforcement=Enforcement.MANDATORY,
     remediation="Allow ingress from security groups or known CIDR blocks only.",
@@ -73,14 +75,15 @@ def default_sg_closed(vpc: Resource, stack: Stack, _: Mapping[str, Any]) -> Iter
     aws_config=("restricted-ssh", "vpc-sg-open-only-to-authorized-ports"),
 )
 def no_public_ingress(resource: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
-    if resource.type == SECURITY_GROUP:
+    if resource.type == EC2_SECURITY_GROUP:
         for rule in known(resource.get("ingress", []), f"ingress of {resource.name}"):
             blocks = set(rule.get("cidrBlocks") or []) | set(rule.get("ipv6CidrBlocks") or [])
             if blocks & ANYWHERE:
                 yield (f"security group {resource.name} accepts ports "
                        f"{rule.get('fromPort')}-{rule.get('toPort')} from anywhere")
         return
-    if resource.type == SG_RULE and known(resource.get("type"), "rule type") != "ingress":
+    if resource.type == EC2_SECURITY_GROUP_RULE and \
+            known(resource.get("type"), "rule type") != "ingress":
         return
     blocks = {known(resource.get(k), f"source of {resource.name}") for k in
               ("cidrIpv4", "cidrIpv6")} | set(resource.get("cidrBlocks") or []) | \
@@ -92,7 +95,7 @@ def no_public_ingress(resource: Resource, stack: Stack, _: Mapping[str, Any]) ->
 @NETWORK.rule(
     name="vpc-endpoint-private-dns",
     description="Interface VPC endpoints use private DNS",
-    types=(ENDPOINT,),
+    types=(EC2_VPC_ENDPOINT,),
     severity=Severity.LOW,
     enforcement=Enforcement.ADVISORY,
     remediation="Set privateDnsEnabled: true.",

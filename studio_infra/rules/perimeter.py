@@ -14,6 +14,18 @@ from studio_infra.guardrails import (
     LOCAL_STORAGE_PATTERN,
     SPARING,
 )
+from studio_infra.resource_types import (
+    EC2_VPC_ENDPOINT,
+    IAM_GROUP_POLICY,
+    IAM_POLICY,
+    IAM_ROLE,
+    IAM_ROLE_POLICY,
+    IAM_ROLE_POLICY_ATTACHMENT,
+    IAM_USER_POLICY,
+    SAGEMAKER_DOMAIN,
+    SAGEMAKER_SPACE,
+    SAGEMAKER_USER_PROFILE,
+)
 from studio_infra.rules.declare import RuleGroup
 from studio_infra.rules.documents import as_list, everyone, statements
 from studio_infra.rules.model import (
@@ -26,16 +38,6 @@ from studio_infra.rules.model import (
     matches,
 )
 
-ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
-DOMAIN = "aws:sagemaker/domain:Domain"
-PROFILE = "aws:sagemaker/userProfile:UserProfile"
-SPACE = "aws:sagemaker/space:Space"
-ROLE = "aws:iam/role:Role"
-ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
-ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
-POLICY = "aws:iam/policy:Policy"
-USER_POLICY = "aws:iam/userPolicy:UserPolicy"
-GROUP_POLICY = "aws:iam/groupPolicy:GroupPolicy"
 PRESIGN = "sagemaker:CreatePresignedDomainUrl"
 
 
@@ -59,7 +61,7 @@ def _wide_open(statement: Mapping[str, Any], service: str) -> bool:
     name="vpc-endpoint-policy",
     description="VPC endpoints of services that take endpoint policies have one, and it does not "
                 "allow everything to everyone",
-    types=(ENDPOINT,),
+    types=(EC2_VPC_ENDPOINT,),
     severity=Severity.MEDIUM,
     enforcement=Enforcement.ADVISORY,
     remediation="Attach an endpoint policy limiting the endpoint to your account's principals and "
@@ -91,9 +93,10 @@ def endpoint_has_policy(endpoint: Resource, stack: Stack,
 def _execution_roles(stack: Stack) -> set[str]:
     """Every string naming a role some domain, profile or space runs as."""
     named: set[str] = set()
-    paths = {DOMAIN: ("defaultUserSettings.executionRole", "defaultSpaceSettings.executionRole"),
-             PROFILE: ("userSettings.executionRole",),
-             SPACE: ("spaceSettings.executionRole",)}
+    paths = {SAGEMAKER_DOMAIN: ("defaultUserSettings.executionRole",
+                                "defaultSpaceSettings.executionRole"),
+             SAGEMAKER_USER_PROFILE: ("userSettings.executionRole",),
+             SAGEMAKER_SPACE: ("spaceSettings.executionRole",)}
     for type_, where in paths.items():
         for resource in stack.of_type(type_):
             named |= {v for v in (resource.get(p) for p in where) if isinstance(v, str)}
@@ -103,9 +106,9 @@ def _execution_roles(stack: Stack) -> set[str]:
 def _role_documents(role: Resource, stack: Stack) -> list[Any]:
     documents: list[Any] = [p.get("policy") for p in role.get("inlinePolicies") or []
                             if isinstance(p, Mapping)]
-    documents += [p.get("policy") for p in stack.companions(role, ROLE_POLICY, "role")]
-    arns = {a.get("policyArn") for a in stack.companions(role, ATTACHMENT, "role")}
-    documents += [p.get("policy") for p in stack.of_type(POLICY) if p.identifiers & arns]
+    documents += [p.get("policy") for p in stack.companions(role, IAM_ROLE_POLICY, "role")]
+    arns = {a.get("policyArn") for a in stack.companions(role, IAM_ROLE_POLICY_ATTACHMENT, "role")}
+    documents += [p.get("policy") for p in stack.of_type(IAM_POLICY) if p.identifiers & arns]
     return documents
 
 
@@ -150,7 +153,7 @@ def _guards(statement: Mapping[str, Any], key: str, operator: str, value: str) -
     name="sagemaker-job-guardrails",
     description="Execution roles deny jobs outside the VPC, without KMS keys or without "
                 "inter-container encryption",
-    types=(ROLE,),
+    types=(IAM_ROLE,),
     severity=Severity.MEDIUM,
     enforcement=Enforcement.ADVISORY,
     remediation="Add Deny statements on the job actions with Null conditions on "
@@ -180,7 +183,7 @@ def job_guardrails(role: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterat
 @PERIMETER.rule(
     name="sagemaker-docker-trusted-accounts",
     description="Domains that enable Docker in VpcOnly name the accounts they trust",
-    types=(DOMAIN,),
+    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     remediation="Set domainSettings.dockerSettings.enableDockerAccess: DISABLED, or list the "
@@ -203,7 +206,7 @@ def docker_trusted_accounts(domain: Resource, stack: Stack,
 
 
 def _documents(resource: Resource) -> list[tuple[Any, str]]:
-    if resource.type == ROLE:
+    if resource.type == IAM_ROLE:
         return [(p.get("policy"), f"inline policy {p.get('name')} of {resource.name}")
                 for p in known(resource.get("inlinePolicies", []), "inline policies")
                 if isinstance(p, Mapping)]
@@ -227,7 +230,7 @@ def _through_endpoint(statement: Mapping[str, Any]) -> bool:
 @PERIMETER.rule(
     name="sagemaker-presigned-url-endpoint",
     description="Policies allow CreatePresignedDomainUrl only through a VPC endpoint",
-    types=(ROLE, ROLE_POLICY, POLICY, USER_POLICY, GROUP_POLICY),
+    types=(IAM_ROLE, IAM_ROLE_POLICY, IAM_POLICY, IAM_USER_POLICY, IAM_GROUP_POLICY),
     severity=Severity.MEDIUM,
     enforcement=Enforcement.ADVISORY,
     remediation="Add a condition on aws:SourceVpce (the sagemaker.api endpoint) to statements "

@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from studio_infra.resource_types import (
+    SAGEMAKER_DOMAIN,
+    SAGEMAKER_USER_PROFILE,
+    SSOADMIN_APPLICATION_ASSIGNMENT,
+)
 from studio_infra.rules.declare import RuleGroup
 from studio_infra.rules.model import Category, Enforcement, Resource, Severity, Stack, known
 
-DOMAIN = "aws:sagemaker/domain:Domain"
-PROFILE = "aws:sagemaker/userProfile:UserProfile"
-ASSIGNMENT = "aws:ssoadmin/applicationAssignment:ApplicationAssignment"
 SSO_FIELDS = ("singleSignOnUserIdentifier", "singleSignOnUserValue")
 """botocore's ``CreateUserProfile``: "If the Domain's AuthMode is IAM Identity Center, this
 field is required. If the Domain's AuthMode is not IAM Identity Center, this field cannot be
@@ -35,7 +37,7 @@ def _auth_mode(domain: Resource) -> Any:
     name="sagemaker-sso-profile-identity",
     description="User profiles name their Identity Center user exactly when their domain signs in "
                 "with IAM Identity Center",
-    types=(DOMAIN,),
+    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     remediation="In an SSO domain set singleSignOnUserIdentifier 'UserName' and "
@@ -47,7 +49,7 @@ def _auth_mode(domain: Resource) -> Any:
 def sso_profile_identity(domain: Resource, stack: Stack,
                          _: Mapping[str, Any]) -> Iterator[str]:
     sso = _auth_mode(domain) == "SSO"
-    for profile in stack.companions(domain, PROFILE, "domainId"):
+    for profile in stack.companions(domain, SAGEMAKER_USER_PROFILE, "domainId"):
         given = [f for f in SSO_FIELDS if profile.get(f) is not None]
         if sso and len(given) < len(SSO_FIELDS):
             missing = [f for f in SSO_FIELDS if f not in given]
@@ -64,7 +66,7 @@ def sso_profile_identity(domain: Resource, stack: Stack,
     name="studio-sso-assignments",
     description="The users of an SSO domain are assigned to its Identity Center application "
                 "before their profiles are created",
-    types=(DOMAIN,),
+    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.MEDIUM,
     enforcement=Enforcement.ADVISORY,
     remediation="Create an aws.ssoadmin.ApplicationAssignment of each user or group to the "
@@ -78,8 +80,9 @@ def sso_profile_identity(domain: Resource, stack: Stack,
 def sso_assignments(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     if _auth_mode(domain) != "SSO":
         return
-    assignments = {a.urn for a in stack.companions(domain, ASSIGNMENT, "applicationArn")}
-    profiles = stack.companions(domain, PROFILE, "domainId")
+    assignments = {a.urn for a in stack.companions(domain, SSOADMIN_APPLICATION_ASSIGNMENT,
+                                                   "applicationArn")}
+    profiles = stack.companions(domain, SAGEMAKER_USER_PROFILE, "domainId")
     if not assignments:
         yield (f"no user or group is assigned to the Identity Center application of SSO domain "
                f"{domain.name} in this program: Studio appears in nobody's access portal, and "
@@ -97,7 +100,7 @@ def sso_assignments(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Ite
     name="sagemaker-tag-propagation",
     description="Studio domains propagate their profiles' and spaces' tags, so costs can be "
                 "attributed",
-    types=(DOMAIN,),
+    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.LOW,
     enforcement=Enforcement.ADVISORY,
     remediation="Set tagPropagation ENABLED (StudioDomain does unless tag_propagation is false) "

@@ -6,13 +6,13 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from studio_infra.limits import posix_gid_range, posix_uid_range
+from studio_infra.resource_types import (
+    SAGEMAKER_DOMAIN,
+    SAGEMAKER_NOTEBOOK_INSTANCE,
+    SAGEMAKER_USER_PROFILE,
+)
 from studio_infra.rules.declare import RuleGroup
 from studio_infra.rules.model import Enforcement, Resource, Severity, Stack, known
-
-DOMAIN = "aws:sagemaker/domain:Domain"
-USER_PROFILE = "aws:sagemaker/userProfile:UserProfile"
-NOTEBOOK = "aws:sagemaker/notebookInstance:NotebookInstance"
-
 
 SAGEMAKER = RuleGroup()
 
@@ -20,7 +20,7 @@ SAGEMAKER = RuleGroup()
 @SAGEMAKER.rule(
     name="sagemaker-domain-cmk",
     description="Studio domains encrypt home EFS and app volumes with a customer-managed KMS key",
-    types=(DOMAIN,),
+    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     remediation="Set kmsKeyId to your CMK's ARN (forces a new domain).",
@@ -35,7 +35,7 @@ def domain_cmk(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator
 @SAGEMAKER.rule(
     name="sagemaker-domain-vpc-only",
     description="Studio domains route app traffic through the VPC (VpcOnly)",
-    types=(DOMAIN,),
+    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     remediation="Set appNetworkAccessType: VpcOnly, with private subnets and VPC endpoints "
@@ -53,7 +53,7 @@ def domain_vpc_only(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Ite
 @SAGEMAKER.rule(
     name="sagemaker-security-groups",
     description="Studio domains set their security group for the domain and for users",
-    types=(DOMAIN,),
+    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.MEDIUM,
     enforcement=Enforcement.ADVISORY,
     remediation="Put the Studio security group in domainSettings.securityGroupIds and "
@@ -77,13 +77,13 @@ def domain_security_groups(domain: Resource, stack: Stack,
 @SAGEMAKER.rule(
     name="sagemaker-sharing-cmk",
     description="Shared notebook output is encrypted with a customer-managed KMS key",
-    types=(DOMAIN, USER_PROFILE),
+    types=(SAGEMAKER_DOMAIN, SAGEMAKER_USER_PROFILE),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     remediation="Set sharingSettings.s3KmsKeyId, or notebookOutputOption: Disabled.",
 )
 def sharing_cmk(resource: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
-    path = "defaultUserSettings.sharingSettings" if resource.type == DOMAIN \
+    path = "defaultUserSettings.sharingSettings" if resource.type == SAGEMAKER_DOMAIN \
         else "userSettings.sharingSettings"
     sharing = known(resource.get(path, {}), f"sharing settings of {resource.name}")
     if sharing.get("notebookOutputOption") == "Allowed" and not sharing.get("s3KmsKeyId"):
@@ -94,7 +94,7 @@ def sharing_cmk(resource: Resource, stack: Stack, _: Mapping[str, Any]) -> Itera
 @SAGEMAKER.rule(
     name="sagemaker-posix-ids",
     description="User profiles' POSIX uids are unique within a domain and in SageMaker's ranges",
-    types=(USER_PROFILE,),
+    types=(SAGEMAKER_USER_PROFILE,),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     remediation="Give each user of a domain a distinct uid in 10000-4000000 (gid 1001-4000000).",
@@ -119,7 +119,7 @@ def posix_ids(profile: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator
 
 def _profiles_by_uid(stack: Stack) -> dict[tuple[Any, Any], list[Resource]]:
     index: dict[tuple[Any, Any], list[Resource]] = {}
-    for profile in stack.of_type(USER_PROFILE):
+    for profile in stack.of_type(SAGEMAKER_USER_PROFILE):
         key = (profile.get("domainId"), profile.get("userSettings.customPosixUserConfig.uid"))
         index.setdefault(key, []).append(profile)
     return index
@@ -128,7 +128,7 @@ def _profiles_by_uid(stack: Stack) -> dict[tuple[Any, Any], list[Resource]]:
 @SAGEMAKER.rule(
     name="sagemaker-notebook-no-direct-internet",
     description="Notebook instances have no direct internet access",
-    types=(NOTEBOOK,),
+    types=(SAGEMAKER_NOTEBOOK_INSTANCE,),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     remediation="Set directInternetAccess: Disabled and a subnetId.",
@@ -145,7 +145,7 @@ def notebook_no_direct_internet(nb: Resource, stack: Stack, _: Mapping[str, Any]
 @SAGEMAKER.rule(
     name="sagemaker-notebook-hardened",
     description="Notebook instances disable root, use a CMK and live in a VPC",
-    types=(NOTEBOOK,),
+    types=(SAGEMAKER_NOTEBOOK_INSTANCE,),
     severity=Severity.MEDIUM,
     enforcement=Enforcement.ADVISORY,
     remediation="Set rootAccess: Disabled, kmsKeyId, subnetId and securityGroups.",

@@ -5,6 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from studio_infra.resource_types import (
+    EFS_BACKUP_POLICY,
+    EFS_FILE_SYSTEM,
+    EFS_FILE_SYSTEM_POLICY,
+    S3_BUCKET,
+    S3_BUCKET_LOGGING,
+    S3_BUCKET_LOGGING_V2,
+    S3_BUCKET_POLICY,
+    S3_BUCKET_PUBLIC_ACCESS_BLOCK,
+    S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION,
+    S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION_V2,
+    S3_BUCKET_V2,
+    S3_BUCKET_VERSIONING,
+    S3_BUCKET_VERSIONING_V2,
+)
 from studio_infra.rules.declare import RuleGroup
 from studio_infra.rules.documents import (
     denies_insecure_transport,
@@ -20,19 +35,12 @@ from studio_infra.rules.model import (
     known,
 )
 
-BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
-ENCRYPTION = ("aws:s3/bucketServerSideEncryptionConfiguration:"
-              "BucketServerSideEncryptionConfiguration",
-              "aws:s3/bucketServerSideEncryptionConfigurationV2:"
-              "BucketServerSideEncryptionConfigurationV2")
-POLICY = "aws:s3/bucketPolicy:BucketPolicy"
-PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
-VERSIONING = ("aws:s3/bucketVersioning:BucketVersioning",
-              "aws:s3/bucketVersioningV2:BucketVersioningV2")
-LOGGING = ("aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2")
-FILE_SYSTEM = "aws:efs/fileSystem:FileSystem"
-FILE_SYSTEM_POLICY = "aws:efs/fileSystemPolicy:FileSystemPolicy"
-BACKUP_POLICY = "aws:efs/backupPolicy:BackupPolicy"
+BUCKETS = (S3_BUCKET, S3_BUCKET_V2)
+ENCRYPTION = (S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION,
+              S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION_V2)
+VERSIONING = (S3_BUCKET_VERSIONING,
+              S3_BUCKET_VERSIONING_V2)
+LOGGING = (S3_BUCKET_LOGGING, S3_BUCKET_LOGGING_V2)
 S3_PROBE_ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:ListBucket", "s3:DeleteObject"]
 EFS_PROBE_ACTIONS = ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite",
                      "elasticfilesystem:ClientRootAccess"]
@@ -118,7 +126,7 @@ def s3_bucket_key(bucket: Resource, stack: Stack, _: Mapping[str, Any]) -> Itera
 def _bucket_statements(bucket: Resource, stack: Stack) -> tuple[str, list[dict[str, Any]]]:
     arn = known(bucket.get("arn"), f"the ARN of {bucket.name}")
     found: list[dict[str, Any]] = []
-    for policy in _companions(stack, bucket, POLICY):
+    for policy in _companions(stack, bucket, S3_BUCKET_POLICY):
         found += statements(policy.get("policy"), f"the policy of {policy.name}")
     if bucket.get("policy"):
         found += statements(bucket.get("policy"), f"the inline policy of {bucket.name}")
@@ -195,7 +203,7 @@ def s3_deny_outdated_tls(bucket: Resource, stack: Stack,
 def s3_public_access_blocked(bucket: Resource, stack: Stack,
                              _: Mapping[str, Any]) -> Iterator[str]:
     flags = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
-    blocks = _companions(stack, bucket, PUBLIC_ACCESS_BLOCK)
+    blocks = _companions(stack, bucket, S3_BUCKET_PUBLIC_ACCESS_BLOCK)
     if not blocks:
         yield f"bucket {bucket.name} has no public access block"
         return
@@ -246,7 +254,7 @@ def s3_access_logging(bucket: Resource, stack: Stack, _: Mapping[str, Any]) -> I
 @EFS.rule(
     name="efs-encrypted",
     description="EFS file systems are encrypted at rest",
-    types=(FILE_SYSTEM,),
+    types=(EFS_FILE_SYSTEM,),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     remediation="Set encrypted: true (it forces a new file system: migrate the data).",
@@ -262,7 +270,7 @@ def efs_encrypted(fs: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[
 @EFS.rule(
     name="efs-encrypted-cmk",
     description="EFS file systems are encrypted with a customer-managed KMS key",
-    types=(FILE_SYSTEM,),
+    types=(EFS_FILE_SYSTEM,),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     remediation="Set kmsKeyId to your CMK's ARN (it forces a new file system: migrate the data).",
@@ -277,7 +285,7 @@ def efs_encrypted_cmk(fs: Resource, stack: Stack, _: Mapping[str, Any]) -> Itera
 @EFS.rule(
     name="efs-deny-insecure-transport",
     description="EFS file-system policies deny clients that do not use TLS",
-    types=(FILE_SYSTEM,),
+    types=(EFS_FILE_SYSTEM,),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     remediation="Add a FileSystemPolicy with a Deny for Principal {AWS: '*'}, Action '*' when "
@@ -288,7 +296,7 @@ def efs_deny_insecure_transport(fs: Resource, stack: Stack,
                                 _: Mapping[str, Any]) -> Iterator[str]:
     arn = known(fs.get("arn"), f"the ARN of {fs.name}")
     found: list[dict[str, Any]] = []
-    for policy in stack.companions(fs, FILE_SYSTEM_POLICY, "fileSystemId"):
+    for policy in stack.companions(fs, EFS_FILE_SYSTEM_POLICY, "fileSystemId"):
         found += statements(policy.get("policy"), f"the policy of {policy.name}")
     if not denies_insecure_transport(found, EFS_PROBE_ACTIONS, [arn]):
         yield (f"file system {fs.name}: no file-system policy denies clients that do not use "
@@ -300,7 +308,7 @@ def efs_deny_insecure_transport(fs: Resource, stack: Stack,
 @EFS.rule(
     name="efs-backups",
     description="EFS file systems are backed up automatically",
-    types=(FILE_SYSTEM,),
+    types=(EFS_FILE_SYSTEM,),
     severity=Severity.MEDIUM,
     enforcement=Enforcement.ADVISORY,
     remediation="Add a BackupPolicy with status 'ENABLED'.",
@@ -310,7 +318,7 @@ def efs_deny_insecure_transport(fs: Resource, stack: Stack,
 )
 def efs_backups(fs: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     statuses = [known(b.get("backupPolicy.status"), f"backup status of {b.name}")
-                for b in stack.companions(fs, BACKUP_POLICY, "fileSystemId")]
+                for b in stack.companions(fs, EFS_BACKUP_POLICY, "fileSystemId")]
     if "ENABLED" not in statuses:
         yield f"file system {fs.name} has no automatic backups"
 

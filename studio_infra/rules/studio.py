@@ -15,6 +15,12 @@ from typing import Any
 
 from studio_infra.judges import boundaries
 from studio_infra.judges import studio_needs as needs
+from studio_infra.resource_types import (
+    KMS_KEY,
+    SAGEMAKER_DOMAIN,
+    SAGEMAKER_IMAGE_VERSION,
+    SAGEMAKER_USER_PROFILE,
+)
 from studio_infra.rules.declare import RuleGroup
 from studio_infra.rules.model import (
     CannotCheck,
@@ -45,7 +51,7 @@ def _view(domain: Resource, stack: Stack) -> needs.DomainView:
     name="studio-identity",
     description="Each execution role allows what Studio does as it for its user, and its trust "
                 "policy allows what the domain requires",
-    types=(needs.DOMAIN,),
+    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     remediation="Grant what the message names (StudioExecutionRole does, following AWS's policy "
@@ -61,7 +67,7 @@ def studio_identity(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Ite
     name="studio-isolation",
     description="No execution role can act as another user: open Studio as them, touch their "
                 "private spaces and apps, or assume their role",
-    types=(needs.DOMAIN,),
+    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.CRITICAL,
     enforcement=Enforcement.MANDATORY,
     remediation="Scope space and app actions to the caller's own profile with "
@@ -77,7 +83,7 @@ def studio_isolation(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> It
     name="studio-network",
     description="The domain's apps reach the endpoints, S3 and file systems Studio needs, and "
                 "each other on the ports Studio uses",
-    types=(needs.DOMAIN,),
+    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     remediation="Add the endpoint, route or security-group rule the message names (StudioNetwork "
@@ -95,7 +101,7 @@ def studio_network(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iter
     description="Each user can write their own directory of every attached file system, and no "
                 "other user's through SageMaker's mount (a user with root is "
                 "studio-file-boundaries')",
-    types=(needs.DOMAIN,),
+    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     remediation="Give each profile its own FileSystemPath, created with its uid/gid and mode 0750 "
@@ -112,7 +118,7 @@ def studio_files(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterat
     name="studio-file-boundaries",
     description="No user's apps reach, on NFS, a file system this library builds that holds files "
                 "of a user outside their team (EFS believes the client's uid)",
-    types=(needs.DOMAIN,),
+    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.CRITICAL,
     enforcement=Enforcement.MANDATORY,
     remediation="Give each user or team a file system whose mount targets admit NFS only from "
@@ -129,7 +135,7 @@ def file_boundaries(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Ite
     name="studio-file-boundaries-elsewhere",
     description="The same for file systems built elsewhere: advisory, as AWS's own home EFS is "
                 "one file system for a whole domain",
-    types=(needs.DOMAIN,),
+    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.HIGH,
     enforcement=Enforcement.ADVISORY,
     remediation="A file system per user or team, its mount targets admitting only that group's "
@@ -147,7 +153,7 @@ def file_boundaries_elsewhere(domain: Resource, stack: Stack,
     name="studio-team-spaces",
     description="No execution role of a user outside a team can use or change the team's shared "
                 "spaces this library builds",
-    types=(needs.DOMAIN,),
+    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.CRITICAL,
     enforcement=Enforcement.MANDATORY,
     remediation="Deny other teams' users the space's apps and the space (Studio's roles do, by "
@@ -164,7 +170,7 @@ def team_spaces(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterato
     name="studio-team-spaces-elsewhere",
     description="The same for team spaces (tagged StudioTeam) built elsewhere: advisory, as AWS "
                 "opens a shared space to every profile of its domain",
-    types=(needs.DOMAIN,),
+    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.HIGH,
     enforcement=Enforcement.ADVISORY,
     remediation="Deny other teams' users the space's apps, or give each team a domain.",
@@ -179,7 +185,7 @@ def team_spaces_elsewhere(domain: Resource, stack: Stack, _: Mapping[str, Any]) 
 @STUDIO.rule(
     name="studio-key-grants",
     description="Key policies allow kms:CreateGrant only for AWS resources",
-    types=(needs.KEY,),
+    types=(KMS_KEY,),
     severity=Severity.HIGH,
     enforcement=Enforcement.ADVISORY,
     remediation="Add the condition kms:GrantIsForAWSResource: true to statements allowing "
@@ -204,7 +210,7 @@ NEW_STUDIO_PAGE = "https://docs.aws.amazon.com/sagemaker/latest/dg/studio-update
 @STUDIO.rule(
     name="studio-new-experience",
     description="Domains set the new Studio explicitly: the web portal on and users landing in it",
-    types=(needs.DOMAIN,),
+    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.LOW,
     enforcement=Enforcement.ADVISORY,
     remediation="Set defaultUserSettings.studioWebPortal ENABLED and defaultLandingUri 'studio::' "
@@ -227,7 +233,7 @@ def new_studio(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator
     name="studio-idle-shutdown-images",
     description="Custom JupyterLab images of domains with idle shutdown carry the activity "
                 "monitor that makes it work",
-    types=(needs.DOMAIN, needs.PROFILE),
+    types=(SAGEMAKER_DOMAIN, SAGEMAKER_USER_PROFILE),
     severity=Severity.LOW,
     enforcement=Enforcement.ADVISORY,
     remediation=f"Install {ACTIVITY_MONITOR}>=0.3.1 in the image (or build FROM SageMaker "
@@ -238,7 +244,7 @@ def new_studio(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator
 )
 def idle_shutdown_images(resource: Resource, stack: Stack,
                          _: Mapping[str, Any]) -> Iterator[str]:
-    path = "defaultUserSettings" if resource.type == needs.DOMAIN else "userSettings"
+    path = "defaultUserSettings" if resource.type == SAGEMAKER_DOMAIN else "userSettings"
     settings = known(resource.get(path, {}), f"settings of {resource.name}")
     lab = settings.get("jupyterLabAppSettings") or {}
     idle = (lab.get("appLifecycleManagement") or {}).get("idleSettings") or {}
@@ -259,7 +265,7 @@ def idle_shutdown_images(resource: Resource, stack: Stack,
 
 def _dockerfile_of(image_name: str, stack: Stack) -> Path | None:
     """The Dockerfile an image's version was built from, when the plan builds it."""
-    for version in stack.of_type(needs.IMAGE_VERSION):
+    for version in stack.of_type(SAGEMAKER_IMAGE_VERSION):
         if version.get("imageName") != image_name:
             continue
         for dependency in version.property_dependencies.get("baseImage", ()):

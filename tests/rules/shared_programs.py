@@ -16,6 +16,7 @@ import pulumi
 import pulumi_aws as aws
 
 from studio_infra.posix import PosixUser
+from studio_infra.resource_types import SAGEMAKER_USER_PROFILE
 from studio_infra.studio import Studio
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -136,7 +137,7 @@ def rewrite_policy(type_: str, suffix: str, change: Callable[[dict], None]) -> C
 
 def one_root_for_everyone(args: Any) -> Any:
     """The shared EFS attached at its root, as the domain used to do."""
-    if args.type_ != "aws:sagemaker/userProfile:UserProfile":
+    if args.type_ != SAGEMAKER_USER_PROFILE:
         return None
     settings = pulumi.Output.from_input(args.props["user_settings"]).apply(
         lambda s: {**s, "custom_file_system_configs": [{"efs_file_system_configs": [
@@ -165,7 +166,7 @@ def sharing_writes_anywhere(document: dict) -> None:
 
 def bob_in_alices_group(args: Any) -> Any:
     """bob given alice's gid (outside any team): each is in the other's group."""
-    if args.type_ != "aws:sagemaker/userProfile:UserProfile" or \
+    if args.type_ != SAGEMAKER_USER_PROFILE or \
             not args.name.endswith("-bob-profile"):
         return None
     alice = PosixUser(name="alice")

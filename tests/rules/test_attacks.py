@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import pulumi_aws as aws
 
+from studio_infra.resource_types import IAM_POLICY, IAM_ROLE_POLICY
 from tests.policy_harness import Cases, assert_judged_alike, each_case
 from tests.rules.shared_programs import (
     bob_in_alices_group,
@@ -53,15 +54,15 @@ def domain_of_its_own(*, perimeter: bool) -> Callable[[], None]:
 
 CASES: Cases = {
     "studio-instance-types": [(studio(transform=rewrite_policy(
-        "aws:iam/rolePolicy:RolePolicy", "-studio", instance_types_on_create_app_only)),
+        IAM_ROLE_POLICY, "-studio", instance_types_on_create_app_only)),
         studio())],
     "studio-shared-gids": [(studio(transform=bob_in_alices_group), studio())],
     "studio-sharing-folders": [(studio(transform=rewrite_policy(
-        "aws:iam/rolePolicy:RolePolicy", "-studio", sharing_writes_anywhere)), studio())],
+        IAM_ROLE_POLICY, "-studio", sharing_writes_anywhere)), studio())],
     "studio-cost-tags": [(studio(transform=rewrite_policy(
-        "aws:iam/rolePolicy:RolePolicy", "-studio", without_cost_tag_denies)), studio())],
+        IAM_ROLE_POLICY, "-studio", without_cost_tag_denies)), studio())],
     "studio-credentials-outside-vpc": [(studio(transform=rewrite_policy(
-        "aws:iam/policy:Policy", "-guardrails", without_network_perimeter)), studio())],
+        IAM_POLICY, "-guardrails", without_network_perimeter)), studio())],
     "studio-credentials-outside-vpc-other": [(domain_of_its_own(perimeter=False),
                                               domain_of_its_own(perimeter=True))],
 }

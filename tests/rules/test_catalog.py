@@ -8,6 +8,7 @@ import inspect
 
 import pytest
 
+from studio_infra.resource_types import S3_BUCKET
 from studio_infra.rules import RULES
 from studio_infra.rules.declare import RuleGroup
 from studio_infra.rules.model import Enforcement, Rule, Severity
@@ -59,7 +60,7 @@ def test_a_group_refuses_a_name_twice():
     def check(*_):
         return iter(())
 
-    metadata = {"description": "d", "types": ("aws:s3/bucket:Bucket",),
+    metadata = {"description": "d", "types": (S3_BUCKET,),
                 "severity": Severity.LOW, "enforcement": Enforcement.ADVISORY,
                 "remediation": "r"}
     group.rule(name="one", **metadata)(check)

@@ -11,6 +11,7 @@ from typing import Any
 
 import pulumi_aws as aws
 
+from studio_infra.resource_types import IAM_POLICY
 from tests.policy_harness import Cases, assert_judged_alike, each_case
 from tests.rules.shared_programs import ACCOUNT, ROLE, identity_policy, rewrite_policy, studio
 
@@ -77,13 +78,13 @@ CASES: Cases = {
          lambda: policed_endpoint(PERIMETER_POLICY, "s3", "Gateway")),
     ],
     "sagemaker-job-guardrails": [
-        (studio(transform=rewrite_policy("aws:iam/policy:Policy", "-guardrails",
+        (studio(transform=rewrite_policy(IAM_POLICY, "-guardrails",
                                          without_guardrails())), studio()),
-        (studio(transform=rewrite_policy("aws:iam/policy:Policy", "-guardrails",
+        (studio(transform=rewrite_policy(IAM_POLICY, "-guardrails",
                                          without_guardrails(("DenyJobsOutsideTheVpc",)))),
          studio()),
         # a volume-key guardrail that spares every instance family spares every job
-        (studio(transform=rewrite_policy("aws:iam/policy:Policy", "-guardrails",
+        (studio(transform=rewrite_policy(IAM_POLICY, "-guardrails",
                                          sparing("ml.*"))), studio()),
     ],
     "sagemaker-docker-trusted-accounts": [(lambda: docker_domain(None),

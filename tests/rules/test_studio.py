@@ -11,6 +11,16 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from studio_infra.resource_types import (
+    EC2_SECURITY_GROUP,
+    EC2_VPC_ENDPOINT,
+    IAM_ROLE,
+    IAM_ROLE_POLICY,
+    KMS_KEY,
+    SAGEMAKER_DOMAIN,
+    VPC_SECURITY_GROUP_EGRESS_RULE,
+    VPC_SECURITY_GROUP_INGRESS_RULE,
+)
 from studio_infra.studio import Studio
 from tests.policy_harness import Cases, assert_judged_alike, each_case
 from tests.rules.shared_programs import (
@@ -64,7 +74,7 @@ def admin_may_create_grants(document: dict) -> None:
 
 def nat_none_as_before(args: Any) -> Any:
     """The egress rules nat: none lacked: to the S3 prefix list and to the EFS mount targets."""
-    if args.type_ == "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule" and \
+    if args.type_ == VPC_SECURITY_GROUP_EGRESS_RULE and \
             args.name in ("studio-apps-https-to-s3", "studio-shared-studio-nfs-to-mount-targets"):
         return {**args.props, "prefix_list_id": None, "referenced_security_group_id": None,
                 "cidr_ipv4": "10.99.0.0/16"}
@@ -74,7 +84,7 @@ def nat_none_as_before(args: Any) -> Any:
 def s3_gateway_on(route_table: str) -> Callable[[Any], Any]:
     """The S3 gateway endpoint on another route table than the domain subnets' own."""
     def transform(args: Any) -> Any:
-        if args.type_ == "aws:ec2/vpcEndpoint:VpcEndpoint" and args.name == "studio-vpce-s3":
+        if args.type_ == EC2_VPC_ENDPOINT and args.name == "studio-vpce-s3":
             return {**args.props, "route_table_ids": [route_table]}
         return None
     return transform
@@ -90,7 +100,7 @@ def another_accounts_endpoint(document: dict) -> None:
 def app_ports_from(block: str) -> Callable[[Any], Any]:
     """The apps' port rule from an address block instead of the group itself."""
     def transform(args: Any) -> Any:
-        if args.type_ == "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" and \
+        if args.type_ == VPC_SECURITY_GROUP_INGRESS_RULE and \
                 args.name == "studio-apps-apps-from-self":
             return {**args.props, "referenced_security_group_id": None, "cidr_ipv4": block}
         return None
@@ -98,14 +108,14 @@ def app_ports_from(block: str) -> Callable[[Any], Any]:
 
 
 def apps_group_in_another_vpc(args: Any) -> Any:
-    if args.type_ == "aws:ec2/securityGroup:SecurityGroup" and args.name == "studio-apps-sg":
+    if args.type_ == EC2_SECURITY_GROUP and args.name == "studio-apps-sg":
         return {**args.props, "vpc_id": "vpc-0aaaaaaaaaaaaaaaa"}
     return None
 
 
 def classic_landing(args: Any) -> Any:
     """The domain as it was before it set the new Studio."""
-    if args.type_ != "aws:sagemaker/domain:Domain":
+    if args.type_ != SAGEMAKER_DOMAIN:
         return None
     settings = {k: v for k, v in args.props["default_user_settings"].items()
                 if k not in ("studio_web_portal", "default_landing_uri")}
@@ -114,7 +124,7 @@ def classic_landing(args: Any) -> Any:
 
 def nfs_from_the_vpc(args: Any) -> Any:
     """Alice's mount targets admitting NFS from the whole VPC instead of her own group."""
-    if args.type_ != "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" or \
+    if args.type_ != VPC_SECURITY_GROUP_INGRESS_RULE or \
             args.name != "studio-user-alice-files-nfs-from-studio":
         return None
     return {**args.props, "referenced_security_group_id": None, "cidr_ipv4": "10.0.0.0/16"}
@@ -206,23 +216,23 @@ def team_space_of_its_own(*, deny_outsiders: bool) -> None:
 
 CASES: Cases = {
     "studio-identity": [
-        (studio(transform=rewrite_policy("aws:iam/role:Role", "-role",
+        (studio(transform=rewrite_policy(IAM_ROLE, "-role",
                                          without_set_source_identity)), studio()),
-        (studio(transform=rewrite_policy("aws:iam/rolePolicy:RolePolicy", "-studio",
+        (studio(transform=rewrite_policy(IAM_ROLE_POLICY, "-studio",
                                          listing_on_arns)), studio()),
         # no profile in the plan: the domain's default role is judged for a new user
-        (studio(users=(), transform=rewrite_policy("aws:iam/role:Role", "-role",
+        (studio(users=(), transform=rewrite_policy(IAM_ROLE, "-role",
                                                    without_set_source_identity)),
          studio(users=())),
     ],
     "studio-isolation": [
         (studio(transform=rewrite_policy(
-            "aws:iam/rolePolicy:RolePolicy", "-studio", any_users_spaces)), studio()),
+            IAM_ROLE_POLICY, "-studio", any_users_spaces)), studio()),
         (studio(users=("alice", "bob", "carol"), transform=rewrite_policy(
-            "aws:iam/rolePolicy:RolePolicy", "-studio", carols_profile)),
+            IAM_ROLE_POLICY, "-studio", carols_profile)),
          studio(users=("alice", "bob", "carol"))),
         (studio(users=("alice", "alice-2"), transform=rewrite_policy(
-            "aws:iam/rolePolicy:RolePolicy", "-studio", apps_by_name_prefix)),
+            IAM_ROLE_POLICY, "-studio", apps_by_name_prefix)),
          studio(users=("alice", "alice-2"))),
     ],
     "studio-network": [
@@ -233,9 +243,9 @@ CASES: Cases = {
          studio(transform=app_ports_from("10.0.0.0/16"))),
         (studio(transform=apps_group_in_another_vpc), studio()),
         # an endpoint policy that keeps the apps' own account out
-        (studio(transform=rewrite_policy("aws:ec2/vpcEndpoint:VpcEndpoint", "-vpce-sts",
+        (studio(transform=rewrite_policy(EC2_VPC_ENDPOINT, "-vpce-sts",
                                          another_accounts_endpoint)), studio()),
-        (studio(nat="none", transform=rewrite_policy("aws:ec2/vpcEndpoint:VpcEndpoint",
+        (studio(nat="none", transform=rewrite_policy(EC2_VPC_ENDPOINT,
                                                      "-vpce-s3", another_accounts_endpoint)),
          studio(nat="none")),
     ],
@@ -248,10 +258,10 @@ CASES: Cases = {
                                           lambda: home_of_its_own(one_for_all=False))],
     "studio-team-spaces": [
         # the roles as they were: AppsInSharedSpaces alone lets lee into cv's space
-        (team_studio(rewrite_policy("aws:iam/rolePolicy:RolePolicy", "-studio",
+        (team_studio(rewrite_policy(IAM_ROLE_POLICY, "-studio",
                                     without_sid("DenyOtherTeamsSpaces"))), team_studio()),
         # a Deny that keeps the team out of its own space is caught too
-        (team_studio(rewrite_policy("aws:iam/rolePolicy:RolePolicy", "team-cv-studio",
+        (team_studio(rewrite_policy(IAM_ROLE_POLICY, "team-cv-studio",
                                     lambda d: d["Statement"].append({
                                         "Effect": "Deny", "Action": "sagemaker:CreateApp",
                                         "Resource": "*"}))), team_studio()),
@@ -259,7 +269,7 @@ CASES: Cases = {
     "studio-team-spaces-elsewhere": [(lambda: team_space_of_its_own(deny_outsiders=False),
                                       lambda: team_space_of_its_own(deny_outsiders=True))],
     "studio-key-grants": [(studio(transform=rewrite_policy(
-        "aws:kms/key:Key", "-sagemaker", admin_may_create_grants)), studio())],
+        KMS_KEY, "-sagemaker", admin_may_create_grants)), studio())],
     "studio-new-experience": [(studio(transform=classic_landing), studio())],
     "studio-idle-shutdown-images": [(studio(image="without-monitor"),
                                      studio(image="with-monitor"))],

@@ -16,6 +16,7 @@ from typing import Any
 from studio_infra.judges import api_model
 from studio_infra.judges.requests.model import NOT_SENT, PROVIDER_WIDE, Call, Request, To
 from studio_infra.judges.requests.table import REQUESTS
+from studio_infra.resource_types import python_module
 from studio_infra.snapshot import UNKNOWN
 
 
@@ -27,15 +28,8 @@ def input_properties(type_: str) -> frozenset[str]:
 
     from studio_infra.compat import resource_input_names
 
-    _, module, name = type_.split(":")
-    package = importlib.import_module(f"pulumi_aws.{_python_module(module)}")
-    return frozenset(_camel(p) for p in resource_input_names(getattr(package, name)))
-
-
-def _python_module(module: str) -> str:
-    """pulumi-aws's Python module of a type token's module (``lambda`` is ``lambda_``)."""
-    name = module.split("/")[0]
-    return f"{name}_" if name in ("lambda",) else name
+    resource = getattr(importlib.import_module(python_module(type_)), type_.rsplit(":", 1)[1])
+    return frozenset(_camel(p) for p in resource_input_names(resource))
 
 
 def _camel(snake: str) -> str:

@@ -26,13 +26,67 @@ from studio_infra.judges.requests.converters import (
     tag_specifications,
 )
 from studio_infra.judges.requests.model import NOT_SENT, TF, Call, Requests, To
+from studio_infra.resource_types import (
+    CLOUDWATCH_LOG_GROUP,
+    CODEARTIFACT_DOMAIN,
+    CODEARTIFACT_REPOSITORY,
+    EC2_DEFAULT_SECURITY_GROUP,
+    EC2_EIP,
+    EC2_FLOW_LOG,
+    EC2_INTERNET_GATEWAY,
+    EC2_NAT_GATEWAY,
+    EC2_ROUTE,
+    EC2_ROUTE_TABLE,
+    EC2_ROUTE_TABLE_ASSOCIATION,
+    EC2_SECURITY_GROUP,
+    EC2_SECURITY_GROUP_RULE,
+    EC2_SUBNET,
+    EC2_VPC,
+    EC2_VPC_ENDPOINT,
+    ECR_LIFECYCLE_POLICY,
+    ECR_REPOSITORY,
+    ECR_REPOSITORY_POLICY,
+    EFS_ACCESS_POINT,
+    EFS_BACKUP_POLICY,
+    EFS_FILE_SYSTEM,
+    EFS_FILE_SYSTEM_POLICY,
+    EFS_MOUNT_TARGET,
+    IAM_POLICY,
+    IAM_ROLE,
+    IAM_ROLE_POLICY,
+    IAM_ROLE_POLICY_ATTACHMENT,
+    KMS_ALIAS,
+    KMS_KEY,
+    LAMBDA_FUNCTION,
+    LAMBDA_INVOCATION,
+    S3_BUCKET,
+    S3_BUCKET_LIFECYCLE_CONFIGURATION,
+    S3_BUCKET_LOGGING,
+    S3_BUCKET_OWNERSHIP_CONTROLS,
+    S3_BUCKET_POLICY,
+    S3_BUCKET_PUBLIC_ACCESS_BLOCK,
+    S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION,
+    S3_BUCKET_VERSIONING,
+    SAGEMAKER_APP,
+    SAGEMAKER_APP_IMAGE_CONFIG,
+    SAGEMAKER_DOMAIN,
+    SAGEMAKER_IMAGE,
+    SAGEMAKER_IMAGE_VERSION,
+    SAGEMAKER_NOTEBOOK_INSTANCE,
+    SAGEMAKER_SPACE,
+    SAGEMAKER_STUDIO_LIFECYCLE_CONFIG,
+    SAGEMAKER_USER_PROFILE,
+    SSOADMIN_APPLICATION_ASSIGNMENT,
+    VPC_SECURITY_GROUP_EGRESS_RULE,
+    VPC_SECURITY_GROUP_INGRESS_RULE,
+)
 
 _EC2 = "ec2/"
 
 REQUESTS: dict[str, Requests] = {r.type: r for r in (
     # -- SageMaker ---------------------------------------------------------------------------
     Requests(
-        "aws:sagemaker/domain:Domain",
+        SAGEMAKER_DOMAIN,
         (Call("sagemaker", "CreateDomain"),
          Call("sagemaker", "DeleteDomain", supplied=frozenset({"DomainId"}),
               only_with="retentionPolicy")),
@@ -41,7 +95,7 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
                 "tags": To("Tags", transform=tag_list)},
     ),
     Requests(
-        "aws:sagemaker/userProfile:UserProfile",
+        SAGEMAKER_USER_PROFILE,
         (Call("sagemaker", "CreateUserProfile"),),
         TF + "sagemaker/user_profile.go",
         fields={"tags": To("Tags", transform=tag_list)},
@@ -49,7 +103,7 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
                 To("EFSFileSystemConfig", transform=only_item)},
     ),
     Requests(
-        "aws:sagemaker/appImageConfig:AppImageConfig",
+        SAGEMAKER_APP_IMAGE_CONFIG,
         (Call("sagemaker", "CreateAppImageConfig"),),
         TF + "sagemaker/app_image_config.go",
         fields={"jupyterLabImageConfig": To("JupyterLabAppImageConfig"),
@@ -61,24 +115,24 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
                 "kernelGatewayImageConfig.fileSystemConfig": To("FileSystemConfig")},
     ),
     Requests(
-        "aws:sagemaker/image:Image",
+        SAGEMAKER_IMAGE,
         (Call("sagemaker", "CreateImage"),),
         TF + "sagemaker/image.go",
         fields={"tags": To("Tags", transform=tag_list)},
     ),
     Requests(
-        "aws:sagemaker/imageVersion:ImageVersion",
+        SAGEMAKER_IMAGE_VERSION,
         (Call("sagemaker", "CreateImageVersion", supplied=frozenset({"ClientToken"})),),
         TF + "sagemaker/image_version.go",
     ),
     Requests(
-        "aws:sagemaker/app:App",
+        SAGEMAKER_APP,
         (Call("sagemaker", "CreateApp"),),
         TF + "sagemaker/app.go",
         fields={"tags": To("Tags", transform=tag_list)},
     ),
     Requests(
-        "aws:sagemaker/notebookInstance:NotebookInstance",
+        SAGEMAKER_NOTEBOOK_INSTANCE,
         (Call("sagemaker", "CreateNotebookInstance"),),
         TF + "sagemaker/notebook_instance.go",
         fields={"name": To("NotebookInstanceName"), "securityGroups": To("SecurityGroupIds"),
@@ -86,20 +140,20 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
         autonamed="name",
     ),
     Requests(
-        "aws:sagemaker/space:Space",
+        SAGEMAKER_SPACE,
         (Call("sagemaker", "CreateSpace"),),
         TF + "sagemaker/space.go",
         fields={"tags": To("Tags", transform=tag_list)},
     ),
     Requests(
-        "aws:sagemaker/studioLifecycleConfig:StudioLifecycleConfig",
+        SAGEMAKER_STUDIO_LIFECYCLE_CONFIG,
         (Call("sagemaker", "CreateStudioLifecycleConfig"),),
         TF + "sagemaker/studio_lifecycle_config.go",
         fields={"tags": To("Tags", transform=tag_list)},
     ),
     # -- EFS ---------------------------------------------------------------------------------
     Requests(
-        "aws:efs/fileSystem:FileSystem",
+        EFS_FILE_SYSTEM,
         (Call("efs", "CreateFileSystem", supplied=frozenset({"CreationToken"})),
          Call("efs", "PutLifecycleConfiguration", supplied=frozenset({"FileSystemId"}),
               only_with="lifecyclePolicies"),
@@ -113,29 +167,29 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
                 "tags": To("Tags", transform=tag_list)},
     ),
     Requests(
-        "aws:efs/mountTarget:MountTarget",
+        EFS_MOUNT_TARGET,
         (Call("efs", "CreateMountTarget"),),
         TF + "efs/mount_target.go",
     ),
     Requests(
-        "aws:efs/accessPoint:AccessPoint",
+        EFS_ACCESS_POINT,
         (Call("efs", "CreateAccessPoint", supplied=frozenset({"ClientToken"})),),
         TF + "efs/access_point.go",
         fields={"tags": To("Tags", transform=tag_list)},
     ),
     Requests(
-        "aws:efs/fileSystemPolicy:FileSystemPolicy",
+        EFS_FILE_SYSTEM_POLICY,
         (Call("efs", "PutFileSystemPolicy"),),
         TF + "efs/file_system_policy.go",
     ),
     Requests(
-        "aws:efs/backupPolicy:BackupPolicy",
+        EFS_BACKUP_POLICY,
         (Call("efs", "PutBackupPolicy"),),
         TF + "efs/backup_policy.go",
     ),
     # -- ECR ---------------------------------------------------------------------------------
     Requests(
-        "aws:ecr/repository:Repository",
+        ECR_REPOSITORY,
         (Call("ecr", "CreateRepository"),),
         TF + "ecr/repository.go",
         fields={"name": To("repositoryName"),
@@ -145,14 +199,14 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
         provider_only={"forceDelete": "the provider deletes images first on destroy"},
     ),
     Requests(
-        "aws:codeartifact/domain:Domain",
+        CODEARTIFACT_DOMAIN,
         (Call("codeartifact", "CreateDomain"),),
         TF + "codeartifact/domain.go",
         fields={"domain": To("domain"), "encryptionKey": To("encryptionKey"),
                 "tags": To("tags", transform=lower_tag_list)},
     ),
     Requests(
-        "aws:codeartifact/repository:Repository",
+        CODEARTIFACT_REPOSITORY,
         # The external connection is a second call on the new repository.
         (Call("codeartifact", "CreateRepository"),
          Call("codeartifact", "AssociateExternalConnection",
@@ -166,20 +220,20 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
                 "tags": To("tags", transform=lower_tag_list)},
     ),
     Requests(
-        "aws:ecr/repositoryPolicy:RepositoryPolicy",
+        ECR_REPOSITORY_POLICY,
         (Call("ecr", "SetRepositoryPolicy"),),
         TF + "ecr/repository_policy.go",
         fields={"repository": To("repositoryName"), "policy": To("policyText")},
     ),
     Requests(
-        "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+        ECR_LIFECYCLE_POLICY,
         (Call("ecr", "PutLifecyclePolicy"),),
         TF + "ecr/lifecycle_policy.go",
         fields={"repository": To("repositoryName"), "policy": To("lifecyclePolicyText")},
     ),
     # -- KMS ---------------------------------------------------------------------------------
     Requests(
-        "aws:kms/key:Key",
+        KMS_KEY,
         (Call("kms", "CreateKey"),
          Call("kms", "EnableKeyRotation", supplied=frozenset({"KeyId"}),
               only_with="enableKeyRotation"),
@@ -194,7 +248,7 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
         provider_only={"isEnabled": "DisableKey/EnableKey after creation when set"},
     ),
     Requests(
-        "aws:kms/alias:Alias",
+        KMS_ALIAS,
         (Call("kms", "CreateAlias"),),
         TF + "kms/alias.go",
         fields={"name": To("AliasName")},
@@ -203,7 +257,7 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
     ),
     # -- S3 ----------------------------------------------------------------------------------
     Requests(
-        "aws:s3/bucket:Bucket",
+        S3_BUCKET,
         (Call("s3", "CreateBucket"),
          Call("s3", "PutBucketTagging", supplied=frozenset({"Bucket"}), only_with="tags")),
         TF + "s3/bucket.go",
@@ -218,12 +272,12 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
         autonamed="bucket",
     ),
     Requests(
-        "aws:s3/bucketPolicy:BucketPolicy",
+        S3_BUCKET_POLICY,
         (Call("s3", "PutBucketPolicy"),),
         TF + "s3/bucket_policy.go",
     ),
     Requests(
-        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+        S3_BUCKET_PUBLIC_ACCESS_BLOCK,
         (Call("s3", "PutPublicAccessBlock"),),
         TF + "s3/bucket_public_access_block.go",
         fields=members_of("PublicAccessBlockConfiguration", (
@@ -231,39 +285,38 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
         provider_only={"skipDestroy": "the provider leaves the block in place on destroy"},
     ),
     Requests(
-        "aws:s3/bucketServerSideEncryptionConfiguration:"
-        "BucketServerSideEncryptionConfiguration",
+        S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION,
         (Call("s3", "PutBucketEncryption"),),
         TF + "s3/bucket_server_side_encryption_configuration.go",
         fields={"rules": To("ServerSideEncryptionConfiguration.Rules")},
     ),
     Requests(
-        "aws:s3/bucketVersioning:BucketVersioning",
+        S3_BUCKET_VERSIONING,
         (Call("s3", "PutBucketVersioning"),),
         TF + "s3/bucket_versioning.go",
     ),
     Requests(
-        "aws:s3/bucketLogging:BucketLogging",
+        S3_BUCKET_LOGGING,
         (Call("s3", "PutBucketLogging"),),
         TF + "s3/bucket_logging.go",
         fields=members_of("BucketLoggingStatus.LoggingEnabled", (
             "targetBucket", "targetPrefix", "targetGrants", "targetObjectKeyFormat")),
     ),
     Requests(
-        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+        S3_BUCKET_LIFECYCLE_CONFIGURATION,
         (Call("s3", "PutBucketLifecycleConfiguration"),),
         TF + "s3/bucket_lifecycle_configuration.go",
         fields={"rules": To("LifecycleConfiguration.Rules")},
     ),
     Requests(
-        "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+        S3_BUCKET_OWNERSHIP_CONTROLS,
         (Call("s3", "PutBucketOwnershipControls"),),
         TF + "s3/bucket_ownership_controls.go",
         fields={"rule": To("OwnershipControls.Rules", transform=as_list)},
     ),
     # -- EC2 / VPC ---------------------------------------------------------------------------
     Requests(
-        "aws:ec2/vpc:Vpc",
+        EC2_VPC,
         (Call("ec2", "CreateVpc"),
          Call("ec2", "ModifyVpcAttribute", supplied=frozenset({"VpcId"}),
               only_with="enableDnsHostnames"),
@@ -278,7 +331,7 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
         elsewhere={"enableNetworkAddressUsageMetrics": "ModifyVpcAttribute"},
     ),
     Requests(
-        "aws:ec2/subnet:Subnet",
+        EC2_SUBNET,
         (Call("ec2", "CreateSubnet"),
          Call("ec2", "ModifySubnetAttribute", supplied=frozenset({"SubnetId"}),
               only_with="mapPublicIpOnLaunch")),
@@ -293,7 +346,7 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
             "privateDnsHostnameTypeOnLaunch")},
     ),
     Requests(
-        "aws:ec2/internetGateway:InternetGateway",
+        EC2_INTERNET_GATEWAY,
         (Call("ec2", "CreateInternetGateway"),
          Call("ec2", "AttachInternetGateway", supplied=frozenset({"InternetGatewayId"}),
               only_with="vpcId")),
@@ -303,7 +356,7 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
                            transform=tag_specifications("internet-gateway"))},
     ),
     Requests(
-        "aws:ec2/eip:Eip",
+        EC2_EIP,
         (Call("ec2", "AllocateAddress"),),
         TF + _EC2 + "ec2_eip.go",
         fields={"tags": To("TagSpecifications", transform=tag_specifications("elastic-ip"))},
@@ -311,14 +364,14 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
                    "associateWithPrivateIp": "AssociateAddress"},
     ),
     Requests(
-        "aws:ec2/natGateway:NatGateway",
+        EC2_NAT_GATEWAY,
         (Call("ec2", "CreateNatGateway"),),
         TF + _EC2 + "vpc_nat_gateway.go",
         fields={"privateIp": To("PrivateIpAddress"),
                 "tags": To("TagSpecifications", transform=tag_specifications("natgateway"))},
     ),
     Requests(
-        "aws:ec2/routeTable:RouteTable",
+        EC2_ROUTE_TABLE,
         (Call("ec2", "CreateRouteTable"),),
         TF + _EC2 + "vpc_route_table.go",
         fields={"tags": To("TagSpecifications",
@@ -327,18 +380,18 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
                    "propagatingVgws": "EnableVgwRoutePropagation"},
     ),
     Requests(
-        "aws:ec2/route:Route",
+        EC2_ROUTE,
         (Call("ec2", "CreateRoute"),),
         TF + _EC2 + "vpc_route.go",
         fields={"egressOnlyGatewayId": To("EgressOnlyInternetGatewayId")},
     ),
     Requests(
-        "aws:ec2/routeTableAssociation:RouteTableAssociation",
+        EC2_ROUTE_TABLE_ASSOCIATION,
         (Call("ec2", "AssociateRouteTable"),),
         TF + _EC2 + "vpc_route_table_association.go",
     ),
     Requests(
-        "aws:ec2/securityGroup:SecurityGroup",
+        EC2_SECURITY_GROUP,
         (Call("ec2", "CreateSecurityGroup", defaults={"Description": "Managed by Pulumi"}),
          Call("ec2", "AuthorizeSecurityGroupIngress", supplied=frozenset({"GroupId"}),
               each="ingress"),
@@ -355,7 +408,7 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
         autonamed="name",
     ),
     Requests(
-        "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+        EC2_DEFAULT_SECURITY_GROUP,
         (Call("ec2", "AuthorizeSecurityGroupIngress", supplied=frozenset({"GroupId"}),
               each="ingress"),
          Call("ec2", "AuthorizeSecurityGroupEgress", supplied=frozenset({"GroupId"}),
@@ -369,7 +422,7 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
                        "vpcId": "finds the VPC's default group; nothing is created"},
     ),
     Requests(
-        "aws:ec2/vpcEndpoint:VpcEndpoint",
+        EC2_VPC_ENDPOINT,
         (Call("ec2", "CreateVpcEndpoint"),),
         TF + _EC2 + "vpc_endpoint.go",
         fields={"policy": To("PolicyDocument"),
@@ -378,13 +431,13 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
         provider_only={"autoAccept": "accepts the connection on the service owner's side"},
     ),
     Requests(
-        "aws:ec2/flowLog:FlowLog",
+        EC2_FLOW_LOG,
         (Call("ec2", "CreateFlowLogs"),),
         TF + _EC2 + "vpc_flow_log.go",
         convert=flow_log,
     ),
     Requests(
-        "aws:ec2/securityGroupRule:SecurityGroupRule",
+        EC2_SECURITY_GROUP_RULE,
         (Call("ec2", "AuthorizeSecurityGroupIngress"),
          Call("ec2", "AuthorizeSecurityGroupEgress")),
         TF + _EC2 + "vpc_security_group_rule.go",
@@ -392,20 +445,20 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
         pick=lambda props: 1 if props.get("type") == "egress" else 0,
     ),
     Requests(
-        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+        VPC_SECURITY_GROUP_INGRESS_RULE,
         (Call("ec2", "AuthorizeSecurityGroupIngress"),),
         TF + "vpc/security_group_ingress_rule.go",
         convert=security_group_rule,
     ),
     Requests(
-        "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+        VPC_SECURITY_GROUP_EGRESS_RULE,
         (Call("ec2", "AuthorizeSecurityGroupEgress"),),
         TF + "vpc/security_group_egress_rule.go",
         convert=security_group_rule,
     ),
     # -- IAM ---------------------------------------------------------------------------------
     Requests(
-        "aws:iam/role:Role",
+        IAM_ROLE,
         (Call("iam", "CreateRole"),
          Call("iam", "PutRolePolicy", supplied=frozenset({"RoleName"}),
               each="inlinePolicies"),
@@ -423,7 +476,7 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
         autonamed="name",
     ),
     Requests(
-        "aws:iam/rolePolicy:RolePolicy",
+        IAM_ROLE_POLICY,
         (Call("iam", "PutRolePolicy"),),
         TF + "iam/role_policy.go",
         fields={"role": To("RoleName"), "name": To("PolicyName"),
@@ -432,13 +485,13 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
         autonamed="name",
     ),
     Requests(
-        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        IAM_ROLE_POLICY_ATTACHMENT,
         (Call("iam", "AttachRolePolicy"),),
         TF + "iam/role_policy_attachment.go",
         fields={"role": To("RoleName")},
     ),
     Requests(
-        "aws:iam/policy:Policy",
+        IAM_POLICY,
         (Call("iam", "CreatePolicy"),),
         TF + "iam/policy.go",
         fields={"name": To("PolicyName"), "policy": To("PolicyDocument"),
@@ -449,7 +502,7 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
     ),
     # -- Lambda ------------------------------------------------------------------------------
     Requests(
-        "aws:lambda/function:Function",
+        LAMBDA_FUNCTION,
         (Call("lambda", "CreateFunction", supplied=frozenset({"Code"}),
               defaults={"Description": ""}),
          Call("lambda", "PutFunctionConcurrency", supplied=frozenset({"FunctionName"}),
@@ -476,12 +529,12 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
         autonamed="name",
     ),
     Requests(
-        "aws:ssoadmin/applicationAssignment:ApplicationAssignment",
+        SSOADMIN_APPLICATION_ASSIGNMENT,
         (Call("sso-admin", "CreateApplicationAssignment"),),
         TF + "ssoadmin/application_assignment.go",
     ),
     Requests(
-        "aws:lambda/invocation:Invocation",
+        LAMBDA_INVOCATION,
         (Call("lambda", "Invoke", defaults={"Qualifier": "$LATEST"}),),
         TF + "lambda/invocation.go",
         fields={"input": To("Payload")},
@@ -492,7 +545,7 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
     ),
     # -- CloudWatch Logs ---------------------------------------------------------------------
     Requests(
-        "aws:cloudwatch/logGroup:LogGroup",
+        CLOUDWATCH_LOG_GROUP,
         (Call("logs", "CreateLogGroup"),
          Call("logs", "PutRetentionPolicy", supplied=frozenset({"logGroupName"}),
               only_with="retentionInDays")),

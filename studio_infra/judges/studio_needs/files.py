@@ -14,14 +14,18 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from studio_infra.judges.studio_needs.catalog import _message
-from studio_infra.judges.studio_needs.resources import (
-    ACCESS_POINT,
-    FILE_SYSTEM,
-    FUNCTION,
-    INVOCATION,
-    find,
-)
+from studio_infra.judges.studio_needs.resources import find
 from studio_infra.judges.studio_needs.view import DomainView
+from studio_infra.resource_types import (
+    COMMAND_LOCAL_COMMAND,
+    COMMAND_REMOTE_COMMAND,
+    DYNAMIC_RESOURCE,
+    EFS_ACCESS_POINT,
+    EFS_FILE_SYSTEM,
+    LAMBDA_FUNCTION,
+    LAMBDA_INVOCATION,
+    NODEJS_DYNAMIC_RESOURCE,
+)
 from studio_infra.snapshot import CannotCheck, Resource, Stack
 
 
@@ -39,12 +43,12 @@ def provisioned(stack: Stack) -> dict[tuple[str, str], Directory]:
     access point and is given ``{"root", "users": [{"name", "uid", "gid"}], "mode"}``, the
     contract of ``studio_infra.efs_provisioner``."""
     found: dict[tuple[str, str], Directory] = {}
-    for invocation in stack.of_type(INVOCATION):
-        function = find(stack, invocation.get("functionName"), FUNCTION)
+    for invocation in stack.of_type(LAMBDA_INVOCATION):
+        function = find(stack, invocation.get("functionName"), LAMBDA_FUNCTION)
         if function is None:
             continue
         configs = function.get("fileSystemConfig") or {}
-        access_point = find(stack, configs.get("arn"), ACCESS_POINT)
+        access_point = find(stack, configs.get("arn"), EFS_ACCESS_POINT)
         try:
             event = json.loads(invocation.get("input") or "{}")
         except (TypeError, json.JSONDecodeError):
@@ -61,8 +65,8 @@ def provisioned(stack: Stack) -> dict[tuple[str, str], Directory]:
     return found
 
 
-DEPLOY_TIME_CODE = ("pulumi-python:dynamic:Resource", "pulumi-nodejs:dynamic:Resource",
-                    "command:local:Command", "command:remote:Command")
+DEPLOY_TIME_CODE = (DYNAMIC_RESOURCE, NODEJS_DYNAMIC_RESOURCE,
+                    COMMAND_LOCAL_COMMAND, COMMAND_REMOTE_COMMAND)
 """Resources that run a program's own code at deploy time."""
 
 
@@ -74,8 +78,8 @@ def unjudged_provisioning(stack: Stack) -> dict[str, list[str]]:
     The program's own way of making its users' directories: not judged, not failed."""
     recognised: set[str] = set()
     found: dict[str, list[str]] = {}
-    for invocation in stack.of_type(INVOCATION):
-        function = find(stack, invocation.get("functionName"), FUNCTION)
+    for invocation in stack.of_type(LAMBDA_INVOCATION):
+        function = find(stack, invocation.get("functionName"), LAMBDA_FUNCTION)
         mounted = _mounted(stack, function)
         try:
             event = json.loads(invocation.get("input") or "{}")
@@ -87,11 +91,11 @@ def unjudged_provisioning(stack: Stack) -> dict[str, list[str]]:
             recognised.add(function.urn)
         elif function is None or mounted is not None:
             found.setdefault(mounted or "*", []).append(invocation.name)
-    for function in stack.of_type(FUNCTION):
+    for function in stack.of_type(LAMBDA_FUNCTION):
         mounted = _mounted(stack, function)
         if mounted is not None and function.urn not in recognised:
             found.setdefault(mounted, []).append(function.name)
-    file_systems = {str(fs.get("id")) for fs in stack.of_type(FILE_SYSTEM) if fs.get("id")}
+    file_systems = {str(fs.get("id")) for fs in stack.of_type(EFS_FILE_SYSTEM) if fs.get("id")}
     for resource in stack.of_type(*DEPLOY_TIME_CODE):
         text = json.dumps(resource.props, default=str)
         for fs_id in file_systems:
@@ -105,7 +109,7 @@ def _mounted(stack: Stack, function: Resource | None) -> str | None:
     if function is None:
         return None
     access_point = find(stack, (function.get("fileSystemConfig") or {}).get("arn"),
-                        ACCESS_POINT)
+                        EFS_ACCESS_POINT)
     return None if access_point is None else str(access_point.get("fileSystemId"))
 
 

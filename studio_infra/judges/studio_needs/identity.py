@@ -18,17 +18,17 @@ from studio_infra.judges import package_needs
 from studio_infra.judges.iam_eval import Decision, OneOf, Request, Undecidable, access, evaluate
 from studio_infra.judges.studio_needs.catalog import NEEDS, _message
 from studio_infra.judges.studio_needs.keys import _key_policy
-from studio_infra.judges.studio_needs.resources import (
-    BUCKET_POLICY,
-    IMAGE,
-    IMAGE_VERSION,
-    REPOSITORY,
-    REPOSITORY_POLICY,
-    ROLE,
-    find,
-)
+from studio_infra.judges.studio_needs.resources import find
 from studio_infra.judges.studio_needs.roles import Caller, _names_users, _role, role_policies
 from studio_infra.judges.studio_needs.view import DomainView, Profile, _new_user, _space
+from studio_infra.resource_types import (
+    ECR_REPOSITORY,
+    ECR_REPOSITORY_POLICY,
+    IAM_ROLE,
+    S3_BUCKET_POLICY,
+    SAGEMAKER_IMAGE,
+    SAGEMAKER_IMAGE_VERSION,
+)
 from studio_infra.snapshot import CannotCheck, Resource, Stack, known
 
 
@@ -200,7 +200,7 @@ def _sharing(caller: Caller, stack: Stack) -> Iterator[str]:
     bucket_resource = find(stack, bucket)
     bucket_policy = None
     if bucket_resource is not None:
-        policies = stack.companions(bucket_resource, BUCKET_POLICY, "bucket")
+        policies = stack.companions(bucket_resource, S3_BUCKET_POLICY, "bucket")
         bucket_policy = known(policies[0].get("policy"), "the bucket policy") if policies \
             else None
     tls = {"aws:SecureTransport": "true", "s3:TlsVersion": "1.3"}
@@ -222,15 +222,16 @@ def _sharing(caller: Caller, stack: Stack) -> Iterator[str]:
 
 def _image_pulls(caller: Caller, stack: Stack) -> Iterator[str]:
     for name in caller.profile.images:
-        image = next((i for i in stack.of_type(IMAGE) if i.get("imageName") == name), None)
+        image = next((i for i in stack.of_type(SAGEMAKER_IMAGE) if i.get("imageName") == name),
+                     None)
         if image is None:
             continue
-        role = find(stack, image.get("roleArn"), ROLE)
+        role = find(stack, image.get("roleArn"), IAM_ROLE)
         repository = _repository_of(image, stack)
         if role is None or repository is None:
             continue
         policies = role_policies(role, stack)
-        repo_policies = stack.companions(repository, REPOSITORY_POLICY, "repository")
+        repo_policies = stack.companions(repository, ECR_REPOSITORY_POLICY, "repository")
         document = known(repo_policies[0].get("policy"), "the repository policy") \
             if repo_policies else None
         for action in ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"):
@@ -244,12 +245,12 @@ def _image_pulls(caller: Caller, stack: Stack) -> Iterator[str]:
 
 
 def _repository_of(image: Resource, stack: Stack) -> Resource | None:
-    for version in stack.companions(image, IMAGE_VERSION, "imageName"):
+    for version in stack.companions(image, SAGEMAKER_IMAGE_VERSION, "imageName"):
         uri = version.get("baseImage")
         if not isinstance(uri, str) or "/" not in uri:
             continue
         name = uri.split("/", 1)[1].split("@")[0].split(":")[0]
-        found = next((r for r in stack.of_type(REPOSITORY) if r.get("name") == name), None)
+        found = next((r for r in stack.of_type(ECR_REPOSITORY) if r.get("name") == name), None)
         if found is not None:
             return found
     return None

@@ -17,7 +17,7 @@ from typing import Any
 
 from studio_infra.judges.iam_eval import Decision, evaluate
 from studio_infra.judges.studio_needs.catalog import _message
-from studio_infra.judges.studio_needs.resources import ROLE, find
+from studio_infra.judges.studio_needs.resources import find
 from studio_infra.judges.studio_needs.roles import (
     Caller,
     Policies,
@@ -26,6 +26,7 @@ from studio_infra.judges.studio_needs.roles import (
     role_policies,
 )
 from studio_infra.judges.studio_needs.view import DomainView, _space
+from studio_infra.resource_types import IAM_ROLE
 from studio_infra.snapshot import CannotCheck, Stack, known
 
 
@@ -209,7 +210,7 @@ def _cannot_touch(caller: Caller, other: str, stack: Stack) -> Iterator[str]:
             raise CannotCheck(f"{caller.role.name} has managed policies not in this program; "
                               "whether they let it act as another user is not known")
     other_role_arn = next((p.role_arn for p in view.profiles if p.name == other), None)
-    other_role = find(stack, other_role_arn, ROLE)
+    other_role = find(stack, other_role_arn, IAM_ROLE)
     if other_role is not None and other_role.urn != caller.role.urn:
         request = caller.request("sts:AssumeRole", str(other_role.get("arn")))
         trust = known(other_role.get("assumeRolePolicy"), "a trust policy")

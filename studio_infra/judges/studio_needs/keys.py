@@ -13,16 +13,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from studio_infra.judges.iam_eval import Decision, Request, evaluate
-from studio_infra.judges.studio_needs.resources import KEY, KEY_POLICY, find
+from studio_infra.judges.studio_needs.resources import find
+from studio_infra.resource_types import KMS_KEY, KMS_KEY_POLICY
 from studio_infra.snapshot import Resource, Stack, known
 
 
 def _key_policy(stack: Stack, key_arn: Any) -> tuple[Resource, Any] | None:
-    key = find(stack, key_arn, KEY)
+    key = find(stack, key_arn, KMS_KEY)
     if key is None:
         return None
     documents = [key.get("policy")] + [p.get("policy") for p in
-                                        stack.companions(key, KEY_POLICY, "keyId")]
+                                        stack.companions(key, KMS_KEY_POLICY, "keyId")]
     document = next((d for d in reversed(documents) if d), None)
     return key, known(document, f"the policy of {key.name}")
 

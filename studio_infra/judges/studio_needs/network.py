@@ -25,21 +25,21 @@ from studio_infra.judges.studio_needs.reachability import (
     _subnet_cidrs,
     allows,
 )
-from studio_infra.judges.studio_needs.resources import (
-    ASSOCIATION,
-    ENDPOINT,
-    ENDPOINT_ROUTE_TABLE,
-    MAIN_ROUTE_TABLE,
-    MOUNT_TARGET,
-    ROUTE,
-    ROUTE_TABLE,
-    SECURITY_GROUP,
-    SG_VPC_ASSOCIATION,
-    SUBNET,
-    VPC,
-    find,
-)
+from studio_infra.judges.studio_needs.resources import find
 from studio_infra.judges.studio_needs.view import DomainView, Profile
+from studio_infra.resource_types import (
+    EC2_MAIN_ROUTE_TABLE_ASSOCIATION,
+    EC2_ROUTE,
+    EC2_ROUTE_TABLE,
+    EC2_ROUTE_TABLE_ASSOCIATION,
+    EC2_SECURITY_GROUP,
+    EC2_SUBNET,
+    EC2_VPC,
+    EC2_VPC_ENDPOINT,
+    EC2_VPC_ENDPOINT_ROUTE_TABLE_ASSOCIATION,
+    EFS_MOUNT_TARGET,
+    VPC_SECURITY_GROUP_VPC_ASSOCIATION,
+)
 from studio_infra.snapshot import CannotCheck, Problem, Resource, Stack, known
 
 REQUIRED_ENDPOINTS = ("sagemaker.api", "sagemaker.runtime", "sts", "logs")
@@ -55,16 +55,16 @@ def _route_tables(stack: Stack, subnet_ids: list[Any]) -> list[str] | None:
     None when the plan holds neither (a network built elsewhere)."""
     tables: list[str] = []
     for subnet_id in subnet_ids:
-        association = next((a for a in stack.of_type(ASSOCIATION)
+        association = next((a for a in stack.of_type(EC2_ROUTE_TABLE_ASSOCIATION)
                             if a.get("subnetId") == subnet_id), None)
         if association is not None:
             tables.append(association.get("routeTableId"))
             continue
-        subnet = find(stack, subnet_id, SUBNET)
-        vpc = find(stack, subnet.get("vpcId"), VPC) if subnet is not None else None
+        subnet = find(stack, subnet_id, EC2_SUBNET)
+        vpc = find(stack, subnet.get("vpcId"), EC2_VPC) if subnet is not None else None
         if vpc is None:
             return None
-        main = next((m.get("routeTableId") for m in stack.of_type(MAIN_ROUTE_TABLE)
+        main = next((m.get("routeTableId") for m in stack.of_type(EC2_MAIN_ROUTE_TABLE_ASSOCIATION)
                      if m.get("vpcId") == vpc.get("id")), None)
         tables.append(main or vpc.get("defaultRouteTableId") or vpc.get("mainRouteTableId"))
     return tables
@@ -75,8 +75,8 @@ def _nat_routes(stack: Stack, tables: list[str] | None) -> bool | None:
     if tables is None:
         return None
     for table in tables:
-        routes = [r for r in stack.of_type(ROUTE) if r.get("routeTableId") == table]
-        inline = find(stack, table, ROUTE_TABLE)
+        routes = [r for r in stack.of_type(EC2_ROUTE) if r.get("routeTableId") == table]
+        inline = find(stack, table, EC2_ROUTE_TABLE)
         inline_routes = (inline.get("routes") or []) if inline is not None else []
         if not any((r.get("destinationCidrBlock") == "0.0.0.0/0" and r.get("natGatewayId"))
                    for r in [*(x.props for x in routes), *inline_routes]):
@@ -104,7 +104,7 @@ def network_problems(view: DomainView, stack: Stack) -> Iterator[str]:
     unknown: list[str] = []
     tables = _route_tables(stack, subnets)
     nat = _nat_routes(stack, tables)
-    endpoints = [e for e in stack.of_type(ENDPOINT) if e.get("vpcId") == vpc]
+    endpoints = [e for e in stack.of_type(EC2_VPC_ENDPOINT) if e.get("vpcId") == vpc]
     vpc_only = domain.get("appNetworkAccessType") == "VpcOnly"
     for groups in sorted(group_sets):
         if not groups:
@@ -134,7 +134,7 @@ def network_problems(view: DomainView, stack: Stack) -> Iterator[str]:
 
 def _same_vpc(stack: Stack, view: DomainView, vpc: str, subnets: list[Any]) -> Iterator[str]:
     for subnet_id in subnets:
-        subnet = find(stack, subnet_id, SUBNET)
+        subnet = find(stack, subnet_id, EC2_SUBNET)
         if subnet is not None and subnet.get("vpcId") not in (None, vpc):
             yield Problem(
                 _message("same-vpc", f"subnet {subnet.name} of {view.domain.name} is in "
@@ -143,20 +143,20 @@ def _same_vpc(stack: Stack, view: DomainView, vpc: str, subnets: list[Any]) -> I
                 f"a subnet of {vpc} in the same zone: every subnet of a domain is in its "
                 "VPC.")
     associated = {(a.get("securityGroupId"), a.get("vpcId"))
-                  for a in stack.of_type(SG_VPC_ASSOCIATION)}
+                  for a in stack.of_type(VPC_SECURITY_GROUP_VPC_ASSOCIATION)}
     named = {*(view.domain.get("defaultUserSettings.securityGroups") or []),
              *(view.domain.get("domainSettings.securityGroupIds") or []),
              *(view.domain.get("defaultSpaceSettings.securityGroups") or []),
              *(g for p in view.profiles for g in p.own_security_groups)}
     for group_id in sorted(g for g in named if isinstance(g, str)):
-        group = find(stack, group_id, SECURITY_GROUP)
+        group = find(stack, group_id, EC2_SECURITY_GROUP)
         if group is None or group.get("vpcId") in (None, vpc) or (group_id, vpc) in associated:
             continue
         yield Problem(
             _message("same-vpc", f"security group {group.name} is in {group.get('vpcId')}, "
                      f"not the VPC {vpc} of {view.domain.name}: AWS refuses it"),
             f"Use a security group of {vpc} instead of {group.name}, or associate "
-            f"{group.name} with {vpc} (ec2.SecurityGroupVpcAssociation).")
+            f"{group.name} with {vpc} (aws.vpc.SecurityGroupVpcAssociation).")
 
 
 def _service_path(stack: Stack, view: DomainView, apps: Place, endpoints: list[Resource],
@@ -227,7 +227,8 @@ def _endpoint_policy_lets_through(view: DomainView, endpoint: Resource,
 
 def _gateway_tables(stack: Stack, endpoint: Resource) -> set[str]:
     tables = {t for t in endpoint.get("routeTableIds") or [] if isinstance(t, str)}
-    tables |= {a.get("routeTableId") for a in stack.of_type(ENDPOINT_ROUTE_TABLE)
+    tables |= {a.get("routeTableId")
+               for a in stack.of_type(EC2_VPC_ENDPOINT_ROUTE_TABLE_ASSOCIATION)
                if a.get("vpcEndpointId") == endpoint.get("id")}
     return tables
 
@@ -290,7 +291,7 @@ def _efs_paths(stack: Stack, view: DomainView, apps: Place, subnets: list[Any],
                profiles: list[Profile]) -> Iterator[str]:
     attached = sorted({fs for p in profiles for fs, _ in p.file_systems})
     for fs_id in attached:
-        targets = [t for t in stack.of_type(MOUNT_TARGET) if t.get("fileSystemId") == fs_id]
+        targets = [t for t in stack.of_type(EFS_MOUNT_TARGET) if t.get("fileSystemId") == fs_id]
         if not targets:
             raise CannotCheck(f"file system {fs_id}'s mount targets are not in this program")
         covered = {t.get("subnetId") for t in targets}

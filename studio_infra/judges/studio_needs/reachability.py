@@ -12,13 +12,14 @@ import ipaddress
 from dataclasses import dataclass, field
 from typing import Any
 
-from studio_infra.judges.studio_needs.resources import (
-    EGRESS,
-    INGRESS,
-    SECURITY_GROUP,
-    SG_RULE,
-    SUBNET,
-    find,
+from studio_infra.judges.studio_needs.resources import find
+from studio_infra.resource_types import (
+    EC2_DEFAULT_SECURITY_GROUP,
+    EC2_SECURITY_GROUP,
+    EC2_SECURITY_GROUP_RULE,
+    EC2_SUBNET,
+    VPC_SECURITY_GROUP_EGRESS_RULE,
+    VPC_SECURITY_GROUP_INGRESS_RULE,
 )
 from studio_infra.snapshot import Stack
 
@@ -48,7 +49,7 @@ def _rules(stack: Stack) -> dict[str, list[SgRule]]:
         for peer in peers:
             rules.setdefault(group, []).append(SgRule(egress, protocol, span, peer))
 
-    for group in stack.of_type(SECURITY_GROUP, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"):
+    for group in stack.of_type(EC2_SECURITY_GROUP, EC2_DEFAULT_SECURITY_GROUP):
         group_id = group.get("id")
         for direction in ("ingress", "egress"):
             for rule in group.get(direction) or []:
@@ -60,14 +61,14 @@ def _rules(stack: Stack) -> dict[str, list[SgRule]]:
                     peers.append(("sg", group_id))
                 add(group_id, direction == "egress", rule.get("protocol"),
                     rule.get("fromPort"), rule.get("toPort"), peers)
-    for rule in stack.of_type(INGRESS, EGRESS):
+    for rule in stack.of_type(VPC_SECURITY_GROUP_INGRESS_RULE, VPC_SECURITY_GROUP_EGRESS_RULE):
         peer = (("sg", rule.get("referencedSecurityGroupId"))
                 if rule.get("referencedSecurityGroupId") else
                 ("pl", rule.get("prefixListId")) if rule.get("prefixListId") else
                 ("cidr", rule.get("cidrIpv4") or rule.get("cidrIpv6")))
-        add(rule.get("securityGroupId"), rule.type == EGRESS, rule.get("ipProtocol"),
-            rule.get("fromPort"), rule.get("toPort"), [peer])
-    for rule in stack.of_type(SG_RULE):
+        add(rule.get("securityGroupId"), rule.type == VPC_SECURITY_GROUP_EGRESS_RULE,
+            rule.get("ipProtocol"), rule.get("fromPort"), rule.get("toPort"), [peer])
+    for rule in stack.of_type(EC2_SECURITY_GROUP_RULE):
         group = rule.get("securityGroupId")
         peers = [("cidr", c) for c in rule.get("cidrBlocks") or []]
         peers += [("sg", rule.get("sourceSecurityGroupId"))] if rule.get(
@@ -126,7 +127,7 @@ def allows(stack: Stack, source: Place, target: Place, port: int) -> bool:
 def _subnet_cidrs(stack: Stack, subnet_ids: list[Any]) -> list[str]:
     cidrs = []
     for subnet_id in subnet_ids:
-        subnet = find(stack, subnet_id, SUBNET)
+        subnet = find(stack, subnet_id, EC2_SUBNET)
         if subnet is not None and isinstance(subnet.get("cidrBlock"), str):
             cidrs.append(subnet.get("cidrBlock"))
     return cidrs

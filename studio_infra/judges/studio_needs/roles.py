@@ -16,8 +16,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from studio_infra.judges.iam_eval import Decision, Request, access
-from studio_infra.judges.studio_needs.resources import ATTACHMENT, MANAGED, ROLE, ROLE_POLICY, find
+from studio_infra.judges.studio_needs.resources import find
 from studio_infra.judges.studio_needs.view import DomainView, Profile
+from studio_infra.resource_types import (
+    IAM_POLICY,
+    IAM_ROLE,
+    IAM_ROLE_POLICY,
+    IAM_ROLE_POLICY_ATTACHMENT,
+)
 from studio_infra.snapshot import CannotCheck, Resource, Stack, contains_unknown, known
 
 
@@ -32,10 +38,10 @@ class Policies:
 def role_policies(role: Resource, stack: Stack) -> Policies:
     documents: list[Any] = [p.get("policy") for p in role.get("inlinePolicies") or []
                             if isinstance(p, Mapping)]
-    documents += [p.get("policy") for p in stack.companions(role, ROLE_POLICY, "role")]
+    documents += [p.get("policy") for p in stack.companions(role, IAM_ROLE_POLICY, "role")]
     complete = True
-    for attachment in stack.companions(role, ATTACHMENT, "role"):
-        managed = find(stack, attachment.get("policyArn"), MANAGED)
+    for attachment in stack.companions(role, IAM_ROLE_POLICY_ATTACHMENT, "role"):
+        managed = find(stack, attachment.get("policyArn"), IAM_POLICY)
         if managed is None:
             complete = False  # an AWS managed or outside policy: its document is not here
         else:
@@ -47,7 +53,7 @@ def role_policies(role: Resource, stack: Stack) -> Policies:
 
 def _role(stack: Stack, arn: Any, what: str) -> Resource:
     arn = known(arn, what)
-    role = find(stack, arn, ROLE)
+    role = find(stack, arn, IAM_ROLE)
     if role is None:
         raise CannotCheck(f"{what} {arn} is not created by this program; its policies cannot "
                           "be read")
@@ -103,7 +109,7 @@ def _names_users(role: Resource, stack: Stack, view: DomainView) -> bool:
 
 def _mentioned_names(role: Resource, stack: Stack) -> frozenset[str]:
     texts = [json.dumps(role.props)] + [json.dumps(p.props) for p in
-                                        stack.companions(role, ROLE_POLICY, "role")]
+                                        stack.companions(role, IAM_ROLE_POLICY, "role")]
     found: set[str] = set()
     for text in texts:
         for match in _PROFILE_SEGMENT.finditer(text):

@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Any
 
 from studio_infra.judges.network_origin import AppNetwork, app_network
-from studio_infra.judges.studio_needs.resources import PROFILE
+from studio_infra.resource_types import SAGEMAKER_USER_PROFILE
 from studio_infra.snapshot import CannotCheck, Resource, Stack, known
 
 APP_SETTINGS = ("jupyterLabAppSettings", "codeEditorAppSettings", "kernelGatewayAppSettings")
@@ -110,7 +110,7 @@ def domain_view(domain: Resource, stack: Stack) -> DomainView:
     view = DomainView(domain, rest.split("/", 1)[1], Where(partition, region, account),
                       network=app_network(domain, stack, region))
     defaults = known(domain.get("defaultUserSettings", {}), f"user settings of {domain.name}")
-    for profile in stack.companions(domain, PROFILE, "domainId"):
+    for profile in stack.companions(domain, SAGEMAKER_USER_PROFILE, "domainId"):
         settings = known(profile.get("userSettings", {}), f"settings of {profile.name}")
         name = known(profile.get("userProfileName"), f"the name of {profile.name}")
         posix = settings.get("customPosixUserConfig") or {}

@@ -19,6 +19,19 @@ from studio_infra.plan.fakes.account import FakeAccount
 from studio_infra.plan.fakes.policy_document import render_policy_document
 from studio_infra.plan.fakes.regions import ZONE_LETTERS, Where, partition_of, zone_id_prefix
 from studio_infra.plan.fakes.seeds import digest, uuid_from
+from studio_infra.resource_types import (
+    EC2_GET_SUBNETS,
+    EC2_GET_VPC,
+    ECR_GET_AUTHORIZATION_TOKEN,
+    GET_AVAILABILITY_ZONES,
+    GET_CALLER_IDENTITY,
+    GET_PARTITION,
+    GET_REGION,
+    IAM_GET_POLICY_DOCUMENT,
+    IDENTITYSTORE_GET_GROUP,
+    IDENTITYSTORE_GET_USER,
+    SSOADMIN_GET_INSTANCES,
+)
 
 
 class InvokeAnswers(FakeAccount):
@@ -170,16 +183,16 @@ class InvokeAnswers(FakeAccount):
 
 
 _INVOKES: dict[str, Callable[[InvokeAnswers, dict[str, Any], Where], dict[str, Any]]] = {
-    "aws:index/getAvailabilityZones:getAvailabilityZones": InvokeAnswers._zones,
-    "aws:index/getCallerIdentity:getCallerIdentity": InvokeAnswers._caller,
-    "aws:index/getRegion:getRegion": InvokeAnswers._region,
-    "aws:index/getPartition:getPartition": InvokeAnswers._partition,
-    "aws:iam/getPolicyDocument:getPolicyDocument": InvokeAnswers._policy_document,
-    "aws:ecr/getAuthorizationToken:getAuthorizationToken": InvokeAnswers._ecr_token,
-    "aws:ec2/getVpc:getVpc": InvokeAnswers._vpc_lookup,
-    "aws:ssoadmin/getInstances:getInstances": InvokeAnswers._sso_instances,
-    "aws:identitystore/getUser:getUser": InvokeAnswers._identity_user,
-    "aws:identitystore/getGroup:getGroup": InvokeAnswers._identity_group,
-    "aws:ec2/getSubnets:getSubnets": InvokeAnswers._subnets_lookup,
+    GET_AVAILABILITY_ZONES: InvokeAnswers._zones,
+    GET_CALLER_IDENTITY: InvokeAnswers._caller,
+    GET_REGION: InvokeAnswers._region,
+    GET_PARTITION: InvokeAnswers._partition,
+    IAM_GET_POLICY_DOCUMENT: InvokeAnswers._policy_document,
+    ECR_GET_AUTHORIZATION_TOKEN: InvokeAnswers._ecr_token,
+    EC2_GET_VPC: InvokeAnswers._vpc_lookup,
+    SSOADMIN_GET_INSTANCES: InvokeAnswers._sso_instances,
+    IDENTITYSTORE_GET_USER: InvokeAnswers._identity_user,
+    IDENTITYSTORE_GET_GROUP: InvokeAnswers._identity_group,
+    EC2_GET_SUBNETS: InvokeAnswers._subnets_lookup,
 }
 """The invokes answered, by token: any other is recorded in ``unanswered_invokes``."""

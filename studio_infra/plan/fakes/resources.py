@@ -18,6 +18,58 @@ from pulumi.runtime import MockResourceArgs
 from studio_infra.plan.fakes.account import FakeAccount
 from studio_infra.plan.fakes.regions import S3_WEBSITE_HOSTED_ZONES, Where, partition_of
 from studio_infra.plan.fakes.seeds import digest, uuid_from
+from studio_infra.resource_types import (
+    AWS_PROVIDER,
+    CLOUDWATCH_LOG_GROUP,
+    EC2_DEFAULT_SECURITY_GROUP,
+    EC2_EIP,
+    EC2_FLOW_LOG,
+    EC2_INTERNET_GATEWAY,
+    EC2_NAT_GATEWAY,
+    EC2_ROUTE,
+    EC2_ROUTE_TABLE,
+    EC2_ROUTE_TABLE_ASSOCIATION,
+    EC2_SECURITY_GROUP,
+    EC2_SECURITY_GROUP_RULE,
+    EC2_SUBNET,
+    EC2_VPC,
+    EC2_VPC_ENDPOINT,
+    ECR_LIFECYCLE_POLICY,
+    ECR_REPOSITORY,
+    ECR_REPOSITORY_POLICY,
+    EFS_ACCESS_POINT,
+    EFS_BACKUP_POLICY,
+    EFS_FILE_SYSTEM,
+    EFS_FILE_SYSTEM_POLICY,
+    EFS_MOUNT_TARGET,
+    IAM_POLICY,
+    IAM_ROLE,
+    IAM_ROLE_POLICY,
+    KMS_ALIAS,
+    KMS_KEY,
+    KMS_KEY_POLICY,
+    LAMBDA_FUNCTION,
+    LAMBDA_INVOCATION,
+    PULUMI_STACK_REFERENCE,
+    S3_BUCKET,
+    S3_BUCKET_LIFECYCLE_CONFIGURATION,
+    S3_BUCKET_LOGGING,
+    S3_BUCKET_OWNERSHIP_CONTROLS,
+    S3_BUCKET_POLICY,
+    S3_BUCKET_PUBLIC_ACCESS_BLOCK,
+    S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION,
+    S3_BUCKET_VERSIONING,
+    SAGEMAKER_APP_IMAGE_CONFIG,
+    SAGEMAKER_DOMAIN,
+    SAGEMAKER_IMAGE,
+    SAGEMAKER_IMAGE_VERSION,
+    SAGEMAKER_SPACE,
+    SAGEMAKER_STUDIO_LIFECYCLE_CONFIG,
+    SAGEMAKER_USER_PROFILE,
+    SSOADMIN_APPLICATION_ASSIGNMENT,
+    VPC_SECURITY_GROUP_EGRESS_RULE,
+    VPC_SECURITY_GROUP_INGRESS_RULE,
+)
 
 
 @dataclass(frozen=True)
@@ -185,109 +237,108 @@ def _ec2(kind: str, prefix: str, extra: Callable[..., dict[str, Any]] | None = N
 _SG_RULE = _ec2("security-group-rule", "sgr-")
 _S3_COMPANION = _Shape(id="bucket")
 _SHAPES: dict[str, _Shape] = {
-    "aws:ec2/vpc:Vpc": _ec2("vpc", "vpc-", _vpc_extra),
-    "aws:ec2/subnet:Subnet": _ec2("subnet", "subnet-"),
-    "aws:ec2/internetGateway:InternetGateway": _ec2("internet-gateway", "igw-"),
-    "aws:ec2/eip:Eip": _ec2("elastic-ip", "eipalloc-", lambda i, c: {"publicIp": _public_ip(c)}),
-    "aws:ec2/natGateway:NatGateway": _ec2("natgateway", "nat-", _nat_extra),
-    "aws:ec2/routeTable:RouteTable": _ec2("route-table", "rtb-"),
-    "aws:ec2/route:Route": _Shape(prefix="r-"),
-    "aws:ec2/routeTableAssociation:RouteTableAssociation": _Shape(prefix="rtbassoc-"),
-    "aws:ec2/securityGroup:SecurityGroup": _Shape(
+    EC2_VPC: _ec2("vpc", "vpc-", _vpc_extra),
+    EC2_SUBNET: _ec2("subnet", "subnet-"),
+    EC2_INTERNET_GATEWAY: _ec2("internet-gateway", "igw-"),
+    EC2_EIP: _ec2("elastic-ip", "eipalloc-", lambda i, c: {"publicIp": _public_ip(c)}),
+    EC2_NAT_GATEWAY: _ec2("natgateway", "nat-", _nat_extra),
+    EC2_ROUTE_TABLE: _ec2("route-table", "rtb-"),
+    EC2_ROUTE: _Shape(prefix="r-"),
+    EC2_ROUTE_TABLE_ASSOCIATION: _Shape(prefix="rtbassoc-"),
+    EC2_SECURITY_GROUP: _Shape(
         prefix="sg-",
         arn="arn:{partition}:ec2:{region}:{account}:security-group/{id}",
         name_property="name",
         extra=lambda i, c: {"ownerId": c.account},
     ),
-    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": _ec2("security-group", "sg-"),
-    "aws:ec2/securityGroupRule:SecurityGroupRule": _Shape(prefix="sgrule-"),
-    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": _SG_RULE,
-    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": _SG_RULE,
-    "aws:ec2/vpcEndpoint:VpcEndpoint": _ec2("vpc-endpoint", "vpce-", _endpoint_extra),
-    "aws:ec2/flowLog:FlowLog": _ec2("vpc-flow-log", "fl-"),
-    "aws:cloudwatch/logGroup:LogGroup": _Shape(
+    EC2_DEFAULT_SECURITY_GROUP: _ec2("security-group", "sg-"),
+    EC2_SECURITY_GROUP_RULE: _Shape(prefix="sgrule-"),
+    VPC_SECURITY_GROUP_INGRESS_RULE: _SG_RULE,
+    VPC_SECURITY_GROUP_EGRESS_RULE: _SG_RULE,
+    EC2_VPC_ENDPOINT: _ec2("vpc-endpoint", "vpce-", _endpoint_extra),
+    EC2_FLOW_LOG: _ec2("vpc-flow-log", "fl-"),
+    CLOUDWATCH_LOG_GROUP: _Shape(
         id="name", name_property="name",
         arn="arn:{partition}:logs:{region}:{account}:log-group:{name}",
     ),
-    "aws:iam/role:Role": _Shape(
+    IAM_ROLE: _Shape(
         id="name", name_property="name",
         arn="arn:{partition}:iam::{account}:role/{name}", extra=_role_extra,
     ),
-    "aws:iam/policy:Policy": _Shape(
+    IAM_POLICY: _Shape(
         id="arn", name_property="name", arn="arn:{partition}:iam::{account}:policy/{name}",
         extra=lambda i, c: {"policyId": "ANPA" + c.hex(17, "pid").upper()},
     ),
-    "aws:iam/rolePolicy:RolePolicy": _Shape(id="name", name_property="name"),
-    "aws:kms/key:Key": _Shape(
+    IAM_ROLE_POLICY: _Shape(id="name", name_property="name"),
+    KMS_KEY: _Shape(
         id="uuid", arn="arn:{partition}:kms:{region}:{account}:key/{id}",
         extra=lambda i, c: {"keyId": _uuid(c)},
     ),
-    "aws:kms/alias:Alias": _Shape(
+    KMS_ALIAS: _Shape(
         id="name", arn="arn:{partition}:kms:{region}:{account}:{name}",
     ),
-    "aws:kms/keyPolicy:KeyPolicy": _Shape(id="keyId"),
-    "aws:s3/bucket:Bucket": _Shape(
+    KMS_KEY_POLICY: _Shape(id="keyId"),
+    S3_BUCKET: _Shape(
         id="name", name_property="bucket", lower_name=True,
         arn="arn:{partition}:s3:::{name}", extra=_bucket_extra,
     ),
-    "aws:s3/bucketPolicy:BucketPolicy": _S3_COMPANION,
-    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": _S3_COMPANION,
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration":
-        _S3_COMPANION,
-    "aws:s3/bucketVersioning:BucketVersioning": _S3_COMPANION,
-    "aws:s3/bucketLogging:BucketLogging": _S3_COMPANION,
-    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": _S3_COMPANION,
-    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": _S3_COMPANION,
-    "aws:efs/fileSystem:FileSystem": _Shape(
+    S3_BUCKET_POLICY: _S3_COMPANION,
+    S3_BUCKET_PUBLIC_ACCESS_BLOCK: _S3_COMPANION,
+    S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION: _S3_COMPANION,
+    S3_BUCKET_VERSIONING: _S3_COMPANION,
+    S3_BUCKET_LOGGING: _S3_COMPANION,
+    S3_BUCKET_LIFECYCLE_CONFIGURATION: _S3_COMPANION,
+    S3_BUCKET_OWNERSHIP_CONTROLS: _S3_COMPANION,
+    EFS_FILE_SYSTEM: _Shape(
         prefix="fs-",
         arn="arn:{partition}:elasticfilesystem:{region}:{account}:file-system/{id}",
         extra=_efs_extra,
     ),
-    "aws:efs/mountTarget:MountTarget": _Shape(prefix="fsmt-", extra=_mount_target_extra),
-    "aws:efs/accessPoint:AccessPoint": _Shape(
+    EFS_MOUNT_TARGET: _Shape(prefix="fsmt-", extra=_mount_target_extra),
+    EFS_ACCESS_POINT: _Shape(
         prefix="fsap-",
         arn="arn:{partition}:elasticfilesystem:{region}:{account}:access-point/{id}",
     ),
-    "aws:efs/fileSystemPolicy:FileSystemPolicy": _Shape(id="fileSystemId"),
-    "aws:efs/backupPolicy:BackupPolicy": _Shape(id="fileSystemId"),
-    "aws:ecr/repository:Repository": _Shape(
+    EFS_FILE_SYSTEM_POLICY: _Shape(id="fileSystemId"),
+    EFS_BACKUP_POLICY: _Shape(id="fileSystemId"),
+    ECR_REPOSITORY: _Shape(
         id="name", name_property="name", lower_name=True,
         arn="arn:{partition}:ecr:{region}:{account}:repository/{name}", extra=_ecr_extra,
     ),
-    "aws:ecr/repositoryPolicy:RepositoryPolicy": _Shape(id="repository"),
-    "aws:ecr/lifecyclePolicy:LifecyclePolicy": _Shape(id="repository"),
-    "aws:sagemaker/domain:Domain": _Shape(
+    ECR_REPOSITORY_POLICY: _Shape(id="repository"),
+    ECR_LIFECYCLE_POLICY: _Shape(id="repository"),
+    SAGEMAKER_DOMAIN: _Shape(
         id="domain", arn="arn:{partition}:sagemaker:{region}:{account}:domain/{id}",
         extra=_domain_extra,
     ),
-    "aws:sagemaker/userProfile:UserProfile": _Shape(
+    SAGEMAKER_USER_PROFILE: _Shape(
         id="arn",
         arn="arn:{partition}:sagemaker:{region}:{account}:user-profile/{domainId}/"
         "{userProfileName}",
         extra=_user_profile_extra,
     ),
-    "aws:sagemaker/space:Space": _Shape(
+    SAGEMAKER_SPACE: _Shape(
         id="arn",
         arn="arn:{partition}:sagemaker:{region}:{account}:space/{domainId}/{spaceName}",
     ),
-    "aws:sagemaker/studioLifecycleConfig:StudioLifecycleConfig": _Shape(
+    SAGEMAKER_STUDIO_LIFECYCLE_CONFIG: _Shape(
         id="studioLifecycleConfigName",
         arn="arn:{partition}:sagemaker:{region}:{account}:studio-lifecycle-config/"
         "{studioLifecycleConfigName}",
     ),
-    "aws:ssoadmin/applicationAssignment:ApplicationAssignment": _Shape(
+    SSOADMIN_APPLICATION_ASSIGNMENT: _Shape(
         id="applicationArn",
     ),
-    "aws:sagemaker/image:Image": _Shape(
+    SAGEMAKER_IMAGE: _Shape(
         id="imageName", arn="arn:{partition}:sagemaker:{region}:{account}:image/{imageName}",
     ),
-    "aws:sagemaker/imageVersion:ImageVersion": _Shape(
+    SAGEMAKER_IMAGE_VERSION: _Shape(
         id="imageName",
         arn="arn:{partition}:sagemaker:{region}:{account}:image-version/{imageName}/1",
         extra=_image_version_extra,
     ),
     "docker-build:index:Image": _Shape(prefix="sha256:", extra=_docker_image_extra),
-    "aws:lambda/function:Function": _Shape(
+    LAMBDA_FUNCTION: _Shape(
         id="name", name_property="name",
         arn="arn:{partition}:lambda:{region}:{account}:function:{name}",
         extra=lambda i, c: {"version": "$LATEST", "qualifiedArn":
@@ -296,9 +347,9 @@ _SHAPES: dict[str, _Shape] = {
                             "invokeArn": f"arn:{c.partition}:apigateway:{c.region}:lambda:path"
                             "/2015-03-31/functions/.../invocations"},
     ),
-    "aws:lambda/invocation:Invocation": _Shape(
+    LAMBDA_INVOCATION: _Shape(
         id="functionName", extra=lambda i, c: {"result": "{}"}),
-    "aws:sagemaker/appImageConfig:AppImageConfig": _Shape(
+    SAGEMAKER_APP_IMAGE_CONFIG: _Shape(
         id="appImageConfigName",
         arn="arn:{partition}:sagemaker:{region}:{account}:app-image-config/"
         "{appImageConfigName}",
@@ -325,7 +376,7 @@ class ResourceAnswers(FakeAccount):
         return self._versions[image]
 
     def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
-        if args.typ == "pulumi:pulumi:StackReference":
+        if args.typ == PULUMI_STACK_REFERENCE:
             return self._stack_reference(str(args.inputs.get("name") or args.name))
         return self.outputs_for(args.typ, args.name, args.inputs, seed=args.typ + args.name,
                                 provider=args.provider)
@@ -350,7 +401,7 @@ class ResourceAnswers(FakeAccount):
     ) -> tuple[str, dict[str, Any]]:
         """Fake physical id and output properties; ``seed`` (the URN) keeps them stable.
         An ``aws`` provider resource is answered too, and remembered by its region."""
-        if type_ == "pulumi:providers:aws":
+        if type_ == AWS_PROVIDER:
             return self._provider(inputs, seed)
         where = self.where(provider)
         ctx = _Context(where.partition.name, where.region, self.account,
