@@ -41,10 +41,12 @@ from studio_infra.inputs import (
     SharingPrefix,
     StrInput,
     Tags,
+    VpcId,
     split_s3_path,
 )
 from studio_infra.limits import app_instance_types
 from studio_infra.packages import package_statements
+from studio_infra.perimeter import identity_statement
 
 DEFAULT_INSTANCE_TYPES = (
     "system",  # the JupyterServer app of Studio Classic
@@ -141,6 +143,12 @@ class RoleSettings(BaseModel):
     with volume and output KMS keys and inter-container encryption (the role's managed
     policy ``<name>-guardrails``). False is the named opt-out, which the
     ``sagemaker-job-guardrails`` rule reports."""
+    network_perimeter: bool = True
+    """Deny the role's calls made from outside the Studio VPC (``perimeter.identity_statement``,
+    in the ``<name>-guardrails`` policy): session credentials taken from a notebook stop
+    working on the internet. Applied when the program wires in the VPC (``perimeter_vpc_ids``;
+    ``Studio`` does for ``VpcOnly`` domains). False is the named opt-out, reported by
+    ``studio-credentials-outside-vpc``."""
     job_network_isolation: bool = False
     """Also require network isolation for the jobs that take it (off by default: it breaks
     jobs that call AWS APIs or install packages at run time)."""
@@ -186,6 +194,11 @@ class StudioExecutionRoleArgs(RoleSettings):
     denied_space_names: list[str] = Field(default_factory=list)
     """Shared spaces (by name) of teams the role's users are not in: denied their apps and
     the spaces themselves, in any domain (``other_team_space_statement``)."""
+    perimeter_vpc_ids: list[VpcId] = Field(default_factory=list)
+    """The VPC the role's apps run in: with ``network_perimeter``, calls from elsewhere are
+    denied. Empty: no perimeter (a ``PublicInternetOnly`` domain's apps have no VPC of ours)."""
+    perimeter_source_ips: list[str] | pulumi.Output[list[str]] = Field(default_factory=list)
+    """The NAT's Elastic IPs: calls leaving through the NAT come from these."""
     package_domain: str | None = None
     """A CodeArtifact domain of this account whose ``package_repositories`` the role may
     install from (``studio_infra.packages``); None: no CodeArtifact access."""
@@ -236,15 +249,21 @@ class StudioExecutionRole(Component[StudioExecutionRoleArgs]):
             packages=(spec.package_domain, spec.package_repositories)
             if spec.package_domain else None)))
         attached: list[pulumi.Resource] = []
-        if spec.job_guardrails:
+        perimeter = spec.network_perimeter and bool(spec.perimeter_vpc_ids)
+        if spec.job_guardrails or perimeter:
             # A managed policy of their own: IAM counts all inline policies of a role against
             # one quota (service_rules.ROLE_INLINE_POLICIES_CHARS), which a team role's
             # inline policy and the guardrails (~4,000 characters) together pass.
             guardrails = aws.iam.Policy(
                 f"{name}-guardrails",
                 description=f"SageMaker Studio job and notebook guardrails ({name})",
-                policy=guardrail_document(spec.job_network_isolation,
-                                          spec.local_storage_instance_types),
+                policy=pulumi.Output.all(
+                    pulumi.Output.all(*spec.perimeter_vpc_ids),
+                    pulumi.Output.from_input(spec.perimeter_source_ips),
+                ).apply(lambda v: guardrail_document(
+                    spec.job_network_isolation, spec.local_storage_instance_types,
+                    jobs=spec.job_guardrails,
+                    perimeter=identity_statement(v[0], v[1]) if perimeter else None)),
                 tags=self.tags(f"{name}-guardrails"),
                 opts=child,
             )
@@ -419,14 +438,20 @@ def canvas_workspace_statements(ctx: AwsContext, path: str) -> list[dict[str, An
 def guardrail_document(
     network_isolation: bool = False,
     local_storage: list[str] | tuple[str, ...] = LOCAL_STORAGE_INSTANCE_TYPES,
+    *,
+    jobs: bool = True,
+    perimeter: dict[str, Any] | None = None,
 ) -> str:
     """The policy document of an execution role's ``<name>-guardrails`` managed policy: the
     job and notebook guardrails (``guardrail_statements``: DenyJobs*, DenyNotebook*,
     DenyRootOnNotebookInstances, DenyOpeningNotebookInstances). Only Deny statements, the
     same for every role with the same settings; they bind whatever job permissions the role
     gets, from its inline policy or ``managed_policy_arns``. A managed policy has a quota of
-    its own (``service_rules.MANAGED_POLICY_CHARS``), which ``deploy-aws-api`` checks."""
-    return policy_json(guardrail_statements(network_isolation, local_storage))
+    its own (``service_rules.MANAGED_POLICY_CHARS``), which ``deploy-aws-api`` checks.
+    ``perimeter``: the network perimeter's Deny (``perimeter.identity_statement``), here for
+    the same reasons; ``jobs=False`` leaves the job guardrails out (their opt-out)."""
+    statements = guardrail_statements(network_isolation, local_storage) if jobs else []
+    return policy_json(statements + ([perimeter] if perimeter else []))
 
 
 def other_team_space_statement(ctx: AwsContext, space_names: list[str]) -> dict[str, Any]:

@@ -163,9 +163,14 @@ class Studio(Component[StudioConfig]):
                                                        spec.network.extra_endpoints),
                                           MLFLOW_ENDPOINT]
         self.network = StudioNetwork(name, network, child)
+        # The network perimeter (studio_infra.perimeter) names the VPC the apps run in: only
+        # a VpcOnly domain's apps are there.
+        inside = not spec.domain.allow_public_internet
+        s3_endpoints = [self.network.endpoint_ids.apply(lambda ids: ids["s3"])] if inside and (
+            spec.network.s3_gateway_endpoint or "s3" in spec.network.endpoint_names) else []
         self.sharing = SecureBucket(f"{name}-sharing", section(
-            spec.sharing, kms_key_arn=self.keys.arn_for("s3")), child) \
-            if spec.domain.notebook_sharing else None
+            spec.sharing, kms_key_arn=self.keys.arn_for("s3"), vpc_endpoint_ids=s3_endpoints),
+            child) if spec.domain.notebook_sharing else None
         self._file_systems()
 
         self.repository = ImageRepository(f"{name}-images", section(
@@ -237,6 +242,8 @@ class Studio(Component[StudioConfig]):
                 "canvas_workspace_path": canvas[0] if canvas is not None else None,
                 "kms_key_arns": key_arns,
                 "ecr_repository_arns": repositories,
+                "perimeter_vpc_ids": [self.network.vpc_id] if inside else [],
+                "perimeter_source_ips": self.network.nat_public_ips,
                 **mirror,
                 "tags": spec.tags,
             }, child)

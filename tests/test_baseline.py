@@ -162,6 +162,8 @@ def test_more_nat_gateways_replace_no_route_table_association(before, tmp_path):
                   if c.step is not Step.SAME) == [
         ("Eip", "studio-nat-us-east-1b", "create"),
         ("NatGateway", "studio-nat-us-east-1b", "create"),
+        # the network perimeter admits the new NAT's address: updated in place
+        ("Policy", "studio-default-guardrails", "update"),
         ("Route", "studio-private-us-east-1b-nat", "update")]
 
 

@@ -40,6 +40,13 @@ class ExistingNetwork(TypedDict):
         "unless ``s3_gateway_endpoint`` is False (the VPC already has one)."
     )
 
+    nat_public_ips: NotRequired[list[str]]
+    (
+        "The public addresses of the VPC's NAT gateways, if its private subnets route through "
+        "one: the network perimeter (``studio_infra.perimeter``) admits calls from them. Empty: "
+        "only calls through the VPC's endpoints pass it."
+    )
+
 
 class StudioNetworkArgs(TypedDict):
     """Arguments of ``StudioNetwork``; every field has the hardened default."""
@@ -245,6 +252,20 @@ class BucketSettings(TypedDict):
     (
         "Days a created log bucket keeps access logs.\n\n"
         "Default: ``365``."
+    )
+
+    network_perimeter: NotRequired[bool]
+    (
+        "Objects only through the VPC's S3 endpoints (``perimeter.bucket_statement``): applied "
+        "when the program wires them in (``vpc_endpoint_ids``; ``Studio`` does for ``VpcOnly`` "
+        "domains with an S3 endpoint). False is the named opt-out.\n\n"
+        "Default: ``true``."
+    )
+
+    perimeter_admin_arns: NotRequired[list[str]]
+    (
+        "IAM principals (role or user ARNs, ``*`` wildcards allowed) that may still read and "
+        "write the objects from outside the VPC: the administrators who restore or audit data."
     )
 
     protect_data: NotRequired[bool]
@@ -856,6 +877,16 @@ class RoleSettings(TypedDict):
         "Default: ``true``."
     )
 
+    network_perimeter: NotRequired[bool]
+    (
+        "Deny the role's calls made from outside the Studio VPC "
+        "(``perimeter.identity_statement``, in the ``<name>-guardrails`` policy): session "
+        "credentials taken from a notebook stop working on the internet. Applied when the "
+        "program wires in the VPC (``perimeter_vpc_ids``; ``Studio`` does for ``VpcOnly`` "
+        "domains). False is the named opt-out, reported by ``studio-credentials-outside-vpc``.\n\n"
+        "Default: ``true``."
+    )
+
     job_network_isolation: NotRequired[bool]
     (
         "Also require network isolation for the jobs that take it (off by default: it breaks "
@@ -892,6 +923,16 @@ class TeamConfig(TypedDict):
         "with volume and output KMS keys and inter-container encryption (the role's managed "
         "policy ``<name>-guardrails``). False is the named opt-out, which the "
         "``sagemaker-job-guardrails`` rule reports.\n\n"
+        "Default: ``true``."
+    )
+
+    network_perimeter: NotRequired[bool]
+    (
+        "Deny the role's calls made from outside the Studio VPC "
+        "(``perimeter.identity_statement``, in the ``<name>-guardrails`` policy): session "
+        "credentials taken from a notebook stop working on the internet. Applied when the "
+        "program wires in the VPC (``perimeter_vpc_ids``; ``Studio`` does for ``VpcOnly`` "
+        "domains). False is the named opt-out, reported by ``studio-credentials-outside-vpc``.\n\n"
         "Default: ``true``."
     )
 
@@ -1101,6 +1142,20 @@ class SecureBucketArgs(TypedDict):
         "Default: ``365``."
     )
 
+    network_perimeter: NotRequired[bool]
+    (
+        "Objects only through the VPC's S3 endpoints (``perimeter.bucket_statement``): applied "
+        "when the program wires them in (``vpc_endpoint_ids``; ``Studio`` does for ``VpcOnly`` "
+        "domains with an S3 endpoint). False is the named opt-out.\n\n"
+        "Default: ``true``."
+    )
+
+    perimeter_admin_arns: NotRequired[list[str]]
+    (
+        "IAM principals (role or user ARNs, ``*`` wildcards allowed) that may still read and "
+        "write the objects from outside the VPC: the administrators who restore or audit data."
+    )
+
     protect_data: NotRequired[bool]
     (
         "``protect`` and ``retain_on_delete`` on the buckets: data outlives the stack.\n\n"
@@ -1112,6 +1167,12 @@ class SecureBucketArgs(TypedDict):
 
     kms_key_arn: pulumi.Input[str]
     """Customer-managed key for SSE-KMS (required)."""
+
+    vpc_endpoint_ids: NotRequired[list[pulumi.Input[str]]]
+    (
+        "The VPC's S3 endpoints (gateway or interface): with ``network_perimeter``, the only "
+        "way to the objects. Empty: no bucket perimeter."
+    )
 
 
 class PosixUser(TypedDict):
@@ -1553,6 +1614,12 @@ class StudioNetwork(HostedComponent):
 
     endpoint_ids: pulumi.Output[dict[str, str]]
     """Endpoint short name -> VPC endpoint id."""
+
+    nat_public_ips: pulumi.Output[list[str]]
+    (
+        "The public addresses of the NAT gateways (their Elastic IPs), the source of every call "
+        "leaving through them; empty without NAT. In an existing VPC, its ``nat_public_ips``."
+    )
 
     flow_log_group_name: pulumi.Output[str]
     """The CloudWatch log group of the VPC's flow logs (None without flow logs)."""

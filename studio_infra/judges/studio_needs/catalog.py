@@ -78,6 +78,12 @@ NEEDS: dict[str, Need] = {n.key: n for n in (
          "the stack's (sagemaker-mlflow actions act on one server's ARN)",
          "https://docs.aws.amazon.com/service-authorization/latest/reference/"
          "list_amazonsagemakerwithmlflow.html"),
+    Need("sagemaker-network", "identity",
+         "What SageMaker calls as the role from its own network (the Studio UI's calls, "
+         "image pulls, a job's log writes) and the EFS client calls of a mount, which pass no "
+         "VPC endpoint, are not denied by a network perimeter",
+         "https://github.com/aws-samples/data-perimeter-policy-examples/blob/"
+         "8e0d3c5179a45dca414d4ea1f3a7b544aba02009/service_control_policies/README.md"),
     Need("no-presign-other", "isolation",
          "No execution role creates a presigned URL for another user's profile",
          _DG + "studio-updated-jl-admin-guide-permissions.html"),

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from studio_infra.judges.network_origin import AppNetwork, app_network
 from studio_infra.resource_types import SAGEMAKER_USER_PROFILE
 from studio_infra.snapshot import CannotCheck, Resource, Stack, known
 
@@ -87,6 +88,8 @@ class DomainView:
     id: str
     where: Where
     profiles: list[Profile] = field(default_factory=list)
+    network: AppNetwork = field(default_factory=AppNetwork)
+    """Where its apps call AWS from (``judges.network_origin``)."""
 
     @cached_property
     def names(self) -> frozenset[str]:
@@ -107,7 +110,8 @@ class DomainView:
 def domain_view(domain: Resource, stack: Stack) -> DomainView:
     arn = known(domain.get("arn"), f"the ARN of {domain.name}")
     _, partition, _, region, account, rest = arn.split(":", 5)
-    view = DomainView(domain, rest.split("/", 1)[1], Where(partition, region, account))
+    view = DomainView(domain, rest.split("/", 1)[1], Where(partition, region, account),
+                      network=app_network(domain, stack, region))
     defaults = known(domain.get("defaultUserSettings", {}), f"user settings of {domain.name}")
     for profile in stack.companions(domain, SAGEMAKER_USER_PROFILE, "domainId"):
         settings = known(profile.get("userSettings", {}), f"settings of {profile.name}")
