@@ -29,6 +29,9 @@ if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ loads the s
     from studio_infra.kms import StudioKeys as StudioKeys
     from studio_infra.kms import StudioKeysArgs as StudioKeysArgs
     from studio_infra.lifecycle import LifecycleScript as LifecycleScript
+    from studio_infra.mlflow import MlflowSettings as MlflowSettings
+    from studio_infra.mlflow import TrackingServer as TrackingServer
+    from studio_infra.mlflow import TrackingServerArgs as TrackingServerArgs
     from studio_infra.network import ExistingNetwork as ExistingNetwork
     from studio_infra.network import StudioNetwork as StudioNetwork
     from studio_infra.network import StudioNetworkArgs as StudioNetworkArgs
@@ -64,6 +67,7 @@ _EXPORTS = {
     "RepositorySettings": "studio_infra.ecr",
     "ImageSpec": "studio_infra.images",
     "LifecycleScript": "studio_infra.lifecycle",
+    "MlflowSettings": "studio_infra.mlflow",
     "PackageMirrorSettings": "studio_infra.packages",
     "StudioNetwork": "studio_infra.network",
     "StudioNetworkArgs": "studio_infra.network",
@@ -88,6 +92,8 @@ _EXPORTS = {
     "StudioUserArgs": "studio_infra.users",
     "StudioAccessPolicy": "studio_infra.access",
     "StudioAccessPolicyArgs": "studio_infra.access",
+    "TrackingServer": "studio_infra.mlflow",
+    "TrackingServerArgs": "studio_infra.mlflow",
     "StudioInfraError": "studio_infra.errors",
 }
 

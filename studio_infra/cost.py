@@ -1,12 +1,13 @@
 """The fixed monthly cost of what a plan builds, before anyone opens a notebook.
 
 Some of what a secure Studio needs is billed by the hour whether or not anyone uses it: NAT
-gateways and their public IPv4 addresses, interface VPC endpoints (per zone they serve), and
-customer-managed KMS keys. ``plan_cost`` counts them in a plan and prices them from a table
-shipped in the package (``data/prices.json``: each price with the AWS pricing page it was
-read from, and the date), per region where AWS prices a region differently; a region the
-table has no price for is priced as ``fallback_region`` (us-east-1, AWS's cheapest), and the
-report says so. ``--prices FILE`` (the same format, any subset) overrides the table.
+gateways and their public IPv4 addresses, interface VPC endpoints (per zone they serve),
+customer-managed KMS keys, and an MLflow tracking server (by size). ``plan_cost`` counts them
+in a plan and prices them from a table shipped in the package (``data/prices.json``: each
+price with the AWS pricing page it was read from, and the date), per region where AWS prices
+a region differently; a region the table has no price for is priced as ``fallback_region``
+(us-east-1, AWS's cheapest), and the report says so. ``--prices FILE`` (the same format, any
+subset) overrides the table.
 
 What is billed only by use is listed with a monthly cost of 0 and what it is billed by: data
 through a NAT gateway or endpoint, a log group's ingestion and storage, an EFS file system's
@@ -35,6 +36,7 @@ from studio_infra.resource_types import (
     EC2_VPC_ENDPOINT,
     EFS_FILE_SYSTEM,
     KMS_KEY,
+    SAGEMAKER_MLFLOW_TRACKING_SERVER,
 )
 
 
@@ -101,6 +103,9 @@ def load_prices(path: str | Path | None = None) -> Prices:
 
 LABELS = {EC2_VPC_ENDPOINT: "interface VpcEndpoint"}
 """Names in the cost line where the type alone misleads (gateway endpoints are free)."""
+MLFLOW_DEFAULT_SIZE = "Small"
+"""What CreateMlflowTrackingServer builds when no size is given (botocore's
+``TrackingServerSize`` documentation; the provider sends it as its default too)."""
 
 
 def _props(resource: Any) -> Mapping[str, Any]:
@@ -151,6 +156,14 @@ def plan_cost(resources_: Iterable[Any], region: str, prices: Prices) -> dict[st
     size = sum(float(_props(r)["size"]) for r in volumes)
     add(EBS_VOLUME, len(volumes), "ebs_gp3_gb_month", size, f"GB-month ({size:g} GB, gp3 price)",
         hourly=False)
+    servers = [r for r in custom if r.type == SAGEMAKER_MLFLOW_TRACKING_SERVER]
+    for server_size in ("Small", "Medium", "Large"):
+        sized = [r for r in servers
+                 if (_props(r).get("trackingServerSize") or MLFLOW_DEFAULT_SIZE) == server_size]
+        add(SAGEMAKER_MLFLOW_TRACKING_SERVER, len(sized),
+            f"mlflow_tracking_server_{server_size.lower()}_hour", len(sized),
+            f"{server_size} tracking server-hour",
+            "plus metadata storage, per GB-month")
     for type_, item, unit, note in (
             (CLOUDWATCH_LOG_GROUP, "logs_ingested_gb", "GB ingested",
              "billed per GB ingested and stored"),

@@ -202,3 +202,14 @@ def data_options(parent: pulumi.Resource, protect: bool, **options: Any) -> pulu
     reliably inherited), both following the component's ``protect_data``."""
     return pulumi.ResourceOptions(parent=parent, protect=protect, retain_on_delete=protect,
                                   **options)
+
+
+CANVAS_USER_FOLDER = "Canvas/"
+"""What Canvas adds under its workspace path, before the profile's name:
+``Canvas/<UserProfileName>/`` (AWS's "Configure your Amazon S3 storage")."""
+
+
+def split_s3_path(path: str) -> tuple[str, str]:
+    """``(bucket, prefix)`` of ``s3://bucket/prefix``."""
+    bucket, _, prefix = path.removeprefix("s3://").partition("/")
+    return bucket, prefix

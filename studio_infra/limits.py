@@ -144,3 +144,35 @@ def tags_per_resource() -> int:
 @cache
 def space_name() -> NameRule:
     return _name("SpaceName")
+
+
+@cache
+def member_values(shape: str, member: str) -> tuple[str, ...]:
+    """The values botocore's model allows for ``shape.member``: its enum, or its items'
+    enum when it is a list (``StudioWebPortalSettings.HiddenMlTools``)."""
+    found = _sagemaker_model().shape_for(shape).members[member]
+    found = getattr(found, "member", found)
+    return tuple(found.enum)
+
+
+@cache
+def member_rule(shape: str, member: str) -> NameRule:
+    """The pattern and lengths botocore's model gives a string ``shape.member``
+    (``WorkspaceSettings.S3ArtifactPath``); a minimum of 0 still means one character here:
+    an empty value is left out, never sent."""
+    meta = _sagemaker_model().shape_for(shape).members[member].metadata
+    return NameRule(re.compile(meta.get("pattern", ".*")), int(meta.get("max", 2**31)),
+                    int(meta.get("min", 1)))
+
+
+@cache
+def tracking_server_name() -> NameRule:
+    """An MLflow tracking server's name (``TrackingServerName``)."""
+    return _name("TrackingServerName")
+
+
+@cache
+def maintenance_window_start() -> re.Pattern[str]:
+    """When AWS may update an MLflow server, ``Tue:03:30`` (``WeeklyMaintenanceWindowStart``)."""
+    return re.compile(_sagemaker_model().shape_for("WeeklyMaintenanceWindowStart")
+                      .metadata["pattern"])

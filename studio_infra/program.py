@@ -28,4 +28,7 @@ def studio_stack(name: str = "studio", config: StudioConfig | None = None) -> St
                   studio.repository.repository_url if studio.repository else None)
     pulumi.export("images", {image: i.image_arn for image, i in studio.images.items()})
     pulumi.export("default_execution_role_arn", studio.default_role.role_arn)
+    if studio.mlflow is not None:  # only when on: other stacks' outputs stay as they were
+        pulumi.export("mlflow_tracking_server_arn", studio.mlflow.tracking_server_arn)
+        pulumi.export("mlflow_artifact_bucket", studio.mlflow.artifact_bucket_name)
     return studio

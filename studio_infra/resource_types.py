@@ -50,6 +50,8 @@ SAGEMAKER_IMAGE: Final = "aws:sagemaker/image:Image"
 SAGEMAKER_IMAGE_VERSION: Final = "aws:sagemaker/imageVersion:ImageVersion"
 SAGEMAKER_APP_IMAGE_CONFIG: Final = "aws:sagemaker/appImageConfig:AppImageConfig"
 SAGEMAKER_NOTEBOOK_INSTANCE: Final = "aws:sagemaker/notebookInstance:NotebookInstance"
+SAGEMAKER_MLFLOW_TRACKING_SERVER: Final = (
+    "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer")
 
 # IAM: roles and every kind of identity policy (pulumi_aws/iam).
 IAM_ROLE: Final = "aws:iam/role:Role"

@@ -30,6 +30,7 @@ from studio_infra.guardrails import (
 )
 from studio_infra.inputs import (
     ARGS_CONFIG,
+    CANVAS_USER_FOLDER,
     DEFAULT_SHARING_PREFIX,
     DOMAIN_SHARING_FOLDER,
     BucketArn,
@@ -38,10 +39,14 @@ from studio_infra.inputs import (
     PolicyArn,
     RepositoryArn,
     SharingPrefix,
+    StrInput,
     Tags,
+    VpcId,
+    split_s3_path,
 )
 from studio_infra.limits import app_instance_types
 from studio_infra.packages import package_statements
+from studio_infra.perimeter import identity_statement
 
 DEFAULT_INSTANCE_TYPES = (
     "system",  # the JupyterServer app of Studio Classic
@@ -138,6 +143,12 @@ class RoleSettings(BaseModel):
     with volume and output KMS keys and inter-container encryption (the role's managed
     policy ``<name>-guardrails``). False is the named opt-out, which the
     ``sagemaker-job-guardrails`` rule reports."""
+    network_perimeter: bool = True
+    """Deny the role's calls made from outside the Studio VPC (``perimeter.identity_statement``,
+    in the ``<name>-guardrails`` policy): session credentials taken from a notebook stop
+    working on the internet. Applied when the program wires in the VPC (``perimeter_vpc_ids``;
+    ``Studio`` does for ``VpcOnly`` domains). False is the named opt-out, reported by
+    ``studio-credentials-outside-vpc``."""
     job_network_isolation: bool = False
     """Also require network isolation for the jobs that take it (off by default: it breaks
     jobs that call AWS APIs or install packages at run time)."""
@@ -176,9 +187,18 @@ class StudioExecutionRoleArgs(RoleSettings):
     ``sagemaker:FileSystemId``); every other is denied, and an empty list denies all. A file
     system is one trust boundary (``studio_infra.file_boundaries``): ``Studio`` lists those
     whose boundary holds every user of the role. None: no such statement."""
+    canvas_workspace_path: StrInput | None = None
+    """Canvas's workspace (``s3://bucket/prefix``, ``CanvasSettings``): the role reads and
+    writes under it, as Canvas does for its users. None: no Canvas grant. Its key goes in
+    ``kms_key_arns``."""
     denied_space_names: list[str] = Field(default_factory=list)
     """Shared spaces (by name) of teams the role's users are not in: denied their apps and
     the spaces themselves, in any domain (``other_team_space_statement``)."""
+    perimeter_vpc_ids: list[VpcId] = Field(default_factory=list)
+    """The VPC the role's apps run in: with ``network_perimeter``, calls from elsewhere are
+    denied. Empty: no perimeter (a ``PublicInternetOnly`` domain's apps have no VPC of ours)."""
+    perimeter_source_ips: list[str] | pulumi.Output[list[str]] = Field(default_factory=list)
+    """The NAT's Elastic IPs: calls leaving through the NAT come from these."""
     package_domain: str | None = None
     """A CodeArtifact domain of this account whose ``package_repositories`` the role may
     install from (``studio_infra.packages``); None: no CodeArtifact access."""
@@ -219,24 +239,31 @@ class StudioExecutionRole(Component[StudioExecutionRoleArgs]):
             pulumi.Output.all(*spec.kms_key_arns),
             pulumi.Output.all(*spec.ecr_repository_arns),
             pulumi.Output.all(*(spec.job_file_system_ids or [])),
+            spec.canvas_workspace_path,
         ).apply(lambda v: policy_json(execution_statements(
             ctx, role_arn=v[0], sharing_bucket_arn=v[1], sharing_prefix=spec.sharing_prefix,
             key_arns=v[2], repository_arns=v[3], instance_types=spec.instance_types,
             cost_team=spec.cost_team,
             job_file_system_ids=v[4] if spec.job_file_system_ids is not None else None,
-            denied_space_names=spec.denied_space_names,
+            denied_space_names=spec.denied_space_names, canvas_workspace_path=v[5],
             packages=(spec.package_domain, spec.package_repositories)
             if spec.package_domain else None)))
         attached: list[pulumi.Resource] = []
-        if spec.job_guardrails:
+        perimeter = spec.network_perimeter and bool(spec.perimeter_vpc_ids)
+        if spec.job_guardrails or perimeter:
             # A managed policy of their own: IAM counts all inline policies of a role against
             # one quota (service_rules.ROLE_INLINE_POLICIES_CHARS), which a team role's
             # inline policy and the guardrails (~4,000 characters) together pass.
             guardrails = aws.iam.Policy(
                 f"{name}-guardrails",
                 description=f"SageMaker Studio job and notebook guardrails ({name})",
-                policy=guardrail_document(spec.job_network_isolation,
-                                          spec.local_storage_instance_types),
+                policy=pulumi.Output.all(
+                    pulumi.Output.all(*spec.perimeter_vpc_ids),
+                    pulumi.Output.from_input(spec.perimeter_source_ips),
+                ).apply(lambda v: guardrail_document(
+                    spec.job_network_isolation, spec.local_storage_instance_types,
+                    jobs=spec.job_guardrails,
+                    perimeter=identity_statement(v[0], v[1]) if perimeter else None)),
                 tags=self.tags(f"{name}-guardrails"),
                 opts=child,
             )
@@ -274,6 +301,7 @@ def execution_statements(
     cost_team: str | None = None,
     job_file_system_ids: list[str] | None = None,
     denied_space_names: list[str] | None = None,
+    canvas_workspace_path: str | None = None,
     packages: tuple[str, list[str]] | None = None,
 ) -> list[dict[str, Any]]:
     """The inline policy of an execution role; one place to read what Studio users can do.
@@ -356,6 +384,8 @@ def execution_statements(
              "Resource": [f"{sharing_bucket_arn}/{sharing_prefix}${{aws:SourceIdentity}}/*",
                           f"{sharing_bucket_arn}/{sharing_prefix}{DOMAIN_SHARING_FOLDER}*"]},
         ]
+    if canvas_workspace_path:
+        statements += canvas_workspace_statements(ctx, canvas_workspace_path)
     if key_arns:
         keys = sorted(set(key_arns))
         statements += [
@@ -383,17 +413,45 @@ def execution_statements(
     return statements
 
 
+def canvas_workspace_statements(ctx: AwsContext, path: str) -> list[dict[str, Any]]:
+    """Read and write Canvas's folder of the user's own profile in its workspace. "Canvas
+    creates a subfolder called Canvas/<UserProfileName> under the input Amazon S3 URI and
+    saves all artifacts" there
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/canvas-storage-configuration.html), so
+    each session gets its own profile's folder only, by ``aws:SourceIdentity`` (the profile
+    name, ``ExecutionRoleIdentityConfig=USER_PROFILE_NAME``, as for shared notebooks). AWS
+    does not say whether Canvas's own requests carry it: when they do not, they are refused,
+    the safe side; a broader grant is a managed policy of your choosing."""
+    bucket, prefix = split_s3_path(path)
+    bucket_arn = f"arn:{ctx.partition}:s3:::{bucket}"
+    own = f"{prefix}{CANVAS_USER_FOLDER}${{aws:SourceIdentity}}/"
+    return [
+        {"Sid": "ListOwnCanvasFolder", "Effect": "Allow", "Action": "s3:ListBucket",
+         "Resource": bucket_arn, "Condition": {"StringLike": {"s3:prefix": [f"{own}*"]}}},
+        {"Sid": "ReadWriteOwnCanvasFolder", "Effect": "Allow",
+         "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject",
+                    "s3:AbortMultipartUpload"],
+         "Resource": f"{bucket_arn}/{own}*"},
+    ]
+
+
 def guardrail_document(
     network_isolation: bool = False,
     local_storage: list[str] | tuple[str, ...] = LOCAL_STORAGE_INSTANCE_TYPES,
+    *,
+    jobs: bool = True,
+    perimeter: dict[str, Any] | None = None,
 ) -> str:
     """The policy document of an execution role's ``<name>-guardrails`` managed policy: the
     job and notebook guardrails (``guardrail_statements``: DenyJobs*, DenyNotebook*,
     DenyRootOnNotebookInstances, DenyOpeningNotebookInstances). Only Deny statements, the
     same for every role with the same settings; they bind whatever job permissions the role
     gets, from its inline policy or ``managed_policy_arns``. A managed policy has a quota of
-    its own (``service_rules.MANAGED_POLICY_CHARS``), which ``deploy-aws-api`` checks."""
-    return policy_json(guardrail_statements(network_isolation, local_storage))
+    its own (``service_rules.MANAGED_POLICY_CHARS``), which ``deploy-aws-api`` checks.
+    ``perimeter``: the network perimeter's Deny (``perimeter.identity_statement``), here for
+    the same reasons; ``jobs=False`` leaves the job guardrails out (their opt-out)."""
+    statements = guardrail_statements(network_isolation, local_storage) if jobs else []
+    return policy_json(statements + ([perimeter] if perimeter else []))
 
 
 def other_team_space_statement(ctx: AwsContext, space_names: list[str]) -> dict[str, Any]:

@@ -25,7 +25,8 @@ from pydantic import BaseModel, Field, field_validator
 
 from studio_infra.aws_context import policy_json
 from studio_infra.component import Component
-from studio_infra.inputs import ARGS_CONFIG, BucketName, KmsKeyArn, Tags
+from studio_infra.inputs import ARGS_CONFIG, BucketName, KmsKeyArn, StrInput, Tags
+from studio_infra.perimeter import bucket_statement
 
 MIN_TLS_VERSION = "1.2"
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
@@ -117,6 +118,13 @@ class BucketSettings(BaseModel):
     """Existing bucket (name or Output) for access logs. Default: a log bucket is created."""
     log_retention_days: int = Field(default=365, ge=1)
     """Days a created log bucket keeps access logs."""
+    network_perimeter: bool = True
+    """Objects only through the VPC's S3 endpoints (``perimeter.bucket_statement``): applied
+    when the program wires them in (``vpc_endpoint_ids``; ``Studio`` does for ``VpcOnly``
+    domains with an S3 endpoint). False is the named opt-out."""
+    perimeter_admin_arns: list[str] = Field(default_factory=list)
+    """IAM principals (role or user ARNs, ``*`` wildcards allowed) that may still read and
+    write the objects from outside the VPC: the administrators who restore or audit data."""
     protect_data: bool = True
     """``protect`` and ``retain_on_delete`` on the buckets: data outlives the stack."""
     tags: Tags = Field(default_factory=dict)
@@ -138,6 +146,9 @@ class SecureBucketArgs(BucketSettings):
 
     kms_key_arn: KmsKeyArn
     """Customer-managed key for SSE-KMS (required)."""
+    vpc_endpoint_ids: list[StrInput] = Field(default_factory=list)
+    """The VPC's S3 endpoints (gateway or interface): with ``network_perimeter``, the only way
+    to the objects. Empty: no bucket perimeter."""
 
 
 class SecureBucket(Component[SecureBucketArgs]):
@@ -176,6 +187,8 @@ class SecureBucket(Component[SecureBucketArgs]):
                 opts=self.child_options(),
             )
         extra = spec.policy_statements
+        endpoints = pulumi.Output.all(*spec.vpc_endpoint_ids) if spec.network_perimeter \
+            else pulumi.Output.from_input([])
         self._harden(
             f"{name}",
             bucket,
@@ -189,8 +202,11 @@ class SecureBucket(Component[SecureBucketArgs]):
                     "noncurrent_days": spec.noncurrent_version_days},
                 "abort_incomplete_multipart_upload": {"days_after_initiation": 7},
             }],
-            policy=pulumi.Output.all(bucket.arn, pulumi.Output.from_input(extra)).apply(
-                lambda v: policy_json(tls_only_statements(v[0]) + _substitute(v[1], v[0]))),
+            policy=pulumi.Output.all(bucket.arn, pulumi.Output.from_input(extra),
+                                     endpoints).apply(
+                lambda v: policy_json(tls_only_statements(v[0]) + (
+                    [bucket_statement(v[0], v[2], spec.perimeter_admin_arns)] if v[2] else [])
+                    + _substitute(v[1], v[0]))),
         )
         self.bucket_name = bucket.id
         self.bucket_arn = bucket.arn

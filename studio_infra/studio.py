@@ -36,6 +36,8 @@ from studio_infra.errors import given
 from studio_infra.images import CustomImage
 from studio_infra.kms import StudioKeys
 from studio_infra.lifecycle import LifecycleConfigs
+from studio_infra.mlflow import ENDPOINT as MLFLOW_ENDPOINT
+from studio_infra.mlflow import TrackingServer
 from studio_infra.network import StudioNetwork
 from studio_infra.packages import PackageMirror
 from studio_infra.roles import RoleSettings, StudioExecutionRole
@@ -114,6 +116,9 @@ class Studio(Component[StudioConfig]):
     """Each team's shared space (``aws.sagemaker.Space``), by team name."""
     apps_cleanup: StudioAppsCleanup
     """Deletes the domain's apps and spaces before the profiles and domain on destroy."""
+    mlflow: TrackingServer | None
+    """The MLflow tracking server every execution role here may use; None without
+    ``mlflow``."""
 
     def __init__(self, name: str, config: StudioConfig | Mapping[str, Any] | None = None,
                  opts: pulumi.ResourceOptions | None = None) -> None:
@@ -150,10 +155,22 @@ class Studio(Component[StudioConfig]):
         if spec.packages is not None:
             # The mirror is reached through its endpoints, NAT or not.
             network["extra_endpoints"] = [*spec.network.extra_endpoints, "codeartifact"]
+        if spec.mlflow is not None and spec.network.existing_vpc is None and \
+                spec.network.nat == "none" and \
+                MLFLOW_ENDPOINT not in spec.network.endpoint_names:
+            # Without NAT the apps reach the tracking server only through its endpoint.
+            network["extra_endpoints"] = [*network.get("extra_endpoints",
+                                                       spec.network.extra_endpoints),
+                                          MLFLOW_ENDPOINT]
         self.network = StudioNetwork(name, network, child)
+        # The network perimeter (studio_infra.perimeter) names the VPC the apps run in: only
+        # a VpcOnly domain's apps are there.
+        inside = not spec.domain.allow_public_internet
+        s3_endpoints = [self.network.endpoint_ids.apply(lambda ids: ids["s3"])] if inside and (
+            spec.network.s3_gateway_endpoint or "s3" in spec.network.endpoint_names) else []
         self.sharing = SecureBucket(f"{name}-sharing", section(
-            spec.sharing, kms_key_arn=self.keys.arn_for("s3")), child) \
-            if spec.domain.notebook_sharing else None
+            spec.sharing, kms_key_arn=self.keys.arn_for("s3"), vpc_endpoint_ids=s3_endpoints),
+            child) if spec.domain.notebook_sharing else None
         self._file_systems()
 
         self.repository = ImageRepository(f"{name}-images", section(
@@ -184,13 +201,23 @@ class Studio(Component[StudioConfig]):
             "package_domain": self.packages.domain_name,
             "package_repositories": [self.packages.repository_name]}
 
-        key_arns = [self.keys.arn_for(p) for p in ("sagemaker", "s3", "efs", "ecr")]
+        key_arns: list[Any] = [self.keys.arn_for(p) for p in ("sagemaker", "s3", "efs", "ecr")]
         if self.packages is not None:
             # Usable only through CodeArtifact (the key policy's kms:ViaService).
             key_arns.append(self.keys.arn_for("codeartifact"))
+        # Canvas works in its workspace as each user's execution role (the library's bucket
+        # under canvas/ and its S3 key, unless a path and key are given).
+        canvas = spec.domain.canvas.workspace(
+            self.sharing.bucket_name if self.sharing else None, self.keys.arn_for("s3")) \
+            if spec.domain.canvas is not None else None
+        if canvas is not None and spec.domain.canvas is not None and \
+                spec.domain.canvas.workspace_kms_key_arn is not None:
+            key_arns.append(canvas[1])
         repositories = [self.repository.repository_arn] if self.repository else []
 
         members = spec.file_boundaries()
+        # Every execution role, by its name less the component's: what MLflow grants to.
+        roles: dict[str, StudioExecutionRole] = {}
 
         team_spaces = {t.name: f"{t.name}-shared" for t in spec.teams if t.shared_space}
 
@@ -205,18 +232,23 @@ class Studio(Component[StudioConfig]):
                 mountable = [self.user_file_systems[users[0]].file_system_id] if users and any(
                     set(users) <= set(m) for m in members.values()) and \
                     users[0] in self.user_file_systems else []
-            return StudioExecutionRole(role_name, {
+            role = StudioExecutionRole(role_name, {
                 **settings.model_dump(include=set(RoleSettings.model_fields)), **chosen,
                 "job_file_system_ids": mountable,
                 # Other teams' shared spaces are theirs alone.
                 "denied_space_names": [s for t, s in team_spaces.items() if t != team],
                 "sharing_bucket_arn": self.sharing.bucket_arn if self.sharing else None,
                 "sharing_prefix": spec.domain.sharing_prefix,
+                "canvas_workspace_path": canvas[0] if canvas is not None else None,
                 "kms_key_arns": key_arns,
                 "ecr_repository_arns": repositories,
+                "perimeter_vpc_ids": [self.network.vpc_id] if inside else [],
+                "perimeter_source_ips": self.network.nat_public_ips,
                 **mirror,
                 "tags": spec.tags,
             }, child)
+            roles[role_name.removeprefix(f"{name}-")] = role
+            return role
 
         def own_role(user: UserConfig) -> bool:
             return user.own_role or user.instance_types is not None
@@ -299,6 +331,12 @@ class Studio(Component[StudioConfig]):
             }, child)
         self.team_spaces = {team.name: self._team_space(team) for team in spec.teams
                             if team.shared_space}
+        self.mlflow = TrackingServer(f"{name}-mlflow", {
+            **spec.mlflow.model_dump(exclude_unset=True),
+            "kms_key_arn": self.keys.arn_for("s3"),
+            "execution_role_names": {label: role.role_name for label, role in roles.items()},
+            **common,
+        }, child) if spec.mlflow is not None else None
         attaching: list[pulumi.Resource] = [self.domain, *self.users.values(),
                                             *self.team_spaces.values()]
         if self.lifecycle is not None:

@@ -19,6 +19,7 @@ import pulumi
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from studio_infra.domain import DomainSettings
+from studio_infra.domain.canvas import CANVAS_NEEDS_WORKSPACE, training_uri_problems
 from studio_infra.ecr import RepositorySettings
 from studio_infra.efs import FileSystemSettings
 from studio_infra.errors import StudioInfraError, format_validation_error
@@ -29,6 +30,7 @@ from studio_infra.judges import provider_rules
 from studio_infra.kms import StudioKeysArgs
 from studio_infra.lifecycle import LifecycleScript
 from studio_infra.limits import domain_name, space_name, tags_per_resource, user_profile_name
+from studio_infra.mlflow import MlflowSettings
 from studio_infra.network import StudioNetworkArgs
 from studio_infra.packages import APP_TYPES, PackageMirrorSettings
 from studio_infra.posix import PosixUser, check_groups, check_unique
@@ -141,6 +143,13 @@ class DomainConfig(DomainSettings):
     def _domain_name(cls, value: str | None) -> str | None:
         return value if value is None else domain_name().check(value, "domain.name")
 
+    @model_validator(mode="after")
+    def _canvas_workspace(self) -> DomainConfig:
+        if self.canvas is not None and self.canvas.workspace_s3_path is None and \
+                not self.notebook_sharing:
+            raise ValueError(CANVAS_NEEDS_WORKSPACE)
+        return self
+
 
 class StudioConfig(BaseModel):
     """Everything under the ``studio`` config namespace. Each section is the settings model
@@ -159,6 +168,10 @@ class StudioConfig(BaseModel):
     stack's); null for none."""
     repository: RepositorySettings = Field(default_factory=RepositorySettings)
     """The repository built images are pushed to."""
+    mlflow: MlflowSettings | None = None
+    """A SageMaker MLflow tracking server every execution role of the stack may use (and no
+    other). Off by default: a server is billed by the hour (``studio-infra plan`` prices it);
+    ``{}`` turns it on with the defaults."""
     images: list[ImageSpec] = Field(default_factory=list)
     """Custom images, each built from a folder or taken from an existing URI."""
     lifecycle_configs: list[LifecycleScript] = Field(default_factory=list)
@@ -227,6 +240,10 @@ class StudioConfig(BaseModel):
             if team.space_owner is not None and team.space_owner not in members:
                 problems.append(f"teams.{i}.space_owner is {team.space_owner!r}, who is not a "
                                 f"member of team {team.name!r}; name one of {members}")
+        canvas = self.domain.canvas
+        if canvas is not None and isinstance(canvas.workspace_s3_path, str):
+            problems += training_uri_problems(canvas.workspace_s3_path,
+                                              [u.name for u in self.users])
         sso = self.domain.auth_mode == "SSO"
         if self.domain.sso_groups and not sso:
             problems.append(f"domain.sso_groups is {self.domain.sso_groups}, but "

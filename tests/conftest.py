@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import json
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -12,9 +14,12 @@ import pytest
 from studio_infra.plan.runner import (
     Plan,
     ProgramError,
+    plan_project,
     quiet_sdk_coroutine_warnings,
     run_under_mocks,
 )
+
+ROOT = Path(__file__).parent.parent
 
 # moto builds every EC2 backend with thousands of AMIs no test uses; and every boto3 session
 # would read botocore's service models from disk again: one loader (it caches what it
@@ -34,6 +39,36 @@ def _shared_loader() -> Callable[..., Any]:
 
 
 _shared_loader()
+
+
+def _shared_client_methods() -> None:
+    """Build each service's client methods once per test process.
+
+    For every client it creates, botocore builds a new client class with one method per
+    operation of the service (EC2 has more than 600): the ops tests create hundreds of clients,
+    one moto world each, and building those methods cost more than the calls they made. The
+    methods depend only on the service model (each closes over its operation's name; see
+    ``ClientCreator._create_api_method`` in botocore/client.py), so one set per service model
+    (name, API version, operations) serves every session. The class itself is still made per
+    client, after the ``creating-client-class`` event, so boto3's injected methods are
+    unchanged.
+    """
+    import botocore.client
+
+    build = botocore.client.ClientCreator._create_methods
+    methods: dict[tuple[str, str, tuple[str, ...]], dict[str, Any]] = {}
+
+    def shared(self: botocore.client.ClientCreator, service_model: Any) -> dict[str, Any]:
+        key = (service_model.service_name, service_model.api_version,
+               tuple(service_model.operation_names))
+        if key not in methods:
+            methods[key] = build(self, service_model)
+        return dict(methods[key])  # the event's handlers add to their own copy
+
+    botocore.client.ClientCreator._create_methods = shared  # type: ignore[method-assign]
+
+
+_shared_client_methods()
 
 # Failed programs under test leave SDK coroutines that are collected at random moments, up to
 # interpreter exit; silence them for the whole session, not only inside tests.
@@ -74,3 +109,63 @@ def at_repository_root() -> Iterator[Path]:
     os.chdir(root)
     yield root
     os.chdir(old)
+
+
+Planned = Callable[..., Plan]
+
+
+@pytest.fixture(scope="session")
+def planned() -> Planned:
+    """``planned(project, stack="dev")`` plans one of the repository's projects (its folder,
+    absolute or relative to the repository root) once per test process.
+
+    The default stack, multi-team and the examples are read by many test modules, and planning
+    one takes seconds (the stack-reference example plans its sibling in a second
+    interpreter); every module reading the same plan is the same program run again. Each
+    call hands out a deep copy, so a test that changes its plan (``plan.violations = ...``)
+    cannot change what the next test reads.
+    """
+    plans: dict[tuple[Path, str], Plan] = {}
+
+    def plan(project: str | Path, stack: str = "dev") -> Plan:
+        key = ((ROOT / project).resolve(), stack)
+        if key not in plans:
+            plans[key] = plan_project(key[0], stack)
+        return copy.deepcopy(plans[key])
+
+    return plan
+
+
+PlanReport = Callable[[str | Path], tuple[int, dict[str, Any]]]
+
+
+@pytest.fixture(scope="session")
+def plan_report(planned: Planned, tmp_path_factory: pytest.TempPathFactory) -> PlanReport:
+    """``plan_report(project)`` runs ``studio-infra plan PROJECT --json FILE`` in the
+    repository root once per test process and returns its exit code and its JSON report
+    (parsed afresh for each call). The command runs in full (rules, cost, reports); only the
+    program's run under mocks is the one ``planned`` made (the same ``plan_project`` call)."""
+    from studio_infra.plan import runner
+
+    reports: dict[Path, tuple[int, str]] = {}
+
+    def shared(directory: str | Path = ".", stack: str = "dev", **options: Any) -> Plan:
+        return planned(directory, stack) if not any(options.values()) \
+            else plan_project(directory, stack, **options)
+
+    def report(project: str | Path) -> tuple[int, dict[str, Any]]:
+        from studio_infra.cli import main
+
+        directory = (ROOT / project).resolve()
+        if directory not in reports:
+            out = tmp_path_factory.mktemp("plan") / "plan.json"
+            with pytest.MonkeyPatch.context() as patch:
+                patch.chdir(ROOT)
+                patch.setattr(runner, "plan_project", shared)
+                code = main(["plan", str(directory), "--json", str(out)])
+            assert out.exists(), f"planning {project} failed with exit {code}"
+            reports[directory] = code, out.read_text()
+        code, text = reports[directory]
+        return code, json.loads(text)
+
+    return report

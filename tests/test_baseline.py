@@ -162,6 +162,8 @@ def test_more_nat_gateways_replace_no_route_table_association(before, tmp_path):
                   if c.step is not Step.SAME) == [
         ("Eip", "studio-nat-us-east-1b", "create"),
         ("NatGateway", "studio-nat-us-east-1b", "create"),
+        # the network perimeter admits the new NAT's address: updated in place
+        ("Policy", "studio-default-guardrails", "update"),
         ("Route", "studio-private-us-east-1b-nat", "update")]
 
 
@@ -433,12 +435,9 @@ def test_a_retained_resource_left_out_stays_in_aws(before, tmp_path):
 #    of the format comes from) -----------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def default_stack():
-    from studio_infra.plan.runner import plan_project
-
-    root = Path(__file__).parent.parent
-    return plan_project(root, "dev")
+@pytest.fixture
+def default_stack(planned):
+    return planned(".")
 
 
 def test_a_real_export_of_the_default_stack_plans_no_change(default_stack, tmp_path):

@@ -32,6 +32,7 @@ def _fresh_modules(code: str) -> set[str]:
     return set(json.loads(done.stdout.splitlines()[-1]))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("code", [
     "import studio_infra",
     "import studio_infra.studio",
@@ -44,6 +45,7 @@ def test_components_do_not_load_the_policy_sdk(code: str) -> None:
     assert policy == [], f"{code!r} loaded {policy}"
 
 
+@pytest.mark.slow
 def test_the_pack_loads_the_policy_sdk() -> None:
     """The other side of the line: the pack does load it (the check above can fail)."""
     assert "pulumi_policy" in _fresh_modules("import studio_infra.policy_pack")

@@ -22,7 +22,7 @@ from studio_infra.plan.render import (
     render_tree,
     render_violations,
 )
-from studio_infra.plan.runner import in_directory, plan_project
+from studio_infra.plan.runner import in_directory
 from studio_infra.resource_types import (
     CLOUDWATCH_LOG_GROUP,
     EC2_SECURITY_GROUP,
@@ -54,9 +54,9 @@ PROJECTS = sorted(p.parent for folder in ("stacks", "examples")
                   if runtime_name(p.parent) == "python")
 
 
-@pytest.fixture(scope="module")
-def plan():
-    return plan_project(ROOT, "dev")
+@pytest.fixture
+def plan(planned):
+    return planned(ROOT)
 
 
 def test_components_of_the_default_stack(plan):
@@ -185,8 +185,8 @@ audit reads them); reported as cannot-check, never passed."""
 
 
 @pytest.mark.parametrize("project", [ROOT, *PROJECTS], ids=lambda p: str(p.relative_to(ROOT)))
-def test_every_stack_and_example_plans_with_no_finding_but_its_opt_outs(project):
-    plan = plan_project(project, "dev")
+def test_every_stack_and_example_plans_with_no_finding_but_its_opt_outs(project, planned):
+    plan = planned(project)
     assert any(r.custom for r in plan.resources)
     # the provider judge's data accounts for every AWS type the program creates
     unaccounted = {r.type for r in plan.resources if r.type.startswith("aws:")
@@ -208,8 +208,8 @@ def test_every_stack_and_example_plans_with_no_finding_but_its_opt_outs(project)
     assert max(len(line) for line in printed.splitlines()) <= WIDTH
 
 
-def test_the_public_internet_opt_out_is_reported_as_mandatory_without_its_waiver():
-    plan = plan_project(ROOT / "stacks" / "public-internet", "dev")
+def test_the_public_internet_opt_out_is_reported_as_mandatory_without_its_waiver(planned):
+    plan = planned(ROOT / "stacks" / "public-internet")
     findings = evaluate(stack_from_plan(plan.resources))
     mandatory = [f.policy for f in findings if f.enforcement.value == "mandatory"]
     assert mandatory == ["sagemaker-domain-vpc-only"]

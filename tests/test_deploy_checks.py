@@ -33,7 +33,6 @@ from studio_infra.judges.requests import (
     input_properties,
     only_item,
 )
-from studio_infra.plan.runner import plan_project
 from studio_infra.resource_types import (
     EC2_VPC,
     EC2_VPC_ENDPOINT,
@@ -252,9 +251,9 @@ def test_requests_are_built_as_the_provider_sends_them():
 # -- every stack is clean, and every injected defect is caught ---------------------------------
 
 
-@pytest.fixture(scope="module")
-def default_plan():
-    return plan_project(ROOT, "dev")
+@pytest.fixture
+def default_plan(planned):
+    return planned(ROOT)
 
 
 def deploy_findings(plan: Any) -> list[Any]:
@@ -427,8 +426,8 @@ def test_policies_in_the_default_stack_are_all_read(default_plan):
     assert documents >= 15
 
 
-def test_what_the_plan_names_but_does_not_create_is_listed(record):
-    existing = plan_project(ROOT / "stacks" / "existing-vpc", "dev")
+def test_what_the_plan_names_but_does_not_create_is_listed(record, planned):
+    existing = planned(ROOT / "stacks" / "existing-vpc")
     outside = {r.value: r for r in existing.outside}
     assert "vpc-0a1b2c3d4e5f60718" in outside
     domain = existing.get(SAGEMAKER_DOMAIN, "studio-domain")
@@ -449,7 +448,7 @@ def test_what_the_plan_names_but_does_not_create_is_listed(record):
     plan = record(program)
     assert [r.value for r in plan.outside] == [reader]
     for example in ("keys", "secure-bucket"):
-        assert plan_project(ROOT / "examples" / example, "dev").outside == []
+        assert planned(ROOT / "examples" / example).outside == []
 
 
 def test_the_nat_none_variant_has_no_finding_at_all(record):

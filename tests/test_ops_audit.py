@@ -20,6 +20,7 @@ from studio_infra.cli import EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS, main
 from studio_infra.ecr import lifecycle_policy
 from studio_infra.kms import ADMIN_ACTIONS, GRANT_ACTIONS, USE_ACTIONS
 from studio_infra.ops.audit import COULD_NOT_CHECK, audit_domain
+from studio_infra.perimeter import identity_statement
 from studio_infra.resource_types import (
     EC2_FLOW_LOG,
     EC2_SECURITY_GROUP,
@@ -122,12 +123,11 @@ class Setup:
                                  sharing_bucket_arn=f"arn:aws:s3:::{self.bucket}",
                                  sharing_prefix="sharing/", key_arns=[self.key["Arn"]],
                                  repository_arns=[], instance_types=["ml.t3.medium"])))
-        guardrails = iam.create_policy(PolicyName="studio-guardrails",
-                                       PolicyDocument=guardrail_document())["Policy"]["Arn"]
-        iam.attach_role_policy(RoleName="studio", PolicyArn=guardrails)
-
         ec2 = session.client("ec2")
         self.vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+        guardrails = iam.create_policy(PolicyName="studio-guardrails", PolicyDocument=(
+            guardrail_document(perimeter=identity_statement([self.vpc]))))["Policy"]["Arn"]
+        iam.attach_role_policy(RoleName="studio", PolicyArn=guardrails)
         self.subnet = ec2.create_subnet(VpcId=self.vpc, CidrBlock="10.0.0.0/19")["Subnet"]
         self.sg = ec2.create_security_group(GroupName="studio", Description="studio",
                                             VpcId=self.vpc)["GroupId"]
@@ -254,7 +254,10 @@ def test_each_weakening_is_found(setup, weaken, expected):
 @pytest.mark.parametrize(
     ("stub", "expected"),
     [
-        ({"domain": "public"}, {("sagemaker-domain-vpc-only", "mandatory")}),
+        # The role's network perimeter names the VPC the apps no longer run in: notebook
+        # sharing, called from SageMaker's network, is denied, and the model says so.
+        ({"domain": "public"}, {("sagemaker-domain-vpc-only", "mandatory"),
+                                ("studio-identity", "mandatory")}),
         ({"domain": "no-key"}, {("sagemaker-domain-cmk", "mandatory")}),
         ({"domain": "sharing-without-key"}, {("sagemaker-sharing-cmk", "mandatory")}),
         # one uid, and so (gid = uid) one group outside any team

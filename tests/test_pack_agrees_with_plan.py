@@ -172,6 +172,7 @@ def test_settings_reach_the_cannot_check_reporter(bucket_preview):
                        preview, rules) == set()
 
 
+@pytest.mark.slow
 def test_the_served_pack_honours_the_configuration_the_engine_sends(bucket_preview):
     """The pack as the engine runs it — its own process, over gRPC — so that the hook that
     gives the reporter the pack's configuration is the one the entry point installs."""

@@ -14,7 +14,6 @@ from studio_infra.errors import StudioInfraError
 from studio_infra.judges import studio_needs as needs
 from studio_infra.judges.iam_eval import Decision, Request, access, evaluate
 from studio_infra.packages import PackageMirror, default_domain_name
-from studio_infra.plan.runner import plan_project
 from studio_infra.resource_types import (
     CODEARTIFACT_DOMAIN,
     CODEARTIFACT_REPOSITORY,
@@ -34,9 +33,9 @@ ROOT = Path(__file__).parent.parent
 ACCOUNT = "123456789012"
 
 
-@pytest.fixture(scope="module")
-def no_internet():
-    return plan_project(ROOT / "stacks" / "no-internet", "dev")
+@pytest.fixture
+def no_internet(planned):
+    return planned(ROOT / "stacks" / "no-internet")
 
 
 def test_the_stack_has_no_route_out_and_passes_every_rule(no_internet):

@@ -29,8 +29,8 @@ from studio_infra.rules import RULES
 ROOT = Path(__file__).parent.parent
 DIST = os.environ.get("STUDIO_INFRA_DIST")
 
-pytestmark = pytest.mark.skipif(
-    not DIST, reason="checks built artifacts: run scripts/check-release (CI does)")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(
+    not DIST, reason="checks built artifacts: run scripts/check-release (CI does)")]
 
 
 def _artifact(pattern: str) -> Path:

@@ -30,9 +30,9 @@ ROOT = Path(__file__).parent.parent
 STACK_URN = f"urn:pulumi:dev::raw-program::{PULUMI_STACK}::raw-program-dev"
 
 
-@pytest.fixture(scope="module")
-def raw_plan():
-    return plan_project(RAW, "dev")
+@pytest.fixture
+def raw_plan(planned):
+    return planned(RAW)
 
 
 def test_config_arrives_as_the_engine_gives_it():
@@ -208,6 +208,7 @@ def test_runtime_mapping_form_and_main_file(tmp_path):
     assert [r.name for r in plan.of_type(S3_BUCKET)] == ["from-helper"]
 
 
+@pytest.mark.slow
 def test_console_script_runs_the_root_stack(tmp_path):
     out = tmp_path / "plan.json"
     result = subprocess.run(
@@ -239,9 +240,9 @@ def test_async_entry_point_exports_are_recorded(tmp_path):
     assert plan.stack_outputs["bucket"] == plan.get(S3_BUCKET, "data").id
 
 
-def test_stack_reference_is_answered_by_planning_the_sibling_project():
-    studio = plan_project(ROOT / "examples" / "stack-reference-studio", "dev")
-    network = plan_project(ROOT / "examples" / "stack-reference-network", "dev")
+def test_stack_reference_is_answered_by_planning_the_sibling_project(planned):
+    studio = planned(ROOT / "examples" / "stack-reference-studio")
+    network = planned(ROOT / "examples" / "stack-reference-network")
     domain = studio.get(SAGEMAKER_DOMAIN, "studio-domain")
     assert domain.inputs["vpcId"] == network.stack_outputs["vpc_id"]
     assert domain.inputs["subnetIds"] == list(network.stack_outputs["private_subnets"].values())
@@ -257,14 +258,14 @@ def test_unknown_stack_reference_exits_2(tmp_path, capsys):
     assert "no project named 'nowhere'" in capsys.readouterr().err
 
 
-def test_mandatory_violations_exit_1_and_are_listed(tmp_path, capsys):
+def test_mandatory_violations_exit_1_and_are_listed(tmp_path, capsys, planned):
     out = tmp_path / "plan.json"
     assert main(["plan", str(RAW), "--json", str(out)]) == EXIT_VIOLATIONS
     printed = capsys.readouterr().out
     assert "Policy violations: 8 mandatory, 4 advisory" in printed
     assert "[mandatory] s3-public-access-blocked" in printed
     violations = json.loads(out.read_text())["violations"]
-    bucket = plan_project(RAW, "dev").get(S3_BUCKET, "archive-0-bucket")
+    bucket = planned(RAW).get(S3_BUCKET, "archive-0-bucket")
     found = {(v["policy"], v["urn"]) for v in violations}
     assert ("s3-encryption-cmk", bucket.urn) in found
     for v in violations:

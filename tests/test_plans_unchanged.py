@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from studio_infra.cli import main
 from studio_infra.plan.project import runtime_name
+from tests.conftest import PlanReport
 
 ROOT = Path(__file__).parent.parent
 RECORD = ROOT / "tests" / "data" / "plans"
@@ -64,15 +64,12 @@ def _record_name(project: str) -> str:
 
 
 @pytest.mark.parametrize("project", PROJECTS)
-def test_plan_is_as_recorded(project: str, tmp_path: Path,
-                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_plan_is_as_recorded(project: str, plan_report: PlanReport) -> None:
     if project not in PLANNED:
         pytest.skip(f"{project} is not a Python program; the planner runs Python programs only")
-    monkeypatch.chdir(ROOT)
-    out = tmp_path / "plan.json"
-    code = main(["plan", project, "--json", str(out)])
+    code, report = plan_report(project)
     assert code in (0, 1), f"planning {project} failed with exit {code}"
-    now = reduced(json.loads(out.read_text()))
+    now = reduced(report)
     record = RECORD / f"{_record_name(project)}.json"
     if os.environ.get("STUDIO_INFRA_RECORD_PLANS") == "1":
         record.parent.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,6 @@ from google.protobuf import empty_pb2
 from pulumi.runtime import proto
 
 from studio_infra.compat import POLICY_UNKNOWN_VALUES
-from studio_infra.plan.runner import plan_project
 from studio_infra.policy_pack import CANNOT_CHECK, SUPPRESSIONS_POLICY, pack_directory
 from studio_infra.resource_types import S3_BUCKET, S3_BUCKET_POLICY
 from studio_infra.rules import RULES
@@ -20,9 +19,9 @@ ROOT = Path(__file__).parent.parent
 UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
 
-@pytest.fixture(scope="module")
-def default_plan():
-    return plan_project(ROOT, "dev")
+@pytest.fixture
+def default_plan(planned):
+    return planned(ROOT)
 
 
 def test_default_stack_passes_the_pack(default_plan):
@@ -79,6 +78,7 @@ def test_analyzer_info_describes_every_rule():
         "minimum_tls_version", "suppress"}
 
 
+@pytest.mark.slow
 def test_the_pack_folder_serves_the_engine_over_grpc():
     with served_pack() as stub:
         info = stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=30)

@@ -393,6 +393,7 @@ def _as_outputs(value: Any) -> Any:
     return value
 
 
+@pytest.mark.slow
 def test_the_plugin_serves_the_schema_over_grpc() -> None:
     """``provider/__main__.py`` started as Pulumi starts a plugin (the engine's address as
     its argument) prints its port and answers ``GetSchema`` with the schema."""

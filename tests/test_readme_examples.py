@@ -82,6 +82,7 @@ def test_the_quickstart_has_no_mandatory_finding(quickstart):
         ("default-security-group-closed", "main"), ("vpc-flow-logs", "main")]
 
 
+@pytest.mark.slow
 def test_the_quickstart_type_checks(tmp_path):
     checked = mypy(tmp_path, quickstart_program())
     assert checked.returncode == 0, checked.stdout + checked.stderr
@@ -118,11 +119,13 @@ def mypy(tmp_path: Path, code: str) -> subprocess.CompletedProcess[str]:
         env={"MYPYPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
 
 
+@pytest.mark.slow
 def test_the_components_program_type_checks(tmp_path):
     checked = mypy(tmp_path, components_program())
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
+@pytest.mark.slow
 def test_type_checkers_see_a_misspelt_name_or_a_wrong_argument(tmp_path):
     code = components_program()
     code = code.replace("import StudioKeys", "import StudioKey", 1)

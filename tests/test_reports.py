@@ -16,6 +16,7 @@ from studio_infra.cli import EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS, main
 from studio_infra.reports.files import SCHEMA_VERSION, report_schema
 from studio_infra.resource_types import S3_BUCKET
 from studio_infra.rules import RULES
+from tests.conftest import Planned
 from tests.test_ops_audit import aws_env, setup  # noqa: F401 (fixtures)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -233,11 +234,9 @@ def test_a_suppression_without_what_it_needs_stops_the_plan(tmp_path, capsys, en
 # -- the same suppressions in the engine's pack ------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def raw_plan() -> Any:
-    from studio_infra.plan.runner import plan_project
-
-    return plan_project(RAW)
+@pytest.fixture
+def raw_plan(planned: Planned) -> Any:
+    return planned(RAW)
 
 
 def test_the_pack_honours_suppressions_as_the_plan_does(raw_plan):

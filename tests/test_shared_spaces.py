@@ -6,7 +6,6 @@ from __future__ import annotations
 import botocore.session
 import pytest
 
-from studio_infra.plan.runner import plan_project
 from studio_infra.resource_types import (
     SAGEMAKER_DOMAIN,
     SAGEMAKER_SPACE,
@@ -19,9 +18,9 @@ def model():
     return botocore.session.get_session().get_service_model("sagemaker")
 
 
-@pytest.fixture(scope="module")
-def multi_team():
-    return plan_project("stacks/multi-team")
+@pytest.fixture
+def multi_team(planned):
+    return planned("stacks/multi-team")
 
 
 def test_botocore_says_user_settings_do_not_reach_shared_spaces(model):

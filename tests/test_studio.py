@@ -76,10 +76,16 @@ def test_adding_removing_and_reordering_users_changes_no_one_else(record):
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.permutations(["ann", "ben", "cat", "dov", "eve"]), st.integers(1, 4))
 def test_identity_depends_on_the_name_only(record, names, keep):
-    everyone = studio(record, users=[{"name": n} for n in sorted(names)])
+    # Every example's full list is the same five users: planned once, read by each example.
+    if not _EVERYONE:
+        _EVERYONE.append(studio(record, users=[{"name": n} for n in sorted(names)]))
     some = studio(record, users=[{"name": n} for n in names[:keep]])
     for name in names[:keep]:
-        assert user_view(everyone, name) == user_view(some, name)
+        assert user_view(_EVERYONE[0], name) == user_view(some, name)
+
+
+_EVERYONE: list[Plan] = []
+"""The Studio of ``test_identity_depends_on_the_name_only``'s five users, sorted by name."""
 
 
 def test_teams_get_their_own_roles_images_and_gpu_grants(record):

@@ -23,6 +23,7 @@ from studio_infra.cleanup import StudioNetworkCleanup
 from studio_infra.component import Component
 from studio_infra.domain.apps import app_settings, default_space_settings
 from studio_infra.domain.membership import DomainMembership, UidRegistry
+from studio_infra.domain.portal import CLASSIC_APPS
 from studio_infra.domain.settings import StudioDomainArgs
 from studio_infra.domain_update import StudioDomainUpdate
 from studio_infra.errors import StudioInfraError
@@ -30,8 +31,6 @@ from studio_infra.errors import StudioInfraError
 NEW_STUDIO_LANDING = "studio::"
 """``DefaultLandingUri`` of the new Studio ("can only be passed if StudioWebPortal is set to
 ENABLED"); ``app:JupyterServer:`` would land users in Studio Classic."""
-CLASSIC_APPS = ("JupyterServer", "KernelGateway")
-"""Studio Classic's app types, hidden from the Studio navigation unless asked for."""
 
 
 class StudioDomain(Component[StudioDomainArgs]):
@@ -73,14 +72,17 @@ class StudioDomain(Component[StudioDomainArgs]):
             # API_StudioWebPortalSettings).
             "studio_web_portal": "ENABLED",
             "default_landing_uri": NEW_STUDIO_LANDING,
-            **({} if spec.classic_apps else
-               {"studio_web_portal_settings": {"hidden_app_types": list(CLASSIC_APPS)}}),
+            **portal_settings(spec),
             "space_storage_settings": spec.space_storage.settings(),
             **app_settings(spec.images, instance_type=spec.default_instance_type,
                            idle_timeout_minutes=spec.idle_timeout_minutes,
                            lifecycle_config_arns=spec.lifecycle_config_arns,
                            lifecycle_configs=spec.lifecycle_configs),
         }
+
+        workspace = spec.canvas_workspace()
+        if spec.canvas is not None and workspace is not None:
+            user_settings["canvas_app_settings"] = spec.canvas.app_settings(*workspace)
 
         retention: aws.sagemaker.DomainRetentionPolicyArgsDict = {
             "home_efs_file_system": spec.home_efs_retention}
@@ -145,6 +147,13 @@ class StudioDomain(Component[StudioDomainArgs]):
                                   sso_application_arn=domain.single_sign_on_application_arn
                                   if spec.auth_mode == "SSO" else None,
                                   group_assignments=tuple(groups))
+
+
+def portal_settings(spec: StudioDomainArgs) -> dict[str, Any]:
+    """``studio_web_portal_settings`` of the domain's user settings: Studio Classic's apps
+    hidden unless ``classic_apps``, and what ``portal`` hides; nothing when nothing is."""
+    block = spec.portal.settings(() if spec.classic_apps else CLASSIC_APPS)
+    return {} if block is None else {"studio_web_portal_settings": block}
 
 
 def identity_store(parent: pulumi.Resource) -> str:

@@ -14,6 +14,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from studio_infra.docker import DockerAccess, docker_for_network
+from studio_infra.domain.canvas import CANVAS_NEEDS_WORKSPACE, CanvasSettings
+from studio_infra.domain.portal import CLASSIC_APPS, StudioPortal
 from studio_infra.images import AttachedImage
 from studio_infra.inputs import (
     ARGS_CONFIG,
@@ -24,6 +26,7 @@ from studio_infra.inputs import (
     RoleArn,
     SecurityGroupId,
     SharingPrefix,
+    StrInput,
     SubnetList,
     Tags,
     VpcId,
@@ -110,7 +113,23 @@ class DomainSettings(BaseModel):
     """Docker in spaces (``DockerSettings``): disabled unless ``enabled``; enabled in a
     ``VpcOnly`` domain it names ``trusted_accounts``."""
 
+    portal: StudioPortal = Field(default_factory=StudioPortal)
+    """What the Studio web portal hides from every user (``StudioWebPortalSettings``: app
+    types, ML tools, instance types); nothing but Studio Classic's apps by default."""
+    canvas: CanvasSettings | None = None
+    """SageMaker Canvas (``CanvasAppSettings``): its workspace in the library's encrypted
+    bucket (or a path and key given), Kendra, direct deploy, forecasting and model
+    registration off unless asked. None: no Canvas settings are sent."""
+
     _docker = field_validator("docker")(docker_for_network)
+
+    @model_validator(mode="after")
+    def _default_type_shown(self) -> DomainSettings:
+        if self.default_instance_type in self.portal.hidden_instance_types:
+            raise ValueError(f"portal.hidden_instance_types hides {self.default_instance_type!r}, "
+                             "the default_instance_type apps start on; pick another default "
+                             "or leave it visible")
+        return self
 
     @field_validator("default_instance_type")
     @classmethod
@@ -178,6 +197,28 @@ class StudioDomainArgs(DomainSettings):
         if self.sso_groups and self.auth_mode != "SSO":
             raise ValueError("sso_groups needs auth_mode SSO")
         return self
+
+    @model_validator(mode="after")
+    def _classic_shown(self) -> StudioDomainArgs:
+        hidden = [a for a in self.portal.hidden_app_types if a in CLASSIC_APPS]
+        if self.classic_apps and hidden:
+            raise ValueError(f"portal.hidden_app_types hides {hidden}, Studio Classic's apps, "
+                             "which classic_apps (or a KernelGateway image, or a user's "
+                             "default app) shows; remove them from the list")
+        return self
+
+    @model_validator(mode="after")
+    def _canvas_workspace(self) -> StudioDomainArgs:
+        if self.canvas is not None and self.canvas_workspace() is None:
+            raise ValueError(CANVAS_NEEDS_WORKSPACE)
+        return self
+
+    def canvas_workspace(self) -> tuple[StrInput, StrInput] | None:
+        """Canvas's workspace path and key (``CanvasSettings.workspace``, the sharing bucket
+        the default); None without Canvas."""
+        if self.canvas is None:
+            return None
+        return self.canvas.workspace(self.sharing_bucket_name, self.sharing_kms_key_arn)
 
     @model_validator(mode="after")
     def _sharing_needs_key(self) -> StudioDomainArgs:

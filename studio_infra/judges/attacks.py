@@ -25,6 +25,7 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from studio_infra.judges import stolen_credentials
 from studio_infra.judges.iam_eval import Decision, Request, evaluate
 from studio_infra.judges.studio_needs import (
     Caller,
@@ -63,6 +64,7 @@ ATTACKS: dict[str, Need] = {n.key: n for n in (
          "Users outside one team never share a POSIX gid: a gid is a group, and each would be "
          "in the other's group on their directories",
          EFS_PERMISSIONS),
+    stolen_credentials.ATTACK,
 )}
 """The attacks judged here, in the Studio-needs model's form (docs/how-checks-judge.md)."""
 

@@ -61,6 +61,9 @@ class StudioNetwork(Component[StudioNetworkArgs]):
     """The interface endpoints' security group: HTTPS from the apps only."""
     endpoint_ids: pulumi.Output[dict[str, str]]
     """Endpoint short name -> VPC endpoint id."""
+    nat_public_ips: pulumi.Output[list[str]]
+    """The public addresses of the NAT gateways (their Elastic IPs), the source of every call
+    leaving through them; empty without NAT. In an existing VPC, its ``nat_public_ips``."""
     flow_log_group_name: pulumi.Output[str | None]
     """The CloudWatch log group of the VPC's flow logs (None without flow logs)."""
     private_subnets: dict[str, pulumi.Output[str]]
@@ -75,6 +78,7 @@ class StudioNetwork(Component[StudioNetworkArgs]):
 
     def _build(self) -> None:
         spec, zones = self.spec, self._zones
+        self._nat_ips: list[pulumi.Output[str]] = []
         layout = spec.layout(self.resource_name, zones)
         new = layout.new_vpc
         if new is None:
@@ -95,6 +99,7 @@ class StudioNetwork(Component[StudioNetworkArgs]):
             private_tables: pulumi.Output[list[str]] = tables if isinstance(
                 tables, pulumi.Output) else pulumi.Output.all(*(
                     tables.values() if isinstance(tables, dict) else tables))
+            self._nat_ips = [pulumi.Output.from_input(ip) for ip in existing.nat_public_ips]
             public_subnets: pulumi.Output[list[str]] = pulumi.Output.from_input([])
             public_tables: pulumi.Output[list[str]] = pulumi.Output.from_input([])
             flow_log_group: pulumi.Output[str | None] = pulumi.Output.from_input(None)
@@ -124,6 +129,7 @@ class StudioNetwork(Component[StudioNetworkArgs]):
         self.studio_security_group_id = studio_sg.id
         self.endpoint_security_group_id = endpoint_sg.id
         self.endpoint_ids = endpoint_ids
+        self.nat_public_ips = pulumi.Output.all(*self._nat_ips)
         self.flow_log_group_name = flow_log_group
         self.private_subnets = subnets_by_label
 
@@ -201,6 +207,7 @@ class StudioNetwork(Component[StudioNetworkArgs]):
         nat = aws.ec2.NatGateway(nat_name, subnet_id=public.id, allocation_id=eip.id,
                                  tags=self.tags(nat_name),
                                  opts=self.child_options(depends_on=[igw]))
+        self._nat_ips.append(eip.public_ip)
         return nat.id
 
     def _close_default_security_group(self, vpc: aws.ec2.Vpc, layout: VpcLayout) -> None:

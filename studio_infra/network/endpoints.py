@@ -20,6 +20,8 @@ INTERFACE_ENDPOINTS: dict[str, str] = {
     "sagemaker.runtime": "{prefix}.{region}.sagemaker.runtime",
     "sagemaker.featurestore-runtime": "{prefix}.{region}.sagemaker.featurestore-runtime",
     "sagemaker.metrics": "{prefix}.{region}.sagemaker.metrics",
+    # SageMaker's managed MLflow (studio_infra.mlflow.ENDPOINT_PAGE).
+    "sagemaker.experiments": "{prefix}.{region}.sagemaker.experiments",
     "studio": "aws.sagemaker.{region}.studio",
     "notebook": "aws.sagemaker.{region}.notebook",
     "sts": "{prefix}.{region}.sts",
@@ -71,6 +73,7 @@ ENDPOINT_SETS: dict[str, tuple[str, ...]] = {
     "feature-store": ("sagemaker.featurestore-runtime",),
     "projects": ("servicecatalog",),
     "experiments": ("sagemaker.metrics",),
+    "mlflow": ("sagemaker.experiments",),
     "canvas": ("forecast", "forecastquery", "rekognition", "textract", "comprehend",
                "redshift-data", "athena", "glue"),
     "codecommit": ("codecommit", "git-codecommit"),
@@ -194,6 +197,11 @@ class EndpointPolicySupport:
     whose browser traffic is not an ordinary signed API call)."""
     source: str
     """The AWS page saying the service supports endpoint policies."""
+    action: str = "sagemaker:*"
+    """``account-resources``: the actions allowed."""
+    resource: str = "*"
+    """``account-resources``: the resources allowed, within
+    ``arn:<partition>:sagemaker:<region>:<account>:``."""
 
 
 _SAGEMAKER_ENDPOINTS = "https://docs.aws.amazon.com/sagemaker/latest/dg/interface-vpc-endpoint.html"
@@ -213,6 +221,13 @@ ENDPOINT_POLICIES: dict[str, EndpointPolicySupport] = {
         "account-resources",
         "https://docs.aws.amazon.com/sagemaker/latest/dg/studio-interface-endpoint.html"
         "#studio-private-link-policy"),
+    # "Create a VPC Endpoint Policy for SageMaker AI MLflow" (mlflow-private-link-policy.html,
+    # under studio_infra.mlflow.ENDPOINT_PAGE): its example allows sagemaker-mlflow actions
+    # to "Principal": "*"; here on this account's tracking servers alone.
+    "sagemaker.experiments": EndpointPolicySupport(
+        "account-resources",
+        "https://docs.aws.amazon.com/sagemaker/latest/dg/mlflow-private-link-policy.html",
+        action="sagemaker-mlflow:*", resource="mlflow-tracking-server/*"),
     # STS has no resource for GetCallerIdentity (every SDK session calls it): principals only.
     "sts": EndpointPolicySupport(
         "principals",
@@ -284,8 +299,8 @@ def endpoint_policy(
     everyone = {"Principal": "*"}
     if support.perimeter == "account-resources":
         return [{"Sid": "ThisAccountsResources", "Effect": "Allow", **everyone,
-                 "Action": "sagemaker:*",
-                 "Resource": f"arn:{partition}:sagemaker:{region}:{account}:*"}]
+                 "Action": support.action,
+                 "Resource": f"arn:{partition}:sagemaker:{region}:{account}:{support.resource}"}]
     own: dict[str, Any] = {"aws:PrincipalAccount": account}
     if support.perimeter == "principals-and-resources":
         accounts = [account, *sorted(set(trusted_accounts) - {account})] \

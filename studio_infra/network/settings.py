@@ -9,6 +9,7 @@ settings mean for the resources is ``layout(name, zones)``: the pure layout of
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from typing import Any
@@ -33,6 +34,11 @@ LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 
                       1827, 2192, 2557, 2922, 3288, 3653)
 """The retention periods CloudWatch Logs accepts."""
 
+VPC_ONLY_BLOCKS = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
+"""RFC 1918 and shared address space: a VPC's own addresses, never the source AWS sees for a
+call leaving through a NAT gateway."""
+
+
 class ExistingNetwork(BaseModel):
     """A VPC built elsewhere: Studio gets only security groups and endpoints in it."""
 
@@ -47,6 +53,24 @@ class ExistingNetwork(BaseModel):
     private_route_table_ids: RouteTableIds = Field(default_factory=list)
     """Route tables of those subnets; the S3 gateway endpoint is added to them. Required
     unless ``s3_gateway_endpoint`` is False (the VPC already has one)."""
+    nat_public_ips: list[str] = Field(default_factory=list)
+    """The public addresses of the VPC's NAT gateways, if its private subnets route through
+    one: the network perimeter (``studio_infra.perimeter``) admits calls from them. Empty:
+    only calls through the VPC's endpoints pass it."""
+
+    @field_validator("nat_public_ips")
+    @classmethod
+    def _public_addresses(cls, value: list[str]) -> list[str]:
+        for item in value:
+            try:
+                address = ipaddress.IPv4Address(item)
+            except ValueError:
+                raise ValueError(f"nat_public_ips: {item!r} is not an IPv4 address; give the "
+                                 "NAT gateways' Elastic IPs, e.g. '203.0.113.10'") from None
+            if any(address in ipaddress.IPv4Network(block) for block in VPC_ONLY_BLOCKS):
+                raise ValueError(f"nat_public_ips: {item} is a private address; AWS sees a "
+                                 "NAT's calls from its Elastic IP, give that")
+        return value
 
     @field_validator("private_subnet_ids")
     @classmethod

@@ -41,6 +41,13 @@ class ExistingNetwork(TypedDict):
         "unless ``s3_gateway_endpoint`` is False (the VPC already has one)."
     )
 
+    nat_public_ips: NotRequired[list[str]]
+    (
+        "The public addresses of the VPC's NAT gateways, if its private subnets route through "
+        "one: the network perimeter (``studio_infra.perimeter``) admits calls from them. Empty: "
+        "only calls through the VPC's endpoints pass it."
+    )
+
 
 class StudioNetworkArgs(TypedDict):
     """Arguments of ``StudioNetwork``; every field has the hardened default."""
@@ -248,6 +255,20 @@ class BucketSettings(TypedDict):
         "Default: ``365``."
     )
 
+    network_perimeter: NotRequired[bool]
+    (
+        "Objects only through the VPC's S3 endpoints (``perimeter.bucket_statement``): applied "
+        "when the program wires them in (``vpc_endpoint_ids``; ``Studio`` does for ``VpcOnly`` "
+        "domains with an S3 endpoint). False is the named opt-out.\n\n"
+        "Default: ``true``."
+    )
+
+    perimeter_admin_arns: NotRequired[list[str]]
+    (
+        "IAM principals (role or user ARNs, ``*`` wildcards allowed) that may still read and "
+        "write the objects from outside the VPC: the administrators who restore or audit data."
+    )
+
     protect_data: NotRequired[bool]
     (
         "``protect`` and ``retain_on_delete`` on the buckets: data outlives the stack.\n\n"
@@ -387,6 +408,43 @@ class RepositorySettings(TypedDict):
 
     tags: NotRequired[dict[str, str]]
     """Tags on the repository; its ``Name`` wins."""
+
+
+class MlflowSettings(TypedDict):
+    (
+        "What a person chooses about managed MLflow (``studio:mlflow``); ``TrackingServerArgs`` "
+        "adds what a program wires in."
+    )
+
+    name: NotRequired[str]
+    (
+        "The tracking server's name (part of its ARN; changing it replaces the server). "
+        "Default: ``<project>-<stack>``, with characters AWS refuses turned into hyphens."
+    )
+
+    size: NotRequired[str]
+    (
+        "``Small`` (AWS suggests it for up to 25 users), ``Medium`` or ``Large``: billed by the "
+        "hour, priced in the plan's cost.\n\n"
+        "One of: ``Small``, ``Medium``, ``Large``.\n\n"
+        "Default: ``Small``."
+    )
+
+    mlflow_version: NotRequired[str]
+    """The MLflow version. Default: the one SageMaker picks when the server is created."""
+
+    automatic_model_registration: NotRequired[bool]
+    (
+        "Register models logged to MLflow in the SageMaker Model Registry; the server's role "
+        "then gets the registry actions too (``REGISTRY_ACTIONS``).\n\n"
+        "Default: ``false``."
+    )
+
+    weekly_maintenance_window_start: NotRequired[str]
+    """When AWS may update the server, ``Tue:03:30`` (UTC). Default: AWS chooses."""
+
+    artifacts: NotRequired[BucketSettings]
+    """The artifact bucket (``SecureBucket`` settings; its key is the stack's ``s3`` key)."""
 
 
 class ImageBuild(TypedDict):
@@ -575,6 +633,87 @@ class DockerAccess(TypedDict):
     )
 
 
+class StudioPortal(TypedDict):
+    (
+        "What the Studio web portal hides from every user of the domain "
+        "(``StudioWebPortalSettings``); the API and IAM decide what they may do."
+    )
+
+    hidden_app_types: NotRequired[list[str]]
+    (
+        "Apps hidden from the left navigation (``HiddenAppTypes``: ``CodeEditor``, ``Canvas``, "
+        "...), besides Studio Classic's unless ``classic_apps``."
+    )
+
+    hidden_ml_tools: NotRequired[list[str]]
+    (
+        "ML tools hidden from the left navigation (``HiddenMlTools``: ``DataWrangler``, "
+        "``AutoMl``, ``JumpStart``, ...)."
+    )
+
+    hidden_instance_types: NotRequired[list[str]]
+    (
+        "Instance types not offered in the portal (``HiddenInstanceTypes``). Empty by default: "
+        "each execution role's ``instance_types`` is what decides (docs/components.md, \"The "
+        "portal\")."
+    )
+
+
+class CanvasSettings(TypedDict):
+    (
+        "Canvas for every user of the domain (``CanvasAppSettings``): its workspace encrypted "
+        "with a customer-managed key, and each feature off unless asked for."
+    )
+
+    workspace_s3_path: NotRequired[str]
+    (
+        "``s3://bucket/prefix`` for Canvas's artifacts. Default: the library's bucket (the "
+        "notebook-sharing one) under ``canvas/``. Changing it later leaves users without their "
+        "earlier artifacts (AWS)."
+    )
+
+    workspace_kms_key_arn: NotRequired[pulumi.Input[str]]
+    (
+        "The key Canvas encrypts its artifacts with; required with ``workspace_s3_path``. "
+        "Default: the sharing bucket's key."
+    )
+
+    kendra: NotRequired[bool]
+    (
+        "Document querying with Amazon Kendra (``KendraSettings``): off unless asked.\n\n"
+        "Default: ``false``."
+    )
+
+    direct_deploy: NotRequired[bool]
+    (
+        "Users deploy Canvas models to SageMaker endpoints (``DirectDeploySettings``): off "
+        "unless asked; the endpoint calls still need the role's grants.\n\n"
+        "Default: ``false``."
+    )
+
+    time_series_forecasting: NotRequired[bool]
+    (
+        "Forecasting through Amazon Forecast (``TimeSeriesForecastingSettings``); needs "
+        "``forecast_role_arn``.\n\n"
+        "Default: ``false``."
+    )
+
+    forecast_role_arn: NotRequired[pulumi.Input[str]]
+    (
+        "The role Canvas passes to Amazon Forecast: trusts ``forecast.amazonaws.com`` and holds "
+        "``AmazonSageMakerCanvasForecastAccess`` (made by you, scoped to Forecast)."
+    )
+
+    model_registration: NotRequired[bool]
+    (
+        "Registering Canvas models in the SageMaker model registry (``ModelRegisterSettings``).\n\n"
+        "Default: ``false``."
+    )
+
+    cross_account_model_register_role_arn: NotRequired[pulumi.Input[str]]
+    """Only to register into another account's registry: that account's role."""
+
+
 class DomainConfig(TypedDict):
     (
         "Domain settings (``studio:domain``): ``DomainSettings``, and what names and switches "
@@ -674,6 +813,19 @@ class DomainConfig(TypedDict):
         "``VpcOnly`` domain it names ``trusted_accounts``."
     )
 
+    portal: NotRequired[StudioPortal]
+    (
+        "What the Studio web portal hides from every user (``StudioWebPortalSettings``: app "
+        "types, ML tools, instance types); nothing but Studio Classic's apps by default."
+    )
+
+    canvas: NotRequired[CanvasSettings]
+    (
+        "SageMaker Canvas (``CanvasAppSettings``): its workspace in the library's encrypted "
+        "bucket (or a path and key given), Kendra, direct deploy, forecasting and model "
+        "registration off unless asked. None: no Canvas settings are sent."
+    )
+
     name: NotRequired[str]
     """Domain name. Default: ``<project>-<stack>``."""
 
@@ -726,6 +878,16 @@ class RoleSettings(TypedDict):
         "Default: ``true``."
     )
 
+    network_perimeter: NotRequired[bool]
+    (
+        "Deny the role's calls made from outside the Studio VPC "
+        "(``perimeter.identity_statement``, in the ``<name>-guardrails`` policy): session "
+        "credentials taken from a notebook stop working on the internet. Applied when the "
+        "program wires in the VPC (``perimeter_vpc_ids``; ``Studio`` does for ``VpcOnly`` "
+        "domains). False is the named opt-out, reported by ``studio-credentials-outside-vpc``.\n\n"
+        "Default: ``true``."
+    )
+
     job_network_isolation: NotRequired[bool]
     (
         "Also require network isolation for the jobs that take it (off by default: it breaks "
@@ -762,6 +924,16 @@ class TeamConfig(TypedDict):
         "with volume and output KMS keys and inter-container encryption (the role's managed "
         "policy ``<name>-guardrails``). False is the named opt-out, which the "
         "``sagemaker-job-guardrails`` rule reports.\n\n"
+        "Default: ``true``."
+    )
+
+    network_perimeter: NotRequired[bool]
+    (
+        "Deny the role's calls made from outside the Studio VPC "
+        "(``perimeter.identity_statement``, in the ``<name>-guardrails`` policy): session "
+        "credentials taken from a notebook stop working on the internet. Applied when the "
+        "program wires in the VPC (``perimeter_vpc_ids``; ``Studio`` does for ``VpcOnly`` "
+        "domains). False is the named opt-out, reported by ``studio-credentials-outside-vpc``.\n\n"
         "Default: ``true``."
     )
 
@@ -877,6 +1049,13 @@ class StudioConfig(TypedDict):
     repository: NotRequired[RepositorySettings]
     """The repository built images are pushed to."""
 
+    mlflow: NotRequired[MlflowSettings]
+    (
+        "A SageMaker MLflow tracking server every execution role of the stack may use (and no "
+        "other). Off by default: a server is billed by the hour (``studio-infra plan`` prices "
+        "it); ``{}`` turns it on with the defaults."
+    )
+
     images: NotRequired[list[ImageSpec]]
     """Custom images, each built from a folder or taken from an existing URI."""
 
@@ -931,7 +1110,8 @@ class Studio(HostedComponent):
         "Outputs for Python programs only (other components, Python objects): ``keys``, "
         "``network``, ``domain``, ``default_role``, ``team_roles``, ``users``, ``sharing``, "
         "``repository``, ``images``, ``lifecycle``, ``packages``, ``shared_efs``, "
-        "``file_systems``, ``user_file_systems``, ``team_spaces``, ``apps_cleanup``."
+        "``file_systems``, ``user_file_systems``, ``team_spaces``, ``apps_cleanup``, "
+        "``mlflow``."
     )
 
     domain_id: pulumi.Output[str]
@@ -983,6 +1163,12 @@ class StudioNetwork(HostedComponent):
 
     endpoint_ids: pulumi.Output[dict[str, str]]
     """Endpoint short name -> VPC endpoint id."""
+
+    nat_public_ips: pulumi.Output[list[str]]
+    (
+        "The public addresses of the NAT gateways (their Elastic IPs), the source of every call "
+        "leaving through them; empty without NAT. In an existing VPC, its ``nat_public_ips``."
+    )
 
     flow_log_group_name: pulumi.Output[str]
     """The CloudWatch log group of the VPC's flow logs (None without flow logs)."""
@@ -1050,6 +1236,20 @@ class SecureBucketArgs(TypedDict):
         "Default: ``365``."
     )
 
+    network_perimeter: NotRequired[bool]
+    (
+        "Objects only through the VPC's S3 endpoints (``perimeter.bucket_statement``): applied "
+        "when the program wires them in (``vpc_endpoint_ids``; ``Studio`` does for ``VpcOnly`` "
+        "domains with an S3 endpoint). False is the named opt-out.\n\n"
+        "Default: ``true``."
+    )
+
+    perimeter_admin_arns: NotRequired[list[str]]
+    (
+        "IAM principals (role or user ARNs, ``*`` wildcards allowed) that may still read and "
+        "write the objects from outside the VPC: the administrators who restore or audit data."
+    )
+
     protect_data: NotRequired[bool]
     (
         "``protect`` and ``retain_on_delete`` on the buckets: data outlives the stack.\n\n"
@@ -1061,6 +1261,12 @@ class SecureBucketArgs(TypedDict):
 
     kms_key_arn: pulumi.Input[str]
     """Customer-managed key for SSE-KMS (required)."""
+
+    vpc_endpoint_ids: NotRequired[list[pulumi.Input[str]]]
+    (
+        "The VPC's S3 endpoints (gateway or interface): with ``network_perimeter``, the only "
+        "way to the objects. Empty: no bucket perimeter."
+    )
 
 
 class SecureBucket(HostedComponent):
@@ -1482,6 +1688,19 @@ class StudioDomainArgs(TypedDict):
     (
         "Docker in spaces (``DockerSettings``): disabled unless ``enabled``; enabled in a "
         "``VpcOnly`` domain it names ``trusted_accounts``."
+    )
+
+    portal: NotRequired[StudioPortal]
+    (
+        "What the Studio web portal hides from every user (``StudioWebPortalSettings``: app "
+        "types, ML tools, instance types); nothing but Studio Classic's apps by default."
+    )
+
+    canvas: NotRequired[CanvasSettings]
+    (
+        "SageMaker Canvas (``CanvasAppSettings``): its workspace in the library's encrypted "
+        "bucket (or a path and key given), Kendra, direct deploy, forecasting and model "
+        "registration off unless asked. None: no Canvas settings are sent."
     )
 
     domain_name: str

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from studio_infra.judges import attacks
+from studio_infra.judges import attacks, stolen_credentials
 from studio_infra.judges import studio_needs as needs
 from studio_infra.resource_types import SAGEMAKER_DOMAIN
 from studio_infra.rules.declare import RuleGroup
@@ -83,6 +83,50 @@ def sharing_folders(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Ite
 )
 def shared_gids(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     yield from attacks.group_problems(needs.domain_view(domain, stack), stack)
+
+
+BUILT_HERE = "studio-infra:"
+"""What the URN of a resource built by one of this library's components holds."""
+_OUTSIDE_FIX = ("Add a Deny on every action but the exempt ones when aws:SourceVpc is not the "
+                "Studio VPC and aws:SourceIp is not the NAT's (BoolIfExists false on "
+                "aws:ViaAWSService and aws:PrincipalIsAWSService), as "
+                "studio_infra.perimeter.identity_statement builds; StudioExecutionRole does "
+                "unless network_perimeter is false.")
+
+
+@ATTACK.rule(
+    name="studio-credentials-outside-vpc",
+    description="Execution roles of this library's VpcOnly domains refuse their credentials "
+    "from outside the VPC",
+    types=(SAGEMAKER_DOMAIN,),
+    severity=Severity.HIGH,
+    enforcement=Enforcement.MANDATORY,
+    remediation=_OUTSIDE_FIX,
+    needs_stack=True,
+    category=Category.STUDIO,
+)
+def credentials_outside(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
+    """Mandatory for a domain this library builds (its URN has a ``studio-infra:`` component
+    among its parents), advisory for any other program's (``credentials_outside_other``)."""
+    if BUILT_HERE in domain.urn:
+        yield from stolen_credentials.outside_problems(needs.domain_view(domain, stack), stack)
+
+
+@ATTACK.rule(
+    name="studio-credentials-outside-vpc-other",
+    description="Execution roles of other programs' VpcOnly domains refuse their credentials "
+    "from outside the VPC",
+    types=(SAGEMAKER_DOMAIN,),
+    severity=Severity.HIGH,
+    enforcement=Enforcement.ADVISORY,
+    remediation=_OUTSIDE_FIX,
+    needs_stack=True,
+    category=Category.STUDIO,
+)
+def credentials_outside_other(domain: Resource, stack: Stack,
+                              _: Mapping[str, Any]) -> Iterator[str]:
+    if BUILT_HERE not in domain.urn:
+        yield from stolen_credentials.outside_problems(needs.domain_view(domain, stack), stack)
 
 
 ATTACK_RULES = ATTACK.rules

@@ -72,6 +72,7 @@ from studio_infra.resource_types import (
     SAGEMAKER_DOMAIN,
     SAGEMAKER_IMAGE,
     SAGEMAKER_IMAGE_VERSION,
+    SAGEMAKER_MLFLOW_TRACKING_SERVER,
     SAGEMAKER_NOTEBOOK_INSTANCE,
     SAGEMAKER_SPACE,
     SAGEMAKER_STUDIO_LIFECYCLE_CONFIG,
@@ -143,6 +144,12 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
         SAGEMAKER_SPACE,
         (Call("sagemaker", "CreateSpace"),),
         TF + "sagemaker/space.go",
+        fields={"tags": To("Tags", transform=tag_list)},
+    ),
+    Requests(
+        SAGEMAKER_MLFLOW_TRACKING_SERVER,
+        (Call("sagemaker", "CreateMlflowTrackingServer"),),
+        TF + "sagemaker/mlflow_tracking_server.go",
         fields={"tags": To("Tags", transform=tag_list)},
     ),
     Requests(

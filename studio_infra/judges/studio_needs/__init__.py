@@ -16,6 +16,8 @@ page it comes from, and the code that checks a plan's domains (``view``) against
   EFS's mount targets are reachable, with both sides' rules (``reachability``);
 * **files** (``files``): each user's directory on every attached file system exists, is
   theirs, and is not writable by another user;
+* **MLflow** (``mlflow``): with a tracking server in the plan, each execution role uses it
+  and no other, and the server's role reaches its artifact store;
 * **keys** (``keys``): no key policy lets a principal create grants outside
   ``kms:GrantIsForAWSResource`` (a grant can give its holder ``Decrypt``).
 

@@ -51,6 +51,11 @@ NEEDS: dict[str, Need] = {n.key: n for n in (
          "With notebook sharing, the role reads and writes the sharing prefix, through TLS, "
          "with the sharing key",
          _DG + "notebooks-sharing.html"),
+    Need("canvas-workspace", "identity",
+         "With Canvas settings, the role reads, writes and lists its user's folder of the "
+         "Canvas workspace (Canvas/<UserProfileName>/ under the path), through TLS, with the "
+         "workspace key",
+         _DG + "canvas-storage-configuration.html"),
     Need("image-pull", "identity",
          "The role of each attached image can pull it from ECR",
          _DG + "sagemaker-roles.html#sagemaker-roles-createimage-perms"),
@@ -59,6 +64,26 @@ NEEDS: dict[str, Need] = {n.key: n for n in (
          "gets an authorization token for its domain and reads the repository (and "
          "sts:GetServiceBearerToken for CodeArtifact)",
          package_needs.READ_SOURCE),
+    Need("mlflow-use", "identity",
+         "With an MLflow tracking server in the stack, each execution role calls MLflow on it "
+         "(sagemaker-mlflow actions on its ARN) and opens its UI "
+         "(CreatePresignedMlflowTrackingServerUrl)",
+         _DG + "mlflow-create-tracking-server-iam.html"),
+    Need("mlflow-artifacts", "identity",
+         "The tracking server's role reads, writes and lists its artifact store in S3, through "
+         "TLS, under the bucket policy",
+         _DG + "mlflow-create-tracking-server-iam.html"),
+    Need("no-other-mlflow", "isolation",
+         "No execution role calls MLflow on, or opens the UI of, a tracking server other than "
+         "the stack's (sagemaker-mlflow actions act on one server's ARN)",
+         "https://docs.aws.amazon.com/service-authorization/latest/reference/"
+         "list_amazonsagemakerwithmlflow.html"),
+    Need("sagemaker-network", "identity",
+         "What SageMaker calls as the role from its own network (the Studio UI's calls, "
+         "image pulls, a job's log writes) and the EFS client calls of a mount, which pass no "
+         "VPC endpoint, are not denied by a network perimeter",
+         "https://github.com/aws-samples/data-perimeter-policy-examples/blob/"
+         "8e0d3c5179a45dca414d4ea1f3a7b544aba02009/service_control_policies/README.md"),
     Need("no-presign-other", "isolation",
          "No execution role creates a presigned URL for another user's profile",
          _DG + "studio-updated-jl-admin-guide-permissions.html"),

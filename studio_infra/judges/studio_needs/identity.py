@@ -14,8 +14,10 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from studio_infra.inputs import CANVAS_USER_FOLDER, split_s3_path
 from studio_infra.judges import package_needs
 from studio_infra.judges.iam_eval import Decision, OneOf, Request, Undecidable, access, evaluate
+from studio_infra.judges.studio_needs import mlflow
 from studio_infra.judges.studio_needs.catalog import NEEDS, _message
 from studio_infra.judges.studio_needs.keys import _key_policy
 from studio_infra.judges.studio_needs.resources import find
@@ -39,8 +41,8 @@ def identity_problems(view: DomainView, stack: Stack) -> Iterator[str]:
     seen: set[tuple[str, ...]] = set()
     for profile in view.profiles or [_new_user(view)]:
         role = _role(stack, profile.role_arn, f"the execution role of {profile.name}")
-        judged = (role.urn, *profile.images, json.dumps(profile.sharing, sort_keys=True,
-                                                        default=str))
+        judged = (role.urn, *profile.images, json.dumps(
+            [profile.sharing, profile.canvas], sort_keys=True, default=str))
         if judged in seen and not _names_users(role, stack, view):
             continue  # the same role, images and sharing; policies naming no user: same answers
         seen.add(judged)
@@ -48,6 +50,7 @@ def identity_problems(view: DomainView, stack: Stack) -> Iterator[str]:
         yield from _trust(caller)
         yield from _needed(caller, stack)
     yield from _space_role(view, stack)
+    yield from mlflow.server_problems(view, stack)
 
 
 def _space_role(view: DomainView, stack: Stack) -> Iterator[str]:
@@ -64,7 +67,7 @@ def _space_role(view: DomainView, stack: Stack) -> Iterator[str]:
     yield from _trust(caller)
     for action in ("sagemaker:ListDomains", "sagemaker:ListUserProfiles",
                    "sagemaker:ListSpaces", "sagemaker:ListApps"):
-        yield from _must_allow(caller, "studio-ui", caller.request(action, "*"))
+        yield from _must_allow(caller, "studio-ui", caller.from_sagemaker(action, "*"))
 
 
 SAGEMAKER_ASSUMES = ("https://docs.aws.amazon.com/sagemaker/latest/dg/"
@@ -107,36 +110,66 @@ def _needed(caller: Caller, stack: Stack) -> Iterator[str]:
     space, app = _space(view, profile.name)
     owner = {"sagemaker:OwnerUserProfileArn": profile.arn,
              "sagemaker:SpaceSharingType": "Private"}
-    calls = [("studio-ui", caller.request(a, "*")) for a in (
+    # The Studio UI is served by SageMaker: AWS does not say its calls go through the VPC,
+    # so they are judged as made from SageMaker's network (perimeter.STUDIO_UI_ACTIONS).
+    ui = caller.from_sagemaker
+    calls = [("studio-ui", ui(a, "*")) for a in (
         "sagemaker:ListDomains", "sagemaker:ListUserProfiles", "sagemaker:ListSpaces",
         "sagemaker:ListApps")]
     calls += [
-        ("studio-ui", caller.request("sagemaker:DescribeDomain",
-                                     view.where.arn("sagemaker", f"domain/{view.id}"))),
-        ("studio-ui", caller.request("sagemaker:DescribeUserProfile", profile.arn)),
-        ("studio-ui", caller.request("sagemaker:DescribeSpace", space)),
-        ("studio-ui", caller.request("sagemaker:DescribeApp", app)),
-        *[("own-spaces", caller.request(a, space, **owner)) for a in (
+        ("studio-ui", ui("sagemaker:DescribeDomain",
+                         view.where.arn("sagemaker", f"domain/{view.id}"))),
+        ("studio-ui", ui("sagemaker:DescribeUserProfile", profile.arn)),
+        ("studio-ui", ui("sagemaker:DescribeSpace", space)),
+        ("studio-ui", ui("sagemaker:DescribeApp", app)),
+        *[("own-spaces", ui(a, space, **owner)) for a in (
             "sagemaker:CreateSpace", "sagemaker:UpdateSpace", "sagemaker:DeleteSpace")],
-        ("own-spaces", caller.request("sagemaker:AddTags", space,
-                                      **{"sagemaker:TaggingAction": "CreateSpace"})),
-        ("own-apps", caller.request("sagemaker:CreateApp", app, **owner,
-                                    **{"sagemaker:InstanceTypes": [view.instance_type]})),
-        ("own-apps", caller.request("sagemaker:DeleteApp", app, **owner)),
+        ("own-spaces", ui("sagemaker:AddTags", space,
+                          **{"sagemaker:TaggingAction": "CreateSpace"})),
+        ("own-apps", ui("sagemaker:CreateApp", app, **owner,
+                        **{"sagemaker:InstanceTypes": [view.instance_type]})),
+        ("own-apps", ui("sagemaker:DeleteApp", app, **owner)),
     ]
     calls += [("package-read", caller.request(action, resource, **context))
               for action, resource, context in package_needs.read_requests(
                   stack, view.where.arn)]
+    calls += mlflow.use_requests(caller, stack)
     for need, request in calls:
         yield from _must_allow(caller, need, request)
     yield from _domain_key(caller, stack)
     yield from _sharing(caller, stack)
+    yield from _canvas(caller, stack)
     yield from _image_pulls(caller, stack)
+    yield from _outside_calls(caller)
+
+
+def _outside_calls(caller: Caller) -> Iterator[str]:
+    """A job's log writes (SageMaker's platform, from its network) and the EFS client calls
+    of SageMaker's mount (from the app's interface, through no endpoint) carry no VPC keys: a
+    network perimeter must not deny them (``perimeter.SAGEMAKER_CALLS``). Whether they are
+    allowed is the log group's and the file system's policy's to say; only an explicit deny
+    from the role is Studio's problem here."""
+    where = caller.view.where
+    calls = [(a, where.arn("logs", "log-group:/aws/sagemaker/TrainingJobs:log-stream:job"))
+             for a in ("logs:CreateLogStream", "logs:PutLogEvents")]
+    calls += [(a, where.arn("elasticfilesystem", f"file-system/{fs}"))
+              for fs, _path in caller.profile.file_systems
+              for a in ("elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite")]
+    for action, resource in calls:
+        request = caller.from_sagemaker(action, resource)
+        if caller.allowed(request) is Decision.EXPLICIT_DENY:
+            yield _message("sagemaker-network", f"{caller.role.name} ({caller.profile.name}'s "
+                           f"role): {action} on {resource} without a VPC endpoint is an "
+                           f"explicit deny. {NEEDS['sagemaker-network'].summary}")
 
 
 def _must_allow(caller: Caller, need: str, request: Request, resource_policy: Any = None,
                 key_policy: bool = False) -> Iterator[str]:
-    decision = caller.allowed(request, resource_policy, key_policy)
+    try:
+        decision = caller.allowed(request, resource_policy, key_policy)
+    except Undecidable as exc:
+        raise CannotCheck(f"{request.action} as {caller.role.name}: {exc}, which this stack "
+                          "does not show (the VPC endpoint the call goes through)") from None
     if decision is Decision.ALLOW:
         return
     if not caller.policies.complete and decision is Decision.IMPLICIT_DENY:
@@ -152,11 +185,13 @@ def _domain_key(caller: Caller, stack: Stack) -> Iterator[str]:
     if found is None:
         return
     key, document = found
+    # SageMaker calls KMS with the role's credentials while it creates the app: a forward
+    # access session, from SageMaker's network (perimeter.FORWARD_ACCESS_PAGE).
     via = {"kms:ViaService": caller.view.where.via("sagemaker"),
-           "kms:CallerAccount": caller.view.where.account}
+           "kms:CallerAccount": caller.view.where.account, "aws:ViaAWSService": "true"}
     for action, extra in (("kms:CreateGrant", {"kms:GrantIsForAWSResource": "true"}),
                           ("kms:DescribeKey", {})):
-        request = caller.request(action, str(key.get("arn")), **via, **extra)
+        request = caller.from_sagemaker(action, str(key.get("arn")), **via, **extra)
         yield from _must_allow(caller, "domain-key", request, document, key_policy=True)
 
 
@@ -165,7 +200,27 @@ def _sharing(caller: Caller, stack: Stack) -> Iterator[str]:
     if sharing.get("notebookOutputOption") != "Allowed":
         return
     path = known(sharing.get("s3OutputPath"), "the sharing path")
-    bucket, _, prefix = str(path).removeprefix("s3://").partition("/")
+    yield from _bucket_access(caller, stack, "sharing", str(path), "notebook.ipynb",
+                              sharing.get("s3KmsKeyId"))
+
+
+def _canvas(caller: Caller, stack: Stack) -> Iterator[str]:
+    """Canvas's workspace: its artifacts under ``Canvas/<UserProfileName>/`` of the path
+    (``CANVAS_USER_FOLDER``), encrypted with the workspace key."""
+    workspace = caller.profile.canvas
+    if not workspace.get("s3ArtifactPath"):
+        return
+    path = str(known(workspace.get("s3ArtifactPath"), "the Canvas workspace path"))
+    folder = f"{path.rstrip('/')}/{CANVAS_USER_FOLDER}{caller.profile.name}/"
+    yield from _bucket_access(caller, stack, "canvas-workspace", folder, "Training/data.csv",
+                              workspace.get("s3KmsKeyId"))
+
+
+def _bucket_access(caller: Caller, stack: Stack, need: str, path: str, sample: str,
+                   key_id: Any) -> Iterator[str]:
+    """The role reads and writes ``sample`` under ``path``, lists the path, through TLS,
+    and uses ``key_id``, as the bucket policy and key policy let it."""
+    bucket, prefix = split_s3_path(path)
     bucket_arn = f"arn:{caller.view.where.partition}:s3:::{bucket}"
     bucket_resource = find(stack, bucket)
     bucket_policy = None
@@ -175,17 +230,18 @@ def _sharing(caller: Caller, stack: Stack) -> Iterator[str]:
             else None
     tls = {"aws:SecureTransport": "true", "s3:TlsVersion": "1.3"}
     for action in ("s3:PutObject", "s3:GetObject"):
-        yield from _must_allow(caller, "sharing", caller.request(
-            action, f"{bucket_arn}/{prefix}notebook.ipynb", **tls), bucket_policy)
-    yield from _must_allow(caller, "sharing", caller.request(
+        yield from _must_allow(caller, need, caller.request(
+            action, f"{bucket_arn}/{prefix}{sample}", **tls), bucket_policy)
+    yield from _must_allow(caller, need, caller.request(
         "s3:ListBucket", bucket_arn, **tls, **{"s3:prefix": prefix}), bucket_policy)
-    found = _key_policy(stack, sharing.get("s3KmsKeyId"))
+    found = _key_policy(stack, key_id)
     if found is not None:
         key, document = found
+        # S3 calls KMS with the role's credentials: a forward access session.
         via = {"kms:ViaService": caller.view.where.via("s3"),
-               "kms:CallerAccount": caller.view.where.account}
+               "kms:CallerAccount": caller.view.where.account, "aws:ViaAWSService": "true"}
         for action in ("kms:GenerateDataKey", "kms:Decrypt"):
-            yield from _must_allow(caller, "sharing", caller.request(
+            yield from _must_allow(caller, need, caller.from_sagemaker(
                 action, str(key.get("arn")), **via), document, key_policy=True)
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from studio_infra.judges.iam_eval import Decision, evaluate
+from studio_infra.judges.studio_needs import mlflow
 from studio_infra.judges.studio_needs.catalog import _message
 from studio_infra.judges.studio_needs.resources import find
 from studio_infra.judges.studio_needs.roles import (
@@ -44,6 +45,7 @@ def isolation_problems(view: DomainView, stack: Stack) -> Iterator[str]:
         caller = Caller(view, profile, role, policies)
         for other in _others_to_try(caller, stack, matches):
             yield from _cannot_touch(caller, other, stack)
+        yield from mlflow.no_other_server(caller, stack)
 
 
 def _targets(view: DomainView, user: str) -> tuple[str, ...]:

@@ -83,6 +83,14 @@ class Caller:
         return context
 
     def request(self, action: str, resource: str, **context: Any) -> Request:
+        """``action`` as the role from the user's app, with the network keys of its path
+        (``DomainView.network``)."""
+        return Request(action, resource, principal=str(self.role.get("arn")), context={
+            **self.context, **self.view.network.context(action), **context})
+
+    def from_sagemaker(self, action: str, resource: str, **context: Any) -> Request:
+        """``action`` as the role, made by SageMaker from its own network: no network keys
+        (``perimeter.SAGEMAKER_CALLS``)."""
         return Request(action, resource, principal=str(self.role.get("arn")),
                        context={**self.context, **context})
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from studio_infra.judges.network_origin import AppNetwork, app_network
 from studio_infra.resource_types import SAGEMAKER_USER_PROFILE
 from studio_infra.snapshot import CannotCheck, Resource, Stack, known
 
@@ -74,6 +75,9 @@ class Profile:
     """(file system id, FileSystemPath) of each attached EFS."""
     images: list[str]
     sharing: Mapping[str, Any]
+    canvas: Mapping[str, Any] = field(default_factory=dict)
+    """Canvas's ``WorkspaceSettings`` (the profile's, else the domain's); empty without
+    Canvas settings."""
 
 
 @dataclass
@@ -84,6 +88,8 @@ class DomainView:
     id: str
     where: Where
     profiles: list[Profile] = field(default_factory=list)
+    network: AppNetwork = field(default_factory=AppNetwork)
+    """Where its apps call AWS from (``judges.network_origin``)."""
 
     @cached_property
     def names(self) -> frozenset[str]:
@@ -104,7 +110,8 @@ class DomainView:
 def domain_view(domain: Resource, stack: Stack) -> DomainView:
     arn = known(domain.get("arn"), f"the ARN of {domain.name}")
     _, partition, _, region, account, rest = arn.split(":", 5)
-    view = DomainView(domain, rest.split("/", 1)[1], Where(partition, region, account))
+    view = DomainView(domain, rest.split("/", 1)[1], Where(partition, region, account),
+                      network=app_network(domain, stack, region))
     defaults = known(domain.get("defaultUserSettings", {}), f"user settings of {domain.name}")
     for profile in stack.companions(domain, SAGEMAKER_USER_PROFILE, "domainId"):
         settings = known(profile.get("userSettings", {}), f"settings of {profile.name}")
@@ -120,6 +127,7 @@ def domain_view(domain: Resource, stack: Stack) -> DomainView:
                                        or defaults.get("customFileSystemConfigs") or []),
             images=_images(settings) or _images(defaults),
             sharing=settings.get("sharingSettings") or defaults.get("sharingSettings") or {},
+            canvas=_canvas_workspace(settings) or _canvas_workspace(defaults),
         ))
     return view
 
@@ -155,4 +163,9 @@ def _new_user(view: DomainView) -> Profile:
     return Profile(name=name, arn=view.where.arn("sagemaker", f"user-profile/{view.id}/{name}"),
                    role_arn=defaults.get("executionRole"), uid=None, gid=None,
                    own_security_groups=[], file_systems=[], images=_images(defaults),
-                   sharing=defaults.get("sharingSettings") or {})
+                   sharing=defaults.get("sharingSettings") or {},
+                   canvas=_canvas_workspace(defaults))
+
+
+def _canvas_workspace(settings: Mapping[str, Any]) -> Mapping[str, Any]:
+    return dict((settings.get("canvasAppSettings") or {}).get("workspaceSettings") or {})

@@ -63,6 +63,7 @@ from studio_infra.resource_types import (
     SAGEMAKER_DOMAIN,
     SAGEMAKER_IMAGE,
     SAGEMAKER_IMAGE_VERSION,
+    SAGEMAKER_MLFLOW_TRACKING_SERVER,
     SAGEMAKER_SPACE,
     SAGEMAKER_STUDIO_LIFECYCLE_CONFIG,
     SAGEMAKER_USER_PROFILE,
@@ -325,6 +326,16 @@ _SHAPES: dict[str, _Shape] = {
         id="studioLifecycleConfigName",
         arn="arn:{partition}:sagemaker:{region}:{account}:studio-lifecycle-config/"
         "{studioLifecycleConfigName}",
+    ),
+    # The provider's id is the name (terraform-provider-aws internal/service/sagemaker/
+    # mlflow_tracking_server.go, d.SetId(name)); the ARN as the Service Authorization
+    # Reference gives it; the URL's form is not documented: a reserved name (.invalid).
+    SAGEMAKER_MLFLOW_TRACKING_SERVER: _Shape(
+        id="trackingServerName",
+        arn="arn:{partition}:sagemaker:{region}:{account}:mlflow-tracking-server/"
+        "{trackingServerName}",
+        extra=lambda i, c: {"trackingServerUrl":
+                            f"https://{i['trackingServerName']}.tracking-server.invalid"},
     ),
     SSOADMIN_APPLICATION_ASSIGNMENT: _Shape(
         id="applicationArn",
