@@ -9,6 +9,7 @@ constructed once the domain's Construct has answered its URN, as the engine woul
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -135,7 +136,7 @@ def test_a_domain_that_is_not_a_resource_is_refused() -> None:
             "name": "alice"}}, None)
 
     with pytest.raises(ProgramError, match=r"StudioUser 'alice': domain is 'd-123', not a "
-                       r"studio-infra:index:StudioDomain: pass the StudioDomain resource"):
+                       + re.escape(DOMAIN) + ": pass the StudioDomain resource"):
         run_under_mocks(program, config=CONFIG)
 
 
