@@ -384,7 +384,8 @@ def test_the_yaml_programs_values_pass_the_models() -> None:
 
 
 def _as_outputs(value: Any) -> Any:
-    if isinstance(value, str) and INTERPOLATION.match(value):
+    """``value`` with each interpolation (an output, a resource, a config value) an Output."""
+    if isinstance(value, str) and (INTERPOLATION.match(value) or RESOURCE.match(value)):
         return pulumi.Output.from_input(value)
     if isinstance(value, dict):
         return {k: _as_outputs(v) for k, v in value.items()}

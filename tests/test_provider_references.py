@@ -34,6 +34,7 @@ from tests.test_provider import (
     INTERPOLATION,
     RESOURCE,
     ROOT,
+    _as_outputs,
     _check_object,
     _inputs,
     _on_the_wire,
@@ -179,16 +180,6 @@ def test_the_users_yaml_program_uses_the_schemas_types_and_inputs() -> None:
     assert problems == []
     assert sorted(r["type"] for r in resources.values()) == sorted(
         [hosted_type("StudioNetwork"), hosted_type("StudioKeys"), DOMAIN, USER, USER])
-
-
-def _as_outputs(value: Any) -> Any:
-    if isinstance(value, str) and (INTERPOLATION.match(value) or RESOURCE.match(value)):
-        return pulumi.Output.from_input(value)
-    if isinstance(value, dict):
-        return {k: _as_outputs(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_as_outputs(v) for v in value]
-    return value
 
 
 def test_the_users_yaml_programs_values_pass_the_models() -> None:
