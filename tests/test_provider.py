@@ -29,6 +29,8 @@ from studio_infra.resource_types import PULUMI_STACK, S3_BUCKET_SERVER_SIDE_ENCR
 ROOT = Path(__file__).parent.parent
 YAML_PROGRAM = ROOT / "examples" / "yaml-studio" / "Pulumi.yaml"
 INTERPOLATION = re.compile(r"^\$\{([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)(.*)\}$")
+RESOURCE = re.compile(r"^\$\{([A-Za-z0-9_]+)\}$")
+"""A whole resource (or a config value): ``${domain}``."""
 
 
 @pytest.fixture(scope="module")
@@ -294,6 +296,10 @@ def _check(value: Any, prop: dict[str, Any], served: dict[str, Any], where: str,
         if prop.get("plain"):
             problems.append(f"{where}: an interpolation where the schema wants a plain value")
         return
+    if prop.get("$ref", "").startswith("#/resources/"):
+        if not (isinstance(value, str) and RESOURCE.match(value)):
+            problems.append(f"{where}: {value!r} is not a resource (``${{name}}``)")
+        return
     if "$ref" in prop:
         type_ = served["types"][prop["$ref"].removeprefix("#/types/")]
         _check_object(value, type_.get("properties", {}), type_.get("required", []), served,
@@ -378,7 +384,8 @@ def test_the_yaml_programs_values_pass_the_models() -> None:
 
 
 def _as_outputs(value: Any) -> Any:
-    if isinstance(value, str) and INTERPOLATION.match(value):
+    """``value`` with each interpolation (an output, a resource, a config value) an Output."""
+    if isinstance(value, str) and (INTERPOLATION.match(value) or RESOURCE.match(value)):
         return pulumi.Output.from_input(value)
     if isinstance(value, dict):
         return {k: _as_outputs(v) for k, v in value.items()}

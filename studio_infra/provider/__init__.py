@@ -4,5 +4,6 @@
 pydantic models into ``components`` (generated, committed); ``hosting`` is what each hosted
 class does (refuse Outputs where a value must be known, validate, build the Python component
 under it); ``host`` serves them and gives the schema (``studio-infra schema`` prints it,
-``schema.json`` is the committed copy). docs/other-languages.md shows how to use it.
+``schema.json`` is the committed copy); ``references`` lets one served component take another
+(``StudioUser``'s domain) as a resource reference. docs/other-languages.md shows how to use it.
 """

@@ -19,6 +19,7 @@ from studio_infra.network import StudioNetwork as _StudioNetwork
 from studio_infra.provider.hosting import HostedComponent
 from studio_infra.s3 import SecureBucket as _SecureBucket
 from studio_infra.studio import Studio as _Studio
+from studio_infra.users import StudioUser as _StudioUser
 
 
 class ExistingNetwork(TypedDict):
@@ -1102,6 +1103,99 @@ class StudioConfig(TypedDict):
     )
 
 
+class Studio(HostedComponent):
+    (
+        "A complete, secure SageMaker Studio setup built from one ``StudioConfig`` (by default, "
+        "the stack's ``studio:*`` configuration).\n\n"
+        "Outputs for Python programs only (other components, Python objects): ``keys``, "
+        "``network``, ``domain``, ``default_role``, ``team_roles``, ``users``, ``sharing``, "
+        "``repository``, ``images``, ``lifecycle``, ``packages``, ``shared_efs``, "
+        "``file_systems``, ``user_file_systems``, ``team_spaces``, ``apps_cleanup``, "
+        "``mlflow``."
+    )
+
+    domain_id: pulumi.Output[str]
+    """The domain's id."""
+
+    domain_url: pulumi.Output[str]
+    """The domain's Studio URL."""
+
+    user_profiles: list[str]
+    """The users' profile names, in configuration order."""
+
+    file_groups: dict[str, pulumi.Output[str]]
+    (
+        "The security group that admits each user to their own file system, by user name "
+        "(per-user or per-team boundaries only)."
+    )
+
+    def __init__(self, name: str, args: StudioConfig,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(_Studio, name, args, opts)
+
+
+class StudioNetwork(HostedComponent):
+    """A VPC (new or existing) made ready for a ``VpcOnly`` SageMaker Studio domain."""
+
+    vpc_id: pulumi.Output[str]
+    """The VPC the domain uses."""
+
+    availability_zones: pulumi.Output[list[str]]
+    """The zones of the subnets created (empty for an existing VPC)."""
+
+    public_subnet_ids: pulumi.Output[list[str]]
+    """Public subnets (the NAT gateways'); empty for an existing VPC."""
+
+    private_subnet_ids: pulumi.Output[list[str]]
+    """Private subnets: the domain's ``SubnetIds``."""
+
+    public_route_table_ids: pulumi.Output[list[str]]
+    """The public route table (internet gateway route)."""
+
+    private_route_table_ids: pulumi.Output[list[str]]
+    """One route table per private subnet (NAT route, S3 gateway endpoint)."""
+
+    studio_security_group_id: pulumi.Output[str]
+    """The apps' security group: NFS and app ports within itself, HTTPS out."""
+
+    endpoint_security_group_id: pulumi.Output[str]
+    """The interface endpoints' security group: HTTPS from the apps only."""
+
+    endpoint_ids: pulumi.Output[dict[str, str]]
+    """Endpoint short name -> VPC endpoint id."""
+
+    nat_public_ips: pulumi.Output[list[str]]
+    (
+        "The public addresses of the NAT gateways (their Elastic IPs), the source of every call "
+        "leaving through them; empty without NAT. In an existing VPC, its ``nat_public_ips``."
+    )
+
+    flow_log_group_name: pulumi.Output[str]
+    """The CloudWatch log group of the VPC's flow logs (None without flow logs)."""
+
+    private_subnets: dict[str, pulumi.Output[str]]
+    (
+        "Zone (or, for an existing VPC, the label given or the id itself) -> private subnet id: "
+        "a plain dict, for components that create one resource per subnet. Empty when an "
+        "existing VPC's subnets were given as a single Output."
+    )
+
+    def __init__(self, name: str, args: StudioNetworkArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(_StudioNetwork, name, args, opts)
+
+
+class StudioKeys(HostedComponent):
+    """Customer-managed keys for a Studio setup, one per purpose or one shared."""
+
+    key_arns: pulumi.Output[dict[str, str]]
+    """Purpose -> key ARN, for every purpose."""
+
+    def __init__(self, name: str, args: StudioKeysArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(_StudioKeys, name, args, opts)
+
+
 class SecureBucketArgs(TypedDict):
     """Arguments of ``SecureBucket``."""
 
@@ -1173,6 +1267,26 @@ class SecureBucketArgs(TypedDict):
         "The VPC's S3 endpoints (gateway or interface): with ``network_perimeter``, the only "
         "way to the objects. Empty: no bucket perimeter."
     )
+
+
+class SecureBucket(HostedComponent):
+    """An S3 bucket encrypted with a CMK, TLS-only, private, versioned, logged and protected."""
+
+    bucket_name: pulumi.Output[str]
+    """The bucket's name (its id)."""
+
+    bucket_arn: pulumi.Output[str]
+    """The bucket's ARN, for policies that grant on it."""
+
+    kms_key_arn: pulumi.Output[str]
+    """The key of its default encryption: readers and writers need it too."""
+
+    log_bucket_name: pulumi.Output[str]
+    """Where its access logs go (None without access logging)."""
+
+    def __init__(self, name: str, args: SecureBucketArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(_SecureBucket, name, args, opts)
 
 
 class PosixUser(TypedDict):
@@ -1290,6 +1404,29 @@ class SharedFileSystemArgs(TypedDict):
     )
 
 
+class SharedFileSystem(HostedComponent):
+    """An encrypted, TLS-only EFS file system shared by Studio users, a directory each."""
+
+    file_system_id: pulumi.Output[str]
+    """The file system (``fs-…``): what a profile's ``FileSystemId`` names."""
+
+    file_system_arn: pulumi.Output[str]
+    """Its ARN, for IAM and file-system policies."""
+
+    security_group_id: pulumi.Output[str]
+    """The mount targets' security group (NFS from the Studio apps only)."""
+
+    mount_target_ids: pulumi.Output[dict[str, str]]
+    """Subnet label -> mount target id: one in every subnet given."""
+
+    user_directories: dict[str, str]
+    """User name -> their directory: the ``FileSystemPath`` to give their profile."""
+
+    def __init__(self, name: str, args: SharedFileSystemArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(_SharedFileSystem, name, args, opts)
+
+
 class ImageRepositoryArgs(TypedDict):
     """Arguments of ``ImageRepository``."""
 
@@ -1322,6 +1459,29 @@ class ImageRepositoryArgs(TypedDict):
 
     kms_key_arn: pulumi.Input[str]
     """Customer-managed key that encrypts the images (required)."""
+
+
+class ImageRepository(HostedComponent):
+    """A KMS-encrypted, scanned, immutable-tag ECR repository that SageMaker can pull from."""
+
+    repository_name: pulumi.Output[str]
+    """The repository's name, as ``docker push`` and image URIs use it."""
+
+    repository_arn: pulumi.Output[str]
+    """The repository's ARN, for execution roles that pull from it."""
+
+    repository_url: pulumi.Output[str]
+    """``<account>.dkr.ecr.<region>.<suffix>/<name>``: where images are pushed."""
+
+    registry_id: pulumi.Output[str]
+    """The account id of the registry (ECR credentials are per registry)."""
+
+    kms_key_arn: pulumi.Output[str]
+    """The key that encrypts the images: who pulls needs ``kms:Decrypt`` on it."""
+
+    def __init__(self, name: str, args: ImageRepositoryArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(_ImageRepository, name, args, opts)
 
 
 class CustomImageArgs(TypedDict):
@@ -1406,6 +1566,32 @@ class CustomImageArgs(TypedDict):
 
     tags: NotRequired[dict[str, str]]
     """Tags on the image, its config and its role; each one's ``Name`` wins."""
+
+
+class CustomImage(HostedComponent):
+    (
+        "A SageMaker image, its version, its app image config and the role, from one spec.\n\n"
+        "Outputs for Python programs only (other components, Python objects): ``attachment``."
+    )
+
+    image_name: pulumi.Output[str]
+    """The SageMaker image's name, as users see it in Studio."""
+
+    image_arn: pulumi.Output[str]
+    """The SageMaker image's ARN."""
+
+    app_image_config_name: pulumi.Output[str]
+    """The app image config that tells Studio how to start the image."""
+
+    version: pulumi.Output[int]
+    """The image version this deployment created (SageMaker numbers them from 1)."""
+
+    base_image: pulumi.Output[str]
+    """The container the version points at: ``<repository>@sha256:<digest>`` when built."""
+
+    def __init__(self, name: str, args: CustomImageArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(_CustomImage, name, args, opts)
 
 
 class StudioDomainArgs(TypedDict):
@@ -1554,191 +1740,6 @@ class StudioDomainArgs(TypedDict):
     )
 
 
-class Studio(HostedComponent):
-    (
-        "A complete, secure SageMaker Studio setup built from one ``StudioConfig`` (by default, "
-        "the stack's ``studio:*`` configuration).\n\n"
-        "Outputs for Python programs only (other components, Python objects): ``keys``, "
-        "``network``, ``domain``, ``default_role``, ``team_roles``, ``users``, ``sharing``, "
-        "``repository``, ``images``, ``lifecycle``, ``packages``, ``shared_efs``, "
-        "``file_systems``, ``user_file_systems``, ``team_spaces``, ``apps_cleanup``, "
-        "``mlflow``."
-    )
-
-    domain_id: pulumi.Output[str]
-    """The domain's id."""
-
-    domain_url: pulumi.Output[str]
-    """The domain's Studio URL."""
-
-    user_profiles: list[str]
-    """The users' profile names, in configuration order."""
-
-    file_groups: dict[str, pulumi.Output[str]]
-    (
-        "The security group that admits each user to their own file system, by user name "
-        "(per-user or per-team boundaries only)."
-    )
-
-    def __init__(self, name: str, args: StudioConfig,
-                 opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(_Studio, name, args, opts)
-
-
-class StudioNetwork(HostedComponent):
-    """A VPC (new or existing) made ready for a ``VpcOnly`` SageMaker Studio domain."""
-
-    vpc_id: pulumi.Output[str]
-    """The VPC the domain uses."""
-
-    availability_zones: pulumi.Output[list[str]]
-    """The zones of the subnets created (empty for an existing VPC)."""
-
-    public_subnet_ids: pulumi.Output[list[str]]
-    """Public subnets (the NAT gateways'); empty for an existing VPC."""
-
-    private_subnet_ids: pulumi.Output[list[str]]
-    """Private subnets: the domain's ``SubnetIds``."""
-
-    public_route_table_ids: pulumi.Output[list[str]]
-    """The public route table (internet gateway route)."""
-
-    private_route_table_ids: pulumi.Output[list[str]]
-    """One route table per private subnet (NAT route, S3 gateway endpoint)."""
-
-    studio_security_group_id: pulumi.Output[str]
-    """The apps' security group: NFS and app ports within itself, HTTPS out."""
-
-    endpoint_security_group_id: pulumi.Output[str]
-    """The interface endpoints' security group: HTTPS from the apps only."""
-
-    endpoint_ids: pulumi.Output[dict[str, str]]
-    """Endpoint short name -> VPC endpoint id."""
-
-    nat_public_ips: pulumi.Output[list[str]]
-    (
-        "The public addresses of the NAT gateways (their Elastic IPs), the source of every call "
-        "leaving through them; empty without NAT. In an existing VPC, its ``nat_public_ips``."
-    )
-
-    flow_log_group_name: pulumi.Output[str]
-    """The CloudWatch log group of the VPC's flow logs (None without flow logs)."""
-
-    private_subnets: dict[str, pulumi.Output[str]]
-    (
-        "Zone (or, for an existing VPC, the label given or the id itself) -> private subnet id: "
-        "a plain dict, for components that create one resource per subnet. Empty when an "
-        "existing VPC's subnets were given as a single Output."
-    )
-
-    def __init__(self, name: str, args: StudioNetworkArgs,
-                 opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(_StudioNetwork, name, args, opts)
-
-
-class StudioKeys(HostedComponent):
-    """Customer-managed keys for a Studio setup, one per purpose or one shared."""
-
-    key_arns: pulumi.Output[dict[str, str]]
-    """Purpose -> key ARN, for every purpose."""
-
-    def __init__(self, name: str, args: StudioKeysArgs,
-                 opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(_StudioKeys, name, args, opts)
-
-
-class SecureBucket(HostedComponent):
-    """An S3 bucket encrypted with a CMK, TLS-only, private, versioned, logged and protected."""
-
-    bucket_name: pulumi.Output[str]
-    """The bucket's name (its id)."""
-
-    bucket_arn: pulumi.Output[str]
-    """The bucket's ARN, for policies that grant on it."""
-
-    kms_key_arn: pulumi.Output[str]
-    """The key of its default encryption: readers and writers need it too."""
-
-    log_bucket_name: pulumi.Output[str]
-    """Where its access logs go (None without access logging)."""
-
-    def __init__(self, name: str, args: SecureBucketArgs,
-                 opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(_SecureBucket, name, args, opts)
-
-
-class SharedFileSystem(HostedComponent):
-    """An encrypted, TLS-only EFS file system shared by Studio users, a directory each."""
-
-    file_system_id: pulumi.Output[str]
-    """The file system (``fs-…``): what a profile's ``FileSystemId`` names."""
-
-    file_system_arn: pulumi.Output[str]
-    """Its ARN, for IAM and file-system policies."""
-
-    security_group_id: pulumi.Output[str]
-    """The mount targets' security group (NFS from the Studio apps only)."""
-
-    mount_target_ids: pulumi.Output[dict[str, str]]
-    """Subnet label -> mount target id: one in every subnet given."""
-
-    user_directories: dict[str, str]
-    """User name -> their directory: the ``FileSystemPath`` to give their profile."""
-
-    def __init__(self, name: str, args: SharedFileSystemArgs,
-                 opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(_SharedFileSystem, name, args, opts)
-
-
-class ImageRepository(HostedComponent):
-    """A KMS-encrypted, scanned, immutable-tag ECR repository that SageMaker can pull from."""
-
-    repository_name: pulumi.Output[str]
-    """The repository's name, as ``docker push`` and image URIs use it."""
-
-    repository_arn: pulumi.Output[str]
-    """The repository's ARN, for execution roles that pull from it."""
-
-    repository_url: pulumi.Output[str]
-    """``<account>.dkr.ecr.<region>.<suffix>/<name>``: where images are pushed."""
-
-    registry_id: pulumi.Output[str]
-    """The account id of the registry (ECR credentials are per registry)."""
-
-    kms_key_arn: pulumi.Output[str]
-    """The key that encrypts the images: who pulls needs ``kms:Decrypt`` on it."""
-
-    def __init__(self, name: str, args: ImageRepositoryArgs,
-                 opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(_ImageRepository, name, args, opts)
-
-
-class CustomImage(HostedComponent):
-    (
-        "A SageMaker image, its version, its app image config and the role, from one spec.\n\n"
-        "Outputs for Python programs only (other components, Python objects): ``attachment``."
-    )
-
-    image_name: pulumi.Output[str]
-    """The SageMaker image's name, as users see it in Studio."""
-
-    image_arn: pulumi.Output[str]
-    """The SageMaker image's ARN."""
-
-    app_image_config_name: pulumi.Output[str]
-    """The app image config that tells Studio how to start the image."""
-
-    version: pulumi.Output[int]
-    """The image version this deployment created (SageMaker numbers them from 1)."""
-
-    base_image: pulumi.Output[str]
-    """The container the version points at: ``<repository>@sha256:<digest>`` when built."""
-
-    def __init__(self, name: str, args: CustomImageArgs,
-                 opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(_CustomImage, name, args, opts)
-
-
 class StudioDomain(HostedComponent):
     (
         "A SageMaker Studio domain with hardened defaults for every user.\n\n"
@@ -1765,6 +1766,94 @@ class StudioDomain(HostedComponent):
         super().__init__(_StudioDomain, name, args, opts)
 
 
+class FileSystemMount(TypedDict):
+    (
+        "One EFS directory a user's spaces mount: \"permitted users can access only this "
+        "directory and below\" (Studio's ``EFSFileSystemConfig``)."
+    )
+
+    file_system_id: pulumi.Input[str]
+    """The file system (``fs-…`` or an Output)."""
+
+    path: str
+    """The directory, e.g. ``/users/alice``: it must exist, owned by the user's uid/gid."""
+
+
+class StudioUserArgs(TypedDict):
+    """Arguments of ``StudioUser``."""
+
+    domain: StudioDomain
+    (
+        "The domain the user belongs to: ``StudioDomain.membership``.\n\n"
+        "In other languages: the ``StudioDomain`` resource itself, built in the same program (a "
+        "resource reference)."
+    )
+
+    user: PosixUser
+    """Name (the profile name) and POSIX ids (explicit, or derived from the name)."""
+
+    execution_role_arn: NotRequired[pulumi.Input[str]]
+    """The user's own execution role. Default: the domain's."""
+
+    private_space: NotRequired[str]
+    (
+        "A private space of this app type made for the user (``<name>-<app>``), owned by their "
+        "profile; None: the user makes their own in Studio.\n\n"
+        "One of: ``JupyterLab``, ``CodeEditor``."
+    )
+
+    sharing: NotRequired[bool]
+    (
+        "Notebook sharing as the domain sets it; False disables it for this user.\n\n"
+        "Default: ``true``."
+    )
+
+    default_app: NotRequired[bool]
+    """Start the user's default JupyterServer app (Studio Classic) at deploy time."""
+
+    sso_user_name: NotRequired[str]
+    """IAM Identity Center user name (required when the domain uses SSO)."""
+
+    file_systems: NotRequired[list[FileSystemMount]]
+    (
+        "EFS directories attached to the user's private spaces, each mounted at its path as the "
+        "user's uid/gid (``SharedFileSystem.user_directories`` gives each user theirs)."
+    )
+
+    security_group_ids: NotRequired[list[pulumi.Input[str]]]
+    (
+        "Security groups of this user's alone, added to the domain's (botocore's "
+        "``UserSettings``: \"SecurityGroups is aggregated when specified in both calls\"): e.g. "
+        "the group that alone reaches the user's file system."
+    )
+
+    tags: NotRequired[dict[str, str]]
+    """Tags on the profile (and its default app); each one's ``Name`` wins."""
+
+
+class StudioUser(HostedComponent):
+    """One Studio user profile (and, on request, its default app)."""
+
+    user_profile_name: pulumi.Output[str]
+    """The profile's name: the user's name."""
+
+    user_profile_arn: pulumi.Output[str]
+    """The profile's ARN, for policies naming this user alone."""
+
+    uid: int
+    """The user's POSIX uid on every file system the domain's users share."""
+
+    space_name: str
+    """The user's private space made here (None without ``private_space``)."""
+
+    gid: int
+    """The user's POSIX gid."""
+
+    def __init__(self, name: str, args: StudioUserArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(_StudioUser, name, args, opts)
+
+
 COMPONENTS: list[type[HostedComponent]] = [
     Studio,
     StudioNetwork,
@@ -1774,5 +1863,6 @@ COMPONENTS: list[type[HostedComponent]] = [
     ImageRepository,
     CustomImage,
     StudioDomain,
+    StudioUser,
 ]
 """The components the provider serves."""

@@ -22,10 +22,16 @@ How a model's field becomes a TypedDict field:
 - a nested model becomes a nested TypedDict of the same name;
 - ``Literal`` and ``Enum`` values become ``str`` (the analyzer has no literal types), with the
   allowed values in the description; a union of unrelated types becomes ``Any``;
-- a field that takes another component's Python object (``CustomImage.attachment``, a
-  ``StudioDomain.membership``, a resource) cannot cross languages: it is left out, and must be
-  listed in ``PYTHON_ONLY`` with the reason; any other type this module cannot map stops it,
-  naming the field.
+- a top-level field that takes a served component's Python object listed in
+  ``references.REFERENCES`` (a ``StudioDomain.membership``) becomes a reference to that
+  served component (``domain: StudioDomain``): the program passes the component, and the
+  provider hands on the object of the one it built (``studio_infra.provider.references``);
+- any other field that takes another component's Python object (``CustomImage.attachment``,
+  a resource) cannot cross languages: it is left out, and must be listed in ``PYTHON_ONLY``
+  with the reason; any other type this module cannot map stops it, naming the field.
+
+The module lists each component's TypedDicts just before its class, so a reference field
+names a class written above it.
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from studio_infra.component import Component
+from studio_infra.provider.references import REFERENCES
 
 TARGET = Path(__file__).with_name("components.py")
 """The generated module, committed."""
@@ -62,11 +69,10 @@ HOSTED: tuple[tuple[str, str], ...] = (
     ("studio_infra.ecr", "ImageRepository"),
     ("studio_infra.images", "CustomImage"),
     ("studio_infra.domain", "StudioDomain"),
+    ("studio_infra.users", "StudioUser"),
 )
-"""The components the provider serves (module, class). ``StudioUser`` is not among them: its
-``domain`` (a ``StudioDomain.membership``: the domain's settings and its registry of uids)
-is a Python object no other language can hold; other languages declare users in
-``Studio``'s ``users``."""
+"""The components the provider serves (module, class); one referred to by another's
+argument comes before it (``StudioDomain`` before ``StudioUser``)."""
 
 PYTHON_ONLY: dict[tuple[str, str], str] = {
     ("StudioDomainArgs", "images"):
@@ -77,6 +83,15 @@ PYTHON_ONLY: dict[tuple[str, str], str] = {
         "them across languages",
     ("CustomImageArgs", "repository"):
         "takes an ImageRepository object; give image_uri, or let Studio build images",
+    ("StudioUserArgs", "images"):
+        "takes CustomImage(...).attachment objects; Studio's teams offer images to users "
+        "across languages",
+    ("StudioUserArgs", "lifecycle_configs"):
+        "takes LifecycleConfigs(...).attachments objects; Studio's lifecycle_configs offers "
+        "them across languages",
+    ("StudioUserArgs", "default_app_after"):
+        "takes Python resource objects the default app waits for, which the schema cannot "
+        "carry; with default_app, build the user once what the app needs exists",
 }
 """Model fields left out of the provider's types: ``(model, field)`` and why."""
 
@@ -142,7 +157,13 @@ class _Generator:
             raise GenerateError(f"{where} has no description: add a docstring below the "
                                 "field (the schema shows it in every language)")
         notes: list[str] = []
-        source = self.annotation(info.annotation, where, notes)
+        if info.annotation in REFERENCES:
+            served = REFERENCES[info.annotation][0]
+            source = served
+            notes.append(f"In other languages: the ``{served}`` resource itself, built in the "
+                         "same program (a resource reference).")
+        else:
+            source = self.annotation(info.annotation, where, notes)
         doc = info.description.strip()
         if not info.is_required():
             source = f"NotRequired[{source}]"
@@ -317,22 +338,25 @@ def render() -> str:
     import importlib
 
     generator = _Generator()
-    hosted: list[tuple[type[Component[Any]], str, list[_Field], list[str]]] = []
+    hosted: list[tuple[type[Component[Any]], str, list[_Field], list[str], list[str]]] = []
     for module, name in HOSTED:
         component = getattr(importlib.import_module(module), name)
+        known = set(generator.typeddicts)
         args = generator.model(component.ARGS)
+        own = [typeddict for typeddict in generator.typeddicts if typeddict not in known]
         outputs, python_only = generator.outputs(component)
-        hosted.append((component, args, outputs, python_only))
+        hosted.append((component, args, outputs, python_only, own))
     imports = "\n".join(sorted(
         [f"from {module} import {name} as _{name}" for module, name in HOSTED]
         + ["from studio_infra.provider.hosting import HostedComponent"]))
     parts = [_HEADER.format(command=COMMAND, imports=imports)]
-    for name, fields in generator.typeddicts.items():
-        lines = [f"\n\nclass {name}(TypedDict):", _docstring(generator.docs[name], "    ")]
-        for field in fields:
-            lines += ["", f"    {field.name}: {field.source}", _docstring(field.doc, "    ")]
-        parts.append("\n".join(lines) + "\n")
-    for component, args, outputs, python_only in hosted:
+    for component, args, outputs, python_only, own in hosted:
+        for typeddict in own:
+            lines = [f"\n\nclass {typeddict}(TypedDict):",
+                     _docstring(generator.docs[typeddict], "    ")]
+            for field in generator.typeddicts[typeddict]:
+                lines += ["", f"    {field.name}: {field.source}", _docstring(field.doc, "    ")]
+            parts.append("\n".join(lines) + "\n")
         name = component.__name__
         doc = _doc_of(component)
         if python_only:

@@ -16,17 +16,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pulumi.provider.experimental.component import ComponentProvider
-
 from studio_infra._version import __version__
 from studio_infra.provider.hosting import PACKAGE
+from studio_infra.provider.references import StudioInfraProvider
 
 
-def component_provider() -> ComponentProvider:
-    """The provider the host serves: the analyzer's schema and the hosted components."""
+def component_provider() -> StudioInfraProvider:
+    """The provider the host serves: the analyzer's schema and the hosted components, one
+    taking another as a reference (``studio_infra.provider.references``)."""
     from studio_infra.provider.components import COMPONENTS
 
-    return ComponentProvider(list(COMPONENTS), PACKAGE, version=__version__)
+    return StudioInfraProvider(list(COMPONENTS), PACKAGE, version=__version__)
 
 
 def schema() -> dict[str, Any]:
@@ -49,11 +49,10 @@ def schema_text() -> str:
 
 def serve(args: list[str] | None = None) -> None:
     """Run the provider: the engine starts it with the plugin's directory and its own
-    address as arguments."""
-    from pulumi.provider.experimental import component_provider_host
-
-    from studio_infra.provider.components import COMPONENTS
+    address as arguments. What the SDK's ``component_provider_host`` does, with this
+    package's provider (that function builds the SDK's own ``ComponentProvider``)."""
+    from pulumi.provider import main
 
     if args is not None:
-        sys.argv[1:] = args
-    component_provider_host(list(COMPONENTS), PACKAGE, version=__version__)
+        sys.argv[1:] = args  # the SDK's main reads sys.argv
+    main(component_provider(), sys.argv[1:])

@@ -30,6 +30,7 @@ from pulumi.provider.experimental.analyzer import (
 
 from studio_infra.component import Component
 from studio_infra.errors import StudioInfraError, validate_args
+from studio_infra.provider.references import SERVED, resolve_reference, served_reference
 
 PACKAGE = "studio-infra"
 """The provider's package name: the first part of every type token it serves."""
@@ -51,17 +52,36 @@ class HostedComponent(pulumi.ComponentResource):
         # objects), so they are read as they are: evaluating ``pulumi.Input``'s forward
         # reference to ``Output[T]`` outside the SDK's module would fail.
         schema = inspect.get_annotations(type(self).__init__)["args"]
-        reject_outputs(dict(args), schema, where)
+        given = _resolved_references(component, dict(args), schema, where)
+        reject_outputs(given, schema, where)
         # Validated before anything is registered, as a Python program's call would be.
-        spec = validate_args(component.ARGS, dict(args), where)
+        spec = validate_args(component.ARGS, given, where)
         super().__init__(hosted_type(type(self).__name__), name, None, opts)
         inner = component(name, spec, pulumi.ResourceOptions(parent=self))
+        self.python_component = inner
+        """The Python component built under it (what a reference to this one stands for)."""
+        SERVED.built(self)
         outputs: dict[str, Any] = {}
         for output in inspect.get_annotations(type(self)):
             value = getattr(inner, output)
             setattr(self, output, value)
             outputs[output] = value
         self.register_outputs(outputs)
+
+
+def _resolved_references(component: type[Component[Any]], args: dict[str, Any],
+                         schema: Any, where: str) -> dict[str, Any]:
+    """``args`` with each reference to a served component (a field typed as a served class,
+    ``studio_infra.provider.references``) replaced by the Python object the model takes."""
+    hints = schema.__annotations__
+    for key, annotation in hints.items():
+        served = served_reference(unwrap_not_required(annotation)
+                                  if is_not_required(annotation) else annotation)
+        if served is None or key not in args:
+            continue
+        model_type = component.ARGS.model_fields[key].annotation
+        args[key] = resolve_reference(args[key], served, model_type, key, where)
+    return args
 
 
 def reject_outputs(value: Any, annotation: Any, where: str, path: str = "") -> None:
