@@ -5,9 +5,10 @@ is the one definition of every argument. Pulumi's component provider
 (``pulumi.provider.experimental``, whose analyzer infers the schema other languages see)
 reads TypedDicts and class annotations instead, and the field descriptions from the source
 (``inspect.getsource``: docstrings below each field). So this module derives, from the models,
-a committed module of TypedDicts and of the hosted component classes
-(``studio_infra/provider/components.py``); ``tests/test_provider.py`` fails, naming the command,
-when the committed module and the models disagree. Run it after changing a model:
+a committed package of TypedDicts and of the hosted component classes
+(``studio_infra/provider/components/``, a module per component); ``tests/test_provider.py``
+fails, naming the command, when the committed package and the models disagree. Run it
+after changing a model:
 
     python -m studio_infra.provider.generate
 
@@ -39,6 +40,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import inspect
+import re
 import sys
 import textwrap
 import types
@@ -54,8 +56,8 @@ from pydantic_core import PydanticUndefined
 from studio_infra.component import Component
 from studio_infra.provider.references import REFERENCES
 
-TARGET = Path(__file__).with_name("components.py")
-"""The generated module, committed."""
+TARGET = Path(__file__).with_name("components")
+"""The generated package, committed: a module per hosted component."""
 
 COMMAND = "python -m studio_infra.provider.generate"
 """The command that rewrites ``TARGET``."""
@@ -95,20 +97,6 @@ PYTHON_ONLY: dict[tuple[str, str], str] = {
 }
 """Model fields left out of the provider's types: ``(model, field)`` and why."""
 
-_HEADER = '''"""The provider's argument types and hosted components: GENERATED, do not edit.
-
-Written by ``{command}`` from the components'
-pydantic models (their ``ARGS``) and their declared outputs; that module says how each field
-is mapped. Pulumi's analyzer reads these classes, and the docstrings below each field, to
-infer the schema every other language sees.
-"""
-
-from typing import Any, NotRequired, TypedDict
-
-import pulumi
-
-{imports}
-'''
 
 
 class GenerateError(Exception):
@@ -333,31 +321,70 @@ def _literal(text: str) -> str:
     return f'"{escaped}"'
 
 
-def render() -> str:
-    """The generated module's text."""
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _module_name(name: str) -> str:
+    """``StudioNetworkArgs`` -> ``studio_network_args``."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _module_text(doc: str, body: str, imports: list[tuple[str, str]]) -> str:
+    """A generated module: its docstring, the imports ``body`` uses, ``body``."""
+    typing_names = [n for n in ("Any", "NotRequired", "TypedDict")
+                    if re.search(rf"\b{n}\b", body)]
+    blocks = []
+    if typing_names:
+        blocks.append(f"from typing import {', '.join(typing_names)}")
+    if "pulumi." in body:
+        blocks.append("import pulumi")
+    grouped: dict[str, list[str]] = {}
+    for module, imported in imports:
+        grouped.setdefault(module, []).append(imported)
+    if grouped:
+        # ruff's isort: a module's plain names on one line, each aliased one on its own.
+        blocks.append("\n".join(
+            line for m in sorted(grouped)
+            for line in [_import_line(m, sorted(n for n in grouped[m] if " as " not in n))]
+            * any(" as " not in n for n in grouped[m])
+            + [_import_line(m, [n]) for n in sorted(n for n in grouped[m] if " as " in n)]))
+    return f'"""{doc}"""\n\n' + "\n\n".join(blocks) + "\n" + body
+
+
+def render() -> dict[str, str]:
+    """The generated package's files, by path inside it: a module per hosted component
+    (``studio_network.py``), a module per argument type (``args/studio_network_args.py``),
+    and the ``__init__`` files listing them. Small modules, each importing what it names, so
+    a change to one model shows in review as the change of its own types."""
     import importlib
 
     generator = _Generator()
-    hosted: list[tuple[type[Component[Any]], str, list[_Field], list[str], list[str]]] = []
+    hosted: list[tuple[str, str, list[_Field], list[str]]] = []
     for module, name in HOSTED:
         component = getattr(importlib.import_module(module), name)
-        known = set(generator.typeddicts)
         args = generator.model(component.ARGS)
-        own = [typeddict for typeddict in generator.typeddicts if typeddict not in known]
         outputs, python_only = generator.outputs(component)
-        hosted.append((component, args, outputs, python_only, own))
-    imports = "\n".join(sorted(
-        [f"from {module} import {name} as _{name}" for module, name in HOSTED]
-        + ["from studio_infra.provider.hosting import HostedComponent"]))
-    parts = [_HEADER.format(command=COMMAND, imports=imports)]
-    for component, args, outputs, python_only, own in hosted:
-        for typeddict in own:
-            lines = [f"\n\nclass {typeddict}(TypedDict):",
-                     _docstring(generator.docs[typeddict], "    ")]
-            for field in generator.typeddicts[typeddict]:
-                lines += ["", f"    {field.name}: {field.source}", _docstring(field.doc, "    ")]
-            parts.append("\n".join(lines) + "\n")
-        name = component.__name__
+        hosted.append((module, args, outputs, python_only))
+    package = "studio_infra.provider.components"
+    where = {typeddict: f"{package}.args.{_module_name(typeddict)}"
+             for typeddict in generator.typeddicts}
+    where.update({name: f"{package}.{_module_name(name)}" for _, name in HOSTED})
+
+    def names_used(sources: list[str], own: str) -> list[tuple[str, str]]:
+        used = {word for source in sources for word in _NAME.findall(source)}
+        return [(where[n], n) for n in sorted(used) if n in where and n != own]
+
+    files: dict[str, str] = {}
+    for typeddict, fields in generator.typeddicts.items():
+        lines = [f"\n\nclass {typeddict}(TypedDict):",
+                 _docstring(generator.docs[typeddict], "    ")]
+        for field in fields:
+            lines += ["", f"    {field.name}: {field.source}", _docstring(field.doc, "    ")]
+        files[f"args/{_module_name(typeddict)}.py"] = _module_text(
+            _GENERATED_DOC.format(what=f"The argument type ``{typeddict}``", command=COMMAND),
+            "\n".join(lines) + "\n", names_used([f.source for f in fields], typeddict))
+    for (module, args, outputs, python_only), (_, name) in zip(hosted, HOSTED, strict=True):
+        component = getattr(importlib.import_module(module), name)
         doc = _doc_of(component)
         if python_only:
             doc += ("\n\nOutputs for Python programs only (other components, Python objects): "
@@ -371,23 +398,71 @@ def render() -> str:
             "                 opts: pulumi.ResourceOptions | None = None) -> None:",
             f"        super().__init__(_{name}, name, args, opts)",
         ]
-        parts.append("\n".join(lines) + "\n")
+        imports = [(module, f"{name} as _{name}"),
+                   ("studio_infra.provider.hosting", "HostedComponent"),
+                   *names_used([args, *(f.source for f in outputs)], name)]
+        files[f"{_module_name(name)}.py"] = _module_text(
+            _GENERATED_DOC.format(what=f"The hosted component ``{name}``", command=COMMAND),
+            "\n".join(lines) + "\n", imports)
+    files["args/__init__.py"] = _GENERATED_DOC_ONLY.format(
+        what="The provider's argument types, a module each", command=COMMAND)
     names = [name for _, name in HOSTED]
-    parts.append("\n\nCOMPONENTS: list[type[HostedComponent]] = [\n"
-                 + "".join(f"    {name},\n" for name in names)
-                 + "]\n" '"""The components the provider serves."""\n')
-    return "".join(parts)
+    # The Python components themselves (``_Studio``), for tests and tools that compare a
+    # hosted component with the one it wraps.
+    exported = ["COMPONENTS", *names, *(f"_{n}" for n in names)]
+    exported.sort(key=lambda n: (not n.isupper(), not n[:1].isupper(), n))
+    files["__init__.py"] = _module_text(
+        _GENERATED_DOC.format(what="The provider's hosted components", command=COMMAND),
+        "\n__all__ = [\n" + "".join(f'    "{n}",\n' for n in exported) + "]\n"
+        "\nCOMPONENTS: list[type[HostedComponent]] = [\n"
+        + "".join(f"    {name},\n" for name in names)
+        + "]\n" '"""The components the provider serves."""\n',
+        [("studio_infra.provider.hosting", "HostedComponent")]
+        + [(where[n], n) for n in names]
+        + [(module, f"{n} as _{n}") for module, n in HOSTED])
+    return files
+
+
+_GENERATED_DOC = """{what}: GENERATED, do not edit.
+
+Written by ``{command}`` from the components' pydantic models
+(their ``ARGS``) and declared outputs; the generator says how each field is mapped. Pulumi's
+analyzer reads these classes, and the docstrings below each field, to infer the schema every
+other language sees.
+"""
+
+_GENERATED_DOC_ONLY = '"""' + _GENERATED_DOC + '"""\n'
+
+
+def _import_key(name: str) -> tuple[bool, str]:
+    """isort's order inside one ``from`` import: constants and classes before functions
+    is not needed here; ruff sorts case-sensitively with the alias's name."""
+    return (not name[:1].isupper() and not name.startswith("_"), name)
+
+
+def _import_line(module: str, names: list[str]) -> str:
+    """One ``from module import a, b`` line, wrapped as ruff's isort writes it."""
+    line = f"from {module} import {', '.join(names)}"
+    if len(line) <= 100:
+        return line
+    return f"from {module} import (\n" + "".join(f"    {n},\n" for n in names) + ")"
 
 
 def main() -> int:
-    """Rewrite ``TARGET``; say whether it changed."""
-    text = render()
-    old = TARGET.read_text() if TARGET.exists() else ""
-    if text == old:
-        print(f"{TARGET.name} is up to date")
-        return 0
-    TARGET.write_text(text)
-    print(f"wrote {TARGET}")
+    """Rewrite the generated package ``TARGET``; say whether it changed."""
+    files = render()
+    changed = False
+    TARGET.mkdir(exist_ok=True)
+    for stale in sorted({str(p.relative_to(TARGET)) for p in TARGET.rglob("*.py")} - set(files)):
+        (TARGET / stale).unlink()
+        changed = True
+    for name, text in files.items():
+        path = TARGET / name
+        path.parent.mkdir(exist_ok=True)
+        if not path.exists() or path.read_text() != text:
+            path.write_text(text)
+            changed = True
+    print(f"wrote {TARGET}" if changed else f"{TARGET.name}/ is up to date")
     return 0
 
 
