@@ -9,6 +9,7 @@ deployed stack turns it on.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pulumi
@@ -136,7 +137,7 @@ def test_a_domain_name_too_long_for_a_team_is_refused_clearly():
     assert "domain.per_team" in message and f"{'d' * 60}-vision" in message
     assert "at most 56 characters" in message
     # Without domain.name the default (<project>-<stack>) is checked when built.
-    with pytest.raises(Exception, match="domain.per_team: team 'vision'"):
+    with pytest.raises(Exception, match=re.escape("domain.per_team: team 'vision'")):
         run_under_mocks(lambda: Studio("studio", {
             **TEAMS, "domain": {"per_team": True}}), project="p" * 60, stack="s")
 
