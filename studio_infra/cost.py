@@ -61,6 +61,11 @@ class Prices:
         return float(table[self.fallback_region]), str(entry["source"]), self.fallback_region
 
 
+_TABLE_KEYS = frozenset({"currency", "as_of", "hours_per_month", "fallback_region", "items",
+                         "note"})
+"""The keys of a price table (``studio_infra/data/prices.json``)."""
+
+
 def shipped_prices() -> dict[str, Any]:
     text = resources.files("studio_infra").joinpath("data/prices.json").read_text()
     data: dict[str, Any] = json.loads(text)
@@ -81,6 +86,10 @@ def load_prices(path: str | Path | None = None) -> Prices:
         if not isinstance(given, Mapping):
             raise StudioInfraError(f"--prices {path} must be an object like the shipped "
                                    "table (studio_infra/data/prices.json)")
+        unknown = sorted(set(given) - _TABLE_KEYS)
+        if unknown:
+            raise StudioInfraError(f"--prices {path}: unknown key {unknown[0]!r}; a price "
+                                   f"table has {sorted(_TABLE_KEYS)}")
         for key, item in (given.get("items") or {}).items():
             if key not in data["items"]:
                 raise StudioInfraError(f"--prices {path}: unknown item {key!r}; use one of "
@@ -91,7 +100,10 @@ def load_prices(path: str | Path | None = None) -> Prices:
                     for v in prices.values()):
                 raise StudioInfraError(f"--prices {path}: item {key!r} needs \"prices\": "
                                        "{region: non-negative number}")
-            merged = {**data["items"][key]["prices"], **prices}
+            # A price for every region ("*") given here replaces the shipped table's per-region
+            # prices of the item: otherwise a shipped region's own price would still win.
+            shipped = {} if "*" in prices else data["items"][key]["prices"]
+            merged = {**shipped, **prices}
             data["items"][key] = {**data["items"][key], **item, "prices": merged}
         for key in ("currency", "as_of", "hours_per_month", "fallback_region"):
             if key in given:

@@ -76,10 +76,22 @@ def test_prices_given_in_a_file_override_the_table(tmp_path, default_plan):
     assert str(prices) in cost["prices"]
 
 
+def test_a_price_for_every_region_replaces_the_shipped_regional_ones(tmp_path):
+    """``"*"`` in a given table is the item's price everywhere, also where the shipped
+    table has a price of its own for the region."""
+    shipped = load_prices().price("nat_gateway_hour", "us-east-1")[0]
+    given = tmp_path / "prices.json"
+    given.write_text(json.dumps({"items": {"nat_gateway_hour": {"prices": {"*": shipped + 1}}}}))
+    prices = load_prices(given)
+    assert prices.price("nat_gateway_hour", "us-east-1")[0] == shipped + 1
+    assert prices.price("nat_gateway_hour", "eu-west-1")[0] == shipped + 1
+
+
 @pytest.mark.parametrize(("content", "needle"), [
     ("{not json", "cannot be read as JSON"),
     ('{"items": {"nat_gatway_hour": {"prices": {"us-east-1": 1}}}}', "unknown item"),
     ('{"items": {"nat_gateway_hour": {"prices": {"us-east-1": -1}}}}', "non-negative"),
+    ('{"itmes": {}}', "unknown key 'itmes'"),
 ])
 def test_a_wrong_prices_file_stops_the_plan(tmp_path, capsys, content, needle):
     prices = tmp_path / "prices.json"
