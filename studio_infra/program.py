@@ -13,6 +13,9 @@ def studio_stack(name: str = "studio", config: StudioConfig | None = None) -> St
     studio = Studio(name, config)
     pulumi.export("domain_id", studio.domain.domain_id)
     pulumi.export("domain_url", studio.domain.url)
+    if studio.team_domains:  # only with domain.per_team: other stacks' outputs stay as they were
+        pulumi.export("team_domains", {team: {"domain_id": d.domain_id, "domain_url": d.url}
+                                       for team, d in studio.team_domains.items()})
     pulumi.export("user_profiles",
                   {user: profile.user_profile_name for user, profile in studio.users.items()})
     pulumi.export("vpc_id", studio.network.vpc_id)

@@ -32,7 +32,7 @@ from studio_infra.component import Component
 from studio_infra.domain import DomainSettings, StudioDomain
 from studio_infra.ecr import ImageRepository
 from studio_infra.efs import SharedFileSystem
-from studio_infra.errors import given
+from studio_infra.errors import StudioInfraError, given
 from studio_infra.images import CustomImage
 from studio_infra.kms import StudioKeys
 from studio_infra.lifecycle import LifecycleConfigs
@@ -116,6 +116,11 @@ class Studio(Component[StudioConfig]):
     """Each team's shared space (``aws.sagemaker.Space``), by team name."""
     apps_cleanup: StudioAppsCleanup
     """Deletes the domain's apps and spaces before the profiles and domain on destroy."""
+    team_domains: dict[str, StudioDomain]
+    """With ``domain.per_team``: each team's own domain, by team name (its members' profiles
+    and its shared space are there); empty otherwise."""
+    team_apps_cleanups: dict[str, StudioAppsCleanup]
+    """The apps cleanup of each team's domain, by team name."""
     mlflow: TrackingServer | None
     """The MLflow tracking server every execution role here may use; None without
     ``mlflow``."""
@@ -263,30 +268,53 @@ class Studio(Component[StudioConfig]):
             for t in spec.teams}
 
         domain = spec.domain
-        self.domain = StudioDomain(name, {
-            **common,
-            **domain.model_dump(include=set(DomainSettings.model_fields), exclude_unset=True),
-            "domain_name": domain.name or _default_domain_name(),
-            "vpc_id": self.network.vpc_id,
-            "subnet_ids": self.network.private_subnet_ids,
-            "security_group_id": self.network.studio_security_group_id,
-            "kms_key_arn": self.keys.arn_for("sagemaker"),
-            "execution_role_arn": self.default_role.role_arn,
-            "sharing_bucket_name": self.sharing.bucket_name if self.sharing else None,
-            "sharing_kms_key_arn": self.keys.arn_for("s3") if self.sharing else None,
-            "images": [self.images[i].attachment for i in domain.images],
-            "lifecycle_configs": [*lifecycle(domain.lifecycle_configs), *(
-                self.packages.attachments.values() if self.packages else [])],
-            "sso_groups": domain.sso_groups,
-            "classic_apps": domain.classic_apps or any(
-                i.app_type == "KernelGateway" for i in spec.images) or any(
-                u.default_app for u in spec.users),
-        }, child)
+        lifecycle_arns = [*(self.packages.attachments.values() if self.packages else [])]
+
+        def studio_domain(component: str, domain_name: str, role: StudioExecutionRole,
+                          images: list[str], configs: list[str],
+                          sso_groups: list[str]) -> StudioDomain:
+            return StudioDomain(component, {
+                **common,
+                **domain.model_dump(include=set(DomainSettings.model_fields),
+                                    exclude_unset=True),
+                "domain_name": domain_name,
+                "vpc_id": self.network.vpc_id,
+                "subnet_ids": self.network.private_subnet_ids,
+                "security_group_id": self.network.studio_security_group_id,
+                "kms_key_arn": self.keys.arn_for("sagemaker"),
+                "execution_role_arn": role.role_arn,
+                "sharing_bucket_name": self.sharing.bucket_name if self.sharing else None,
+                "sharing_kms_key_arn": self.keys.arn_for("s3") if self.sharing else None,
+                "images": [self.images[i].attachment for i in images],
+                "lifecycle_configs": [*lifecycle(configs), *lifecycle_arns],
+                "sso_groups": sso_groups,
+                "classic_apps": domain.classic_apps or any(
+                    i.app_type == "KernelGateway" for i in spec.images) or any(
+                    u.default_app for u in spec.users),
+            }, child)
+
+        base_name = domain.name or _default_domain_name()
+        self.domain = studio_domain(name, base_name, self.default_role, domain.images,
+                                    domain.lifecycle_configs, domain.sso_groups)
+        # A domain per team: the team's members only (Identity Center groups are assigned to
+        # the main domain alone, or their members would reach every team's domain).
+        self.team_domains = {t.name: studio_domain(
+            f"{name}-team-{t.name}-domain", _team_domain_name(domain, t.name, base_name),
+            self.team_roles[t.name], list(dict.fromkeys([*domain.images, *t.images])),
+            list(dict.fromkeys([*domain.lifecycle_configs, *t.lifecycle_configs])), [])
+            for t in spec.teams} if domain.per_team else {}
 
         teams = {t.name: t for t in spec.teams}
         self.users: dict[str, StudioUser] = {}
         for user in spec.users:
             team = teams.get(user.team) if user.team else None
+            # A member of a team with a domain of its own is a profile there alone; the
+            # team's images and configurations are that domain's.
+            own = self.team_domains.get(team.name) if team is not None else None
+            home = own or self.domain
+            offered = [*domain.images, *(team.images if own and team else [])]
+            offered_configs = [*domain.lifecycle_configs,
+                               *(team.lifecycle_configs if own and team else [])]
             role_arn = None
             if own_role(user):
                 # The team's grants, else the default role's instance types and no managed
@@ -307,11 +335,11 @@ class Studio(Component[StudioConfig]):
                     **({"StudioTeam": team.name} if team else {})}
             files = self.user_file_systems.get(user.name) if domain.attach_shared_efs else None
             self.users[user.name] = StudioUser(f"{name}-user-{user.name}", {
-                "domain": self.domain.membership,
+                "domain": home.membership,
                 "user": user.posix,
                 "execution_role_arn": role_arn,
                 "images": [self.images[i].attachment for i in dict.fromkeys(extra)
-                           if i not in domain.images],
+                           if i not in offered],
                 "sharing": user.sharing,
                 "default_app": user.default_app,
                 "sso_user_name": user.sso_user_name,
@@ -321,7 +349,7 @@ class Studio(Component[StudioConfig]):
                 "security_group_ids": [group] if (group := self.file_groups.get(user.name))
                 is not None and domain.attach_shared_efs else [],
                 "lifecycle_configs": lifecycle([c for c in dict.fromkeys(configs)
-                                                if c not in domain.lifecycle_configs]),
+                                                if c not in offered_configs]),
                 "private_space": user.private_space,
                 "tags": {**spec.tags, **cost},
                 # A default app starts at deploy time: after the network and the shared
@@ -337,23 +365,35 @@ class Studio(Component[StudioConfig]):
             "execution_role_names": {label: role.role_name for label, role in roles.items()},
             **common,
         }, child) if spec.mlflow is not None else None
-        attaching: list[pulumi.Resource] = [self.domain, *self.users.values(),
+        attaching: list[pulumi.Resource] = [self.domain, *self.team_domains.values(),
+                                            *self.users.values(),
                                             *self.team_spaces.values()]
         if self.lifecycle is not None:
             self.lifecycle.sweep_after(attaching)
         if self.packages is not None:
             self.packages.sweep_after(attaching)
 
-        # Depends on the domain and every user: on destroy it goes first, deleting the apps and
-        # spaces that would otherwise keep the profiles and the domain from being deleted.
-        self.apps_cleanup = StudioAppsCleanup(
-            f"{name}-apps-cleanup", self.domain.domain_id, self.domain.region,
-            pulumi.ResourceOptions(parent=self, depends_on=list(self.users.values())),
-            access=access_of(self, self.domain.region))
+        # Each depends on its domain and every user of it: on destroy it goes first, deleting
+        # the apps and spaces that would otherwise keep the profiles and the domain from being
+        # deleted.
+        members = {t: [u.name for u in spec.users if u.team == t] for t in self.team_domains}
+        elsewhere = {user for names in members.values() for user in names}
+        self.apps_cleanup = self._apps_cleanup(f"{name}-apps-cleanup", self.domain, [
+            u for user, u in self.users.items() if user not in elsewhere])
+        self.team_apps_cleanups = {t: self._apps_cleanup(
+            f"{name}-team-{t}-apps-cleanup", self.team_domains[t],
+            [self.users[u] for u in names]) for t, names in members.items()}
 
         self.domain_id = self.domain.domain_id
         self.domain_url = self.domain.url
         self.user_profiles = list(self.users)
+
+    def _apps_cleanup(self, name: str, domain: StudioDomain,
+                      users: list[StudioUser]) -> StudioAppsCleanup:
+        return StudioAppsCleanup(
+            name, domain.domain_id, domain.region,
+            pulumi.ResourceOptions(parent=self, depends_on=list(users)),
+            access=access_of(self, domain.region))
 
     def _file_systems(self) -> None:
         """One ``SharedFileSystem`` per boundary. Outside ``domain``, its mount targets admit
@@ -401,16 +441,17 @@ class Studio(Component[StudioConfig]):
                                            if u.team == team.name)[0]
         storage = spec.domain.space_storage
         app_type = team.shared_space or "JupyterLab"
+        domain = self.team_domains.get(team.name, self.domain)
         return aws.sagemaker.Space(
             f"{name}-team-{team.name}-space",
-            domain_id=self.domain.domain_id,
+            domain_id=domain.domain_id,
             space_name=f"{team.name}-shared",
             ownership_settings={"owner_user_profile_name": self.users[owner].user_profile_name},
             space_sharing_settings={"sharing_type": "Shared"},
             space_settings=space_settings(
                 app_type, storage.default_gb, spec.domain.default_instance_type,
                 idle_timeout_minutes=spec.domain.idle_timeout_minutes,
-                lifecycle_config_arn=shared_space_lifecycle(self.domain.spec.lifecycle_configs,
+                lifecycle_config_arn=shared_space_lifecycle(domain.spec.lifecycle_configs,
                                                             app_type)),
             tags={**spec.tags, "StudioTeam": team.name,
                   "Name": f"{name}-team-{team.name}-space"},
@@ -435,6 +476,15 @@ def shared_space_lifecycle(configs: list[Any], app_type: str) -> pulumi.Output[s
         return None
     found = [c.arn for c in configs if c.default and c.app_type == app_type]
     return found[0] if found else None
+
+
+def _team_domain_name(domain: DomainConfig, team: str, base: str) -> str:
+    """``team``'s domain name, refused as the configuration refuses it (``domain.name`` unset:
+    the default name is known only now)."""
+    try:
+        return domain.team_domain_name(team, base)
+    except ValueError as exc:
+        raise StudioInfraError(f"invalid configuration '{CONFIG_NAMESPACE}': {exc}") from None
 
 
 def _default_domain_name() -> str:

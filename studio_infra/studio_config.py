@@ -137,11 +137,33 @@ class DomainConfig(DomainSettings):
     """A sharing bucket, and notebook sharing on in every profile."""
     attach_shared_efs: bool = True
     """Attach each user's directory of the shared EFS to their spaces."""
+    per_team: bool = False
+    """A domain per team (``<name>-<team>``): the team's members are its only profiles, the
+    team's role its default role, its images and lifecycle configurations its own, its shared
+    space inside it; users without a team stay in this domain. AWS opens a shared space "to
+    all of the user profiles within the domain" and gives each domain its own home EFS, so
+    only a domain of its own keeps a team's running space and home files from other teams
+    (docs/threat-model.md). Turning it on for a deployed stack replaces the members' profiles
+    and the teams' spaces (new domains): their home directories and space volumes are left
+    behind, which the data-loss guard reports."""
 
     @field_validator("name")
     @classmethod
     def _domain_name(cls, value: str | None) -> str | None:
         return value if value is None else domain_name().check(value, "domain.name")
+
+    def team_domain_name(self, team: str, base: str | None = None) -> str:
+        """The name of ``team``'s domain with ``per_team``: ``<domain name>-<team>``, within
+        SageMaker's rule for domain names (``base``: the domain's name when ``name`` is
+        unset)."""
+        name = f"{self.name or base}-{team}"
+        try:
+            return domain_name().check(name, "domain name")
+        except ValueError as exc:
+            room = domain_name().max_length - len(team) - 1
+            raise ValueError(f"domain.per_team: team {team!r} makes the domain name {name!r}, "
+                             f"which is refused ({exc}); use a domain.name of at most {room} "
+                             "characters or a shorter team name") from None
 
     @model_validator(mode="after")
     def _canvas_workspace(self) -> DomainConfig:
@@ -240,6 +262,13 @@ class StudioConfig(BaseModel):
             if team.space_owner is not None and team.space_owner not in members:
                 problems.append(f"teams.{i}.space_owner is {team.space_owner!r}, who is not a "
                                 f"member of team {team.name!r}; name one of {members}")
+        if self.domain.per_team and self.domain.name is not None:
+            # Without a name the default comes from the stack (checked when built).
+            for team in self.teams:
+                try:
+                    self.domain.team_domain_name(team.name)
+                except ValueError as exc:
+                    problems.append(str(exc))
         canvas = self.domain.canvas
         if canvas is not None and isinstance(canvas.workspace_s3_path, str):
             problems += training_uri_problems(canvas.workspace_s3_path,

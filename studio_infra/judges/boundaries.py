@@ -10,8 +10,10 @@ credentials). Two boundaries are judged here, for every domain of any program:
   of the file system, whatever its modes and whatever ``FileSystemPath`` SageMaker mounts;
 * **team-spaces**: no execution role of a user outside a team may create or delete apps in,
   update or delete, a shared space of that team (a space tagged ``StudioTeam``). AWS: "A
-  shared space can be accessed by all of the user profiles within the domain"; only IAM
-  keeps a team's space to the team.
+  shared space can be accessed by all of the user profiles within the domain"; within a
+  domain only IAM keeps a team's space to the team. Profiles are judged per domain, so a
+  team space in the team's own domain (``domain.per_team``), where no profile of another
+  team exists, has nothing to report.
 
 Each finding names the attacker, the target and the security-group rule or policy statement
 that lets the attacker through. Teams are read from the ``StudioTeam`` tag of profiles and

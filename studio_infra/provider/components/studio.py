@@ -21,7 +21,7 @@ class Studio(HostedComponent):
         "``network``, ``domain``, ``default_role``, ``team_roles``, ``users``, ``sharing``, "
         "``repository``, ``images``, ``lifecycle``, ``packages``, ``shared_efs``, "
         "``file_systems``, ``user_file_systems``, ``team_spaces``, ``apps_cleanup``, "
-        "``mlflow``."
+        "``team_domains``, ``team_apps_cleanups``, ``mlflow``."
     )
 
     domain_id: pulumi.Output[str]

@@ -151,3 +151,15 @@ class DomainConfig(TypedDict):
         "Attach each user's directory of the shared EFS to their spaces.\n\n"
         "Default: ``true``."
     )
+
+    per_team: NotRequired[bool]
+    (
+        "A domain per team (``<name>-<team>``): the team's members are its only profiles, the "
+        "team's role its default role, its images and lifecycle configurations its own, its "
+        "shared space inside it; users without a team stay in this domain. AWS opens a shared "
+        "space \"to all of the user profiles within the domain\" and gives each domain its own "
+        "home EFS, so only a domain of its own keeps a team's running space and home files from "
+        "other teams (docs/threat-model.md). Turning it on for a deployed stack replaces the "
+        "members' profiles and the teams' spaces (new domains): their home directories and "
+        "space volumes are left behind, which the data-loss guard reports."
+    )
