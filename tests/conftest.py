@@ -70,6 +70,36 @@ def _shared_client_methods() -> None:
 
 _shared_client_methods()
 
+
+def _shared_service_models() -> None:
+    """Build each service's model once per test process.
+
+    botocore wraps the service's JSON description (which the shared loader reads once) in a
+    new ``ServiceModel`` for every client (``ClientCreator._load_service_model`` in
+    botocore/client.py), and what it derives from it is cached on that object only: creating
+    a client looks up the endpoint-discovery operation (``ServiceModel.
+    endpoint_discovery_operation`` in botocore/model.py), building an ``OperationModel`` for
+    each of the service's operations, and so did every client of every moto world again. A
+    ``ServiceModel`` is not changed after it is built (only derived values are cached on it),
+    so one per description (loader, service name, API version) serves every client.
+    """
+    import botocore.client
+
+    load = botocore.client.ClientCreator._load_service_model
+    models: dict[tuple[Any, str, str | None], Any] = {}
+
+    def shared(self: botocore.client.ClientCreator, service_name: str,
+               api_version: str | None = None) -> Any:
+        key = (self._loader, service_name, api_version)
+        if key not in models:
+            models[key] = load(self, service_name, api_version)
+        return models[key]
+
+    botocore.client.ClientCreator._load_service_model = shared  # type: ignore[method-assign]
+
+
+_shared_service_models()
+
 # Failed programs under test leave SDK coroutines that are collected at random moments, up to
 # interpreter exit; silence them for the whole session, not only inside tests.
 quiet_sdk_coroutine_warnings()
