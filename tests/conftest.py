@@ -199,3 +199,13 @@ def plan_report(planned: Planned, tmp_path_factory: pytest.TempPathFactory) -> P
         return code, json.loads(text)
 
     return report
+
+
+@pytest.fixture(scope="session")
+def served() -> dict[str, Any]:
+    """The schema the component provider serves (``provider.host.schema``), built once per
+    test process: the SDK infers it from the components' type hints, which takes the better
+    part of a second each time. Tests that change it take a copy."""
+    from studio_infra.provider.host import schema
+
+    return schema()
