@@ -100,6 +100,36 @@ def _shared_service_models() -> None:
 
 _shared_service_models()
 
+
+def _kms_key_pairs_on_first_use() -> None:
+    """Make moto's KMS key pair when a key first signs, verifies or shows its public key.
+
+    moto generates a 2048-bit RSA key pair for every key it creates, symmetric keys included
+    (``Key.__init__`` in moto/kms/models.py calls ``generate_private_key`` whatever the key
+    spec), some 50 ms each; the ops tests create a key per moto world and never sign with it.
+    The pair is now made on its first use, from the same spec, by the same function.
+    """
+    import moto.kms.models
+
+    make = moto.kms.models.generate_private_key
+
+    class OnFirstUse:
+        def __init__(self, key_spec: str) -> None:
+            self.key_spec = key_spec
+            self.made: Any = None
+
+        def __getattr__(self, name: str) -> Any:  # sign, verify, public_key
+            if name.startswith("__") or name in ("key_spec", "made"):
+                raise AttributeError(name)  # copying, pickling: nothing to make
+            if self.made is None:
+                self.made = make(self.key_spec)
+            return getattr(self.made, name)
+
+    moto.kms.models.generate_private_key = OnFirstUse  # type: ignore[assignment]
+
+
+_kms_key_pairs_on_first_use()
+
 # Failed programs under test leave SDK coroutines that are collected at random moments, up to
 # interpreter exit; silence them for the whole session, not only inside tests.
 quiet_sdk_coroutine_warnings()
