@@ -70,6 +70,66 @@ def _shared_client_methods() -> None:
 
 _shared_client_methods()
 
+
+def _shared_service_models() -> None:
+    """Build each service's model once per test process.
+
+    botocore wraps the service's JSON description (which the shared loader reads once) in a
+    new ``ServiceModel`` for every client (``ClientCreator._load_service_model`` in
+    botocore/client.py), and what it derives from it is cached on that object only: creating
+    a client looks up the endpoint-discovery operation (``ServiceModel.
+    endpoint_discovery_operation`` in botocore/model.py), building an ``OperationModel`` for
+    each of the service's operations, and so did every client of every moto world again. A
+    ``ServiceModel`` is not changed after it is built (only derived values are cached on it),
+    so one per description (loader, service name, API version) serves every client.
+    """
+    import botocore.client
+
+    load = botocore.client.ClientCreator._load_service_model
+    models: dict[tuple[Any, str, str | None], Any] = {}
+
+    def shared(self: botocore.client.ClientCreator, service_name: str,
+               api_version: str | None = None) -> Any:
+        key = (self._loader, service_name, api_version)
+        if key not in models:
+            models[key] = load(self, service_name, api_version)
+        return models[key]
+
+    botocore.client.ClientCreator._load_service_model = shared  # type: ignore[method-assign]
+
+
+_shared_service_models()
+
+
+def _kms_key_pairs_on_first_use() -> None:
+    """Make moto's KMS key pair when a key first signs, verifies or shows its public key.
+
+    moto generates a 2048-bit RSA key pair for every key it creates, symmetric keys included
+    (``Key.__init__`` in moto/kms/models.py calls ``generate_private_key`` whatever the key
+    spec), some 50 ms each; the ops tests create a key per moto world and never sign with it.
+    The pair is now made on its first use, from the same spec, by the same function.
+    """
+    import moto.kms.models
+
+    make = moto.kms.models.generate_private_key
+
+    class OnFirstUse:
+        def __init__(self, key_spec: str) -> None:
+            self.key_spec = key_spec
+            self.made: Any = None
+
+        def __getattr__(self, name: str) -> Any:  # sign, verify, public_key
+            if name.startswith("__") or name in ("key_spec", "made"):
+                raise AttributeError(name)  # copying, pickling: nothing to make
+            if self.made is None:
+                self.made = make(self.key_spec)
+            return getattr(self.made, name)
+
+    moto.kms.models.generate_private_key = OnFirstUse  # type: ignore[assignment]
+
+
+_kms_key_pairs_on_first_use()
+
 # Failed programs under test leave SDK coroutines that are collected at random moments, up to
 # interpreter exit; silence them for the whole session, not only inside tests.
 quiet_sdk_coroutine_warnings()
@@ -169,3 +229,13 @@ def plan_report(planned: Planned, tmp_path_factory: pytest.TempPathFactory) -> P
         return code, json.loads(text)
 
     return report
+
+
+@pytest.fixture(scope="session")
+def served() -> dict[str, Any]:
+    """The schema the component provider serves (``provider.host.schema``), built once per
+    test process: the SDK infers it from the components' type hints, which takes the better
+    part of a second each time. Tests that change it take a copy."""
+    from studio_infra.provider.host import schema
+
+    return schema()

@@ -39,7 +39,7 @@ from tests.policy_harness import (
     served_pack,
     stack_request,
 )
-from tests.rules.shared_programs import bucket, key
+from tests.rules.shared_programs import bucket, file_system, key
 
 UNKNOWN_STRING = next(iter(sorted(POLICY_UNKNOWN_VALUES)))
 """One of the values the engine sends for "not known during preview"."""
@@ -113,6 +113,28 @@ def test_both_adapters_report_the_same_under_every_configuration(bucket_preview,
     expected = offline(plan, config, preview)
     assert through_pack(plan, config, preview) == expected
     assert bool(expected) is reports  # agreeing on nothing is not agreeing by accident
+
+
+def test_each_rules_policy_reports_the_same_alone_as_in_the_whole_pack(record):
+    """The rule tests judge an insecure variant with a pack of the rule under test alone
+    (``tests.policy_harness.assert_judged_alike``): that stands for the whole pack only if a
+    rule's policy reports the same with or without the others."""
+    def weak() -> None:
+        bucket(sse="aes", policy=None, block=False, versioning=False, logging=False,
+               protect=False)
+        key(rotation=False, window=7)
+        file_system(encrypted=False, key=None, tls=False, backups=False)
+
+    plan = record(weak)
+    whole = analyze(plan)
+    flagged = {d["policy"] for d in whole}
+    # stack policies (companions) and resource policies, at both levels
+    assert {"s3-deny-insecure-transport", "s3-versioning", "kms-rotation",
+            "efs-encrypted"} <= flagged
+    for rule in RULES:
+        alone = analyze(plan, rules=[rule])
+        assert [d for d in alone if d["policy"] == rule.name] == \
+            [d for d in whole if d["policy"] == rule.name], rule.name
 
 
 def test_a_disabled_rule_reports_nothing_not_even_cannot_check(bucket_preview):

@@ -33,11 +33,6 @@ RESOURCE = re.compile(r"^\$\{([A-Za-z0-9_]+)\}$")
 """A whole resource (or a config value): ``${domain}``."""
 
 
-@pytest.fixture(scope="module")
-def served() -> dict[str, Any]:
-    return schema()
-
-
 def test_the_generated_package_is_the_models() -> None:
     committed = {str(p.relative_to(generate.TARGET)): p.read_text()
                  for p in generate.TARGET.rglob("*.py")}
@@ -54,11 +49,12 @@ def test_the_committed_schema_is_the_served_one() -> None:
                          "`studio-infra schema --write` and review the API change")
 
 
-def test_the_schema_command_prints_it(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_schema_command_prints_it(capsys: pytest.CaptureFixture[str],
+                                     served: dict[str, Any]) -> None:
     from studio_infra.cli import main
 
     assert main(["schema"]) == 0
-    assert json.loads(capsys.readouterr().out) == schema()
+    assert json.loads(capsys.readouterr().out) == served
 
 
 def _properties(served: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -83,8 +79,8 @@ def test_every_component_input_and_output_is_described(served: dict[str, Any]) -
     assert indented == []
 
 
-def test_the_served_components() -> None:
-    assert sorted(schema()["resources"]) == sorted(
+def test_the_served_components(served: dict[str, Any]) -> None:
+    assert sorted(served["resources"]) == sorted(
         hosted_type(name) for _, name in generate.HOSTED)
 
 

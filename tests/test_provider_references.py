@@ -25,7 +25,7 @@ from studio_infra._version import __version__
 from studio_infra.domain import StudioDomain
 from studio_infra.plan.runner import Plan, ProgramError, run_under_mocks
 from studio_infra.posix import PosixUser
-from studio_infra.provider.host import component_provider, schema
+from studio_infra.provider.host import component_provider
 from studio_infra.provider.hosting import hosted_type
 from studio_infra.resource_types import SAGEMAKER_USER_PROFILE
 from studio_infra.users import StudioUser
@@ -85,8 +85,8 @@ def _served(users: Mapping[str, dict[str, Any]],
     return run_under_mocks(lambda: pulumi.run(program), config=CONFIG)
 
 
-def test_the_domain_input_is_a_reference_to_the_served_domain() -> None:
-    user = schema()["resources"][USER]
+def test_the_domain_input_is_a_reference_to_the_served_domain(served: dict[str, Any]) -> None:
+    user = served["resources"][USER]
     assert user["inputProperties"]["domain"]["$ref"] == f"#/resources/{DOMAIN}"
     assert "domain" in user["requiredInputs"]
 
@@ -151,10 +151,11 @@ def _users_program() -> dict[str, Any]:
     return loaded
 
 
-def test_the_users_yaml_program_uses_the_schemas_types_and_inputs() -> None:
+def test_the_users_yaml_program_uses_the_schemas_types_and_inputs(
+        served: dict[str, Any]) -> None:
     """Every property is the schema's; ``${x.y}`` names an output of ``x``, ``${x}`` a
     declared config key or, where the schema wants a resource, a resource of that type."""
-    served, program = schema(), _users_program()
+    program = _users_program()
     assert program["packages"] == {"studio-infra": "../../provider"}
     resources, config = program["resources"], program["config"]
     problems: list[str] = []
