@@ -38,7 +38,7 @@ from studio_infra.kms import StudioKeys
 from studio_infra.lifecycle import LifecycleConfigs
 from studio_infra.mlflow import ENDPOINT as MLFLOW_ENDPOINT
 from studio_infra.mlflow import TrackingServer
-from studio_infra.network import StudioNetwork
+from studio_infra.network import NFS_PORT, StudioNetwork
 from studio_infra.packages import PackageMirror
 from studio_infra.roles import RoleSettings, StudioExecutionRole
 from studio_infra.s3 import SecureBucket
@@ -167,6 +167,8 @@ class Studio(Component[StudioConfig]):
             network["extra_endpoints"] = [*network.get("extra_endpoints",
                                                        spec.network.extra_endpoints),
                                           MLFLOW_ENDPOINT]
+        if spec.team_apps_groups():
+            network["team_apps_groups"] = spec.team_apps_groups()
         self.network = StudioNetwork(name, network, child)
         # The network perimeter (studio_infra.perimeter) names the VPC the apps run in: only
         # a VpcOnly domain's apps are there.
@@ -272,7 +274,7 @@ class Studio(Component[StudioConfig]):
 
         def studio_domain(component: str, domain_name: str, role: StudioExecutionRole,
                           images: list[str], configs: list[str],
-                          sso_groups: list[str]) -> StudioDomain:
+                          sso_groups: list[str], team: str | None = None) -> StudioDomain:
             return StudioDomain(component, {
                 **common,
                 **domain.model_dump(include=set(DomainSettings.model_fields),
@@ -280,7 +282,8 @@ class Studio(Component[StudioConfig]):
                 "domain_name": domain_name,
                 "vpc_id": self.network.vpc_id,
                 "subnet_ids": self.network.private_subnet_ids,
-                "security_group_id": self.network.studio_security_group_id,
+                "security_group_id": self.network.team_security_group_ids[team]
+                if team is not None else self.network.studio_security_group_id,
                 "kms_key_arn": self.keys.arn_for("sagemaker"),
                 "execution_role_arn": role.role_arn,
                 "sharing_bucket_name": self.sharing.bucket_name if self.sharing else None,
@@ -301,8 +304,8 @@ class Studio(Component[StudioConfig]):
         self.team_domains = {t.name: studio_domain(
             f"{name}-team-{t.name}-domain", _team_domain_name(domain, t.name, base_name),
             self.team_roles[t.name], list(dict.fromkeys([*domain.images, *t.images])),
-            list(dict.fromkeys([*domain.lifecycle_configs, *t.lifecycle_configs])), [])
-            for t in spec.teams} if domain.per_team else {}
+            list(dict.fromkeys([*domain.lifecycle_configs, *t.lifecycle_configs])), [],
+            t.name) for t in spec.teams} if domain.per_team else {}
 
         teams = {t.name: t for t in spec.teams}
         self.users: dict[str, StudioUser] = {}
@@ -417,6 +420,7 @@ class Studio(Component[StudioConfig]):
                 **wired, "studio_security_group_id": self.network.studio_security_group_id,
                 "users": list(posix.values()), **settings}, self.child_options())
             self.user_file_systems = dict.fromkeys(posix, self.shared_efs)
+            self._admit_team_apps(self.shared_efs)
             return
         for key, members in spec.file_boundaries().items():
             group = aws.ec2.SecurityGroup(
@@ -431,6 +435,24 @@ class Studio(Component[StudioConfig]):
             for member in members:
                 self.user_file_systems[member] = files
                 self.file_groups[member] = group.id
+
+    def _admit_team_apps(self, files: SharedFileSystem) -> None:
+        """With a domain per team, each team's apps are in a group of their own, which the one
+        file system of ``boundary: domain`` admits on NFS as it admits the shared group (both
+        sides: the mount targets' ingress and the group's egress, which without NAT is
+        otherwise closed). Named after the team: no other resource changes."""
+        name = self.resource_name
+        for team, group in self.network.team_security_group_ids.items():
+            for rule_type, rule_name, of, peer, description in (
+                    (aws.vpc.SecurityGroupIngressRule, f"{name}-shared-nfs-from-{team}-apps",
+                     files.security_group_id, group, f"NFS from Studio apps of team {team}"),
+                    (aws.vpc.SecurityGroupEgressRule, f"{name}-apps-{team}-nfs-to-shared",
+                     group, files.security_group_id, "NFS to the shared file system")):
+                rule_type(rule_name, security_group_id=of, referenced_security_group_id=peer,
+                          ip_protocol="tcp", from_port=NFS_PORT, to_port=NFS_PORT,
+                          description=description,
+                          tags={**self.spec.tags, "Name": rule_name},
+                          opts=self.child_options())
 
     def _team_space(self, team: TeamConfig) -> pulumi.Resource:
         """A shared space for a team, owned by ``space_owner`` or its first member by name

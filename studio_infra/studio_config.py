@@ -318,6 +318,12 @@ class StudioConfig(BaseModel):
         boundary = self.shared_efs.boundary if self.shared_efs is not None else "domain"
         return boundaries([(u.name, u.team) for u in self.users], boundary)
 
+    def team_apps_groups(self) -> list[str]:
+        """The teams whose apps get a security group of their own: every team, with a domain
+        per team (one shared group would let each team's apps in on NFS and the app ports of
+        every other team's); none otherwise."""
+        return [t.name for t in self.teams] if self.domain.per_team else []
+
     def _package_defaults(self) -> list[str]:
         """The mirror's pip configuration is the domain's default for JupyterLab and Code
         Editor; a domain runs one default per app type."""

@@ -10,6 +10,7 @@ component.
 from __future__ import annotations
 
 import ast
+import contextlib
 import ipaddress
 import json
 from pathlib import Path
@@ -20,6 +21,7 @@ import yaml
 
 from studio_infra.network import NetworkLayout, StudioNetwork, StudioNetworkArgs, network_layout
 from studio_infra.network.endpoints import DEFAULT_INTERFACE_ENDPOINTS
+from studio_infra.studio import load_config
 
 ROOT = Path(__file__).parent.parent
 ZONES = [f"eu-west-1{letter}" for letter in "abcdefg"]  # the default layout fits 7
@@ -62,6 +64,28 @@ def test_nat_placement(nat, nat_zones, routes, restricted):
         else {"all-egress"}
     assert set(layout.app_rules) == {"nfs-from-self", "apps-from-self", *egress}
     assert layout.s3_egress_rule == ("net-apps-https-to-s3" if restricted else None)
+
+
+@pytest.mark.parametrize("nat", NAT_MODES)
+def test_a_team_group_has_the_shared_groups_rules_and_renames_nothing(nat):
+    """Teams' apps groups come beside the shared one: its names stay, each team's rules are
+    the shared group's, and no team name (not even ``studio`` or a rule's suffix) makes a
+    name the shared group or another team already has."""
+    teams = ["vision", "studio", "nfs", "apps", "https-to"]
+    shared = network_layout("net", ZONES[:2], nat=nat)
+    layout = network_layout("net", ZONES[:2], nat=nat, teams=teams)
+    assert shared.names() <= layout.names()
+    assert {k: v for k, v in vars(layout).items() if k != "team_apps"} == \
+        {k: v for k, v in vars(shared).items() if k != "team_apps"}
+    vision = layout.team_apps["vision"]
+    assert vision.security_group == "net-apps-vision-sg"
+    assert set(vision.app_rules) == set(shared.app_rules)
+    assert vision.endpoints_https_rule == "net-endpoints-https-from-vision-apps"
+    assert (vision.s3_egress_rule is None) is (shared.s3_egress_rule is None)
+    every = [*(n for n in (shared.apps_security_group, shared.endpoints_https_rule,
+                           shared.s3_egress_rule, *shared.app_rules.values()) if n),
+             *(n for t in layout.team_apps.values() for n in t.names())]
+    assert len(every) == len(set(every))
 
 
 @pytest.mark.parametrize("zone_count", [2, 3])
@@ -130,7 +154,11 @@ def _recorded_names(plan: str, network: str) -> set[str]:
 def _stack_network(project: str) -> tuple[StudioNetworkArgs, str]:
     config: dict[str, Any] = yaml.safe_load(
         (ROOT / project / "Pulumi.dev.yaml").read_text())["config"]
-    return StudioNetworkArgs(**config.get("studio:network", {})), config["aws:region"]
+    with contextlib.chdir(ROOT / project):  # the configuration's paths are the program's
+        teams = load_config({k.removeprefix("studio:"): v for k, v in config.items()
+                             if k.startswith("studio:")}).team_apps_groups()
+    return StudioNetworkArgs(**config.get("studio:network", {}), team_apps_groups=teams), \
+        config["aws:region"]
 
 
 @pytest.mark.parametrize(("plan", "project"), [

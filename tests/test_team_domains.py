@@ -16,10 +16,13 @@ import pulumi
 import pytest
 
 from studio_infra.errors import StudioInfraError
+from studio_infra.judges.studio_needs.reachability import Place, allows
+from studio_infra.network.security import APP_PORTS, HTTPS_PORT, NFS_PORT
 from studio_infra.plan.baseline import Step, diff, load_baseline
 from studio_infra.plan.guard import guard
 from studio_infra.plan.runner import run_under_mocks
 from studio_infra.resource_types import (
+    EC2_SECURITY_GROUP,
     IAM_ROLE_POLICY,
     SAGEMAKER_DOMAIN,
     SAGEMAKER_SPACE,
@@ -75,10 +78,69 @@ def test_each_team_has_a_domain_of_its_own_with_its_role_and_images(plan):
     assert offered == {"base", "cv"}
     main = domains["ml"].inputs["defaultUserSettings"]["jupyterLabAppSettings"]
     assert {i["imageName"] for i in main["customImages"]} == {"base"}
-    # One network: every domain in the same VPC, subnets and app security group.
+    # One network: every domain in the same VPC and subnets.
     assert len({d.inputs["vpcId"] for d in domains.values()}) == 1
-    assert len({str(d.inputs["domainSettings"]["securityGroupIds"])
-                for d in domains.values()}) == 1
+
+
+def test_each_domains_apps_use_a_group_no_other_domain_uses(plan):
+    groups = {d.inputs["domainName"]: (tuple(d.inputs["domainSettings"]["securityGroupIds"]),
+                                       tuple(d.inputs["defaultUserSettings"]["securityGroups"]))
+              for d in plan.of_type(SAGEMAKER_DOMAIN)}
+    for domain, (settings, defaults) in groups.items():
+        assert settings == defaults and len(settings) == 1, domain
+    assert len({settings for settings, _ in groups.values()}) == 3
+    by_id = {g.id: g.name for g in plan.of_type(EC2_SECURITY_GROUP)}
+    assert {d: by_id[s[0]] for d, (s, _) in groups.items()} == {
+        "ml": "studio-apps-sg", "ml-vision": "studio-apps-vision-sg",
+        "ml-audio": "studio-apps-audio-sg"}
+
+
+def test_one_teams_apps_admit_no_other_teams_on_nfs_or_the_app_ports(plan):
+    """Judged as the Studio-needs model judges reachability: each apps group admits NFS and
+    the app ports from itself alone, and every apps group reaches the endpoints on HTTPS."""
+    stack = stack_from_plan(plan.resources)
+    by_name = {g.name: g.id for g in plan.of_type(EC2_SECURITY_GROUP)}
+    vision, audio, main = (Place([by_name[f"studio-apps{t}-sg"]])
+                           for t in ("-vision", "-audio", ""))
+    for port in (NFS_PORT, *APP_PORTS):
+        assert allows(stack, vision, vision, port)
+        for a, b in ((vision, audio), (audio, vision), (vision, main), (main, audio)):
+            assert not allows(stack, a, b, port), (a, b, port)
+    endpoints = Place([by_name["studio-endpoints-sg"]])
+    for apps in (vision, audio, main):
+        assert allows(stack, apps, endpoints, HTTPS_PORT)
+
+
+def test_team_apps_reach_the_one_shared_file_system_of_boundary_domain():
+    """With ``boundary: domain`` the one file system admits each team's group on NFS, and
+    each team's group lets NFS out to it, as the shared group does."""
+    plan = per_team({**TEAMS, "network": {"nat": "none"}, "shared_efs": {"boundary": "domain"}})
+    stack = stack_from_plan(plan.resources)
+    by_name = {g.name: g.id for g in plan.of_type(EC2_SECURITY_GROUP)}
+    files = Place([by_name["studio-shared-mount-targets"]])
+    for apps in ("studio-apps-sg", "studio-apps-vision-sg", "studio-apps-audio-sg"):
+        assert allows(stack, Place([by_name[apps]]), files, NFS_PORT), apps
+
+
+def test_the_studio_needs_model_judges_each_teams_group_apart():
+    """With no NAT and the one file system, every team's apps reach the endpoints, S3 and
+    their files; take one of a team group's rules away and the model names that domain."""
+    config = {**TEAMS, "network": {"nat": "none"}, "shared_efs": {"boundary": "domain"}}
+    assert evaluate(stack_from_plan(per_team(config).resources)) == []
+    cut = {"studio-apps-vision-https-to-s3", "studio-endpoints-https-from-audio-apps",
+           "studio-shared-nfs-from-vision-apps"}
+
+    def elsewhere(args: pulumi.ResourceTransformationArgs) -> Any:
+        return {**args.props, "prefix_list_id": "pl-elsewhere",
+                "referenced_security_group_id": "sg-elsewhere"} if args.name in cut else None
+    found = [f.message for f in evaluate(stack_from_plan(
+        per_team(config, transform=elsewhere).resources)) if f.policy == "studio-network"]
+    audio = "the apps of studio-team-audio-domain"
+    vision = "the apps of studio-team-vision-domain"
+    assert any(m.startswith(audio) and "sts endpoint" in m for m in found)
+    assert any(m.startswith(vision) and "cannot reach S3" in m for m in found)
+    assert any(m.startswith(vision) and "mount target" in m for m in found)
+    assert all(m.startswith((audio, vision)) for m in found), found
 
 
 def test_a_user_of_one_team_is_no_profile_of_another_teams_domain(plan):
@@ -103,6 +165,12 @@ def test_the_option_and_a_new_team_rename_nothing(plan):
     assert set(before) <= set(after)
     added = {r.name for urn, r in after.items() if urn not in before}
     assert all("nlp" in n or "nia" in n for n in added), added
+    # The shared apps group, its rules and the endpoints' are as they were without the option.
+    kept = {r.urn: r for r in shared.resources if r.name.startswith(
+        ("studio-apps-sg", "studio-apps-nfs", "studio-apps-apps", "studio-apps-all",
+         "studio-endpoints"))}
+    assert len(kept) >= 5
+    assert all(before[urn].inputs == r.inputs for urn, r in kept.items())
     # The other domains and their members' profiles are as they were.
     for resource in [*plan.of_type(SAGEMAKER_DOMAIN), *plan.of_type(SAGEMAKER_USER_PROFILE)]:
         assert after[resource.urn].inputs == resource.inputs, resource.name

@@ -59,6 +59,9 @@ class StudioNetwork(Component[StudioNetworkArgs]):
     """The apps' security group: NFS and app ports within itself, HTTPS out."""
     endpoint_security_group_id: pulumi.Output[str]
     """The interface endpoints' security group: HTTPS from the apps only."""
+    team_security_group_ids: dict[str, pulumi.Output[str]]
+    """Team -> its own apps group (``team_apps_groups``): a plain dict, for the team's
+    domain; empty when every app shares ``studio_security_group_id``."""
     endpoint_ids: pulumi.Output[dict[str, str]]
     """Endpoint short name -> VPC endpoint id."""
     nat_public_ips: pulumi.Output[list[str]]
@@ -117,8 +120,15 @@ class StudioNetwork(Component[StudioNetworkArgs]):
                 else pulumi.Output.from_input(None)
 
         studio_sg, endpoint_sg = self._security_groups(vpc_id, layout)
+        team_sgs = {team: self._apps_group(vpc_id, names.security_group, names.app_rules,
+                                           names.endpoints_https_rule, endpoint_sg, layout,
+                                           f"team {team}")
+                    for team, names in layout.team_apps.items()}
+        s3_egress = {layout.s3_egress_rule: studio_sg, **{
+            names.s3_egress_rule: team_sgs[team]
+            for team, names in layout.team_apps.items()}}
         endpoint_ids = self._endpoints(vpc_id, private_subnets, private_tables, endpoint_sg,
-                                       studio_sg, layout)
+                                       s3_egress, layout)
 
         self.vpc_id = vpc_id
         self.availability_zones = pulumi.Output.from_input(zones)
@@ -128,6 +138,7 @@ class StudioNetwork(Component[StudioNetworkArgs]):
         self.private_route_table_ids = private_tables
         self.studio_security_group_id = studio_sg.id
         self.endpoint_security_group_id = endpoint_sg.id
+        self.team_security_group_ids = {team: sg.id for team, sg in team_sgs.items()}
         self.endpoint_ids = endpoint_ids
         self.nat_public_ips = pulumi.Output.all(*self._nat_ips)
         self.flow_log_group_name = flow_log_group
@@ -279,13 +290,6 @@ class StudioNetwork(Component[StudioNetworkArgs]):
     def _security_groups(
         self, vpc_id: pulumi.Input[str], layout: NetworkLayout
     ) -> tuple[aws.ec2.SecurityGroup, aws.ec2.SecurityGroup]:
-        studio = aws.ec2.SecurityGroup(
-            layout.apps_security_group,
-            vpc_id=vpc_id,
-            description="SageMaker Studio apps: NFS and app traffic within the group",
-            tags=self.tags(layout.apps_security_group),
-            opts=self.child_options(),
-        )
         endpoints = aws.ec2.SecurityGroup(
             layout.endpoints_security_group,
             vpc_id=vpc_id,
@@ -293,11 +297,30 @@ class StudioNetwork(Component[StudioNetworkArgs]):
             tags=self.tags(layout.endpoints_security_group),
             opts=self.child_options(),
         )
+        studio = self._apps_group(vpc_id, layout.apps_security_group, layout.app_rules,
+                                  layout.endpoints_https_rule, endpoints, layout, None)
+        return studio, endpoints
+
+    def _apps_group(self, vpc_id: pulumi.Input[str], group_name: str,
+                    rule_names: dict[str, str], endpoints_rule: str,
+                    endpoints: aws.ec2.SecurityGroup, layout: NetworkLayout,
+                    team: str | None) -> aws.ec2.SecurityGroup:
+        """An apps group (the shared one, or ``team``'s own) with ``app_rules`` and the
+        endpoints' ingress of HTTPS from it: every apps group is one the same way, so a team's
+        apps reach what the shared group reaches and admit only their own team."""
+        whose = f" of {team}" if team else ""
+        studio = aws.ec2.SecurityGroup(
+            group_name,
+            vpc_id=vpc_id,
+            description=f"SageMaker Studio apps{whose}: NFS and app traffic within the group",
+            tags=self.tags(group_name),
+            opts=self.child_options(),
+        )
         rules = app_rules(studio.id, endpoints.id, restricted_egress=layout.restricted_egress)
         for rule in rules:
             rule_type = aws.vpc.SecurityGroupEgressRule if rule.egress else \
                 aws.vpc.SecurityGroupIngressRule
-            rule_name = layout.app_rules[rule.suffix]
+            rule_name = rule_names[rule.suffix]
             rule_type(
                 rule_name,
                 security_group_id=studio.id,
@@ -312,17 +335,17 @@ class StudioNetwork(Component[StudioNetworkArgs]):
                 opts=self.child_options(),
             )
         aws.vpc.SecurityGroupIngressRule(
-            layout.endpoints_https_rule,
+            endpoints_rule,
             security_group_id=endpoints.id,
             referenced_security_group_id=studio.id,
             ip_protocol="tcp",
             from_port=HTTPS_PORT,
             to_port=HTTPS_PORT,
-            description="HTTPS from Studio apps",
-            tags=self.tags(layout.endpoints_https_rule),
+            description=f"HTTPS from Studio apps{whose}",
+            tags=self.tags(endpoints_rule),
             opts=self.child_options(),
         )
-        return studio, endpoints
+        return studio
 
     def _endpoints(
         self,
@@ -330,7 +353,7 @@ class StudioNetwork(Component[StudioNetworkArgs]):
         subnet_ids: pulumi.Input[list[str]],
         route_table_ids: pulumi.Input[list[str]],
         endpoint_sg: aws.ec2.SecurityGroup,
-        studio_sg: aws.ec2.SecurityGroup,
+        s3_egress: dict[str | None, aws.ec2.SecurityGroup],
         layout: NetworkLayout,
     ) -> pulumi.Output[dict[str, str]]:
         prefix, region = self.context.service_prefix, self.context.region
@@ -361,17 +384,20 @@ class StudioNetwork(Component[StudioNetworkArgs]):
                 opts=self.child_options(),
             )
             ids["s3"] = gateway.id
-            if layout.s3_egress_rule is not None:
+            for rule_name, apps_sg in s3_egress.items():
+                if rule_name is None:
+                    continue
                 # Without NAT the apps' egress is closed but for what Studio reaches; the
-                # gateway endpoint is reached through S3's prefix list, which the group must
-                # let out ("the security groups ... must allow traffic to and from Amazon S3").
+                # gateway endpoint is reached through S3's prefix list, which each apps group
+                # must let out ("the security groups ... must allow traffic to and from
+                # Amazon S3").
                 aws.vpc.SecurityGroupEgressRule(
-                    layout.s3_egress_rule,
-                    security_group_id=studio_sg.id,
+                    rule_name,
+                    security_group_id=apps_sg.id,
                     prefix_list_id=gateway.prefix_list_id,
                     ip_protocol="tcp", from_port=HTTPS_PORT, to_port=HTTPS_PORT,
                     description="S3 through the gateway endpoint",
-                    tags=self.tags(layout.s3_egress_rule),
+                    tags=self.tags(rule_name),
                     opts=self.child_options(),
                 )
         return pulumi.Output.all(**ids) if ids else pulumi.Output.from_input({})

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from studio_infra.network.security import app_rule_specs
@@ -158,6 +158,26 @@ class VpcLayout:
 
 
 @dataclass(frozen=True)
+class TeamAppsLayout:
+    """A team's own apps security group (a domain per team) and its rules: the shared apps
+    group's rules among the team's apps only, so one team's apps admit no other team's."""
+
+    security_group: str
+    app_rules: dict[str, str]
+    """Rule suffix (``studio_infra.network.security``) -> rule resource name."""
+    endpoints_https_rule: str
+    """The endpoints' ingress of HTTPS from this team's apps."""
+    s3_egress_rule: str | None
+    """As ``NetworkLayout.s3_egress_rule``, from this team's group."""
+
+    def names(self) -> set[str]:
+        """Every resource name this team's group decides."""
+        return {name for name in (self.security_group, self.endpoints_https_rule,
+                                  self.s3_egress_rule, *self.app_rules.values())
+                if name is not None}
+
+
+@dataclass(frozen=True)
 class NetworkLayout:
     """Everything ``StudioNetwork`` registers, by name, decided from its settings alone."""
 
@@ -178,6 +198,8 @@ class NetworkLayout:
     and the gateway exists."""
     restricted_egress: bool
     """No NAT in a VPC of ours: the apps reach only their group, the endpoints and S3."""
+    team_apps: dict[str, TeamAppsLayout] = field(default_factory=dict)
+    """Team -> its own apps group (``domain.per_team``); empty when every app shares one."""
 
     @property
     def zones(self) -> tuple[ZoneLayout, ...]:
@@ -189,6 +211,8 @@ class NetworkLayout:
         names = {self.apps_security_group, self.endpoints_security_group,
                  self.endpoints_https_rule, self.s3_gateway, self.s3_egress_rule,
                  *self.app_rules.values(), *self.interface_endpoints.values()}
+        for team in self.team_apps.values():
+            names |= team.names()
         if self.new_vpc is not None:
             vpc = self.new_vpc
             names |= {vpc.vpc, vpc.internet_gateway, vpc.public_route_table,
@@ -211,9 +235,12 @@ def network_layout(
     flow_logs: bool = True,
     interface_endpoints: Iterable[str] = (),
     s3_gateway_endpoint: bool = True,
+    teams: Iterable[str] = (),
 ) -> NetworkLayout:
     """The layout of the network ``name`` over ``zones`` (ignored, like the VPC settings,
-    when ``new_vpc`` is False). Raises ValueError, as ``plan_subnets`` does, for blocks that
+    when ``new_vpc`` is False). Each of ``teams`` gets an apps group of its own, named
+    ``<name>-apps-<team>-sg`` beside the shared ``<name>-apps-sg``, which keeps its name and
+    rules. Raises ValueError, as ``plan_subnets`` does, for blocks that
     do not fit."""
     vpc: VpcLayout | None = None
     if new_vpc:
@@ -242,17 +269,23 @@ def network_layout(
             ),
         )
     restricted = new_vpc and nat == "none"
+    specs = app_rule_specs(restricted_egress=restricted)
+    s3_egress = s3_gateway_endpoint and restricted
     return NetworkLayout(
         new_vpc=vpc,
         apps_security_group=f"{name}-apps-sg",
         endpoints_security_group=f"{name}-endpoints-sg",
         endpoints_https_rule=f"{name}-endpoints-https-from-studio",
-        app_rules={rule.suffix: f"{name}-apps-{rule.suffix}"
-                   for rule in app_rule_specs(restricted_egress=restricted)},
+        app_rules={rule.suffix: f"{name}-apps-{rule.suffix}" for rule in specs},
         interface_endpoints={short: f"{name}-vpce-{short.replace('.', '-')}"
                              for short in interface_endpoints},
         s3_gateway=f"{name}-vpce-s3" if s3_gateway_endpoint else None,
-        s3_egress_rule=f"{name}-apps-https-to-s3" if s3_gateway_endpoint and restricted
-        else None,
+        s3_egress_rule=f"{name}-apps-https-to-s3" if s3_egress else None,
         restricted_egress=restricted,
+        team_apps={team: TeamAppsLayout(
+            security_group=f"{name}-apps-{team}-sg",
+            app_rules={rule.suffix: f"{name}-apps-{team}-{rule.suffix}" for rule in specs},
+            endpoints_https_rule=f"{name}-endpoints-https-from-{team}-apps",
+            s3_egress_rule=f"{name}-apps-{team}-https-to-s3" if s3_egress else None,
+        ) for team in teams},
     )

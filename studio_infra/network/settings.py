@@ -128,6 +128,11 @@ class StudioNetworkArgs(BaseModel):
     existing_vpc: ExistingNetwork | None = None
     """Use this VPC instead of creating one; then only security groups and endpoints are
     created."""
+    team_apps_groups: list[str] = Field(default_factory=list)
+    """Teams whose apps get a security group of their own (``<name>-apps-<team>-sg``), with
+    the shared apps group's rules among the team's apps only and HTTPS to the endpoints: what
+    ``domain.per_team`` gives each team's domain, so no team's apps admit another's on NFS
+    or the app ports. The shared group stays for the main domain."""
     protect_data: bool = True
     """Protect the flow-log group and its key from deletion (``protect`` and
     ``retain_on_delete``). Set False only for throw-away stacks."""
@@ -234,4 +239,4 @@ class StudioNetworkArgs(BaseModel):
             nat=self.nat, private_subnet_cidrs=self.private_subnet_cidrs,
             public_subnet_cidrs=self.public_subnet_cidrs, flow_logs=self.flow_logs,
             interface_endpoints=self.endpoint_names,
-            s3_gateway_endpoint=self.s3_gateway_endpoint)
+            s3_gateway_endpoint=self.s3_gateway_endpoint, teams=self.team_apps_groups)

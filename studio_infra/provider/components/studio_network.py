@@ -40,6 +40,12 @@ class StudioNetwork(HostedComponent):
     endpoint_security_group_id: pulumi.Output[str]
     """The interface endpoints' security group: HTTPS from the apps only."""
 
+    team_security_group_ids: dict[str, pulumi.Output[str]]
+    (
+        "Team -> its own apps group (``team_apps_groups``): a plain dict, for the team's "
+        "domain; empty when every app shares ``studio_security_group_id``."
+    )
+
     endpoint_ids: pulumi.Output[dict[str, str]]
     """Endpoint short name -> VPC endpoint id."""
 

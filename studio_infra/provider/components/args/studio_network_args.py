@@ -107,6 +107,14 @@ class StudioNetworkArgs(TypedDict):
         "created."
     )
 
+    team_apps_groups: NotRequired[list[str]]
+    (
+        "Teams whose apps get a security group of their own (``<name>-apps-<team>-sg``), with "
+        "the shared apps group's rules among the team's apps only and HTTPS to the endpoints: "
+        "what ``domain.per_team`` gives each team's domain, so no team's apps admit another's "
+        "on NFS or the app ports. The shared group stays for the main domain."
+    )
+
     protect_data: NotRequired[bool]
     (
         "Protect the flow-log group and its key from deletion (``protect`` and "
