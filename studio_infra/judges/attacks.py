@@ -21,12 +21,12 @@ What the plan cannot show raises ``CannotCheck``, as in the Studio-needs model.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from studio_infra.judges import stolen_credentials
-from studio_infra.judges.iam_eval import Decision, Request, evaluate
+from studio_infra.judges.iam_eval import Decision, Request
+from studio_infra.judges.iam_eval import allowing_statements as allowing
 from studio_infra.judges.studio_needs import (
     Caller,
     DomainView,
@@ -97,19 +97,8 @@ def _owner(caller: Caller) -> dict[str, Any]:
 
 
 def allowing_statements(caller: Caller, request: Request) -> list[str]:
-    """The Sids (or positions) of the caller's Allow statements that match ``request``: what
-    lets it through."""
-    found = []
-    for d, document in enumerate(caller.policies.documents):
-        parsed = json.loads(document) if isinstance(document, str) else document
-        statements = parsed.get("Statement", []) if isinstance(parsed, Mapping) else []
-        for s, statement in enumerate([statements] if isinstance(statements, Mapping)
-                                      else statements):
-            if not isinstance(statement, Mapping) or statement.get("Effect") != "Allow":
-                continue
-            if evaluate([{"Statement": [statement]}], request) is Decision.ALLOW:
-                found.append(str(statement.get("Sid") or f"policy {d} statement {s}"))
-    return found
+    """The caller's Allow statements that match ``request``: what lets it through."""
+    return allowing(caller.policies.documents, request)
 
 
 def refused_type(caller: Caller) -> str | None:

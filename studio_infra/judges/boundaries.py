@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from studio_infra.judges.iam_eval import Decision, Request, evaluate, statements
+from studio_infra.judges.iam_eval import Decision, allowing_statements
 from studio_infra.judges.studio_needs import (
     NFS,
     Caller,
@@ -242,9 +242,10 @@ def team_space_problems(view: DomainView, stack: Stack, *, library: bool) -> Ite
                                           "program; whether they open other teams' spaces "
                                           "is not known")
                     continue
+                through = allowing_statements(policies.documents, request)
                 text = (f"{profile.name} (team {team_of.get(profile.name) or 'none'}; role "
                         f"{role.name}) may {action} on {arns[kind]}, team {team}'s shared "
-                        f"space {name}, through statements {_allowing(policies.documents, request)}"
+                        f"space {name}, through statements {through}"
                         " (then open it and read the team's space volume)")
                 yield _message("team-spaces",
                                text if library else f"{text} ({FOREIGN_SPACES})")
@@ -263,17 +264,6 @@ def _member_uses(view: DomainView, stack: Stack, profile: Profile, team: str, na
                 is not Decision.ALLOW:
             yield _message("team-spaces", f"{profile.name}, of team {team}, may not {action} "
                            f"on {app} in the team's own shared space {name} (role {role.name})")
-
-
-def _allowing(documents: list[Any], request: Request) -> list[str]:
-    """The Allow statements that, alone, allow ``request``: what lets it through."""
-    found = []
-    for document in documents:
-        for index, statement in enumerate(statements(document)):
-            if statement.get("Effect") == "Allow" and evaluate(
-                    [{"Statement": [statement]}], request) is Decision.ALLOW:
-                found.append(str(statement.get("Sid") or f"#{index}"))
-    return found
 
 
 __all__ = ["file_boundary_problems", "team_space_problems", "teams"]

@@ -146,6 +146,18 @@ def _statements_of(document: Any) -> list[Mapping[str, Any]]:
     return [s for s in found if isinstance(s, Mapping)]
 
 
+def allowing_statements(documents: Iterable[Any], request: Request) -> list[str]:
+    """The Sids (or positions) of the Allow statements that, alone, allow ``request``: what
+    lets it through, named in a finding."""
+    found = []
+    for d, document in enumerate(documents):
+        for s, statement in enumerate(statements(document)):
+            if statement.get("Effect") == "Allow" and evaluate(
+                    [{"Statement": [statement]}], request) is Decision.ALLOW:
+                found.append(str(statement.get("Sid") or f"policy {d} statement {s}"))
+    return found
+
+
 def evaluate(documents: Iterable[Any], request: Request, *,
              resource_policy: bool = False) -> Decision:
     """The decision of a set of policies of one kind for ``request``."""
