@@ -8,11 +8,10 @@ decide a role's key calls against.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
-from studio_infra.judges.iam_eval import Decision, Request, evaluate
+from studio_infra.judges.iam_eval import Decision, Request, evaluate, statements
 from studio_infra.judges.studio_needs.resources import find
 from studio_infra.resource_types import KMS_KEY, KMS_KEY_POLICY
 from studio_infra.snapshot import Resource, Stack, known
@@ -32,7 +31,7 @@ def unconditioned_grants(document: Any, key_arn: str = "*") -> list[str]:
     """Statements of a key policy that allow ``kms:CreateGrant`` on the key (``key_arn``, as
     a statement may name it instead of ``*``) without ``kms:GrantIsForAWSResource``."""
     found = []
-    for index, statement in enumerate(_statements(document)):
+    for index, statement in enumerate(statements(document)):
         if statement.get("Effect") != "Allow":
             continue
         request = Request("kms:CreateGrant", key_arn, principal="*",
@@ -56,11 +55,3 @@ def _without_context(statement: Mapping[str, Any]) -> dict[str, Any]:
     kept = {op: clauses for op, clauses in kept.items() if clauses}
     return {**statement, "Condition": kept} if kept else \
         {k: v for k, v in statement.items() if k != "Condition"}
-
-
-def _statements(document: Any) -> list[Mapping[str, Any]]:
-    if isinstance(document, str):
-        document = json.loads(document)
-    found = document.get("Statement", []) if isinstance(document, Mapping) else []
-    return [found] if isinstance(found, Mapping) else [s for s in found
-                                                         if isinstance(s, Mapping)]
