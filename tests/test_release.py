@@ -90,7 +90,7 @@ def test_the_pre_commit_hook_runs_the_console_script():
 
 
 def test_the_ci_workflow_example_plans_and_uploads_the_sarif():
-    workflow = yaml.safe_load((ROOT / "examples" / "ci" / "github-actions.yml").read_text())
+    workflow = yaml.safe_load((ROOT / "docs" / "ci" / "github-actions.yml").read_text())
     steps = workflow["jobs"]["plan"]["steps"]
     assert workflow["permissions"]["security-events"] == "write"
     (command,) = [s["run"] for s in steps if s.get("run", "").startswith("studio-infra ")]
