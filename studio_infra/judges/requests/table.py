@@ -10,6 +10,7 @@ into requests, ``converters`` holds the reshapings it names.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from studio_infra.judges.requests.converters import (
     as_list,
@@ -83,6 +84,15 @@ from studio_infra.resource_types import (
 )
 
 _EC2 = "ec2/"
+_TAGS = To("Tags", transform=tag_list)
+"""Where most create calls take a resource's tags: their ``Tags`` list of Key/Value pairs."""
+
+
+def _one(type_: str, service: str, operation: str, source: str, **entry: Any) -> Requests:
+    """The entry of a type the provider creates with one call, ``service``'s ``operation``,
+    as its file ``source`` (under ``TF``) does; ``entry`` holds the rest of ``Requests``."""
+    return Requests(type_, (Call(service, operation),), TF + source, **entry)
+
 
 REQUESTS: dict[str, Requests] = {r.type: r for r in (
     # -- SageMaker ---------------------------------------------------------------------------
@@ -93,71 +103,43 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
               only_with="retentionPolicy")),
         TF + "sagemaker/domain.go",
         fields={"retentionPolicy": To("RetentionPolicy", call=1),
-                "tags": To("Tags", transform=tag_list)},
+                "tags": _TAGS},
     ),
-    Requests(
-        SAGEMAKER_USER_PROFILE,
-        (Call("sagemaker", "CreateUserProfile"),),
-        TF + "sagemaker/user_profile.go",
-        fields={"tags": To("Tags", transform=tag_list)},
-        nested={"userSettings.customFileSystemConfigs[].efsFileSystemConfigs":
-                To("EFSFileSystemConfig", transform=only_item)},
-    ),
-    Requests(
-        SAGEMAKER_APP_IMAGE_CONFIG,
-        (Call("sagemaker", "CreateAppImageConfig"),),
-        TF + "sagemaker/app_image_config.go",
-        fields={"jupyterLabImageConfig": To("JupyterLabAppImageConfig"),
-                "tags": To("Tags", transform=tag_list)},
-        nested={"codeEditorAppImageConfig.containerConfig.containerEntrypoints":
-                To("ContainerEntrypoint"),
-                "jupyterLabImageConfig.containerConfig.containerEntrypoints":
-                To("ContainerEntrypoint"),
-                "kernelGatewayImageConfig.fileSystemConfig": To("FileSystemConfig")},
-    ),
-    Requests(
-        SAGEMAKER_IMAGE,
-        (Call("sagemaker", "CreateImage"),),
-        TF + "sagemaker/image.go",
-        fields={"tags": To("Tags", transform=tag_list)},
-    ),
+    _one(SAGEMAKER_USER_PROFILE, "sagemaker", "CreateUserProfile", "sagemaker/user_profile.go",
+         fields={"tags": _TAGS},
+         nested={"userSettings.customFileSystemConfigs[].efsFileSystemConfigs":
+                 To("EFSFileSystemConfig", transform=only_item)}),
+    _one(SAGEMAKER_APP_IMAGE_CONFIG, "sagemaker", "CreateAppImageConfig",
+         "sagemaker/app_image_config.go",
+         fields={"jupyterLabImageConfig": To("JupyterLabAppImageConfig"),
+                 "tags": _TAGS},
+         nested={"codeEditorAppImageConfig.containerConfig.containerEntrypoints":
+                 To("ContainerEntrypoint"),
+                 "jupyterLabImageConfig.containerConfig.containerEntrypoints":
+                 To("ContainerEntrypoint"),
+                 "kernelGatewayImageConfig.fileSystemConfig": To("FileSystemConfig")}),
+    _one(SAGEMAKER_IMAGE, "sagemaker", "CreateImage", "sagemaker/image.go",
+         fields={"tags": _TAGS}),
     Requests(
         SAGEMAKER_IMAGE_VERSION,
         (Call("sagemaker", "CreateImageVersion", supplied=frozenset({"ClientToken"})),),
         TF + "sagemaker/image_version.go",
     ),
-    Requests(
-        SAGEMAKER_APP,
-        (Call("sagemaker", "CreateApp"),),
-        TF + "sagemaker/app.go",
-        fields={"tags": To("Tags", transform=tag_list)},
-    ),
-    Requests(
-        SAGEMAKER_NOTEBOOK_INSTANCE,
-        (Call("sagemaker", "CreateNotebookInstance"),),
-        TF + "sagemaker/notebook_instance.go",
-        fields={"name": To("NotebookInstanceName"), "securityGroups": To("SecurityGroupIds"),
-                "volumeSize": To("VolumeSizeInGB"), "tags": To("Tags", transform=tag_list)},
-        autonamed="name",
-    ),
-    Requests(
-        SAGEMAKER_SPACE,
-        (Call("sagemaker", "CreateSpace"),),
-        TF + "sagemaker/space.go",
-        fields={"tags": To("Tags", transform=tag_list)},
-    ),
-    Requests(
-        SAGEMAKER_MLFLOW_TRACKING_SERVER,
-        (Call("sagemaker", "CreateMlflowTrackingServer"),),
-        TF + "sagemaker/mlflow_tracking_server.go",
-        fields={"tags": To("Tags", transform=tag_list)},
-    ),
-    Requests(
-        SAGEMAKER_STUDIO_LIFECYCLE_CONFIG,
-        (Call("sagemaker", "CreateStudioLifecycleConfig"),),
-        TF + "sagemaker/studio_lifecycle_config.go",
-        fields={"tags": To("Tags", transform=tag_list)},
-    ),
+    _one(SAGEMAKER_APP, "sagemaker", "CreateApp", "sagemaker/app.go",
+         fields={"tags": _TAGS}),
+    _one(SAGEMAKER_NOTEBOOK_INSTANCE, "sagemaker", "CreateNotebookInstance",
+         "sagemaker/notebook_instance.go",
+         fields={"name": To("NotebookInstanceName"), "securityGroups": To("SecurityGroupIds"),
+                 "volumeSize": To("VolumeSizeInGB"), "tags": _TAGS},
+         autonamed="name"),
+    _one(SAGEMAKER_SPACE, "sagemaker", "CreateSpace", "sagemaker/space.go",
+         fields={"tags": _TAGS}),
+    _one(SAGEMAKER_MLFLOW_TRACKING_SERVER, "sagemaker", "CreateMlflowTrackingServer",
+         "sagemaker/mlflow_tracking_server.go",
+         fields={"tags": _TAGS}),
+    _one(SAGEMAKER_STUDIO_LIFECYCLE_CONFIG, "sagemaker", "CreateStudioLifecycleConfig",
+         "sagemaker/studio_lifecycle_config.go",
+         fields={"tags": _TAGS}),
     # -- EFS ---------------------------------------------------------------------------------
     Requests(
         EFS_FILE_SYSTEM,
@@ -171,47 +153,27 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
                 "protection": To("ReplicationOverwriteProtection", call=2,
                                  transform=lambda p: p.get("replicationOverwrite")
                                  if isinstance(p, Mapping) else p),
-                "tags": To("Tags", transform=tag_list)},
+                "tags": _TAGS},
     ),
-    Requests(
-        EFS_MOUNT_TARGET,
-        (Call("efs", "CreateMountTarget"),),
-        TF + "efs/mount_target.go",
-    ),
+    _one(EFS_MOUNT_TARGET, "efs", "CreateMountTarget", "efs/mount_target.go"),
     Requests(
         EFS_ACCESS_POINT,
         (Call("efs", "CreateAccessPoint", supplied=frozenset({"ClientToken"})),),
         TF + "efs/access_point.go",
-        fields={"tags": To("Tags", transform=tag_list)},
+        fields={"tags": _TAGS},
     ),
-    Requests(
-        EFS_FILE_SYSTEM_POLICY,
-        (Call("efs", "PutFileSystemPolicy"),),
-        TF + "efs/file_system_policy.go",
-    ),
-    Requests(
-        EFS_BACKUP_POLICY,
-        (Call("efs", "PutBackupPolicy"),),
-        TF + "efs/backup_policy.go",
-    ),
+    _one(EFS_FILE_SYSTEM_POLICY, "efs", "PutFileSystemPolicy", "efs/file_system_policy.go"),
+    _one(EFS_BACKUP_POLICY, "efs", "PutBackupPolicy", "efs/backup_policy.go"),
     # -- ECR ---------------------------------------------------------------------------------
-    Requests(
-        ECR_REPOSITORY,
-        (Call("ecr", "CreateRepository"),),
-        TF + "ecr/repository.go",
-        fields={"name": To("repositoryName"),
-                "encryptionConfigurations": To("encryptionConfiguration",
-                                               transform=only_item),
-                "tags": To("tags", transform=tag_list)},
-        provider_only={"forceDelete": "the provider deletes images first on destroy"},
-    ),
-    Requests(
-        CODEARTIFACT_DOMAIN,
-        (Call("codeartifact", "CreateDomain"),),
-        TF + "codeartifact/domain.go",
-        fields={"domain": To("domain"), "encryptionKey": To("encryptionKey"),
-                "tags": To("tags", transform=lower_tag_list)},
-    ),
+    _one(ECR_REPOSITORY, "ecr", "CreateRepository", "ecr/repository.go",
+         fields={"name": To("repositoryName"),
+                 "encryptionConfigurations": To("encryptionConfiguration",
+                                                transform=only_item),
+                 "tags": To("tags", transform=tag_list)},
+         provider_only={"forceDelete": "the provider deletes images first on destroy"}),
+    _one(CODEARTIFACT_DOMAIN, "codeartifact", "CreateDomain", "codeartifact/domain.go",
+         fields={"domain": To("domain"), "encryptionKey": To("encryptionKey"),
+                 "tags": To("tags", transform=lower_tag_list)}),
     Requests(
         CODEARTIFACT_REPOSITORY,
         # The external connection is a second call on the new repository.
@@ -226,18 +188,10 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
                     v.get("externalConnectionName") if isinstance(v, Mapping) else v)),
                 "tags": To("tags", transform=lower_tag_list)},
     ),
-    Requests(
-        ECR_REPOSITORY_POLICY,
-        (Call("ecr", "SetRepositoryPolicy"),),
-        TF + "ecr/repository_policy.go",
-        fields={"repository": To("repositoryName"), "policy": To("policyText")},
-    ),
-    Requests(
-        ECR_LIFECYCLE_POLICY,
-        (Call("ecr", "PutLifecyclePolicy"),),
-        TF + "ecr/lifecycle_policy.go",
-        fields={"repository": To("repositoryName"), "policy": To("lifecyclePolicyText")},
-    ),
+    _one(ECR_REPOSITORY_POLICY, "ecr", "SetRepositoryPolicy", "ecr/repository_policy.go",
+         fields={"repository": To("repositoryName"), "policy": To("policyText")}),
+    _one(ECR_LIFECYCLE_POLICY, "ecr", "PutLifecyclePolicy", "ecr/lifecycle_policy.go",
+         fields={"repository": To("repositoryName"), "policy": To("lifecyclePolicyText")}),
     # -- KMS ---------------------------------------------------------------------------------
     Requests(
         KMS_KEY,
@@ -254,14 +208,10 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
                 "tags": To("Tags", transform=kms_tag_list)},
         provider_only={"isEnabled": "DisableKey/EnableKey after creation when set"},
     ),
-    Requests(
-        KMS_ALIAS,
-        (Call("kms", "CreateAlias"),),
-        TF + "kms/alias.go",
-        fields={"name": To("AliasName")},
-        provider_only={"namePrefix": "a prefix the provider completes into the name"},
-        autonamed="name",
-    ),
+    _one(KMS_ALIAS, "kms", "CreateAlias", "kms/alias.go",
+         fields={"name": To("AliasName")},
+         provider_only={"namePrefix": "a prefix the provider completes into the name"},
+         autonamed="name"),
     # -- S3 ----------------------------------------------------------------------------------
     Requests(
         S3_BUCKET,
@@ -278,49 +228,25 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
             "serverSideEncryptionConfiguration", "versioning", "website", "acl")},
         autonamed="bucket",
     ),
-    Requests(
-        S3_BUCKET_POLICY,
-        (Call("s3", "PutBucketPolicy"),),
-        TF + "s3/bucket_policy.go",
-    ),
-    Requests(
-        S3_BUCKET_PUBLIC_ACCESS_BLOCK,
-        (Call("s3", "PutPublicAccessBlock"),),
-        TF + "s3/bucket_public_access_block.go",
-        fields=members_of("PublicAccessBlockConfiguration", (
-            "blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")),
-        provider_only={"skipDestroy": "the provider leaves the block in place on destroy"},
-    ),
-    Requests(
-        S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION,
-        (Call("s3", "PutBucketEncryption"),),
-        TF + "s3/bucket_server_side_encryption_configuration.go",
-        fields={"rules": To("ServerSideEncryptionConfiguration.Rules")},
-    ),
-    Requests(
-        S3_BUCKET_VERSIONING,
-        (Call("s3", "PutBucketVersioning"),),
-        TF + "s3/bucket_versioning.go",
-    ),
-    Requests(
-        S3_BUCKET_LOGGING,
-        (Call("s3", "PutBucketLogging"),),
-        TF + "s3/bucket_logging.go",
-        fields=members_of("BucketLoggingStatus.LoggingEnabled", (
-            "targetBucket", "targetPrefix", "targetGrants", "targetObjectKeyFormat")),
-    ),
-    Requests(
-        S3_BUCKET_LIFECYCLE_CONFIGURATION,
-        (Call("s3", "PutBucketLifecycleConfiguration"),),
-        TF + "s3/bucket_lifecycle_configuration.go",
-        fields={"rules": To("LifecycleConfiguration.Rules")},
-    ),
-    Requests(
-        S3_BUCKET_OWNERSHIP_CONTROLS,
-        (Call("s3", "PutBucketOwnershipControls"),),
-        TF + "s3/bucket_ownership_controls.go",
-        fields={"rule": To("OwnershipControls.Rules", transform=as_list)},
-    ),
+    _one(S3_BUCKET_POLICY, "s3", "PutBucketPolicy", "s3/bucket_policy.go"),
+    _one(S3_BUCKET_PUBLIC_ACCESS_BLOCK, "s3", "PutPublicAccessBlock",
+         "s3/bucket_public_access_block.go",
+         fields=members_of("PublicAccessBlockConfiguration", (
+             "blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")),
+         provider_only={"skipDestroy": "the provider leaves the block in place on destroy"}),
+    _one(S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION, "s3", "PutBucketEncryption",
+         "s3/bucket_server_side_encryption_configuration.go",
+         fields={"rules": To("ServerSideEncryptionConfiguration.Rules")}),
+    _one(S3_BUCKET_VERSIONING, "s3", "PutBucketVersioning", "s3/bucket_versioning.go"),
+    _one(S3_BUCKET_LOGGING, "s3", "PutBucketLogging", "s3/bucket_logging.go",
+         fields=members_of("BucketLoggingStatus.LoggingEnabled", (
+             "targetBucket", "targetPrefix", "targetGrants", "targetObjectKeyFormat"))),
+    _one(S3_BUCKET_LIFECYCLE_CONFIGURATION, "s3", "PutBucketLifecycleConfiguration",
+         "s3/bucket_lifecycle_configuration.go",
+         fields={"rules": To("LifecycleConfiguration.Rules")}),
+    _one(S3_BUCKET_OWNERSHIP_CONTROLS, "s3", "PutBucketOwnershipControls",
+         "s3/bucket_ownership_controls.go",
+         fields={"rule": To("OwnershipControls.Rules", transform=as_list)}),
     # -- EC2 / VPC ---------------------------------------------------------------------------
     Requests(
         EC2_VPC,
@@ -362,41 +288,22 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
                 "tags": To("TagSpecifications",
                            transform=tag_specifications("internet-gateway"))},
     ),
-    Requests(
-        EC2_EIP,
-        (Call("ec2", "AllocateAddress"),),
-        TF + _EC2 + "ec2_eip.go",
-        fields={"tags": To("TagSpecifications", transform=tag_specifications("elastic-ip"))},
-        elsewhere={"instance": "AssociateAddress", "networkInterface": "AssociateAddress",
-                   "associateWithPrivateIp": "AssociateAddress"},
-    ),
-    Requests(
-        EC2_NAT_GATEWAY,
-        (Call("ec2", "CreateNatGateway"),),
-        TF + _EC2 + "vpc_nat_gateway.go",
-        fields={"privateIp": To("PrivateIpAddress"),
-                "tags": To("TagSpecifications", transform=tag_specifications("natgateway"))},
-    ),
-    Requests(
-        EC2_ROUTE_TABLE,
-        (Call("ec2", "CreateRouteTable"),),
-        TF + _EC2 + "vpc_route_table.go",
-        fields={"tags": To("TagSpecifications",
-                           transform=tag_specifications("route-table"))},
-        elsewhere={"routes": "CreateRoute per inline route",
-                   "propagatingVgws": "EnableVgwRoutePropagation"},
-    ),
-    Requests(
-        EC2_ROUTE,
-        (Call("ec2", "CreateRoute"),),
-        TF + _EC2 + "vpc_route.go",
-        fields={"egressOnlyGatewayId": To("EgressOnlyInternetGatewayId")},
-    ),
-    Requests(
-        EC2_ROUTE_TABLE_ASSOCIATION,
-        (Call("ec2", "AssociateRouteTable"),),
-        TF + _EC2 + "vpc_route_table_association.go",
-    ),
+    _one(EC2_EIP, "ec2", "AllocateAddress", _EC2 + "ec2_eip.go",
+         fields={"tags": To("TagSpecifications", transform=tag_specifications("elastic-ip"))},
+         elsewhere={"instance": "AssociateAddress", "networkInterface": "AssociateAddress",
+                    "associateWithPrivateIp": "AssociateAddress"}),
+    _one(EC2_NAT_GATEWAY, "ec2", "CreateNatGateway", _EC2 + "vpc_nat_gateway.go",
+         fields={"privateIp": To("PrivateIpAddress"),
+                 "tags": To("TagSpecifications", transform=tag_specifications("natgateway"))}),
+    _one(EC2_ROUTE_TABLE, "ec2", "CreateRouteTable", _EC2 + "vpc_route_table.go",
+         fields={"tags": To("TagSpecifications",
+                            transform=tag_specifications("route-table"))},
+         elsewhere={"routes": "CreateRoute per inline route",
+                    "propagatingVgws": "EnableVgwRoutePropagation"}),
+    _one(EC2_ROUTE, "ec2", "CreateRoute", _EC2 + "vpc_route.go",
+         fields={"egressOnlyGatewayId": To("EgressOnlyInternetGatewayId")}),
+    _one(EC2_ROUTE_TABLE_ASSOCIATION, "ec2", "AssociateRouteTable",
+         _EC2 + "vpc_route_table_association.go"),
     Requests(
         EC2_SECURITY_GROUP,
         (Call("ec2", "CreateSecurityGroup", defaults={"Description": "Managed by Pulumi"}),
@@ -428,21 +335,13 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
         provider_only={"revokeRulesOnDelete": "the provider revokes rules before deleting",
                        "vpcId": "finds the VPC's default group; nothing is created"},
     ),
-    Requests(
-        EC2_VPC_ENDPOINT,
-        (Call("ec2", "CreateVpcEndpoint"),),
-        TF + _EC2 + "vpc_endpoint.go",
-        fields={"policy": To("PolicyDocument"),
-                "tags": To("TagSpecifications",
-                           transform=tag_specifications("vpc-endpoint"))},
-        provider_only={"autoAccept": "accepts the connection on the service owner's side"},
-    ),
-    Requests(
-        EC2_FLOW_LOG,
-        (Call("ec2", "CreateFlowLogs"),),
-        TF + _EC2 + "vpc_flow_log.go",
-        convert=flow_log,
-    ),
+    _one(EC2_VPC_ENDPOINT, "ec2", "CreateVpcEndpoint", _EC2 + "vpc_endpoint.go",
+         fields={"policy": To("PolicyDocument"),
+                 "tags": To("TagSpecifications",
+                            transform=tag_specifications("vpc-endpoint"))},
+         provider_only={"autoAccept": "accepts the connection on the service owner's side"}),
+    _one(EC2_FLOW_LOG, "ec2", "CreateFlowLogs", _EC2 + "vpc_flow_log.go",
+         convert=flow_log),
     Requests(
         EC2_SECURITY_GROUP_RULE,
         (Call("ec2", "AuthorizeSecurityGroupIngress"),
@@ -451,18 +350,12 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
         convert=ec2_security_group_rule,
         pick=lambda props: 1 if props.get("type") == "egress" else 0,
     ),
-    Requests(
-        VPC_SECURITY_GROUP_INGRESS_RULE,
-        (Call("ec2", "AuthorizeSecurityGroupIngress"),),
-        TF + "vpc/security_group_ingress_rule.go",
-        convert=security_group_rule,
-    ),
-    Requests(
-        VPC_SECURITY_GROUP_EGRESS_RULE,
-        (Call("ec2", "AuthorizeSecurityGroupEgress"),),
-        TF + "vpc/security_group_egress_rule.go",
-        convert=security_group_rule,
-    ),
+    _one(VPC_SECURITY_GROUP_INGRESS_RULE, "ec2", "AuthorizeSecurityGroupIngress",
+         "vpc/security_group_ingress_rule.go",
+         convert=security_group_rule),
+    _one(VPC_SECURITY_GROUP_EGRESS_RULE, "ec2", "AuthorizeSecurityGroupEgress",
+         "vpc/security_group_egress_rule.go",
+         convert=security_group_rule),
     # -- IAM ---------------------------------------------------------------------------------
     Requests(
         IAM_ROLE,
@@ -477,36 +370,24 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
                     "PolicyName": p.get("name"), "PolicyDocument": p.get("policy")}
                     if isinstance(p, Mapping) else p),
                 "managedPolicyArns": To("PolicyArn", call=2),
-                "tags": To("Tags", transform=tag_list)},
+                "tags": _TAGS},
         provider_only={"namePrefix": "a prefix the provider completes into the name",
                        "forceDetachPolicies": "the provider detaches policies on destroy"},
         autonamed="name",
     ),
-    Requests(
-        IAM_ROLE_POLICY,
-        (Call("iam", "PutRolePolicy"),),
-        TF + "iam/role_policy.go",
-        fields={"role": To("RoleName"), "name": To("PolicyName"),
-                "policy": To("PolicyDocument")},
-        provider_only={"namePrefix": "a prefix the provider completes into the name"},
-        autonamed="name",
-    ),
-    Requests(
-        IAM_ROLE_POLICY_ATTACHMENT,
-        (Call("iam", "AttachRolePolicy"),),
-        TF + "iam/role_policy_attachment.go",
-        fields={"role": To("RoleName")},
-    ),
-    Requests(
-        IAM_POLICY,
-        (Call("iam", "CreatePolicy"),),
-        TF + "iam/policy.go",
-        fields={"name": To("PolicyName"), "policy": To("PolicyDocument"),
-                "tags": To("Tags", transform=tag_list)},
-        provider_only={"namePrefix": "a prefix the provider completes into the name",
-                       "delayAfterPolicyCreationInMs": "how long the provider waits"},
-        autonamed="name",
-    ),
+    _one(IAM_ROLE_POLICY, "iam", "PutRolePolicy", "iam/role_policy.go",
+         fields={"role": To("RoleName"), "name": To("PolicyName"),
+                 "policy": To("PolicyDocument")},
+         provider_only={"namePrefix": "a prefix the provider completes into the name"},
+         autonamed="name"),
+    _one(IAM_ROLE_POLICY_ATTACHMENT, "iam", "AttachRolePolicy", "iam/role_policy_attachment.go",
+         fields={"role": To("RoleName")}),
+    _one(IAM_POLICY, "iam", "CreatePolicy", "iam/policy.go",
+         fields={"name": To("PolicyName"), "policy": To("PolicyDocument"),
+                 "tags": _TAGS},
+         provider_only={"namePrefix": "a prefix the provider completes into the name",
+                        "delayAfterPolicyCreationInMs": "how long the provider waits"},
+         autonamed="name"),
     # -- Lambda ------------------------------------------------------------------------------
     Requests(
         LAMBDA_FUNCTION,
@@ -535,11 +416,8 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
                        "useResourceTimeoutForPropagation": "how long the provider waits"},
         autonamed="name",
     ),
-    Requests(
-        SSOADMIN_APPLICATION_ASSIGNMENT,
-        (Call("sso-admin", "CreateApplicationAssignment"),),
-        TF + "ssoadmin/application_assignment.go",
-    ),
+    _one(SSOADMIN_APPLICATION_ASSIGNMENT, "sso-admin", "CreateApplicationAssignment",
+         "ssoadmin/application_assignment.go"),
     Requests(
         LAMBDA_INVOCATION,
         (Call("lambda", "Invoke", defaults={"Qualifier": "$LATEST"}),),
