@@ -31,7 +31,7 @@ from studio_infra.inputs import (
     Tags,
     VpcId,
 )
-from studio_infra.lifecycle import AttachedLifecycle, LifecycleAttachment, one_default_per_app
+from studio_infra.lifecycle import AttachedLifecycles
 from studio_infra.limits import domain_name, ebs_volume_size_gb, idle_timeout_minutes
 from studio_infra.roles import check_instance_types
 
@@ -175,7 +175,7 @@ class StudioDomainArgs(DomainSettings):
     """Key of shared notebook output (required with a sharing bucket)."""
     images: list[AttachedImage] = Field(default_factory=list)
     """Custom images (``CustomImage.attachment``) offered to every user."""
-    lifecycle_configs: list[AttachedLifecycle] = Field(default_factory=list)
+    lifecycle_configs: AttachedLifecycles = Field(default_factory=list)
     """Lifecycle configurations (``LifecycleConfigs.attachments``) offered to every user; a
     default one runs at every start of its app type."""
     sso_groups: list[str] = Field(default_factory=list)
@@ -186,11 +186,6 @@ class StudioDomainArgs(DomainSettings):
     @classmethod
     def _name(cls, value: str) -> str:
         return domain_name().check(value, "domain name")
-
-    @field_validator("lifecycle_configs")
-    @classmethod
-    def _one_default(cls, value: list[LifecycleAttachment]) -> list[LifecycleAttachment]:
-        return one_default_per_app(value)
 
     @model_validator(mode="after")
     def _groups_need_sso(self) -> StudioDomainArgs:
