@@ -88,6 +88,14 @@ _TAGS = To("Tags", transform=tag_list)
 """Where most create calls take a resource's tags: their ``Tags`` list of Key/Value pairs."""
 
 
+def _then(service: str, operation: str, *supplied: str, only_with: str | None = None,
+          each: str | None = None) -> Call:
+    """A call the provider makes on the resource it has just created (or found), filling the
+    ``supplied`` members (its id) from it; ``only_with`` and ``each`` as ``Call``'s."""
+    return Call(service, operation, supplied=frozenset(supplied), only_with=only_with,
+                each=each)
+
+
 def _one(type_: str, service: str, operation: str, source: str, **entry: Any) -> Requests:
     """The entry of a type the provider creates with one call, ``service``'s ``operation``,
     as its file ``source`` (under ``TF``) does; ``entry`` holds the rest of ``Requests``."""
@@ -99,8 +107,8 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
     Requests(
         SAGEMAKER_DOMAIN,
         (Call("sagemaker", "CreateDomain"),
-         Call("sagemaker", "DeleteDomain", supplied=frozenset({"DomainId"}),
-              only_with="retentionPolicy")),
+         _then("sagemaker", "DeleteDomain", "DomainId",
+               only_with="retentionPolicy")),
         TF + "sagemaker/domain.go",
         fields={"retentionPolicy": To("RetentionPolicy", call=1),
                 "tags": _TAGS},
@@ -144,10 +152,10 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
     Requests(
         EFS_FILE_SYSTEM,
         (Call("efs", "CreateFileSystem", supplied=frozenset({"CreationToken"})),
-         Call("efs", "PutLifecycleConfiguration", supplied=frozenset({"FileSystemId"}),
-              only_with="lifecyclePolicies"),
-         Call("efs", "UpdateFileSystemProtection", supplied=frozenset({"FileSystemId"}),
-              only_with="protection")),
+         _then("efs", "PutLifecycleConfiguration", "FileSystemId",
+               only_with="lifecyclePolicies"),
+         _then("efs", "UpdateFileSystemProtection", "FileSystemId",
+               only_with="protection")),
         TF + "efs/file_system.go",
         fields={"lifecyclePolicies": To("LifecyclePolicies", call=1),
                 "protection": To("ReplicationOverwriteProtection", call=2,
@@ -178,8 +186,8 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
         CODEARTIFACT_REPOSITORY,
         # The external connection is a second call on the new repository.
         (Call("codeartifact", "CreateRepository"),
-         Call("codeartifact", "AssociateExternalConnection",
-              supplied=frozenset({"domain", "repository"}), only_with="externalConnections")),
+         _then("codeartifact", "AssociateExternalConnection",
+               "domain", "repository", only_with="externalConnections")),
         TF + "codeartifact/repository.go",
         fields={"domain": To("domain"), "domainOwner": To("domainOwner"),
                 "repository": To("repository"), "description": To("description"),
@@ -196,10 +204,10 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
     Requests(
         KMS_KEY,
         (Call("kms", "CreateKey"),
-         Call("kms", "EnableKeyRotation", supplied=frozenset({"KeyId"}),
-              only_with="enableKeyRotation"),
-         Call("kms", "ScheduleKeyDeletion", supplied=frozenset({"KeyId"}),
-              only_with="deletionWindowInDays")),
+         _then("kms", "EnableKeyRotation", "KeyId",
+               only_with="enableKeyRotation"),
+         _then("kms", "ScheduleKeyDeletion", "KeyId",
+               only_with="deletionWindowInDays")),
         TF + "kms/key.go",
         fields={"customerMasterKeySpec": To("KeySpec"),
                 "enableKeyRotation": To("EnableKeyRotation", call=1, transform=lambda v: None),
@@ -216,7 +224,7 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
     Requests(
         S3_BUCKET,
         (Call("s3", "CreateBucket"),
-         Call("s3", "PutBucketTagging", supplied=frozenset({"Bucket"}), only_with="tags")),
+         _then("s3", "PutBucketTagging", "Bucket", only_with="tags")),
         TF + "s3/bucket.go",
         fields={"objectLockEnabled": To("ObjectLockEnabledForBucket"),
                 "tags": To("Tagging.TagSet", call=1, transform=tag_list)},
@@ -251,10 +259,10 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
     Requests(
         EC2_VPC,
         (Call("ec2", "CreateVpc"),
-         Call("ec2", "ModifyVpcAttribute", supplied=frozenset({"VpcId"}),
-              only_with="enableDnsHostnames"),
-         Call("ec2", "ModifyVpcAttribute", supplied=frozenset({"VpcId"}),
-              only_with="enableDnsSupport")),
+         _then("ec2", "ModifyVpcAttribute", "VpcId",
+               only_with="enableDnsHostnames"),
+         _then("ec2", "ModifyVpcAttribute", "VpcId",
+               only_with="enableDnsSupport")),
         TF + _EC2 + "vpc_.go",
         fields={"assignGeneratedIpv6CidrBlock": To("AmazonProvidedIpv6CidrBlock"),
                 "enableDnsHostnames": To("EnableDnsHostnames", call=1,
@@ -266,8 +274,8 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
     Requests(
         EC2_SUBNET,
         (Call("ec2", "CreateSubnet"),
-         Call("ec2", "ModifySubnetAttribute", supplied=frozenset({"SubnetId"}),
-              only_with="mapPublicIpOnLaunch")),
+         _then("ec2", "ModifySubnetAttribute", "SubnetId",
+               only_with="mapPublicIpOnLaunch")),
         TF + _EC2 + "vpc_subnet.go",
         fields={"mapPublicIpOnLaunch": To("MapPublicIpOnLaunch", call=1,
                                           transform=attribute_value),
@@ -281,8 +289,8 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
     Requests(
         EC2_INTERNET_GATEWAY,
         (Call("ec2", "CreateInternetGateway"),
-         Call("ec2", "AttachInternetGateway", supplied=frozenset({"InternetGatewayId"}),
-              only_with="vpcId")),
+         _then("ec2", "AttachInternetGateway", "InternetGatewayId",
+               only_with="vpcId")),
         TF + _EC2 + "vpc_internet_gateway.go",
         fields={"vpcId": To("VpcId", call=1),
                 "tags": To("TagSpecifications",
@@ -307,10 +315,10 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
     Requests(
         EC2_SECURITY_GROUP,
         (Call("ec2", "CreateSecurityGroup", defaults={"Description": "Managed by Pulumi"}),
-         Call("ec2", "AuthorizeSecurityGroupIngress", supplied=frozenset({"GroupId"}),
-              each="ingress"),
-         Call("ec2", "AuthorizeSecurityGroupEgress", supplied=frozenset({"GroupId"}),
-              each="egress")),
+         _then("ec2", "AuthorizeSecurityGroupIngress", "GroupId",
+               each="ingress"),
+         _then("ec2", "AuthorizeSecurityGroupEgress", "GroupId",
+               each="egress")),
         TF + _EC2 + "vpc_security_group.go",
         fields={"name": To("GroupName"),
                 "ingress": To("IpPermissions", call=1, transform=inline_permissions),
@@ -323,11 +331,11 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
     ),
     Requests(
         EC2_DEFAULT_SECURITY_GROUP,
-        (Call("ec2", "AuthorizeSecurityGroupIngress", supplied=frozenset({"GroupId"}),
-              each="ingress"),
-         Call("ec2", "AuthorizeSecurityGroupEgress", supplied=frozenset({"GroupId"}),
-              each="egress"),
-         Call("ec2", "CreateTags", supplied=frozenset({"Resources"}), only_with="tags")),
+        (_then("ec2", "AuthorizeSecurityGroupIngress", "GroupId",
+               each="ingress"),
+         _then("ec2", "AuthorizeSecurityGroupEgress", "GroupId",
+               each="egress"),
+         _then("ec2", "CreateTags", "Resources", only_with="tags")),
         TF + _EC2 + "vpc_default_security_group.go",
         fields={"ingress": To("IpPermissions", call=0, transform=inline_permissions),
                 "egress": To("IpPermissions", call=1, transform=inline_permissions),
@@ -360,10 +368,10 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
     Requests(
         IAM_ROLE,
         (Call("iam", "CreateRole"),
-         Call("iam", "PutRolePolicy", supplied=frozenset({"RoleName"}),
-              each="inlinePolicies"),
-         Call("iam", "AttachRolePolicy", supplied=frozenset({"RoleName"}),
-              each="managedPolicyArns")),
+         _then("iam", "PutRolePolicy", "RoleName",
+               each="inlinePolicies"),
+         _then("iam", "AttachRolePolicy", "RoleName",
+               each="managedPolicyArns")),
         TF + "iam/role.go",
         fields={"name": To("RoleName"), "assumeRolePolicy": To("AssumeRolePolicyDocument"),
                 "inlinePolicies": To("", call=1, transform=lambda p: {
@@ -393,8 +401,8 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
         LAMBDA_FUNCTION,
         (Call("lambda", "CreateFunction", supplied=frozenset({"Code"}),
               defaults={"Description": ""}),
-         Call("lambda", "PutFunctionConcurrency", supplied=frozenset({"FunctionName"}),
-              only_with="reservedConcurrentExecutions")),
+         _then("lambda", "PutFunctionConcurrency", "FunctionName",
+               only_with="reservedConcurrentExecutions")),
         TF + "lambda/function.go",
         fields={"name": To("FunctionName"),
                 "fileSystemConfig": To("FileSystemConfigs", transform=as_list),
@@ -432,8 +440,8 @@ REQUESTS: dict[str, Requests] = {r.type: r for r in (
     Requests(
         CLOUDWATCH_LOG_GROUP,
         (Call("logs", "CreateLogGroup"),
-         Call("logs", "PutRetentionPolicy", supplied=frozenset({"logGroupName"}),
-              only_with="retentionInDays")),
+         _then("logs", "PutRetentionPolicy", "logGroupName",
+               only_with="retentionInDays")),
         TF + "logs/group.go",
         fields={"name": To("logGroupName"), "retentionInDays": To("retentionInDays", call=1)},
         provider_only={"namePrefix": "a prefix the provider completes into the name",
