@@ -16,6 +16,8 @@ from typing import Annotated, Any, TypeAlias
 import pulumi
 from pydantic import AfterValidator, ConfigDict, PlainValidator
 
+from studio_infra.limits import NameRule
+
 ARGS_CONFIG = ConfigDict(
     extra="forbid",
     frozen=True,
@@ -43,6 +45,12 @@ def _checked(check: Callable[[str], str | None], what: str) -> PlainValidator:
         return value
 
     return PlainValidator(validate)
+
+
+def aws_name(rule: Callable[[], NameRule], what: str) -> AfterValidator:
+    """A name field held to AWS's rule for it (``limits``, read from botocore's model when a
+    value is checked); ``what`` names the field in the error."""
+    return AfterValidator(lambda value: rule().check(value, what))
 
 
 def _aws_id(prefix: str) -> PlainValidator:

@@ -20,7 +20,14 @@ from typing import Annotated, Any, Literal
 
 import pulumi
 import pulumi_aws as aws
-from pydantic import BaseModel, Field, PlainValidator, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    Field,
+    PlainValidator,
+    field_validator,
+    model_validator,
+)
 
 from studio_infra.component import Component
 from studio_infra.inputs import ARGS_CONFIG, Tags
@@ -108,6 +115,11 @@ def one_default_per_app(configs: list[LifecycleAttachment]) -> list[LifecycleAtt
             raise ValueError(f"{defaults} are all the default of {app_type}; an app runs one "
                              "default configuration")
     return configs
+
+
+AttachedLifecycles = Annotated[list[AttachedLifecycle], AfterValidator(one_default_per_app)]
+"""The lifecycle configurations a domain or profile offers, at most one default per app type:
+the field type carries the rule, so every list of them is held to it."""
 
 
 class LifecycleConfigsArgs(BaseModel):

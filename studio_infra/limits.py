@@ -7,6 +7,7 @@ arguments against it catches a bad name or ID at plan time instead of minutes in
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -42,115 +43,85 @@ class NameRule:
 
 
 @cache
-def _sagemaker_model():  # type: ignore[no-untyped-def]
-    return botocore.session.get_session().get_service_model("sagemaker")
+def _model(service: str = "sagemaker"):  # type: ignore[no-untyped-def]
+    return botocore.session.get_session().get_service_model(service)
 
 
-def _range(shape: str, member: str) -> Range:
-    meta = _sagemaker_model().shape_for(shape).members[member].metadata
-    return Range(int(meta["min"]), int(meta["max"]))
+def _range(shape: str, member: str) -> Callable[[], Range]:
+    """The bounds botocore's SageMaker model gives ``shape.member``, read once when asked."""
+
+    @cache
+    def read() -> Range:
+        meta = _model().shape_for(shape).members[member].metadata
+        return Range(int(meta["min"]), int(meta["max"]))
+
+    return read
 
 
-def _name(shape: str) -> NameRule:
-    meta = _sagemaker_model().shape_for(shape).metadata
-    return NameRule(re.compile(meta["pattern"]), int(meta["max"]), int(meta.get("min", 1)))
+def _name(shape: str, service: str = "sagemaker") -> Callable[[], NameRule]:
+    """The pattern and lengths botocore's model of ``service`` gives the string ``shape``,
+    read once when asked: each name below is one such rule."""
+
+    @cache
+    def read() -> NameRule:
+        meta = _model(service).shape_for(shape).metadata
+        return NameRule(re.compile(meta["pattern"]), int(meta["max"]), int(meta.get("min", 1)))
+
+    return read
 
 
-@cache
-def posix_uid_range() -> Range:
-    return _range("CustomPosixUserConfig", "Uid")
-
-
-@cache
-def posix_gid_range() -> Range:
-    return _range("CustomPosixUserConfig", "Gid")
-
-
-@cache
-def user_profile_name() -> NameRule:
-    return _name("UserProfileName")
+posix_uid_range = _range("CustomPosixUserConfig", "Uid")
+posix_gid_range = _range("CustomPosixUserConfig", "Gid")
+user_profile_name = _name("UserProfileName")
 
 
 @cache
 def app_instance_types() -> frozenset[str]:
-    return frozenset(_sagemaker_model().shape_for("AppInstanceType").enum)
+    return frozenset(_model().shape_for("AppInstanceType").enum)
 
 
-@cache
-def image_name() -> NameRule:
-    return _name("ImageName")
-
-
-@cache
-def app_image_config_name() -> NameRule:
-    return _name("AppImageConfigName")
-
-
-def _service_name(service: str, shape: str) -> NameRule:
-    meta = botocore.session.get_session().get_service_model(service).shape_for(shape).metadata
-    return NameRule(re.compile(meta["pattern"]), int(meta["max"]), int(meta.get("min", 1)))
-
-
-@cache
-def ecr_repository_name() -> NameRule:
-    return _service_name("ecr", "RepositoryName")
-
-
-@cache
-def codeartifact_domain_name() -> NameRule:
-    return _service_name("codeartifact", "DomainName")
-
-
-@cache
-def codeartifact_repository_name() -> NameRule:
-    return _service_name("codeartifact", "RepositoryName")
-
-
-@cache
-def domain_name() -> NameRule:
-    return _name("DomainName")
+image_name = _name("ImageName")
+app_image_config_name = _name("AppImageConfigName")
+ecr_repository_name = _name("RepositoryName", "ecr")
+codeartifact_domain_name = _name("DomainName", "codeartifact")
+codeartifact_repository_name = _name("RepositoryName", "codeartifact")
+domain_name = _name("DomainName")
 
 
 @cache
 def idle_timeout_minutes() -> Range:
-    meta = _sagemaker_model().shape_for("IdleTimeoutInMinutes").metadata
+    meta = _model().shape_for("IdleTimeoutInMinutes").metadata
     return Range(int(meta["min"]), int(meta["max"]))
 
 
-@cache
-def lifecycle_config_name() -> NameRule:
-    return _name("StudioLifecycleConfigName")
+lifecycle_config_name = _name("StudioLifecycleConfigName")
 
 
 @cache
 def lifecycle_config_content() -> Range:
-    meta = _sagemaker_model().shape_for("StudioLifecycleConfigContent").metadata
+    meta = _model().shape_for("StudioLifecycleConfigContent").metadata
     return Range(int(meta.get("min", 1)), int(meta["max"]))
 
 
-@cache
-def ebs_volume_size_gb() -> Range:
-    """What a space's EBS volume, its default and its maximum may be
-    (``DefaultEbsStorageSettings``)."""
-    return _range("DefaultEbsStorageSettings", "DefaultEbsVolumeSizeInGb")
+ebs_volume_size_gb = _range("DefaultEbsStorageSettings", "DefaultEbsVolumeSizeInGb")
+"""What a space's EBS volume, its default and its maximum may be
+(``DefaultEbsStorageSettings``)."""
 
 
 @cache
 def tags_per_resource() -> int:
     """How many tags a SageMaker resource takes (``TagList``)."""
-    return int(_sagemaker_model().shape_for("TagList").metadata["max"])
+    return int(_model().shape_for("TagList").metadata["max"])
 
 
-@cache
-def space_name() -> NameRule:
-    return _name("SpaceName")
+space_name = _name("SpaceName")
 
 
 @cache
 def member_values(shape: str, member: str) -> tuple[str, ...]:
     """The values botocore's model allows for ``shape.member``: its enum, or its items'
     enum when it is a list (``StudioWebPortalSettings.HiddenMlTools``)."""
-    found = _sagemaker_model().shape_for(shape).members[member]
+    found = _model().shape_for(shape).members[member]
     found = getattr(found, "member", found)
     return tuple(found.enum)
 
@@ -160,19 +131,17 @@ def member_rule(shape: str, member: str) -> NameRule:
     """The pattern and lengths botocore's model gives a string ``shape.member``
     (``WorkspaceSettings.S3ArtifactPath``); a minimum of 0 still means one character here:
     an empty value is left out, never sent."""
-    meta = _sagemaker_model().shape_for(shape).members[member].metadata
+    meta = _model().shape_for(shape).members[member].metadata
     return NameRule(re.compile(meta.get("pattern", ".*")), int(meta.get("max", 2**31)),
                     int(meta.get("min", 1)))
 
 
-@cache
-def tracking_server_name() -> NameRule:
-    """An MLflow tracking server's name (``TrackingServerName``)."""
-    return _name("TrackingServerName")
+tracking_server_name = _name("TrackingServerName")
+"""An MLflow tracking server's name (``TrackingServerName``)."""
 
 
 @cache
 def maintenance_window_start() -> re.Pattern[str]:
     """When AWS may update an MLflow server, ``Tue:03:30`` (``WeeklyMaintenanceWindowStart``)."""
-    return re.compile(_sagemaker_model().shape_for("WeeklyMaintenanceWindowStart")
+    return re.compile(_model().shape_for("WeeklyMaintenanceWindowStart")
                       .metadata["pattern"])

@@ -28,7 +28,7 @@ first to the network's endpoints when MLflow is on (the second is in the default
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import pulumi
 import pulumi_aws as aws
@@ -36,7 +36,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from studio_infra.aws_context import AwsContext, policy_json
 from studio_infra.component import Component
-from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, StrInput, Tags
+from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, StrInput, Tags, aws_name
 from studio_infra.limits import maintenance_window_start, tracking_server_name
 from studio_infra.s3 import BucketSettings, SecureBucket
 
@@ -83,7 +83,10 @@ class MlflowSettings(BaseModel):
 
     model_config = ARGS_CONFIG
 
-    name: str | None = None
+    # The provider does not validate the name (terraform-provider-aws
+    # internal/service/sagemaker/mlflow_tracking_server.go, tracking_server_name has no
+    # ValidateFunc): botocore's TrackingServerName is the rule.
+    name: Annotated[str, aws_name(tracking_server_name, "mlflow.name")] | None = None
     """The tracking server's name (part of its ARN; changing it replaces the server).
     Default: ``<project>-<stack>``, with characters AWS refuses turned into hyphens."""
     size: Size = "Small"
@@ -98,14 +101,6 @@ class MlflowSettings(BaseModel):
     """When AWS may update the server, ``Tue:03:30`` (UTC). Default: AWS chooses."""
     artifacts: BucketSettings = Field(default_factory=BucketSettings)
     """The artifact bucket (``SecureBucket`` settings; its key is the stack's ``s3`` key)."""
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str | None) -> str | None:
-        # The provider does not validate the name (terraform-provider-aws
-        # internal/service/sagemaker/mlflow_tracking_server.go, tracking_server_name has no
-        # ValidateFunc): botocore's TrackingServerName is the rule.
-        return value if value is None else tracking_server_name().check(value, "mlflow.name")
 
     @field_validator("mlflow_version")
     @classmethod

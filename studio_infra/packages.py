@@ -26,16 +26,16 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import pulumi
 import pulumi_aws as aws
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
 from studio_infra.aws_context import AwsContext
 from studio_infra.component import Component
 from studio_infra.errors import StudioInfraError
-from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, Tags
+from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, Tags, aws_name
 from studio_infra.lifecycle import (
     HASH_LENGTH,
     LifecycleAppType,
@@ -88,10 +88,12 @@ class PackageMirrorSettings(BaseModel):
 
     model_config = ARGS_CONFIG
 
-    domain_name: str | None = None
+    domain_name: Annotated[str, aws_name(codeartifact_domain_name,
+                                         "packages.domain_name")] | None = None
     """The CodeArtifact domain. Default: ``<project>-<stack>`` in lower case. AWS: "The domain
     name is used as the prefix in DNS hostnames. Do not use sensitive information"."""
-    repository_name: str = "pypi"
+    repository_name: Annotated[str, aws_name(codeartifact_repository_name,
+                                             "packages.repository_name")] = "pypi"
     """The repository users install from."""
     upstream: Literal["pypi"] = "pypi"
     """The public repository it mirrors (``UPSTREAMS``)."""
@@ -100,16 +102,6 @@ class PackageMirrorSettings(BaseModel):
     lifecycle configuration of each app type). False: it is only offered, and a user picks
     it, or runs ``aws codeartifact login --tool pip`` by hand."""
 
-    @field_validator("domain_name")
-    @classmethod
-    def _domain(cls, value: str | None) -> str | None:
-        return value if value is None else codeartifact_domain_name().check(
-            value, "packages.domain_name")
-
-    @field_validator("repository_name")
-    @classmethod
-    def _repository(cls, value: str) -> str:
-        return codeartifact_repository_name().check(value, "packages.repository_name")
 
 
 class PackageMirrorArgs(PackageMirrorSettings):

@@ -37,6 +37,7 @@ from studio_infra.rules.suppressions import (
     unmatched,
     unmatched_message,
 )
+from studio_infra.snapshot import wire_values
 
 __all__ = ["CANNOT_CHECK", "PACK_NAME", "SUPPRESSIONS_POLICY", "CannotCheckPolicy",
            "SuppressionsPolicy", "pack_directory", "plain", "policies", "stack_of"]
@@ -54,19 +55,11 @@ def plain(value: Any) -> Any:
     """Engine values as rules read them: the policy SDK's proxies unwrapped, its unknown
     markers as ``UNKNOWN``, whole numbers as ``int`` (the engine's JSON carries 20001 as
     20001.0)."""
-    return _plain(policy_values(value))
+    return wire_values(policy_values(value), _unknown)
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, str) and value in POLICY_UNKNOWN_VALUES:
-        return UNKNOWN
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
+def _unknown(value: Any) -> Any:
+    return UNKNOWN if isinstance(value, str) and value in POLICY_UNKNOWN_VALUES else value
 
 
 def _framework(rule: Rule) -> pp.PolicyComplianceFramework | None:

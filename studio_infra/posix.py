@@ -8,11 +8,11 @@ given explicitly or derived from the user's *name* alone, never from a position 
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, model_validator
 
-from studio_infra.inputs import ARGS_CONFIG
+from studio_infra.inputs import ARGS_CONFIG, aws_name
 from studio_infra.limits import posix_gid_range, posix_uid_range, user_profile_name
 
 
@@ -28,7 +28,7 @@ class PosixUser(BaseModel):
 
     model_config = ARGS_CONFIG
 
-    name: str
+    name: Annotated[str, aws_name(user_profile_name, "user name")]
     """The user profile name: letters, digits and hyphens, at most 63 characters."""
     # Optional to the caller (and to type checkers: ``PosixUser(name="alice")``), never
     # None in a model: ``_fill_ids`` fills both before validation (and a default that ever
@@ -51,11 +51,6 @@ class PosixUser(BaseModel):
         if filled.get("gid") is None:
             filled["gid"] = filled["uid"]
         return filled
-
-    @field_validator("name")
-    @classmethod
-    def _profile_name(cls, value: str) -> str:
-        return user_profile_name().check(value, "user name")
 
     @model_validator(mode="after")
     def _in_range(self) -> PosixUser:

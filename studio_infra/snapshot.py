@@ -42,6 +42,21 @@ def contains_unknown(value: Any) -> bool:
     return False
 
 
+def wire_values(value: Any, leaf: Callable[[Any], Any]) -> Any:
+    """Values as the engine's wire carries them, made as a program sees them: whole numbers
+    as ``int`` (the wire carries every number as a double: 2049 arrives as 2049.0), dicts and
+    lists walked. ``leaf`` first turns each value its adapter reads specially (a plan's
+    secret, the policy SDK's unknown marker) into what it stands for."""
+    value = leaf(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: wire_values(v, leaf) for k, v in value.items()}
+    if isinstance(value, list):
+        return [wire_values(v, leaf) for v in value]
+    return value
+
+
 class CannotCheck(Exception):
     """A rule could not judge a resource: a value is unknown, or lives outside the stack."""
 

@@ -13,7 +13,7 @@ Each section is the settings model of its component, so a default is declared on
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import pulumi
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
@@ -25,7 +25,7 @@ from studio_infra.efs import FileSystemSettings
 from studio_infra.errors import StudioInfraError, format_validation_error
 from studio_infra.file_boundaries import Boundary, boundaries, quota_problems
 from studio_infra.images import ImageSpec
-from studio_infra.inputs import ARGS_CONFIG
+from studio_infra.inputs import ARGS_CONFIG, aws_name
 from studio_infra.judges import provider_rules
 from studio_infra.kms import StudioKeysArgs
 from studio_infra.lifecycle import LifecycleScript
@@ -125,7 +125,7 @@ class DomainConfig(DomainSettings):
     """Domain settings (``studio:domain``): ``DomainSettings``, and what names and switches
     the stack resolves itself."""
 
-    name: str | None = None
+    name: Annotated[str, aws_name(domain_name, "domain.name")] | None = None
     """Domain name. Default: ``<project>-<stack>``."""
     images: list[str] = Field(default_factory=list)
     """Names of images offered to every user."""
@@ -146,11 +146,6 @@ class DomainConfig(DomainSettings):
     (docs/threat-model.md). Turning it on for a deployed stack replaces the members' profiles
     and the teams' spaces (new domains): their home directories and space volumes are left
     behind, which the data-loss guard reports."""
-
-    @field_validator("name")
-    @classmethod
-    def _domain_name(cls, value: str | None) -> str | None:
-        return value if value is None else domain_name().check(value, "domain.name")
 
     def team_domain_name(self, team: str, base: str | None = None) -> str:
         """The name of ``team``'s domain with ``per_team``: ``<domain name>-<team>``, within

@@ -23,7 +23,7 @@ from studio_infra.domain import DomainMembership, app_settings
 from studio_infra.file_boundaries import GROUPS_PER_INTERFACE, profile_group_limit
 from studio_infra.images import APP_SETTINGS_KEY, AttachedImage
 from studio_infra.inputs import ARGS_CONFIG, FileSystemId, RoleArn, SecurityGroupId, Tags
-from studio_infra.lifecycle import AttachedLifecycle, LifecycleAttachment, one_default_per_app
+from studio_infra.lifecycle import AttachedLifecycles
 from studio_infra.posix import PosixUser
 
 
@@ -61,7 +61,7 @@ class StudioUserArgs(BaseModel):
     images: list[AttachedImage] = Field(default_factory=list)
     """Extra custom images (``CustomImage.attachment``) for this user only, offered besides
     the domain's."""
-    lifecycle_configs: list[AttachedLifecycle] = Field(default_factory=list)
+    lifecycle_configs: AttachedLifecycles = Field(default_factory=list)
     """Extra lifecycle configurations (``LifecycleConfigs.attachments``) for this user,
     offered besides the domain's; a default one replaces the domain's default of its app."""
     private_space: Literal["JupyterLab", "CodeEditor"] | None = None
@@ -85,11 +85,6 @@ class StudioUserArgs(BaseModel):
     default_app_after: list[Any] = Field(default_factory=list)
     """Resources (e.g. the ``StudioNetwork``) the default app waits for: it starts at deploy
     time, and needs the Studio group's rules and the endpoints, not just the group's id."""
-
-    @field_validator("lifecycle_configs")
-    @classmethod
-    def _one_default(cls, value: list[LifecycleAttachment]) -> list[LifecycleAttachment]:
-        return one_default_per_app(value)
 
     @model_validator(mode="after")
     def _group_room(self) -> StudioUserArgs:

@@ -9,7 +9,7 @@ the field, before anything registers.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
@@ -30,8 +30,9 @@ from studio_infra.inputs import (
     SubnetList,
     Tags,
     VpcId,
+    aws_name,
 )
-from studio_infra.lifecycle import AttachedLifecycle, LifecycleAttachment, one_default_per_app
+from studio_infra.lifecycle import AttachedLifecycles
 from studio_infra.limits import domain_name, ebs_volume_size_gb, idle_timeout_minutes
 from studio_infra.roles import check_instance_types
 
@@ -155,7 +156,7 @@ class DomainSettings(BaseModel):
 class StudioDomainArgs(DomainSettings):
     """Arguments of ``StudioDomain``."""
 
-    domain_name: str
+    domain_name: Annotated[str, aws_name(domain_name, "domain name")]
     """Domain name (letters, digits, hyphens; 63 characters at most). Changing it replaces
     the domain."""
     vpc_id: VpcId
@@ -175,22 +176,12 @@ class StudioDomainArgs(DomainSettings):
     """Key of shared notebook output (required with a sharing bucket)."""
     images: list[AttachedImage] = Field(default_factory=list)
     """Custom images (``CustomImage.attachment``) offered to every user."""
-    lifecycle_configs: list[AttachedLifecycle] = Field(default_factory=list)
+    lifecycle_configs: AttachedLifecycles = Field(default_factory=list)
     """Lifecycle configurations (``LifecycleConfigs.attachments``) offered to every user; a
     default one runs at every start of its app type."""
     sso_groups: list[str] = Field(default_factory=list)
     """With ``SSO``: IAM Identity Center groups (display names) assigned to the domain's
     application, so the Studio tile shows in their members' portal."""
-
-    @field_validator("domain_name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        return domain_name().check(value, "domain name")
-
-    @field_validator("lifecycle_configs")
-    @classmethod
-    def _one_default(cls, value: list[LifecycleAttachment]) -> list[LifecycleAttachment]:
-        return one_default_per_app(value)
 
     @model_validator(mode="after")
     def _groups_need_sso(self) -> StudioDomainArgs:

@@ -12,7 +12,7 @@ from it, and the component binds each rule's peer to the groups it registered.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Generic, Literal, TypeVar
 
 if TYPE_CHECKING:  # only for annotations: deciding the rules needs no Pulumi
     import pulumi
@@ -26,17 +26,25 @@ PeerRole = Literal["self", "endpoints", "anywhere"]
 """Who a rule admits or reaches: the apps' own group, the endpoints' group, or any address."""
 
 
+PeerT = TypeVar("PeerT")
+
+
 @dataclass(frozen=True)
-class AppRuleSpec:
-    """One rule of the apps' security group, its peer named by role."""
+class AppRule(Generic[PeerT]):
+    """One rule of the apps' security group: decided with its peer named by role
+    (``AppRuleSpec``), registered with it bound to a group or block (``app_rules``)."""
 
     suffix: str
     """What names the rule's resource (``<network>-apps-<suffix>``)."""
     egress: bool
     protocol: str
     ports: tuple[int, int] | None
-    peer: PeerRole
+    peer: PeerT
     description: str
+
+
+AppRuleSpec = AppRule[PeerRole]
+"""One rule of the apps' security group, its peer named by role."""
 
 
 _NFS = (NFS_PORT, NFS_PORT)
@@ -74,24 +82,12 @@ class _Peer:
     prefix_list: pulumi.Input[str] | None = None
 
 
-@dataclass(frozen=True)
-class _AppRule:
-    """One rule of the apps' security group, its peer bound to a group or block."""
-
-    suffix: str
-    egress: bool
-    protocol: str
-    ports: tuple[int, int] | None
-    peer: _Peer
-    description: str
-
-
 def app_rules(studio: pulumi.Input[str], endpoints: pulumi.Input[str], *,
-              restricted_egress: bool) -> list[_AppRule]:
+              restricted_egress: bool) -> list[AppRule[_Peer]]:
     """``app_rule_specs`` with each peer bound: ``studio`` is the apps' group, ``endpoints``
     the interface endpoints' group."""
     peers = {"self": _Peer(group=studio), "endpoints": _Peer(group=endpoints),
              "anywhere": _Peer(cidr="0.0.0.0/0")}
-    return [_AppRule(spec.suffix, spec.egress, spec.protocol, spec.ports, peers[spec.peer],
-                     spec.description)
+    return [AppRule(spec.suffix, spec.egress, spec.protocol, spec.ports, peers[spec.peer],
+                    spec.description)
             for spec in app_rule_specs(restricted_egress=restricted_egress)]

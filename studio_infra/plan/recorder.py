@@ -30,6 +30,7 @@ from studio_infra.compat import (
 )
 from studio_infra.plan.fakes import AwsFakes
 from studio_infra.resource_types import PULUMI_STACK
+from studio_infra.snapshot import wire_values
 
 
 @dataclass
@@ -188,13 +189,11 @@ def recordable(value: Any) -> Any:
 
 def plain_values(value: Any) -> Any:
     """Values as a program would see them: secrets unwrapped (the plan is offline, its
-    secrets are placeholders), whole numbers as ``int`` (the wire carries doubles: 2049.0)."""
-    if is_secret(value):
-        return plain_values(unwrap_secret(value))
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, dict):
-        return {k: plain_values(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [plain_values(v) for v in value]
+    secrets are placeholders), whole numbers as ``int``."""
+    return wire_values(value, _unwrapped)
+
+
+def _unwrapped(value: Any) -> Any:
+    while is_secret(value):
+        value = unwrap_secret(value)
     return value

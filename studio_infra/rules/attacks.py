@@ -13,24 +13,21 @@ from typing import Any
 from studio_infra.judges import attacks, stolen_credentials
 from studio_infra.judges import studio_needs as needs
 from studio_infra.resource_types import SAGEMAKER_DOMAIN
-from studio_infra.rules.declare import RuleGroup
+from studio_infra.rules.declare import RuleGroup, Twin
 from studio_infra.rules.model import Category, Enforcement, Resource, Severity, Stack
 
-ATTACK = RuleGroup()
+ATTACK = RuleGroup(types=(SAGEMAKER_DOMAIN,), needs_stack=True, category=Category.STUDIO)
 
 
 @ATTACK.rule(
     name="studio-instance-types",
     description="An instance type an execution role refuses on CreateApp cannot become a space's "
                 "default through CreateSpace or UpdateSpace",
-    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     remediation="Deny sagemaker:CreateSpace and sagemaker:UpdateSpace with the same "
                 "ForAnyValue:StringNotEquals on sagemaker:InstanceTypes as CreateApp "
                 "(StudioExecutionRole does).",
-    needs_stack=True,
-    category=Category.STUDIO,
 )
 def space_default_instance_types(domain: Resource, stack: Stack,
                                  _: Mapping[str, Any]) -> Iterator[str]:
@@ -41,14 +38,11 @@ def space_default_instance_types(domain: Resource, stack: Stack,
     name="studio-cost-tags",
     description="Where profiles carry StudioUser/StudioTeam cost tags, no user creates a space "
                 "tagged as another user or team",
-    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.MEDIUM,
     enforcement=Enforcement.MANDATORY,
     remediation="Deny sagemaker:CreateSpace and sagemaker:AddTags when aws:RequestTag/StudioUser "
                 "is set and is not ${sagemaker:UserProfileName} (StudioExecutionRole does; "
                 "StudioTeam: the role's team).",
-    needs_stack=True,
-    category=Category.STUDIO,
 )
 def cost_tags(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     yield from attacks.cost_tag_problems(needs.domain_view(domain, stack), stack)
@@ -58,13 +52,10 @@ def cost_tags(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[
     name="studio-sharing-folders",
     description="Where each profile shares notebooks into its own folder, no user writes or "
                 "deletes another user's",
-    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.MEDIUM,
     enforcement=Enforcement.MANDATORY,
     remediation="Allow s3:PutObject and s3:DeleteObject only under <prefix>${aws:SourceIdentity}/ "
                 "(StudioExecutionRole does, with StudioDomain's USER_PROFILE_NAME identity).",
-    needs_stack=True,
-    category=Category.STUDIO,
 )
 def sharing_folders(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     yield from attacks.sharing_problems(needs.domain_view(domain, stack), stack)
@@ -73,13 +64,10 @@ def sharing_folders(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Ite
 @ATTACK.rule(
     name="studio-shared-gids",
     description="Users outside one team do not share a POSIX gid",
-    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     remediation="Give each user their own gid (Studio's users: leave gid out, it becomes the "
                 "uid), or put users who share one in one team.",
-    needs_stack=True,
-    category=Category.STUDIO,
 )
 def shared_gids(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     yield from attacks.group_problems(needs.domain_view(domain, stack), stack)
@@ -94,38 +82,21 @@ _OUTSIDE_FIX = ("Add a Deny on every action but the exempt ones when aws:SourceV
                 "unless network_perimeter is false.")
 
 
-@ATTACK.rule(
-    name="studio-credentials-outside-vpc",
-    description="Execution roles of this library's VpcOnly domains refuse their credentials "
-    "from outside the VPC",
-    types=(SAGEMAKER_DOMAIN,),
-    severity=Severity.HIGH,
-    enforcement=Enforcement.MANDATORY,
-    remediation=_OUTSIDE_FIX,
-    needs_stack=True,
-    category=Category.STUDIO,
+@ATTACK.pair(
+    Twin(name="studio-credentials-outside-vpc",
+         description="Execution roles of this library's VpcOnly domains refuse their "
+                     "credentials from outside the VPC",
+         severity=Severity.HIGH, remediation=_OUTSIDE_FIX),
+    Twin(name="studio-credentials-outside-vpc-other",
+         description="Execution roles of other programs' VpcOnly domains refuse their "
+                     "credentials from outside the VPC",
+         severity=Severity.HIGH, remediation=_OUTSIDE_FIX),
 )
-def credentials_outside(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
-    """Mandatory for a domain this library builds (its URN has a ``studio-infra:`` component
-    among its parents), advisory for any other program's (``credentials_outside_other``)."""
-    if BUILT_HERE in domain.urn:
-        yield from stolen_credentials.outside_problems(needs.domain_view(domain, stack), stack)
-
-
-@ATTACK.rule(
-    name="studio-credentials-outside-vpc-other",
-    description="Execution roles of other programs' VpcOnly domains refuse their credentials "
-    "from outside the VPC",
-    types=(SAGEMAKER_DOMAIN,),
-    severity=Severity.HIGH,
-    enforcement=Enforcement.ADVISORY,
-    remediation=_OUTSIDE_FIX,
-    needs_stack=True,
-    category=Category.STUDIO,
-)
-def credentials_outside_other(domain: Resource, stack: Stack,
-                              _: Mapping[str, Any]) -> Iterator[str]:
-    if BUILT_HERE not in domain.urn:
+def credentials_outside(domain: Resource, stack: Stack, _: Mapping[str, Any], /, *,
+                        library: bool) -> Iterator[str]:
+    """A domain this library builds has a ``studio-infra:`` component among its parents in
+    its URN: the mandatory twin judges those, the advisory one every other program's."""
+    if (BUILT_HERE in domain.urn) == library:
         yield from stolen_credentials.outside_problems(needs.domain_view(domain, stack), stack)
 
 

@@ -58,7 +58,7 @@ POLICY_DOCUMENTS: dict[str, tuple[tuple[str, PolicyKind], ...]] = {
 """Where each type keeps policy documents, and what kind of policy each is."""
 
 
-DEPLOY = RuleGroup()
+DEPLOY = RuleGroup(category=Category.DEPLOY)
 
 
 @DEPLOY.rule(
@@ -70,7 +70,6 @@ DEPLOY = RuleGroup()
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     remediation="Change the value to one AWS accepts; the message quotes the model.",
-    category=Category.DEPLOY,
     live=False,
 )
 def aws_accepts_request(resource: Resource, stack: Stack,
@@ -106,7 +105,6 @@ def aws_accepts_request(resource: Resource, stack: Stack,
     enforcement=Enforcement.MANDATORY,
     remediation="Change the value to one the provider accepts; the message quotes its rule and "
                 "the source line.",
-    category=Category.DEPLOY,
     live=False,
 )
 def provider_accepts(resource: Resource, stack: Stack,
@@ -128,7 +126,6 @@ def provider_accepts(resource: Resource, stack: Stack,
     enforcement=Enforcement.MANDATORY,
     remediation="Fix the statement as the message says: an action that supports only '*' needs "
                 "Resource '*', a condition key must be one the action carries.",
-    category=Category.DEPLOY,
 )
 def iam_policies_mean_it(resource: Resource, stack: Stack,
                          _: Mapping[str, Any]) -> Iterator[str]:
@@ -159,7 +156,6 @@ def iam_policies_mean_it(resource: Resource, stack: Stack,
     enforcement=Enforcement.MANDATORY,
     remediation="Move statements into managed policies attached to the role.",
     needs_stack=True,
-    category=Category.DEPLOY,
 )
 def role_inline_policy_size(role: Resource, stack: Stack,
                             _: Mapping[str, Any]) -> Iterator[str]:

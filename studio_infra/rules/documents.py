@@ -13,7 +13,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from studio_infra.rules.model import CannotCheck, known, matches
+from studio_infra.resource_types import IAM_ROLE
+from studio_infra.rules.model import CannotCheck, Resource, known, matches
 
 
 def statements(document: Any, what: str) -> list[dict[str, Any]]:
@@ -29,6 +30,16 @@ def statements(document: Any, what: str) -> list[dict[str, Any]]:
     found = document.get("Statement", [])
     found = [found] if isinstance(found, Mapping) else list(found)
     return [dict(s) for s in found if isinstance(s, Mapping)]
+
+
+def policy_documents(resource: Resource) -> list[tuple[Any, str]]:
+    """The identity-policy documents a resource holds, each with words naming it: a role's
+    inline policies, or the one policy of a policy resource (managed, role, user, group)."""
+    if resource.type == IAM_ROLE:
+        return [(p.get("policy"), f"inline policy {p.get('name')} of {resource.name}")
+                for p in known(resource.get("inlinePolicies", []), "inline policies")
+                if isinstance(p, Mapping)]
+    return [(resource.get("policy"), f"the policy of {resource.name}")]
 
 
 def as_list(value: Any) -> list[Any]:

@@ -17,8 +17,8 @@ from studio_infra.resource_types import (
     SAGEMAKER_DOMAIN,
 )
 from studio_infra.rules.declare import RuleGroup
-from studio_infra.rules.documents import as_list, statements
-from studio_infra.rules.model import Enforcement, Resource, Severity, Stack, known
+from studio_infra.rules.documents import as_list, policy_documents, statements
+from studio_infra.rules.model import Enforcement, Resource, Severity, Stack
 
 DATA_TYPES = (S3_BUCKET, S3_BUCKET_V2,
               EFS_FILE_SYSTEM, KMS_KEY,
@@ -26,13 +26,6 @@ DATA_TYPES = (S3_BUCKET, S3_BUCKET_V2,
 
 
 IDENTITY = RuleGroup()
-
-
-def _documents(resource: Resource) -> list[tuple[Any, str]]:
-    if resource.type == IAM_ROLE:
-        return [(p.get("policy"), f"inline policy {p.get('name')} of {resource.name}")
-                for p in known(resource.get("inlinePolicies", []), "inline policies")]
-    return [(resource.get("policy"), f"the policy of {resource.name}")]
 
 
 @IDENTITY.rule(
@@ -48,7 +41,7 @@ def _documents(resource: Resource) -> list[tuple[Any, str]]:
 )
 def iam_no_wildcard_actions(resource: Resource, stack: Stack,
                             _: Mapping[str, Any]) -> Iterator[str]:
-    for document, what in _documents(resource):
+    for document, what in policy_documents(resource):
         for statement in statements(document, what):
             if statement.get("Effect") != "Allow":
                 continue

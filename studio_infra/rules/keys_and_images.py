@@ -15,14 +15,13 @@ from studio_infra.rules.declare import RuleGroup
 from studio_infra.rules.documents import statements, unconditioned_public_allows
 from studio_infra.rules.model import Enforcement, Resource, Severity, Stack, known
 
-KMS = RuleGroup()
-ECR = RuleGroup()
+KMS = RuleGroup(types=(KMS_KEY,))
+ECR = RuleGroup(types=(ECR_REPOSITORY,))
 
 
 @KMS.rule(
     name="kms-rotation",
     description="KMS keys rotate their key material",
-    types=(KMS_KEY,),
     severity=Severity.MEDIUM,
     enforcement=Enforcement.MANDATORY,
     remediation="Set enableKeyRotation: true.",
@@ -41,7 +40,6 @@ def kms_rotation(key: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[
 @KMS.rule(
     name="kms-no-public-principal",
     description="KMS key policies allow no principal '*' without a condition",
-    types=(KMS_KEY,),
     severity=Severity.CRITICAL,
     enforcement=Enforcement.MANDATORY,
     remediation="Name the principals (the account root, roles, services) or add conditions such "
@@ -64,7 +62,6 @@ def kms_no_public_principal(key: Resource, stack: Stack, _: Mapping[str, Any]) -
 @KMS.rule(
     name="kms-deletion-window",
     description="A deleted KMS key stays recoverable for at least 30 days",
-    types=(KMS_KEY,),
     severity=Severity.LOW,
     enforcement=Enforcement.ADVISORY,
     remediation="Set deletionWindowInDays to 30.",
@@ -81,7 +78,6 @@ def kms_deletion_window(key: Resource, stack: Stack,
 @ECR.rule(
     name="ecr-encryption-cmk",
     description="ECR repositories are encrypted with a customer-managed KMS key",
-    types=(ECR_REPOSITORY,),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     remediation="Set encryptionConfigurations to [{encryptionType: KMS, kmsKey: <CMK ARN>}] "
@@ -97,7 +93,6 @@ def ecr_encryption_cmk(repo: Resource, stack: Stack, _: Mapping[str, Any]) -> It
 @ECR.rule(
     name="ecr-scan-on-push",
     description="ECR repositories scan images on push",
-    types=(ECR_REPOSITORY,),
     severity=Severity.MEDIUM,
     enforcement=Enforcement.ADVISORY,
     remediation="Set imageScanningConfiguration.scanOnPush: true.",
@@ -113,7 +108,6 @@ def ecr_scan_on_push(repo: Resource, stack: Stack, _: Mapping[str, Any]) -> Iter
 @ECR.rule(
     name="ecr-immutable-tags",
     description="ECR repositories have immutable tags",
-    types=(ECR_REPOSITORY,),
     severity=Severity.MEDIUM,
     enforcement=Enforcement.ADVISORY,
     remediation="Set imageTagMutability: IMMUTABLE.",
@@ -129,7 +123,6 @@ def ecr_immutable_tags(repo: Resource, stack: Stack, _: Mapping[str, Any]) -> It
 @ECR.rule(
     name="ecr-lifecycle-policy",
     description="ECR repositories expire old images",
-    types=(ECR_REPOSITORY,),
     severity=Severity.LOW,
     enforcement=Enforcement.ADVISORY,
     remediation="Add an ecr.LifecyclePolicy (ImageRepository does).",

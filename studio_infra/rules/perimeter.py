@@ -27,7 +27,7 @@ from studio_infra.resource_types import (
     SAGEMAKER_USER_PROFILE,
 )
 from studio_infra.rules.declare import RuleGroup
-from studio_infra.rules.documents import as_list, everyone, statements
+from studio_infra.rules.documents import as_list, everyone, policy_documents, statements
 from studio_infra.rules.model import (
     CannotCheck,
     Enforcement,
@@ -205,14 +205,6 @@ def docker_trusted_accounts(domain: Resource, stack: Stack,
 # -- opening Studio --------------------------------------------------------------------------
 
 
-def _documents(resource: Resource) -> list[tuple[Any, str]]:
-    if resource.type == IAM_ROLE:
-        return [(p.get("policy"), f"inline policy {p.get('name')} of {resource.name}")
-                for p in known(resource.get("inlinePolicies", []), "inline policies")
-                if isinstance(p, Mapping)]
-    return [(resource.get("policy"), f"the policy of {resource.name}")]
-
-
 _ENDPOINT_KEYS = {"aws:sourcevpce", "aws:sourcevpc"}
 
 
@@ -238,7 +230,7 @@ def _through_endpoint(statement: Mapping[str, Any]) -> bool:
 )
 def presigned_url_through_endpoint(resource: Resource, stack: Stack,
                                    _: Mapping[str, Any]) -> Iterator[str]:
-    for document, what in _documents(resource):
+    for document, what in policy_documents(resource):
         if isinstance(document, str):
             try:
                 json.loads(document)

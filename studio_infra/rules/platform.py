@@ -25,7 +25,7 @@ field is required. If the Domain's AuthMode is not IAM Identity Center, this fie
 specified." (both fields; ``tests/test_platform.py`` reads it from the model)."""
 
 
-PLATFORM = RuleGroup()
+PLATFORM = RuleGroup(types=(SAGEMAKER_DOMAIN,), category=Category.STUDIO)
 
 
 def _auth_mode(domain: Resource) -> Any:
@@ -37,7 +37,6 @@ def _auth_mode(domain: Resource) -> Any:
     name="sagemaker-sso-profile-identity",
     description="User profiles name their Identity Center user exactly when their domain signs in "
                 "with IAM Identity Center",
-    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     remediation="In an SSO domain set singleSignOnUserIdentifier 'UserName' and "
@@ -66,7 +65,6 @@ def sso_profile_identity(domain: Resource, stack: Stack,
     name="studio-sso-assignments",
     description="The users of an SSO domain are assigned to its Identity Center application "
                 "before their profiles are created",
-    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.MEDIUM,
     enforcement=Enforcement.ADVISORY,
     remediation="Create an aws.ssoadmin.ApplicationAssignment of each user or group to the "
@@ -74,7 +72,6 @@ def sso_profile_identity(domain: Resource, stack: Stack,
                 "(StudioUser and sso_groups do); disable this rule if assignments are managed "
                 "elsewhere.",
     needs_stack=True,
-    category=Category.STUDIO,
     live=False,
 )
 def sso_assignments(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
@@ -100,12 +97,10 @@ def sso_assignments(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Ite
     name="sagemaker-tag-propagation",
     description="Studio domains propagate their profiles' and spaces' tags, so costs can be "
                 "attributed",
-    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.LOW,
     enforcement=Enforcement.ADVISORY,
     remediation="Set tagPropagation ENABLED (StudioDomain does unless tag_propagation is false) "
                 "and tag profiles and spaces by user and team.",
-    category=Category.STUDIO,
 )
 def tag_propagation(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     # botocore's CreateDomain: TagPropagation "Defaults to DISABLED".

@@ -14,13 +14,12 @@ from studio_infra.resource_types import (
 from studio_infra.rules.declare import RuleGroup
 from studio_infra.rules.model import Enforcement, Resource, Severity, Stack, known
 
-SAGEMAKER = RuleGroup()
+SAGEMAKER = RuleGroup(types=(SAGEMAKER_DOMAIN,))
 
 
 @SAGEMAKER.rule(
     name="sagemaker-domain-cmk",
     description="Studio domains encrypt home EFS and app volumes with a customer-managed KMS key",
-    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     remediation="Set kmsKeyId to your CMK's ARN (forces a new domain).",
@@ -35,7 +34,6 @@ def domain_cmk(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator
 @SAGEMAKER.rule(
     name="sagemaker-domain-vpc-only",
     description="Studio domains route app traffic through the VPC (VpcOnly)",
-    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     remediation="Set appNetworkAccessType: VpcOnly, with private subnets and VPC endpoints "
@@ -53,7 +51,6 @@ def domain_vpc_only(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Ite
 @SAGEMAKER.rule(
     name="sagemaker-security-groups",
     description="Studio domains set their security group for the domain and for users",
-    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.MEDIUM,
     enforcement=Enforcement.ADVISORY,
     remediation="Put the Studio security group in domainSettings.securityGroupIds and "

@@ -47,8 +47,8 @@ EFS_PROBE_ACTIONS = ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientW
 AWS_MANAGED_KEY_MARKERS = ("alias/aws/",)
 
 
-S3 = RuleGroup()
-EFS = RuleGroup()
+S3 = RuleGroup(types=BUCKETS, needs_stack=True)
+EFS = RuleGroup(types=(EFS_FILE_SYSTEM,))
 
 
 def _companions(stack: Stack, bucket: Resource, types: tuple[str, ...] | str) -> list[Resource]:
@@ -80,7 +80,6 @@ def _is_customer_key(key: Any) -> bool:
     name="s3-encryption-cmk",
     description="S3 buckets are encrypted by default with a customer-managed KMS key (access-log "
                 "buckets may use SSE-S3, the only encryption S3 logging accepts)",
-    types=BUCKETS,
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     remediation="Add a BucketServerSideEncryptionConfiguration with sseAlgorithm 'aws:kms' and "
@@ -88,7 +87,6 @@ def _is_customer_key(key: Any) -> bool:
     checkov=("CKV_AWS_145",),
     security_hub=("S3.17",),
     aws_config=("s3-default-encryption-kms",),
-    needs_stack=True,
 )
 def s3_encryption_cmk(bucket: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     rules = _encryption_rules(bucket, stack)
@@ -108,11 +106,9 @@ def s3_encryption_cmk(bucket: Resource, stack: Stack, _: Mapping[str, Any]) -> I
 @S3.rule(
     name="s3-bucket-key",
     description="SSE-KMS buckets use the S3 bucket key",
-    types=BUCKETS,
     severity=Severity.LOW,
     enforcement=Enforcement.ADVISORY,
     remediation="Set bucketKeyEnabled: true on the encryption rule (fewer KMS calls, lower cost).",
-    needs_stack=True,
 )
 def s3_bucket_key(bucket: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     rules = _encryption_rules(bucket, stack)
@@ -143,7 +139,6 @@ def _scopes(arn: str, denied: Callable[[str], bool]) -> str:
 @S3.rule(
     name="s3-deny-insecure-transport",
     description="S3 bucket policies deny requests without TLS on the bucket and its objects",
-    types=BUCKETS,
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     remediation="Add a Deny for Principal '*', Action 's3:*', Resource [bucket ARN, bucket ARN/*] "
@@ -151,7 +146,6 @@ def _scopes(arn: str, denied: Callable[[str], bool]) -> str:
     checkov=("CKV_AWS_379",),
     security_hub=("S3.5",),
     aws_config=("s3-bucket-ssl-requests-only",),
-    needs_stack=True,
 )
 def s3_deny_insecure_transport(bucket: Resource, stack: Stack,
                                _: Mapping[str, Any]) -> Iterator[str]:
@@ -166,12 +160,10 @@ def s3_deny_insecure_transport(bucket: Resource, stack: Stack,
 @S3.rule(
     name="s3-deny-outdated-tls",
     description="S3 bucket policies deny TLS older than 1.2 on the bucket and its objects",
-    types=BUCKETS,
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     remediation="Add a Deny for Principal '*', Action 's3:*', Resource [bucket ARN, bucket ARN/*] "
                 "when NumericLessThan s3:TlsVersion is '1.2'.",
-    needs_stack=True,
     settings={"minimum_tls_version": (1.2, {"type": "number", "minimum": 1.2})},
 )
 def s3_deny_outdated_tls(bucket: Resource, stack: Stack,
@@ -190,7 +182,6 @@ def s3_deny_outdated_tls(bucket: Resource, stack: Stack,
 @S3.rule(
     name="s3-public-access-blocked",
     description="S3 buckets block public access on all four switches",
-    types=BUCKETS,
     severity=Severity.CRITICAL,
     enforcement=Enforcement.MANDATORY,
     remediation="Add a BucketPublicAccessBlock with blockPublicAcls, blockPublicPolicy, "
@@ -198,7 +189,6 @@ def s3_deny_outdated_tls(bucket: Resource, stack: Stack,
     checkov=("CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "CKV2_AWS_6"),
     security_hub=("S3.8",),
     aws_config=("s3-bucket-level-public-access-prohibited",),
-    needs_stack=True,
 )
 def s3_public_access_blocked(bucket: Resource, stack: Stack,
                              _: Mapping[str, Any]) -> Iterator[str]:
@@ -216,14 +206,12 @@ def s3_public_access_blocked(bucket: Resource, stack: Stack,
 @S3.rule(
     name="s3-versioning",
     description="S3 buckets keep object versions",
-    types=BUCKETS,
     severity=Severity.MEDIUM,
     enforcement=Enforcement.ADVISORY,
     remediation="Add a BucketVersioning with status 'Enabled'.",
     checkov=("CKV_AWS_21",),
     security_hub=("S3.14",),
     aws_config=("s3-bucket-versioning-enabled",),
-    needs_stack=True,
 )
 def s3_versioning(bucket: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     statuses = [known(v.get("versioningConfiguration.status"), f"versioning of {v.name}")
@@ -235,14 +223,12 @@ def s3_versioning(bucket: Resource, stack: Stack, _: Mapping[str, Any]) -> Itera
 @S3.rule(
     name="s3-access-logging",
     description="S3 buckets log server access",
-    types=BUCKETS,
     severity=Severity.MEDIUM,
     enforcement=Enforcement.ADVISORY,
     remediation="Add a BucketLogging that targets an SSE-S3 log bucket.",
     checkov=("CKV_AWS_18",),
     security_hub=("S3.9",),
     aws_config=("s3-bucket-logging-enabled",),
-    needs_stack=True,
 )
 def s3_access_logging(bucket: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     if is_log_target(bucket, stack):
@@ -254,7 +240,6 @@ def s3_access_logging(bucket: Resource, stack: Stack, _: Mapping[str, Any]) -> I
 @EFS.rule(
     name="efs-encrypted",
     description="EFS file systems are encrypted at rest",
-    types=(EFS_FILE_SYSTEM,),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     remediation="Set encrypted: true (it forces a new file system: migrate the data).",
@@ -270,7 +255,6 @@ def efs_encrypted(fs: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[
 @EFS.rule(
     name="efs-encrypted-cmk",
     description="EFS file systems are encrypted with a customer-managed KMS key",
-    types=(EFS_FILE_SYSTEM,),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     remediation="Set kmsKeyId to your CMK's ARN (it forces a new file system: migrate the data).",
@@ -285,7 +269,6 @@ def efs_encrypted_cmk(fs: Resource, stack: Stack, _: Mapping[str, Any]) -> Itera
 @EFS.rule(
     name="efs-deny-insecure-transport",
     description="EFS file-system policies deny clients that do not use TLS",
-    types=(EFS_FILE_SYSTEM,),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     remediation="Add a FileSystemPolicy with a Deny for Principal {AWS: '*'}, Action '*' when "
@@ -308,7 +291,6 @@ def efs_deny_insecure_transport(fs: Resource, stack: Stack,
 @EFS.rule(
     name="efs-backups",
     description="EFS file systems are backed up automatically",
-    types=(EFS_FILE_SYSTEM,),
     severity=Severity.MEDIUM,
     enforcement=Enforcement.ADVISORY,
     remediation="Add a BackupPolicy with status 'ENABLED'.",

@@ -21,7 +21,7 @@ from studio_infra.resource_types import (
     SAGEMAKER_IMAGE_VERSION,
     SAGEMAKER_USER_PROFILE,
 )
-from studio_infra.rules.declare import RuleGroup
+from studio_infra.rules.declare import RuleGroup, Twin
 from studio_infra.rules.model import (
     CannotCheck,
     Category,
@@ -40,7 +40,8 @@ IDLE_SHUTDOWN_PAGE = \
 DOCKER_IMAGE = "docker-build:index:Image"
 
 
-STUDIO = RuleGroup()
+STUDIO = RuleGroup(types=(SAGEMAKER_DOMAIN,), needs_stack=True, category=Category.STUDIO)
+"""Studio's rules judge a domain with the rest of the stack; each names what differs."""
 
 
 def _view(domain: Resource, stack: Stack) -> needs.DomainView:
@@ -51,13 +52,10 @@ def _view(domain: Resource, stack: Stack) -> needs.DomainView:
     name="studio-identity",
     description="Each execution role allows what Studio does as it for its user, and its trust "
                 "policy allows what the domain requires",
-    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     remediation="Grant what the message names (StudioExecutionRole does, following AWS's policy "
                 "for spaces).",
-    needs_stack=True,
-    category=Category.STUDIO,
 )
 def studio_identity(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     yield from needs.identity_problems(_view(domain, stack), stack)
@@ -67,13 +65,10 @@ def studio_identity(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Ite
     name="studio-isolation",
     description="No execution role can act as another user: open Studio as them, touch their "
                 "private spaces and apps, or assume their role",
-    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.CRITICAL,
     enforcement=Enforcement.MANDATORY,
     remediation="Scope space and app actions to the caller's own profile with "
                 "sagemaker:OwnerUserProfileArn and ${sagemaker:UserProfileName}.",
-    needs_stack=True,
-    category=Category.STUDIO,
 )
 def studio_isolation(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     yield from needs.isolation_problems(_view(domain, stack), stack)
@@ -83,13 +78,10 @@ def studio_isolation(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> It
     name="studio-network",
     description="The domain's apps reach the endpoints, S3 and file systems Studio needs, and "
                 "each other on the ports Studio uses",
-    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     remediation="Add the endpoint, route or security-group rule the message names (StudioNetwork "
                 "builds them).",
-    needs_stack=True,
-    category=Category.STUDIO,
     live=False,
 )
 def studio_network(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
@@ -101,85 +93,54 @@ def studio_network(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iter
     description="Each user can write their own directory of every attached file system, and no "
                 "other user's through SageMaker's mount (a user with root is "
                 "studio-file-boundaries')",
-    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.HIGH,
     enforcement=Enforcement.MANDATORY,
     remediation="Give each profile its own FileSystemPath, created with its uid/gid and mode 0750 "
                 "(SharedFileSystem with users does).",
-    needs_stack=True,
-    category=Category.STUDIO,
     live=False,
 )
 def studio_files(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     yield from needs.file_problems(_view(domain, stack), stack)
 
 
-@STUDIO.rule(
-    name="studio-file-boundaries",
-    description="No user's apps reach, on NFS, a file system this library builds that holds files "
-                "of a user outside their team (EFS believes the client's uid)",
-    types=(SAGEMAKER_DOMAIN,),
-    severity=Severity.CRITICAL,
-    enforcement=Enforcement.MANDATORY,
-    remediation="Give each user or team a file system whose mount targets admit NFS only from "
-                "that group's own security group (Studio's shared_efs.boundary user or team).",
-    needs_stack=True,
-    category=Category.STUDIO,
+@STUDIO.pair(
+    Twin(name="studio-file-boundaries",
+         description="No user's apps reach, on NFS, a file system this library builds that "
+                     "holds files of a user outside their team (EFS believes the client's uid)",
+         severity=Severity.CRITICAL,
+         remediation="Give each user or team a file system whose mount targets admit NFS only "
+                     "from that group's own security group (Studio's shared_efs.boundary user "
+                     "or team)."),
+    Twin(name="studio-file-boundaries-elsewhere",
+         description="The same for file systems built elsewhere: advisory, as AWS's own home "
+                     "EFS is one file system for a whole domain",
+         severity=Severity.HIGH,
+         remediation="A file system per user or team, its mount targets admitting only that "
+                     "group's security group."),
     live=False,
 )
-def file_boundaries(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
-    yield from boundaries.file_boundary_problems(_view(domain, stack), stack, library=True)
+def file_boundaries(domain: Resource, stack: Stack, _: Mapping[str, Any], /, *,
+                    library: bool) -> Iterator[str]:
+    yield from boundaries.file_boundary_problems(_view(domain, stack), stack, library=library)
 
 
-@STUDIO.rule(
-    name="studio-file-boundaries-elsewhere",
-    description="The same for file systems built elsewhere: advisory, as AWS's own home EFS is "
-                "one file system for a whole domain",
-    types=(SAGEMAKER_DOMAIN,),
-    severity=Severity.HIGH,
-    enforcement=Enforcement.ADVISORY,
-    remediation="A file system per user or team, its mount targets admitting only that group's "
-                "security group.",
-    needs_stack=True,
-    category=Category.STUDIO,
+@STUDIO.pair(
+    Twin(name="studio-team-spaces",
+         description="No execution role of a user outside a team can use or change the team's "
+                     "shared spaces this library builds",
+         severity=Severity.CRITICAL,
+         remediation="Deny other teams' users the space's apps and the space (Studio's roles "
+                     "do, by the space's ARN)."),
+    Twin(name="studio-team-spaces-elsewhere",
+         description="The same for team spaces (tagged StudioTeam) built elsewhere: advisory, "
+                     "as AWS opens a shared space to every profile of its domain",
+         severity=Severity.HIGH,
+         remediation="Deny other teams' users the space's apps, or give each team a domain."),
     live=False,
 )
-def file_boundaries_elsewhere(domain: Resource, stack: Stack,
-                              _: Mapping[str, Any]) -> Iterator[str]:
-    yield from boundaries.file_boundary_problems(_view(domain, stack), stack, library=False)
-
-
-@STUDIO.rule(
-    name="studio-team-spaces",
-    description="No execution role of a user outside a team can use or change the team's shared "
-                "spaces this library builds",
-    types=(SAGEMAKER_DOMAIN,),
-    severity=Severity.CRITICAL,
-    enforcement=Enforcement.MANDATORY,
-    remediation="Deny other teams' users the space's apps and the space (Studio's roles do, by "
-                "the space's ARN).",
-    needs_stack=True,
-    category=Category.STUDIO,
-    live=False,
-)
-def team_spaces(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
-    yield from boundaries.team_space_problems(_view(domain, stack), stack, library=True)
-
-
-@STUDIO.rule(
-    name="studio-team-spaces-elsewhere",
-    description="The same for team spaces (tagged StudioTeam) built elsewhere: advisory, as AWS "
-                "opens a shared space to every profile of its domain",
-    types=(SAGEMAKER_DOMAIN,),
-    severity=Severity.HIGH,
-    enforcement=Enforcement.ADVISORY,
-    remediation="Deny other teams' users the space's apps, or give each team a domain.",
-    needs_stack=True,
-    category=Category.STUDIO,
-    live=False,
-)
-def team_spaces_elsewhere(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
-    yield from boundaries.team_space_problems(_view(domain, stack), stack, library=False)
+def team_spaces(domain: Resource, stack: Stack, _: Mapping[str, Any], /, *,
+                library: bool) -> Iterator[str]:
+    yield from boundaries.team_space_problems(_view(domain, stack), stack, library=library)
 
 
 @STUDIO.rule(
@@ -190,7 +151,7 @@ def team_spaces_elsewhere(domain: Resource, stack: Stack, _: Mapping[str, Any]) 
     enforcement=Enforcement.ADVISORY,
     remediation="Add the condition kms:GrantIsForAWSResource: true to statements allowing "
                 "kms:CreateGrant (kms:Create* and kms:* include it).",
-    category=Category.STUDIO,
+    needs_stack=False,
 )
 def key_grants(key: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     document = known(key.get("policy"), f"the policy of {key.name}")
@@ -210,12 +171,11 @@ NEW_STUDIO_PAGE = "https://docs.aws.amazon.com/sagemaker/latest/dg/studio-update
 @STUDIO.rule(
     name="studio-new-experience",
     description="Domains set the new Studio explicitly: the web portal on and users landing in it",
-    types=(SAGEMAKER_DOMAIN,),
     severity=Severity.LOW,
     enforcement=Enforcement.ADVISORY,
     remediation="Set defaultUserSettings.studioWebPortal ENABLED and defaultLandingUri 'studio::' "
                 "(StudioDomain does).",
-    category=Category.STUDIO,
+    needs_stack=False,
 )
 def new_studio(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     """The new Studio set in the domain's defaults, not left to how the domain was created:
@@ -238,8 +198,6 @@ def new_studio(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator
     enforcement=Enforcement.ADVISORY,
     remediation=f"Install {ACTIVITY_MONITOR}>=0.3.1 in the image (or build FROM SageMaker "
                 "Distribution 2.0+).",
-    needs_stack=True,
-    category=Category.STUDIO,
     live=False,
 )
 def idle_shutdown_images(resource: Resource, stack: Stack,

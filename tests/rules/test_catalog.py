@@ -3,15 +3,12 @@ declares rules keeps ``Rule``'s defaults."""
 
 from __future__ import annotations
 
-import dataclasses
-import inspect
-
 import pytest
 
-from studio_infra.resource_types import S3_BUCKET
+from studio_infra.resource_types import KMS_KEY, S3_BUCKET
 from studio_infra.rules import RULES
-from studio_infra.rules.declare import RuleGroup
-from studio_infra.rules.model import Enforcement, Rule, Severity
+from studio_infra.rules.declare import RuleGroup, Twin
+from studio_infra.rules.model import Category, Enforcement, Rule, Severity
 from tests.rules import (
     test_attacks,
     test_deploy,
@@ -43,27 +40,65 @@ def test_each_rule_has_its_cases_beside_its_module():
             assert rule.check.__module__ == f"studio_infra.rules.{tested}", name
 
 
+def _check(*_):
+    return iter(())
+
+
+REQUIRED = {"description": "d", "types": (S3_BUCKET,), "severity": Severity.LOW,
+            "enforcement": Enforcement.ADVISORY, "remediation": "r"}
+
+
 def test_declaring_keeps_rules_defaults():
-    defaults = {f.name: f.default if f.default is not dataclasses.MISSING else f.default_factory()
-                for f in dataclasses.fields(Rule)
-                if f.default is not dataclasses.MISSING
-                or f.default_factory is not dataclasses.MISSING}
-    declared = {name: p.default for name, p in inspect.signature(RuleGroup.rule).parameters.items()
-                if p.default is not inspect.Parameter.empty}
-    assert set(declared) == set(defaults)
-    assert {k: v if v is not None else {} for k, v in declared.items()} == defaults
+    group = RuleGroup()
+    group.rule(name="one", **REQUIRED)(_check)
+    assert group.rules == (Rule(name="one", check=_check, **REQUIRED),)
+
+
+def test_a_group_carries_defaults_a_rule_may_override():
+    group = RuleGroup(types=(S3_BUCKET,), needs_stack=True, category=Category.STUDIO,
+                      live=False)
+    metadata = {k: v for k, v in REQUIRED.items() if k != "types"}
+    group.rule(name="shared", **metadata)(_check)
+    group.rule(name="own", **metadata, types=(KMS_KEY,), needs_stack=False,
+               category=Category.DEPLOY, live=True)(_check)
+    shared, own = group.rules
+    assert (shared.types, shared.needs_stack, shared.category, shared.live) == \
+        ((S3_BUCKET,), True, Category.STUDIO, False)
+    assert (own.types, own.needs_stack, own.category, own.live) == \
+        ((KMS_KEY,), False, Category.DEPLOY, True)
+
+
+def test_a_rule_without_types_is_refused():
+    with pytest.raises(ValueError, match="'bare' names no types"):
+        RuleGroup().rule(name="bare", **{k: v for k, v in REQUIRED.items() if k != "types"})
+
+
+def test_a_pair_is_one_check_mandatory_here_advisory_elsewhere():
+    group = RuleGroup(types=(S3_BUCKET,), needs_stack=True)
+    seen = []
+
+    def check(resource, stack, settings, /, *, library):
+        seen.append(library)
+        return iter(())
+
+    group.pair(Twin(name="x", description="here", severity=Severity.HIGH, remediation="r"),
+               Twin(name="x-elsewhere", description="there", severity=Severity.LOW,
+                    remediation="s"), live=False)(check)
+    here, there = group.rules
+    assert (here.name, here.enforcement, here.severity, here.description) == \
+        ("x", Enforcement.MANDATORY, Severity.HIGH, "here")
+    assert (there.name, there.enforcement, there.severity, there.remediation) == \
+        ("x-elsewhere", Enforcement.ADVISORY, Severity.LOW, "s")
+    assert not here.live and not there.live and here.needs_stack and there.needs_stack
+    list(here.check(None, None, {}))
+    list(there.check(None, None, {}))
+    assert seen == [True, False]
+    assert here.check.__module__ == check.__module__
 
 
 def test_a_group_refuses_a_name_twice():
     group = RuleGroup()
-
-    def check(*_):
-        return iter(())
-
-    metadata = {"description": "d", "types": (S3_BUCKET,),
-                "severity": Severity.LOW, "enforcement": Enforcement.ADVISORY,
-                "remediation": "r"}
-    group.rule(name="one", **metadata)(check)
+    group.rule(name="one", **REQUIRED)(_check)
     with pytest.raises(ValueError, match="'one' is declared twice"):
-        group.rule(name="one", **metadata)
+        group.rule(name="one", **REQUIRED)
     assert [r.name for r in group.rules] == ["one"]
