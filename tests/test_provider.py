@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from studio_infra.errors import StudioInfraError
 from studio_infra.plan.runner import ProgramError, run_under_mocks
-from studio_infra.provider import components, generate
+from studio_infra.provider import components, derive
 from studio_infra.provider.host import SCHEMA_FILE, component_provider, schema, schema_text
 from studio_infra.provider.hosting import hosted_type
 from studio_infra.resource_types import PULUMI_STACK, S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION
@@ -33,12 +33,30 @@ RESOURCE = re.compile(r"^\$\{([A-Za-z0-9_]+)\}$")
 """A whole resource (or a config value): ``${domain}``."""
 
 
-def test_the_generated_package_is_the_models() -> None:
-    committed = {str(p.relative_to(generate.TARGET)): p.read_text()
-                 for p in generate.TARGET.rglob("*.py")}
-    assert generate.render() == committed, (
-        f"{generate.TARGET.relative_to(ROOT)}/ is not what the models say: run "
-        f"`{generate.COMMAND}` and commit the result")
+def test_the_served_types_are_derived_from_the_models() -> None:
+    """Nothing is written for the provider but the schema: each served class takes its
+    model's TypedDict, whose fields are the model's and carry their descriptions."""
+    for hosted in components.COMPONENTS:
+        args = hosted.__init__.__annotations__["args"]
+        model = hosted._python_class.ARGS
+        assert args.__name__ == model.__name__
+        skipped = {f for (m, f) in derive.PYTHON_ONLY if m == model.__name__}
+        assert set(args.__annotations__) == set(model.model_fields) - skipped
+        described = derive.descriptions(args)
+        assert described is not None
+        assert all(described[f].startswith(derive.markdown(model.model_fields[f].description
+                                                           or "")) for f in described)
+
+
+def test_a_docstring_becomes_markdown() -> None:
+    text = """A line
+    that goes on.
+
+    - a list
+    - kept
+
+    Last."""
+    assert derive.markdown(text) == "A line that goes on.\n\n- a list\n- kept\n\nLast."
 
 
 def test_the_committed_schema_is_the_served_one() -> None:
@@ -81,16 +99,16 @@ def test_every_component_input_and_output_is_described(served: dict[str, Any]) -
 
 def test_the_served_components(served: dict[str, Any]) -> None:
     assert sorted(served["resources"]) == sorted(
-        hosted_type(name) for _, name in generate.HOSTED)
+        hosted_type(name) for _, name in derive.HOSTED)
 
 
 @pytest.mark.parametrize("hosted", components.COMPONENTS, ids=lambda c: c.__name__)
 def test_the_inputs_are_the_models_fields(hosted: type, served: dict[str, Any]) -> None:
     """Every field of the component's model is an input (camelCase), but those no other
     language can hold; the required ones are required."""
-    model: type[BaseModel] = dict(components.__dict__)[f"_{hosted.__name__}"].ARGS
+    model: type[BaseModel] = hosted._python_class.ARGS
     inputs = served["resources"][hosted_type(hosted.__name__)]
-    skipped = {f for (m, f) in generate.PYTHON_ONLY if m == model.__name__}
+    skipped = {f for (m, f) in derive.PYTHON_ONLY if m == model.__name__}
     fields = {n: f for n, f in model.model_fields.items() if n not in skipped}
     assert {_camel(n) for n in fields} == set(inputs["inputProperties"])
     assert set(inputs.get("requiredInputs", [])) == {
@@ -102,7 +120,7 @@ def _camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-def test_a_field_the_schema_cannot_carry_stops_the_generator() -> None:
+def test_a_field_the_schema_cannot_carry_stops_the_derivation() -> None:
     class Odd(BaseModel):
         """A model with a field of a Python-only type."""
 
@@ -111,19 +129,19 @@ def test_a_field_the_schema_cannot_carry_stops_the_generator() -> None:
 
         model_config = {"arbitrary_types_allowed": True, "use_attribute_docstrings": True}
 
-    with pytest.raises(generate.GenerateError, match=r"Odd\.handle: no schema type .*"
+    with pytest.raises(derive.DeriveError, match=r"Odd\.handle: no schema type .*"
                        "PYTHON_ONLY"):
-        generate._Generator().model(Odd)
+        derive._Deriver().model(Odd)
 
 
-def test_a_field_without_a_description_stops_the_generator() -> None:
+def test_a_field_without_a_description_stops_the_derivation() -> None:
     class Bare(BaseModel):
         """A model with a field nobody described."""
 
         size: int = 1
 
-    with pytest.raises(generate.GenerateError, match=r"Bare\.size has no description"):
-        generate._Generator().model(Bare)
+    with pytest.raises(derive.DeriveError, match=r"Bare\.size has no description"):
+        derive._Deriver().model(Bare)
 
 
 def test_literals_become_strings_with_their_values_described(served: dict[str, Any]) -> None:
@@ -267,7 +285,7 @@ def test_construct_passes_an_output_to_an_input_field() -> None:
 
 def test_an_output_where_a_plain_value_is_needed_names_the_field() -> None:
     def program() -> None:
-        components.Studio("studio", {"network": {
+        components.hosted("Studio")("studio", {"network": {
             "cidr_block": pulumi.Output.from_input("10.0.0.0/16")}})
 
     with pytest.raises(ProgramError, match=r"Studio 'studio': network\.cidr_block is an "
@@ -277,7 +295,7 @@ def test_an_output_where_a_plain_value_is_needed_names_the_field() -> None:
 
 def test_a_bad_value_is_the_models_error_before_anything_registers() -> None:
     def program() -> None:
-        components.StudioNetwork("net", {"nat": "sometimes"})
+        components.hosted("StudioNetwork")("net", {"nat": "sometimes"})
 
     with pytest.raises(ProgramError, match=r"(?s)StudioNetwork 'net'.*nat") as caught:
         run_under_mocks(program, config={"aws:region": "us-east-1"})
@@ -377,7 +395,7 @@ def test_the_yaml_programs_values_pass_the_models() -> None:
         # keeps it per component (no public accessor in pulumi 3.x).
         mapped = provider.map_inputs(_on_the_wire(resource.get("properties", {})),
                                      provider._component_defs[component])
-        model = dict(components.__dict__)[f"_{component}"].ARGS
+        model = components.hosted(component)._python_class.ARGS
         validate_args(model, _as_outputs(mapped), f"{component} {name!r}")
 
 

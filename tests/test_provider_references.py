@@ -199,7 +199,7 @@ def test_the_users_yaml_programs_values_pass_the_models() -> None:
                                                  provider._component_defs[component]))
         if component == "StudioUser":
             mapped["domain"] = memberships[resource["properties"]["domain"][2:-1]]
-        spec = validate_args(dict(components.__dict__)[f"_{component}"].ARGS, mapped,
+        spec = validate_args(components.hosted(component)._python_class.ARGS, mapped,
                              f"{component} {name!r}")
         if component == "StudioDomain":
             memberships[name] = DomainMembership(pulumi.Output.from_input("d-1"), spec,

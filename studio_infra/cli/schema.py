@@ -1,9 +1,9 @@
 """``studio-infra schema``: the Pulumi package schema the component provider serves.
 
 It is what ``GetSchema`` returns to ``pulumi package add`` (inferred by Pulumi's analyzer from
-``studio_infra.provider.components``), indented for reading. ``studio_infra/provider/
-schema.json`` is the committed copy, so a change of the API other languages see shows in
-review; ``--write`` refreshes it."""
+the classes ``studio_infra.provider.derive`` derives from the components), indented for
+reading. ``studio_infra/provider/schema.json`` is the committed copy, so a change of the API
+other languages see shows in review; ``--write`` refreshes it."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Studio components for every Pulumi language: a component provider.
 
-``generate`` derives the provider's argument types and hosted classes from the components'
-pydantic models into ``components`` (generated, committed); ``hosting`` is what each hosted
+``derive`` derives the provider's argument types and hosted classes from the components'
+pydantic models (``components`` holds them, derived on import); ``hosting`` is what each hosted
 class does (refuse Outputs where a value must be known, validate, build the Python component
 under it); ``host`` serves them and gives the schema (``studio-infra schema`` prints it,
 ``schema.json`` is the committed copy); ``references`` lets one served component take another

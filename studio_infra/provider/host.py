@@ -3,8 +3,8 @@
 Pulumi runs ``provider/__main__.py`` (beside ``provider/PulumiPlugin.yaml``, ``runtime:
 python``) when a program in TypeScript, Go, C#, Java or YAML has added this package with
 ``pulumi package add``; that file calls ``serve``. The schema is not written by hand:
-``pulumi.provider.experimental``'s analyzer infers it from the generated TypedDicts and
-hosted classes (``studio_infra.provider.components``), descriptions included
+``pulumi.provider.experimental``'s analyzer infers it from the TypedDicts and hosted classes
+derived from the components (``studio_infra.provider.components``), descriptions included
 (https://www.pulumi.com/docs/iac/guides/building-extending/components/build-a-component/,
 https://www.pulumi.com/docs/reference/pulumiplugin-yaml/).
 """

@@ -3,7 +3,8 @@ with the component's own model, and build the Python component under it.
 
 A program in another language calls the provider's ``Construct`` with the component's
 inputs; ``pulumi.provider.experimental``'s ``ComponentProvider`` maps their camelCase names
-back to the TypedDict's (``studio_infra.provider.components``) and calls the hosted class.
+back to the TypedDict's (derived from the component's model, ``studio_infra.provider.derive``)
+and calls the hosted class.
 The hosted class registers itself under the token the engine asked for
 (``studio-infra:index:<Name>``: the analyzer puts every component in the ``index`` module,
 https://github.com/pulumi/pulumi/blob/master/sdk/python/lib/pulumi/provider/experimental/analyzer.py)
@@ -17,7 +18,7 @@ from __future__ import annotations
 import inspect
 import typing
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import pulumi
 from pulumi.provider.experimental.analyzer import (
@@ -42,15 +43,20 @@ def hosted_type(name: str) -> str:
 
 
 class HostedComponent(pulumi.ComponentResource):
-    """A component as the provider serves it; see the module docstring. A subclass (generated)
-    annotates its outputs and takes ``args`` as a TypedDict."""
+    """A component as the provider serves it; see the module docstring. A subclass (derived
+    from the component, ``studio_infra.provider.derive``) annotates its outputs and takes
+    ``args`` as a TypedDict."""
 
-    def __init__(self, component: type[Component[Any]], name: str,
-                 args: Mapping[str, Any], opts: pulumi.ResourceOptions | None = None) -> None:
+    _python_class: ClassVar[type[Component[Any]]]
+    """The Python component this class serves (private: the analyzer skips it)."""
+
+    def __init__(self, name: str, args: Mapping[str, Any],
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        component = type(self)._python_class
         where = f"{type(self).__name__} {name!r}"
-        # The generated module does not postpone annotations (the analyzer reads them as
-        # objects), so they are read as they are: evaluating ``pulumi.Input``'s forward
-        # reference to ``Output[T]`` outside the SDK's module would fail.
+        # The derived annotations are objects, read as they are: evaluating
+        # ``pulumi.Input``'s forward reference to ``Output[T]`` outside the SDK's module
+        # would fail.
         schema = inspect.get_annotations(type(self).__init__)["args"]
         given = _resolved_references(component, dict(args), schema, where)
         reject_outputs(given, schema, where)

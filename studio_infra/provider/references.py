@@ -170,6 +170,17 @@ class ReferenceAnalyzer(Analyzer):
                                   optional=bool(optional),
                                   description=self.get_docstring(typ, name))
 
+    def get_docstring(self, typ: type, name: str) -> str | None:
+        """A derived class's field descriptions are carried by the class (it has no source
+        to read them from, ``studio_infra.provider.derive``); any other class's are read
+        from its source, as the SDK does."""
+        from studio_infra.provider.derive import descriptions
+
+        described = descriptions(typ)
+        if described is not None:
+            return described.get(name)
+        return super().get_docstring(typ, name)
+
 
 class StudioInfraProvider(ComponentProvider):
     """The SDK's ``ComponentProvider`` with references to its own components: analyzed by
