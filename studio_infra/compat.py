@@ -22,19 +22,24 @@ through these two modules.
 from __future__ import annotations
 
 import contextlib
+import functools
 import inspect
 import json
 import os
+import sys
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from importlib import metadata
+from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pulumi
 import pulumi.config
 from pulumi.runtime import config as runtime_config
+from pulumi.runtime import resource as sdk_resource
 from pulumi.runtime import rpc, settings
 from pulumi.runtime.mocks import MockMonitor as _MockMonitor
-from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.proto import resource_pb2, source_pb2
 from pulumi.runtime.stack import massage, run_pulumi_func
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
@@ -238,6 +243,62 @@ def run_program(body: Callable[[], Awaitable[None] | None]) -> None:
     Wraps ``pulumi.runtime.stack.run_pulumi_func``, awaited with ``_sync_await``;
     ``pulumi.runtime.run_in_stack`` would make a second root stack after ``set_mocks``."""
     _sync_await(run_pulumi_func(body))
+
+
+@functools.lru_cache(maxsize=4096)
+def _file_uri(filename: str) -> str | None:
+    """``filename`` as the SDK writes it in a stack frame (``pathlib``'s ``as_uri``)."""
+    try:
+        return Path(filename).as_uri()
+    except BaseException:  # the SDK's own catch-all: no position then
+        return None
+
+
+def _stack_trace() -> source_pb2.StackTrace:
+    """What ``pulumi.runtime.resource._get_stack_trace`` returns, computed from the frame
+    objects: the frames outside the third ``__init__`` up the stack (the concrete resource's
+    constructor), innermost first, each its file's URI and line.
+
+    The SDK's function calls ``traceback.extract_stack``, which reads every frame's source
+    line (``linecache``, a ``stat`` per frame), and turns every frame's file name into a URI
+    with ``pathlib``, for every registration: about a third of the time a plan takes. Here
+    the lines are not read (a frame position needs none) and each file's URI is made once.
+    ``tests/test_compat.py`` compares the two on a whole stack's registrations."""
+    frame = sys._getframe(1)
+    inits = 0
+    found: FrameType | None = frame
+    while found is not None:
+        if found.f_code.co_name == "__init__":
+            inits += 1
+            if inits == 3:
+                break
+        found = found.f_back
+    if found is None or found.f_back is None:
+        return source_pb2.StackTrace()
+    frames = []
+    caller: FrameType | None = found.f_back
+    while caller is not None:
+        uri = _file_uri(caller.f_code.co_filename) if caller.f_code.co_filename else None
+        position = None if uri is None or caller.f_lineno is None else \
+            source_pb2.SourcePosition(uri=uri, line=caller.f_lineno)
+        frames.append(source_pb2.StackFrame(pc=position))
+        caller = caller.f_back
+    return source_pb2.StackTrace(frames=frames)
+
+
+@contextlib.contextmanager
+def quick_stack_traces() -> Iterator[None]:
+    """Within the block, registrations carry the stack trace ``_stack_trace`` computes.
+
+    Replaces ``pulumi.runtime.resource._get_stack_trace``, which ``register_resource`` and
+    ``read_resource`` call for every resource (the planner reads the program's frame from the
+    trace, ``studio_infra.plan.recorder.program_frame``)."""
+    original = sdk_resource._get_stack_trace
+    sdk_resource._get_stack_trace = _stack_trace
+    try:
+        yield
+    finally:
+        sdk_resource._get_stack_trace = original
 
 
 def sync_await(awaitable: Awaitable[T]) -> T:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import copy
+import gc
+import hashlib
 import json
 import os
+import pickle
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -175,23 +177,38 @@ Planned = Callable[..., Plan]
 
 
 @pytest.fixture(scope="session")
-def planned() -> Planned:
+def planned(tmp_path_factory: pytest.TempPathFactory) -> Planned:
     """``planned(project, stack="dev")`` plans one of the repository's projects (its folder,
-    absolute or relative to the repository root) once per test process.
+    absolute or relative to the repository root) once per test run.
 
     The default stack, multi-team and the examples are read by many test modules, and planning
     one takes seconds (the stack-reference example plans its sibling in a second
-    interpreter); every module reading the same plan is the same program run again. Each
-    call hands out a deep copy, so a test that changes its plan (``plan.violations = ...``)
-    cannot change what the next test reads.
+    interpreter); every module reading the same plan is the same program run again. Under
+    pytest-xdist the first test process to need a plan makes it and leaves it, pickled, in the
+    run's shared temporary folder; the others wait for it and read it (the pattern of
+    xdist's documentation, "Making session-scoped fixtures execute only once"). Each call
+    hands out a copy, so a test that changes its plan (``plan.violations = ...``) cannot change
+    what the next test reads.
     """
-    plans: dict[tuple[Path, str], Plan] = {}
+    from filelock import FileLock
+
+    # A worker's temporary folder is inside the run's; a run without workers has its own.
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "plans"
+    shared.mkdir(exist_ok=True)
+    plans: dict[tuple[Path, str], bytes] = {}
 
     def plan(project: str | Path, stack: str = "dev") -> Plan:
         key = ((ROOT / project).resolve(), stack)
         if key not in plans:
-            plans[key] = plan_project(key[0], stack)
-        return copy.deepcopy(plans[key])
+            name = hashlib.sha256(f"{key[0]}\0{stack}".encode()).hexdigest()[:16]
+            made = shared / f"{name}.pickle"
+            with FileLock(f"{made}.lock"):
+                if not made.exists():
+                    made.write_bytes(pickle.dumps(plan_project(key[0], stack)))
+                plans[key] = made.read_bytes()
+        copied: Plan = pickle.loads(plans[key])
+        return copied
 
     return plan
 
@@ -239,3 +256,15 @@ def served() -> dict[str, Any]:
     from studio_infra.provider.host import schema
 
     return schema()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Collect the session's garbage once, then keep what survives out of later scans.
+
+    After the session pytest collects five times in a row to surface exceptions raised in
+    finalizers (``_pytest/unraisableexception.py``, ``gc_collect_harder``); what survives
+    here is the session's caches (botocore's models, the planned stacks), alive until the
+    process exits, and scanning them five times cost seconds per worker. The one collection
+    here still runs under pytest's hook, so such an exception is reported as before."""
+    gc.collect()
+    gc.freeze()

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import inspect
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -23,6 +24,8 @@ from pulumi.runtime import proto
 
 from studio_infra import compat
 from studio_infra.resource_types import PULUMI_GET_RESOURCE, PULUMI_STACK, S3_BUCKET
+
+ROOT = Path(__file__).parent.parent
 
 
 @contextlib.contextmanager
@@ -370,3 +373,43 @@ def test_serve_policy_pack_serves_the_hooked_analyzer(monkeypatch):
         assert policy.told == [({"listening": "advisory"}, {"listening": {}})]
         info = servicer.GetAnalyzerInfo(empty_pb2.Empty(), None)
         assert [p.name for p in info.policies] == ["listening"]
+
+
+def test_quick_stack_traces_are_the_sdks(monkeypatch):
+    """Every registration of the default stack's plan carries the trace the SDK's own
+    ``_get_stack_trace`` would have sent, frame for frame."""
+    from pulumi.runtime import resource as sdk_resource
+
+    from studio_infra.plan import runner
+
+    sdk = sdk_resource._get_stack_trace
+    compared: list[int] = []
+
+    def both() -> Any:
+        # Called where the SDK calls its own: the frames inside the resource's constructors
+        # are left out by both.
+        theirs, ours = sdk(), compat._stack_trace()
+        assert ours == theirs
+        compared.append(len(theirs.frames))
+        return theirs
+
+    @contextlib.contextmanager
+    def comparing() -> Iterator[None]:
+        with monkeypatch.context() as patch:
+            patch.setattr(sdk_resource, "_get_stack_trace", both)
+            yield
+
+    monkeypatch.setattr(runner, "quick_stack_traces", comparing)
+    with internal("pulumi.runtime.resource._get_stack_trace"):
+        plan = runner.plan_project(ROOT)
+    assert len(compared) == len(plan.resources)  # the root stack is not recorded
+    assert min(compared) > 5
+
+
+def test_quick_stack_traces_are_in_place_only_within_the_block():
+    from pulumi.runtime import resource as sdk_resource
+
+    sdk = sdk_resource._get_stack_trace
+    with compat.quick_stack_traces():
+        assert sdk_resource._get_stack_trace is compat._stack_trace
+    assert sdk_resource._get_stack_trace is sdk

@@ -23,6 +23,7 @@ import pulumi
 
 from studio_infra.compat import (
     config_reads,
+    quick_stack_traces,
     reopen_program_registration,
     reset_runtime,
     run_program,
@@ -172,7 +173,7 @@ def run_under_mocks(
                      stack_outputs=stack_outputs, directory=directory)
     monitor = RecordingMonitor(fakes, project, stack)
     # The runtime is reset (its references dropped) before the garbage is collected.
-    with batch_garbage_collection(), \
+    with batch_garbage_collection(), quick_stack_traces(), \
             _fresh_runtime(monitor, project, stack, config, secret_keys, root_directory):
         try:
             _run_stack(program)
