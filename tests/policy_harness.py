@@ -159,9 +159,9 @@ a program several cases share is planned and judged once per test process."""
 
 
 def verdicts(plan: Plan, pack: Sequence[Rule] = RULES) -> Verdicts:
-    """Every finding of the offline engine (the whole catalog) and every diagnostic of the
-    policy pack built from the rules ``pack``."""
-    return evaluate(stack_from_plan(plan.resources)), analyze(plan, rules=pack)
+    """Every finding of the offline engine and every diagnostic of the policy pack, both
+    with the rules ``pack``."""
+    return evaluate(stack_from_plan(plan.resources), rules=pack), analyze(plan, rules=pack)
 
 
 def offline(found: Verdicts, name: str) -> set[tuple[str, str]]:
@@ -186,13 +186,13 @@ def assert_judged_alike(record: Callable[[Program], Plan], name: str, bad: Progr
     """Rule ``name`` catches ``bad`` at its default level and passes ``good``, in the offline
     engine and in the policy pack alike.
 
-    The insecure variant is judged by a pack of rule ``name`` alone: a rule's policy reads
-    only its own configuration and the stack (``policy_pack._policy``), so it reports the same
-    alone as in the whole pack (``tests/test_pack_agrees_with_plan.py`` checks that on a
-    program every rule flags), and the policy SDK converts every resource of the stack again
-    for each stack policy it runs, which for a whole Studio judged by some seventy policies
-    cost more than planning it. The offline engine still runs the whole catalog on it, and the
-    hardened program is still judged by the whole pack (once per test process when shared)."""
+    The insecure variant is judged by rule ``name`` alone, in both: a rule reads only its own
+    configuration and the stack (``policy_pack._policy``, ``rules.engine.evaluate``), so it
+    reports the same alone as in the whole catalog (``tests/test_pack_agrees_with_plan.py``
+    checks that on a program every rule flags), and the policy SDK converts every resource of
+    the stack again for each stack policy it runs, which for a whole Studio judged by some
+    seventy policies cost more than planning it. The hardened program is still judged by the
+    whole catalog in both (once per test process when shared)."""
     rule = RULES_BY_NAME[name]
     judged = verdicts(record(bad), pack=[rule])
     found = offline(judged, name)
