@@ -19,7 +19,7 @@ from studio_infra.judges.service_rules import (
     iam_characters,
 )
 from studio_infra.judges.studio_needs import find
-from studio_infra.plan.project import runtime_name
+from studio_infra.plan.project import PLANNABLE_RUNTIMES, runtime_name
 from studio_infra.plan.runner import plan_project
 from studio_infra.resource_types import (
     IAM_POLICY,
@@ -31,11 +31,10 @@ from studio_infra.rules.engine import Stack, evaluate, stack_from_plan
 from tests.rules.shared_programs import rewrite_policy, studio
 
 ROOT = Path(__file__).parent.parent
-# Python programs only: the planner runs nothing else (tests/test_provider.py checks the
-# component provider's YAML example against its schema).
+# Every program the planner runs (Python, and YAML of the component provider).
 PROJECTS = [ROOT, *sorted(p.parent for folder in ("stacks", "examples")
                           for p in (ROOT / folder).rglob("Pulumi.yaml")
-                          if runtime_name(p.parent) == "python")]
+                          if runtime_name(p.parent) in PLANNABLE_RUNTIMES)]
 MARGIN = 0.10
 """Room every shipped role keeps under each quota: a tenth of it."""
 

@@ -58,6 +58,9 @@ class PulumiProject:
     """The stack's ``secretsprovider`` (``passphrase`` when it has an ``encryptionsalt``)."""
     environment: ProgramEnvironment = field(default_factory=ProgramEnvironment)
     """The Python environment ``runtime.options`` declares (``plan.environment``)."""
+    runtime: str = "python"
+    """``python``, or ``yaml`` (``program`` is then the YAML file,
+    ``studio_infra.plan.yaml_program``)."""
 
     def unknown_keys(self, read: set[str]) -> list[str]:
         """Keys of the project's own namespace that it neither declares nor reads: misspelt
@@ -82,8 +85,9 @@ def load_project(directory: str | Path, stack: str,
     if not isinstance(spec, dict) or not spec.get("name"):
         raise ProjectError(f"{project_file}: a Pulumi project file needs a 'name'")
     name = str(spec["name"])
-    _require_python(spec.get("runtime"), project_file)
-    program = _program_path(root, spec.get("main"), project_file)
+    runtime = _plannable_runtime(spec.get("runtime"), project_file)
+    program = _program_path(root, spec.get("main"), project_file) if runtime == "python" \
+        else program_file(root, spec.get("main"))
 
     values, secrets = _project_config(name, spec.get("config") or {}, project_file)
     stack_dir = root / spec.get("stackConfigDir", ".")
@@ -124,7 +128,7 @@ def load_project(directory: str | Path, stack: str,
     declared = tuple(sorted(_namespaced(str(k), name) for k in (spec.get("config") or {})))
     return PulumiProject(root, name, stack, program, config, tuple(sorted(secrets)), declared,
                          tuple(sorted(sealed)), provider,
-                         program_environment(root, spec.get("runtime")))
+                         program_environment(root, spec.get("runtime")), runtime)
 
 
 def _secret_opener(stack_spec: dict[str, Any],
@@ -176,9 +180,14 @@ def _read_yaml(path: Path) -> Any:
         raise ProjectError(f"{path} is not valid YAML: {exc}") from None
 
 
+PLANNABLE_RUNTIMES = ("python", "yaml")
+"""The languages the planner runs: Python programs, and YAML programs made of this
+package's components (``studio_infra.plan.yaml_program``)."""
+
+
 def runtime_name(project: Path) -> Any:
     """The language of the program in the folder ``project`` (``runtime`` of its
-    ``Pulumi.yaml``, a name or ``{name: ...}``): only ``python`` can be planned."""
+    ``Pulumi.yaml``, a name or ``{name: ...}``); ``PLANNABLE_RUNTIMES`` can be planned."""
     spec = _read_yaml(project / "Pulumi.yaml")
     return _runtime_name(spec.get("runtime") if isinstance(spec, dict) else None)
 
@@ -187,13 +196,15 @@ def _runtime_name(runtime: Any) -> Any:
     return runtime.get("name") if isinstance(runtime, dict) else runtime
 
 
-def _require_python(runtime: Any, project_file: Path) -> None:
+def _plannable_runtime(runtime: Any, project_file: Path) -> str:
     runtime_name = _runtime_name(runtime)
-    if runtime_name != "python":
+    if runtime_name not in PLANNABLE_RUNTIMES:
         raise ProjectError(
             f"{project_file}: runtime is {runtime_name!r}; only Python programs "
-            "(runtime: python) can be planned"
+            "(runtime: python) and YAML programs of studio-infra's components (runtime: yaml) "
+            "can be planned"
         )
+    return str(runtime_name)
 
 
 def _program_path(root: Path, main: Any, project_file: Path) -> Path:
@@ -205,6 +216,18 @@ def _program_path(root: Path, main: Any, project_file: Path) -> Path:
             "(a Python project needs __main__.py, or 'main:' naming a file or folder)"
         )
     return program
+
+
+def program_file(directory: Path, main: Any) -> Path:
+    """The file holding a YAML program: ``Main.yaml`` in ``main``'s folder when there is one,
+    else the project file (the YAML runtime's rule,
+    https://www.pulumi.com/docs/iac/languages-sdks/yaml/yaml-language-reference/)."""
+    folder = directory / str(main) if main else directory
+    for candidate in (folder / "Main.yaml", directory / "Pulumi.yaml",
+                      directory / "Pulumi.yml"):
+        if candidate.is_file():
+            return candidate
+    raise ProjectError(f"{directory}: no YAML program (Main.yaml or Pulumi.yaml)")
 
 
 def _namespaced(key: str, project: str) -> str:

@@ -44,6 +44,7 @@ from studio_infra.plan.project import (
 from studio_infra.plan.recorded_outputs import recorded_resolver
 from studio_infra.plan.recorder import RecordedResource, RecordingMonitor, plain_values
 from studio_infra.plan.references import sibling_resolver
+from studio_infra.plan.yaml_program import YamlProgram
 from studio_infra.resource_types import PROVIDER_PREFIX, PULUMI_STACK
 
 SDK_COROUTINE_WARNING = "coroutine .* was never awaited"
@@ -248,11 +249,12 @@ def plan_project(directory: str | Path = ".", stack: str = "dev",
         resolver = recorded_resolver(stack_outputs, resolver)
     for note in project.environment.notes:
         print(note, file=sys.stderr)
+    program = _program(project)
     with _program_environment(project), project.environment.on_path(), \
             config_reads() as read:
         try:
             plan = run_under_mocks(
-                lambda: runpy.run_path(str(project.program), run_name="__main__"),
+                program,
                 project=project.name,
                 stack=project.stack,
                 config=project.config,
@@ -293,8 +295,18 @@ def plan_project(directory: str | Path = ".", stack: str = "dev",
                 "`pulumi config set aws:region <region>` (or AWS_REGION, or a profile's "
                 "region)")
     plan.directory = str(project.directory)
+    if isinstance(program, YamlProgram):
+        program.attribute_sources(plan.resources)
     _relative_sources(plan, project.directory)
     return plan
+
+
+def _program(project: PulumiProject) -> Callable[[], Any]:
+    """What the language host would run: the Python program, or the YAML program as the
+    YAML runtime evaluates it (read and checked here, before anything runs)."""
+    if project.runtime == "yaml":
+        return YamlProgram(project.program, project.name, project.stack)
+    return lambda: runpy.run_path(str(project.program), run_name="__main__")
 
 
 def _relative_sources(plan: Plan, directory: Path) -> None:
