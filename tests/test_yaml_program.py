@@ -20,20 +20,27 @@ from studio_infra.cli import main
 from studio_infra.cli.exits import EXIT_ERROR, EXIT_OK
 from studio_infra.plan.project import ProjectError
 from studio_infra.plan.runner import plan_project
+from studio_infra.provider.hosting import hosted_type
 from studio_infra.resource_types import (
+    KMS_ALIAS,
     KMS_KEY,
     S3_BUCKET,
     S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION,
     SAGEMAKER_DOMAIN,
     SAGEMAKER_USER_PROFILE,
 )
+from studio_infra.s3 import SecureBucket
 
 ROOT = Path(__file__).parent.parent
+KEYS, BUCKET = hosted_type("StudioKeys"), hosted_type("SecureBucket")
 HEAD = "name: yamlstudio\nruntime: yaml\nconfig:\n  aws:region:\n    value: us-east-1\n"
 
 
 def _project(tmp_path: Path, body: str) -> Path:
-    (tmp_path / "Pulumi.yaml").write_text(HEAD + textwrap.dedent(body))
+    """A YAML project in ``tmp_path``; ``{KEYS}`` and ``{BUCKET}`` in ``body`` stand for the
+    served types."""
+    text = textwrap.dedent(body).replace("{KEYS}", KEYS).replace("{BUCKET}", BUCKET)
+    (tmp_path / "Pulumi.yaml").write_text(HEAD + text)
     return tmp_path
 
 
@@ -83,12 +90,12 @@ def test_text_around_interpolations_and_the_options(tmp_path: Path) -> None:
     project = _project(tmp_path, """\
         resources:
           keys:
-            type: studio-infra:index:StudioKeys
+            type: {KEYS}
             properties:
               purposes: [s3]
               aliasPrefix: ${pulumi.project}-${pulumi.stack}-keys
           bucket:
-            type: studio-infra:index:SecureBucket
+            type: {BUCKET}
             properties:
               kmsKeyArn: ${keys.keyArns["s3"]}
             options:
@@ -99,10 +106,9 @@ def test_text_around_interpolations_and_the_options(tmp_path: Path) -> None:
           label: bucket ${bucket.bucketName} in ${pulumi.stack}
         """)
     plan = plan_project(project)
-    aliases = [r.inputs["name"] for r in plan.resources if r.type == "aws:kms/alias:Alias"]
+    aliases = [r.inputs["name"] for r in plan.resources if r.type == KMS_ALIAS]
     assert aliases == ["alias/yamlstudio-dev-keys/s3"]
-    bucket = next(r for r in plan.resources if r.type == "studio-infra:index:SecureBucket")
-    keys = next(r for r in plan.resources if r.type == "studio-infra:index:StudioKeys")
+    [bucket], [keys] = plan.of_type(BUCKET), plan.of_type(KEYS)
     assert bucket.protect is True
     # A dependency on a component is one on each of its resources (the SDK expands it).
     assert {r.urn for r in plan.resources if r.custom and r.urn.startswith(
@@ -110,7 +116,7 @@ def test_text_around_interpolations_and_the_options(tmp_path: Path) -> None:
     assert (keys.source["line"], bucket.source["line"]) == (7, 12)
     assert bucket.source["file"] == "Pulumi.yaml"
     [name] = [r.outputs["bucket"] for r in plan.of_type(S3_BUCKET)
-              if r.parent == bucket.urn.replace("::bucket", "$studio-infra:s3:SecureBucket::bucket")
+              if r.parent == bucket.urn.replace("::bucket", f"${SecureBucket.TYPE}::bucket")
               and "logs" not in r.name]
     assert plan.stack_outputs["label"] == f"bucket {name} in dev"
 
@@ -119,17 +125,17 @@ def test_text_around_interpolations_and_the_options(tmp_path: Path) -> None:
     ("resources:\n  b:\n    type: aws:s3:Bucket\n",
      r"resources\.b: type 'aws:s3:Bucket' is not planned offline"),
     ("variables:\n  x: 1\nresources: {}\n", r"variables: not planned offline"),
-    ("resources:\n  k:\n    type: studio-infra:index:StudioKeys\n    options:\n"
+    ("resources:\n  k:\n    type: {KEYS}\n    options:\n"
      "      ignoreChanges: [tags]\n", r"resources\.k\.options: ignoreChanges: not planned"),
-    ("resources:\n  k:\n    type: studio-infra:index:StudioKeys\n    properties:\n"
+    ("resources:\n  k:\n    type: {KEYS}\n    properties:\n"
      "      aliasPrefix:\n        fn::join: ['-', [a, b]]\n", r"fn::join: functions are not"),
-    ("resources:\n  a:\n    type: studio-infra:index:StudioKeys\n    properties:\n"
-     "      aliasPrefix: ${b.keyArns}\n  b:\n    type: studio-infra:index:StudioKeys\n"
+    ("resources:\n  a:\n    type: {KEYS}\n    properties:\n"
+     "      aliasPrefix: ${b.keyArns}\n  b:\n    type: {KEYS}\n"
      "    properties:\n      aliasPrefix: ${a.keyArns}\n",
      r"in a cycle: (a -> b -> a|b -> a -> b)"),
-    ("resources:\n  k:\n    type: studio-infra:index:StudioKeys\noutputs:\n  x: ${k.nothing}\n",
+    ("resources:\n  k:\n    type: {KEYS}\noutputs:\n  x: ${k.nothing}\n",
      r"outputs: \$\{k\.nothing\}: the resource has no output 'nothing'"),
-    ("resources:\n  k:\n    type: studio-infra:index:StudioKeys\n    properties:\n"
+    ("resources:\n  k:\n    type: {KEYS}\n    properties:\n"
      "      aliasPrefix: ${missing}\n", r"\$\{missing\} names no resource and no configuration"),
 ])
 def test_what_is_not_evaluated_is_refused_by_name(tmp_path: Path, body: str,
@@ -144,6 +150,6 @@ def test_what_is_not_evaluated_is_refused_by_name(tmp_path: Path, body: str,
 def test_the_command_plans_a_yaml_program_and_refuses_typescript(
         capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["plan", str(ROOT / "examples" / "yaml-studio")]) == EXIT_OK
-    assert "studio-infra:index:Studio" in capsys.readouterr().out
+    assert hosted_type("Studio") in capsys.readouterr().out
     assert main(["plan", str(ROOT / "examples" / "typescript-studio")]) == EXIT_ERROR
     assert "runtime is 'nodejs'" in capsys.readouterr().err
