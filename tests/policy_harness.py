@@ -153,9 +153,9 @@ Cases = dict[str, list[tuple[Program, Program]]]
 """Rule name -> (insecure program, secure program) pairs."""
 Verdicts = tuple[list[Finding], list[dict[str, str]]]
 
-_GOOD_VERDICTS: dict[Any, Verdicts] = {}
-"""What both adapters find in each hardened program, by its arguments (a program's ``key``):
-a program several cases share is planned and judged once per test process."""
+_GOOD_PLANS: dict[Any, Plan] = {}
+"""Each hardened program's plan, by its arguments (a program's ``key``): a program several
+cases share is planned once per test process."""
 
 
 def verdicts(plan: Plan, pack: Sequence[Rule] = RULES) -> Verdicts:
@@ -186,13 +186,13 @@ def assert_judged_alike(record: Callable[[Program], Plan], name: str, bad: Progr
     """Rule ``name`` catches ``bad`` at its default level and passes ``good``, in the offline
     engine and in the policy pack alike.
 
-    The insecure variant is judged by rule ``name`` alone, in both: a rule reads only its own
-    configuration and the stack (``policy_pack._policy``, ``rules.engine.evaluate``), so it
-    reports the same alone as in the whole catalog (``tests/test_pack_agrees_with_plan.py``
-    checks that on a program every rule flags), and the policy SDK converts every resource of
-    the stack again for each stack policy it runs, which for a whole Studio judged by some
-    seventy policies cost more than planning it. The hardened program is still judged by the
-    whole catalog in both (once per test process when shared)."""
+    Both programs are judged by rule ``name`` alone, in both evaluators: a rule reads only
+    its own configuration and the stack (``policy_pack._policy``, ``rules.engine.evaluate``),
+    so it reports the same alone as in the whole catalog (``tests/test_pack_agrees_with_plan.py``
+    checks that on a program every rule flags, ``tests/test_policy_pack.py`` runs the whole
+    pack on the default stack), and the policy SDK converts every resource of the stack again
+    for each stack policy it runs, which for a whole Studio judged by some seventy policies
+    cost more than planning it."""
     rule = RULES_BY_NAME[name]
     judged = verdicts(record(bad), pack=[rule])
     found = offline(judged, name)
@@ -200,8 +200,9 @@ def assert_judged_alike(record: Callable[[Program], Plan], name: str, bad: Progr
     assert {level for _, level in found} == {rule.enforcement.value}
     assert packed(judged, name) == found
     key = getattr(good, "key", None)
-    hardened = _GOOD_VERDICTS[key] if key in _GOOD_VERDICTS else verdicts(record(good))
+    plan = _GOOD_PLANS[key] if key in _GOOD_PLANS else record(good)
     if key is not None:
-        _GOOD_VERDICTS[key] = hardened
+        _GOOD_PLANS[key] = plan
+    hardened = verdicts(plan, pack=[rule])
     assert offline(hardened, name) == set()
     assert packed(hardened, name) == set()

@@ -13,7 +13,6 @@ from importlib import resources
 from typing import Any
 
 import pytest
-from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
 
 from studio_infra.judges import replacements as r
 from studio_infra.judges.requests import REQUESTS, input_properties
@@ -79,6 +78,10 @@ def test_provider_entries_name_the_file_and_version_read(type_: str) -> None:
 
 @pytest.mark.parametrize("type_", CFN_TYPES)
 def test_create_only_pointers_are_what_the_installed_schema_says(type_: str) -> None:
+    # Imported here: cfn-lint loads its schemas on import, which every test process would
+    # pay while collecting.
+    from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
+
     cfn = TABLE[type_]["cloudformation"]
     schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", cfn["type"]).schema
     assert sorted(cfn["create_only_pointers"]) == sorted(schema.get("createOnlyProperties", []))
