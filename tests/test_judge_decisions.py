@@ -17,17 +17,15 @@ import pytest
 
 from studio_infra.judges.iam_eval import Decision, Request, Undecidable, access
 from studio_infra.judges.studio_needs import (
-    INTERNET,
     DomainView,
-    Place,
     Where,
     _app_ports,
     _nat_routes,
     _route_tables,
     _s3_path,
     _Unknown,
-    allows,
 )
+from studio_infra.judges.studio_needs.reachability import INTERNET, Place, allows
 from studio_infra.resource_types import (
     EC2_MAIN_ROUTE_TABLE_ASSOCIATION,
     EC2_ROUTE,

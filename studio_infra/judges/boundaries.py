@@ -34,16 +34,18 @@ from studio_infra.judges.studio_needs import (
     NFS,
     Caller,
     DomainView,
-    Place,
     Profile,
-    _cidr_covers,
-    _covers,
     _message,
     _role,
+    role_policies,
+)
+from studio_infra.judges.studio_needs.reachability import (
+    Place,
+    _cidr_covers,
+    _covers,
     _rules,
     _subnet_cidrs,
     allows,
-    role_policies,
 )
 from studio_infra.resource_types import (
     EC2_SECURITY_GROUP,

@@ -26,7 +26,8 @@ raises ``CannotCheck``: reported, never passed silently.
 
 The names below keep ``studio_infra.judges.studio_needs`` the one import path of the model,
 as it was when the model was a single module (the rules, ``judges.attacks``,
-``judges.boundaries`` and the tests import from it).
+``judges.boundaries`` and the tests import from it); the reachability decision's own names
+are imported from ``reachability``, which the network checks use.
 """
 
 from __future__ import annotations
@@ -55,16 +56,6 @@ from studio_infra.judges.studio_needs.network import (
     _Unknown,
     network_problems,
 )
-from studio_infra.judges.studio_needs.reachability import (
-    INTERNET,
-    Place,
-    SgRule,
-    _cidr_covers,
-    _covers,
-    _rules,
-    _subnet_cidrs,
-    allows,
-)
 from studio_infra.judges.studio_needs.resources import find
 from studio_infra.judges.studio_needs.roles import Caller, Policies, _role, role_policies
 from studio_infra.judges.studio_needs.view import (
@@ -84,7 +75,6 @@ __all__ = [
     "DEPLOY_TIME_CODE",
     "ENDPOINT_PROBES",
     "HTTPS",
-    "INTERNET",
     "NEEDS",
     "NFS",
     "REQUIRED_ENDPOINTS",
@@ -93,25 +83,18 @@ __all__ = [
     "Directory",
     "DomainView",
     "Need",
-    "Place",
     "Policies",
     "Profile",
-    "SgRule",
     "Where",
     "_Unknown",
     "_app_ports",
-    "_cidr_covers",
-    "_covers",
     "_message",
     "_nat_routes",
     "_new_user",
     "_role",
     "_route_tables",
-    "_rules",
     "_s3_path",
     "_space",
-    "_subnet_cidrs",
-    "allows",
     "dns_suffix",
     "domain_view",
     "file_problems",
