@@ -216,6 +216,26 @@ def planned(tmp_path_factory: pytest.TempPathFactory) -> Planned:
 PlanReport = Callable[[str | Path], tuple[int, dict[str, Any]]]
 
 
+def _shared_planner(planned: Planned) -> Callable[..., Plan]:
+    """``plan_project`` as the CLI calls it, answered by ``planned`` when the call asks for
+    nothing but a project and a stack (the CLI's own work on the plan still runs)."""
+    def shared(directory: str | Path = ".", stack: str = "dev", **options: Any) -> Plan:
+        return planned(directory, stack) if not any(options.values()) \
+            else plan_project(directory, stack, **options)
+
+    return shared
+
+
+@pytest.fixture
+def cli_plans_shared(planned: Planned, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Within the test, ``studio-infra plan`` of a repository project runs its program as
+    ``planned`` did (once per run): for tests of what the command does with a plan
+    (reports, prices, baselines), not of how it plans."""
+    from studio_infra.plan import runner
+
+    monkeypatch.setattr(runner, "plan_project", _shared_planner(planned))
+
+
 @pytest.fixture(scope="session")
 def plan_report(planned: Planned, tmp_path_factory: pytest.TempPathFactory) -> PlanReport:
     """``plan_report(project)`` runs ``studio-infra plan PROJECT --json FILE`` in the
@@ -225,10 +245,7 @@ def plan_report(planned: Planned, tmp_path_factory: pytest.TempPathFactory) -> P
     from studio_infra.plan import runner
 
     reports: dict[Path, tuple[int, str]] = {}
-
-    def shared(directory: str | Path = ".", stack: str = "dev", **options: Any) -> Plan:
-        return planned(directory, stack) if not any(options.values()) \
-            else plan_project(directory, stack, **options)
+    shared = _shared_planner(planned)
 
     def report(project: str | Path) -> tuple[int, dict[str, Any]]:
         from studio_infra.cli import main

@@ -64,7 +64,7 @@ def test_the_text_output_has_one_line_of_cost(capsys):
     assert max(len(line) for line in out.splitlines()) <= 120
 
 
-def test_prices_given_in_a_file_override_the_table(tmp_path, default_plan):
+def test_prices_given_in_a_file_override_the_table(tmp_path, default_plan, cli_plans_shared):
     plan = default_plan
     prices = tmp_path / "prices.json"
     prices.write_text(json.dumps({"items": {"nat_gateway_hour": {"prices": {
