@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from studio_infra.errors import StudioInfraError
 from studio_infra.plan.runner import ProgramError, run_under_mocks
+from studio_infra.plan.yaml_program import schema_problems
 from studio_infra.provider import components, derive
 from studio_infra.provider.host import SCHEMA_FILE, component_provider, schema, schema_text
 from studio_infra.provider.hosting import hosted_type
@@ -306,62 +307,15 @@ def test_a_bad_value_is_the_models_error_before_anything_registers() -> None:
 
 # -- the YAML example against the schema --------------------------------------------------------
 
-def _check(value: Any, prop: dict[str, Any], served: dict[str, Any], where: str,
-           problems: list[str]) -> None:
-    if isinstance(value, str) and INTERPOLATION.match(value):
-        if prop.get("plain"):
-            problems.append(f"{where}: an interpolation where the schema wants a plain value")
-        return
-    if prop.get("$ref", "").startswith("#/resources/"):
-        if not (isinstance(value, str) and RESOURCE.match(value)):
-            problems.append(f"{where}: {value!r} is not a resource (``${{name}}``)")
-        return
-    if "$ref" in prop:
-        type_ = served["types"][prop["$ref"].removeprefix("#/types/")]
-        _check_object(value, type_.get("properties", {}), type_.get("required", []), served,
-                      where, problems)
-        return
-    kind = prop.get("type")
-    expected = {"string": str, "integer": int, "number": (int, float), "boolean": bool,
-                "array": list, "object": dict}.get(kind or "")
-    if expected is not None and not isinstance(value, expected):
-        problems.append(f"{where}: {value!r} is not a {kind}")
-    elif kind == "array":
-        for index, item in enumerate(value):
-            _check(item, prop["items"], served, f"{where}[{index}]", problems)
-    elif kind == "object" and "additionalProperties" in prop:
-        for key, item in value.items():
-            _check(item, prop["additionalProperties"], served, f"{where}.{key}", problems)
-
-
-def _check_object(value: Any, properties: dict[str, Any], required: list[str],
-                  served: dict[str, Any], where: str, problems: list[str]) -> None:
-    if not isinstance(value, dict):
-        problems.append(f"{where}: {value!r} is not an object")
-        return
-    problems += [f"{where}.{k}: not in the schema" for k in value if k not in properties]
-    problems += [f"{where}.{k}: required" for k in required if k not in value]
-    for key, item in value.items():
-        if key in properties:
-            _check(item, properties[key], served, f"{where}.{key}", problems)
-
-
 def test_the_yaml_program_uses_the_schemas_types_and_inputs(served: dict[str, Any]) -> None:
     program = _yaml_program()
     assert program["runtime"] == "yaml"
     assert program["packages"] == {"studio-infra": "../../provider"}
     assert (YAML_PROGRAM.parent / program["packages"]["studio-infra"] /
             "PulumiPlugin.yaml").exists()
-    problems: list[str] = []
     resources = program["resources"]
-    for name, resource in resources.items():
-        token = resource["type"]
-        if token not in served["resources"]:
-            problems.append(f"{name}: no resource {token} in the schema")
-            continue
-        spec = served["resources"][token]
-        _check_object(resource.get("properties", {}), spec["inputProperties"],
-                      spec.get("requiredInputs", []), served, name, problems)
+    # The planner's own check: properties, kinds, required inputs, resource references.
+    problems = schema_problems(resources, served)
     references = [INTERPOLATION.match(v) for v in _strings(program)]
     for match in filter(None, references):
         target, output = match.group(1), match.group(2)

@@ -24,6 +24,7 @@ from pulumi.runtime.proto import provider_pb2
 from studio_infra._version import __version__
 from studio_infra.domain import StudioDomain
 from studio_infra.plan.runner import Plan, ProgramError, run_under_mocks
+from studio_infra.plan.yaml_program import schema_problems
 from studio_infra.posix import PosixUser
 from studio_infra.provider.host import component_provider
 from studio_infra.provider.hosting import hosted_type
@@ -35,7 +36,6 @@ from tests.test_provider import (
     RESOURCE,
     ROOT,
     _as_outputs,
-    _check_object,
     _inputs,
     _on_the_wire,
     _registrations,
@@ -158,21 +158,17 @@ def test_the_users_yaml_program_uses_the_schemas_types_and_inputs(
     program = _users_program()
     assert program["packages"] == {"studio-infra": "../../provider"}
     resources, config = program["resources"], program["config"]
-    problems: list[str] = []
+    # The planner's own check: properties, kinds, required inputs, resource references.
+    problems = schema_problems(resources, served)
     for name, resource in resources.items():
         spec = served["resources"][resource["type"]]
         properties = resource.get("properties", {})
-        _check_object(properties, spec["inputProperties"], spec.get("requiredInputs", []),
-                      served, name, problems)
         for key, prop in spec["inputProperties"].items():
             match = RESOURCE.match(str(properties.get(key, "")))
             if not match:
                 continue
             target = match.group(1)
-            wanted = prop.get("$ref", "").removeprefix("#/resources/")
-            if "$ref" in prop and resources.get(target, {}).get("type") != wanted:
-                problems.append(f"{name}.{key}: ${{{target}}} is not a {wanted}")
-            elif "$ref" not in prop and target not in config:
+            if "$ref" not in prop and target not in config:
                 problems.append(f"{name}.{key}: no config key {target!r}")
     for match in filter(None, map(INTERPOLATION.match, _strings(program))):
         token = resources[match.group(1)]["type"]

@@ -40,6 +40,7 @@ def _project(tmp_path: Path, body: str) -> Path:
     """A YAML project in ``tmp_path``; ``{KEYS}`` and ``{BUCKET}`` in ``body`` stand for the
     served types."""
     text = textwrap.dedent(body).replace("{KEYS}", KEYS).replace("{BUCKET}", BUCKET)
+    tmp_path.mkdir(exist_ok=True)
     (tmp_path / "Pulumi.yaml").write_text(HEAD + text)
     return tmp_path
 
@@ -129,14 +130,14 @@ def test_text_around_interpolations_and_the_options(tmp_path: Path) -> None:
      "      ignoreChanges: [tags]\n", r"resources\.k\.options: ignoreChanges: not planned"),
     ("resources:\n  k:\n    type: {KEYS}\n    properties:\n"
      "      aliasPrefix:\n        fn::join: ['-', [a, b]]\n", r"fn::join: functions are not"),
-    ("resources:\n  a:\n    type: {KEYS}\n    properties:\n"
-     "      aliasPrefix: ${b.keyArns}\n  b:\n    type: {KEYS}\n"
-     "    properties:\n      aliasPrefix: ${a.keyArns}\n",
+    ("resources:\n  a:\n    type: {BUCKET}\n    properties:\n"
+     "      kmsKeyArn: ${b.bucketArn}\n  b:\n    type: {BUCKET}\n"
+     "    properties:\n      kmsKeyArn: ${a.bucketArn}\n",
      r"in a cycle: (a -> b -> a|b -> a -> b)"),
     ("resources:\n  k:\n    type: {KEYS}\noutputs:\n  x: ${k.nothing}\n",
      r"outputs: \$\{k\.nothing\}: the resource has no output 'nothing'"),
     ("resources:\n  k:\n    type: {KEYS}\n    properties:\n"
-     "      aliasPrefix: ${missing}\n", r"\$\{missing\} names no resource and no configuration"),
+     "      aliasPrefix: ${missing}\n", r"\$\{missing\}: names no resource and no configuration"),
 ])
 def test_what_is_not_evaluated_is_refused_by_name(tmp_path: Path, body: str,
                                                    message: str) -> None:
@@ -153,3 +154,101 @@ def test_the_command_plans_a_yaml_program_and_refuses_typescript(
     assert hosted_type("Studio") in capsys.readouterr().out
     assert main(["plan", str(ROOT / "examples" / "typescript-studio")]) == EXIT_ERROR
     assert "runtime is 'nodejs'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("resources:\n  k:\n    type: {KEYS}\n    properties:\n      purpose: [s3]\n",
+     r"resources\.k\.properties\.purpose: not an input of this type; did you mean 'purposes'"),
+    ("resources:\n  s:\n    type: {STUDIO}\n    properties:\n"
+     "      network:\n        cidrBlok: 10.9.0.0/16\n",
+     r"resources\.s\.properties\.network\.cidrBlok: not an input .*'cidrBlock'"),
+    ("resources:\n  k:\n    type: {KEYS}\n    properties:\n      purposes: s3\n",
+     r"resources\.k\.properties\.purposes: 's3' is not of type array"),
+    ("resources:\n  b:\n    type: {BUCKET}\n    properties:\n      kmsKeyArn:\n"
+     "        Fn::Join: ['', [a, b]]\n", r"Fn::Join: functions are not planned"),
+    ("resources:\n  b:\n    type: {BUCKET}\n    properties:\n      kmsKeyArn: ${b.bucketArn}\n",
+     r"resources\.b: refers to itself"),
+    ("resources:\n  k:\n    type: {KEYS}\n    properties:\n      purposes: [s3]\n"
+     "outputs:\n  x: ${k.keyArns[\"s4\"]}\n", r"outputs: \$\{k\.keyArns\[\"s4\"\]\}: no 's4' in"),
+    ("resources:\n  k:\n    type: {KEYS}\noutputs:\n  x: ${pulumi.organization}\n",
+     r"reads pulumi\.project and pulumi\.stack only"),
+])
+def test_what_the_engine_would_refuse_is_refused_before_anything_runs(
+        tmp_path: Path, body: str, message: str) -> None:
+    project = _project(tmp_path, body.replace("{STUDIO}", hosted_type("Studio")))
+    with pytest.raises(Exception, match=message) as caught:
+        plan_project(project)
+    assert isinstance(caught.value, ProjectError) or \
+        isinstance(caught.value.__cause__, ProjectError)
+
+
+def test_config_is_read_as_declared_and_a_secret_stays_secret(tmp_path: Path) -> None:
+    """A value declared ``type: array`` arrives as a list, ``boolean`` as a bool (options
+    too), and a secret as a secret Output, which a plain input refuses, naming it."""
+    body = """\
+        resources:
+          keys:
+            type: {KEYS}
+            properties:
+              purposes: ${purposes}
+            options:
+              protect: ${keep}
+          bucket:
+            type: {BUCKET}
+            properties:
+              kmsKeyArn: ${keys.keyArns["s3"]}
+            options:
+              dependsOn: ${keys}
+        outputs:
+          escaped: cost $$5 for $${keys}
+          whole: ${keys}
+        """
+    project = _project(tmp_path, body)
+    text = (project / "Pulumi.yaml").read_text().replace(
+        "config:\n", "config:\n  purposes:\n    type: array\n  keep:\n    type: boolean\n")
+    (project / "Pulumi.yaml").write_text(text)
+    (project / "Pulumi.dev.yaml").write_text(
+        "config:\n  yamlstudio:purposes: [s3]\n  yamlstudio:keep: true\n")
+    plan = plan_project(project)
+    [keys], [bucket] = plan.of_type(KEYS), plan.of_type(BUCKET)
+    assert [r.name for r in plan.of_type(KMS_KEY)] == ["keys-s3"]
+    assert keys.protect is True
+    assert set(bucket.dependencies) >= {r.urn for r in plan.of_type(KMS_KEY)}
+    assert plan.stack_outputs["escaped"] == "cost $5 for ${keys}"
+    assert plan.stack_outputs["whole"]["urn"] == keys.urn
+    assert plan.stack_outputs["whole"]["keyArns"] == {
+        "s3": plan.of_type(KMS_KEY)[0].outputs["arn"]}
+
+    secret = _project(tmp_path / "secret", """\
+        resources:
+          keys:
+            type: {KEYS}
+            properties:
+              aliasPrefix: ${prefix}
+        """)
+    (secret / "Pulumi.dev.yaml").write_text(
+        "config:\n  yamlstudio:prefix:\n    secure: v1:abc:def\n")
+    with pytest.raises(Exception, match=r"alias_prefix is an Output \(.*or a secret\)"):
+        plan_project(secret)
+
+
+def test_a_program_in_main_yaml_and_the_config_it_declares(tmp_path: Path) -> None:
+    (tmp_path / "Pulumi.yaml").write_text(
+        "name: yamlstudio\nruntime: yaml\nmain: src\nconfig:\n  aws:region:\n"
+        "    value: us-east-1\n")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "Main.yaml").write_text(textwrap.dedent(f"""\
+        config:
+          prefix:
+            type: string
+            default: frommain
+        resources:
+          keys:
+            type: {KEYS}
+            properties:
+              purposes: [s3]
+              aliasPrefix: ${{prefix}}
+        """))
+    plan = plan_project(tmp_path)
+    assert [r.inputs["name"] for r in plan.of_type(KMS_ALIAS)] == ["alias/frommain/s3"]
+    assert {r.source["file"] for r in plan.resources if r.source} == {"src/Main.yaml"}

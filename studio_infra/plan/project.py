@@ -61,6 +61,9 @@ class PulumiProject:
     runtime: str = "python"
     """``python``, or ``yaml`` (``program`` is then the YAML file,
     ``studio_infra.plan.yaml_program``)."""
+    declared_config: dict[str, Any] = field(default_factory=dict)
+    """The ``config:`` declarations of the project (and of a YAML program's own file), as
+    written: a YAML program reads each value as its declared ``type``."""
 
     def unknown_keys(self, read: set[str]) -> list[str]:
         """Keys of the project's own namespace that it neither declares nor reads: misspelt
@@ -89,7 +92,11 @@ def load_project(directory: str | Path, stack: str,
     program = _program_path(root, spec.get("main"), project_file) if runtime == "python" \
         else program_file(root, spec.get("main"))
 
-    values, secrets = _project_config(name, spec.get("config") or {}, project_file)
+    declared_config = dict(spec.get("config") or {})
+    if runtime == "yaml" and program != project_file:
+        # A YAML program's own file may declare configuration too (Main.yaml's config:).
+        declared_config.update((_read_yaml(program) or {}).get("config") or {})
+    values, secrets = _project_config(name, declared_config, project_file)
     stack_dir = root / spec.get("stackConfigDir", ".")
     stack_file = next(
         (p for p in (stack_dir / f"Pulumi.{stack}.yaml", stack_dir / f"Pulumi.{stack}.yml")
@@ -121,14 +128,15 @@ def load_project(directory: str | Path, stack: str,
                 sealed.add(key)
             else:
                 sealed.discard(key)
-    _check_declared_types(name, spec.get("config") or {}, values, stack, project_file,
+    _check_declared_types(name, declared_config, values, stack, project_file,
                           secrets)
 
     config = {key: _engine_string(value) for key, value in values.items()}
-    declared = tuple(sorted(_namespaced(str(k), name) for k in (spec.get("config") or {})))
+    declared = tuple(sorted(_namespaced(str(k), name) for k in declared_config))
     return PulumiProject(root, name, stack, program, config, tuple(sorted(secrets)), declared,
                          tuple(sorted(sealed)), provider,
-                         program_environment(root, spec.get("runtime")), runtime)
+                         program_environment(root, spec.get("runtime")), runtime,
+                         declared_config)
 
 
 def _secret_opener(stack_spec: dict[str, Any],
@@ -219,15 +227,19 @@ def _program_path(root: Path, main: Any, project_file: Path) -> Path:
 
 
 def program_file(directory: Path, main: Any) -> Path:
-    """The file holding a YAML program: ``Main.yaml`` in ``main``'s folder when there is one,
-    else the project file (the YAML runtime's rule,
+    """The file holding a YAML program: the first of ``Main.json``, ``Main.yaml`` and
+    ``Pulumi.yaml`` in ``main``'s folder (the project's when there is no ``main``), the YAML
+    runtime's rule (pulumi-yaml ``pkg/pulumiyaml/packages.go``, ``LoadDir``,
     https://www.pulumi.com/docs/iac/languages-sdks/yaml/yaml-language-reference/)."""
     folder = directory / str(main) if main else directory
-    for candidate in (folder / "Main.yaml", directory / "Pulumi.yaml",
-                      directory / "Pulumi.yml"):
+    for name in ("Main.json", "Main.yaml", "Pulumi.yaml"):
+        candidate = folder / name
         if candidate.is_file():
+            if name == "Main.json":
+                raise ProjectError(f"{candidate}: a JSON program is not planned offline; "
+                                   "write it as Main.yaml")
             return candidate
-    raise ProjectError(f"{directory}: no YAML program (Main.yaml or Pulumi.yaml)")
+    raise ProjectError(f"{folder}: no YAML program there (Main.yaml or Pulumi.yaml)")
 
 
 def _namespaced(key: str, project: str) -> str:

@@ -305,7 +305,8 @@ def _program(project: PulumiProject) -> Callable[[], Any]:
     """What the language host would run: the Python program, or the YAML program as the
     YAML runtime evaluates it (read and checked here, before anything runs)."""
     if project.runtime == "yaml":
-        return YamlProgram(project.program, project.name, project.stack)
+        return YamlProgram(project.program, project.name, project.stack,
+                           project.declared_config)
     return lambda: runpy.run_path(str(project.program), run_name="__main__")
 
 

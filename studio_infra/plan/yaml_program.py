@@ -1,28 +1,36 @@
 """Run a Pulumi YAML program made of this package's components, as the engine would.
 
-A Pulumi YAML program (``runtime: yaml``) declares resources, their properties and the
-stack's outputs (https://www.pulumi.com/docs/iac/languages-sdks/yaml/yaml-language-reference/);
-the engine evaluates it and sends each resource of a component package to that package's
-provider as a ``Construct`` call. This module does the same inside the planner's mocks: each
+A Pulumi YAML program (``runtime: yaml``) declares configuration, resources and the stack's
+outputs (https://www.pulumi.com/docs/iac/languages-sdks/yaml/yaml-language-reference/); the
+engine evaluates it and sends each resource of a component package to that package's provider
+as a ``Construct`` call. This module does the same inside the planner's mocks: each
 ``studio-infra:index:<Name>`` resource is built by the component provider's ``construct``
 (``studio_infra.provider.host``), with its properties as the engine sends them (numbers as
-floats, an interpolation as an Output, a resource as the resource itself), so a YAML program
-is planned, judged and costed like a Python one.
+floats, another resource's output as an Output, a secret configuration value as a secret
+Output, a resource as the resource itself), so a YAML program is planned, judged and costed
+like a Python one.
 
-What it evaluates: ``config`` values (the project's and the stack's, as ``load_project``
-reads them), ``resources`` of this package's types with ``properties`` and the options
-``dependsOn`` and ``protect``, and ``outputs``; interpolations ``${resource}``,
-``${resource.output}`` followed by ``.name``, ``[index]`` or ``["key"]``, a config key
-(``${name}``), ``${pulumi.project}``, ``${pulumi.stack}``, and strings mixing text and
-interpolations. Anything else (another package's resources, ``variables``, ``fn::``
-functions, other options) is a ``ProjectError`` naming where it is and what is not planned:
-never a partial plan that looks whole.
+Before anything runs, the program is checked as Pulumi YAML's analyser checks it
+(pulumi-yaml ``pkg/pulumiyaml/analyser.go``): every property a resource sets must be an input
+of its type in the provider's schema (a misspelt one is an error naming it, with the closest
+names; the engine would refuse it too), every required input set, every resource reference of
+the right type, no resource referring to itself or in a cycle.
+
+What it evaluates: ``config`` (the project's and the stack's, typed by their declarations),
+``resources`` of this package's types with ``properties`` and the options ``dependsOn`` and
+``protect``, and ``outputs``; interpolations ``${resource}``, ``${resource.urn}``,
+``${resource.output}`` followed by ``.name``, ``[index]`` or ``["key"]``, a config key,
+``${pulumi.project}`` and ``${pulumi.stack}``, text around them, and ``$$`` for a ``$``.
+Anything else (another package's resources, ``variables``, ``fn::`` functions, other
+options, other ``pulumi.*`` values) is a ``ProjectError`` naming where it is and what is not
+planned: never a partial plan that looks whole.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
@@ -35,6 +43,7 @@ from studio_infra.compat import sync_await
 from studio_infra.plan.project import ProjectError
 from studio_infra.plan.recorder import RecordedResource
 from studio_infra.resource_types import PULUMI_STACK
+from studio_infra.suggest import did_you_mean
 
 PACKAGE_PREFIX = "studio-infra:index:"
 """The types this evaluator builds: the component provider's."""
@@ -47,7 +56,6 @@ settings); ``variables`` and anything else stop it."""
 
 SUPPORTED_OPTIONS = frozenset({"dependsOn", "protect"})
 
-_INTERPOLATION = re.compile(r"\$\{([^}]*)\}")
 _ACCESS = re.compile(r"""\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\["([^"]*)"\]""")
 _HEAD = re.compile(r"[A-Za-z_][A-Za-z0-9_:\-]*")
 
@@ -59,6 +67,66 @@ class _Reference:
 
     head: str
     path: tuple[str | int, ...]
+    text: str
+
+
+def _pieces(text: str, where: str) -> Iterator[str | _Reference]:
+    """``text`` as literal text and interpolations, ``$$`` read as one ``$`` (pulumi-yaml
+    ``ast/interpolation.go``)."""
+    literal: list[str] = []
+    position = 0
+    while position < len(text):
+        if text.startswith("$$", position):
+            literal.append("$")
+            position += 2
+        elif text.startswith("${", position):
+            end = text.find("}", position)
+            if end < 0:
+                raise ProjectError(f"{where}: {text!r}: '${{' without its '}}'")
+            if literal:
+                yield "".join(literal)
+                literal = []
+            yield _parse(text[position + 2:end], where)
+            position = end + 1
+        else:
+            literal.append(text[position])
+            position += 1
+    if literal:
+        yield "".join(literal)
+
+
+def _parse(text: str, where: str) -> _Reference:
+    head = _HEAD.match(text)
+    if head is None:
+        raise ProjectError(f"{where}: ${{{text}}} is not an interpolation the planner reads")
+    path: list[str | int] = []
+    rest = text[head.end():]
+    while rest:
+        step = _ACCESS.match(rest)
+        if step is None:
+            raise ProjectError(f"{where}: ${{{text}}}: cannot read {rest!r}")
+        attribute, index, key = step.groups()
+        path.append(int(index) if index is not None else attribute or key)
+        rest = rest[step.end():]
+    return _Reference(head.group(), tuple(path), text)
+
+
+def _references(value: Any, where: str) -> list[_Reference]:
+    if isinstance(value, str):
+        return [p for p in _pieces(value, where) if isinstance(p, _Reference)]
+    if isinstance(value, dict):
+        return [r for key, item in value.items() for r in _references(item, f"{where}.{key}")]
+    if isinstance(value, list):
+        return [r for i, item in enumerate(value) for r in _references(item, f"{where}[{i}]")]
+    return []
+
+
+def _whole(value: Any) -> _Reference | None:
+    """The one interpolation ``value`` is, if it is nothing else."""
+    if not isinstance(value, str):
+        return None
+    pieces = list(_pieces(value, ""))
+    return pieces[0] if len(pieces) == 1 and isinstance(pieces[0], _Reference) else None
 
 
 class YamlProgram:
@@ -66,14 +134,61 @@ class YamlProgram:
     is read and checked when this is made, so a program it cannot evaluate fails before
     anything runs."""
 
-    def __init__(self, path: Path, project: str, stack: str) -> None:
+    def __init__(self, path: Path, project: str, stack: str,
+                 declared: Mapping[str, Any] | None = None) -> None:
+        """``declared``: the configuration the project declares (``config:`` of the project
+        file and of the program's file), whose ``type`` says how a value is read."""
+        from studio_infra.provider.host import schema
+
         self.path = path
-        self.run = _evaluator(path, project, stack)
+        self.project = project
+        self.stack = stack
+        self.config_types = {
+            key if ":" in key else f"{project}:{key}": str(entry.get("type", "string"))
+            for key, entry in (declared or {}).items() if isinstance(entry, dict)}
+        spec = read_program(path)
+        self.resources: dict[str, Any] = {str(k): v for k, v in
+                                          (spec.get("resources") or {}).items()}
+        self.outputs: dict[str, Any] = {str(k): v for k, v in
+                                        (spec.get("outputs") or {}).items()}
+        unknown = sorted(set(spec) - SUPPORTED_SECTIONS)
+        if unknown:
+            raise ProjectError(f"{path.name}: {', '.join(unknown)}: not planned offline (the "
+                               "planner evaluates config, resources and outputs)")
+        for name, resource in self.resources.items():
+            _check_resource(path, name, resource)
+        problems = schema_problems(self.resources, schema(), f"{path.name}: resources")
+        if problems:
+            raise ProjectError("; ".join(problems))
+        self.order = _order(path, self.resources)
         self.lines = _resource_lines(path)
         """Each resource's line in the file, by name: where its registrations come from."""
 
     def __call__(self) -> None:
-        self.run()
+        from studio_infra.provider.host import component_provider
+
+        provider = component_provider()
+        built: dict[str, Any] = {}
+        for name in self.order:
+            resource = self.resources[name]
+            scope = self._scope(built, f"{self.path.name}: resources.{name}")
+            result = provider.construct(name, resource["type"],
+                                        _wire(scope.value(resource.get("properties") or {})),
+                                        scope.options(resource.get("options") or {}))
+            built[name] = result
+        scope = self._scope(built, f"{self.path.name}: outputs")
+        for key, value in self.outputs.items():
+            whole = _whole(value)
+            if whole is not None and not whole.path and whole.head in built:
+                # A resource exported whole is its URN and its outputs, as the engine
+                # records it.
+                result = built[whole.head]
+                pulumi.export(key, {"urn": result.urn, **result.state})
+            else:
+                pulumi.export(key, scope.value(value))
+
+    def _scope(self, built: Mapping[str, Any], where: str) -> _Scope:
+        return _Scope(built, self.project, self.stack, self.config_types, where)
 
     def attribute_sources(self, resources: Sequence[RecordedResource]) -> None:
         """Give each registration the line of the YAML resource it belongs to (a
@@ -88,6 +203,20 @@ class YamlProgram:
             resource.source = {"file": str(self.path), "line": line} if line else None
 
 
+def read_program(path: Path) -> dict[str, Any]:
+    """The YAML program's file, parsed."""
+    try:
+        spec = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        raise ProjectError(f"{path} is not valid YAML: {exc}") from None
+    if not isinstance(spec, dict):
+        raise ProjectError(f"{path}: expected a mapping")
+    for section in ("resources", "outputs", "config"):
+        if not isinstance(spec.get(section) or {}, dict):
+            raise ProjectError(f"{path.name}: '{section}' must be a mapping")
+    return spec
+
+
 def _resource_lines(path: Path) -> dict[str, int]:
     """Each resource's line (1-based) in the YAML file, from its parse tree."""
     document = yaml.compose(path.read_text())
@@ -97,55 +226,6 @@ def _resource_lines(path: Path) -> dict[str, int]:
             if key.value == "resources" and isinstance(value, yaml.MappingNode):
                 lines.update({k.value: k.start_mark.line + 1 for k, _ in value.value})
     return lines
-
-
-def _evaluator(path: Path, project: str, stack: str) -> Callable[[], None]:
-    spec = _read(path)
-    resources = spec.get("resources") or {}
-    outputs = spec.get("outputs") or {}
-    if not isinstance(resources, dict) or not isinstance(outputs, dict):
-        raise ProjectError(f"{path}: 'resources' and 'outputs' must be mappings")
-    unknown = sorted(set(spec) - SUPPORTED_SECTIONS)
-    if unknown:
-        raise ProjectError(f"{path}: {', '.join(unknown)}: not planned offline (the planner "
-                           "evaluates config, resources and outputs)")
-    for name, resource in resources.items():
-        _check_resource(path, str(name), resource)
-    order = _order(path, resources)
-
-    def run() -> None:
-        from studio_infra.provider.host import component_provider
-
-        provider = component_provider()
-        built: dict[str, Any] = {}
-        config = pulumi.Config()
-        for name in order:
-            resource = resources[name]
-            where = f"{path.name}: resources.{name}"
-            scope = _Scope(built, config, project, stack, where)
-            options = resource.get("options") or {}
-            opts = pulumi.ResourceOptions(
-                protect=options.get("protect"),
-                depends_on=[scope.resource(_whole(item, f"{where}.options.dependsOn"))
-                            for item in options.get("dependsOn") or []])
-            inputs = _wire(scope.value(resource.get("properties") or {}))
-            result = provider.construct(name, resource["type"], inputs, opts)
-            built[name] = result
-        scope = _Scope(built, config, project, stack, f"{path.name}: outputs")
-        for key, value in outputs.items():
-            pulumi.export(str(key), scope.value(value))
-
-    return run
-
-
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        spec = yaml.safe_load(path.read_text())
-    except yaml.YAMLError as exc:
-        raise ProjectError(f"{path} is not valid YAML: {exc}") from None
-    if not isinstance(spec, dict):
-        raise ProjectError(f"{path}: expected a mapping")
-    return spec
 
 
 def _check_resource(path: Path, name: str, resource: Any) -> None:
@@ -161,10 +241,95 @@ def _check_resource(path: Path, name: str, resource: Any) -> None:
     if extra:
         raise ProjectError(f"{where}: {', '.join(extra)}: not planned offline")
     options = resource.get("options") or {}
+    if not isinstance(options, dict):
+        raise ProjectError(f"{where}.options: must be a mapping")
     unplanned = sorted(set(options) - SUPPORTED_OPTIONS)
     if unplanned:
         raise ProjectError(f"{where}.options: {', '.join(unplanned)}: not planned offline "
                            f"(the planner takes {', '.join(sorted(SUPPORTED_OPTIONS))})")
+    _refuse_functions(resource.get("properties"), f"{where}.properties")
+
+
+def _refuse_functions(value: Any, where: str) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if str(key).lower().startswith("fn::"):  # the runtime takes any casing
+                raise ProjectError(f"{where}: {key}: functions are not planned offline")
+            _refuse_functions(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_functions(item, f"{where}[{index}]")
+
+
+def schema_problems(resources: Mapping[str, Any], schema: Mapping[str, Any],
+                    where: str = "resources") -> list[str]:
+    """What the provider's ``schema`` refuses in ``resources`` (a YAML program's, by name):
+    properties that are not inputs of the type (with the closest names), required inputs not
+    set, values of the wrong kind, plain inputs given an interpolation of another resource's
+    output, and resource references to a resource of another type."""
+    problems: list[str] = []
+    for name, resource in resources.items():
+        spec = schema["resources"].get(resource.get("type"))
+        if spec is None:
+            problems.append(f"{where}.{name}: no type {resource.get('type')!r} in the schema")
+            continue
+        _check_object(resource.get("properties") or {}, spec["inputProperties"],
+                      spec.get("requiredInputs", []), schema, resources,
+                      f"{where}.{name}.properties", problems)
+    return problems
+
+
+def _check(value: Any, prop: Mapping[str, Any], schema: Mapping[str, Any],
+           resources: Mapping[str, Any], where: str, problems: list[str]) -> None:
+    whole = _whole(value)
+    if prop.get("$ref", "").startswith("#/resources/"):
+        wanted = prop["$ref"].removeprefix("#/resources/")
+        if whole is None or whole.path or whole.head not in resources:
+            problems.append(f"{where}: {value!r} is not a resource of the program (${{name}})")
+        elif resources[whole.head].get("type") != wanted:
+            problems.append(f"{where}: ${{{whole.head}}} is not a {wanted}")
+        return
+    if whole is not None or (isinstance(value, str) and "${" in value):
+        if prop.get("plain") and any(r.head in resources for r in _references(value, where)):
+            problems.append(f"{where}: another resource's output where the schema wants a "
+                            "value known before anything is built")
+        return
+    if "$ref" in prop:
+        type_ = schema["types"][prop["$ref"].removeprefix("#/types/")]
+        _check_object(value, type_.get("properties", {}), type_.get("required", []), schema,
+                      resources, where, problems)
+        return
+    kind = prop.get("type")
+    kinds: dict[str, type | tuple[type, ...]] = {
+        "string": str, "integer": (int, float), "number": (int, float), "boolean": bool,
+        "array": list, "object": dict}
+    expected = kinds.get(kind or "")
+    if expected is not None and (not isinstance(value, expected)
+                                 or (kind != "boolean" and isinstance(value, bool))):
+        problems.append(f"{where}: {value!r} is not of type {kind}")
+    elif kind == "array":
+        for index, item in enumerate(value):
+            _check(item, prop["items"], schema, resources, f"{where}[{index}]", problems)
+    elif kind == "object" and "additionalProperties" in prop:
+        for key, item in value.items():
+            _check(item, prop["additionalProperties"], schema, resources, f"{where}.{key}",
+                   problems)
+
+
+def _check_object(value: Any, properties: Mapping[str, Any], required: Sequence[str],
+                  schema: Mapping[str, Any], resources: Mapping[str, Any], where: str,
+                  problems: list[str]) -> None:
+    if not isinstance(value, dict):
+        problems.append(f"{where}: {value!r} is not an object")
+        return
+    for key in value:
+        if key not in properties:
+            hint = did_you_mean(str(key), properties, "it takes " + ", ".join(sorted(properties)))
+            problems.append(f"{where}.{key}: not an input of this type; {hint}")
+    problems += [f"{where}.{k}: required" for k in required if k not in value]
+    for key, item in value.items():
+        if key in properties:
+            _check(item, properties[key], schema, resources, f"{where}.{key}", problems)
 
 
 def _order(path: Path, resources: Mapping[str, Any]) -> list[str]:
@@ -172,49 +337,17 @@ def _order(path: Path, resources: Mapping[str, Any]) -> list[str]:
     evaluates a YAML program by its references, not by its order in the file)."""
     graph: dict[str, set[str]] = {}
     for name, resource in resources.items():
-        named = {ref.head for ref in _references(resource)}
-        graph[str(name)] = {n for n in named if n in resources and n != name}
+        where = f"{path.name}: resources.{name}"
+        named = {ref.head for ref in _references(resource, where)}
+        if name in named:
+            raise ProjectError(f"{where}: refers to itself")
+        graph[name] = {n for n in named if n in resources}
     try:
         return list(TopologicalSorter(graph).static_order())
     except CycleError as exc:
         cycle = " -> ".join(exc.args[1])
         raise ProjectError(f"{path.name}: resources refer to each other in a cycle: "
                            f"{cycle}") from None
-
-
-def _references(value: Any) -> list[_Reference]:
-    if isinstance(value, str):
-        return [_parse(text) for text in _INTERPOLATION.findall(value)]
-    if isinstance(value, dict):
-        return [r for item in value.values() for r in _references(item)]
-    if isinstance(value, list):
-        return [r for item in value for r in _references(item)]
-    return []
-
-
-def _parse(text: str, where: str = "") -> _Reference:
-    head = _HEAD.match(text)
-    if head is None:
-        raise ProjectError(f"{where}: ${{{text}}} is not an interpolation the planner reads")
-    path: list[str | int] = []
-    rest = text[head.end():]
-    while rest:
-        step = _ACCESS.match(rest)
-        if step is None:
-            raise ProjectError(f"{where}: ${{{text}}}: cannot read {rest!r}")
-        attribute, index, key = step.groups()
-        path.append(int(index) if index is not None else attribute or key)
-        rest = rest[step.end():]
-    return _Reference(head.group(), tuple(path))
-
-
-def _whole(value: Any, where: str) -> _Reference:
-    """``${name}`` alone (a resource), as ``dependsOn`` lists them."""
-    if isinstance(value, str):
-        match = _INTERPOLATION.fullmatch(value)
-        if match:
-            return _parse(match.group(1), where)
-    raise ProjectError(f"{where}: {value!r} is not a resource (${{name}})")
 
 
 def _wire(value: Any) -> Any:
@@ -234,57 +367,90 @@ class _Scope:
     """What interpolations in one place of the program resolve against."""
 
     built: Mapping[str, Any]
-    config: pulumi.Config
     project: str
     stack: str
+    config_types: Mapping[str, str]
     where: str
 
     def value(self, value: Any) -> Any:
         if isinstance(value, dict):
-            if any(str(k).startswith("fn::") for k in value):
-                raise ProjectError(f"{self.where}: {next(iter(value))}: functions are not "
-                                   "planned offline")
             return {k: self.value(v) for k, v in value.items()}
         if isinstance(value, list):
             return [self.value(v) for v in value]
-        if not isinstance(value, str) or "${" not in value:
+        if not isinstance(value, str) or "$" not in value:
             return value
-        whole = _INTERPOLATION.fullmatch(value)
-        if whole:
-            return self.reference(_parse(whole.group(1), self.where))
-        parts: list[Any] = []
-        position = 0
-        for match in _INTERPOLATION.finditer(value):
-            parts += [value[position:match.start()],
-                      self.reference(_parse(match.group(1), self.where))]
-            position = match.end()
-        parts.append(value[position:])
-        if not any(isinstance(p, pulumi.Output) for p in parts):
-            return "".join(str(p) for p in parts)  # known now, as the engine sends it: plain
+        pieces = [p if isinstance(p, str) else self.reference(p)
+                  for p in _pieces(value, self.where)]
+        if len(pieces) == 1:
+            return pieces[0]
+        if not any(isinstance(p, pulumi.Output) for p in pieces):
+            return "".join(str(p) for p in pieces)  # known now, as the engine sends it: plain
         return pulumi.Output.concat(*[p if isinstance(p, (str, pulumi.Output)) else str(p)
-                                      for p in parts])
+                                      for p in pieces])
+
+    def options(self, options: Mapping[str, Any]) -> pulumi.ResourceOptions:
+        protect = self.value(options.get("protect", False))
+        if not isinstance(protect, bool):
+            raise ProjectError(f"{self.where}.options.protect: {options.get('protect')!r} "
+                               "is not a boolean known before anything is built")
+        given = options.get("dependsOn") or []
+        if isinstance(given, str):
+            ref = _whole(given)
+            if ref is None or ref.head not in self.built:
+                raise ProjectError(f"{self.where}.options.dependsOn: {given!r} is not a list "
+                                   "of resources")
+            given = [given]  # ${resources} in a list, or one resource
+        depends_on = []
+        for item in given:
+            ref = _whole(item)
+            if ref is None or ref.path or ref.head not in self.built:
+                raise ProjectError(f"{self.where}.options.dependsOn: {item!r} is not a "
+                                   "resource of the program (${name})")
+            depends_on.append(self.resource(ref))
+        return pulumi.ResourceOptions(protect=protect, depends_on=depends_on)
 
     def reference(self, ref: _Reference) -> Any:
-        if ref.head == "pulumi" and ref.path in (("project",), ("stack",)):
-            return self.project if ref.path == ("project",) else self.stack
+        where = f"{self.where}: ${{{ref.text}}}"
+        if ref.head == "pulumi":
+            if ref.path in (("project",), ("stack",)):
+                return self.project if ref.path == ("project",) else self.stack
+            raise ProjectError(f"{where}: the planner reads pulumi.project and pulumi.stack "
+                               "only")
         if ref.head in self.built:
+            result = self.built[ref.head]
             if not ref.path:
                 return self.resource(ref)
-            result = self.built[ref.head]
             first, *rest = ref.path
-            if first not in result.state:
-                raise ProjectError(f"{self.where}: ${{{ref.head}.{first}}}: the resource has "
-                                   f"no output {first!r} (it has {sorted(result.state)})")
-            return pulumi.Output.from_input(result.state[first]).apply(
-                lambda value: _walk(value, rest))
+            if first == "urn":
+                value: Any = result.urn
+            elif first in result.state:
+                value = result.state[first]
+            else:
+                raise ProjectError(f"{where}: the resource has no output {first!r}; "
+                                   + did_you_mean(str(first), [*result.state, "urn"],
+                                                  f"it has {sorted(result.state)}"))
+            return pulumi.Output.from_input(value).apply(lambda v: _walk(v, rest, where))
         if ref.path:
-            raise ProjectError(f"{self.where}: ${{{ref.head}...}} names no resource")
-        key = ref.head
-        value = self.config.get(key) if ":" not in key else \
-            pulumi.Config(key.split(":", 1)[0]).get(key.split(":", 1)[1])
+            raise ProjectError(f"{where}: {ref.head!r} names no resource")
+        return self.config(ref.head, where)
+
+    def config(self, key: str, where: str) -> Any:
+        """The configuration value ``key``, as the YAML runtime reads it: of its declared
+        type, and a secret Output when the stack holds it as a secret."""
+        namespace, _, name = key.rpartition(":")
+        full = key if namespace else f"{self.project}:{key}"
+        config = pulumi.Config(namespace or self.project)
+        kind = self.config_types.get(full, "string")
+        read: Callable[[str], Any] = {
+            "integer": config.get_int, "boolean": config.get_bool,
+            "array": config.get_object, "object": config.get_object,
+        }.get(kind, config.get)
+        value = read(name)
         if value is None:
-            raise ProjectError(f"{self.where}: ${{{key}}} names no resource and no "
-                               "configuration value of the stack")
+            raise ProjectError(f"{where}: names no resource and no configuration value of the "
+                               "stack")
+        if pulumi.runtime.is_config_secret(full):
+            return pulumi.Output.secret(value)
         return value
 
     def resource(self, ref: _Reference) -> Any:
@@ -292,16 +458,17 @@ class _Scope:
         reference becomes in the provider (``provider.references``)."""
         from studio_infra.provider.references import SERVED
 
-        if ref.head not in self.built or ref.path:
-            raise ProjectError(f"{self.where}: ${{{ref.head}}} is not a resource of the "
-                               "program")
         component = SERVED.get(sync_await(self.built[ref.head].urn.future()))
         if component is None:  # recorded by the provider's construct before its URN
             raise ProjectError(f"{self.where}: ${{{ref.head}}} was not built here")
         return component
 
 
-def _walk(value: Any, path: list[str | int]) -> Any:
+def _walk(value: Any, path: Sequence[str | int], where: str) -> Any:
     for step in path:
-        value = value[step]
+        try:
+            value = value[step]
+        except (KeyError, IndexError, TypeError):
+            shown = json.dumps(value, default=str)[:120]
+            raise ProjectError(f"{where}: no {step!r} in {shown}") from None
     return value
