@@ -38,6 +38,7 @@ How a model's field becomes a TypedDict field:
 
 from __future__ import annotations
 
+import collections.abc
 import enum
 import importlib
 import inspect
@@ -184,6 +185,10 @@ class _Deriver:
             plain = [a for a in members if a not in outputs]
             if outputs:
                 inner = plain[0] if plain else typing.get_args(outputs[0])[0]
+                if len(plain) > 1:
+                    # The first form is the schema's type (a typed SDK checks it); the
+                    # description the model gives may name the others, Python's alone.
+                    notes.append(f"In other languages: {_kind(plain[0])}.")
                 return pulumi.Input[self.annotation(inner, where, notes)]  # type: ignore[misc]
             if len(plain) == 1:
                 return self.annotation(plain[0], where, notes)
@@ -194,10 +199,10 @@ class _Deriver:
             values = ", ".join(f"``{v}``" for v in args)
             notes.append(f"One of: {values}.")
             return type(args[0])
-        if origin in (list, tuple, typing.Sequence, set, frozenset):
+        if origin in (list, tuple, collections.abc.Sequence, set, frozenset):
             item = args[0] if args else Any
             return list[self.annotation(item, where, notes)]  # type: ignore[misc]
-        if origin in (dict, typing.Mapping):
+        if origin in (dict, collections.abc.Mapping):
             key, value = args
             key_notes: list[str] = []
             if self.annotation(key, where, key_notes) is not str:
