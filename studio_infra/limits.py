@@ -42,8 +42,14 @@ class NameRule:
         return value
 
 
-@cache
 def _model(service: str = "sagemaker"):  # type: ignore[no-untyped-def]
+    """botocore's model of ``service``, read once (``_model()`` and ``_model("sagemaker")``
+    are the same one)."""
+    return _service_model(service)
+
+
+@cache
+def _service_model(service: str):  # type: ignore[no-untyped-def]
     return botocore.session.get_session().get_service_model(service)
 
 

@@ -119,11 +119,10 @@ class RuleGroup:
     def pair(self, library: Twin, elsewhere: Twin, *,
              live: bool | None = None) -> Callable[[PairedT], PairedT]:
         """Declare the decorated check twice, with the group's defaults (and ``live`` when
-        given): as ``library``,
-        mandatory, on what this library builds (``library=True``), and as ``elsewhere``,
-        advisory, on what other programs build (``library=False``). Another program's
-        resources may be built as its owner chose (AWS's own home EFS is one file system for
-        a whole domain), so they get advice, not a failed plan."""
+        given): as ``library``, mandatory, on what this library builds (``library=True``),
+        and as ``elsewhere``, advisory, on what other programs build (``library=False``).
+        Another program's resources may be built as its owner chose (AWS's own home EFS is
+        one file system for a whole domain), so they get advice, not a failed plan."""
 
         def declare(check: PairedT) -> PairedT:
             for twin, enforcement, ours in ((library, Enforcement.MANDATORY, True),

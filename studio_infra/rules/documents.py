@@ -36,9 +36,13 @@ def policy_documents(resource: Resource) -> list[tuple[Any, str]]:
     """The identity-policy documents a resource holds, each with words naming it: a role's
     inline policies, or the one policy of a policy resource (managed, role, user, group)."""
     if resource.type == IAM_ROLE:
+        inline = known(resource.get("inlinePolicies", []), "inline policies")
+        if any(not isinstance(p, Mapping) for p in inline):
+            # Not a {name, policy} entry: unread, so reported, never passed over.
+            raise CannotCheck(f"an inline policy of {resource.name} is not a "
+                              "{name, policy} object")
         return [(p.get("policy"), f"inline policy {p.get('name')} of {resource.name}")
-                for p in known(resource.get("inlinePolicies", []), "inline policies")
-                if isinstance(p, Mapping)]
+                for p in inline]
     return [(resource.get("policy"), f"the policy of {resource.name}")]
 
 

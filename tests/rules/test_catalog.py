@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from studio_infra.resource_types import KMS_KEY, S3_BUCKET
+from studio_infra.resource_types import IAM_ROLE, KMS_KEY, S3_BUCKET
 from studio_infra.rules import RULES
 from studio_infra.rules.declare import RuleGroup, Twin
 from studio_infra.rules.model import Category, Enforcement, Rule, Severity
@@ -102,3 +102,19 @@ def test_a_group_refuses_a_name_twice():
     with pytest.raises(ValueError, match="'one' is declared twice"):
         group.rule(name="one", **REQUIRED)
     assert [r.name for r in group.rules] == ["one"]
+
+
+def test_an_inline_policy_that_is_not_an_object_is_reported_not_passed_over() -> None:
+    """A role whose inline policies hold an entry that is not ``{name, policy}`` cannot be
+    read: the identity rules say so (cannot check) instead of judging the rest alone."""
+    from studio_infra.rules.engine import Stack, evaluate
+    from studio_infra.rules.model import Resource
+
+    wildcard = '{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'
+    role = Resource(type=IAM_ROLE, name="r", urn="urn:r", props={
+        "assumeRolePolicy": "{}",
+        "inlinePolicies": [wildcard, {"name": "s3", "policy": wildcard}]})
+    rules = [r for r in RULES if r.name == "iam-no-wildcard-actions"]
+    findings = evaluate(Stack([role]), rules=rules)
+    assert [f.cannot_check for f in findings] == [True]
+    assert "is not a {name, policy} object" in findings[0].message
