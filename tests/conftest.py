@@ -176,19 +176,30 @@ def at_repository_root() -> Iterator[Path]:
 Planned = Callable[..., Plan]
 
 
+SIBLING_REFERENCES: dict[str, dict[str, str]] = {
+    "examples/stack-reference-studio": {"studio-network/dev": "examples/stack-reference-network"},
+}
+"""The repository's projects that read a sibling's stack: the reference, and the sibling's
+folder."""
+
+
 @pytest.fixture(scope="session")
 def planned(tmp_path_factory: pytest.TempPathFactory) -> Planned:
     """``planned(project, stack="dev")`` plans one of the repository's projects (its folder,
     absolute or relative to the repository root) once per test run.
 
     The default stack, multi-team and the examples are read by many test modules, and planning
-    one takes seconds (the stack-reference example plans its sibling in a second
-    interpreter); every module reading the same plan is the same program run again. Under
+    one takes seconds; every module reading the same plan is the same program run again. Under
     pytest-xdist the first test process to need a plan makes it and leaves it, pickled, in the
     run's shared temporary folder; the others wait for it and read it (the pattern of
     xdist's documentation, "Making session-scoped fixtures execute only once"). Each call
     hands out a copy, so a test that changes its plan (``plan.violations = ...``) cannot change
     what the next test reads.
+
+    A project reading a sibling's stack (``SIBLING_REFERENCES``) is answered with the
+    sibling's plan from here, as ``--stack-outputs`` would answer it: the planner's own way,
+    planning the sibling in a second interpreter, costs seconds of start-up, and
+    ``tests/test_plan_runner.py`` runs that way and compares the two.
     """
     from filelock import FileLock
 
@@ -205,7 +216,13 @@ def planned(tmp_path_factory: pytest.TempPathFactory) -> Planned:
             made = shared / f"{name}.pickle"
             with FileLock(f"{made}.lock"):
                 if not made.exists():
-                    made.write_bytes(pickle.dumps(plan_project(key[0], stack)))
+                    folder = key[0].relative_to(ROOT).as_posix() \
+                        if key[0].is_relative_to(ROOT) else ""
+                    siblings = SIBLING_REFERENCES.get(folder, {})
+                    outputs = {reference: plan(sibling).stack_outputs
+                               for reference, sibling in siblings.items()}
+                    made.write_bytes(pickle.dumps(plan_project(key[0], stack,
+                                                               stack_outputs=outputs)))
                 plans[key] = made.read_bytes()
         copied: Plan = pickle.loads(plans[key])
         return copied

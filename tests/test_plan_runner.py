@@ -241,11 +241,16 @@ def test_async_entry_point_exports_are_recorded(tmp_path):
 
 
 def test_stack_reference_is_answered_by_planning_the_sibling_project(planned):
-    studio = planned(ROOT / "examples" / "stack-reference-studio")
+    """The planner's own way: the sibling planned in a second interpreter. The plan is the
+    one the tests make with the sibling's outputs given (``planned``)."""
+    studio = plan_project(ROOT / "examples" / "stack-reference-studio")
     network = planned(ROOT / "examples" / "stack-reference-network")
     domain = studio.get(SAGEMAKER_DOMAIN, "studio-domain")
     assert domain.inputs["vpcId"] == network.stack_outputs["vpc_id"]
     assert domain.inputs["subnetIds"] == list(network.stack_outputs["private_subnets"].values())
+    given = planned(ROOT / "examples" / "stack-reference-studio")
+    assert [(r.urn, r.inputs) for r in studio.resources] == \
+        [(r.urn, r.inputs) for r in given.resources]
 
 
 def test_unknown_stack_reference_exits_2(tmp_path, capsys):

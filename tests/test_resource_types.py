@@ -143,7 +143,10 @@ def _component_types(tree: ast.AST) -> set[int]:
 
 
 def _spelt_tokens(path: Path) -> Iterator[tuple[int, str]]:
-    tree = ast.parse(path.read_text(), str(path))
+    text = path.read_text()
+    if not TOKEN.search(text):
+        return  # no token anywhere in the file: nothing to parse for
+    tree = ast.parse(text, str(path))
     allowed = _docstrings(tree) | _component_types(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str) \
