@@ -413,3 +413,33 @@ def test_quick_stack_traces_are_in_place_only_within_the_block():
     with compat.quick_stack_traces():
         assert sdk_resource._get_stack_trace is compat._stack_trace
     assert sdk_resource._get_stack_trace is sdk
+
+
+def test_plain_values_are_serialized_as_the_sdk_serializes_them(monkeypatch):
+    """Every registration answer of two stacks' plans (what the fakes return: plain JSON
+    almost always) is the ``Struct`` the SDK's own serializer makes, and a value that is not
+    plain JSON (a secret) still goes through it."""
+    from pulumi.runtime import rpc
+
+    from studio_infra.plan import runner
+
+    compared: list[int] = []
+    quick = compat.serialize_properties
+
+    def both(values: Any) -> Any:
+        ours = quick(values)
+        compat._ensure_event_loop()
+        theirs = compat._sync_await(rpc.serialize_properties(dict(values), {}))
+        assert ours == theirs
+        compared.append(len(values))
+        return ours
+
+    monkeypatch.setattr(compat, "serialize_properties", both)
+    with internal("pulumi.runtime.rpc.serialize_properties"):
+        runner.plan_project(ROOT / "examples" / "shared-efs")
+        runner.plan_project(ROOT / "stacks" / "no-internet")
+    assert len(compared) > 150
+    secret = compat.serialize_properties({"password": pulumi.Output.secret("x"),
+                                          "name": "n", "gone": None})
+    assert json_format.MessageToDict(secret)["password"]["value"] == "x"
+    assert "gone" not in secret
