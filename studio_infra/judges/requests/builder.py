@@ -73,6 +73,10 @@ def build_requests(type_: str, props: Mapping[str, Any]) -> list[Request]:
         if call.each == prop:
             for item in value if isinstance(value, list) else [value]:
                 converted = target.transform(item) if target.transform else item
+                if not target.member and not isinstance(converted, Mapping):
+                    # One request per item, made of the item's fields: an item that is not
+                    # an object is no request (the provider's schema refuses it too).
+                    raise Unmapped(f"{prop} holds {item!r}, which is not an object")
                 request = {target.member: converted} if target.member else dict(converted)
                 each[target.call].append(
                     _api_names(request, _input_shape(call), "", entry.nested))
