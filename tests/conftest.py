@@ -201,33 +201,47 @@ def planned(tmp_path_factory: pytest.TempPathFactory) -> Planned:
     planning the sibling in a second interpreter, costs seconds of start-up, and
     ``tests/test_plan_runner.py`` runs that way and compares the two.
     """
+    once = _once_per_run(tmp_path_factory, "plans")
+
+    def make(directory: Path, stack: str) -> bytes:
+        folder = directory.relative_to(ROOT).as_posix() if directory.is_relative_to(ROOT) \
+            else ""
+        outputs = {reference: plan(sibling).stack_outputs
+                   for reference, sibling in SIBLING_REFERENCES.get(folder, {}).items()}
+        return pickle.dumps(plan_project(directory, stack, stack_outputs=outputs))
+
+    def plan(project: str | Path, stack: str = "dev") -> Plan:
+        directory = (ROOT / project).resolve()
+        copied: Plan = pickle.loads(once(f"{directory}\0{stack}",
+                                         lambda: make(directory, stack)))
+        return copied
+
+    return plan
+
+
+def _once_per_run(tmp_path_factory: pytest.TempPathFactory,
+                  kind: str) -> Callable[[str, Callable[[], bytes]], bytes]:
+    """``once(key, make)``: what ``make`` made for ``key`` in this test run, made by the
+    first test process to ask and left in the run's temporary folder for the others (which
+    wait for it: xdist's documented pattern, with filelock), and kept in this process."""
     from filelock import FileLock
 
     # A worker's temporary folder is inside the run's; a run without workers has its own.
     base = tmp_path_factory.getbasetemp()
-    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "plans"
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / kind
     shared.mkdir(exist_ok=True)
-    plans: dict[tuple[Path, str], bytes] = {}
+    kept: dict[str, bytes] = {}
 
-    def plan(project: str | Path, stack: str = "dev") -> Plan:
-        key = ((ROOT / project).resolve(), stack)
-        if key not in plans:
-            name = hashlib.sha256(f"{key[0]}\0{stack}".encode()).hexdigest()[:16]
-            made = shared / f"{name}.pickle"
+    def once(key: str, make: Callable[[], bytes]) -> bytes:
+        if key not in kept:
+            made = shared / hashlib.sha256(key.encode()).hexdigest()[:16]
             with FileLock(f"{made}.lock"):
                 if not made.exists():
-                    folder = key[0].relative_to(ROOT).as_posix() \
-                        if key[0].is_relative_to(ROOT) else ""
-                    siblings = SIBLING_REFERENCES.get(folder, {})
-                    outputs = {reference: plan(sibling).stack_outputs
-                               for reference, sibling in siblings.items()}
-                    made.write_bytes(pickle.dumps(plan_project(key[0], stack,
-                                                               stack_outputs=outputs)))
-                plans[key] = made.read_bytes()
-        copied: Plan = pickle.loads(plans[key])
-        return copied
+                    made.write_bytes(make())
+                kept[key] = made.read_bytes()
+        return kept[key]
 
-    return plan
+    return once
 
 
 PlanReport = Callable[[str | Path], tuple[int, dict[str, Any]]]
@@ -256,28 +270,30 @@ def cli_plans_shared(planned: Planned, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="session")
 def plan_report(planned: Planned, tmp_path_factory: pytest.TempPathFactory) -> PlanReport:
     """``plan_report(project)`` runs ``studio-infra plan PROJECT --json FILE`` in the
-    repository root once per test process and returns its exit code and its JSON report
-    (parsed afresh for each call). The command runs in full (rules, cost, reports); only the
-    program's run under mocks is the one ``planned`` made (the same ``plan_project`` call)."""
+    repository root once per test run (as ``planned`` plans) and returns its exit code and
+    its JSON report (parsed afresh for each call). The command runs in full (rules, cost,
+    reports); only the program's run under mocks is the one ``planned`` made (the same
+    ``plan_project`` call)."""
     from studio_infra.plan import runner
 
-    reports: dict[Path, tuple[int, str]] = {}
+    once = _once_per_run(tmp_path_factory, "reports")
     shared = _shared_planner(planned)
 
-    def report(project: str | Path) -> tuple[int, dict[str, Any]]:
+    def make(directory: Path) -> bytes:
         from studio_infra.cli import main
 
+        out = tmp_path_factory.mktemp("plan") / "plan.json"
+        with pytest.MonkeyPatch.context() as patch:
+            patch.chdir(ROOT)
+            patch.setattr(runner, "plan_project", shared)
+            code = main(["plan", str(directory), "--json", str(out)])
+        assert out.exists(), f"planning {directory} failed with exit {code}"
+        return json.dumps([code, json.loads(out.read_text())]).encode()
+
+    def report(project: str | Path) -> tuple[int, dict[str, Any]]:
         directory = (ROOT / project).resolve()
-        if directory not in reports:
-            out = tmp_path_factory.mktemp("plan") / "plan.json"
-            with pytest.MonkeyPatch.context() as patch:
-                patch.chdir(ROOT)
-                patch.setattr(runner, "plan_project", shared)
-                code = main(["plan", str(directory), "--json", str(out)])
-            assert out.exists(), f"planning {project} failed with exit {code}"
-            reports[directory] = code, out.read_text()
-        code, text = reports[directory]
-        return code, json.loads(text)
+        code, document = json.loads(once(str(directory), lambda: make(directory)))
+        return int(code), document
 
     return report
 

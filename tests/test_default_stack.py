@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from studio_infra.cli.exits import EXIT_OK
 from studio_infra.domain import StudioDomain
 from studio_infra.ecr import ImageRepository
 from studio_infra.efs import SharedFileSystem
@@ -22,7 +23,6 @@ from studio_infra.plan.render import (
     render_tree,
     render_violations,
 )
-from studio_infra.plan.runner import in_directory
 from studio_infra.resource_types import (
     CLOUDWATCH_LOG_GROUP,
     EC2_SECURITY_GROUP,
@@ -40,7 +40,6 @@ from studio_infra.resource_types import (
     VPC_SECURITY_GROUP_INGRESS_RULE,
 )
 from studio_infra.roles import StudioExecutionRole
-from studio_infra.rules.config import load_policy_config
 from studio_infra.rules.engine import evaluate, stack_from_plan
 from studio_infra.s3 import SecureBucket
 from studio_infra.studio import Studio
@@ -188,24 +187,26 @@ value): the role's policies are not in the plan. Reported as cannot-check, never
 
 
 @pytest.mark.parametrize("project", [ROOT, *PROJECTS], ids=lambda p: str(p.relative_to(ROOT)))
-def test_every_stack_and_example_plans_with_no_finding_but_its_opt_outs(project, planned):
+def test_every_stack_and_example_plans_with_no_finding_but_its_opt_outs(project, planned,
+                                                                        plan_report):
     plan = planned(project)
     assert any(r.custom for r in plan.resources)
     # the provider judge's data accounts for every AWS type the program creates
     unaccounted = {r.type for r in plan.resources if r.type.startswith("aws:")
                    } - provider_rules.accounted()
     assert not unaccounted, sorted(unaccounted)
-    waiver = project / "policy-config.json"
-    config = load_policy_config(waiver) if waiver.exists() else None
-    with in_directory(plan.directory):
-        findings = evaluate(stack_from_plan(plan.resources), config)
+    # What `studio-infra plan` finds, with the project's own waiver (policy-config.json).
+    code, report = plan_report(project)
+    findings = report["violations"]
     name = str(project.relative_to(ROOT))
-    unseen = {f.policy for f in findings if f.cannot_check}
-    assert unseen == UNSEEN.get(name, set()), [f.message for f in findings if f.cannot_check]
-    opted = {f.policy for f in findings if not f.cannot_check}
-    assert opted == OPT_OUTS.get(name, set()), [f.message for f in findings]
-    assert all(f.enforcement.value == "advisory" for f in findings)
-    plan.violations = [f.to_json() for f in findings]
+    unseen = {f["policy"] for f in findings if f["cannot_check"]}
+    assert unseen == UNSEEN.get(name, set()), [f["message"] for f in findings
+                                               if f["cannot_check"]]
+    opted = {f["policy"] for f in findings if not f["cannot_check"]}
+    assert opted == OPT_OUTS.get(name, set()), [f["message"] for f in findings]
+    assert all(f["enforcement"] == "advisory" for f in findings)
+    assert code == EXIT_OK
+    plan.violations = findings
     printed = "\n".join([render_tree(plan), render_counts(plan), render_outputs(plan),
                           render_violations(plan)])
     assert max(len(line) for line in printed.splitlines()) <= WIDTH
