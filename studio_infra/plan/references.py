@@ -40,9 +40,11 @@ def sibling_resolver(project_dir: Path, project: str) -> Callable[[str], dict[st
         if depth > MAX_DEPTH:
             raise StudioInfraError(f"StackReference {reference!r}: references nest deeper than "
                                    f"{MAX_DEPTH} (a cycle?)")
+        # Only the outputs are read: the referenced stack's own findings are its plan's to
+        # report, not this one's.
         result = subprocess.run(
             [sys.executable, "-m", "studio_infra.cli", "plan", str(directory), "--stack", stack,
-             "--json", "-"],
+             "--json", "-", "--no-policy"],
             capture_output=True, text=True, check=False,
             env={**os.environ, DEPTH_VARIABLE: str(depth)},
         )
