@@ -172,6 +172,8 @@ def test_the_command_plans_a_yaml_program_and_refuses_typescript(
      "outputs:\n  x: ${k.keyArns[\"s4\"]}\n", r"outputs: \$\{k\.keyArns\[\"s4\"\]\}: no 's4' in"),
     ("resources:\n  k:\n    type: {KEYS}\noutputs:\n  x: ${pulumi.organization}\n",
      r"reads pulumi\.project and pulumi\.stack only"),
+    ("resources:\n  k:\n    type: {KEYS}\noutputs:\n  x:\n    fn::toJSON: [a]\n",
+     r"outputs\.x: fn::toJSON: functions are not planned"),
 ])
 def test_what_the_engine_would_refuse_is_refused_before_anything_runs(
         tmp_path: Path, body: str, message: str) -> None:

@@ -138,7 +138,7 @@ class YamlProgram:
                  declared: Mapping[str, Any] | None = None) -> None:
         """``declared``: the configuration the project declares (``config:`` of the project
         file and of the program's file), whose ``type`` says how a value is read."""
-        from studio_infra.provider.host import schema
+        from studio_infra.provider.host import component_provider, schema
 
         self.path = path
         self.project = project
@@ -146,7 +146,8 @@ class YamlProgram:
         self.config_types = {
             key if ":" in key else f"{project}:{key}": str(entry.get("type", "string"))
             for key, entry in (declared or {}).items() if isinstance(entry, dict)}
-        spec = read_program(path)
+        text = path.read_text()
+        spec = read_program(path, text)
         self.resources: dict[str, Any] = {str(k): v for k, v in
                                           (spec.get("resources") or {}).items()}
         self.outputs: dict[str, Any] = {str(k): v for k, v in
@@ -157,17 +158,20 @@ class YamlProgram:
                                "planner evaluates config, resources and outputs)")
         for name, resource in self.resources.items():
             _check_resource(path, name, resource)
-        problems = schema_problems(self.resources, schema(), f"{path.name}: resources")
+        _refuse_functions(self.outputs, f"{path.name}: outputs")
+        self.provider = component_provider()
+        """The provider that builds the resources; its schema is what they are checked
+        against."""
+        problems = schema_problems(self.resources, schema(self.provider),
+                                   f"{path.name}: resources")
         if problems:
             raise ProjectError("; ".join(problems))
         self.order = _order(path, self.resources)
-        self.lines = _resource_lines(path)
+        self.lines = _resource_lines(text)
         """Each resource's line in the file, by name: where its registrations come from."""
 
     def __call__(self) -> None:
-        from studio_infra.provider.host import component_provider
-
-        provider = component_provider()
+        provider = self.provider
         built: dict[str, Any] = {}
         for name in self.order:
             resource = self.resources[name]
@@ -203,10 +207,10 @@ class YamlProgram:
             resource.source = {"file": str(self.path), "line": line} if line else None
 
 
-def read_program(path: Path) -> dict[str, Any]:
-    """The YAML program's file, parsed."""
+def read_program(path: Path, text: str) -> dict[str, Any]:
+    """The YAML program's file (``text``, read from ``path``), parsed."""
     try:
-        spec = yaml.safe_load(path.read_text())
+        spec = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise ProjectError(f"{path} is not valid YAML: {exc}") from None
     if not isinstance(spec, dict):
@@ -217,9 +221,9 @@ def read_program(path: Path) -> dict[str, Any]:
     return spec
 
 
-def _resource_lines(path: Path) -> dict[str, int]:
+def _resource_lines(text: str) -> dict[str, int]:
     """Each resource's line (1-based) in the YAML file, from its parse tree."""
-    document = yaml.compose(path.read_text())
+    document = yaml.compose(text)
     lines: dict[str, int] = {}
     if isinstance(document, yaml.MappingNode):
         for key, value in document.value:

@@ -29,9 +29,10 @@ def component_provider() -> StudioInfraProvider:
     return StudioInfraProvider(list(COMPONENTS), PACKAGE, version=__version__)
 
 
-def schema() -> dict[str, Any]:
-    """The schema the provider serves, as ``GetSchema`` returns it (parsed)."""
-    text = component_provider().schema
+def schema(provider: StudioInfraProvider | None = None) -> dict[str, Any]:
+    """The schema ``provider`` (by default a new one) serves, as ``GetSchema`` returns it
+    (parsed)."""
+    text = (provider or component_provider()).schema
     if text is None:  # the SDK always sets it; kept for the type checker
         raise RuntimeError("the component provider has no schema")
     loaded: dict[str, Any] = json.loads(text)
