@@ -61,9 +61,9 @@ class PulumiProject:
     runtime: str = "python"
     """``python``, or ``yaml`` (``program`` is then the YAML file,
     ``studio_infra.plan.yaml_program``)."""
-    declared_config: dict[str, Any] = field(default_factory=dict)
-    """The ``config:`` declarations of the project (and of a YAML program's own file), as
-    written: a YAML program reads each value as its declared ``type``."""
+    config_types: dict[str, str] = field(default_factory=dict)
+    """The declared ``type`` of each key the project (and a YAML program's own file)
+    declares with one, namespaced: a YAML program reads each value as its type."""
 
     def unknown_keys(self, read: set[str]) -> list[str]:
         """Keys of the project's own namespace that it neither declares nor reads: misspelt
@@ -136,7 +136,9 @@ def load_project(directory: str | Path, stack: str,
     return PulumiProject(root, name, stack, program, config, tuple(sorted(secrets)), declared,
                          tuple(sorted(sealed)), provider,
                          program_environment(root, spec.get("runtime")), runtime,
-                         declared_config)
+                         {_namespaced(str(k), name): str(v["type"])
+                          for k, v in declared_config.items()
+                          if isinstance(v, dict) and "type" in v})
 
 
 def _secret_opener(stack_spec: dict[str, Any],

@@ -306,7 +306,7 @@ def _program(project: PulumiProject) -> Callable[[], Any]:
     YAML runtime evaluates it (read and checked here, before anything runs)."""
     if project.runtime == "yaml":
         return YamlProgram(project.program, project.name, project.stack,
-                           project.declared_config)
+                           project.config_types)
     return lambda: runpy.run_path(str(project.program), run_name="__main__")
 
 

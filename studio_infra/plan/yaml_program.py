@@ -135,17 +135,15 @@ class YamlProgram:
     anything runs."""
 
     def __init__(self, path: Path, project: str, stack: str,
-                 declared: Mapping[str, Any] | None = None) -> None:
-        """``declared``: the configuration the project declares (``config:`` of the project
-        file and of the program's file), whose ``type`` says how a value is read."""
+                 config_types: Mapping[str, str] | None = None) -> None:
+        """``config_types``: the declared type of configuration keys (namespaced), which
+        says how a value is read (``PulumiProject.config_types``)."""
         from studio_infra.provider.host import component_provider, schema
 
         self.path = path
         self.project = project
         self.stack = stack
-        self.config_types = {
-            key if ":" in key else f"{project}:{key}": str(entry.get("type", "string"))
-            for key, entry in (declared or {}).items() if isinstance(entry, dict)}
+        self.config_types = dict(config_types or {})
         text = path.read_text()
         spec = read_program(path, text)
         self.resources: dict[str, Any] = {str(k): v for k, v in
