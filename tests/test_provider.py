@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from studio_infra.errors import StudioInfraError
 from studio_infra.plan.runner import ProgramError, run_under_mocks
-from studio_infra.plan.yaml_program import schema_problems
+from studio_infra.plan.yaml_program import on_the_wire, schema_problems
 from studio_infra.provider import components, derive
 from studio_infra.provider.host import SCHEMA_FILE, component_provider, schema, schema_text
 from studio_infra.provider.hosting import hosted_type
@@ -165,17 +165,6 @@ def _yaml_program() -> dict[str, Any]:
     return loaded
 
 
-def _on_the_wire(value: Any) -> Any:
-    """A value as the engine sends it to ``Construct``: numbers as floats."""
-    if isinstance(value, dict):
-        return {k: _on_the_wire(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_on_the_wire(v) for v in value]
-    if isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    return value
-
-
 STUDIO_PYTHON_ARGS = {
     "network": {"cidr_block": "10.0.0.0/16", "availability_zone_count": 2},
     "domain": {"idle_timeout_minutes": 60},
@@ -260,7 +249,7 @@ def test_construct_builds_the_python_studio_from_the_yaml_programs_inputs() -> N
     the same types, names and inputs, under the hosted ``studio-infra:index:Studio``."""
     from studio_infra.studio import Studio
 
-    inputs = _on_the_wire(_yaml_program()["resources"]["studio"]["properties"])
+    inputs = on_the_wire(_yaml_program()["resources"]["studio"]["properties"])
     hosted, python, result = _through_and_direct(
         hosted_type("Studio"), inputs, lambda: Studio("studio", STUDIO_PYTHON_ARGS))
     assert len(python.resources) > 50
@@ -347,7 +336,7 @@ def test_the_yaml_programs_values_pass_the_models() -> None:
         component = resource["type"].rsplit(":", 1)[-1]
         # The provider's own map from the schema's names to the TypedDict's; the analyzer
         # keeps it per component (no public accessor in pulumi 3.x).
-        mapped = provider.map_inputs(_on_the_wire(resource.get("properties", {})),
+        mapped = provider.map_inputs(on_the_wire(resource.get("properties", {})),
                                      provider._component_defs[component])
         model = components.hosted(component)._python_class.ARGS
         validate_args(model, _as_outputs(mapped), f"{component} {name!r}")

@@ -24,7 +24,7 @@ from pulumi.runtime.proto import provider_pb2
 from studio_infra._version import __version__
 from studio_infra.domain import StudioDomain
 from studio_infra.plan.runner import Plan, ProgramError, run_under_mocks
-from studio_infra.plan.yaml_program import schema_problems
+from studio_infra.plan.yaml_program import on_the_wire, schema_problems
 from studio_infra.posix import PosixUser
 from studio_infra.provider.host import component_provider
 from studio_infra.provider.hosting import hosted_type
@@ -37,7 +37,6 @@ from tests.test_provider import (
     ROOT,
     _as_outputs,
     _inputs,
-    _on_the_wire,
     _registrations,
     _same_names,
     _strings,
@@ -191,7 +190,7 @@ def test_the_users_yaml_programs_values_pass_the_models() -> None:
     memberships: dict[str, DomainMembership] = {}
     for name, resource in _users_program()["resources"].items():
         component = resource["type"].rsplit(":", 1)[-1]
-        mapped = _as_outputs(provider.map_inputs(_on_the_wire(resource.get("properties", {})),
+        mapped = _as_outputs(provider.map_inputs(on_the_wire(resource.get("properties", {})),
                                                  provider._component_defs[component]))
         if component == "StudioUser":
             mapped["domain"] = memberships[resource["properties"]["domain"][2:-1]]

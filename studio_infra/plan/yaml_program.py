@@ -174,8 +174,8 @@ class YamlProgram:
         for name in self.order:
             resource = self.resources[name]
             scope = self._scope(built, f"{self.path.name}: resources.{name}")
-            result = provider.construct(name, resource["type"],
-                                        _wire(scope.value(resource.get("properties") or {})),
+            properties = scope.value(resource.get("properties") or {})
+            result = provider.construct(name, resource["type"], on_the_wire(properties),
                                         scope.options(resource.get("options") or {}))
             built[name] = result
         scope = self._scope(built, f"{self.path.name}: outputs")
@@ -352,13 +352,13 @@ def _order(path: Path, resources: Mapping[str, Any]) -> list[str]:
                            f"{cycle}") from None
 
 
-def _wire(value: Any) -> Any:
+def on_the_wire(value: Any) -> Any:
     """``value`` as the engine sends it to ``Construct``: numbers as floats (protobuf's
     ``Value`` has no integers)."""
     if isinstance(value, dict):
-        return {k: _wire(v) for k, v in value.items()}
+        return {k: on_the_wire(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_wire(v) for v in value]
+        return [on_the_wire(v) for v in value]
     if isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     return value
