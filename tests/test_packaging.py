@@ -96,7 +96,8 @@ def test_the_wheel_holds_the_package_its_data_and_the_pack_and_nothing_else(whee
     assert {"studio_infra/policy/PulumiPolicy.yaml", "studio_infra/policy/__main__.py",
             "studio_infra/policy/requirements.txt", "studio_infra/py.typed",
             "studio_infra/_version.py", "studio_infra/efs_provisioner.py",
-            "studio_infra/schemas/report-v1.schema.json", "studio_infra/data/prices.json"} <= names
+            "studio_infra/schemas/report-v1.schema.json", "studio_infra/data/prices.json",
+            "studio_infra/rules/catalog.yaml"} <= names
     tracked = subprocess.run(["git", "ls-files", "studio_infra"], cwd=ROOT,
                              capture_output=True, text=True, check=True).stdout.split()
     data = {f for f in tracked if f.startswith("studio_infra/judges/data/")}

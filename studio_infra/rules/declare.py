@@ -1,20 +1,15 @@
-"""Declaring a rule beside its check, by keyword.
+"""Declaring a check as the rule the catalog names.
 
-A rule's metadata (name, what it checks, the types it judges, severity, default level,
-remediation, the checkov / Security Hub / AWS Config ids it matches) belongs next to the
-code that checks it, as checkov keeps it in a check's constructor and cdk-nag beside the rule
-function: read together, a reviewer sees what a rule promises and what it does. Each rule
-module holds one ``RuleGroup`` (two where it covers two services) and decorates its checks::
+What a rule promises (description, severity, default level, remediation, matching controls,
+settings) is data, in ``catalog.yaml``; what it judges and how it runs is code, here. Each rule
+module holds one ``RuleGroup`` (two where it covers two services) and decorates its checks
+with the name of their catalog entry::
 
     NETWORK = RuleGroup()
 
-    @NETWORK.rule(name="vpc-flow-logs", description="VPCs record flow logs", types=(VPC,),
-                  severity=Severity.MEDIUM, enforcement=Enforcement.ADVISORY,
-                  remediation="Add an ec2.FlowLog for the VPC.", needs_stack=True)
+    @NETWORK.rule("vpc-flow-logs", types=(VPC,), needs_stack=True)
     def vpc_flow_logs(vpc: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
         ...
-
-    NETWORK_RULES = NETWORK.rules
 
 What every rule of a group shares (the types it judges, whether it reads the stack, its
 category, whether it runs live) is said once, as the group's defaults
@@ -26,22 +21,22 @@ declared once as a pair (``RuleGroup.pair``): the rule for this library's resour
 mandatory, its twin for the others' advisory, and the check tells them apart by its
 ``library`` argument.
 
-Every argument is keyword-only and typed, so mypy checks each rule's metadata; the decorator
-returns the check unchanged (it stays a plain function, callable in tests). The group keeps
-the rules in the order they are declared, which is the order ``rules.RULES`` evaluates them
-in, and so the order of every report's findings.
+A name the catalog does not hold, a rule declared twice, or a pair whose catalog levels are not
+mandatory and advisory is an error when the module is imported; ``rules.RULES`` refuses a
+catalog entry no check declares. The decorator returns the check unchanged (it stays a plain
+function, callable in tests).
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-from studio_infra.rules.model import Category, Check, Enforcement, Resource, Rule, Severity, Stack
+from studio_infra.rules.catalog import CatalogEntry, catalog
+from studio_infra.rules.model import Category, Check, Enforcement, Resource, Rule, Stack
 
-__all__ = ["PairedCheck", "RuleGroup", "Twin"]
+__all__ = ["PairedCheck", "RuleGroup"]
 
 CheckT = TypeVar("CheckT", bound=Check)
 
@@ -56,46 +51,35 @@ class PairedCheck(Protocol):
 PairedT = TypeVar("PairedT", bound=PairedCheck)
 
 
-@dataclass(frozen=True)
-class Twin:
-    """What one rule of a pair says for itself: the rest the pair shares."""
-
-    name: str
-    description: str
-    severity: Severity
-    remediation: str
-
-
 class RuleGroup:
     """The rules one module declares, in declaration order, and what they share by default.
 
     The defaults are ``Rule``'s unless the group says otherwise
-    (``tests/rules/test_catalog.py`` holds an undeclared field to ``Rule``'s default)."""
+    (``tests/rules/test_catalog.py`` holds an undeclared field to ``Rule``'s default).
+    ``entries`` is the catalog the names are looked up in (the package's by default)."""
 
     def __init__(self, *, types: tuple[str, ...] = (), needs_stack: bool = False,
-                 category: Category = Category.SECURITY, live: bool = True) -> None:
+                 category: Category = Category.SECURITY, live: bool = True,
+                 entries: Mapping[str, CatalogEntry] | None = None) -> None:
         self._rules: list[Rule] = []
         self._types = types
         self._needs_stack = needs_stack
         self._category = category
         self._live = live
+        self._entries = catalog() if entries is None else entries
 
     @property
     def rules(self) -> tuple[Rule, ...]:
         """Every rule declared so far, in order."""
         return tuple(self._rules)
 
-    def rule(self, *, name: str, description: str, severity: Severity,
-             enforcement: Enforcement, remediation: str,
-             types: tuple[str, ...] | None = None,
-             checkov: tuple[str, ...] = (), security_hub: tuple[str, ...] = (),
-             aws_config: tuple[str, ...] = (), needs_stack: bool | None = None,
-             settings: Mapping[str, tuple[Any, Mapping[str, Any]]] | None = None,
-             category: Category | None = None,
+    def rule(self, name: str, *, types: tuple[str, ...] | None = None,
+             needs_stack: bool | None = None, category: Category | None = None,
              live: bool | None = None) -> Callable[[CheckT], CheckT]:
-        """Declare the decorated check as rule ``name``; the fields are ``Rule``'s, whose
-        docstrings say what each means. ``types``, ``needs_stack``, ``category`` and ``live``
-        left out are the group's."""
+        """Declare the decorated check as the catalog's rule ``name``; ``types``,
+        ``needs_stack``, ``category`` and ``live`` (``Rule``'s fields, whose docstrings say
+        what each means) left out are the group's."""
+        entry = self._entry(name)
         if any(known.name == name for known in self._rules):
             raise ValueError(f"rule {name!r} is declared twice; give each rule its own name")
         types = self._types if types is None else types
@@ -105,34 +89,44 @@ class RuleGroup:
 
         def declare(check: CheckT) -> CheckT:
             self._rules.append(Rule(
-                name=name, description=description, types=types, check=check,
-                severity=severity, enforcement=enforcement, remediation=remediation,
-                checkov=checkov, security_hub=security_hub, aws_config=aws_config,
+                name=name, description=entry.description, types=types, check=check,
+                severity=entry.severity, enforcement=entry.enforcement,
+                remediation=entry.remediation, checkov=entry.checkov,
+                security_hub=entry.security_hub, aws_config=entry.aws_config,
                 needs_stack=self._needs_stack if needs_stack is None else needs_stack,
-                settings=dict(settings or {}),
+                settings=entry.rule_settings(),
                 category=self._category if category is None else category,
                 live=self._live if live is None else live))
             return check
 
         return declare
 
-    def pair(self, library: Twin, elsewhere: Twin, *,
+    def pair(self, library: str, elsewhere: str, *,
              live: bool | None = None) -> Callable[[PairedT], PairedT]:
         """Declare the decorated check twice, with the group's defaults (and ``live`` when
-        given): as ``library``, mandatory, on what this library builds (``library=True``),
-        and as ``elsewhere``, advisory, on what other programs build (``library=False``).
-        Another program's resources may be built as its owner chose (AWS's own home EFS is
-        one file system for a whole domain), so they get advice, not a failed plan."""
+        given): as rule ``library``, mandatory, on what this library builds
+        (``library=True``), and as ``elsewhere``, advisory, on what other programs build
+        (``library=False``). Another program's resources may be built as its owner chose
+        (AWS's own home EFS is one file system for a whole domain), so they get advice, not a
+        failed plan."""
+        for name, level in ((library, Enforcement.MANDATORY), (elsewhere, Enforcement.ADVISORY)):
+            if self._entry(name).enforcement is not level:
+                raise ValueError(f"rule {name!r} is one of a pair: its catalog enforcement "
+                                 f"must be {level.value!r}")
 
         def declare(check: PairedT) -> PairedT:
-            for twin, enforcement, ours in ((library, Enforcement.MANDATORY, True),
-                                            (elsewhere, Enforcement.ADVISORY, False)):
-                self.rule(name=twin.name, description=twin.description,
-                          severity=twin.severity, enforcement=enforcement,
-                          remediation=twin.remediation, live=live)(_bound(check, ours))
+            self.rule(library, live=live)(_bound(check, True))
+            self.rule(elsewhere, live=live)(_bound(check, False))
             return check
 
         return declare
+
+    def _entry(self, name: str) -> CatalogEntry:
+        try:
+            return self._entries[name]
+        except KeyError:
+            raise ValueError(f"rule {name!r} is not in the catalog (studio_infra/rules/"
+                             "catalog.yaml): add its entry there") from None
 
 
 def _bound(check: PairedCheck, library: bool) -> Check:

@@ -35,9 +35,7 @@ from studio_infra.rules.model import (
     UNKNOWN,
     CannotCheck,
     Category,
-    Enforcement,
     Resource,
-    Severity,
     Stack,
     contains_unknown,
 )
@@ -61,17 +59,7 @@ POLICY_DOCUMENTS: dict[str, tuple[tuple[str, PolicyKind], ...]] = {
 DEPLOY = RuleGroup(category=Category.DEPLOY)
 
 
-@DEPLOY.rule(
-    name="deploy-aws-api",
-    description="AWS accepts every request the provider sends: botocore's models (structure, "
-                "required members, enums, patterns, lengths, ranges, documented constraints) and "
-                "the rules AWS documents beside them",
-    types=("aws:*",),
-    severity=Severity.HIGH,
-    enforcement=Enforcement.MANDATORY,
-    remediation="Change the value to one AWS accepts; the message quotes the model.",
-    live=False,
-)
+@DEPLOY.rule("deploy-aws-api", types=("aws:*",), live=False)
 def aws_accepts_request(resource: Resource, stack: Stack,
                         _: Mapping[str, Any]) -> Iterator[str]:
     if resource.type not in REQUESTS:
@@ -95,18 +83,7 @@ def aws_accepts_request(resource: Resource, stack: Stack,
         raise CannotCheck("some inputs are not known until other resources exist")
 
 
-@DEPLOY.rule(
-    name="deploy-provider-validators",
-    description="The AWS provider accepts every input: the validators terraform-provider-aws "
-                "(which pulumi-aws runs) applies before it calls AWS (name patterns and lengths, "
-                "enums, ranges, arguments that conflict or need each other)",
-    types=provider_rules.types(),
-    severity=Severity.HIGH,
-    enforcement=Enforcement.MANDATORY,
-    remediation="Change the value to one the provider accepts; the message quotes its rule and "
-                "the source line.",
-    live=False,
-)
+@DEPLOY.rule("deploy-provider-validators", types=provider_rules.types(), live=False)
 def provider_accepts(resource: Resource, stack: Stack,
                      _: Mapping[str, Any]) -> Iterator[str]:
     refusals, unknown = provider_rules.check(resource.type, resource.props)
@@ -117,16 +94,7 @@ def provider_accepts(resource: Resource, stack: Stack,
                           "resources exist")
 
 
-@DEPLOY.rule(
-    name="deploy-iam-policies",
-    description="Every policy statement names real actions, resources those actions act on, and "
-                "condition keys and operators that apply to them",
-    types=tuple(POLICY_DOCUMENTS),
-    severity=Severity.HIGH,
-    enforcement=Enforcement.MANDATORY,
-    remediation="Fix the statement as the message says: an action that supports only '*' needs "
-                "Resource '*', a condition key must be one the action carries.",
-)
+@DEPLOY.rule("deploy-iam-policies", types=tuple(POLICY_DOCUMENTS))
 def iam_policies_mean_it(resource: Resource, stack: Stack,
                          _: Mapping[str, Any]) -> Iterator[str]:
     documents = [(resource.get(prop), prop, kind)
@@ -148,15 +116,7 @@ def iam_policies_mean_it(resource: Resource, stack: Stack,
         raise CannotCheck("a policy document is not known until other resources exist")
 
 
-@DEPLOY.rule(
-    name="deploy-role-policy-size",
-    description="A role's inline policies fit IAM's 10,240-character quota",
-    types=(IAM_ROLE,),
-    severity=Severity.HIGH,
-    enforcement=Enforcement.MANDATORY,
-    remediation="Move statements into managed policies attached to the role.",
-    needs_stack=True,
-)
+@DEPLOY.rule("deploy-role-policy-size", types=(IAM_ROLE,), needs_stack=True)
 def role_inline_policy_size(role: Resource, stack: Stack,
                             _: Mapping[str, Any]) -> Iterator[str]:
     documents = [p.get("policy") for p in role.get("inlinePolicies") or []

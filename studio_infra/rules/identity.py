@@ -18,7 +18,7 @@ from studio_infra.resource_types import (
 )
 from studio_infra.rules.declare import RuleGroup
 from studio_infra.rules.documents import as_list, policy_documents, statements
-from studio_infra.rules.model import Enforcement, Resource, Severity, Stack
+from studio_infra.rules.model import Resource, Stack
 
 DATA_TYPES = (S3_BUCKET, S3_BUCKET_V2,
               EFS_FILE_SYSTEM, KMS_KEY,
@@ -28,17 +28,7 @@ DATA_TYPES = (S3_BUCKET, S3_BUCKET_V2,
 IDENTITY = RuleGroup()
 
 
-@IDENTITY.rule(
-    name="iam-no-wildcard-actions",
-    description="IAM policies grant no '*' or 'service:*' actions on every resource",
-    types=(IAM_ROLE, IAM_ROLE_POLICY, IAM_POLICY),
-    severity=Severity.HIGH,
-    enforcement=Enforcement.ADVISORY,
-    remediation="List the actions and resources the principal needs.",
-    checkov=("CKV_AWS_62", "CKV_AWS_63", "CKV_AWS_355"),
-    security_hub=("IAM.1", "IAM.21"),
-    aws_config=("iam-policy-no-statements-with-admin-access",),
-)
+@IDENTITY.rule("iam-no-wildcard-actions", types=(IAM_ROLE, IAM_ROLE_POLICY, IAM_POLICY))
 def iam_no_wildcard_actions(resource: Resource, stack: Stack,
                             _: Mapping[str, Any]) -> Iterator[str]:
     for document, what in policy_documents(resource):
@@ -53,15 +43,7 @@ def iam_no_wildcard_actions(resource: Resource, stack: Stack,
                 yield f"{what} allows everything except {statement['NotAction']}"
 
 
-@IDENTITY.rule(
-    name="data-protected",
-    description="Data-bearing resources are protected or retained on delete",
-    types=DATA_TYPES,
-    severity=Severity.MEDIUM,
-    enforcement=Enforcement.ADVISORY,
-    remediation="Set the protect (and retain_on_delete) resource options; studio-infra components "
-                "do unless protect_data is false.",
-)
+@IDENTITY.rule("data-protected", types=DATA_TYPES)
 def data_protected(resource: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     if resource.protect is None:
         return  # a live resource: protection is a property of a Pulumi stack, not of AWS

@@ -13,22 +13,13 @@ from studio_infra.resource_types import (
 )
 from studio_infra.rules.declare import RuleGroup
 from studio_infra.rules.documents import statements, unconditioned_public_allows
-from studio_infra.rules.model import Enforcement, Resource, Severity, Stack, known
+from studio_infra.rules.model import Resource, Stack, known
 
 KMS = RuleGroup(types=(KMS_KEY,))
 ECR = RuleGroup(types=(ECR_REPOSITORY,))
 
 
-@KMS.rule(
-    name="kms-rotation",
-    description="KMS keys rotate their key material",
-    severity=Severity.MEDIUM,
-    enforcement=Enforcement.MANDATORY,
-    remediation="Set enableKeyRotation: true.",
-    checkov=("CKV_AWS_7",),
-    security_hub=("KMS.4",),
-    aws_config=("cmk-backing-key-rotation-enabled",),
-)
+@KMS.rule("kms-rotation")
 def kms_rotation(key: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     spec = key.get("customerMasterKeySpec", "SYMMETRIC_DEFAULT")
     if spec not in ("SYMMETRIC_DEFAULT", None):
@@ -37,17 +28,7 @@ def kms_rotation(key: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[
         yield f"key {key.name} does not rotate its key material (enableKeyRotation)"
 
 
-@KMS.rule(
-    name="kms-no-public-principal",
-    description="KMS key policies allow no principal '*' without a condition",
-    severity=Severity.CRITICAL,
-    enforcement=Enforcement.MANDATORY,
-    remediation="Name the principals (the account root, roles, services) or add conditions such "
-                "as kms:CallerAccount and kms:ViaService.",
-    checkov=("CKV_AWS_33",),
-    security_hub=("KMS.5",),
-    needs_stack=True,
-)
+@KMS.rule("kms-no-public-principal", needs_stack=True)
 def kms_no_public_principal(key: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     documents = [(key.get("policy"), f"the policy of {key.name}")] if key.get("policy") else []
     documents += [(p.get("policy"), f"the policy of {p.name}")
@@ -59,14 +40,7 @@ def kms_no_public_principal(key: Resource, stack: Stack, _: Mapping[str, Any]) -
                    "condition")
 
 
-@KMS.rule(
-    name="kms-deletion-window",
-    description="A deleted KMS key stays recoverable for at least 30 days",
-    severity=Severity.LOW,
-    enforcement=Enforcement.ADVISORY,
-    remediation="Set deletionWindowInDays to 30.",
-    settings={"minimum_days": (30, {"type": "integer", "minimum": 7, "maximum": 30})},
-)
+@KMS.rule("kms-deletion-window")
 def kms_deletion_window(key: Resource, stack: Stack,
                         settings: Mapping[str, Any]) -> Iterator[str]:
     minimum = int(settings.get("minimum_days", 30))
@@ -75,60 +49,28 @@ def kms_deletion_window(key: Resource, stack: Stack,
         yield f"key {key.name} can be deleted after {days} days, fewer than {minimum}"
 
 
-@ECR.rule(
-    name="ecr-encryption-cmk",
-    description="ECR repositories are encrypted with a customer-managed KMS key",
-    severity=Severity.HIGH,
-    enforcement=Enforcement.MANDATORY,
-    remediation="Set encryptionConfigurations to [{encryptionType: KMS, kmsKey: <CMK ARN>}] "
-                "(forces a new repository).",
-    checkov=("CKV_AWS_136",),
-)
+@ECR.rule("ecr-encryption-cmk")
 def ecr_encryption_cmk(repo: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     configs = known(repo.get("encryptionConfigurations", []), f"encryption of {repo.name}")
     if not any(c.get("encryptionType") == "KMS" and c.get("kmsKey") for c in configs):
         yield f"repository {repo.name} is not encrypted with a customer-managed KMS key"
 
 
-@ECR.rule(
-    name="ecr-scan-on-push",
-    description="ECR repositories scan images on push",
-    severity=Severity.MEDIUM,
-    enforcement=Enforcement.ADVISORY,
-    remediation="Set imageScanningConfiguration.scanOnPush: true.",
-    checkov=("CKV_AWS_163",),
-    security_hub=("ECR.1",),
-)
+@ECR.rule("ecr-scan-on-push")
 def ecr_scan_on_push(repo: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     scan = known(repo.get("imageScanningConfiguration.scanOnPush"), f"scanning of {repo.name}")
     if scan is not True:
         yield f"repository {repo.name} does not scan images on push"
 
 
-@ECR.rule(
-    name="ecr-immutable-tags",
-    description="ECR repositories have immutable tags",
-    severity=Severity.MEDIUM,
-    enforcement=Enforcement.ADVISORY,
-    remediation="Set imageTagMutability: IMMUTABLE.",
-    checkov=("CKV_AWS_51",),
-    security_hub=("ECR.2",),
-)
+@ECR.rule("ecr-immutable-tags")
 def ecr_immutable_tags(repo: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     mutability = known(repo.get("imageTagMutability", "MUTABLE"), f"tags of {repo.name}")
     if not str(mutability).startswith("IMMUTABLE"):
         yield f"repository {repo.name} lets a tag move to other image bytes"
 
 
-@ECR.rule(
-    name="ecr-lifecycle-policy",
-    description="ECR repositories expire old images",
-    severity=Severity.LOW,
-    enforcement=Enforcement.ADVISORY,
-    remediation="Add an ecr.LifecyclePolicy (ImageRepository does).",
-    security_hub=("ECR.3",),
-    needs_stack=True,
-)
+@ECR.rule("ecr-lifecycle-policy", needs_stack=True)
 def ecr_lifecycle_policy(repo: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     if not stack.companions(repo, ECR_LIFECYCLE_POLICY, "repository"):
         yield f"repository {repo.name} has no lifecycle policy"

@@ -15,7 +15,7 @@ from studio_infra.resource_types import (
     VPC_SECURITY_GROUP_INGRESS_RULE,
 )
 from studio_infra.rules.declare import RuleGroup
-from studio_infra.rules.model import Enforcement, Resource, Severity, Stack, known
+from studio_infra.rules.model import Resource, Stack, known
 
 ANYWHERE = {"0.0.0.0/0", "::/0"}
 
@@ -23,35 +23,13 @@ ANYWHERE = {"0.0.0.0/0", "::/0"}
 NETWORK = RuleGroup()
 
 
-@NETWORK.rule(
-    name="vpc-flow-logs",
-    description="VPCs record flow logs",
-    types=(EC2_VPC,),
-    severity=Severity.MEDIUM,
-    enforcement=Enforcement.ADVISORY,
-    remediation="Add an ec2.FlowLog for the VPC (StudioNetwork does).",
-    checkov=("CKV2_AWS_11",),
-    security_hub=("EC2.6",),
-    aws_config=("vpc-flow-logs-enabled",),
-    needs_stack=True,
-)
+@NETWORK.rule("vpc-flow-logs", types=(EC2_VPC,), needs_stack=True)
 def vpc_flow_logs(vpc: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     if not stack.companions(vpc, EC2_FLOW_LOG, "vpcId"):
         yield f"VPC {vpc.name} has no flow logs"
 
 
-@NETWORK.rule(
-    name="default-security-group-closed",
-    description="The default security group of a VPC has no rules",
-    types=(EC2_VPC,),
-    severity=Severity.MEDIUM,
-    enforcement=Enforcement.ADVISORY,
-    remediation="Add an ec2.DefaultSecurityGroup for the VPC with no ingress and no egress.",
-    checkov=("CKV2_AWS_12",),
-    security_hub=("EC2.2",),
-    aws_config=("vpc-default-security-group-closed",),
-    needs_stack=True,
-)
+@NETWORK.rule("default-security-group-closed", types=(EC2_VPC,), needs_stack=True)
 def default_sg_closed(vpc: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     groups = stack.companions(vpc, EC2_DEFAULT_SECURITY_GROUP, "vpcId")
     if not groups:
@@ -63,17 +41,8 @@ def default_sg_closed(vpc: Resource, stack: Stack, _: Mapping[str, Any]) -> Iter
             yield f"VPC {vpc.name}: the default security group still has rules"
 
 
-@NETWORK.rule(
-    name="no-public-ingress",
-    description="No security group accepts traffic from 0.0.0.0/0 or ::/0",
-    types=(EC2_SECURITY_GROUP, VPC_SECURITY_GROUP_INGRESS_RULE, EC2_SECURITY_GROUP_RULE),
-    severity=Severity.CRITICAL,
-    enforcement=Enforcement.MANDATORY,
-    remediation="Allow ingress from security groups or known CIDR blocks only.",
-    checkov=("CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_260", "CKV_AWS_277"),
-    security_hub=("EC2.13", "EC2.14", "EC2.18", "EC2.19"),
-    aws_config=("restricted-ssh", "vpc-sg-open-only-to-authorized-ports"),
-)
+@NETWORK.rule("no-public-ingress",
+              types=(EC2_SECURITY_GROUP, VPC_SECURITY_GROUP_INGRESS_RULE, EC2_SECURITY_GROUP_RULE))
 def no_public_ingress(resource: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     if resource.type == EC2_SECURITY_GROUP:
         for rule in known(resource.get("ingress", []), f"ingress of {resource.name}"):
@@ -92,14 +61,7 @@ def no_public_ingress(resource: Resource, stack: Stack, _: Mapping[str, Any]) ->
         yield f"ingress rule {resource.name} accepts traffic from anywhere"
 
 
-@NETWORK.rule(
-    name="vpc-endpoint-private-dns",
-    description="Interface VPC endpoints use private DNS",
-    types=(EC2_VPC_ENDPOINT,),
-    severity=Severity.LOW,
-    enforcement=Enforcement.ADVISORY,
-    remediation="Set privateDnsEnabled: true.",
-)
+@NETWORK.rule("vpc-endpoint-private-dns", types=(EC2_VPC_ENDPOINT,))
 def endpoint_private_dns(ep: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     if known(ep.get("vpcEndpointType", "Gateway"), f"type of {ep.name}") != "Interface":
         return

@@ -30,9 +30,7 @@ from studio_infra.rules.declare import RuleGroup
 from studio_infra.rules.documents import as_list, everyone, policy_documents, statements
 from studio_infra.rules.model import (
     CannotCheck,
-    Enforcement,
     Resource,
-    Severity,
     Stack,
     known,
     matches,
@@ -57,16 +55,7 @@ def _wide_open(statement: Mapping[str, Any], service: str) -> bool:
             and not statement.get("Condition"))
 
 
-@PERIMETER.rule(
-    name="vpc-endpoint-policy",
-    description="VPC endpoints of services that take endpoint policies have one, and it does not "
-                "allow everything to everyone",
-    types=(EC2_VPC_ENDPOINT,),
-    severity=Severity.MEDIUM,
-    enforcement=Enforcement.ADVISORY,
-    remediation="Attach an endpoint policy limiting the endpoint to your account's principals and "
-                "resources (StudioNetwork does unless endpoint_policies is false).",
-)
+@PERIMETER.rule("vpc-endpoint-policy", types=(EC2_VPC_ENDPOINT,))
 def endpoint_has_policy(endpoint: Resource, stack: Stack,
                         _: Mapping[str, Any]) -> Iterator[str]:
     service_name = known(endpoint.get("serviceName"), f"the service of {endpoint.name}")
@@ -149,19 +138,7 @@ def _guards(statement: Mapping[str, Any], key: str, operator: str, value: str) -
         [str(v).lower() for v in as_list(found_value)] == [value]
 
 
-@PERIMETER.rule(
-    name="sagemaker-job-guardrails",
-    description="Execution roles deny jobs outside the VPC, without KMS keys or without "
-                "inter-container encryption",
-    types=(IAM_ROLE,),
-    severity=Severity.MEDIUM,
-    enforcement=Enforcement.ADVISORY,
-    remediation="Add Deny statements on the job actions with Null conditions on "
-                "sagemaker:VpcSubnets, VpcSecurityGroupIds, VolumeKmsKey, OutputKmsKey and "
-                "BoolIfExists false on InterContainerTrafficEncryption (StudioExecutionRole does "
-                "unless job_guardrails is false).",
-    needs_stack=True,
-)
+@PERIMETER.rule("sagemaker-job-guardrails", types=(IAM_ROLE,), needs_stack=True)
 def job_guardrails(role: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     if not role.identifiers & stack.memo("execution-roles", _execution_roles):
         return  # not an execution role of a domain, profile or space in this stack
@@ -180,15 +157,7 @@ def job_guardrails(role: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterat
 # -- Docker ------------------------------------------------------------------------------------
 
 
-@PERIMETER.rule(
-    name="sagemaker-docker-trusted-accounts",
-    description="Domains that enable Docker in VpcOnly name the accounts they trust",
-    types=(SAGEMAKER_DOMAIN,),
-    severity=Severity.HIGH,
-    enforcement=Enforcement.MANDATORY,
-    remediation="Set domainSettings.dockerSettings.enableDockerAccess: DISABLED, or list the "
-                "trusted accounts in vpcOnlyTrustedAccounts (docker.trusted_accounts).",
-)
+@PERIMETER.rule("sagemaker-docker-trusted-accounts", types=(SAGEMAKER_DOMAIN,))
 def docker_trusted_accounts(domain: Resource, stack: Stack,
                             _: Mapping[str, Any]) -> Iterator[str]:
     docker = known(domain.get("domainSettings.dockerSettings", {}),
@@ -219,15 +188,8 @@ def _through_endpoint(statement: Mapping[str, Any]) -> bool:
                for key in clauses)
 
 
-@PERIMETER.rule(
-    name="sagemaker-presigned-url-endpoint",
-    description="Policies allow CreatePresignedDomainUrl only through a VPC endpoint",
-    types=(IAM_ROLE, IAM_ROLE_POLICY, IAM_POLICY, IAM_USER_POLICY, IAM_GROUP_POLICY),
-    severity=Severity.MEDIUM,
-    enforcement=Enforcement.ADVISORY,
-    remediation="Add a condition on aws:SourceVpce (the sagemaker.api endpoint) to statements "
-                "that allow sagemaker:CreatePresignedDomainUrl (StudioAccessPolicy).",
-)
+@PERIMETER.rule("sagemaker-presigned-url-endpoint",
+                types=(IAM_ROLE, IAM_ROLE_POLICY, IAM_POLICY, IAM_USER_POLICY, IAM_GROUP_POLICY))
 def presigned_url_through_endpoint(resource: Resource, stack: Stack,
                                    _: Mapping[str, Any]) -> Iterator[str]:
     for document, what in policy_documents(resource):

@@ -17,7 +17,7 @@ from studio_infra.resource_types import (
     SSOADMIN_APPLICATION_ASSIGNMENT,
 )
 from studio_infra.rules.declare import RuleGroup
-from studio_infra.rules.model import Category, Enforcement, Resource, Severity, Stack, known
+from studio_infra.rules.model import Category, Resource, Stack, known
 
 SSO_FIELDS = ("singleSignOnUserIdentifier", "singleSignOnUserValue")
 """botocore's ``CreateUserProfile``: "If the Domain's AuthMode is IAM Identity Center, this
@@ -33,18 +33,10 @@ def _auth_mode(domain: Resource) -> Any:
     return known(domain.get("authMode"), f"the auth mode of {domain.name}")
 
 
-@PLATFORM.rule(
-    name="sagemaker-sso-profile-identity",
-    description="User profiles name their Identity Center user exactly when their domain signs in "
-                "with IAM Identity Center",
-    severity=Severity.HIGH,
-    enforcement=Enforcement.MANDATORY,
-    remediation="In an SSO domain set singleSignOnUserIdentifier 'UserName' and "
-                "singleSignOnUserValue (StudioUser's sso_user_name); in an IAM domain set neither.",
-    needs_stack=True,
-    category=Category.DEPLOY,
-    live=False,
-)
+@PLATFORM.rule("sagemaker-sso-profile-identity",
+               needs_stack=True,
+               category=Category.DEPLOY,
+               live=False)
 def sso_profile_identity(domain: Resource, stack: Stack,
                          _: Mapping[str, Any]) -> Iterator[str]:
     sso = _auth_mode(domain) == "SSO"
@@ -61,19 +53,7 @@ def sso_profile_identity(domain: Resource, stack: Stack,
                    "AuthMode is IAM Identity Center")
 
 
-@PLATFORM.rule(
-    name="studio-sso-assignments",
-    description="The users of an SSO domain are assigned to its Identity Center application "
-                "before their profiles are created",
-    severity=Severity.MEDIUM,
-    enforcement=Enforcement.ADVISORY,
-    remediation="Create an aws.ssoadmin.ApplicationAssignment of each user or group to the "
-                "domain's singleSignOnApplicationArn and make the profile depend on it "
-                "(StudioUser and sso_groups do); disable this rule if assignments are managed "
-                "elsewhere.",
-    needs_stack=True,
-    live=False,
-)
+@PLATFORM.rule("studio-sso-assignments", needs_stack=True, live=False)
 def sso_assignments(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     if _auth_mode(domain) != "SSO":
         return
@@ -93,15 +73,7 @@ def sso_assignments(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Ite
                    "SSO user's profile only once they are assigned")
 
 
-@PLATFORM.rule(
-    name="sagemaker-tag-propagation",
-    description="Studio domains propagate their profiles' and spaces' tags, so costs can be "
-                "attributed",
-    severity=Severity.LOW,
-    enforcement=Enforcement.ADVISORY,
-    remediation="Set tagPropagation ENABLED (StudioDomain does unless tag_propagation is false) "
-                "and tag profiles and spaces by user and team.",
-)
+@PLATFORM.rule("sagemaker-tag-propagation")
 def tag_propagation(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     # botocore's CreateDomain: TagPropagation "Defaults to DISABLED".
     value = known(domain.get("tagPropagation", "DISABLED"),

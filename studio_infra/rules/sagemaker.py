@@ -12,34 +12,19 @@ from studio_infra.resource_types import (
     SAGEMAKER_USER_PROFILE,
 )
 from studio_infra.rules.declare import RuleGroup
-from studio_infra.rules.model import Enforcement, Resource, Severity, Stack, known
+from studio_infra.rules.model import Resource, Stack, known
 
 SAGEMAKER = RuleGroup(types=(SAGEMAKER_DOMAIN,))
 
 
-@SAGEMAKER.rule(
-    name="sagemaker-domain-cmk",
-    description="Studio domains encrypt home EFS and app volumes with a customer-managed KMS key",
-    severity=Severity.HIGH,
-    enforcement=Enforcement.MANDATORY,
-    remediation="Set kmsKeyId to your CMK's ARN (forces a new domain).",
-    checkov=("CKV_AWS_187",),
-)
+@SAGEMAKER.rule("sagemaker-domain-cmk")
 def domain_cmk(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     if not known(domain.get("kmsKeyId"), f"the key of {domain.name}"):
         yield (f"domain {domain.name} encrypts its home EFS and app volumes with an AWS-managed "
                "key, not a customer-managed one (kmsKeyId)")
 
 
-@SAGEMAKER.rule(
-    name="sagemaker-domain-vpc-only",
-    description="Studio domains route app traffic through the VPC (VpcOnly)",
-    severity=Severity.HIGH,
-    enforcement=Enforcement.MANDATORY,
-    remediation="Set appNetworkAccessType: VpcOnly, with private subnets and VPC endpoints "
-                "(StudioNetwork).",
-    aws_config=("sagemaker-domain-in-vpc",),
-)
+@SAGEMAKER.rule("sagemaker-domain-vpc-only")
 def domain_vpc_only(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     mode = known(domain.get("appNetworkAccessType", "PublicInternetOnly"),
                  f"the network access of {domain.name}")
@@ -48,14 +33,7 @@ def domain_vpc_only(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Ite
                "the VPC's endpoints, flow logs and security groups")
 
 
-@SAGEMAKER.rule(
-    name="sagemaker-security-groups",
-    description="Studio domains set their security group for the domain and for users",
-    severity=Severity.MEDIUM,
-    enforcement=Enforcement.ADVISORY,
-    remediation="Put the Studio security group in domainSettings.securityGroupIds and "
-                "defaultUserSettings.securityGroups.",
-)
+@SAGEMAKER.rule("sagemaker-security-groups")
 def domain_security_groups(domain: Resource, stack: Stack,
                            _: Mapping[str, Any]) -> Iterator[str]:
     in_domain = known(domain.get("domainSettings.securityGroupIds", []),
@@ -71,14 +49,7 @@ def domain_security_groups(domain: Resource, stack: Stack,
                "defaultUserSettings.securityGroups share no group; lifecycle scripts can hang")
 
 
-@SAGEMAKER.rule(
-    name="sagemaker-sharing-cmk",
-    description="Shared notebook output is encrypted with a customer-managed KMS key",
-    types=(SAGEMAKER_DOMAIN, SAGEMAKER_USER_PROFILE),
-    severity=Severity.HIGH,
-    enforcement=Enforcement.MANDATORY,
-    remediation="Set sharingSettings.s3KmsKeyId, or notebookOutputOption: Disabled.",
-)
+@SAGEMAKER.rule("sagemaker-sharing-cmk", types=(SAGEMAKER_DOMAIN, SAGEMAKER_USER_PROFILE))
 def sharing_cmk(resource: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     path = "defaultUserSettings.sharingSettings" if resource.type == SAGEMAKER_DOMAIN \
         else "userSettings.sharingSettings"
@@ -88,15 +59,7 @@ def sharing_cmk(resource: Resource, stack: Stack, _: Mapping[str, Any]) -> Itera
                "without a customer-managed key (s3KmsKeyId)")
 
 
-@SAGEMAKER.rule(
-    name="sagemaker-posix-ids",
-    description="User profiles' POSIX uids are unique within a domain and in SageMaker's ranges",
-    types=(SAGEMAKER_USER_PROFILE,),
-    severity=Severity.HIGH,
-    enforcement=Enforcement.MANDATORY,
-    remediation="Give each user of a domain a distinct uid in 10000-4000000 (gid 1001-4000000).",
-    needs_stack=True,
-)
+@SAGEMAKER.rule("sagemaker-posix-ids", types=(SAGEMAKER_USER_PROFILE,), needs_stack=True)
 def posix_ids(profile: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     ids = known(profile.get("userSettings.customPosixUserConfig", {}),
                 f"POSIX ids of {profile.name}")
@@ -122,34 +85,14 @@ def _profiles_by_uid(stack: Stack) -> dict[tuple[Any, Any], list[Resource]]:
     return index
 
 
-@SAGEMAKER.rule(
-    name="sagemaker-notebook-no-direct-internet",
-    description="Notebook instances have no direct internet access",
-    types=(SAGEMAKER_NOTEBOOK_INSTANCE,),
-    severity=Severity.HIGH,
-    enforcement=Enforcement.MANDATORY,
-    remediation="Set directInternetAccess: Disabled and a subnetId.",
-    checkov=("CKV_AWS_122",),
-    security_hub=("SageMaker.1",),
-    aws_config=("sagemaker-notebook-no-direct-internet-access",),
-)
+@SAGEMAKER.rule("sagemaker-notebook-no-direct-internet", types=(SAGEMAKER_NOTEBOOK_INSTANCE,))
 def notebook_no_direct_internet(nb: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     access = known(nb.get("directInternetAccess", "Enabled"), f"internet access of {nb.name}")
     if access != "Disabled":
         yield f"notebook instance {nb.name} has direct internet access"
 
 
-@SAGEMAKER.rule(
-    name="sagemaker-notebook-hardened",
-    description="Notebook instances disable root, use a CMK and live in a VPC",
-    types=(SAGEMAKER_NOTEBOOK_INSTANCE,),
-    severity=Severity.MEDIUM,
-    enforcement=Enforcement.ADVISORY,
-    remediation="Set rootAccess: Disabled, kmsKeyId, subnetId and securityGroups.",
-    checkov=("CKV_AWS_307", "CKV_AWS_22", "CKV_AWS_306"),
-    security_hub=("SageMaker.3", "SageMaker.2"),
-    aws_config=("sagemaker-notebook-instance-kms-key-configured",),
-)
+@SAGEMAKER.rule("sagemaker-notebook-hardened", types=(SAGEMAKER_NOTEBOOK_INSTANCE,))
 def notebook_hardened(nb: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     if known(nb.get("rootAccess", "Enabled"), f"root access of {nb.name}") != "Disabled":
         yield f"notebook instance {nb.name} gives users root access"

@@ -27,10 +27,8 @@ from studio_infra.rules.documents import (
     statements,
 )
 from studio_infra.rules.model import (
-    Enforcement,
     Problem,
     Resource,
-    Severity,
     Stack,
     known,
 )
@@ -76,18 +74,7 @@ def _is_customer_key(key: Any) -> bool:
         marker in key for marker in AWS_MANAGED_KEY_MARKERS)
 
 
-@S3.rule(
-    name="s3-encryption-cmk",
-    description="S3 buckets are encrypted by default with a customer-managed KMS key (access-log "
-                "buckets may use SSE-S3, the only encryption S3 logging accepts)",
-    severity=Severity.HIGH,
-    enforcement=Enforcement.MANDATORY,
-    remediation="Add a BucketServerSideEncryptionConfiguration with sseAlgorithm 'aws:kms' and "
-                "your CMK's ARN as kmsMasterKeyId (SecureBucket does).",
-    checkov=("CKV_AWS_145",),
-    security_hub=("S3.17",),
-    aws_config=("s3-default-encryption-kms",),
-)
+@S3.rule("s3-encryption-cmk")
 def s3_encryption_cmk(bucket: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     rules = _encryption_rules(bucket, stack)
     defaults = [r.get("applyServerSideEncryptionByDefault") or {} for r in rules]
@@ -103,13 +90,7 @@ def s3_encryption_cmk(bucket: Resource, stack: Stack, _: Mapping[str, Any]) -> I
                "key (sseAlgorithm aws:kms and kmsMasterKeyId)")
 
 
-@S3.rule(
-    name="s3-bucket-key",
-    description="SSE-KMS buckets use the S3 bucket key",
-    severity=Severity.LOW,
-    enforcement=Enforcement.ADVISORY,
-    remediation="Set bucketKeyEnabled: true on the encryption rule (fewer KMS calls, lower cost).",
-)
+@S3.rule("s3-bucket-key")
 def s3_bucket_key(bucket: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     rules = _encryption_rules(bucket, stack)
     kms = [r for r in rules
@@ -136,17 +117,7 @@ def _scopes(arn: str, denied: Callable[[str], bool]) -> str:
     return " and ".join(missing)
 
 
-@S3.rule(
-    name="s3-deny-insecure-transport",
-    description="S3 bucket policies deny requests without TLS on the bucket and its objects",
-    severity=Severity.HIGH,
-    enforcement=Enforcement.MANDATORY,
-    remediation="Add a Deny for Principal '*', Action 's3:*', Resource [bucket ARN, bucket ARN/*] "
-                "when Bool aws:SecureTransport is 'false'.",
-    checkov=("CKV_AWS_379",),
-    security_hub=("S3.5",),
-    aws_config=("s3-bucket-ssl-requests-only",),
-)
+@S3.rule("s3-deny-insecure-transport")
 def s3_deny_insecure_transport(bucket: Resource, stack: Stack,
                                _: Mapping[str, Any]) -> Iterator[str]:
     arn, found = _bucket_statements(bucket, stack)
@@ -157,15 +128,7 @@ def s3_deny_insecure_transport(bucket: Resource, stack: Stack,
                f"(aws:SecureTransport false) on {open_}")
 
 
-@S3.rule(
-    name="s3-deny-outdated-tls",
-    description="S3 bucket policies deny TLS older than 1.2 on the bucket and its objects",
-    severity=Severity.HIGH,
-    enforcement=Enforcement.MANDATORY,
-    remediation="Add a Deny for Principal '*', Action 's3:*', Resource [bucket ARN, bucket ARN/*] "
-                "when NumericLessThan s3:TlsVersion is '1.2'.",
-    settings={"minimum_tls_version": (1.2, {"type": "number", "minimum": 1.2})},
-)
+@S3.rule("s3-deny-outdated-tls")
 def s3_deny_outdated_tls(bucket: Resource, stack: Stack,
                          settings: Mapping[str, Any]) -> Iterator[str]:
     minimum = float(settings.get("minimum_tls_version", 1.2))
@@ -179,17 +142,7 @@ def s3_deny_outdated_tls(bucket: Resource, stack: Stack,
                       f"bucket ARN/*] when NumericLessThan s3:TlsVersion is '{minimum}'.")
 
 
-@S3.rule(
-    name="s3-public-access-blocked",
-    description="S3 buckets block public access on all four switches",
-    severity=Severity.CRITICAL,
-    enforcement=Enforcement.MANDATORY,
-    remediation="Add a BucketPublicAccessBlock with blockPublicAcls, blockPublicPolicy, "
-                "ignorePublicAcls and restrictPublicBuckets all true.",
-    checkov=("CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "CKV2_AWS_6"),
-    security_hub=("S3.8",),
-    aws_config=("s3-bucket-level-public-access-prohibited",),
-)
+@S3.rule("s3-public-access-blocked")
 def s3_public_access_blocked(bucket: Resource, stack: Stack,
                              _: Mapping[str, Any]) -> Iterator[str]:
     flags = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
@@ -203,16 +156,7 @@ def s3_public_access_blocked(bucket: Resource, stack: Stack,
             yield f"bucket {bucket.name}: public access block leaves {', '.join(off)} off"
 
 
-@S3.rule(
-    name="s3-versioning",
-    description="S3 buckets keep object versions",
-    severity=Severity.MEDIUM,
-    enforcement=Enforcement.ADVISORY,
-    remediation="Add a BucketVersioning with status 'Enabled'.",
-    checkov=("CKV_AWS_21",),
-    security_hub=("S3.14",),
-    aws_config=("s3-bucket-versioning-enabled",),
-)
+@S3.rule("s3-versioning")
 def s3_versioning(bucket: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     statuses = [known(v.get("versioningConfiguration.status"), f"versioning of {v.name}")
                 for v in _companions(stack, bucket, VERSIONING)]
@@ -220,16 +164,7 @@ def s3_versioning(bucket: Resource, stack: Stack, _: Mapping[str, Any]) -> Itera
         yield f"bucket {bucket.name} does not keep object versions"
 
 
-@S3.rule(
-    name="s3-access-logging",
-    description="S3 buckets log server access",
-    severity=Severity.MEDIUM,
-    enforcement=Enforcement.ADVISORY,
-    remediation="Add a BucketLogging that targets an SSE-S3 log bucket.",
-    checkov=("CKV_AWS_18",),
-    security_hub=("S3.9",),
-    aws_config=("s3-bucket-logging-enabled",),
-)
+@S3.rule("s3-access-logging")
 def s3_access_logging(bucket: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     if is_log_target(bucket, stack):
         return  # a log bucket does not log into itself
@@ -237,44 +172,20 @@ def s3_access_logging(bucket: Resource, stack: Stack, _: Mapping[str, Any]) -> I
         yield f"bucket {bucket.name} has no server access logging"
 
 
-@EFS.rule(
-    name="efs-encrypted",
-    description="EFS file systems are encrypted at rest",
-    severity=Severity.HIGH,
-    enforcement=Enforcement.MANDATORY,
-    remediation="Set encrypted: true (it forces a new file system: migrate the data).",
-    checkov=("CKV_AWS_42",),
-    security_hub=("EFS.1",),
-    aws_config=("efs-encrypted-check",),
-)
+@EFS.rule("efs-encrypted")
 def efs_encrypted(fs: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     if known(fs.get("encrypted"), f"encrypted of {fs.name}") is not True:
         yield f"file system {fs.name} is not encrypted at rest"
 
 
-@EFS.rule(
-    name="efs-encrypted-cmk",
-    description="EFS file systems are encrypted with a customer-managed KMS key",
-    severity=Severity.HIGH,
-    enforcement=Enforcement.MANDATORY,
-    remediation="Set kmsKeyId to your CMK's ARN (it forces a new file system: migrate the data).",
-    checkov=("CKV_AWS_184",),
-)
+@EFS.rule("efs-encrypted-cmk")
 def efs_encrypted_cmk(fs: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     key = known(fs.get("kmsKeyId"), f"the key of {fs.name}")
     if not _is_customer_key(key):
         yield f"file system {fs.name} is not encrypted with a customer-managed KMS key"
 
 
-@EFS.rule(
-    name="efs-deny-insecure-transport",
-    description="EFS file-system policies deny clients that do not use TLS",
-    severity=Severity.HIGH,
-    enforcement=Enforcement.MANDATORY,
-    remediation="Add a FileSystemPolicy with a Deny for Principal {AWS: '*'}, Action '*' when "
-                "Bool aws:SecureTransport is 'false' (SharedFileSystem does).",
-    needs_stack=True,
-)
+@EFS.rule("efs-deny-insecure-transport", needs_stack=True)
 def efs_deny_insecure_transport(fs: Resource, stack: Stack,
                                 _: Mapping[str, Any]) -> Iterator[str]:
     arn = known(fs.get("arn"), f"the ARN of {fs.name}")
@@ -288,16 +199,7 @@ def efs_deny_insecure_transport(fs: Resource, stack: Stack,
                "document whether they do: studio_infra.efs.STUDIO_TLS_PAGES)")
 
 
-@EFS.rule(
-    name="efs-backups",
-    description="EFS file systems are backed up automatically",
-    severity=Severity.MEDIUM,
-    enforcement=Enforcement.ADVISORY,
-    remediation="Add a BackupPolicy with status 'ENABLED'.",
-    checkov=("CKV2_AWS_18",),
-    security_hub=("EFS.2",),
-    needs_stack=True,
-)
+@EFS.rule("efs-backups", needs_stack=True)
 def efs_backups(fs: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     statuses = [known(b.get("backupPolicy.status"), f"backup status of {b.name}")
                 for b in stack.companions(fs, EFS_BACKUP_POLICY, "fileSystemId")]

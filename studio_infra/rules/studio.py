@@ -21,13 +21,11 @@ from studio_infra.resource_types import (
     SAGEMAKER_IMAGE_VERSION,
     SAGEMAKER_USER_PROFILE,
 )
-from studio_infra.rules.declare import RuleGroup, Twin
+from studio_infra.rules.declare import RuleGroup
 from studio_infra.rules.model import (
     CannotCheck,
     Category,
-    Enforcement,
     Resource,
-    Severity,
     Stack,
     known,
 )
@@ -48,111 +46,39 @@ def _view(domain: Resource, stack: Stack) -> needs.DomainView:
     return needs.domain_view(domain, stack)
 
 
-@STUDIO.rule(
-    name="studio-identity",
-    description="Each execution role allows what Studio does as it for its user, and its trust "
-                "policy allows what the domain requires",
-    severity=Severity.HIGH,
-    enforcement=Enforcement.MANDATORY,
-    remediation="Grant what the message names (StudioExecutionRole does, following AWS's policy "
-                "for spaces).",
-)
+@STUDIO.rule("studio-identity")
 def studio_identity(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     yield from needs.identity_problems(_view(domain, stack), stack)
 
 
-@STUDIO.rule(
-    name="studio-isolation",
-    description="No execution role can act as another user: open Studio as them, touch their "
-                "private spaces and apps, or assume their role",
-    severity=Severity.CRITICAL,
-    enforcement=Enforcement.MANDATORY,
-    remediation="Scope space and app actions to the caller's own profile with "
-                "sagemaker:OwnerUserProfileArn and ${sagemaker:UserProfileName}.",
-)
+@STUDIO.rule("studio-isolation")
 def studio_isolation(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     yield from needs.isolation_problems(_view(domain, stack), stack)
 
 
-@STUDIO.rule(
-    name="studio-network",
-    description="The domain's apps reach the endpoints, S3 and file systems Studio needs, and "
-                "each other on the ports Studio uses",
-    severity=Severity.HIGH,
-    enforcement=Enforcement.MANDATORY,
-    remediation="Add the endpoint, route or security-group rule the message names (StudioNetwork "
-                "builds them).",
-    live=False,
-)
+@STUDIO.rule("studio-network", live=False)
 def studio_network(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     yield from needs.network_problems(_view(domain, stack), stack)
 
 
-@STUDIO.rule(
-    name="studio-files",
-    description="Each user can write their own directory of every attached file system, and no "
-                "other user's through SageMaker's mount (a user with root is "
-                "studio-file-boundaries')",
-    severity=Severity.HIGH,
-    enforcement=Enforcement.MANDATORY,
-    remediation="Give each profile its own FileSystemPath, created with its uid/gid and mode 0750 "
-                "(SharedFileSystem with users does).",
-    live=False,
-)
+@STUDIO.rule("studio-files", live=False)
 def studio_files(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     yield from needs.file_problems(_view(domain, stack), stack)
 
 
-@STUDIO.pair(
-    Twin(name="studio-file-boundaries",
-         description="No user's apps reach, on NFS, a file system this library builds that "
-                     "holds files of a user outside their team (EFS believes the client's uid)",
-         severity=Severity.CRITICAL,
-         remediation="Give each user or team a file system whose mount targets admit NFS only "
-                     "from that group's own security group (Studio's shared_efs.boundary user "
-                     "or team)."),
-    Twin(name="studio-file-boundaries-elsewhere",
-         description="The same for file systems built elsewhere: advisory, as AWS's own home "
-                     "EFS is one file system for a whole domain",
-         severity=Severity.HIGH,
-         remediation="A file system per user or team, its mount targets admitting only that "
-                     "group's security group."),
-    live=False,
-)
+@STUDIO.pair("studio-file-boundaries", "studio-file-boundaries-elsewhere", live=False)
 def file_boundaries(domain: Resource, stack: Stack, _: Mapping[str, Any], /, *,
                     library: bool) -> Iterator[str]:
     yield from boundaries.file_boundary_problems(_view(domain, stack), stack, library=library)
 
 
-@STUDIO.pair(
-    Twin(name="studio-team-spaces",
-         description="No execution role of a user outside a team can use or change the team's "
-                     "shared spaces this library builds",
-         severity=Severity.CRITICAL,
-         remediation="Deny other teams' users the space's apps and the space (Studio's roles "
-                     "do, by the space's ARN)."),
-    Twin(name="studio-team-spaces-elsewhere",
-         description="The same for team spaces (tagged StudioTeam) built elsewhere: advisory, "
-                     "as AWS opens a shared space to every profile of its domain",
-         severity=Severity.HIGH,
-         remediation="Deny other teams' users the space's apps, or give each team a domain."),
-    live=False,
-)
+@STUDIO.pair("studio-team-spaces", "studio-team-spaces-elsewhere", live=False)
 def team_spaces(domain: Resource, stack: Stack, _: Mapping[str, Any], /, *,
                 library: bool) -> Iterator[str]:
     yield from boundaries.team_space_problems(_view(domain, stack), stack, library=library)
 
 
-@STUDIO.rule(
-    name="studio-key-grants",
-    description="Key policies allow kms:CreateGrant only for AWS resources",
-    types=(KMS_KEY,),
-    severity=Severity.HIGH,
-    enforcement=Enforcement.ADVISORY,
-    remediation="Add the condition kms:GrantIsForAWSResource: true to statements allowing "
-                "kms:CreateGrant (kms:Create* and kms:* include it).",
-    needs_stack=False,
-)
+@STUDIO.rule("studio-key-grants", types=(KMS_KEY,), needs_stack=False)
 def key_grants(key: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     document = known(key.get("policy"), f"the policy of {key.name}")
     if not document:
@@ -168,15 +94,7 @@ def key_grants(key: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[st
 NEW_STUDIO_PAGE = "https://docs.aws.amazon.com/sagemaker/latest/dg/studio-updated-migrate.html"
 
 
-@STUDIO.rule(
-    name="studio-new-experience",
-    description="Domains set the new Studio explicitly: the web portal on and users landing in it",
-    severity=Severity.LOW,
-    enforcement=Enforcement.ADVISORY,
-    remediation="Set defaultUserSettings.studioWebPortal ENABLED and defaultLandingUri 'studio::' "
-                "(StudioDomain does).",
-    needs_stack=False,
-)
+@STUDIO.rule("studio-new-experience", needs_stack=False)
 def new_studio(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     """The new Studio set in the domain's defaults, not left to how the domain was created:
     botocore's UserSettings documents ``StudioWebPortal`` and ``DefaultLandingUri``
@@ -189,17 +107,9 @@ def new_studio(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator
                f"in Studio Classic, whose apps this project does not judge ({NEW_STUDIO_PAGE})")
 
 
-@STUDIO.rule(
-    name="studio-idle-shutdown-images",
-    description="Custom JupyterLab images of domains with idle shutdown carry the activity "
-                "monitor that makes it work",
-    types=(SAGEMAKER_DOMAIN, SAGEMAKER_USER_PROFILE),
-    severity=Severity.LOW,
-    enforcement=Enforcement.ADVISORY,
-    remediation=f"Install {ACTIVITY_MONITOR}>=0.3.1 in the image (or build FROM SageMaker "
-                "Distribution 2.0+).",
-    live=False,
-)
+@STUDIO.rule("studio-idle-shutdown-images",
+             types=(SAGEMAKER_DOMAIN, SAGEMAKER_USER_PROFILE),
+             live=False)
 def idle_shutdown_images(resource: Resource, stack: Stack,
                          _: Mapping[str, Any]) -> Iterator[str]:
     path = "defaultUserSettings" if resource.type == SAGEMAKER_DOMAIN else "userSettings"

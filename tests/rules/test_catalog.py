@@ -1,13 +1,18 @@
-"""The catalog as a whole: every rule has cases in its module's tests, and the decorator that
-declares rules keeps ``Rule``'s defaults."""
+"""The catalog as a whole: every entry is declared by exactly one check that has cases in its
+module's tests, the declaring decorator keeps ``Rule``'s defaults, and a catalog that is not
+valid is refused naming the rule and the field."""
 
 from __future__ import annotations
 
+from importlib import resources
+
 import pytest
+import yaml
 
 from studio_infra.resource_types import IAM_ROLE, KMS_KEY, S3_BUCKET
-from studio_infra.rules import RULES
-from studio_infra.rules.declare import RuleGroup, Twin
+from studio_infra.rules import RULES, RULES_BY_NAME
+from studio_infra.rules.catalog import catalog, parse
+from studio_infra.rules.declare import RuleGroup
 from studio_infra.rules.model import Category, Enforcement, Rule, Severity
 from tests.rules import (
     test_attacks,
@@ -40,27 +45,60 @@ def test_each_rule_has_its_cases_beside_its_module():
             assert rule.check.__module__ == f"studio_infra.rules.{tested}", name
 
 
+def test_the_catalog_is_the_rules_in_their_order():
+    assert [rule.name for rule in RULES] == list(catalog())
+    # Read as plain YAML: the order is the file's, every entry a check's.
+    text = resources.files("studio_infra.rules").joinpath("catalog.yaml").read_text("utf-8")
+    assert list(yaml.safe_load(text)) == [rule.name for rule in RULES]
+
+
+def test_a_remediation_names_the_package_its_check_looks_for():
+    from studio_infra.rules.studio import ACTIVITY_MONITOR
+
+    assert ACTIVITY_MONITOR in RULES_BY_NAME["studio-idle-shutdown-images"].remediation
+
+
 def _check(*_):
     return iter(())
 
 
+ENTRIES = parse("""
+one: {description: d, severity: low, enforcement: advisory, remediation: r}
+x: {description: here, severity: high, enforcement: mandatory, remediation: r}
+x-elsewhere: {description: there, severity: low, enforcement: advisory, remediation: s}
+tuned:
+  description: d
+  severity: medium
+  enforcement: mandatory
+  remediation: r
+  checkov: [CKV_AWS_1]
+  settings: {minimum_days: {default: 30, schema: {type: integer, minimum: 7}}}
+""")
 REQUIRED = {"description": "d", "types": (S3_BUCKET,), "severity": Severity.LOW,
             "enforcement": Enforcement.ADVISORY, "remediation": "r"}
 
 
 def test_declaring_keeps_rules_defaults():
-    group = RuleGroup()
-    group.rule(name="one", **REQUIRED)(_check)
+    group = RuleGroup(entries=ENTRIES)
+    group.rule("one", types=(S3_BUCKET,))(_check)
     assert group.rules == (Rule(name="one", check=_check, **REQUIRED),)
+
+
+def test_a_rule_takes_its_promise_from_its_entry():
+    group = RuleGroup(types=(KMS_KEY,), entries=ENTRIES)
+    group.rule("tuned")(_check)
+    (rule,) = group.rules
+    assert (rule.severity, rule.enforcement, rule.checkov, rule.frameworks["aws_config"]) == \
+        (Severity.MEDIUM, Enforcement.MANDATORY, ("CKV_AWS_1",), [])
+    assert rule.settings == {"minimum_days": (30, {"type": "integer", "minimum": 7})}
 
 
 def test_a_group_carries_defaults_a_rule_may_override():
     group = RuleGroup(types=(S3_BUCKET,), needs_stack=True, category=Category.STUDIO,
-                      live=False)
-    metadata = {k: v for k, v in REQUIRED.items() if k != "types"}
-    group.rule(name="shared", **metadata)(_check)
-    group.rule(name="own", **metadata, types=(KMS_KEY,), needs_stack=False,
-               category=Category.DEPLOY, live=True)(_check)
+                      live=False, entries=ENTRIES)
+    group.rule("one")(_check)
+    group.rule("tuned", types=(KMS_KEY,), needs_stack=False, category=Category.DEPLOY,
+               live=True)(_check)
     shared, own = group.rules
     assert (shared.types, shared.needs_stack, shared.category, shared.live) == \
         ((S3_BUCKET,), True, Category.STUDIO, False)
@@ -69,21 +107,24 @@ def test_a_group_carries_defaults_a_rule_may_override():
 
 
 def test_a_rule_without_types_is_refused():
-    with pytest.raises(ValueError, match="'bare' names no types"):
-        RuleGroup().rule(name="bare", **{k: v for k, v in REQUIRED.items() if k != "types"})
+    with pytest.raises(ValueError, match="'one' names no types"):
+        RuleGroup(entries=ENTRIES).rule("one")
+
+
+def test_a_name_the_catalog_lacks_is_refused():
+    with pytest.raises(ValueError, match=r"'absent' is not in the catalog .*add its entry"):
+        RuleGroup(types=(S3_BUCKET,), entries=ENTRIES).rule("absent")
 
 
 def test_a_pair_is_one_check_mandatory_here_advisory_elsewhere():
-    group = RuleGroup(types=(S3_BUCKET,), needs_stack=True)
+    group = RuleGroup(types=(S3_BUCKET,), needs_stack=True, entries=ENTRIES)
     seen = []
 
     def check(resource, stack, settings, /, *, library):
         seen.append(library)
         return iter(())
 
-    group.pair(Twin(name="x", description="here", severity=Severity.HIGH, remediation="r"),
-               Twin(name="x-elsewhere", description="there", severity=Severity.LOW,
-                    remediation="s"), live=False)(check)
+    group.pair("x", "x-elsewhere", live=False)(check)
     here, there = group.rules
     assert (here.name, here.enforcement, here.severity, here.description) == \
         ("x", Enforcement.MANDATORY, Severity.HIGH, "here")
@@ -96,12 +137,33 @@ def test_a_pair_is_one_check_mandatory_here_advisory_elsewhere():
     assert here.check.__module__ == check.__module__
 
 
+def test_a_pair_whose_levels_are_not_mandatory_and_advisory_is_refused():
+    group = RuleGroup(types=(S3_BUCKET,), entries=ENTRIES)
+    with pytest.raises(ValueError, match=r"'one' is one of a pair: .* must be 'mandatory'"):
+        group.pair("one", "x-elsewhere")
+
+
 def test_a_group_refuses_a_name_twice():
-    group = RuleGroup()
-    group.rule(name="one", **REQUIRED)(_check)
+    group = RuleGroup(types=(S3_BUCKET,), entries=ENTRIES)
+    group.rule("one")(_check)
     with pytest.raises(ValueError, match="'one' is declared twice"):
-        group.rule(name="one", **REQUIRED)
+        group.rule("one")
     assert [r.name for r in group.rules] == ["one"]
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("r: {description: d, severity: dire, enforcement: advisory, remediation: x}",
+     "r.severity: Input should be 'low', 'medium', 'high' or 'critical'"),
+    ("r: {description: d, severity: low, enforcement: advisory, remediation: x, sev: 1}",
+     "r.sev: Extra inputs are not permitted"),
+    ("r: {severity: low, enforcement: advisory, remediation: x}", "r.description: Field required"),
+    ("r: {description: '', severity: low, enforcement: advisory, remediation: x}",
+     "r.description: String should have at least 1 character"),
+])
+def test_an_invalid_entry_is_refused_naming_rule_and_field(text, named):
+    with pytest.raises(ValueError, match="^catalog.yaml: .*" + named.replace(".", r"\.")
+                       .replace("(", r"\(")):
+        parse(text)
 
 
 def test_an_inline_policy_that_is_not_an_object_is_reported_not_passed_over() -> None:
