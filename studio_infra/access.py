@@ -129,7 +129,6 @@ class StudioAccessPolicy(Component[StudioAccessPolicyArgs]):
     """Managed policies that let people open Studio only through the VPC endpoint."""
 
     TYPE = "studio-infra:iam:StudioAccessPolicy"
-    ARGS = StudioAccessPolicyArgs
 
     policy_arns: pulumi.Output[dict[str, str]]
     """The policies' ARNs: by profile name with ``user_profiles``, else one under ``"*"``

@@ -6,7 +6,8 @@ no half-built component behind); the account, region and partition of the provid
 children will use are read once; then it registers itself under its type token
 ``studio-infra:<module>:<Name>``, builds its children with ``parent=self``, and registers as
 outputs exactly the attributes its class declares. This base class is that order, written
-once; a component declares its token, its args model, its outputs, and ``_build``.
+once; a component declares its token, its args model (``Component[Args]``), its outputs, and
+``_build``.
 """
 
 from __future__ import annotations
@@ -29,15 +30,23 @@ _PLAIN = (str, int, float, bool, type(None))
 class Component(pulumi.ComponentResource, Generic[ArgsT]):
     """The base of every studio-infra component (see the module docstring for the order).
 
-    A subclass sets ``TYPE`` and ``ARGS``, annotates its outputs as class attributes (each
-    with a docstring), and implements ``_build``; ``_check`` may refuse arguments that need
-    the provider's region or account, still before anything is registered.
+    A subclass names its args model as the type parameter (``Component[StudioDomainArgs]``,
+    which is also its ``ARGS``), sets ``TYPE``, annotates its outputs as class attributes
+    (each with a docstring), and implements ``_build``; ``_check`` may refuse arguments that
+    need the provider's region or account, still before anything is registered.
     """
 
     TYPE: ClassVar[str]
     """The type token, ``studio-infra:<module>:<Name>``."""
     ARGS: ClassVar[type[BaseModel]]
-    """The pydantic model the arguments are validated into."""
+    """The pydantic model the arguments are validated into: the class's type parameter."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for base in getattr(cls, "__orig_bases__", ()):
+            (model, *_) = typing.get_args(base) or (None,)
+            if isinstance(model, type) and issubclass(model, BaseModel):
+                cls.ARGS = model
 
     spec: ArgsT
     context: AwsContext

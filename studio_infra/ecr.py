@@ -86,7 +86,6 @@ class ImageRepository(Component[ImageRepositoryArgs]):
     """A KMS-encrypted, scanned, immutable-tag ECR repository that SageMaker can pull from."""
 
     TYPE = "studio-infra:ecr:ImageRepository"
-    ARGS = ImageRepositoryArgs
 
     repository_name: pulumi.Output[str]
     """The repository's name, as ``docker push`` and image URIs use it."""

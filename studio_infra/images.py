@@ -308,7 +308,6 @@ class CustomImage(Component[CustomImageArgs]):
     """A SageMaker image, its version, its app image config and the role, from one spec."""
 
     TYPE = "studio-infra:sagemaker:CustomImage"
-    ARGS = CustomImageArgs
 
     image_name: pulumi.Output[str]
     """The SageMaker image's name, as users see it in Studio."""

@@ -259,7 +259,6 @@ class StudioKeys(Component[StudioKeysArgs]):
     """Customer-managed keys for a Studio setup, one per purpose or one shared."""
 
     TYPE = "studio-infra:kms:StudioKeys"
-    ARGS = StudioKeysArgs
 
     key_arns: pulumi.Output[dict[str, str]]
     """Purpose -> key ARN, for every purpose."""

@@ -145,7 +145,6 @@ class LifecycleConfigs(Component[LifecycleConfigsArgs]):
     """Studio lifecycle configurations named by their content (see module docstring)."""
 
     TYPE = "studio-infra:sagemaker:LifecycleConfigs"
-    ARGS = LifecycleConfigsArgs
 
     arns: pulumi.Output[dict[str, str]]
     """Script name -> the configuration's ARN."""

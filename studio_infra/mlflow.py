@@ -139,7 +139,6 @@ class TrackingServer(Component[TrackingServerArgs]):
     and access for the execution roles given to it alone."""
 
     TYPE = "studio-infra:mlflow:TrackingServer"
-    ARGS = TrackingServerArgs
 
     tracking_server_name: str
     """The server's name."""

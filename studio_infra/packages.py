@@ -205,7 +205,6 @@ class PackageMirror(Component[PackageMirrorArgs]):
     (see the module docstring)."""
 
     TYPE = "studio-infra:packages:PackageMirror"
-    ARGS = PackageMirrorArgs
 
     domain_name: str
     """The CodeArtifact domain."""

@@ -212,7 +212,6 @@ class StudioExecutionRole(Component[StudioExecutionRoleArgs]):
     """The IAM role Studio apps run as, least privilege by default."""
 
     TYPE = "studio-infra:iam:StudioExecutionRole"
-    ARGS = StudioExecutionRoleArgs
 
     role_arn: pulumi.Output[str]
     """The role's ARN: a domain's, a team's or a user's ``ExecutionRole``."""

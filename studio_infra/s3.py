@@ -155,7 +155,6 @@ class SecureBucket(Component[SecureBucketArgs]):
     """An S3 bucket encrypted with a CMK, TLS-only, private, versioned, logged and protected."""
 
     TYPE = "studio-infra:s3:SecureBucket"
-    ARGS = SecureBucketArgs
 
     bucket_name: pulumi.Output[str]
     """The bucket's name (its id)."""

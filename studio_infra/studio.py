@@ -65,7 +65,6 @@ class Studio(Component[StudioConfig]):
     the stack's ``studio:*`` configuration)."""
 
     TYPE = "studio-infra:studio:Studio"
-    ARGS = StudioConfig
 
     domain_id: pulumi.Output[str]
     """The domain's id."""

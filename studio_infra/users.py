@@ -112,7 +112,6 @@ class StudioUser(Component[StudioUserArgs]):
     """One Studio user profile (and, on request, its default app)."""
 
     TYPE = "studio-infra:sagemaker:StudioUser"
-    ARGS = StudioUserArgs
 
     user_profile_name: pulumi.Output[str]
     """The profile's name: the user's name."""

@@ -9,6 +9,7 @@ import importlib
 import inspect
 import itertools
 import re
+import typing
 from pathlib import Path
 
 import pulumi
@@ -64,6 +65,15 @@ def test_every_component_class_uses_the_base():
 def test_type_tokens_follow_the_ecosystems_convention(component):
     assert re.fullmatch(r"studio-infra:[a-z0-9]+:[A-Z][A-Za-z]+", component.TYPE)
     assert component.TYPE.rsplit(":", 1)[1] == component.__name__
+
+
+@pytest.mark.parametrize("component", COMPONENTS, ids=lambda c: c.__name__)
+def test_the_args_model_is_the_type_parameter(component):
+    """``Component[Model]`` names the model once: it is what the arguments are validated
+    into, and what the provider's schema is derived from."""
+    (parameter,) = {arg for base in component.__orig_bases__
+                    for arg in typing.get_args(base)}
+    assert component.ARGS is parameter and issubclass(parameter, BaseModel)
 
 
 @pytest.mark.parametrize("component", COMPONENTS, ids=lambda c: c.__name__)
@@ -136,7 +146,6 @@ def test_a_declared_output_left_unset_is_an_error(record_failure):
 
     class Forgetful(Component[Nothing]):
         TYPE = "studio-infra:test:Forgetful"
-        ARGS = Nothing
 
         promised: pulumi.Output[str]
         """Never set."""

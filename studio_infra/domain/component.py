@@ -37,7 +37,6 @@ class StudioDomain(Component[StudioDomainArgs]):
     """A SageMaker Studio domain with hardened defaults for every user."""
 
     TYPE = "studio-infra:sagemaker:StudioDomain"
-    ARGS = StudioDomainArgs
 
     domain_id: pulumi.Output[str]
     """The domain's id (``d-…``)."""

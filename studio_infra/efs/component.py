@@ -45,7 +45,6 @@ class SharedFileSystem(Component[SharedFileSystemArgs]):
     """An encrypted, TLS-only EFS file system shared by Studio users, a directory each."""
 
     TYPE = "studio-infra:efs:SharedFileSystem"
-    ARGS = SharedFileSystemArgs
 
     file_system_id: pulumi.Output[str]
     """The file system (``fs-…``): what a profile's ``FileSystemId`` names."""

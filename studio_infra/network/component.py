@@ -41,7 +41,6 @@ class StudioNetwork(Component[StudioNetworkArgs]):
     """A VPC (new or existing) made ready for a ``VpcOnly`` SageMaker Studio domain."""
 
     TYPE = "studio-infra:network:StudioNetwork"
-    ARGS = StudioNetworkArgs
 
     vpc_id: pulumi.Output[str]
     """The VPC the domain uses."""
