@@ -125,10 +125,8 @@ def access_statements(ctx: AwsContext, *, domain_id: str, endpoint_id: str,
     return statements
 
 
-class StudioAccessPolicy(Component[StudioAccessPolicyArgs]):
+class StudioAccessPolicy(Component[StudioAccessPolicyArgs], module="iam"):
     """Managed policies that let people open Studio only through the VPC endpoint."""
-
-    TYPE = "studio-infra:iam:StudioAccessPolicy"
 
     policy_arns: pulumi.Output[dict[str, str]]
     """The policies' ARNs: by profile name with ``user_profiles``, else one under ``"*"``

@@ -6,8 +6,8 @@ no half-built component behind); the account, region and partition of the provid
 children will use are read once; then it registers itself under its type token
 ``studio-infra:<module>:<Name>``, builds its children with ``parent=self``, and registers as
 outputs exactly the attributes its class declares. This base class is that order, written
-once; a component declares its token, its args model (``Component[Args]``), its outputs, and
-``_build``.
+once; a component declares its args model and its token's module (``Component[Args],
+module=...``), its outputs, and ``_build``.
 """
 
 from __future__ import annotations
@@ -24,16 +24,22 @@ from studio_infra.errors import validate_args
 
 ArgsT = TypeVar("ArgsT", bound=BaseModel)
 
+PACKAGE = "studio-infra"
+"""The package part of every component's type token (and the component provider's name)."""
+
 _PLAIN = (str, int, float, bool, type(None))
 
 
 class Component(pulumi.ComponentResource, Generic[ArgsT]):
     """The base of every studio-infra component (see the module docstring for the order).
 
-    A subclass names its args model as the type parameter (``Component[StudioDomainArgs]``,
-    which is also its ``ARGS``), sets ``TYPE``, annotates its outputs as class attributes
-    (each with a docstring), and implements ``_build``; ``_check`` may refuse arguments that
-    need the provider's region or account, still before anything is registered.
+    A subclass names its args model as the type parameter and the module of its type token
+    as a class keyword (``class StudioDomain(Component[StudioDomainArgs],
+    module="sagemaker")``: ``ARGS`` is the model, ``TYPE`` is
+    ``studio-infra:sagemaker:StudioDomain``, its name the class's, so neither is spelt twice),
+    annotates its outputs as class attributes (each with a docstring), and implements
+    ``_build``; ``_check`` may refuse arguments that need the provider's region or account,
+    still before anything is registered.
     """
 
     TYPE: ClassVar[str]
@@ -41,8 +47,13 @@ class Component(pulumi.ComponentResource, Generic[ArgsT]):
     ARGS: ClassVar[type[BaseModel]]
     """The pydantic model the arguments are validated into: the class's type parameter."""
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
+    def __init_subclass__(cls, module: str | None = None, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        if module is None:
+            raise TypeError(f"class {cls.__name__} gives no module for its type token: declare "
+                            f"it as class {cls.__name__}(Component[Args], module=\"<module>\") "
+                            f"to register as {PACKAGE}:<module>:{cls.__name__}")
+        cls.TYPE = f"{PACKAGE}:{module}:{cls.__name__}"
         for base in getattr(cls, "__orig_bases__", ()):
             (model, *_) = typing.get_args(base) or (None,)
             if isinstance(model, type) and issubclass(model, BaseModel):

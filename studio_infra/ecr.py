@@ -82,10 +82,8 @@ class ImageRepositoryArgs(RepositorySettings):
     """Customer-managed key that encrypts the images (required)."""
 
 
-class ImageRepository(Component[ImageRepositoryArgs]):
+class ImageRepository(Component[ImageRepositoryArgs], module="ecr"):
     """A KMS-encrypted, scanned, immutable-tag ECR repository that SageMaker can pull from."""
-
-    TYPE = "studio-infra:ecr:ImageRepository"
 
     repository_name: pulumi.Output[str]
     """The repository's name, as ``docker push`` and image URIs use it."""

@@ -304,10 +304,8 @@ APP_SETTINGS_KEY = {
 """Which user-settings block lists custom images of each app type."""
 
 
-class CustomImage(Component[CustomImageArgs]):
+class CustomImage(Component[CustomImageArgs], module="sagemaker"):
     """A SageMaker image, its version, its app image config and the role, from one spec."""
-
-    TYPE = "studio-infra:sagemaker:CustomImage"
 
     image_name: pulumi.Output[str]
     """The SageMaker image's name, as users see it in Studio."""

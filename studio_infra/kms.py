@@ -255,10 +255,8 @@ class StudioKeysArgs(BaseModel):
         return self
 
 
-class StudioKeys(Component[StudioKeysArgs]):
+class StudioKeys(Component[StudioKeysArgs], module="kms"):
     """Customer-managed keys for a Studio setup, one per purpose or one shared."""
-
-    TYPE = "studio-infra:kms:StudioKeys"
 
     key_arns: pulumi.Output[dict[str, str]]
     """Purpose -> key ARN, for every purpose."""

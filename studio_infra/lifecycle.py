@@ -141,10 +141,8 @@ class LifecycleConfigsArgs(BaseModel):
         return self
 
 
-class LifecycleConfigs(Component[LifecycleConfigsArgs]):
+class LifecycleConfigs(Component[LifecycleConfigsArgs], module="sagemaker"):
     """Studio lifecycle configurations named by their content (see module docstring)."""
-
-    TYPE = "studio-infra:sagemaker:LifecycleConfigs"
 
     arns: pulumi.Output[dict[str, str]]
     """Script name -> the configuration's ARN."""

@@ -134,11 +134,9 @@ class TrackingServerArgs(MlflowSettings):
     """Tags on every taggable child; each child's ``Name`` wins."""
 
 
-class TrackingServer(Component[TrackingServerArgs]):
+class TrackingServer(Component[TrackingServerArgs], module="mlflow"):
     """A SageMaker MLflow tracking server with a secure artifact bucket, a role of its own,
     and access for the execution roles given to it alone."""
-
-    TYPE = "studio-infra:mlflow:TrackingServer"
 
     tracking_server_name: str
     """The server's name."""

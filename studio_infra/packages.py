@@ -200,11 +200,9 @@ fi
 """
 
 
-class PackageMirror(Component[PackageMirrorArgs]):
+class PackageMirror(Component[PackageMirrorArgs], module="packages"):
     """A CodeArtifact domain and PyPI repository, and the pip configuration Studio apps run
     (see the module docstring)."""
-
-    TYPE = "studio-infra:packages:PackageMirror"
 
     domain_name: str
     """The CodeArtifact domain."""

@@ -11,7 +11,8 @@ checks that no other module of the library or its tests spells a token out.
 Names follow the token: ``<service>_<Type>`` in upper snake case (``aws:sagemaker/userProfile:
 UserProfile`` is ``SAGEMAKER_USER_PROFILE``), without the service for the provider's ``index``
 module (``aws:index/getRegion:getRegion`` is ``GET_REGION``). The components' own tokens
-(``studio-infra:<module>:<Name>``) are not here: each is its component's ``TYPE``.
+(``studio-infra:<module>:<Name>``) are not here: each is its component's ``TYPE``, made from
+its class (``studio_infra.component``).
 """
 
 from __future__ import annotations

@@ -208,10 +208,8 @@ class StudioExecutionRoleArgs(RoleSettings):
     """Tags on the role; its ``Name`` wins."""
 
 
-class StudioExecutionRole(Component[StudioExecutionRoleArgs]):
+class StudioExecutionRole(Component[StudioExecutionRoleArgs], module="iam"):
     """The IAM role Studio apps run as, least privilege by default."""
-
-    TYPE = "studio-infra:iam:StudioExecutionRole"
 
     role_arn: pulumi.Output[str]
     """The role's ARN: a domain's, a team's or a user's ``ExecutionRole``."""

@@ -151,10 +151,8 @@ class SecureBucketArgs(BucketSettings):
     to the objects. Empty: no bucket perimeter."""
 
 
-class SecureBucket(Component[SecureBucketArgs]):
+class SecureBucket(Component[SecureBucketArgs], module="s3"):
     """An S3 bucket encrypted with a CMK, TLS-only, private, versioned, logged and protected."""
-
-    TYPE = "studio-infra:s3:SecureBucket"
 
     bucket_name: pulumi.Output[str]
     """The bucket's name (its id)."""

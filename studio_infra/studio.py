@@ -60,11 +60,9 @@ __all__ = ["CONFIG_NAMESPACE", "TEAM_SPACE_SUFFIX", "DomainConfig", "FilesConfig
            "shared_space_lifecycle", "stack_config"]
 
 
-class Studio(Component[StudioConfig]):
+class Studio(Component[StudioConfig], module="studio"):
     """A complete, secure SageMaker Studio setup built from one ``StudioConfig`` (by default,
     the stack's ``studio:*`` configuration)."""
-
-    TYPE = "studio-infra:studio:Studio"
 
     domain_id: pulumi.Output[str]
     """The domain's id."""

@@ -108,10 +108,8 @@ class StudioUserArgs(BaseModel):
         return self
 
 
-class StudioUser(Component[StudioUserArgs]):
+class StudioUser(Component[StudioUserArgs], module="sagemaker"):
     """One Studio user profile (and, on request, its default app)."""
-
-    TYPE = "studio-infra:sagemaker:StudioUser"
 
     user_profile_name: pulumi.Output[str]
     """The profile's name: the user's name."""

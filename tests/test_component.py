@@ -67,6 +67,19 @@ def test_type_tokens_follow_the_ecosystems_convention(component):
     assert component.TYPE.rsplit(":", 1)[1] == component.__name__
 
 
+def test_a_component_without_its_module_is_refused_when_declared():
+    """The token is made from the class keyword and the class's name: a class without the
+    keyword is an error naming the fix, before any program could build it."""
+    class Nothing(BaseModel):
+        pass
+
+    with pytest.raises(TypeError, match=r'class Unnamed gives no module .*'
+                       r'Unnamed\(Component\[Args\], module="<module>"\) to register as '
+                       r"studio-infra:<module>:Unnamed"):
+        class Unnamed(Component[Nothing]):
+            pass
+
+
 @pytest.mark.parametrize("component", COMPONENTS, ids=lambda c: c.__name__)
 def test_the_args_model_is_the_type_parameter(component):
     """``Component[Model]`` names the model once: it is what the arguments are validated
@@ -144,8 +157,7 @@ def test_a_declared_output_left_unset_is_an_error(record_failure):
     class Nothing(BaseModel):
         pass
 
-    class Forgetful(Component[Nothing]):
-        TYPE = "studio-infra:test:Forgetful"
+    class Forgetful(Component[Nothing], module="test"):
 
         promised: pulumi.Output[str]
         """Never set."""

@@ -134,20 +134,12 @@ def _docstrings(tree: ast.AST) -> set[int]:
     return found
 
 
-def _component_types(tree: ast.AST) -> set[int]:
-    """The ids of the ``TYPE = "studio-infra:..."`` values of class bodies: each component's
-    one spelling of its own token."""
-    return {id(statement.value) for node in ast.walk(tree) if isinstance(node, ast.ClassDef)
-            for statement in node.body if isinstance(statement, ast.Assign)
-            and [getattr(t, "id", None) for t in statement.targets] == ["TYPE"]}
-
-
 def _spelt_tokens(path: Path) -> Iterator[tuple[int, str]]:
     text = path.read_text()
     if not TOKEN.search(text):
         return  # no token anywhere in the file: nothing to parse for
     tree = ast.parse(text, str(path))
-    allowed = _docstrings(tree) | _component_types(tree)
+    allowed = _docstrings(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str) \
                 and id(node) not in allowed:
@@ -157,8 +149,9 @@ def _spelt_tokens(path: Path) -> Iterator[tuple[int, str]]:
 
 
 def test_no_module_spells_a_token_out():
-    """Every token is a ``resource_types`` constant or a component's ``TYPE``; the one place
-    a string may spell one is the constants module (strings of f-strings included)."""
+    """Every token is a ``resource_types`` constant or a component's ``TYPE`` (made from its
+    class); the one place a string may spell one is the constants module (strings of
+    f-strings included)."""
     spelt = [f"{path.relative_to(ROOT)}:{line}: {token}"
              for folder in SCANNED for path in sorted((ROOT / folder).rglob("*.py"))
              if path not in EXEMPT
@@ -168,14 +161,12 @@ def test_no_module_spells_a_token_out():
 
 
 def test_the_scan_finds_a_spelt_token(tmp_path):
-    """The scan above can fail: a literal, a URN in an f-string, a component's token outside
-    its ``TYPE``; a docstring and a ``TYPE`` are allowed."""
+    """The scan above can fail: a literal, a URN in an f-string, a component's token; a
+    docstring is allowed."""
     module = tmp_path / "m.py"
     module.write_text('"""Reads aws:s3/bucket:Bucket."""\n'
                       'A = "aws:s3/bucket:Bucket"\n'
                       'B = f"urn:pulumi:s::p::pulumi:pulumi:Stack::{A}"\n'
-                      'C = "studio-infra:studio:Studio"\n'
-                      'class D:\n'
-                      '    TYPE = "studio-infra:test:D"\n')
+                      'C = "studio-infra:studio:Studio"\n')
     assert sorted(_spelt_tokens(module)) == [(2, "aws:s3/bucket:Bucket"), (3, "pulumi:pulumi:"),
                                              (4, "studio-infra:studio:Studio")]

@@ -33,10 +33,8 @@ NEW_STUDIO_LANDING = "studio::"
 ENABLED"); ``app:JupyterServer:`` would land users in Studio Classic."""
 
 
-class StudioDomain(Component[StudioDomainArgs]):
+class StudioDomain(Component[StudioDomainArgs], module="sagemaker"):
     """A SageMaker Studio domain with hardened defaults for every user."""
-
-    TYPE = "studio-infra:sagemaker:StudioDomain"
 
     domain_id: pulumi.Output[str]
     """The domain's id (``d-…``)."""

@@ -41,10 +41,8 @@ from studio_infra.efs.settings import DIRECTORY_MODE, SharedFileSystemArgs
 from studio_infra.network import NFS_PORT
 
 
-class SharedFileSystem(Component[SharedFileSystemArgs]):
+class SharedFileSystem(Component[SharedFileSystemArgs], module="efs"):
     """An encrypted, TLS-only EFS file system shared by Studio users, a directory each."""
-
-    TYPE = "studio-infra:efs:SharedFileSystem"
 
     file_system_id: pulumi.Output[str]
     """The file system (``fs-…``): what a profile's ``FileSystemId`` names."""

@@ -37,10 +37,8 @@ from studio_infra.network.security import HTTPS_PORT, app_rules
 from studio_infra.network.settings import StudioNetworkArgs
 
 
-class StudioNetwork(Component[StudioNetworkArgs]):
+class StudioNetwork(Component[StudioNetworkArgs], module="network"):
     """A VPC (new or existing) made ready for a ``VpcOnly`` SageMaker Studio domain."""
-
-    TYPE = "studio-infra:network:StudioNetwork"
 
     vpc_id: pulumi.Output[str]
     """The VPC the domain uses."""

@@ -29,12 +29,11 @@ from pulumi.provider.experimental.analyzer import (
     unwrap_required,
 )
 
-from studio_infra.component import Component
+from studio_infra.component import PACKAGE, Component
 from studio_infra.errors import StudioInfraError, validate_args
 from studio_infra.provider.references import SERVED, resolve_reference, served_reference
 
-PACKAGE = "studio-infra"
-"""The provider's package name: the first part of every type token it serves."""
+__all__ = ["PACKAGE", "HostedComponent", "hosted_type"]
 
 
 def hosted_type(name: str) -> str:
