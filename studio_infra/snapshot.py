@@ -110,6 +110,12 @@ class Resource:
     def get(self, path: str, default: Any = None) -> Any:
         return dig(self.props, path, default)
 
+    def known(self, path: str, what: str, default: Any = None) -> Any:
+        """The property at ``path`` (``default`` when absent), or ``CannotCheck`` saying that
+        ``what`` of this resource ("the key of domain-x") is not known yet: what a rule reads
+        before it can judge."""
+        return known(self.get(path, default), f"{what} of {self.name}")
+
     @property
     def identifiers(self) -> set[str]:
         """Every string another resource may use to point at this one: id, name, ARN…"""

@@ -215,7 +215,7 @@ def team_space_problems(view: DomainView, stack: Stack, *, library: bool) -> Ite
         team = tags.get(TEAM_TAG) if isinstance(tags, Mapping) else None
         if not team or (Studio.TYPE in space.urn) != library:
             continue
-        name = known(space.get("spaceName"), f"the name of {space.name}")
+        name = space.known("spaceName", "the name")
         owner = space.get("ownershipSettings.ownerUserProfileName")
         context: dict[str, Any] = {"sagemaker:SpaceSharingType": "Shared"}
         if isinstance(owner, str):

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from studio_infra.resource_types import CODEARTIFACT_REPOSITORY
-from studio_infra.snapshot import Stack, known
+from studio_infra.snapshot import Stack
 
 SOURCE = "https://docs.aws.amazon.com/codeartifact/latest/ug/create-vpc-endpoints.html"
 READ_SOURCE = ("https://docs.aws.amazon.com/codeartifact/latest/ug/"
@@ -52,8 +52,8 @@ def read_requests(stack: Stack, arn: Callable[[str, str], str]
     ARNs."""
     calls: list[tuple[str, str, dict[str, Any]]] = []
     for repository in stack.of_type(CODEARTIFACT_REPOSITORY):
-        domain = known(repository.get("domain"), f"the domain of {repository.name}")
-        name = known(repository.get("repository"), f"the name of {repository.name}")
+        domain = repository.known("domain", "the domain")
+        name = repository.known("repository", "the name")
         calls += [
             ("codeartifact:GetAuthorizationToken", arn("codeartifact", f"domain/{domain}"), {}),
             ("codeartifact:GetRepositoryEndpoint",

@@ -13,7 +13,7 @@ from studio_infra.resource_types import (
 )
 from studio_infra.rules.declare import RuleGroup
 from studio_infra.rules.documents import statements, unconditioned_public_allows
-from studio_infra.rules.model import Resource, Stack, known
+from studio_infra.rules.model import Resource, Stack
 
 KMS = RuleGroup(types=(KMS_KEY,))
 ECR = RuleGroup(types=(ECR_REPOSITORY,))
@@ -24,7 +24,7 @@ def kms_rotation(key: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[
     spec = key.get("customerMasterKeySpec", "SYMMETRIC_DEFAULT")
     if spec not in ("SYMMETRIC_DEFAULT", None):
         return  # AWS rotates only symmetric encryption keys
-    if known(key.get("enableKeyRotation"), f"rotation of {key.name}") is not True:
+    if key.known("enableKeyRotation", "rotation") is not True:
         yield f"key {key.name} does not rotate its key material (enableKeyRotation)"
 
 
@@ -44,28 +44,28 @@ def kms_no_public_principal(key: Resource, stack: Stack, _: Mapping[str, Any]) -
 def kms_deletion_window(key: Resource, stack: Stack,
                         settings: Mapping[str, Any]) -> Iterator[str]:
     minimum = int(settings.get("minimum_days", 30))
-    days = known(key.get("deletionWindowInDays", 30), f"deletion window of {key.name}")
+    days = key.known("deletionWindowInDays", "deletion window", 30)
     if int(days) < minimum:
         yield f"key {key.name} can be deleted after {days} days, fewer than {minimum}"
 
 
 @ECR.rule("ecr-encryption-cmk")
 def ecr_encryption_cmk(repo: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
-    configs = known(repo.get("encryptionConfigurations", []), f"encryption of {repo.name}")
+    configs = repo.known("encryptionConfigurations", "encryption", [])
     if not any(c.get("encryptionType") == "KMS" and c.get("kmsKey") for c in configs):
         yield f"repository {repo.name} is not encrypted with a customer-managed KMS key"
 
 
 @ECR.rule("ecr-scan-on-push")
 def ecr_scan_on_push(repo: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
-    scan = known(repo.get("imageScanningConfiguration.scanOnPush"), f"scanning of {repo.name}")
+    scan = repo.known("imageScanningConfiguration.scanOnPush", "scanning")
     if scan is not True:
         yield f"repository {repo.name} does not scan images on push"
 
 
 @ECR.rule("ecr-immutable-tags")
 def ecr_immutable_tags(repo: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
-    mutability = known(repo.get("imageTagMutability", "MUTABLE"), f"tags of {repo.name}")
+    mutability = repo.known("imageTagMutability", "tags", "MUTABLE")
     if not str(mutability).startswith("IMMUTABLE"):
         yield f"repository {repo.name} lets a tag move to other image bytes"
 

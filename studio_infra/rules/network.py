@@ -36,8 +36,8 @@ def default_sg_closed(vpc: Resource, stack: Stack, _: Mapping[str, Any]) -> Iter
         yield (f"VPC {vpc.name}: its default security group is left with AWS's rules (manage it "
                "with a DefaultSecurityGroup without rules)")
     for group in groups:
-        if known(group.get("ingress", []), f"rules of {group.name}") or \
-                known(group.get("egress", []), f"rules of {group.name}"):
+        if group.known("ingress", "rules", []) or \
+                group.known("egress", "rules", []):
             yield f"VPC {vpc.name}: the default security group still has rules"
 
 
@@ -45,7 +45,7 @@ def default_sg_closed(vpc: Resource, stack: Stack, _: Mapping[str, Any]) -> Iter
               types=(EC2_SECURITY_GROUP, VPC_SECURITY_GROUP_INGRESS_RULE, EC2_SECURITY_GROUP_RULE))
 def no_public_ingress(resource: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     if resource.type == EC2_SECURITY_GROUP:
-        for rule in known(resource.get("ingress", []), f"ingress of {resource.name}"):
+        for rule in resource.known("ingress", "ingress", []):
             blocks = set(rule.get("cidrBlocks") or []) | set(rule.get("ipv6CidrBlocks") or [])
             if blocks & ANYWHERE:
                 yield (f"security group {resource.name} accepts ports "
@@ -63,9 +63,9 @@ def no_public_ingress(resource: Resource, stack: Stack, _: Mapping[str, Any]) ->
 
 @NETWORK.rule("vpc-endpoint-private-dns", types=(EC2_VPC_ENDPOINT,))
 def endpoint_private_dns(ep: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
-    if known(ep.get("vpcEndpointType", "Gateway"), f"type of {ep.name}") != "Interface":
+    if ep.known("vpcEndpointType", "type", "Gateway") != "Interface":
         return
-    if known(ep.get("privateDnsEnabled"), f"private DNS of {ep.name}") is not True:
+    if ep.known("privateDnsEnabled", "private DNS") is not True:
         yield (f"interface endpoint {ep.name} has private DNS off: clients keep resolving the "
                "service's public address")
 

@@ -32,7 +32,6 @@ from studio_infra.rules.model import (
     CannotCheck,
     Resource,
     Stack,
-    known,
     matches,
 )
 
@@ -58,7 +57,7 @@ def _wide_open(statement: Mapping[str, Any], service: str) -> bool:
 @PERIMETER.rule("vpc-endpoint-policy", types=(EC2_VPC_ENDPOINT,))
 def endpoint_has_policy(endpoint: Resource, stack: Stack,
                         _: Mapping[str, Any]) -> Iterator[str]:
-    service_name = known(endpoint.get("serviceName"), f"the service of {endpoint.name}")
+    service_name = endpoint.known("serviceName", "the service")
     found = policy_support(str(service_name))
     if found is None:
         return  # endpoint policies are not confirmed for this service (ENDPOINT_POLICIES)
@@ -160,12 +159,10 @@ def job_guardrails(role: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterat
 @PERIMETER.rule("sagemaker-docker-trusted-accounts", types=(SAGEMAKER_DOMAIN,))
 def docker_trusted_accounts(domain: Resource, stack: Stack,
                             _: Mapping[str, Any]) -> Iterator[str]:
-    docker = known(domain.get("domainSettings.dockerSettings", {}),
-                   f"the Docker settings of {domain.name}") or {}
+    docker = domain.known("domainSettings.dockerSettings", "the Docker settings", {}) or {}
     if docker.get("enableDockerAccess") != "ENABLED":
         return
-    mode = known(domain.get("appNetworkAccessType", "PublicInternetOnly"),
-                 f"the network access of {domain.name}")
+    mode = domain.known("appNetworkAccessType", "the network access", "PublicInternetOnly")
     if mode == "VpcOnly" and not docker.get("vpcOnlyTrustedAccounts"):
         yield (f"domain {domain.name} enables Docker in its spaces without naming the accounts "
                "it trusts (vpcOnlyTrustedAccounts)")

@@ -17,7 +17,7 @@ from studio_infra.resource_types import (
     SSOADMIN_APPLICATION_ASSIGNMENT,
 )
 from studio_infra.rules.declare import RuleGroup
-from studio_infra.rules.model import Category, Resource, Stack, known
+from studio_infra.rules.model import Category, Resource, Stack
 
 SSO_FIELDS = ("singleSignOnUserIdentifier", "singleSignOnUserValue")
 """botocore's ``CreateUserProfile``: "If the Domain's AuthMode is IAM Identity Center, this
@@ -30,7 +30,7 @@ PLATFORM = RuleGroup(types=(SAGEMAKER_DOMAIN,), category=Category.STUDIO)
 
 def _auth_mode(domain: Resource) -> Any:
     # AuthMode is required by CreateDomain: a domain without it fails the deploy checks.
-    return known(domain.get("authMode"), f"the auth mode of {domain.name}")
+    return domain.known("authMode", "the auth mode")
 
 
 @PLATFORM.rule("sagemaker-sso-profile-identity",
@@ -76,8 +76,7 @@ def sso_assignments(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Ite
 @PLATFORM.rule("sagemaker-tag-propagation")
 def tag_propagation(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     # botocore's CreateDomain: TagPropagation "Defaults to DISABLED".
-    value = known(domain.get("tagPropagation", "DISABLED"),
-                  f"the tag propagation of {domain.name}")
+    value = domain.known("tagPropagation", "the tag propagation", "DISABLED")
     if value != "ENABLED":
         yield (f"domain {domain.name} does not propagate tags ({value}): the tags of its "
                "profiles and spaces do not reach the resources their users create, so costs "

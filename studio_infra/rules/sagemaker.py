@@ -19,15 +19,14 @@ SAGEMAKER = RuleGroup(types=(SAGEMAKER_DOMAIN,))
 
 @SAGEMAKER.rule("sagemaker-domain-cmk")
 def domain_cmk(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
-    if not known(domain.get("kmsKeyId"), f"the key of {domain.name}"):
+    if not domain.known("kmsKeyId", "the key"):
         yield (f"domain {domain.name} encrypts its home EFS and app volumes with an AWS-managed "
                "key, not a customer-managed one (kmsKeyId)")
 
 
 @SAGEMAKER.rule("sagemaker-domain-vpc-only")
 def domain_vpc_only(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
-    mode = known(domain.get("appNetworkAccessType", "PublicInternetOnly"),
-                 f"the network access of {domain.name}")
+    mode = domain.known("appNetworkAccessType", "the network access", "PublicInternetOnly")
     if mode != "VpcOnly":
         yield (f"domain {domain.name} uses {mode}: apps reach the internet directly, bypassing "
                "the VPC's endpoints, flow logs and security groups")
@@ -36,10 +35,8 @@ def domain_vpc_only(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Ite
 @SAGEMAKER.rule("sagemaker-security-groups")
 def domain_security_groups(domain: Resource, stack: Stack,
                            _: Mapping[str, Any]) -> Iterator[str]:
-    in_domain = known(domain.get("domainSettings.securityGroupIds", []),
-                      f"security groups of {domain.name}")
-    for_users = known(domain.get("defaultUserSettings.securityGroups", []),
-                      f"user security groups of {domain.name}")
+    in_domain = domain.known("domainSettings.securityGroupIds", "security groups", [])
+    for_users = domain.known("defaultUserSettings.securityGroups", "user security groups", [])
     if not in_domain:
         yield f"domain {domain.name} sets no domainSettings.securityGroupIds"
     if not for_users:
@@ -61,8 +58,7 @@ def sharing_cmk(resource: Resource, stack: Stack, _: Mapping[str, Any]) -> Itera
 
 @SAGEMAKER.rule("sagemaker-posix-ids", types=(SAGEMAKER_USER_PROFILE,), needs_stack=True)
 def posix_ids(profile: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
-    ids = known(profile.get("userSettings.customPosixUserConfig", {}),
-                f"POSIX ids of {profile.name}")
+    ids = profile.known("userSettings.customPosixUserConfig", "POSIX ids", {})
     if not ids:
         return
     uid, gid = ids.get("uid"), ids.get("gid")
@@ -70,7 +66,7 @@ def posix_ids(profile: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator
         yield f"{profile.name}: uid {uid} is outside SageMaker's {posix_uid_range()}"
     if gid not in posix_gid_range():
         yield f"{profile.name}: gid {gid} is outside SageMaker's {posix_gid_range()}"
-    domain = known(profile.get("domainId"), f"the domain of {profile.name}")
+    domain = profile.known("domainId", "the domain")
     for other in stack.memo("profiles-by-domain-and-uid", _profiles_by_uid).get((domain, uid), ()):
         if other.urn != profile.urn:
             yield (f"user profiles {profile.get('userProfileName', profile.name)!r} and "
@@ -87,18 +83,18 @@ def _profiles_by_uid(stack: Stack) -> dict[tuple[Any, Any], list[Resource]]:
 
 @SAGEMAKER.rule("sagemaker-notebook-no-direct-internet", types=(SAGEMAKER_NOTEBOOK_INSTANCE,))
 def notebook_no_direct_internet(nb: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
-    access = known(nb.get("directInternetAccess", "Enabled"), f"internet access of {nb.name}")
+    access = nb.known("directInternetAccess", "internet access", "Enabled")
     if access != "Disabled":
         yield f"notebook instance {nb.name} has direct internet access"
 
 
 @SAGEMAKER.rule("sagemaker-notebook-hardened", types=(SAGEMAKER_NOTEBOOK_INSTANCE,))
 def notebook_hardened(nb: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
-    if known(nb.get("rootAccess", "Enabled"), f"root access of {nb.name}") != "Disabled":
+    if nb.known("rootAccess", "root access", "Enabled") != "Disabled":
         yield f"notebook instance {nb.name} gives users root access"
-    if not known(nb.get("kmsKeyId"), f"the key of {nb.name}"):
+    if not nb.known("kmsKeyId", "the key"):
         yield f"notebook instance {nb.name} is not encrypted with a customer-managed key"
-    if not known(nb.get("subnetId"), f"the subnet of {nb.name}"):
+    if not nb.known("subnetId", "the subnet"):
         yield f"notebook instance {nb.name} is not in a VPC"
 
 

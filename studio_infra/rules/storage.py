@@ -57,7 +57,7 @@ def _companions(stack: Stack, bucket: Resource, types: tuple[str, ...] | str) ->
 def _encryption_rules(bucket: Resource, stack: Stack) -> list[Mapping[str, Any]]:
     rules: list[Mapping[str, Any]] = []
     for config in _companions(stack, bucket, ENCRYPTION):
-        rules += known(config.get("rules"), f"encryption rules of {config.name}") or []
+        rules += config.known("rules", "encryption rules") or []
     inline = bucket.get("serverSideEncryptionConfiguration.rule")
     if inline:
         rules.append(known(inline, "inline encryption of the bucket"))
@@ -101,7 +101,7 @@ def s3_bucket_key(bucket: Resource, stack: Stack, _: Mapping[str, Any]) -> Itera
 
 
 def _bucket_statements(bucket: Resource, stack: Stack) -> tuple[str, list[dict[str, Any]]]:
-    arn = known(bucket.get("arn"), f"the ARN of {bucket.name}")
+    arn = bucket.known("arn", "the ARN")
     found: list[dict[str, Any]] = []
     for policy in _companions(stack, bucket, S3_BUCKET_POLICY):
         found += statements(policy.get("policy"), f"the policy of {policy.name}")
@@ -158,7 +158,7 @@ def s3_public_access_blocked(bucket: Resource, stack: Stack,
 
 @S3.rule("s3-versioning")
 def s3_versioning(bucket: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
-    statuses = [known(v.get("versioningConfiguration.status"), f"versioning of {v.name}")
+    statuses = [v.known("versioningConfiguration.status", "versioning")
                 for v in _companions(stack, bucket, VERSIONING)]
     if "Enabled" not in statuses and bucket.get("versioning.enabled") is not True:
         yield f"bucket {bucket.name} does not keep object versions"
@@ -174,13 +174,13 @@ def s3_access_logging(bucket: Resource, stack: Stack, _: Mapping[str, Any]) -> I
 
 @EFS.rule("efs-encrypted")
 def efs_encrypted(fs: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
-    if known(fs.get("encrypted"), f"encrypted of {fs.name}") is not True:
+    if fs.known("encrypted", "encrypted") is not True:
         yield f"file system {fs.name} is not encrypted at rest"
 
 
 @EFS.rule("efs-encrypted-cmk")
 def efs_encrypted_cmk(fs: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
-    key = known(fs.get("kmsKeyId"), f"the key of {fs.name}")
+    key = fs.known("kmsKeyId", "the key")
     if not _is_customer_key(key):
         yield f"file system {fs.name} is not encrypted with a customer-managed KMS key"
 
@@ -188,7 +188,7 @@ def efs_encrypted_cmk(fs: Resource, stack: Stack, _: Mapping[str, Any]) -> Itera
 @EFS.rule("efs-deny-insecure-transport", needs_stack=True)
 def efs_deny_insecure_transport(fs: Resource, stack: Stack,
                                 _: Mapping[str, Any]) -> Iterator[str]:
-    arn = known(fs.get("arn"), f"the ARN of {fs.name}")
+    arn = fs.known("arn", "the ARN")
     found: list[dict[str, Any]] = []
     for policy in stack.companions(fs, EFS_FILE_SYSTEM_POLICY, "fileSystemId"):
         found += statements(policy.get("policy"), f"the policy of {policy.name}")
@@ -201,7 +201,7 @@ def efs_deny_insecure_transport(fs: Resource, stack: Stack,
 
 @EFS.rule("efs-backups", needs_stack=True)
 def efs_backups(fs: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
-    statuses = [known(b.get("backupPolicy.status"), f"backup status of {b.name}")
+    statuses = [b.known("backupPolicy.status", "backup status")
                 for b in stack.companions(fs, EFS_BACKUP_POLICY, "fileSystemId")]
     if "ENABLED" not in statuses:
         yield f"file system {fs.name} has no automatic backups"

@@ -80,7 +80,7 @@ def team_spaces(domain: Resource, stack: Stack, _: Mapping[str, Any], /, *,
 
 @STUDIO.rule("studio-key-grants", types=(KMS_KEY,), needs_stack=False)
 def key_grants(key: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
-    document = known(key.get("policy"), f"the policy of {key.name}")
+    document = key.known("policy", "the policy")
     if not document:
         return
     arn = key.get("arn")
@@ -99,7 +99,7 @@ def new_studio(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator
     """The new Studio set in the domain's defaults, not left to how the domain was created:
     botocore's UserSettings documents ``StudioWebPortal`` and ``DefaultLandingUri``
     (``studio::`` "can only be passed if StudioWebPortal is set to ENABLED")."""
-    settings = known(domain.get("defaultUserSettings", {}), f"settings of {domain.name}")
+    settings = domain.known("defaultUserSettings", "settings", {})
     portal, landing = settings.get("studioWebPortal"), settings.get("defaultLandingUri")
     if portal != "ENABLED" or landing != "studio::":
         yield (f"domain {domain.name} leaves the Studio experience to its defaults "

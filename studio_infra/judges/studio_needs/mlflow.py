@@ -30,7 +30,7 @@ OTHER_SERVER_ACTIONS = ("sagemaker-mlflow:GetRun", "sagemaker-mlflow:CreateExper
 
 def server_arn(server: Resource, where: Where) -> str:
     """A tracking server's ARN, from its name."""
-    name = known(server.get("trackingServerName"), f"the name of {server.name}")
+    name = server.known("trackingServerName", "the name")
     return where.arn("sagemaker", f"mlflow-tracking-server/{name}")
 
 
@@ -48,7 +48,7 @@ def use_requests(caller: Caller, stack: Stack) -> list[tuple[str, Request]]:
 def no_other_server(caller: Caller, stack: Stack) -> Iterator[str]:
     """With tracking servers in the plan, a server that is none of them (another team's or
     stack's in the same account) stays out of the role's reach."""
-    names = {str(known(s.get("trackingServerName"), f"the name of {s.name}"))
+    names = {str(s.known("trackingServerName", "the name"))
              for s in stack.of_type(SAGEMAKER_MLFLOW_TRACKING_SERVER)}
     if not names:
         return
@@ -67,7 +67,7 @@ def server_problems(view: DomainView, stack: Stack) -> Iterator[str]:
     for server in stack.of_type(SAGEMAKER_MLFLOW_TRACKING_SERVER):
         role = _role(stack, server.get("roleArn"), f"the role of {server.name}")
         policies = role_policies(role, stack)
-        uri = str(known(server.get("artifactStoreUri"), f"the artifact store of {server.name}"))
+        uri = str(server.known("artifactStoreUri", "the artifact store"))
         bucket, _, prefix = uri.removeprefix("s3://").partition("/")
         bucket_arn = f"arn:{view.where.partition}:s3:::{bucket}"
         bucket_resource = find(stack, bucket)

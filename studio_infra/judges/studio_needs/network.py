@@ -93,8 +93,8 @@ def network_problems(view: DomainView, stack: Stack) -> Iterator[str]:
     profile's own) is judged from the domain's subnets. Problems found are reported; when none is
     and something could not be seen, the check cannot be made (never a silent pass)."""
     domain = view.domain
-    subnets = known(domain.get("subnetIds", []), f"the subnets of {domain.name}")
-    vpc = known(domain.get("vpcId"), f"the VPC of {domain.name}")
+    subnets = domain.known("subnetIds", "the subnets", [])
+    vpc = domain.known("vpcId", "the VPC")
     default_groups = known(domain.get("defaultUserSettings.securityGroups", []), "groups") or \
         known(domain.get("domainSettings.securityGroupIds", []), "groups")
     # botocore's UserSettings: "SecurityGroups is aggregated when specified in both calls".

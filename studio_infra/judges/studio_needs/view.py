@@ -17,7 +17,7 @@ from typing import Any
 
 from studio_infra.judges.network_origin import AppNetwork, app_network
 from studio_infra.resource_types import SAGEMAKER_USER_PROFILE
-from studio_infra.snapshot import CannotCheck, Resource, Stack, known
+from studio_infra.snapshot import CannotCheck, Resource, Stack
 
 APP_SETTINGS = ("jupyterLabAppSettings", "codeEditorAppSettings", "kernelGatewayAppSettings")
 
@@ -108,14 +108,14 @@ class DomainView:
 
 
 def domain_view(domain: Resource, stack: Stack) -> DomainView:
-    arn = known(domain.get("arn"), f"the ARN of {domain.name}")
+    arn = domain.known("arn", "the ARN")
     _, partition, _, region, account, rest = arn.split(":", 5)
     view = DomainView(domain, rest.split("/", 1)[1], Where(partition, region, account),
                       network=app_network(domain, stack, region))
-    defaults = known(domain.get("defaultUserSettings", {}), f"user settings of {domain.name}")
+    defaults = domain.known("defaultUserSettings", "user settings", {})
     for profile in stack.companions(domain, SAGEMAKER_USER_PROFILE, "domainId"):
-        settings = known(profile.get("userSettings", {}), f"settings of {profile.name}")
-        name = known(profile.get("userProfileName"), f"the name of {profile.name}")
+        settings = profile.known("userSettings", "settings", {})
+        name = profile.known("userProfileName", "the name")
         posix = settings.get("customPosixUserConfig") or {}
         view.profiles.append(Profile(
             name=name,
