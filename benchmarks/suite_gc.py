@@ -30,7 +30,8 @@ def run_suite(policy: str) -> float:
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
                          cwd=ROOT, env=env, capture_output=True, text=True)
     if run.returncode != 0:
-        sys.exit(f"the suite failed with {policy} garbage collection:\n{run.stdout[-3000:]}")
+        sys.exit(f"the suite failed with {policy} garbage collection:\n"
+                 f"{run.stdout[-3000:]}{run.stderr[-3000:]}")
     return time.perf_counter() - start
 
 
@@ -40,7 +41,8 @@ def main() -> None:
     rounds = parser.parse_args().rounds
     times: dict[str, list[float]] = {policy: [] for policy in POLICIES}
     for round_ in range(1, rounds + 1):
-        for policy in POLICIES:
+        # Alternate which runs first: a machine warming up favours neither.
+        for policy in POLICIES if round_ % 2 else reversed(POLICIES):
             seconds = run_suite(policy)
             times[policy].append(seconds)
             print(f"round {round_}: {policy:6} {seconds:5.1f} s", flush=True)

@@ -12,6 +12,7 @@ module=...``), its outputs, and ``_build``.
 
 from __future__ import annotations
 
+import re
 import typing
 from collections.abc import Mapping
 from typing import Any, ClassVar, Generic, TypeVar
@@ -39,7 +40,9 @@ class Component(pulumi.ComponentResource, Generic[ArgsT]):
     ``studio-infra:sagemaker:StudioDomain``, its name the class's, so neither is spelt twice),
     annotates its outputs as class attributes (each with a docstring), and implements
     ``_build``; ``_check`` may refuse arguments that need the provider's region or account,
-    still before anything is registered.
+    still before anything is registered. The class's name is part of every URN under it:
+    renaming a component is a new type to Pulumi (``pulumi.Alias(type_=...)`` keeps the
+    state).
     """
 
     TYPE: ClassVar[str]
@@ -48,16 +51,34 @@ class Component(pulumi.ComponentResource, Generic[ArgsT]):
     """The pydantic model the arguments are validated into: the class's type parameter."""
 
     def __init_subclass__(cls, module: str | None = None, **kwargs: Any) -> None:
+        """Make ``TYPE`` from ``module`` and the class's name, and ``ARGS`` from the type
+        parameter. A subclass of a component may leave both out and keep its base's; a
+        generic base (``Component[ArgsT]``) has neither until a subclass names them."""
         super().__init_subclass__(**kwargs)
-        if module is None:
+        if "ARGS" not in vars(cls):
+            models = [arg for base in getattr(cls, "__orig_bases__", ())
+                      for arg in typing.get_args(base)
+                      if isinstance(arg, type) and issubclass(arg, BaseModel)]
+            if models:
+                cls.ARGS = models[0]
+        if getattr(cls, "__parameters__", ()):
+            return  # generic: a subclass gives the model and the module
+        if module is not None:
+            if "TYPE" in vars(cls):
+                raise TypeError(f"class {cls.__name__} sets TYPE and module=; give the module "
+                                "only")
+            if not re.fullmatch(r"[a-z][a-z0-9]*", module):
+                raise TypeError(f"class {cls.__name__}: module={module!r} cannot be a type "
+                                "token's module; use lower-case letters and digits, e.g. "
+                                "\"sagemaker\"")
+            cls.TYPE = f"{PACKAGE}:{module}:{cls.__name__}"
+        if not hasattr(cls, "TYPE"):
             raise TypeError(f"class {cls.__name__} gives no module for its type token: declare "
                             f"it as class {cls.__name__}(Component[Args], module=\"<module>\") "
                             f"to register as {PACKAGE}:<module>:{cls.__name__}")
-        cls.TYPE = f"{PACKAGE}:{module}:{cls.__name__}"
-        for base in getattr(cls, "__orig_bases__", ()):
-            (model, *_) = typing.get_args(base) or (None,)
-            if isinstance(model, type) and issubclass(model, BaseModel):
-                cls.ARGS = model
+        if not hasattr(cls, "ARGS"):
+            raise TypeError(f"class {cls.__name__} names no args model: declare it as class "
+                            f"{cls.__name__}(Component[Args], ...) with Args a pydantic model")
 
     spec: ArgsT
     context: AwsContext

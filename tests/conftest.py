@@ -313,10 +313,14 @@ def served() -> dict[str, Any]:
 # the planned stacks the tests share, pulumi-aws's modules. Python's collector rescans all of
 # it each time the oldest generation grows by a quarter, which cost a fifth of the suite's
 # time; what each test allocates is short-lived. So, in the test processes only: the youngest
-# generation is collected less often, and once a test module is done, what it left alive is
-# moved out of later scans (``gc.freeze``, as the gc module documents for long-lived
-# processes). ``benchmarks/suite_gc.py`` measures the difference: it runs the suite with this
-# policy and with Python's (``STUDIO_INFRA_TEST_GC=python``).
+# generation is collected less often, and once a test module is done and its fixtures torn
+# down, its young garbage is collected and what is left is moved out of later scans
+# (``gc.freeze``, as the gc module documents for long-lived processes). The price: cyclic
+# garbage that had already reached the oldest generation is frozen with the rest, and
+# collected only if a later plan unfreezes it (``plan.runner.batch_garbage_collection``);
+# a finalizer of such an object may never run. ``STUDIO_INFRA_TEST_GC=python`` runs the suite
+# with Python's own collection, which finalizes everything; ``benchmarks/suite_gc.py`` runs
+# it both ways and prints the difference.
 
 YOUNG_GENERATION_THRESHOLD = 10_000
 """Allocations between collections of the youngest generation (Python's default: 700)."""
@@ -329,11 +333,16 @@ def pytest_configure(config: pytest.Config) -> None:
         gc.set_threshold(YOUNG_GENERATION_THRESHOLD, middle, oldest)
 
 
-def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
-    """After a module's last test: collect the young generations, then freeze what is left."""
-    if TUNED_GC and (nextitem is None or nextitem.module is not getattr(item, "module", None)):
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """After a module's last test and its fixtures' teardown: collect the young generations
+    (a full collection would rescan the whole heap a plan has unfrozen), then freeze what is
+    left."""
+    result = yield
+    if TUNED_GC and getattr(nextitem, "module", None) is not getattr(item, "module", None):
         gc.collect(1)
         gc.freeze()
+    return result
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -344,5 +353,6 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     here is the session's caches (botocore's models, the planned stacks), alive until the
     process exits, and scanning them five times cost seconds per worker. The one collection
     here still runs under pytest's hook, so such an exception is reported as before."""
-    gc.collect()
-    gc.freeze()
+    if TUNED_GC:
+        gc.collect()
+        gc.freeze()

@@ -17,6 +17,7 @@ import pytest
 from pydantic import BaseModel
 
 import studio_infra
+from studio_infra.component import PACKAGE as TOKEN_PACKAGE
 from studio_infra.component import Component
 from studio_infra.errors import StudioInfraError
 from studio_infra.resource_types import PULUMI_STACK
@@ -67,17 +68,56 @@ def test_type_tokens_follow_the_ecosystems_convention(component):
     assert component.TYPE.rsplit(":", 1)[1] == component.__name__
 
 
+class _Nothing(BaseModel):
+    pass
+
+
+class _Narrower(BaseModel):
+    pass
+
+
 def test_a_component_without_its_module_is_refused_when_declared():
     """The token is made from the class keyword and the class's name: a class without the
     keyword is an error naming the fix, before any program could build it."""
-    class Nothing(BaseModel):
-        pass
-
     with pytest.raises(TypeError, match=r'class Unnamed gives no module .*'
                        r'Unnamed\(Component\[Args\], module="<module>"\) to register as '
                        r"studio-infra:<module>:Unnamed"):
-        class Unnamed(Component[Nothing]):
+        class Unnamed(Component[_Nothing]):
             pass
+    with pytest.raises(TypeError, match=r"module='Sage:maker' cannot be a type token's module"):
+        class Badly(Component[_Nothing], module="Sage:maker"):
+            pass
+    with pytest.raises(TypeError, match="class Modelless names no args model"):
+        class Modelless(Component, module="test"):  # type: ignore[type-arg]
+            pass
+
+
+def test_subclasses_keep_or_name_their_token_and_model():
+    """A subclass of a component keeps its base's token and model unless it names its own;
+    a generic base names neither until its subclass does."""
+    from studio_infra.s3 import SecureBucket, SecureBucketArgs
+
+    class MyBucket(SecureBucket):
+        pass
+
+    class Narrow(SecureBucket, module="test"):
+        ARGS = _Narrower
+
+    ArgsT = typing.TypeVar("ArgsT", bound=BaseModel)
+
+    class Base(Component[ArgsT]):
+        pass
+
+    class Concrete(Base[_Nothing], module="test"):
+        pass
+
+    def token_and_model(component: type) -> tuple[str, type]:
+        return component.TYPE, component.ARGS  # type: ignore[attr-defined]
+
+    assert token_and_model(MyBucket) == (SecureBucket.TYPE, SecureBucketArgs)
+    assert token_and_model(Narrow) == (f"{TOKEN_PACKAGE}:test:Narrow", _Narrower)
+    assert token_and_model(Concrete) == (f"{TOKEN_PACKAGE}:test:Concrete", _Nothing)
+    assert "TYPE" not in vars(Base)
 
 
 @pytest.mark.parametrize("component", COMPONENTS, ids=lambda c: c.__name__)

@@ -32,8 +32,9 @@ def _in_catalog_order(*groups: tuple[Rule, ...]) -> tuple[Rule, ...]:
                              f"{rule.check.__module__}")
     undeclared = [name for name in catalog() if name not in declared]
     if undeclared:
-        raise ValueError(f"catalog entries no check declares: {', '.join(undeclared)}; "
-                         "declare each with @GROUP.rule(name) in its module, or remove it")
+        raise ValueError(f"catalog entries no check in RULES declares: "
+                         f"{', '.join(undeclared)}; declare each with @GROUP.rule(name) in its "
+                         "module and add the module's group to RULES, or remove the entry")
     return tuple(declared[name] for name in catalog())
 
 

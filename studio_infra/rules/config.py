@@ -25,6 +25,7 @@ import yaml
 
 from studio_infra.errors import StudioInfraError
 from studio_infra.rules import RULES
+from studio_infra.rules.catalog import setting_problem
 from studio_infra.rules.model import Enforcement, Rule
 from studio_infra.rules.suppressions import (
     SUPPRESS,
@@ -163,25 +164,12 @@ def _did_you_mean(name: str, known: Sequence[str]) -> str:
     return "; `studio-infra rules` lists the policies"
 
 
-_JSON_TYPES: dict[str, tuple[type, ...]] = {
-    "integer": (int,), "number": (int, float), "string": (str,), "boolean": (bool,)}
-
-
 def _check_setting(policy: str, key: str, value: Any, schema: Mapping[str, Any]) -> None:
     """A setting against the JSON schema its rule declares (type, bounds, choices)."""
-    expected = schema.get("type")
-    types = _JSON_TYPES.get(str(expected), ())
-    if types and (not isinstance(value, types) or
-                  (isinstance(value, bool) and expected != "boolean")):
-        raise StudioInfraError(f"policy config {policy!r}: setting {key!r} is {value!r}; it "
-                               f"must be a {expected}")
-    low, high = schema.get("minimum"), schema.get("maximum")
-    if (low is not None and value < low) or (high is not None and value > high):
-        raise StudioInfraError(f"policy config {policy!r}: setting {key!r} is {value!r}; it "
-                               f"must be between {low} and {high}")
-    if "enum" in schema and value not in schema["enum"]:
-        raise StudioInfraError(f"policy config {policy!r}: setting {key!r} is {value!r}; use "
-                               f"one of {schema['enum']}")
+    problem = setting_problem(value, schema)
+    if problem:
+        raise StudioInfraError(f"policy config {policy!r}: setting {key!r} is {value!r}; "
+                               f"{problem}")
 
 
 def load_policy_config(path: str | Path) -> PolicyConfig:

@@ -58,6 +58,20 @@ def test_a_remediation_names_the_package_its_check_looks_for():
     assert ACTIVITY_MONITOR in RULES_BY_NAME["studio-idle-shutdown-images"].remediation
 
 
+@pytest.mark.parametrize(("text", "said"), [
+    # YAML lets the last of two equal keys win: the first rule would vanish without a word.
+    ("a: {description: d, severity: high, enforcement: mandatory, remediation: r}\n"
+     "a: {description: d, severity: low, enforcement: mandatory, remediation: r}\n",
+     r"catalog.yaml line 2: 'a' is given twice$"),
+    # libyaml ends the problem "in this context", PyYAML's own parser "here".
+    ("a:\n  description: one: two\n", r"catalog.yaml line 2: mapping values are not allowed "
+     r".* \(text holding ': ' or ' #' belongs in a folded block, '>-'\)$"),
+])
+def test_yaml_that_would_drop_or_break_an_entry_is_refused_naming_the_line(text, said):
+    with pytest.raises(ValueError, match=f"^{said}"):
+        parse(text)
+
+
 def _check(*_):
     return iter(())
 
@@ -159,6 +173,14 @@ def test_a_group_refuses_a_name_twice():
     ("r: {severity: low, enforcement: advisory, remediation: x}", "r.description: Field required"),
     ("r: {description: '', severity: low, enforcement: advisory, remediation: x}",
      "r.description: String should have at least 1 character"),
+    ("r: {description: d, severity: low, enforcement: advisory, remediation: x, settings: "
+     "{days: {default: 5, schema: {type: integer, minimum: 7}}}}",
+     "r.settings.days: Value error, the default 5 does not fit the schema: it must be at "
+     "least 7"),
+    ("r: {description: d, severity: low, enforcement: advisory, remediation: x, settings: "
+     "{tls: {default: '1.2', schema: {type: number}}}}",
+     "r.settings.tls: Value error, the default '1.2' does not fit the schema: it must be a "
+     "number"),
 ])
 def test_an_invalid_entry_is_refused_naming_rule_and_field(text, named):
     with pytest.raises(ValueError, match="^catalog.yaml: .*" + named.replace(".", r"\.")
