@@ -102,21 +102,27 @@ def test_pack_manifest():
 def test_the_docs_show_the_catalog_as_it_is():
     from studio_infra.cli import rules_table
 
-    assert rules_table() in (ROOT / "docs" / "rules.md").read_text()
+    assert rules_table() in (ROOT / "docs" / "rules.md").read_text(), \
+        "the rules table of docs/rules.md is stale: paste `studio-infra rules --markdown` there"
 
 
 def test_the_docs_show_the_request_table_as_it_is():
     from studio_infra.judges.requests import requests_table
 
-    assert requests_table() in (ROOT / "docs" / "how-checks-judge.md").read_text()
+    assert requests_table() in (ROOT / "docs" / "how-checks-judge.md").read_text(), \
+        "docs/how-checks-judge.md is stale: paste `studio-infra rules --requests` there"
 
 
 def test_the_docs_show_the_studio_needs_and_permissions_as_they_are():
     from studio_infra.judges.studio_needs import needs_table
     from studio_infra.ops.permissions import markdown
 
-    assert needs_table() in (ROOT / "docs" / "how-checks-judge.md").read_text()
-    assert markdown() in (ROOT / "docs" / "operations.md").read_text()
+    assert needs_table() in (ROOT / "docs" / "how-checks-judge.md").read_text(), \
+        "docs/how-checks-judge.md is stale: paste the output of `python -c 'from " \
+        "studio_infra.judges.studio_needs import needs_table; print(needs_table())'` there"
+    assert markdown() in (ROOT / "docs" / "operations.md").read_text(), \
+        "docs/operations.md is stale: paste the output of `python -c 'from " \
+        "studio_infra.ops.permissions import markdown; print(markdown())'` there"
 
 
 def test_a_finding_under_a_configured_minimum_says_how_to_meet_that_minimum(record):

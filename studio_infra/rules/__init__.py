@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from studio_infra.rules.attacks import ATTACK_RULES
 from studio_infra.rules.catalog import catalog
+from studio_infra.rules.declare import declared_outside
 from studio_infra.rules.deploy import DEPLOY_RULES
 from studio_infra.rules.identity import IDENTITY_RULES
 from studio_infra.rules.keys_and_images import ECR_RULES, KMS_RULES
@@ -31,10 +32,15 @@ def _in_catalog_order(*groups: tuple[Rule, ...]) -> tuple[Rule, ...]:
                              f"{declared[rule.name].check.__module__} and "
                              f"{rule.check.__module__}")
     undeclared = [name for name in catalog() if name not in declared]
+    for name in undeclared:
+        module = declared_outside(groups, name)
+        if module:
+            raise ValueError(f"rule {name!r} is declared in {module}, whose group RULES does "
+                             "not join: add it to RULES in studio_infra/rules/__init__.py")
     if undeclared:
-        raise ValueError(f"catalog entries no check in RULES declares: "
-                         f"{', '.join(undeclared)}; declare each with @GROUP.rule(name) in its "
-                         "module and add the module's group to RULES, or remove the entry")
+        raise ValueError(f"catalog entries no check declares: {', '.join(undeclared)}; "
+                         "declare each with @GROUP.rule(name) in the module of its service, "
+                         "or remove the entry")
     return tuple(declared[name] for name in catalog())
 
 

@@ -29,6 +29,7 @@ function, callable in tests).
 
 from __future__ import annotations
 
+import difflib
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol, TypeVar
@@ -36,7 +37,7 @@ from typing import Any, Protocol, TypeVar
 from studio_infra.rules.catalog import CatalogEntry, catalog
 from studio_infra.rules.model import Category, Check, Enforcement, Resource, Rule, Stack
 
-__all__ = ["PairedCheck", "RuleGroup"]
+__all__ = ["PairedCheck", "RuleGroup", "declared_outside"]
 
 CheckT = TypeVar("CheckT", bound=Check)
 
@@ -67,6 +68,8 @@ class RuleGroup:
         self._category = category
         self._live = live
         self._entries = catalog() if entries is None else entries
+        if entries is None:
+            _PACKAGE_GROUPS.append(self)
 
     @property
     def rules(self) -> tuple[Rule, ...]:
@@ -125,8 +128,10 @@ class RuleGroup:
         try:
             return self._entries[name]
         except KeyError:
+            near = difflib.get_close_matches(name, list(self._entries), n=1)
+            hint = f"did you mean {near[0]!r}? Or add" if near else "add"
             raise ValueError(f"rule {name!r} is not in the catalog (studio_infra/rules/"
-                             "catalog.yaml): add its entry there") from None
+                             f"catalog.yaml): {hint} its entry there") from None
 
 
 def _bound(check: PairedCheck, library: bool) -> Check:
@@ -136,3 +141,19 @@ def _bound(check: PairedCheck, library: bool) -> Check:
         return check(resource, stack, settings, library=library)
 
     return functools.update_wrapper(bound, check)
+
+
+_PACKAGE_GROUPS: list[RuleGroup] = []
+"""Every group declared against the package's catalog, so that ``rules.RULES`` can tell an
+entry no check declares from a check whose group it does not join."""
+
+
+def declared_outside(groups: Iterable[tuple[Rule, ...]], name: str) -> str | None:
+    """The module of a check that declares rule ``name`` in a group other than ``groups``."""
+    joined = {id(rule) for group in groups for rule in group}
+    for group in _PACKAGE_GROUPS:
+        for rule in group.rules:
+            if rule.name == name and id(rule) not in joined:
+                return rule.check.__module__
+    return None
+

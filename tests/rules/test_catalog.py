@@ -32,9 +32,15 @@ MODULES = (test_storage, test_keys_and_images, test_sagemaker, test_network, tes
 
 
 def test_every_rule_has_cases():
+    """Each rule has an insecure and a secure program (``CASES`` of its module's tests: rule
+    name -> list of ``(insecure, secure)`` program functions); a new test module joins
+    ``MODULES`` above."""
     named = [name for module in MODULES for name in module.CASES]
     assert len(named) == len(set(named))
-    assert set(named) == {rule.name for rule in RULES}
+    missing = {rule.name for rule in RULES} - set(named)
+    assert not missing, f"rules without cases: {sorted(missing)}; add (insecure, secure) " \
+        "programs to CASES in tests/rules/test_<module>.py"
+    assert set(named) <= {rule.name for rule in RULES}
 
 
 def test_each_rule_has_its_cases_beside_its_module():
@@ -126,8 +132,22 @@ def test_a_rule_without_types_is_refused():
 
 
 def test_a_name_the_catalog_lacks_is_refused():
-    with pytest.raises(ValueError, match=r"'absent' is not in the catalog .*add its entry"):
+    with pytest.raises(ValueError, match=r"'absent' is not in the catalog .*: add its entry"):
         RuleGroup(types=(S3_BUCKET,), entries=ENTRIES).rule("absent")
+    with pytest.raises(ValueError, match=r"'tunde' is not in the catalog .*: did you mean "
+                       r"'tuned'\? Or add its entry there"):
+        RuleGroup(types=(S3_BUCKET,), entries=ENTRIES).rule("tunde")
+
+
+def test_a_group_rules_does_not_join_is_named():
+    """A check declared against the package's catalog, in a group ``RULES`` leaves out, is
+    told apart from an entry no check declares."""
+    from studio_infra.rules import _in_catalog_order
+    from studio_infra.rules.storage import S3_RULES
+
+    with pytest.raises(ValueError, match=r"rule 'efs-encrypted' is declared in "
+                       r"studio_infra.rules.storage, whose group RULES does not join"):
+        _in_catalog_order(S3_RULES)
 
 
 def test_a_pair_is_one_check_mandatory_here_advisory_elsewhere():
