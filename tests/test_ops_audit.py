@@ -25,6 +25,7 @@ from studio_infra.resource_types import (
     EC2_FLOW_LOG,
     EC2_SECURITY_GROUP,
     EC2_VPC,
+    EC2_VPC_ENDPOINT,
     ECR_REPOSITORY,
     EFS_FILE_SYSTEM,
     EFS_FILE_SYSTEM_POLICY,
@@ -136,6 +137,14 @@ class Setup:
             "UserIdGroupPairs": [{"GroupId": self.sg}]}])
         ec2.create_flow_logs(ResourceIds=[self.vpc], ResourceType="VPC", TrafficType="ALL",
                              LogDestinationType="s3", LogDestination="arn:aws:s3:::team-logs")
+        # An endpoint as StudioNetwork builds it: private DNS, a policy for this account only.
+        ec2.create_vpc_endpoint(
+            VpcId=self.vpc, ServiceName=f"com.amazonaws.{REGION}.sagemaker.api",
+            VpcEndpointType="Interface", SubnetIds=[self.subnet["SubnetId"]],
+            PrivateDnsEnabled=True,
+            PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": "*", "Action": "sagemaker:*", "Resource": "*",
+                "Condition": {"StringEquals": {"aws:PrincipalAccount": ACCOUNT}}}]}))
         default = ec2.describe_security_groups(Filters=[
             {"Name": "vpc-id", "Values": [self.vpc]},
             {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"][0]
@@ -223,7 +232,21 @@ def test_a_hardened_domain_passes(setup):
             EFS_FILE_SYSTEM, EFS_FILE_SYSTEM_POLICY,
             S3_BUCKET, S3_BUCKET_POLICY, KMS_KEY,
             ECR_REPOSITORY, EC2_SECURITY_GROUP,
-            EC2_VPC, EC2_FLOW_LOG} <= read
+            EC2_VPC, EC2_FLOW_LOG, EC2_VPC_ENDPOINT} <= read
+
+
+def test_every_type_a_live_rule_judges_is_read_or_said_not_to_be(setup):
+    """A live rule whose resources the audit never reads would pass every audit in silence:
+    each one judges a type the audit reads, or one ``NOT_AUDITED`` names with its reason."""
+    from studio_infra.ops.audit import NOT_AUDITED
+    from studio_infra.rules import RULES
+
+    read = {r.type for r in audit(setup).resources}
+    unread = {rule.name: rule.types for rule in RULES if rule.live and not any(
+        rule.applies_to(type_) for type_ in read | set(NOT_AUDITED))}
+    assert unread == {}, "add a reader to studio_infra/ops/audit.py (and its IAM actions to " \
+        "ops/permissions.py), or the type to NOT_AUDITED with the reason"
+    assert not read & set(NOT_AUDITED)
 
 
 @pytest.mark.parametrize(
@@ -242,9 +265,15 @@ def test_a_hardened_domain_passes(setup):
         (lambda s: s.session.client("ecr").put_image_tag_mutability(
             repositoryName="studio/python", imageTagMutability="MUTABLE"),
          {("ecr-immutable-tags", "advisory")}),
+        # AWS's default endpoint policy (full access to anyone) and public DNS names.
+        (lambda s: s.session.client("ec2").create_vpc_endpoint(
+            VpcId=s.vpc, ServiceName=f"com.amazonaws.{REGION}.sagemaker.runtime",
+            VpcEndpointType="Interface", SubnetIds=[s.subnet["SubnetId"]],
+            PrivateDnsEnabled=False),
+         {("vpc-endpoint-private-dns", "advisory"), ("vpc-endpoint-policy", "advisory")}),
     ],
     ids=["bucket-policy-removed", "rotation-off", "encryption-removed", "ssh-open",
-         "mutable-tags"],
+         "mutable-tags", "open-endpoint"],
 )
 def test_each_weakening_is_found(setup, weaken, expected):
     weaken(setup)

@@ -2,9 +2,9 @@
 
 boto3 reads the domain and everything its security depends on: user profiles and spaces, the
 home EFS and attached file systems, the sharing bucket, the KMS keys, the ECR repositories
-behind attached images, the VPC and the security groups. Each is turned into the snapshot the
-rules read (the same type tokens and camelCase properties as a Pulumi stack), so the verdicts
-are the policy pack's verdicts.
+behind attached images, the VPC, its endpoints and the security groups. Each is turned into
+the snapshot the rules read (the same type tokens and camelCase properties as a Pulumi
+stack), so the verdicts are the policy pack's verdicts.
 
 The audit fails closed: each resource it sets out to read is read on its own (one failing
 read never stops the others, and each user profile and space is its own read), and one it
@@ -41,6 +41,7 @@ from studio_infra.resource_types import (
     EC2_FLOW_LOG,
     EC2_SECURITY_GROUP,
     EC2_VPC,
+    EC2_VPC_ENDPOINT,
     ECR_LIFECYCLE_POLICY,
     ECR_REPOSITORY,
     EFS_BACKUP_POLICY,
@@ -58,6 +59,7 @@ from studio_infra.resource_types import (
     S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION,
     S3_BUCKET_VERSIONING,
     SAGEMAKER_DOMAIN,
+    SAGEMAKER_NOTEBOOK_INSTANCE,
     SAGEMAKER_USER_PROFILE,
 )
 from studio_infra.rules.config import PolicyConfig
@@ -67,6 +69,14 @@ from studio_infra.rules.model import Enforcement, Finding, Resource, Severity, S
 COULD_NOT_CHECK = "audit-could-not-check"
 APP_SETTINGS = ("JupyterLabAppSettings", "KernelGatewayAppSettings", "CodeEditorAppSettings")
 _IMAGE_URI = re.compile(r"^(?P<registry>\d{12})\.dkr\.ecr\.[^/]+/(?P<repo>[^:@]+)")
+
+NOT_AUDITED: dict[str, str] = {
+    SAGEMAKER_NOTEBOOK_INSTANCE: "notebook instances are not part of a Studio domain; the "
+                                 "audit reads a domain and what its security depends on",
+}
+"""Resource types live rules judge that the audit does not read, and why: every other type a
+live rule judges is read (``tests/test_ops_audit.py`` holds the two lists together, so a new
+rule cannot pass silently for want of a reader)."""
 
 
 def camel(value: Any) -> Any:
@@ -466,6 +476,10 @@ def _read_vpc(reader: _Reader, vpc_id: str, groups: set[str]) -> None:
                             {"Name": "group-name", "Values": ["default"]}])
     described = read("security groups", ec2.describe_security_groups,
                      GroupIds=sorted(groups)) if groups else {}
+    endpoints = read(f"VPC endpoints of {vpc_id}", lambda: [
+        endpoint for page in ec2.get_paginator("describe_vpc_endpoints").paginate(
+            Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])
+        for endpoint in page.get("VpcEndpoints", [])])
     arn = f"arn:aws:ec2:{ec2.meta.region_name}:{vpc.get('OwnerId')}:vpc/{vpc_id}"
     reader.add(EC2_VPC, arn, {"arn": arn, "cidrBlock": vpc.get("CidrBlock")}, vpc_id)
     for flow in flows.get("FlowLogs", []):
@@ -479,6 +493,14 @@ def _read_vpc(reader: _Reader, vpc_id: str, groups: set[str]) -> None:
         reader.add(EC2_SECURITY_GROUP, group["GroupId"],
                    {"vpcId": group.get("VpcId"), "name": group.get("GroupName"),
                     "ingress": _rules(group.get("IpPermissions", []))}, group["GroupId"])
+    for endpoint in endpoints:
+        # AWS returns the policy an endpoint enforces, its default full-access one included
+        # (DescribeVpcEndpoints: PolicyDocument), so the endpoint-policy rule judges that.
+        reader.add(EC2_VPC_ENDPOINT, endpoint["VpcEndpointId"], {
+            "vpcId": vpc_id, "serviceName": endpoint.get("ServiceName"),
+            "vpcEndpointType": endpoint.get("VpcEndpointType"),
+            "privateDnsEnabled": endpoint.get("PrivateDnsEnabled"),
+            "policy": endpoint.get("PolicyDocument")}, endpoint["VpcEndpointId"])
 
 
 def _rules(permissions: list[dict[str, Any]]) -> list[dict[str, Any]]:
