@@ -112,6 +112,13 @@ class Setup:
         )["repository"]
         ecr.put_lifecycle_policy(repositoryName="studio/python",
                                  lifecyclePolicyText=lifecycle_policy(7, 30))
+        # SageMaker of this account pulls, as ImageRepository's policy allows it.
+        ecr.set_repository_policy(repositoryName="studio/python", policyText=json.dumps({
+            "Version": "2012-10-17", "Statement": [{
+                "Sid": "SageMakerPull", "Effect": "Allow",
+                "Principal": {"Service": "sagemaker.amazonaws.com"},
+                "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}}]}))
 
         # The execution role as StudioExecutionRole makes it.
         iam = session.client("iam")
@@ -271,9 +278,15 @@ def test_every_type_a_live_rule_judges_is_read_or_said_not_to_be(setup):
             VpcEndpointType="Interface", SubnetIds=[s.subnet["SubnetId"]],
             PrivateDnsEnabled=False),
          {("vpc-endpoint-private-dns", "advisory"), ("vpc-endpoint-policy", "advisory")}),
+        (lambda s: s.session.client("ecr").set_repository_policy(
+            repositoryName="studio/python", policyText=json.dumps({
+                "Version": "2012-10-17", "Statement": [{
+                    "Sid": "Pull", "Effect": "Allow", "Principal": "*",
+                    "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]}]})),
+         {("ecr-no-public-principal", "mandatory")}),
     ],
     ids=["bucket-policy-removed", "rotation-off", "encryption-removed", "ssh-open",
-         "mutable-tags", "open-endpoint"],
+         "mutable-tags", "open-endpoint", "repository-open-to-anyone"],
 )
 def test_each_weakening_is_found(setup, weaken, expected):
     weaken(setup)

@@ -44,6 +44,7 @@ from studio_infra.resource_types import (
     EC2_VPC_ENDPOINT,
     ECR_LIFECYCLE_POLICY,
     ECR_REPOSITORY,
+    ECR_REPOSITORY_POLICY,
     EFS_BACKUP_POLICY,
     EFS_FILE_SYSTEM,
     EFS_FILE_SYSTEM_POLICY,
@@ -462,6 +463,14 @@ def _read_image(reader: _Reader, image: str) -> str | None:
                    f"{repo['repositoryArn']}/lifecycle",
                    {"repository": repo["repositoryName"],
                     "policy": lifecycle.get("lifecyclePolicyText")})
+    # GetRepositoryPolicy answers RepositoryPolicyNotFoundException for a repository without
+    # one (botocore's ecr model): nothing granted beyond IAM, nothing to judge.
+    policy = reader.optional(f"repository policy of {repo['repositoryName']}",
+                             ecr.get_repository_policy, registryId=match["registry"],
+                             repositoryName=repo["repositoryName"])
+    if policy:
+        reader.add(ECR_REPOSITORY_POLICY, f"{repo['repositoryArn']}/policy",
+                   {"repository": repo["repositoryName"], "policy": policy.get("policyText")})
     key: str | None = repo.get("encryptionConfiguration", {}).get("kmsKey")
     return key
 

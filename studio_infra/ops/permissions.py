@@ -18,7 +18,7 @@ AUDIT = (
     "s3:ListBucket", "s3:GetEncryptionConfiguration", "s3:GetBucketPolicy",
     "s3:GetBucketPublicAccessBlock", "s3:GetBucketVersioning", "s3:GetBucketLogging",
     "kms:DescribeKey", "kms:GetKeyRotationStatus", "kms:GetKeyPolicy",
-    "ecr:DescribeRepositories", "ecr:GetLifecyclePolicy",
+    "ecr:DescribeRepositories", "ecr:GetLifecyclePolicy", "ecr:GetRepositoryPolicy",
     "ec2:DescribeVpcs", "ec2:DescribeFlowLogs", "ec2:DescribeSecurityGroups",
     "ec2:DescribeVpcEndpoints",
     "iam:GetRole", "iam:ListRolePolicies", "iam:GetRolePolicy",

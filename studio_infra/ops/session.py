@@ -30,7 +30,7 @@ THROTTLING_CODES: frozenset[str] = frozenset(_CHECKER._THROTTLED_ERROR_CODES)
 NOT_CONFIGURED_CODES = {
     "NoSuchBucketPolicy", "NoSuchPublicAccessBlockConfiguration",
     "ServerSideEncryptionConfigurationNotFoundError", "PolicyNotFound",
-    "LifecyclePolicyNotFoundException",
+    "LifecyclePolicyNotFoundException", "RepositoryPolicyNotFoundException",
 }
 """Answers meaning "this optional setting is not configured", not "could not read"."""
 

@@ -8,6 +8,7 @@ from typing import Any
 from studio_infra.resource_types import (
     ECR_LIFECYCLE_POLICY,
     ECR_REPOSITORY,
+    ECR_REPOSITORY_POLICY,
     KMS_KEY,
     KMS_KEY_POLICY,
 )
@@ -74,6 +75,20 @@ def ecr_immutable_tags(repo: Resource, stack: Stack, _: Mapping[str, Any]) -> It
 def ecr_lifecycle_policy(repo: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[str]:
     if not stack.companions(repo, ECR_LIFECYCLE_POLICY, "repository"):
         yield f"repository {repo.name} has no lifecycle policy"
+
+
+@ECR.rule("ecr-no-public-principal", types=(ECR_REPOSITORY_POLICY,))
+def ecr_no_public_principal(policy: Resource, stack: Stack,
+                                      _: Mapping[str, Any]) -> Iterator[str]:
+    """A repository policy's ``Principal: "*"`` opens the repository to every AWS account
+    (https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policies.html); a
+    condition (an organization, a source account) is what narrows it, so a bare one is
+    reported."""
+    public = unconditioned_public_allows(statements(policy.get("policy"),
+                                                    f"the policy of {policy.name}"))
+    if public:
+        yield (f"repository policy {policy.name}: statements {public} allow any principal "
+               "('*') without a condition")
 
 
 KMS_RULES = KMS.rules

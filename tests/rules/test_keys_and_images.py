@@ -8,11 +8,11 @@ import pulumi
 import pulumi_aws as aws
 
 from tests.policy_harness import Cases, assert_judged_alike, each_case
-from tests.rules.shared_programs import KEY, key
+from tests.rules.shared_programs import KEY, doc, key
 
 
 def repository(*, encryption: str = "KMS", scan: bool = True, mutability: str = "IMMUTABLE",
-               lifecycle: bool = True) -> None:
+               lifecycle: bool = True, pull_anyone: bool = False) -> None:
     config = {"encryption_type": encryption, "kms_key": KEY if encryption == "KMS" else None}
     repo = aws.ecr.Repository("repo", encryption_configurations=[config],
                               image_scanning_configuration={"scan_on_push": scan},
@@ -20,6 +20,11 @@ def repository(*, encryption: str = "KMS", scan: bool = True, mutability: str = 
                               opts=pulumi.ResourceOptions(protect=True))
     if lifecycle:
         aws.ecr.LifecyclePolicy("repo-lifecycle", repository=repo.name, policy="{}")
+    pull: dict = {"Sid": "Pull", "Effect": "Allow", "Principal": "*",
+                  "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]}
+    if not pull_anyone:  # '*' narrowed to one organization
+        pull["Condition"] = {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}
+    aws.ecr.RepositoryPolicy("repo-policy", repository=repo.name, policy=doc(pull))
 
 
 CASES: Cases = {
@@ -31,6 +36,7 @@ CASES: Cases = {
     "ecr-scan-on-push": [(lambda: repository(scan=False), repository)],
     "ecr-immutable-tags": [(lambda: repository(mutability="MUTABLE"), repository)],
     "ecr-lifecycle-policy": [(lambda: repository(lifecycle=False), repository)],
+    "ecr-no-public-principal": [(lambda: repository(pull_anyone=True), repository)],
 }
 
 
