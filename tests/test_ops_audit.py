@@ -339,6 +339,41 @@ def test_unread_resources_fail_the_audit_each_on_its_own(setup):
     assert result.to_json()["expected"] == result.to_json()["read"] + 2
 
 
+def test_a_denied_endpoint_read_leaves_the_vpcs_other_verdicts_standing(setup):
+    """An audit role from before the audit read endpoints is refused DescribeVpcEndpoints:
+    the endpoints are unread (a mandatory finding naming them), the VPC's flow logs and
+    security groups are still judged."""
+    ec2 = setup.session.client("ec2")
+
+    def deny(**_: Any) -> None:
+        raise ClientError({"Error": {"Code": "UnauthorizedOperation", "Message": "denied"}},
+                          "DescribeVpcEndpoints")
+
+    ec2.meta.events.register("before-call.ec2.DescribeVpcEndpoints", deny)
+    ec2.authorize_security_group_ingress(GroupId=setup.sg, IpPermissions=[{
+        "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    result = audit_domain(setup.session, DOMAIN_ID,
+                          clients={"sagemaker": setup.sagemaker(), "ec2": ec2})
+    assert policies(result) == {("no-public-ingress", "mandatory"),
+                                (COULD_NOT_CHECK, "mandatory")}
+    (unread,) = [f for f in result.findings if f.policy == COULD_NOT_CHECK]
+    assert "VPC endpoints" in unread.message and "UnauthorizedOperation" in unread.message
+
+
+def test_a_deleted_endpoint_is_not_judged(setup):
+    """DescribeVpcEndpoints lists a deleted endpoint for a while: it carries no traffic and
+    nobody could fix it."""
+    ec2 = setup.session.client("ec2")
+    weak = ec2.create_vpc_endpoint(
+        VpcId=setup.vpc, ServiceName=f"com.amazonaws.{REGION}.sagemaker.runtime",
+        VpcEndpointType="Interface", SubnetIds=[setup.subnet["SubnetId"]],
+        PrivateDnsEnabled=False)["VpcEndpoint"]["VpcEndpointId"]
+    ec2.delete_vpc_endpoints(VpcEndpointIds=[weak])
+    assert [e["State"].lower() for e in ec2.describe_vpc_endpoints(
+        VpcEndpointIds=[weak])["VpcEndpoints"]] == ["deleted"]
+    assert audit(setup).findings == []
+
+
 def test_allowing_unread_resources_makes_them_advisory(setup):
     result = audit_domain(setup.session, DOMAIN_ID, allow_unread=True, clients={
         "sagemaker": setup.sagemaker(profile_error="AccessDeniedException")})

@@ -271,6 +271,8 @@ def _read_domain(reader: _Reader, domain: dict[str, Any]) -> None:
         reader.attempt(role, partial(_read_role, reader, role))
     if domain.get("VpcId"):
         reader.attempt(domain["VpcId"], lambda: _read_vpc(reader, domain["VpcId"], groups))
+        reader.attempt(f"{domain['VpcId']}/endpoints",
+                       lambda: _read_endpoints(reader, domain["VpcId"]))
 
 
 def _add(keys: set[str | None], read: Callable[..., str | None], *args: Any) -> None:
@@ -453,6 +455,11 @@ def _read_image(reader: _Reader, image: str) -> str | None:
     lifecycle = reader.optional(f"lifecycle policy of {repo['repositoryName']}",
                                 ecr.get_lifecycle_policy, registryId=match["registry"],
                                 repositoryName=repo["repositoryName"])
+    # GetRepositoryPolicy answers RepositoryPolicyNotFoundException for a repository without
+    # one (botocore's ecr model): nothing granted beyond IAM, nothing to judge.
+    policy = reader.optional(f"repository policy of {repo['repositoryName']}",
+                             ecr.get_repository_policy, registryId=match["registry"],
+                             repositoryName=repo["repositoryName"])
     reader.add(ECR_REPOSITORY, repo["repositoryArn"], {
         "arn": repo["repositoryArn"], "name": repo["repositoryName"],
         "encryptionConfigurations": [camel(repo.get("encryptionConfiguration", {}))],
@@ -463,11 +470,6 @@ def _read_image(reader: _Reader, image: str) -> str | None:
                    f"{repo['repositoryArn']}/lifecycle",
                    {"repository": repo["repositoryName"],
                     "policy": lifecycle.get("lifecyclePolicyText")})
-    # GetRepositoryPolicy answers RepositoryPolicyNotFoundException for a repository without
-    # one (botocore's ecr model): nothing granted beyond IAM, nothing to judge.
-    policy = reader.optional(f"repository policy of {repo['repositoryName']}",
-                             ecr.get_repository_policy, registryId=match["registry"],
-                             repositoryName=repo["repositoryName"])
     if policy:
         reader.add(ECR_REPOSITORY_POLICY, f"{repo['repositoryArn']}/policy",
                    {"repository": repo["repositoryName"], "policy": policy.get("policyText")})
@@ -485,10 +487,6 @@ def _read_vpc(reader: _Reader, vpc_id: str, groups: set[str]) -> None:
                             {"Name": "group-name", "Values": ["default"]}])
     described = read("security groups", ec2.describe_security_groups,
                      GroupIds=sorted(groups)) if groups else {}
-    endpoints = read(f"VPC endpoints of {vpc_id}", lambda: [
-        endpoint for page in ec2.get_paginator("describe_vpc_endpoints").paginate(
-            Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])
-        for endpoint in page.get("VpcEndpoints", [])])
     arn = f"arn:aws:ec2:{ec2.meta.region_name}:{vpc.get('OwnerId')}:vpc/{vpc_id}"
     reader.add(EC2_VPC, arn, {"arn": arn, "cidrBlock": vpc.get("CidrBlock")}, vpc_id)
     for flow in flows.get("FlowLogs", []):
@@ -502,9 +500,29 @@ def _read_vpc(reader: _Reader, vpc_id: str, groups: set[str]) -> None:
         reader.add(EC2_SECURITY_GROUP, group["GroupId"],
                    {"vpcId": group.get("VpcId"), "name": group.get("GroupName"),
                     "ingress": _rules(group.get("IpPermissions", []))}, group["GroupId"])
+
+
+ENDED_ENDPOINT_STATES = frozenset({"deleting", "deleted", "rejected", "failed", "expired"})
+"""States of a VPC endpoint that carries no traffic (``DescribeVpcEndpoints`` lists a deleted
+endpoint for a while): nothing to judge, and nothing anyone could fix."""
+
+
+def _read_endpoints(reader: _Reader, vpc_id: str) -> None:
+    """The VPC's endpoints, a read of their own: one that is denied (an audit role from before
+    the audit read them) leaves the VPC's other verdicts standing."""
+    ec2 = reader.client("ec2")
+    endpoints = read(f"VPC endpoints of {vpc_id}", lambda: [
+        endpoint for page in ec2.get_paginator("describe_vpc_endpoints").paginate(
+            Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])
+        for endpoint in page.get("VpcEndpoints", [])])
     for endpoint in endpoints:
-        # AWS returns the policy an endpoint enforces, its default full-access one included
-        # (DescribeVpcEndpoints: PolicyDocument), so the endpoint-policy rule judges that.
+        if str(endpoint.get("State", "")).lower() in ENDED_ENDPOINT_STATES:
+            continue
+        # An endpoint whose service takes a policy carries one, AWS's full-access default
+        # when none was given ("If you don't specify a policy, we attach a default policy
+        # that allows full access to the service",
+        # https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpcEndpoint.html):
+        # the endpoint-policy rule judges what DescribeVpcEndpoints returns.
         reader.add(EC2_VPC_ENDPOINT, endpoint["VpcEndpointId"], {
             "vpcId": vpc_id, "serviceName": endpoint.get("ServiceName"),
             "vpcEndpointType": endpoint.get("VpcEndpointType"),

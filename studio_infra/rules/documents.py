@@ -118,11 +118,54 @@ def denies_tls_below(document_statements: list[dict[str, Any]], actions: list[st
     return False
 
 
-def unconditioned_public_allows(document_statements: list[dict[str, Any]]) -> list[str]:
-    """Sids (or positions) of ``Allow`` statements for everyone without any condition."""
+NARROWING_KEYS = frozenset(key.lower() for key in (
+    # What S3 holds a policy to before it calls it not public: a fixed value of one of these
+    # (PublicAccessBlockConfiguration, "Amazon S3 considers a bucket policy public unless",
+    # https://docs.aws.amazon.com/AmazonS3/latest/API/API_PublicAccessBlockConfiguration.html)
+    "aws:SourceIp", "aws:SourceArn", "aws:SourceVpc", "aws:SourceVpce", "aws:SourceOwner",
+    "aws:SourceAccount", "aws:userid",
+    # ... and the keys that name the caller's account or organization, which IAM Access
+    # Analyzer counts the same way; kms:CallerAccount is KMS's own.
+    "aws:PrincipalAccount", "aws:PrincipalArn", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths",
+    "aws:SourceOrgID", "aws:SourceOrgPaths", "kms:CallerAccount"))
+"""Condition keys whose fixed value narrows an ``Allow`` for everyone to someone."""
+
+_NARROWING_OPERATORS = frozenset(op.lower() for op in (
+    "StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike",
+    "IpAddress", "ForAnyValue:StringEquals", "ForAnyValue:StringLike"))
+"""Operators that hold a key to the values given; a negated one or one with ``IfExists``
+passes requests without the key (and ``ForAllValues:`` an empty set)."""
+
+_ANY_ADDRESS = ("0.0.0.0/0", "::/0")
+
+
+def _fixed(value: Any, operator: str) -> bool:
+    values = as_list(value)
+    return bool(values) and all(
+        isinstance(v, str) and v and not any(c in v for c in "*?")
+        and not (operator == "ipaddress" and v in _ANY_ADDRESS) for v in values)
+
+
+def narrows_principal(statement: Mapping[str, Any]) -> bool:
+    """Whether the statement's condition holds the caller to fixed accounts, organizations,
+    sources or networks: ``Bool aws:SecureTransport``, a wildcard value or a negation does
+    not."""
+    condition = statement.get("Condition")
+    if not isinstance(condition, Mapping):
+        return False
+    return any(str(operator).lower() in _NARROWING_OPERATORS
+               and str(key).lower() in NARROWING_KEYS and _fixed(value, str(operator).lower())
+               for operator, clauses in condition.items() if isinstance(clauses, Mapping)
+               for key, value in clauses.items())
+
+
+def public_allows(document_statements: list[dict[str, Any]]) -> list[str]:
+    """Sids (or positions) of ``Allow`` statements open to anyone: for ``Principal: "*"``
+    (or ``{"AWS": "*"}``) or everyone but a ``NotPrincipal``, without a condition that
+    narrows who (``narrows_principal``)."""
     found = []
     for index, statement in enumerate(document_statements):
-        if statement.get("Effect") == "Allow" and everyone(statement) and \
-                not statement.get("Condition"):
+        anyone = everyone(statement) or "NotPrincipal" in statement
+        if statement.get("Effect") == "Allow" and anyone and not narrows_principal(statement):
             found.append(str(statement.get("Sid") or f"#{index}"))
     return found

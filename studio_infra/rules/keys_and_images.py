@@ -13,7 +13,7 @@ from studio_infra.resource_types import (
     KMS_KEY_POLICY,
 )
 from studio_infra.rules.declare import RuleGroup
-from studio_infra.rules.documents import statements, unconditioned_public_allows
+from studio_infra.rules.documents import public_allows, statements
 from studio_infra.rules.model import Resource, Stack
 
 KMS = RuleGroup(types=(KMS_KEY,))
@@ -35,10 +35,10 @@ def kms_no_public_principal(key: Resource, stack: Stack, _: Mapping[str, Any]) -
     documents += [(p.get("policy"), f"the policy of {p.name}")
                   for p in stack.companions(key, KMS_KEY_POLICY, "keyId")]
     for document, what in documents:
-        public = unconditioned_public_allows(statements(document, what))
+        public = public_allows(statements(document, what))
         if public:
-            yield (f"key {key.name}: statements {public} allow any principal ('*') without a "
-                   "condition")
+            yield (f"key {key.name}: statements {public} allow any principal without a "
+                   "condition that narrows who")
 
 
 @KMS.rule("kms-deletion-window")
@@ -84,11 +84,11 @@ def ecr_no_public_principal(policy: Resource, stack: Stack,
     (https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policies.html); a
     condition (an organization, a source account) is what narrows it, so a bare one is
     reported."""
-    public = unconditioned_public_allows(statements(policy.get("policy"),
-                                                    f"the policy of {policy.name}"))
+    repository = policy.get("repository") or policy.name
+    public = public_allows(statements(policy.get("policy"), f"the policy of {repository}"))
     if public:
-        yield (f"repository policy {policy.name}: statements {public} allow any principal "
-               "('*') without a condition")
+        yield (f"the policy of repository {repository}: statements {public} allow any "
+               "principal without a condition that narrows who")
 
 
 KMS_RULES = KMS.rules

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pulumi
 import pulumi_aws as aws
+import pytest
 
 from tests.policy_harness import Cases, assert_judged_alike, each_case
 from tests.rules.shared_programs import KEY, doc, key
@@ -43,3 +44,38 @@ CASES: Cases = {
 @each_case(CASES)
 def test_rule_catches_the_insecure_variant_in_both_adapters(record, name, bad, good):
     assert_judged_alike(record, name, bad, good)
+
+
+@pytest.mark.parametrize(("statement", "public"), [
+    ({"Principal": "*"}, True),
+    ({"Principal": {"AWS": ["arn:aws:iam::123456789012:root", "*"]}}, True),
+    # everyone but the named principals
+    ({"NotPrincipal": {"AWS": "arn:aws:iam::123456789012:root"}}, True),
+    # conditions that narrow nothing about who calls
+    ({"Principal": "*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}}, True),
+    ({"Principal": "*", "Condition": {"StringLike": {"aws:PrincipalOrgID": "*"}}}, True),
+    ({"Principal": "*", "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "o-abc123"}}},
+     True),
+    ({"Principal": "*",
+      "Condition": {"StringEqualsIfExists": {"aws:SourceAccount": "123456789012"}}}, True),
+    ({"Principal": "*", "Condition": {"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}}}, True),
+    ({"Principal": "*", "Condition": {"StringEquals": {}}}, True),
+    # fixed accounts, organizations, sources and networks
+    ({"Principal": "*", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}},
+     False),
+    ({"Principal": "*", "Condition": {"StringEquals": {"kms:CallerAccount": "123456789012"}}},
+     False),
+    ({"Principal": {"AWS": "*"},
+      "Condition": {"ArnEquals": {"aws:SourceArn": "arn:aws:sagemaker:us-east-1:1:domain/d"}}},
+     False),
+    ({"Principal": "*", "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}}, False),
+    ({"Principal": {"Service": "sagemaker.amazonaws.com"}}, False),
+])
+def test_a_statement_is_public_unless_its_condition_narrows_who(statement, public):
+    """What S3 calls a public policy (a fixed source, account, organization or network
+    narrows it; a wildcard, a negation, ``IfExists`` or ``aws:SecureTransport`` does not),
+    for the key and repository rules alike."""
+    from studio_infra.rules.documents import public_allows
+
+    assert public_allows([{"Sid": "S", "Effect": "Allow", "Action": "*", "Resource": "*",
+                           **statement}]) == (["S"] if public else [])
