@@ -156,4 +156,3 @@ def declared_outside(groups: Iterable[tuple[Rule, ...]], name: str) -> str | Non
             if rule.name == name and id(rule) not in joined:
                 return rule.check.__module__
     return None
-
