@@ -40,6 +40,7 @@ from studio_infra.resource_types import (
     EC2_DEFAULT_SECURITY_GROUP,
     EC2_FLOW_LOG,
     EC2_SECURITY_GROUP,
+    EC2_SECURITY_GROUP_RULE,
     EC2_VPC,
     EC2_VPC_ENDPOINT,
     ECR_LIFECYCLE_POLICY,
@@ -48,20 +49,25 @@ from studio_infra.resource_types import (
     EFS_BACKUP_POLICY,
     EFS_FILE_SYSTEM,
     EFS_FILE_SYSTEM_POLICY,
+    IAM_GROUP_POLICY,
     IAM_POLICY,
     IAM_ROLE,
     IAM_ROLE_POLICY,
     IAM_ROLE_POLICY_ATTACHMENT,
+    IAM_USER_POLICY,
     KMS_KEY,
+    KMS_KEY_POLICY,
     S3_BUCKET,
     S3_BUCKET_LOGGING,
     S3_BUCKET_POLICY,
     S3_BUCKET_PUBLIC_ACCESS_BLOCK,
     S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION,
+    S3_BUCKET_V2,
     S3_BUCKET_VERSIONING,
     SAGEMAKER_DOMAIN,
     SAGEMAKER_NOTEBOOK_INSTANCE,
     SAGEMAKER_USER_PROFILE,
+    VPC_SECURITY_GROUP_INGRESS_RULE,
 )
 from studio_infra.rules.config import PolicyConfig
 from studio_infra.rules.engine import evaluate
@@ -71,13 +77,26 @@ COULD_NOT_CHECK = "audit-could-not-check"
 APP_SETTINGS = ("JupyterLabAppSettings", "KernelGatewayAppSettings", "CodeEditorAppSettings")
 _IMAGE_URI = re.compile(r"^(?P<registry>\d{12})\.dkr\.ecr\.[^/]+/(?P<repo>[^:@]+)")
 
+READ_AS: dict[str, str] = {
+    S3_BUCKET_V2: S3_BUCKET,
+    EC2_SECURITY_GROUP_RULE: EC2_SECURITY_GROUP,
+    VPC_SECURITY_GROUP_INGRESS_RULE: EC2_SECURITY_GROUP,
+    KMS_KEY_POLICY: KMS_KEY,
+}
+"""Types a program may declare that the audit reads as another: a bucket is a bucket whatever
+the provider resource that made it, and AWS returns a group's rules and a key's policy with
+the group and the key."""
+
 NOT_AUDITED: dict[str, str] = {
     SAGEMAKER_NOTEBOOK_INSTANCE: "notebook instances are not part of a Studio domain; the "
                                  "audit reads a domain and what its security depends on",
+    IAM_USER_POLICY: "who may open Studio through a presigned URL is not named by the domain; "
+                     "the audit reads the roles the domain runs as",
+    IAM_GROUP_POLICY: "as IAM user policies",
 }
 """Resource types live rules judge that the audit does not read, and why: every other type a
-live rule judges is read (``tests/test_ops_audit.py`` holds the two lists together, so a new
-rule cannot pass silently for want of a reader)."""
+live rule judges is read, or read as another (``READ_AS``); ``tests/test_ops_audit.py``
+holds the lists together, so a new rule cannot pass silently for want of a reader."""
 
 
 def camel(value: Any) -> Any:
