@@ -26,6 +26,7 @@ from typing import Any
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
+from studio_infra import resource_types as tokens
 from studio_infra.ops.session import (
     NOT_CONFIGURED_CODES,
     CouldNotRead,
@@ -36,39 +37,6 @@ from studio_infra.ops.session import (
     listed,
     read,
 )
-from studio_infra.resource_types import (
-    EC2_DEFAULT_SECURITY_GROUP,
-    EC2_FLOW_LOG,
-    EC2_SECURITY_GROUP,
-    EC2_SECURITY_GROUP_RULE,
-    EC2_VPC,
-    EC2_VPC_ENDPOINT,
-    ECR_LIFECYCLE_POLICY,
-    ECR_REPOSITORY,
-    ECR_REPOSITORY_POLICY,
-    EFS_BACKUP_POLICY,
-    EFS_FILE_SYSTEM,
-    EFS_FILE_SYSTEM_POLICY,
-    IAM_GROUP_POLICY,
-    IAM_POLICY,
-    IAM_ROLE,
-    IAM_ROLE_POLICY,
-    IAM_ROLE_POLICY_ATTACHMENT,
-    IAM_USER_POLICY,
-    KMS_KEY,
-    KMS_KEY_POLICY,
-    S3_BUCKET,
-    S3_BUCKET_LOGGING,
-    S3_BUCKET_POLICY,
-    S3_BUCKET_PUBLIC_ACCESS_BLOCK,
-    S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION,
-    S3_BUCKET_V2,
-    S3_BUCKET_VERSIONING,
-    SAGEMAKER_DOMAIN,
-    SAGEMAKER_NOTEBOOK_INSTANCE,
-    SAGEMAKER_USER_PROFILE,
-    VPC_SECURITY_GROUP_INGRESS_RULE,
-)
 from studio_infra.rules.config import PolicyConfig
 from studio_infra.rules.engine import evaluate
 from studio_infra.rules.model import Enforcement, Finding, Resource, Severity, Stack
@@ -78,21 +46,23 @@ APP_SETTINGS = ("JupyterLabAppSettings", "KernelGatewayAppSettings", "CodeEditor
 _IMAGE_URI = re.compile(r"^(?P<registry>\d{12})\.dkr\.ecr\.[^/]+/(?P<repo>[^:@]+)")
 
 READ_AS: dict[str, str] = {
-    S3_BUCKET_V2: S3_BUCKET,
-    EC2_SECURITY_GROUP_RULE: EC2_SECURITY_GROUP,
-    VPC_SECURITY_GROUP_INGRESS_RULE: EC2_SECURITY_GROUP,
-    KMS_KEY_POLICY: KMS_KEY,
+    tokens.S3_BUCKET_V2: tokens.S3_BUCKET,
+    tokens.EC2_SECURITY_GROUP_RULE: tokens.EC2_SECURITY_GROUP,
+    tokens.VPC_SECURITY_GROUP_INGRESS_RULE: tokens.EC2_SECURITY_GROUP,
+    tokens.KMS_KEY_POLICY: tokens.KMS_KEY,
 }
 """Types a program may declare that the audit reads as another: a bucket is a bucket whatever
 the provider resource that made it, and AWS returns a group's rules and a key's policy with
 the group and the key."""
 
 NOT_AUDITED: dict[str, str] = {
-    SAGEMAKER_NOTEBOOK_INSTANCE: "notebook instances are not part of a Studio domain; the "
-                                 "audit reads a domain and what its security depends on",
-    IAM_USER_POLICY: "who may open Studio through a presigned URL is not named by the domain; "
-                     "the audit reads the roles the domain runs as",
-    IAM_GROUP_POLICY: "as IAM user policies",
+    tokens.SAGEMAKER_NOTEBOOK_INSTANCE:
+        "notebook instances are not part of a Studio domain; the audit reads a domain and "
+        "what its security depends on",
+    tokens.IAM_USER_POLICY:
+        "who may open Studio through a presigned URL is not named by the domain; the audit "
+        "reads the roles the domain runs as",
+    tokens.IAM_GROUP_POLICY: "as IAM user policies",
 }
 """Resource types live rules judge that the audit does not read, and why: every other type a
 live rule judges is read, or read as another (``READ_AS``); ``tests/test_ops_audit.py``
@@ -222,7 +192,7 @@ def audit_domain(session: boto3.Session, domain_id: str,
 def _read_domain(reader: _Reader, domain: dict[str, Any]) -> None:
     props = camel({k: v for k, v in domain.items() if k != "ResponseMetadata"})
     props["arn"] = domain.get("DomainArn")
-    reader.add(SAGEMAKER_DOMAIN, domain["DomainArn"], props, domain["DomainId"])
+    reader.add(tokens.SAGEMAKER_DOMAIN, domain["DomainArn"], props, domain["DomainId"])
     partition = domain["DomainArn"].split(":")[1]
     settings = domain.get("DefaultUserSettings", {})
     images: set[str] = set(_image_names(settings))
@@ -252,7 +222,7 @@ def _read_domain(reader: _Reader, domain: dict[str, Any]) -> None:
         profile_props = camel({k: v for k, v in profile.items()
                                if k != "ResponseMetadata"})
         profile_props["arn"] = profile.get("UserProfileArn")
-        reader.add(SAGEMAKER_USER_PROFILE,
+        reader.add(tokens.SAGEMAKER_USER_PROFILE,
                    profile.get("UserProfileArn", name), profile_props)
         user_settings = profile.get("UserSettings", {})
         images.update(_image_names(user_settings))
@@ -328,14 +298,14 @@ def _read_file_system(reader: _Reader, fs_id: str) -> str | None:
                              FileSystemId=fs_id)
     backup = reader.optional(f"backup policy of {fs_id}", efs.describe_backup_policy,
                              FileSystemId=fs_id)
-    reader.add(EFS_FILE_SYSTEM, fs["FileSystemArn"],
+    reader.add(tokens.EFS_FILE_SYSTEM, fs["FileSystemArn"],
                {"arn": fs["FileSystemArn"], "encrypted": fs.get("Encrypted", False),
                 "kmsKeyId": fs.get("KmsKeyId")}, fs_id)
     if policy and policy.get("Policy"):
-        reader.add(EFS_FILE_SYSTEM_POLICY, f"{fs_id}/policy",
+        reader.add(tokens.EFS_FILE_SYSTEM_POLICY, f"{fs_id}/policy",
                    {"fileSystemId": fs_id, "policy": policy["Policy"]})
     if backup:
-        reader.add(EFS_BACKUP_POLICY, f"{fs_id}/backup",
+        reader.add(tokens.EFS_BACKUP_POLICY, f"{fs_id}/backup",
                    {"fileSystemId": fs_id,
                     "backupPolicy": {"status": backup["BackupPolicy"]["Status"]}})
     key: str | None = fs.get("KmsKeyId")
@@ -357,7 +327,7 @@ def _read_bucket(reader: _Reader, bucket: str, partition: str) -> set[str]:
     versioning = read(f"versioning of {bucket}", s3.get_bucket_versioning, Bucket=bucket)
     logging = read(f"logging of {bucket}", s3.get_bucket_logging, Bucket=bucket)
 
-    reader.add(S3_BUCKET, arn, {"bucket": bucket, "arn": arn}, bucket)
+    reader.add(tokens.S3_BUCKET, arn, {"bucket": bucket, "arn": arn}, bucket)
     if encryption:
         rules = [{"applyServerSideEncryptionByDefault": {
                      "sseAlgorithm": r.get("ApplyServerSideEncryptionByDefault", {})
@@ -366,25 +336,25 @@ def _read_bucket(reader: _Reader, bucket: str, partition: str) -> set[str]:
                      .get("KMSMasterKeyID")},
                   "bucketKeyEnabled": r.get("BucketKeyEnabled", False)}
                  for r in encryption["ServerSideEncryptionConfiguration"]["Rules"]]
-        reader.add(S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION, f"{arn}/encryption",
+        reader.add(tokens.S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION, f"{arn}/encryption",
                    {"bucket": bucket, "rules": rules})
         keys = {r["applyServerSideEncryptionByDefault"]["kmsMasterKeyId"] for r in rules
                 if r["applyServerSideEncryptionByDefault"]["kmsMasterKeyId"]}
     else:
         keys = set()
     if policy:
-        reader.add(S3_BUCKET_POLICY, f"{arn}/policy",
+        reader.add(tokens.S3_BUCKET_POLICY, f"{arn}/policy",
                    {"bucket": bucket, "policy": policy["Policy"]})
     if block:
-        reader.add(S3_BUCKET_PUBLIC_ACCESS_BLOCK,
+        reader.add(tokens.S3_BUCKET_PUBLIC_ACCESS_BLOCK,
                    f"{arn}/public-access",
                    {"bucket": bucket, **camel(block["PublicAccessBlockConfiguration"])})
     if versioning.get("Status"):
-        reader.add(S3_BUCKET_VERSIONING, f"{arn}/versioning",
+        reader.add(tokens.S3_BUCKET_VERSIONING, f"{arn}/versioning",
                    {"bucket": bucket, "versioningConfiguration": {"status":
                                                                   versioning["Status"]}})
     if logging.get("LoggingEnabled"):
-        reader.add(S3_BUCKET_LOGGING, f"{arn}/logging",
+        reader.add(tokens.S3_BUCKET_LOGGING, f"{arn}/logging",
                    {"bucket": bucket,
                     "targetBucket": logging["LoggingEnabled"].get("TargetBucket")})
     return keys
@@ -399,7 +369,7 @@ def _read_key(reader: _Reader, key: str) -> None:
                     KeyId=metadata["KeyId"])
     policy = read(f"policy of {key}", kms.get_key_policy, KeyId=metadata["KeyId"],
                   PolicyName="default")
-    reader.add(KMS_KEY, metadata["Arn"], {
+    reader.add(tokens.KMS_KEY, metadata["Arn"], {
         "arn": metadata["Arn"], "keyId": metadata["KeyId"],
         "enableKeyRotation": rotation.get("KeyRotationEnabled", False),
         "customerMasterKeySpec": metadata.get("KeySpec", "SYMMETRIC_DEFAULT"),
@@ -427,16 +397,16 @@ def _read_role(reader: _Reader, arn: str) -> None:
                        PolicyArn=entry["PolicyArn"],
                        VersionId=policy["DefaultVersionId"])["PolicyVersion"]
         attached.append((entry["PolicyArn"], version["Document"]))
-    reader.add(IAM_ROLE, role["Arn"], {
+    reader.add(tokens.IAM_ROLE, role["Arn"], {
         "arn": role["Arn"], "name": name,
         "assumeRolePolicy": _json(role.get("AssumeRolePolicyDocument"))}, name)
     for policy_name, document in inline:
-        reader.add(IAM_ROLE_POLICY, f"{role['Arn']}/{policy_name}",
+        reader.add(tokens.IAM_ROLE_POLICY, f"{role['Arn']}/{policy_name}",
                    {"role": name, "name": policy_name, "policy": _json(document)})
     for policy_arn, document in attached:
-        reader.add(IAM_POLICY, policy_arn,
+        reader.add(tokens.IAM_POLICY, policy_arn,
                    {"arn": policy_arn, "policy": _json(document)}, policy_arn)
-        reader.add(IAM_ROLE_POLICY_ATTACHMENT,
+        reader.add(tokens.IAM_ROLE_POLICY_ATTACHMENT,
                    f"{role['Arn']}/{policy_arn}", {"role": name, "policyArn": policy_arn})
 
 
@@ -479,18 +449,18 @@ def _read_image(reader: _Reader, image: str) -> str | None:
     policy = reader.optional(f"repository policy of {repo['repositoryName']}",
                              ecr.get_repository_policy, registryId=match["registry"],
                              repositoryName=repo["repositoryName"])
-    reader.add(ECR_REPOSITORY, repo["repositoryArn"], {
+    reader.add(tokens.ECR_REPOSITORY, repo["repositoryArn"], {
         "arn": repo["repositoryArn"], "name": repo["repositoryName"],
         "encryptionConfigurations": [camel(repo.get("encryptionConfiguration", {}))],
         "imageScanningConfiguration": camel(repo.get("imageScanningConfiguration", {})),
         "imageTagMutability": repo.get("imageTagMutability")}, repo["repositoryName"])
     if lifecycle:
-        reader.add(ECR_LIFECYCLE_POLICY,
+        reader.add(tokens.ECR_LIFECYCLE_POLICY,
                    f"{repo['repositoryArn']}/lifecycle",
                    {"repository": repo["repositoryName"],
                     "policy": lifecycle.get("lifecyclePolicyText")})
     if policy:
-        reader.add(ECR_REPOSITORY_POLICY, f"{repo['repositoryArn']}/policy",
+        reader.add(tokens.ECR_REPOSITORY_POLICY, f"{repo['repositoryArn']}/policy",
                    {"repository": repo["repositoryName"], "policy": policy.get("policyText")})
     key: str | None = repo.get("encryptionConfiguration", {}).get("kmsKey")
     return key
@@ -507,16 +477,16 @@ def _read_vpc(reader: _Reader, vpc_id: str, groups: set[str]) -> None:
     described = read("security groups", ec2.describe_security_groups,
                      GroupIds=sorted(groups)) if groups else {}
     arn = f"arn:aws:ec2:{ec2.meta.region_name}:{vpc.get('OwnerId')}:vpc/{vpc_id}"
-    reader.add(EC2_VPC, arn, {"arn": arn, "cidrBlock": vpc.get("CidrBlock")}, vpc_id)
+    reader.add(tokens.EC2_VPC, arn, {"arn": arn, "cidrBlock": vpc.get("CidrBlock")}, vpc_id)
     for flow in flows.get("FlowLogs", []):
-        reader.add(EC2_FLOW_LOG, flow["FlowLogId"],
+        reader.add(tokens.EC2_FLOW_LOG, flow["FlowLogId"],
                    {"vpcId": vpc_id, "trafficType": flow.get("TrafficType")})
     for group in default.get("SecurityGroups", []):
-        reader.add(EC2_DEFAULT_SECURITY_GROUP, group["GroupId"],
+        reader.add(tokens.EC2_DEFAULT_SECURITY_GROUP, group["GroupId"],
                    {"vpcId": vpc_id, "ingress": _rules(group.get("IpPermissions", [])),
                     "egress": _rules(group.get("IpPermissionsEgress", []))}, group["GroupId"])
     for group in described.get("SecurityGroups", []):
-        reader.add(EC2_SECURITY_GROUP, group["GroupId"],
+        reader.add(tokens.EC2_SECURITY_GROUP, group["GroupId"],
                    {"vpcId": group.get("VpcId"), "name": group.get("GroupName"),
                     "ingress": _rules(group.get("IpPermissions", []))}, group["GroupId"])
 
@@ -542,7 +512,7 @@ def _read_endpoints(reader: _Reader, vpc_id: str) -> None:
         # that allows full access to the service",
         # https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpcEndpoint.html):
         # the endpoint-policy rule judges what DescribeVpcEndpoints returns.
-        reader.add(EC2_VPC_ENDPOINT, endpoint["VpcEndpointId"], {
+        reader.add(tokens.EC2_VPC_ENDPOINT, endpoint["VpcEndpointId"], {
             "vpcId": vpc_id, "serviceName": endpoint.get("ServiceName"),
             "vpcEndpointType": endpoint.get("VpcEndpointType"),
             "privateDnsEnabled": endpoint.get("PrivateDnsEnabled"),
