@@ -29,13 +29,13 @@ function, callable in tests).
 
 from __future__ import annotations
 
-import difflib
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol, TypeVar
 
 from studio_infra.rules.catalog import CatalogEntry, catalog
 from studio_infra.rules.model import Category, Check, Enforcement, Resource, Rule, Stack
+from studio_infra.suggest import did_you_mean
 
 __all__ = ["PairedCheck", "RuleGroup", "declared_outside"]
 
@@ -128,8 +128,8 @@ class RuleGroup:
         try:
             return self._entries[name]
         except KeyError:
-            near = difflib.get_close_matches(name, list(self._entries), n=1)
-            hint = f"did you mean {near[0]!r}? Or add" if near else "add"
+            hint = did_you_mean(name, self._entries)
+            hint = f"{hint} Or add" if hint else "add"
             raise ValueError(f"rule {name!r} is not in the catalog (studio_infra/rules/"
                              f"catalog.yaml): {hint} its entry there") from None
 
