@@ -51,6 +51,3 @@ def credentials_outside(domain: Resource, stack: Stack, _: Mapping[str, Any], /,
     its URN: the mandatory twin judges those, the advisory one every other program's."""
     if (BUILT_HERE in domain.urn) == library:
         yield from stolen_credentials.outside_problems(needs.domain_view(domain, stack), stack)
-
-
-ATTACK_RULES = ATTACK.rules

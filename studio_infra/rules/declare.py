@@ -37,7 +37,7 @@ from studio_infra.rules.catalog import CatalogEntry, catalog
 from studio_infra.rules.model import Category, Check, Enforcement, Resource, Rule, Stack
 from studio_infra.suggest import did_you_mean
 
-__all__ = ["PairedCheck", "RuleGroup", "declared_outside"]
+__all__ = ["PairedCheck", "RuleGroup", "declared_rules"]
 
 CheckT = TypeVar("CheckT", bound=Check)
 
@@ -57,7 +57,8 @@ class RuleGroup:
 
     The defaults are ``Rule``'s unless the group says otherwise
     (``tests/rules/test_catalog.py`` holds an undeclared field to ``Rule``'s default).
-    ``entries`` is the catalog the names are looked up in (the package's by default)."""
+    ``entries`` is the catalog the names are looked up in; a group of the package's catalog
+    (the default) joins ``rules.RULES``."""
 
     def __init__(self, *, types: tuple[str, ...] = (), needs_stack: bool = False,
                  category: Category = Category.SECURITY, live: bool = True,
@@ -144,15 +145,26 @@ def _bound(check: PairedCheck, library: bool) -> Check:
 
 
 _PACKAGE_GROUPS: list[RuleGroup] = []
-"""Every group declared against the package's catalog, so that ``rules.RULES`` can tell an
-entry no check declares from a check whose group it does not join."""
+"""Every group declared against the package's catalog, in the order the modules were
+imported: what ``rules.RULES`` is made of."""
 
 
-def declared_outside(groups: Iterable[tuple[Rule, ...]], name: str) -> str | None:
-    """The module of a check that declares rule ``name`` in a group other than ``groups``."""
-    joined = {id(rule) for group in groups for rule in group}
-    for group in _PACKAGE_GROUPS:
-        for rule in group.rules:
-            if rule.name == name and id(rule) not in joined:
-                return rule.check.__module__
-    return None
+def declared_rules(groups: Iterable[RuleGroup] = _PACKAGE_GROUPS,
+                   entries: Mapping[str, CatalogEntry] | None = None) -> tuple[Rule, ...]:
+    """Every rule ``groups`` declare (the package's by default), in the order of the catalog
+    (``entries``, the package's by default); an error for a name two checks declare or an
+    entry none does."""
+    entries = catalog() if entries is None else entries
+    declared: dict[str, Rule] = {}
+    for rule in (rule for group in groups for rule in group.rules):
+        if declared.setdefault(rule.name, rule) is not rule:
+            raise ValueError(f"rule {rule.name!r} is declared by two checks: "
+                             f"{declared[rule.name].check.__module__} and "
+                             f"{rule.check.__module__}")
+    undeclared = [name for name in entries if name not in declared]
+    if undeclared:
+        raise ValueError(f"catalog entries no check declares: {', '.join(undeclared)}; "
+                         "declare each with @GROUP.rule(name) in the module of its service "
+                         "(a new module is imported by studio_infra/rules/__init__.py), or "
+                         "remove the entry")
+    return tuple(declared[name] for name in entries)

@@ -134,6 +134,3 @@ def role_inline_policy_size(role: Resource, stack: Stack,
 
 def _label(resource: Resource) -> str:
     return f"{resource.type.rsplit(':', 1)[-1]} {resource.name}"
-
-
-DEPLOY_RULES = DEPLOY.rules

@@ -50,6 +50,3 @@ def data_protected(resource: Resource, stack: Stack, _: Mapping[str, Any]) -> It
     if not resource.protect and not resource.retain_on_delete:
         yield (f"{resource.name} holds data but is neither protected nor retained on delete: "
                "a destroy or a replacement deletes it")
-
-
-IDENTITY_RULES = IDENTITY.rules

@@ -89,8 +89,3 @@ def ecr_no_public_principal(policy: Resource, stack: Stack,
     if public:
         yield (f"the policy of repository {repository}: statements {public} allow any "
                "principal without a condition that narrows who")
-
-
-KMS_RULES = KMS.rules
-
-ECR_RULES = ECR.rules

@@ -68,6 +68,3 @@ def endpoint_private_dns(ep: Resource, stack: Stack, _: Mapping[str, Any]) -> It
     if ep.known("privateDnsEnabled", "private DNS") is not True:
         yield (f"interface endpoint {ep.name} has private DNS off: clients keep resolving the "
                "service's public address")
-
-
-NETWORK_RULES = NETWORK.rules

@@ -204,6 +204,3 @@ def presigned_url_through_endpoint(resource: Resource, stack: Stack,
                 yield (f"{what}: statement {statement.get('Sid') or index} allows {PRESIGN} "
                        "without an aws:SourceVpce (or aws:SourceVpc) condition: a presigned "
                        "Studio URL can be created from anywhere")
-
-
-PERIMETER_RULES = PERIMETER.rules

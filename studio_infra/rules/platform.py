@@ -81,6 +81,3 @@ def tag_propagation(domain: Resource, stack: Stack, _: Mapping[str, Any]) -> Ite
         yield (f"domain {domain.name} does not propagate tags ({value}): the tags of its "
                "profiles and spaces do not reach the resources their users create, so costs "
                "cannot be grouped by user or team")
-
-
-PLATFORM_RULES = PLATFORM.rules

@@ -96,6 +96,3 @@ def notebook_hardened(nb: Resource, stack: Stack, _: Mapping[str, Any]) -> Itera
         yield f"notebook instance {nb.name} is not encrypted with a customer-managed key"
     if not nb.known("subnetId", "the subnet"):
         yield f"notebook instance {nb.name} is not in a VPC"
-
-
-SAGEMAKER_RULES = SAGEMAKER.rules

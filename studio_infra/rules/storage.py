@@ -205,8 +205,3 @@ def efs_backups(fs: Resource, stack: Stack, _: Mapping[str, Any]) -> Iterator[st
                 for b in stack.companions(fs, EFS_BACKUP_POLICY, "fileSystemId")]
     if "ENABLED" not in statuses:
         yield f"file system {fs.name} has no automatic backups"
-
-
-S3_RULES = S3.rules
-
-EFS_RULES = EFS.rules

@@ -142,6 +142,3 @@ def _dockerfile_of(image_name: str, stack: Stack) -> Path | None:
             if isinstance(location, str):
                 return Path(location)
     return None
-
-
-STUDIO_RULES = STUDIO.rules

@@ -139,15 +139,33 @@ def test_a_name_the_catalog_lacks_is_refused():
         RuleGroup(types=(S3_BUCKET,), entries=ENTRIES).rule("tunde")
 
 
-def test_a_group_rules_does_not_join_is_named():
-    """A check declared against the package's catalog, in a group ``RULES`` leaves out, is
-    told apart from an entry no check declares."""
-    from studio_infra.rules import _in_catalog_order
-    from studio_infra.rules.storage import S3_RULES
+def test_rules_are_every_package_groups_in_catalog_order():
+    """Every group of the package's catalog joins ``RULES`` by being declared: no second list
+    of groups to keep in step."""
+    from studio_infra.rules.declare import _PACKAGE_GROUPS, declared_rules
 
-    with pytest.raises(ValueError, match=r"rule 'efs-encrypted' is declared in "
-                       r"studio_infra.rules.storage, whose group RULES does not join"):
-        _in_catalog_order(S3_RULES)
+    assert {rule.name for group in _PACKAGE_GROUPS for rule in group.rules} == \
+        {rule.name for rule in RULES}
+    assert declared_rules() == RULES
+
+
+def test_an_entry_no_check_declares_or_two_checks_declare_is_named():
+    from studio_infra.rules.declare import declared_rules
+
+    first, second = RuleGroup(types=(S3_BUCKET,), entries=ENTRIES), \
+        RuleGroup(types=(S3_BUCKET,), entries=ENTRIES)
+    for name in ("one", "x", "x-elsewhere"):
+        first.rule(name)(_check)
+    with pytest.raises(ValueError, match=r"^catalog entries no check declares: tuned; declare "
+                       r"each with @GROUP.rule\(name\) in the module of its service \(a new "
+                       r"module is imported by studio_infra/rules/__init__.py\)"):
+        declared_rules([first], ENTRIES)
+    second.rule("one")(_check)
+    with pytest.raises(ValueError, match="rule 'one' is declared by two checks"):
+        declared_rules([first, second], ENTRIES)
+    second = RuleGroup(types=(S3_BUCKET,), entries=ENTRIES)
+    second.rule("tuned")(_check)
+    assert [rule.name for rule in declared_rules([first, second], ENTRIES)] == list(ENTRIES)
 
 
 def test_a_pair_is_one_check_mandatory_here_advisory_elsewhere():
