@@ -605,3 +605,22 @@ def test_a_plan_of_another_domain_is_an_error(setup, monkeypatch, tmp_path, caps
         EXIT_ERROR
     assert "the plan has no domain named 'team' (it has ['elsewhere'])" in \
         capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("service", "operation", "code"), [
+    ("ecr", "GetRepositoryPolicy", "RepositoryPolicyNotFoundException"),
+    ("ecr", "GetLifecyclePolicy", "LifecyclePolicyNotFoundException"),
+    ("efs", "DescribeFileSystemPolicy", "PolicyNotFound"),
+    ("efs", "DescribeBackupPolicy", "PolicyNotFound"),
+])
+def test_a_not_configured_answer_is_one_the_operation_models(service, operation, code):
+    """The answers the audit takes for "not configured" rather than "could not read" are
+    errors botocore's model gives for the very call (S3's are not modelled: its error codes
+    are documented with each operation)."""
+    import botocore.session
+
+    from studio_infra.ops.session import NOT_CONFIGURED_CODES
+
+    model = botocore.session.get_session().get_service_model(service)
+    assert code in NOT_CONFIGURED_CODES
+    assert code in {shape.name for shape in model.operation_model(operation).error_shapes}
