@@ -48,9 +48,10 @@ def _checked(check: Callable[[str], str | None], what: str) -> PlainValidator:
 
 
 def aws_name(rule: Callable[[], NameRule], what: str) -> AfterValidator:
-    """A name field held to AWS's rule for it (``limits``, read from botocore's model when a
-    value is checked); ``what`` names the field in the error."""
-    return AfterValidator(lambda value: rule().check(value, what))
+    """A string field held to AWS's rule for it (``limits``, read from botocore's model when a
+    value is checked); ``what`` names the field in the error. An Output passes untouched."""
+    return AfterValidator(lambda value: rule().check(value, what)
+                          if isinstance(value, str) else value)
 
 
 def _aws_id(prefix: str) -> PlainValidator:

@@ -132,14 +132,24 @@ def member_values(shape: str, member: str) -> tuple[str, ...]:
     return tuple(found.enum)
 
 
-@cache
-def member_rule(shape: str, member: str) -> NameRule:
-    """The pattern and lengths botocore's model gives a string ``shape.member``
-    (``WorkspaceSettings.S3ArtifactPath``); a minimum of 0 still means one character here:
-    an empty value is left out, never sent."""
-    meta = _model().shape_for(shape).members[member].metadata
-    return NameRule(re.compile(meta.get("pattern", ".*")), int(meta.get("max", 2**31)),
-                    int(meta.get("min", 1)))
+def _member(shape: str, member: str) -> Callable[[], NameRule]:
+    """The pattern and lengths botocore's model gives the string ``shape.member``, read once
+    when asked; a minimum of 0 still means one character here: an empty value is left out,
+    never sent."""
+
+    @cache
+    def read() -> NameRule:
+        meta = _model().shape_for(shape).members[member].metadata
+        return NameRule(re.compile(meta.get("pattern", ".*")), int(meta.get("max", 2**31)),
+                        int(meta.get("min", 1)))
+
+    return read
+
+
+canvas_workspace_path = _member("WorkspaceSettings", "S3ArtifactPath")
+canvas_workspace_key = _member("WorkspaceSettings", "S3KmsKeyId")
+canvas_forecast_role = _member("TimeSeriesForecastingSettings", "AmazonForecastRoleArn")
+canvas_registry_role = _member("ModelRegisterSettings", "CrossAccountModelRegisterRoleArn")
 
 
 tracking_server_name = _name("TrackingServerName")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import botocore.session
+import pulumi
 import pulumi_aws as aws
 import pytest
 
@@ -134,12 +135,26 @@ def test_canvas_features_when_asked(record):
     ({"forecast_role_arn": "arn:aws:iam::12345:role/x", "time_series_forecasting": True},
      ["canvas.forecast_role_arn", "IAM role ARN"]),
     ({"kendra": "yes please"}, ["canvas.kendra"]),
+    # Our ARN type takes the account "aws"; botocore's ModelRegisterSettings member does not.
+    ({"model_registration": True,
+      "cross_account_model_register_role_arn": "arn:aws:iam::aws:role/registry"},
+     ["canvas.cross_account_model_register_role_arn", r"\d{12}", "AWS's rule"]),
 ])
 def test_a_wrong_canvas_setting_is_refused_naming_field_value_and_fix(canvas, words):
     with pytest.raises(StudioInfraError) as error:
         validate_args(StudioDomain.ARGS, {**BASE, "canvas": canvas}, "StudioDomain 'studio'")
     for word in words:
         assert word in str(error.value), str(error.value)
+
+
+def test_canvas_values_known_only_when_deployed_pass_to_the_settings(record):
+    key = pulumi.Output.from_input(KEY)
+    role = pulumi.Output.from_input(FORECAST)
+    canvas = {"workspace_s3_path": "s3://team-bucket/canvas/", "workspace_kms_key_arn": key,
+              "model_registration": True, "cross_account_model_register_role_arn": role}
+    args = validate_args(StudioDomain.ARGS, {**BASE, "canvas": canvas}, "StudioDomain 'studio'")
+    assert args.canvas.workspace_kms_key_arn is key
+    assert args.canvas.cross_account_model_register_role_arn is role
 
 
 def test_stack_config_without_a_bucket_for_canvas_is_refused(record_failure):

@@ -33,7 +33,7 @@ given with ``managed_policy_arns``, never added here. Every value is checked aga
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import pulumi
 from pydantic import BaseModel, field_validator, model_validator
@@ -44,9 +44,15 @@ from studio_infra.inputs import (
     KmsKeyArn,
     RoleArn,
     StrInput,
+    aws_name,
     split_s3_path,
 )
-from studio_infra.limits import member_rule
+from studio_infra.limits import (
+    canvas_forecast_role,
+    canvas_registry_role,
+    canvas_workspace_key,
+    canvas_workspace_path,
+)
 
 CANVAS_PREFIX = "canvas/"
 """Where Canvas's artifacts go in the library's bucket: a prefix of its own, apart from the
@@ -56,12 +62,12 @@ CANVAS_NEEDS_WORKSPACE = (
     "or keep the notebook-sharing bucket (its canvas/ prefix and key are the default)")
 
 
-def _checked(shape: str, member: str, value: Any, what: str) -> Any:
-    """``value`` if it is an Output (known when deployed) or botocore's rule for
-    ``shape.member`` accepts it."""
-    if isinstance(value, str):
-        member_rule(shape, member).check(value, what)
-    return value
+WorkspacePath = Annotated[str, aws_name(canvas_workspace_path, "workspace_s3_path")]
+WorkspaceKey = Annotated[KmsKeyArn, aws_name(canvas_workspace_key, "workspace_kms_key_arn")]
+ForecastRoleArn = Annotated[RoleArn, aws_name(canvas_forecast_role, "forecast_role_arn")]
+RegistryRoleArn = Annotated[RoleArn, aws_name(canvas_registry_role,
+                                              "cross_account_model_register_role_arn")]
+"""Canvas's values, each also held to botocore's rule for its ``CanvasAppSettings`` member."""
 
 
 def workspace_path(bucket: StrInput) -> pulumi.Output[str]:
@@ -94,11 +100,11 @@ class CanvasSettings(BaseModel):
 
     model_config = ARGS_CONFIG
 
-    workspace_s3_path: str | None = None
+    workspace_s3_path: WorkspacePath | None = None
     """``s3://bucket/prefix`` for Canvas's artifacts. Default: the library's bucket (the
     notebook-sharing one) under ``canvas/``. Changing it later leaves users without their
     earlier artifacts (AWS)."""
-    workspace_kms_key_arn: KmsKeyArn | None = None
+    workspace_kms_key_arn: WorkspaceKey | None = None
     """The key Canvas encrypts its artifacts with; required with ``workspace_s3_path``.
     Default: the sharing bucket's key."""
     kendra: bool = False
@@ -109,12 +115,12 @@ class CanvasSettings(BaseModel):
     time_series_forecasting: bool = False
     """Forecasting through Amazon Forecast (``TimeSeriesForecastingSettings``); needs
     ``forecast_role_arn``."""
-    forecast_role_arn: RoleArn | None = None
+    forecast_role_arn: ForecastRoleArn | None = None
     """The role Canvas passes to Amazon Forecast: trusts ``forecast.amazonaws.com`` and holds
     ``AmazonSageMakerCanvasForecastAccess`` (made by you, scoped to Forecast)."""
     model_registration: bool = False
     """Registering Canvas models in the SageMaker model registry (``ModelRegisterSettings``)."""
-    cross_account_model_register_role_arn: RoleArn | None = None
+    cross_account_model_register_role_arn: RegistryRoleArn | None = None
     """Only to register into another account's registry: that account's role."""
 
     @field_validator("workspace_s3_path")
@@ -122,23 +128,11 @@ class CanvasSettings(BaseModel):
     def _path(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        _checked("WorkspaceSettings", "S3ArtifactPath", value, "workspace_s3_path")
         bucket, _ = split_s3_path(value)
         if not value.startswith("s3://") or not bucket:
             raise ValueError("give it as s3://bucket/prefix/: the execution roles are granted "
                              "that bucket and prefix, read from it")
         return value
-
-    @field_validator("workspace_kms_key_arn")
-    @classmethod
-    def _key(cls, value: Any) -> Any:
-        return _checked("WorkspaceSettings", "S3KmsKeyId", value, "workspace_kms_key_arn")
-
-    @field_validator("forecast_role_arn", "cross_account_model_register_role_arn")
-    @classmethod
-    def _role(cls, value: Any) -> Any:
-        return _checked("TimeSeriesForecastingSettings", "AmazonForecastRoleArn", value,
-                        "the role ARN")
 
     @model_validator(mode="after")
     def _together(self) -> CanvasSettings:
