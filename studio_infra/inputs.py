@@ -10,7 +10,7 @@ see ``str | Output[str]``, and a string is checked against the form AWS gives th
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping
 from typing import Annotated, Any, TypeAlias
 
 import pulumi
@@ -52,6 +52,21 @@ def aws_name(rule: Callable[[], NameRule], what: str) -> AfterValidator:
     value is checked); ``what`` names the field in the error. An Output passes untouched."""
     return AfterValidator(lambda value: rule().check(value, what)
                           if isinstance(value, str) else value)
+
+
+def one_of(values: Container[Any] | Callable[[], Container[Any]],
+           accepted: str) -> AfterValidator:
+    """A field held to the values a service accepts: ``values``, or what ``values()`` reads
+    when a value is checked (so botocore's model loads only then); ``accepted`` is the error,
+    with ``{}`` standing for them."""
+
+    def check(value: Any) -> Any:
+        allowed = values() if callable(values) else values
+        if value not in allowed:
+            raise ValueError(accepted.format(allowed))
+        return value
+
+    return AfterValidator(check)
 
 
 def _aws_id(prefix: str) -> PlainValidator:

@@ -159,8 +159,8 @@ def test_space_storage_private_and_team_spaces():
 
 
 @pytest.mark.parametrize(("storage", "fragment"), [
-    ({"default_gb": 4}, "default_gb 4: SageMaker takes 5-16384 GB"),
-    ({"maximum_gb": 20000}, "maximum_gb 20000"),
+    ({"default_gb": 4}, "space_storage.default_gb (got 4): SageMaker takes 5-16384 GB"),
+    ({"maximum_gb": 20000}, "space_storage.maximum_gb (got 20000)"),
     ({"default_gb": 60, "maximum_gb": 50}, "default_gb 60 is above maximum_gb 50"),
 ])
 def test_space_storage_is_checked_against_the_model(storage, fragment):

@@ -31,6 +31,7 @@ from studio_infra.inputs import (
     Tags,
     VpcId,
     aws_name,
+    one_of,
 )
 from studio_infra.lifecycle import AttachedLifecycles
 from studio_infra.limits import domain_name, ebs_volume_size_gb, idle_timeout_minutes
@@ -38,23 +39,23 @@ from studio_infra.roles import check_instance_types
 
 AuthMode = Literal["IAM", "SSO"]
 
+VolumeGb = Annotated[int, one_of(ebs_volume_size_gb, "SageMaker takes {} GB (botocore's "
+                                  "DefaultEbsStorageSettings)")]
+IdleMinutes = Annotated[int, one_of(idle_timeout_minutes, "SageMaker accepts {} minutes")]
+
+
 class SpaceStorage(BaseModel):
     """The EBS volume of each space: its size when created, and the most a user may give it."""
 
     model_config = ARGS_CONFIG
 
-    default_gb: int = 5
+    default_gb: VolumeGb = 5
     """Size of a new space's volume, in GB."""
-    maximum_gb: int = 100
+    maximum_gb: VolumeGb = 100
     """The largest a user may make a space's volume, in GB: the cost ceiling per space."""
 
     @model_validator(mode="after")
     def _sizes(self) -> SpaceStorage:
-        sizes = ebs_volume_size_gb()
-        for field, value in (("default_gb", self.default_gb), ("maximum_gb", self.maximum_gb)):
-            if value not in sizes:
-                raise ValueError(f"{field} {value}: SageMaker takes {sizes} GB (botocore's "
-                                 "DefaultEbsStorageSettings)")
         if self.default_gb > self.maximum_gb:
             raise ValueError(f"default_gb {self.default_gb} is above maximum_gb "
                              f"{self.maximum_gb}")
@@ -83,7 +84,7 @@ class DomainSettings(BaseModel):
     """Where shared notebooks go in the sharing bucket."""
     default_instance_type: str = "ml.t3.medium"
     """Instance type apps start on unless the user picks another."""
-    idle_timeout_minutes: int = 60
+    idle_timeout_minutes: IdleMinutes = 60
     """JupyterLab and Code Editor apps stop after this long idle (60-525600)."""
     lifecycle_config_arns: list[LifecycleConfigArn] = Field(default_factory=list)
     """Lifecycle configurations made elsewhere, offered in JupyterLab (``LifecycleConfigs``
@@ -143,14 +144,6 @@ class DomainSettings(BaseModel):
             raise ValueError("trusted_identity_propagation needs auth_mode SSO: it carries "
                              "the user's IAM Identity Center identity")
         return self
-
-    @field_validator("idle_timeout_minutes")
-    @classmethod
-    def _idle(cls, value: int) -> int:
-        allowed = idle_timeout_minutes()
-        if value not in allowed:
-            raise ValueError(f"SageMaker accepts {allowed} minutes")
-        return value
 
 
 class StudioDomainArgs(DomainSettings):

@@ -12,11 +12,19 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from studio_infra.inputs import ARGS_CONFIG, KmsKeyArn, RouteTableIds, SubnetIds, Tags, VpcId
+from studio_infra.inputs import (
+    ARGS_CONFIG,
+    KmsKeyArn,
+    RouteTableIds,
+    SubnetIds,
+    Tags,
+    VpcId,
+    one_of,
+)
 from studio_infra.network.endpoints import (
     DEFAULT_INTERFACE_ENDPOINTS,
     GATEWAY_ENDPOINTS,
@@ -33,6 +41,7 @@ from studio_infra.network.layout import (
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096,
                       1827, 2192, 2557, 2922, 3288, 3653)
 """The retention periods CloudWatch Logs accepts."""
+RetentionDays = Annotated[int, one_of(LOG_RETENTION_DAYS, "CloudWatch Logs accepts only {} days")]
 
 VPC_ONLY_BLOCKS = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
 """RFC 1918 and shared address space: a VPC's own addresses, never the source AWS sees for a
@@ -123,7 +132,7 @@ class StudioNetworkArgs(BaseModel):
     """Send VPC flow logs (all traffic) to an encrypted CloudWatch log group."""
     flow_logs_kms_key_arn: KmsKeyArn | None = None
     """Customer-managed key for the flow-log group. Default: a key is created for it."""
-    flow_logs_retention_days: int = 365
+    flow_logs_retention_days: RetentionDays = 365
     """How long flow logs are kept; one of CloudWatch's retention periods."""
     existing_vpc: ExistingNetwork | None = None
     """Use this VPC instead of creating one; then only security groups and endpoints are
@@ -177,13 +186,6 @@ class StudioNetworkArgs(BaseModel):
             if not isinstance(parsed, dict) or not parsed.get("Statement"):
                 raise ValueError(f"the policy of {name!r} is not a policy document with a "
                                  "Statement")
-        return value
-
-    @field_validator("flow_logs_retention_days")
-    @classmethod
-    def _valid_retention(cls, value: int) -> int:
-        if value not in LOG_RETENTION_DAYS:
-            raise ValueError(f"CloudWatch Logs accepts only {list(LOG_RETENTION_DAYS)} days")
         return value
 
     @model_validator(mode="after")
