@@ -4,6 +4,7 @@ traceback and never exit 1 (which CI scripts read as "mandatory findings")."""
 from __future__ import annotations
 
 import builtins
+import inspect
 import json
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from tests.test_ops_audit import aws_env  # noqa: F401 (fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "tests" / "programs" / "raw"
+REQUIRED = {"audit": ["--domain-id", "d-abc"], "teardown": ["--domain-id", "d-abc"]}
+"""What a command cannot parse without."""
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -38,6 +41,22 @@ def test_no_arguments_prints_help(capsys):
     assert code == EXIT_OK
     for command in ("plan", "preview", "audit", "teardown", "rules"):
         assert command in out
+
+
+def test_every_command_takes_debug_and_describes_itself_by_what_runs_it():
+    import argparse
+
+    from studio_infra.cli.parser import build_parser
+
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert len(commands.choices) == 7
+    for name, command in commands.choices.items():
+        handler = command.get_default("handler")
+        assert handler.__module__.endswith(name.replace("-", "_")), name
+        assert command.description == inspect.getdoc(handler), name
+        assert "--debug" in command._option_string_actions, name
+        assert command.parse_args(["--debug", *REQUIRED.get(name, [])]).debug is True
 
 
 def test_version(capsys):

@@ -55,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, or argparse's own usage message
         return int(exc.code) if isinstance(exc.code, int) else EXIT_ERROR
-    debug = bool(getattr(args, "debug", False))
+    debug = bool(args.debug)  # every command takes it (options.command)
     FAILURE_REPORTS[:] = [args]  # what a failure still writes (`fail`)
     try:
         return int(args.handler(args))

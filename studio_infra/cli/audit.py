@@ -9,16 +9,13 @@ import sys
 from studio_infra.cli.aws_session import command_session
 from studio_infra.cli.exits import EXIT_OK, EXIT_VIOLATIONS, UsageError
 from studio_infra.cli.files import check_output, report_paths, write_json
-from studio_infra.cli.options import domain_options, json_option, report_options
+from studio_infra.cli.options import Commands, command, domain_options, json_option, report_options
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(commands: Commands) -> None:
     """The ``audit`` command and its options."""
-    audit = commands.add_parser(
-        "audit", help="check a deployed Studio domain against the rules (boto3)",
-        description="Read a deployed domain and what it depends on with boto3, and evaluate "
-        "the same rules as the policy pack. Uses the standard AWS configuration (profile, "
-        "region, credentials, AWS_ENDPOINT_URL).")
+    audit = command(commands, "audit", run,
+                    help="check a deployed Studio domain against the rules (boto3)")
     domain_options(audit)
     json_option(audit, "the findings")
     report_options(audit)
@@ -30,10 +27,12 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     audit.add_argument("--allow-unread", action="store_true",
                        help="report a resource that could not be read (after retries) as "
                        "advisory instead of failing the audit with exit 1")
-    audit.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    """Read a deployed domain and what it depends on with boto3, and evaluate the same rules as
+    the policy pack. Uses the standard AWS configuration (profile, region, credentials,
+    AWS_ENDPOINT_URL)."""
     from studio_infra.ops.audit import audit_domain
     from studio_infra.ops.drift import NoDomainInPlan, drift
     from studio_infra.plan.baseline import load_baseline

@@ -1,9 +1,27 @@
-"""The options several commands share, each declared once: the project, the domain and
-its AWS configuration, the reports, ``--debug``."""
+"""What every command is made of, and the options several share, each declared once: the
+project, the domain and its AWS configuration, the reports, ``--debug``."""
 
 from __future__ import annotations
 
 import argparse
+import inspect
+from collections.abc import Callable
+from typing import TypeAlias
+
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+"""Where ``build_parser`` adds the sub-commands."""
+
+
+def command(commands: Commands, name: str, run: Callable[[argparse.Namespace], int],
+            help: str) -> argparse.ArgumentParser:
+    """The sub-command ``name``, which ``run`` carries out: ``help`` is its line in
+    ``studio-infra --help``, ``run``'s docstring its description, one text for the reader of
+    the code and of ``--help``. Every command takes ``--debug``, which ``main`` reads when the
+    command fails."""
+    parser = commands.add_parser(name, help=help, description=inspect.getdoc(run))
+    parser.set_defaults(handler=run)
+    debug_option(parser)
+    return parser
 
 
 def debug_option(parser: argparse.ArgumentParser) -> None:
@@ -34,7 +52,6 @@ def project_options(parser: argparse.ArgumentParser) -> None:
                         help="policy enforcement levels and settings, in Pulumi's "
                         "--policy-pack-config format (JSON or YAML). Default: DIR's "
                         "policy-config.json (or .yaml), if there is one")
-    debug_option(parser)
 
 
 def domain_options(parser: argparse.ArgumentParser) -> None:
@@ -47,7 +64,6 @@ def domain_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-attempts", type=positive_int, metavar="N",
                         help="attempts per AWS call, throttled or failed ones retried with "
                         "backoff (default: AWS_MAX_ATTEMPTS, else 10)")
-    debug_option(parser)
 
 
 def positive_int(text: str) -> int:

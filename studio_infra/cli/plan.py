@@ -16,17 +16,19 @@ from pathlib import Path
 from studio_infra.cli.exits import EXIT_OK, EXIT_VIOLATIONS, UsageError
 from studio_infra.cli.failures import fail
 from studio_infra.cli.files import check_output, project_policy_config, report_paths, write_json
-from studio_infra.cli.options import json_option, project_options, report_options
+from studio_infra.cli.options import (
+    Commands,
+    command,
+    json_option,
+    project_options,
+    report_options,
+)
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(commands: Commands) -> None:
     """The ``plan`` command and its options."""
-    plan = commands.add_parser(
-        "plan",
-        help="run a Pulumi Python program under mocks and show what it would create",
-        description="Run the Pulumi Python program in DIR under Pulumi mocks, with answers "
-        "shaped like AWS's. Needs neither the Pulumi CLI nor an AWS account.",
-    )
+    plan = command(commands, "plan", run,
+                   help="run a Pulumi Python program under mocks and show what it would create")
     project_options(plan)
     json_option(plan, "the plan")
     report_options(plan)
@@ -48,10 +50,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     plan.add_argument("--allow-missing-stack-config", action="store_true",
                       help="plan a stack that has no Pulumi.<stack>.yaml (with the project's "
                       "defaults only) instead of refusing it")
-    plan.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run the Pulumi Python program in DIR under Pulumi mocks, with answers shaped like AWS's.
+    Needs neither the Pulumi CLI nor an AWS account."""
     from studio_infra.cost import cost_line, load_prices, plan_cost
     from studio_infra.plan.baseline import load_baseline
     from studio_infra.plan.guard import guard, unknown_allowances

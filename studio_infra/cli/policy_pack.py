@@ -6,22 +6,18 @@ from __future__ import annotations
 import argparse
 
 from studio_infra.cli.exits import EXIT_OK
-from studio_infra.cli.options import debug_option
+from studio_infra.cli.options import Commands, command
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(commands: Commands) -> None:
     """The ``policy-pack`` command and its options."""
-    pack = commands.add_parser(
-        "policy-pack", help="print the folder of the installed policy pack",
-        description="Print the folder of the policy pack installed with this package, for "
-        "`pulumi preview --policy-pack \"$(studio-infra policy-pack)\"` and "
-        "`pulumi policy publish`. The pack runs in the Python environment on PATH, which must "
-        "have studio-infra installed.")
-    debug_option(pack)
-    pack.set_defaults(handler=run)
+    command(commands, "policy-pack", run, help="print the folder of the installed policy pack")
 
 
 def run(args: argparse.Namespace) -> int:
+    """Print the folder of the policy pack installed with this package, for `pulumi preview
+    --policy-pack "$(studio-infra policy-pack)"` and `pulumi policy publish`. The pack runs in
+    the Python environment on PATH, which must have studio-infra installed."""
     from studio_infra.policy_pack import pack_directory
 
     print(pack_directory())

@@ -12,21 +12,20 @@ from pathlib import Path
 
 from studio_infra.cli.exits import UsageError
 from studio_infra.cli.files import check_readable, project_policy_config
-from studio_infra.cli.options import project_options
+from studio_infra.cli.options import Commands, command, project_options
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(commands: Commands) -> None:
     """The ``preview`` command and its options."""
-    preview = commands.add_parser(
-        "preview", help="pulumi preview with the policy pack (needs the Pulumi CLI)",
-        description="Run `pulumi preview` on DIR with this package's policy pack: the real "
-        "preview against your AWS account. Needs the Pulumi CLI, a backend login and AWS "
-        "credentials; `studio-infra plan` needs none of them.")
+    preview = command(commands, "preview", run,
+                      help="pulumi preview with the policy pack (needs the Pulumi CLI)")
     project_options(preview)
-    preview.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run `pulumi preview` on DIR with this package's policy pack: the real preview against
+    your AWS account. Needs the Pulumi CLI, a backend login and AWS credentials; `studio-infra
+    plan` needs none of them."""
     import os
     import shutil
     import subprocess

@@ -7,22 +7,20 @@ from __future__ import annotations
 import argparse
 
 from studio_infra.cli.exits import EXIT_OK
-from studio_infra.cli.options import debug_option
+from studio_infra.cli.options import Commands, command
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(commands: Commands) -> None:
     """The ``rules`` command and its options."""
-    rules = commands.add_parser(
-        "rules", help="list the policy rules, their defaults and framework ids",
-        description="List the rules that studio-infra plan, the policy pack and the audit run.")
+    rules = command(commands, "rules", run,
+                    help="list the policy rules, their defaults and framework ids")
     rules.add_argument("--markdown", action="store_true", help="print a Markdown table")
     rules.add_argument("--requests", action="store_true",
                        help="print the resource types the deploy checks map to API requests")
-    debug_option(rules)
-    rules.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    """List the rules that studio-infra plan, the policy pack and the audit run."""
     from studio_infra.rules import RULES
 
     if args.requests:

@@ -10,22 +10,20 @@ from __future__ import annotations
 import argparse
 
 from studio_infra.cli.exits import EXIT_OK
-from studio_infra.cli.options import debug_option
+from studio_infra.cli.options import Commands, command
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(commands: Commands) -> None:
     """The ``schema`` command and its options."""
-    schema = commands.add_parser(
-        "schema", help="print the Pulumi schema of the component provider",
-        description="Print the Pulumi package schema the studio-infra component provider "
-        "serves to TypeScript, Go, C#, Java and YAML programs.")
+    schema = command(commands, "schema", run,
+                     help="print the Pulumi schema of the component provider")
     schema.add_argument("--write", action="store_true",
                         help="also write it to studio_infra/provider/schema.json")
-    debug_option(schema)
-    schema.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    """Print the Pulumi package schema the studio-infra component provider serves to
+    TypeScript, Go, C#, Java and YAML programs."""
     from studio_infra.provider.host import SCHEMA_FILE, schema_text
 
     text = schema_text()

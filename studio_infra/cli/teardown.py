@@ -15,19 +15,19 @@ from studio_infra.cli.aws_session import command_session
 from studio_infra.cli.exits import EXIT_OK, EXIT_STOPPED, EXIT_TIMED_OUT, UsageError
 from studio_infra.cli.failures import FAILURE_REPORTS
 from studio_infra.cli.files import check_output, write_json
-from studio_infra.cli.options import domain_options, json_option, positive_seconds
+from studio_infra.cli.options import (
+    Commands,
+    command,
+    domain_options,
+    json_option,
+    positive_seconds,
+)
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(commands: Commands) -> None:
     """The ``teardown`` command and its options."""
-    teardown = commands.add_parser(
-        "teardown", help="delete a domain and what SageMaker left behind, in order",
-        description="Delete a domain's apps, spaces, user profiles and the domain itself, "
-        "then SageMaker's NFS security groups, network interfaces and (unless kept) the home "
-        "EFS, waiting and retrying as AWS requires. Lists what it will delete and asks first. "
-        "Safe to run again: with the domain already gone it removes what SageMaker left for "
-        "it. Exit 0 done, 2 nothing started (bad input), 3 stopped with resources left (run "
-        "again to resume), 4 --timeout or --wait-timeout reached.")
+    teardown = command(commands, "teardown", run,
+                       help="delete a domain and what SageMaker left behind, in order")
     domain_options(teardown)
     json_option(teardown, "the report (what was, or with --dry-run would be, deleted, "
                 "kept and left, and why; written also when the run stops)")
@@ -44,10 +44,15 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                           metavar="SECONDS", help="stop (exit 4) when one wait (apps, spaces, "
                           "profiles, the domain, mount targets, a resource in use) takes "
                           "longer, naming what is pending (default: 900)")
-    teardown.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    """Delete a domain's apps, spaces, user profiles and the domain itself, then SageMaker's
+    NFS security groups, network interfaces and (unless kept) the home EFS, waiting and
+    retrying as AWS requires. Lists what it will delete and asks first. Safe to run again: with
+    the domain already gone it removes what SageMaker left for it. Exit 0 done, 2 nothing
+    started (bad input), 3 stopped with resources left (run again to resume), 4 --timeout or
+    --wait-timeout reached."""
     from studio_infra.ops.teardown import DeadlineReached, Teardown, TeardownError
 
     check_output(args.json_path)
