@@ -16,13 +16,7 @@ from pathlib import Path
 from studio_infra.cli.exits import EXIT_OK, EXIT_VIOLATIONS, UsageError
 from studio_infra.cli.failures import fail
 from studio_infra.cli.files import check_output, project_policy_config, report_paths, write_json
-from studio_infra.cli.options import (
-    Commands,
-    command,
-    json_option,
-    project_options,
-    report_options,
-)
+from studio_infra.cli.options import Commands, command, json_option, project_options, report_options
 
 
 def add_parser(commands: Commands) -> None:
