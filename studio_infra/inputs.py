@@ -14,7 +14,13 @@ from collections.abc import Callable, Container, Mapping
 from typing import Annotated, Any, TypeAlias
 
 import pulumi
-from pydantic import AfterValidator, ConfigDict, PlainValidator
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    PlainValidator,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
 
 from studio_infra.limits import NameRule
 
@@ -55,18 +61,20 @@ def aws_name(rule: Callable[[], NameRule], what: str) -> AfterValidator:
 
 
 def one_of(values: Container[Any] | Callable[[], Container[Any]],
-           accepted: str) -> AfterValidator:
+           accepted: str) -> WrapValidator:
     """A field held to the values a service accepts: ``values``, or what ``values()`` reads
     when a value is checked (so botocore's model loads only then); ``accepted`` is the error,
-    with ``{}`` standing for them."""
+    with ``{}`` standing for them. ``true`` is refused, not read as 1 (pydantic would): a
+    flow-log retention of ``true`` would keep the logs a day."""
 
-    def check(value: Any) -> Any:
+    def check(value: Any, validate: ValidatorFunctionWrapHandler) -> Any:
         allowed = values() if callable(values) else values
-        if value not in allowed:
-            raise ValueError(accepted.format(allowed))
-        return value
+        checked = None if isinstance(value, bool) else validate(value)
+        if checked is None or checked not in allowed:
+            raise ValueError(accepted.replace("{}", str(allowed)))
+        return checked
 
-    return AfterValidator(check)
+    return WrapValidator(check)
 
 
 def _aws_id(prefix: str) -> PlainValidator:

@@ -54,7 +54,7 @@ def test_every_command_takes_debug_and_describes_itself_by_what_runs_it():
     for name, command in commands.choices.items():
         handler = command.get_default("handler")
         assert handler.__module__.endswith(name.replace("-", "_")), name
-        assert command.description == inspect.getdoc(handler), name
+        assert command.description and command.description == inspect.getdoc(handler), name
         assert "--debug" in command._option_string_actions, name
         assert command.parse_args(["--debug", *REQUIRED.get(name, [])]).debug is True
 

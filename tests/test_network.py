@@ -322,7 +322,11 @@ def test_existing_vpc_without_s3_gateway_needs_no_route_tables(record):
         ({"nat": "sometimes"}, "nat", "'none', 'single' or 'per_az'"),
         ({"extra_endpoints": ["sagemaker.apii"]}, "extra_endpoints", "unknown endpoint"),
         ({"interface_endpoints": ["kms", "s3"]}, "interface_endpoints", "unknown endpoint 's3'"),
-        ({"flow_logs_retention_days": 10}, "flow_logs_retention_days", "accepts only"),
+        ({"flow_logs_retention_days": 10}, "flow_logs_retention_days (got 10)",
+         "CloudWatch Logs accepts only [1, 3, 5, 7, 14, 30,"),
+        # YAML's `true` is no number of days (pydantic alone would read it as 1).
+        ({"flow_logs_retention_days": True}, "flow_logs_retention_days (got True)",
+         "accepts only"),
         ({"flow_logs_kms_key_arn": "alias/mine"}, "flow_logs_kms_key_arn", "KMS key ARN"),
         ({"existing_vpc": {"vpc_id": "vpc-0123456789abcdef0"}},
          "existing_vpc.private_subnet_ids", "Field required"),

@@ -138,7 +138,8 @@ def test_canvas_features_when_asked(record):
     # Our ARN type takes the account "aws"; botocore's ModelRegisterSettings member does not.
     ({"model_registration": True,
       "cross_account_model_register_role_arn": "arn:aws:iam::aws:role/registry"},
-     ["canvas.cross_account_model_register_role_arn", r"\d{12}", "AWS's rule"]),
+     ["canvas.cross_account_model_register_role_arn (got", r"the role ARN",
+      r"\d{12}", "AWS's rule"]),
 ])
 def test_a_wrong_canvas_setting_is_refused_naming_field_value_and_fix(canvas, words):
     with pytest.raises(StudioInfraError) as error:

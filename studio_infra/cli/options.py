@@ -16,8 +16,8 @@ def command(commands: Commands, name: str, run: Callable[[argparse.Namespace], i
             help: str) -> argparse.ArgumentParser:
     """The sub-command ``name``, which ``run`` carries out: ``help`` is its line in
     ``studio-infra --help``, ``run``'s docstring its description, one text for the reader of
-    the code and of ``--help``. Every command takes ``--debug``, which ``main`` reads when the
-    command fails."""
+    the code and of ``--help`` (``python -OO``, which drops docstrings, drops it too). Every
+    command takes ``--debug``, which ``main`` reads when the command fails."""
     parser = commands.add_parser(name, help=help, description=inspect.getdoc(run))
     parser.set_defaults(handler=run)
     debug_option(parser)

@@ -62,12 +62,11 @@ CANVAS_NEEDS_WORKSPACE = (
     "or keep the notebook-sharing bucket (its canvas/ prefix and key are the default)")
 
 
-WorkspacePath = Annotated[str, aws_name(canvas_workspace_path, "workspace_s3_path")]
-WorkspaceKey = Annotated[KmsKeyArn, aws_name(canvas_workspace_key, "workspace_kms_key_arn")]
-ForecastRoleArn = Annotated[RoleArn, aws_name(canvas_forecast_role, "forecast_role_arn")]
-RegistryRoleArn = Annotated[RoleArn, aws_name(canvas_registry_role,
-                                              "cross_account_model_register_role_arn")]
-"""Canvas's values, each also held to botocore's rule for its ``CanvasAppSettings`` member."""
+# Canvas's values, each also held to botocore's rule for its member of ``CanvasAppSettings``.
+WorkspacePath = Annotated[str, aws_name(canvas_workspace_path, "the path")]
+WorkspaceKey = Annotated[KmsKeyArn, aws_name(canvas_workspace_key, "the key")]
+ForecastRoleArn = Annotated[RoleArn, aws_name(canvas_forecast_role, "the role ARN")]
+RegistryRoleArn = Annotated[RoleArn, aws_name(canvas_registry_role, "the role ARN")]
 
 
 def workspace_path(bucket: StrInput) -> pulumi.Output[str]:

@@ -41,7 +41,8 @@ from studio_infra.network.layout import (
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096,
                       1827, 2192, 2557, 2922, 3288, 3653)
 """The retention periods CloudWatch Logs accepts."""
-RetentionDays = Annotated[int, one_of(LOG_RETENTION_DAYS, "CloudWatch Logs accepts only {} days")]
+RetentionDays = Annotated[int, one_of(list(LOG_RETENTION_DAYS),
+                                      "CloudWatch Logs accepts only {} days")]
 
 VPC_ONLY_BLOCKS = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
 """RFC 1918 and shared address space: a VPC's own addresses, never the source AWS sees for a
