@@ -30,8 +30,16 @@ from studio_infra.guardrails import (
 )
 from studio_infra.judges import service_rules
 from studio_infra.judges.iam_database import database
+from studio_infra.judges.iam_eval import Decision, Request
+from studio_infra.judges.iam_eval import evaluate as iam_decision
 from studio_infra.judges.iam_grammar import check_policy
 from studio_infra.network import StudioNetwork
+from studio_infra.network.endpoints import (
+    ENDPOINT_SETS,
+    GATEWAY_ENDPOINTS,
+    INTERFACE_ENDPOINTS,
+    UNCONFIRMED_POLICY_SUPPORT,
+)
 from studio_infra.resource_types import (
     EC2_VPC_ENDPOINT,
     IAM_POLICY,
@@ -73,7 +81,48 @@ def test_every_default_endpoint_takes_a_policy_on_an_aws_page():
         assert policy_support(service_name(short, "eu-west-1")) == (short, support)
     assert policy_support("com.amazonaws.us-east-1.sagemaker.featurestore-runtime")[0] == \
         "sagemaker.featurestore-runtime"
-    assert policy_support("com.amazonaws.us-east-1.forecast") is None
+    assert policy_support("com.amazonaws.us-east-1.servicecatalog") is None
+
+
+def test_every_service_of_the_catalog_takes_a_policy_on_an_aws_page_or_says_why_not():
+    catalog = {*INTERFACE_ENDPOINTS, *GATEWAY_ENDPOINTS}
+    assert set(ENDPOINT_POLICIES) | set(UNCONFIRMED_POLICY_SUPPORT) == catalog
+    assert not set(ENDPOINT_POLICIES) & set(UNCONFIRMED_POLICY_SUPPORT)
+    for short, support in ENDPOINT_POLICIES.items():
+        assert support.source.startswith("https://docs.aws.amazon.com/"), short
+
+
+EXTRA_SETS = ["canvas", "secrets", "ssm", "bedrock", "codecommit"]
+
+
+def test_the_extras_aws_documents_policies_for_keep_to_the_accounts_principals(record):
+    """A user who brings another account's keys into a notebook moves nothing to that
+    account through these endpoints (with ``nat: none``, the VPC's only way out); this
+    account's principals still reach what other accounts share with it."""
+    plan = record(lambda: StudioNetwork("net", {"nat": "single",
+                                                "extra_endpoints": EXTRA_SETS}))
+    policies = endpoint_policies(plan)
+    extras = {short for name in EXTRA_SETS for short in ENDPOINT_SETS[name]}
+    assert extras - set(ENDPOINT_POLICIES) == {"redshift-data"}
+    assert policies["redshift-data"] is None
+    for short in extras - {"redshift-data"}:
+        document = policies[short.replace(".", "-")]
+        assert list(check_policy(document, "resource")) == [], short
+        assert {s["Sid"]: s["Condition"] for s in document["Statement"]} == {
+            "ThisAccountsPrincipals": {"StringEquals": {"aws:PrincipalAccount": ACCOUNT}},
+            "AwsServicePrincipals": {"Bool": {"aws:PrincipalIsAWSService": "true"}}}, short
+        for account, decision in ((ACCOUNT, Decision.ALLOW),
+                                  ("444455556666", Decision.IMPLICIT_DENY)):
+            call = Request("secretsmanager:GetSecretValue", "*",
+                           principal=f"arn:aws:iam::{account}:role/someone",
+                           context={"aws:PrincipalAccount": account,
+                                    "aws:PrincipalIsAWSService": "false"})
+            assert iam_decision([document], call, resource_policy=True) is decision, short
+    assert findings(plan, "vpc-endpoint-policy") == []
+    bare = record(lambda: StudioNetwork("net", {"nat": "single", "endpoint_policies": False,
+                                                "extra_endpoints": ["secrets"]}))
+    assert any("(secretsmanager) has no endpoint policy" in m
+               for m in findings(bare, "vpc-endpoint-policy"))
 
 
 def test_the_feature_store_runtime_endpoint_keeps_to_the_accounts_principals(record):

@@ -205,6 +205,9 @@ class EndpointPolicySupport:
 
 
 _SAGEMAKER_ENDPOINTS = "https://docs.aws.amazon.com/sagemaker/latest/dg/interface-vpc-endpoint.html"
+CODECOMMIT_ENDPOINT_PAGE = ("https://docs.aws.amazon.com/codecommit/latest/userguide/"
+                            "codecommit-and-interface-VPC.html")
+FORECAST_ENDPOINT_PAGE = "https://docs.aws.amazon.com/forecast/latest/dg/vpc-interface-endpoints.html"
 ENDPOINT_POLICIES: dict[str, EndpointPolicySupport] = {
     "sagemaker.api": EndpointPolicySupport("principals", _SAGEMAKER_ENDPOINTS),
     "sagemaker.runtime": EndpointPolicySupport("principals", _SAGEMAKER_ENDPOINTS),
@@ -261,11 +264,50 @@ ENDPOINT_POLICIES: dict[str, EndpointPolicySupport] = {
                                               CODEARTIFACT_ENDPOINT_POLICY_PAGE),
     "codeartifact.repositories": EndpointPolicySupport("principals-and-resources",
                                                        CODEARTIFACT_ENDPOINT_POLICY_PAGE),
+    # The extras whose PrivateLink page says they take an endpoint policy: principals only,
+    # as their examples allow by principal or action. A secret, a Glue catalog, a Forecast
+    # dataset or a repository another account shares with this one stays reachable.
+    **{short: EndpointPolicySupport("principals", page) for short, page in (
+        ("secretsmanager", "https://docs.aws.amazon.com/secretsmanager/latest/userguide/"
+                           "vpc-endpoint-overview.html"),
+        ("ssm", "https://docs.aws.amazon.com/systems-manager/latest/userguide/"
+                "setup-create-vpc.html"),
+        ("bedrock-runtime", "https://docs.aws.amazon.com/bedrock/latest/userguide/"
+                            "vpc-interface-endpoints.html"),
+        ("elasticfilesystem", "https://docs.aws.amazon.com/efs/latest/ug/efs-vpc-endpoints.html"),
+        # One page and policy section for both of CodeCommit's endpoints, its API and Git's.
+        ("codecommit", CODECOMMIT_ENDPOINT_PAGE),
+        ("git-codecommit", CODECOMMIT_ENDPOINT_PAGE),
+        # Canvas's services (``ENDPOINT_SETS["canvas"]``) but the Redshift Data API, whose
+        # page says nothing of endpoint policies.
+        ("forecast", FORECAST_ENDPOINT_PAGE),
+        ("forecastquery", FORECAST_ENDPOINT_PAGE),
+        ("rekognition", "https://docs.aws.amazon.com/rekognition/latest/dg/vpc.html"),
+        ("textract", "https://docs.aws.amazon.com/textract/latest/dg/"
+                     "vpc-interface-endpoints.html"),
+        ("comprehend", "https://docs.aws.amazon.com/comprehend/latest/dg/"
+                       "vpc-interface-endpoints.html"),
+        ("athena", "https://docs.aws.amazon.com/athena/latest/ug/interface-vpc-endpoint.html"),
+        ("glue", "https://docs.aws.amazon.com/glue/latest/dg/vpc-interface-endpoints.html"),
+    )},
 }
 """The endpoint services whose support for endpoint policies was read on an AWS page, with the
-perimeter each gets. The other services of the catalog get no policy (AWS's default, full
-access): whether they take one is not confirmed here, and a policy on a service without
-support would make ``CreateVpcEndpoint`` fail."""
+perimeter each gets. The others (``UNCONFIRMED_POLICY_SUPPORT``) keep AWS's default, full
+access: AWS allows full access through an endpoint of a service without support
+(https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html), so a policy
+there would guard nothing while the plan showed one, and a service that takes only full
+access refuses any other (pulumi/pulumi-aws-native#1711). AWS's answer for a region is
+``DescribeVpcEndpointServices``' ``VpcEndpointPolicySupported``."""
+UNCONFIRMED_POLICY_SUPPORT: dict[str, str] = {
+    "sagemaker.metrics": "no AWS page speaks of an endpoint policy for it",
+    "servicecatalog": "its PrivateLink page says nothing of endpoint policies",
+    "redshift-data": "the Data API's endpoint page says nothing of endpoint policies; the "
+                     "policy section of Redshift's is for the redshift endpoint",
+    "notebook": "its page's example allows CreatePresignedNotebookInstanceUrl on one notebook "
+                "instance, for browser traffic this library does not model (Studio does not "
+                "use notebook instances)",
+}
+"""The catalog's services given no endpoint policy, and why."""
 
 
 def policy_support(service_name: str) -> tuple[str, EndpointPolicySupport] | None:
