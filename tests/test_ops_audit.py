@@ -362,6 +362,46 @@ def test_a_denied_endpoint_read_leaves_the_vpcs_other_verdicts_standing(setup):
     assert "VPC endpoints" in unread.message and "UnauthorizedOperation" in unread.message
 
 
+def test_an_endpoint_outside_the_catalog_is_judged_by_what_aws_says_of_its_service(setup):
+    """A DynamoDB gateway endpoint added by hand, with AWS's full-access default: the library
+    never builds one, but AWS says its service takes a policy, so the audit reports it. An
+    endpoint of a service AWS says takes none (moto answers so for the Redshift Data API) is
+    not reported: nobody could give it a policy."""
+    ec2 = setup.session.client("ec2")
+    table = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [setup.vpc]}])
+    ec2.create_vpc_endpoint(VpcId=setup.vpc, ServiceName=f"com.amazonaws.{REGION}.dynamodb",
+                            VpcEndpointType="Gateway", RouteTableIds=[
+                                table["RouteTables"][0]["RouteTableId"]])
+    data_api = f"com.amazonaws.{REGION}.redshift-data"
+    assert ec2.describe_vpc_endpoint_services(ServiceNames=[data_api])["ServiceDetails"][0][
+        "VpcEndpointPolicySupported"] is False
+    ec2.create_vpc_endpoint(VpcId=setup.vpc, ServiceName=data_api, VpcEndpointType="Interface",
+                            SubnetIds=[setup.subnet["SubnetId"]], PrivateDnsEnabled=True)
+    result = audit(setup)
+    assert policies(result) == {("vpc-endpoint-policy", "advisory")}
+    (finding,) = result.findings
+    # AWS (and moto) return the full-access default an endpoint gets without a policy.
+    assert f"(com.amazonaws.{REGION}.dynamodb): statement 0 allows every action on every " \
+        "resource to anyone" in finding.message
+
+
+def test_a_denied_read_of_the_endpoint_services_fails_closed(setup):
+    """Without AWS's answer an endpoint outside the catalog could not be judged: the
+    endpoints are unread, never passed."""
+    ec2 = setup.session.client("ec2")
+
+    def deny(**_: Any) -> None:
+        raise ClientError({"Error": {"Code": "UnauthorizedOperation", "Message": "denied"}},
+                          "DescribeVpcEndpointServices")
+
+    ec2.meta.events.register("before-call.ec2.DescribeVpcEndpointServices", deny)
+    result = audit_domain(setup.session, DOMAIN_ID,
+                          clients={"sagemaker": setup.sagemaker(), "ec2": ec2})
+    assert policies(result) == {(COULD_NOT_CHECK, "mandatory")}
+    (unread,) = result.findings
+    assert "endpoint services" in unread.message and "UnauthorizedOperation" in unread.message
+
+
 def test_a_deleted_endpoint_is_not_judged(setup):
     """DescribeVpcEndpoints lists a deleted endpoint for a while: it carries no traffic and
     nobody could fix it."""

@@ -40,6 +40,7 @@ from studio_infra.ops.session import (
 from studio_infra.rules.config import PolicyConfig
 from studio_infra.rules.engine import evaluate
 from studio_infra.rules.model import Enforcement, Finding, Resource, Severity, Stack
+from studio_infra.rules.perimeter import POLICY_SUPPORTED
 
 COULD_NOT_CHECK = "audit-could-not-check"
 APP_SETTINGS = ("JupyterLabAppSettings", "KernelGatewayAppSettings", "CodeEditorAppSettings")
@@ -504,9 +505,21 @@ def _read_endpoints(reader: _Reader, vpc_id: str) -> None:
         endpoint for page in ec2.get_paginator("describe_vpc_endpoints").paginate(
             Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])
         for endpoint in page.get("VpcEndpoints", [])])
-    for endpoint in endpoints:
-        if str(endpoint.get("State", "")).lower() in ENDED_ENDPOINT_STATES:
-            continue
+    live = [e for e in endpoints
+            if str(e.get("State", "")).lower() not in ENDED_ENDPOINT_STATES]
+    # Whether each service takes an endpoint policy, as AWS answers for this region ("To
+    # verify whether a service supports endpoint policies, call the
+    # describe-vpc-endpoint-services command and check the value of
+    # VpcEndpointPolicySupported", https://docs.aws.amazon.com/vpc/latest/privatelink/
+    # aws-services-privatelink-support.html): the rule judges the services outside the
+    # library's catalog by it.
+    names = sorted({e["ServiceName"] for e in live if e.get("ServiceName")})
+    supported = read(f"the endpoint services of {vpc_id}", lambda: {
+        detail["ServiceName"]: detail.get("VpcEndpointPolicySupported")
+        for page in ec2.get_paginator("describe_vpc_endpoint_services").paginate(
+            ServiceNames=names)
+        for detail in page.get("ServiceDetails", [])}) if names else {}
+    for endpoint in live:
         # An endpoint whose service takes a policy carries one, AWS's full-access default
         # when none was given ("If you don't specify a policy, we attach a default policy
         # that allows full access to the service",
@@ -516,7 +529,9 @@ def _read_endpoints(reader: _Reader, vpc_id: str) -> None:
             "vpcId": vpc_id, "serviceName": endpoint.get("ServiceName"),
             "vpcEndpointType": endpoint.get("VpcEndpointType"),
             "privateDnsEnabled": endpoint.get("PrivateDnsEnabled"),
-            "policy": endpoint.get("PolicyDocument")}, endpoint["VpcEndpointId"])
+            "policy": endpoint.get("PolicyDocument"),
+            POLICY_SUPPORTED: supported.get(endpoint.get("ServiceName"))},
+            endpoint["VpcEndpointId"])
 
 
 def _rules(permissions: list[dict[str, Any]]) -> list[dict[str, Any]]:

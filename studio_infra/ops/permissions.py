@@ -20,7 +20,7 @@ AUDIT = (
     "kms:DescribeKey", "kms:GetKeyRotationStatus", "kms:GetKeyPolicy",
     "ecr:DescribeRepositories", "ecr:GetLifecyclePolicy", "ecr:GetRepositoryPolicy",
     "ec2:DescribeVpcs", "ec2:DescribeFlowLogs", "ec2:DescribeSecurityGroups",
-    "ec2:DescribeVpcEndpoints",
+    "ec2:DescribeVpcEndpoints", "ec2:DescribeVpcEndpointServices",
     "iam:GetRole", "iam:ListRolePolicies", "iam:GetRolePolicy",
     "iam:ListAttachedRolePolicies", "iam:GetPolicy", "iam:GetPolicyVersion",
 )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
+from itertools import pairwise
 from typing import Any
 
 from studio_infra.endpoints import policy_support
@@ -44,6 +46,27 @@ PRESIGN = "sagemaker:CreatePresignedDomainUrl"
 PERIMETER = RuleGroup()
 
 
+POLICY_SUPPORTED = "vpcEndpointPolicySupported"
+"""What AWS answers for a live endpoint's service (``DescribeVpcEndpointServices``): whether it
+takes an endpoint policy. The audit records it; a plan cannot know it, and relies on the
+catalog."""
+
+
+_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
+
+
+def _iam_prefix(service_name: str) -> str:
+    """The IAM prefix of an endpoint service's actions: ``sagemaker`` for
+    ``aws.sagemaker.<region>.studio`` and ``com.amazonaws.<region>.sagemaker.api``,
+    ``dynamodb`` for ``com.amazonaws.<region>.dynamodb``."""
+    parts = service_name.split(".")
+    if parts[:2] == ["aws", "sagemaker"]:
+        return "sagemaker"
+    after_region = [later for part, later in pairwise(parts)
+                    if _REGION.fullmatch(part)]
+    return after_region[0] if after_region else service_name
+
+
 def _wide_open(statement: Mapping[str, Any], service: str) -> bool:
     """An Allow for anyone, on every action of the service, every resource, no condition."""
     actions = as_list(statement.get("Action"))
@@ -57,17 +80,19 @@ def _wide_open(statement: Mapping[str, Any], service: str) -> bool:
 @PERIMETER.rule("vpc-endpoint-policy", types=(EC2_VPC_ENDPOINT,))
 def endpoint_has_policy(endpoint: Resource, stack: Stack,
                         _: Mapping[str, Any]) -> Iterator[str]:
-    service_name = endpoint.known("serviceName", "the service")
-    found = policy_support(str(service_name))
-    if found is None:
-        return  # endpoint policies are not confirmed for this service (ENDPOINT_POLICIES)
-    short, _support = found
+    service_name = str(endpoint.known("serviceName", "the service"))
+    found = policy_support(service_name)
+    if found is None and endpoint.get(POLICY_SUPPORTED) is not True:
+        # Neither the catalog (ENDPOINT_POLICIES) nor AWS (a live endpoint) says the
+        # service takes an endpoint policy.
+        return
+    short = found[0] if found else service_name
     document = endpoint.get("policy")
     if not document:
         yield (f"endpoint {endpoint.name} ({short}) has no endpoint policy: AWS's default lets "
                "any principal reach any resource of the service through it")
         return
-    prefix = short.split(".", 1)[0] if short != "studio" else "sagemaker"
+    prefix = _iam_prefix(service_name)
     for index, statement in enumerate(statements(document, f"the policy of {endpoint.name}")):
         if _wide_open(statement, prefix):
             yield (f"endpoint {endpoint.name} ({short}): statement "
