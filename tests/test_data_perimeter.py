@@ -125,6 +125,22 @@ def test_the_extras_aws_documents_policies_for_keep_to_the_accounts_principals(r
                for m in findings(bare, "vpc-endpoint-policy"))
 
 
+@pytest.mark.parametrize(("short", "action"), [("bedrock-runtime", "bedrock:*"),
+                                                ("monitoring", "cloudwatch:*"),
+                                                ("git-codecommit", "codecommit:*")])
+def test_every_action_of_a_service_is_wide_open_whatever_its_iam_prefix(record, short, action):
+    """An endpoint's IAM prefix is not its name: ``bedrock:*`` on ``bedrock-runtime`` still
+    lets anyone do anything through it."""
+    open_to_all = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": action,
+                                  "Resource": "*"}]}
+    plan = record(lambda: StudioNetwork("net", {
+        "nat": "single", "extra_endpoints": ["bedrock", "codecommit"],
+        "endpoint_policy_documents": {short: open_to_all}}))
+    assert [m for m in findings(plan, "vpc-endpoint-policy") if f"({short})" in m] == [
+        f"endpoint net-vpce-{short.replace('.', '-')} ({short}): statement 0 allows every "
+        "action on every resource to anyone, without a condition"]
+
+
 def test_the_feature_store_runtime_endpoint_keeps_to_the_accounts_principals(record):
     """AWS documents an endpoint policy for the Feature Store runtime endpoint: it gets one
     (this account's principals and AWS services), and without it the rule says so."""

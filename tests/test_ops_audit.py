@@ -362,44 +362,79 @@ def test_a_denied_endpoint_read_leaves_the_vpcs_other_verdicts_standing(setup):
     assert "VPC endpoints" in unread.message and "UnauthorizedOperation" in unread.message
 
 
+def _endpoint(setup: Any, service: str, gateway: bool = False) -> str:
+    ec2 = setup.session.client("ec2")
+    if gateway:
+        table = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [setup.vpc]}])
+        placed: dict[str, Any] = {"VpcEndpointType": "Gateway", "RouteTableIds": [
+            table["RouteTables"][0]["RouteTableId"]]}
+    else:
+        placed = {"VpcEndpointType": "Interface", "SubnetIds": [setup.subnet["SubnetId"]],
+                  "PrivateDnsEnabled": True}
+    return ec2.create_vpc_endpoint(VpcId=setup.vpc, ServiceName=service,
+                                   **placed)["VpcEndpoint"]["VpcEndpointId"]
+
+
+def _audit_with_endpoint_services_failing(setup: Any, code: str) -> Any:
+    """The audit, with every ``DescribeVpcEndpointServices`` answered by the error ``code``."""
+    ec2 = setup.session.client("ec2")
+
+    def fail(**_: Any) -> None:
+        raise ClientError({"Error": {"Code": code, "Message": code}},
+                          "DescribeVpcEndpointServices")
+
+    ec2.meta.events.register("before-call.ec2.DescribeVpcEndpointServices", fail)
+    return audit_domain(setup.session, DOMAIN_ID,
+                        clients={"sagemaker": setup.sagemaker(), "ec2": ec2})
+
+
 def test_an_endpoint_outside_the_catalog_is_judged_by_what_aws_says_of_its_service(setup):
     """A DynamoDB gateway endpoint added by hand, with AWS's full-access default: the library
     never builds one, but AWS says its service takes a policy, so the audit reports it. An
-    endpoint of a service AWS says takes none (moto answers so for the Redshift Data API) is
-    not reported: nobody could give it a policy."""
+    endpoint of a service AWS says takes none (moto answers so for CloudFormation), or of
+    another account's endpoint service (full access only), is not: nobody could give it a
+    policy."""
     ec2 = setup.session.client("ec2")
-    table = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [setup.vpc]}])
-    ec2.create_vpc_endpoint(VpcId=setup.vpc, ServiceName=f"com.amazonaws.{REGION}.dynamodb",
-                            VpcEndpointType="Gateway", RouteTableIds=[
-                                table["RouteTables"][0]["RouteTableId"]])
-    data_api = f"com.amazonaws.{REGION}.redshift-data"
-    assert ec2.describe_vpc_endpoint_services(ServiceNames=[data_api])["ServiceDetails"][0][
+    stack = f"com.amazonaws.{REGION}.cloudformation"
+    assert ec2.describe_vpc_endpoint_services(ServiceNames=[stack])["ServiceDetails"][0][
         "VpcEndpointPolicySupported"] is False
-    ec2.create_vpc_endpoint(VpcId=setup.vpc, ServiceName=data_api, VpcEndpointType="Interface",
-                            SubnetIds=[setup.subnet["SubnetId"]], PrivateDnsEnabled=True)
-    result = audit(setup)
+    _endpoint(setup, f"com.amazonaws.{REGION}.dynamodb", gateway=True)
+    _endpoint(setup, stack)
+    _endpoint(setup, f"com.amazonaws.vpce.{REGION}.vpce-svc-0123456789abcdef0")
+    asked: list[Any] = []
+    ec2.meta.events.register("before-parameter-build.ec2.DescribeVpcEndpointServices",
+                             lambda params, **_: asked.append(params["ServiceNames"]))
+    result = audit_domain(setup.session, DOMAIN_ID,
+                          clients={"sagemaker": setup.sagemaker(), "ec2": ec2})
     assert policies(result) == {("vpc-endpoint-policy", "advisory")}
     (finding,) = result.findings
     # AWS (and moto) return the full-access default an endpoint gets without a policy.
     assert f"(com.amazonaws.{REGION}.dynamodb): statement 0 allows every action on every " \
         "resource to anyone" in finding.message
+    # Only the two AWS services outside the catalog are asked about, one call each.
+    assert sorted(asked) == [[stack], [f"com.amazonaws.{REGION}.dynamodb"]]
 
 
-def test_a_denied_read_of_the_endpoint_services_fails_closed(setup):
-    """Without AWS's answer an endpoint outside the catalog could not be judged: the
-    endpoints are unread, never passed."""
-    ec2 = setup.session.client("ec2")
+def test_a_denied_answer_on_an_endpoint_service_leaves_that_endpoint_unread(setup):
+    """An audit role without DescribeVpcEndpointServices cannot judge an endpoint outside the
+    catalog: that endpoint is unread, never passed; the catalog's endpoints and the rest of
+    the VPC are still judged."""
+    outside = _endpoint(setup, f"com.amazonaws.{REGION}.dynamodb", gateway=True)
+    _endpoint(setup, f"com.amazonaws.{REGION}.sagemaker.runtime")  # no policy: reported
+    result = _audit_with_endpoint_services_failing(setup, "UnauthorizedOperation")
+    assert policies(result) == {(COULD_NOT_CHECK, "mandatory"),
+                                ("vpc-endpoint-policy", "advisory")}
+    (unread,) = [f for f in result.findings if f.policy == COULD_NOT_CHECK]
+    assert outside in unread.urn and "UnauthorizedOperation" in unread.message
+    (weak,) = [f for f in result.findings if f.policy == "vpc-endpoint-policy"]
+    assert "(sagemaker.runtime): statement 0 allows every action" in weak.message
 
-    def deny(**_: Any) -> None:
-        raise ClientError({"Error": {"Code": "UnauthorizedOperation", "Message": "denied"}},
-                          "DescribeVpcEndpointServices")
 
-    ec2.meta.events.register("before-call.ec2.DescribeVpcEndpointServices", deny)
-    result = audit_domain(setup.session, DOMAIN_ID,
-                          clients={"sagemaker": setup.sagemaker(), "ec2": ec2})
-    assert policies(result) == {(COULD_NOT_CHECK, "mandatory")}
-    (unread,) = result.findings
-    assert "endpoint services" in unread.message and "UnauthorizedOperation" in unread.message
+def test_an_endpoint_service_aws_does_not_know_here_is_not_judged(setup):
+    """A name AWS answers InvalidServiceName for (a service of another region, or retired)
+    has no policy support to judge: the endpoint is read, and passes."""
+    _endpoint(setup, f"com.amazonaws.{REGION}.dynamodb", gateway=True)
+    assert _audit_with_endpoint_services_failing(setup, "InvalidServiceName").findings == []
 
 
 def test_a_deleted_endpoint_is_not_judged(setup):

@@ -265,8 +265,12 @@ ENDPOINT_POLICIES: dict[str, EndpointPolicySupport] = {
     "codeartifact.repositories": EndpointPolicySupport("principals-and-resources",
                                                        CODEARTIFACT_ENDPOINT_POLICY_PAGE),
     # The extras whose PrivateLink page says they take an endpoint policy: principals only,
-    # as their examples allow by principal or action. A secret, a Glue catalog, a Forecast
-    # dataset or a repository another account shares with this one stays reachable.
+    # as their examples allow by principal or action, so what another account's resource
+    # policy shares with this account's principals (a secret, a Glue catalog) stays
+    # reachable. A role of another account, assumed from a notebook, is not this account's
+    # principal and does not pass (nor through the default endpoints): CodeCommit and
+    # Forecast share nothing by resource policy, so reaching another account's repository
+    # or forecasts that way needs that endpoint's own policy (endpoint_policy_documents).
     **{short: EndpointPolicySupport("principals", page) for short, page in (
         ("secretsmanager", "https://docs.aws.amazon.com/secretsmanager/latest/userguide/"
                            "vpc-endpoint-overview.html"),
@@ -310,15 +314,21 @@ UNCONFIRMED_POLICY_SUPPORT: dict[str, str] = {
 """The catalog's services given no endpoint policy, and why."""
 
 
-def policy_support(service_name: str) -> tuple[str, EndpointPolicySupport] | None:
-    """The catalog entry (short name, support) of a full endpoint service name, if known."""
-    for short, support in ENDPOINT_POLICIES.items():
-        pattern = GATEWAY_ENDPOINTS.get(short) or INTERFACE_ENDPOINTS[short]
+def catalog_name(service_name: str) -> str | None:
+    """The catalog's short name of a full endpoint service name, if the library builds it."""
+    for short, pattern in {**INTERFACE_ENDPOINTS, **GATEWAY_ENDPOINTS}.items():
         regex = re.escape(pattern).replace(r"\{prefix\}", r"[a-z.]+").replace(
             r"\{region\}", r"[a-z0-9-]+")
         if re.fullmatch(regex, service_name):
-            return short, support
+            return short
     return None
+
+
+def policy_support(service_name: str) -> tuple[str, EndpointPolicySupport] | None:
+    """The catalog entry (short name, support) of a full endpoint service name, if it is one
+    whose support for endpoint policies an AWS page confirms."""
+    short = catalog_name(service_name)
+    return (short, ENDPOINT_POLICIES[short]) if short in ENDPOINT_POLICIES else None
 
 
 def endpoint_policy(

@@ -27,6 +27,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from studio_infra import resource_types as tokens
+from studio_infra.network.endpoints import catalog_name
 from studio_infra.ops.session import (
     NOT_CONFIGURED_CODES,
     CouldNotRead,
@@ -507,31 +508,69 @@ def _read_endpoints(reader: _Reader, vpc_id: str) -> None:
         for endpoint in page.get("VpcEndpoints", [])])
     live = [e for e in endpoints
             if str(e.get("State", "")).lower() not in ENDED_ENDPOINT_STATES]
-    # Whether each service takes an endpoint policy, as AWS answers for this region ("To
-    # verify whether a service supports endpoint policies, call the
-    # describe-vpc-endpoint-services command and check the value of
-    # VpcEndpointPolicySupported", https://docs.aws.amazon.com/vpc/latest/privatelink/
-    # aws-services-privatelink-support.html): the rule judges the services outside the
-    # library's catalog by it.
-    names = sorted({e["ServiceName"] for e in live if e.get("ServiceName")})
-    supported = read(f"the endpoint services of {vpc_id}", lambda: {
-        detail["ServiceName"]: detail.get("VpcEndpointPolicySupported")
-        for page in ec2.get_paginator("describe_vpc_endpoint_services").paginate(
-            ServiceNames=names)
-        for detail in page.get("ServiceDetails", [])}) if names else {}
+    answers: dict[str, bool | None] = {}
     for endpoint in live:
-        # An endpoint whose service takes a policy carries one, AWS's full-access default
-        # when none was given ("If you don't specify a policy, we attach a default policy
-        # that allows full access to the service",
-        # https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpcEndpoint.html):
-        # the endpoint-policy rule judges what DescribeVpcEndpoints returns.
-        reader.add(tokens.EC2_VPC_ENDPOINT, endpoint["VpcEndpointId"], {
-            "vpcId": vpc_id, "serviceName": endpoint.get("ServiceName"),
-            "vpcEndpointType": endpoint.get("VpcEndpointType"),
-            "privateDnsEnabled": endpoint.get("PrivateDnsEnabled"),
-            "policy": endpoint.get("PolicyDocument"),
-            POLICY_SUPPORTED: supported.get(endpoint.get("ServiceName"))},
-            endpoint["VpcEndpointId"])
+        service = str(endpoint.get("ServiceName") or "")
+        if catalog_name(service) is None and _aws_service(service):
+            # Outside the library's catalog, only AWS knows whether the service takes a
+            # policy: each such endpoint is read with that answer, or is unread.
+            reader.attempt(f"endpoint {endpoint['VpcEndpointId']} ({service})", partial(
+                _add_endpoint, reader, vpc_id, endpoint, answers))
+        else:
+            _add_endpoint(reader, vpc_id, endpoint)
+
+
+def _policy_supported(ec2: Any, service: str) -> bool | None:
+    """AWS's ``VpcEndpointPolicySupported`` for ``service``; None for a name AWS does not know
+    here (``InvalidServiceName``: a service of another region, or retired): no service to
+    judge. Any other failure is ``CouldNotRead``."""
+    try:
+        described = ec2.describe_vpc_endpoint_services(ServiceNames=[service])
+    except ClientError as exc:
+        if error_code(exc) == "InvalidServiceName":
+            return None
+        raise could_not_read(f"the endpoint service {service}", exc) from None
+    except BotoCoreError as exc:
+        raise CouldNotRead(f"could not read the endpoint service {service}: "
+                           f"{describe_error(exc)}") from None
+    return next((d.get("VpcEndpointPolicySupported") for d in described["ServiceDetails"]
+                 if d.get("ServiceName") == service), None)
+
+
+def _aws_service(service_name: str) -> bool:
+    """Whether an endpoint's service is AWS's: another account's endpoint service
+    (``com.amazonaws.vpce.<region>.vpce-svc-…``) takes no policy but full access ("When you
+    create a VPC endpoint for an endpoint service other than an AWS service, we allow full
+    access to the endpoint", https://docs.aws.amazon.com/vpc/latest/privatelink/
+    vpc-endpoints-access.html)."""
+    return service_name.startswith(("com.amazonaws.", "cn.com.amazonaws.", "aws.")) \
+        and ".vpce." not in service_name
+
+
+def _add_endpoint(reader: _Reader, vpc_id: str, endpoint: Mapping[str, Any],
+                  answers: dict[str, bool | None] | None = None) -> None:
+    """One live endpoint; with ``answers``, AWS's word on whether its service takes a policy
+    (``POLICY_SUPPORTED``), asked once per service."""
+    service = endpoint.get("ServiceName")
+    props = {"vpcId": vpc_id, "serviceName": service,
+             "vpcEndpointType": endpoint.get("VpcEndpointType"),
+             "privateDnsEnabled": endpoint.get("PrivateDnsEnabled"),
+             # An endpoint whose service takes a policy carries one, AWS's full-access
+             # default when none was given ("If you don't specify a policy, we attach a
+             # default policy that allows full access to the service",
+             # https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpcEndpoint.html).
+             "policy": endpoint.get("PolicyDocument")}
+    if answers is not None and isinstance(service, str):
+        if service not in answers:
+            # "To verify whether a service supports endpoint policies, call the
+            # describe-vpc-endpoint-services command and check the value of
+            # VpcEndpointPolicySupported" (https://docs.aws.amazon.com/vpc/latest/privatelink/
+            # aws-services-privatelink-support.html). A name AWS does not know here (a
+            # service of another region, or retired) is no service to judge.
+            answers[service] = _policy_supported(reader.client("ec2"), service)
+        props[POLICY_SUPPORTED] = answers[service]
+    reader.add(tokens.EC2_VPC_ENDPOINT, endpoint["VpcEndpointId"], props,
+               endpoint["VpcEndpointId"])
 
 
 def _rules(permissions: list[dict[str, Any]]) -> list[dict[str, Any]]:

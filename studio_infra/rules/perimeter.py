@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator, Mapping
-from itertools import pairwise
 from typing import Any
 
 from studio_infra.endpoints import policy_support
@@ -47,32 +45,18 @@ PERIMETER = RuleGroup()
 
 
 POLICY_SUPPORTED = "vpcEndpointPolicySupported"
-"""What AWS answers for a live endpoint's service (``DescribeVpcEndpointServices``): whether it
-takes an endpoint policy. The audit records it; a plan cannot know it, and relies on the
-catalog."""
+"""AWS's answer (``DescribeVpcEndpointServices``) to whether the service of a live endpoint
+outside the library's catalog takes an endpoint policy. Only the audit can ask; a plan judges
+such an endpoint by nothing, and the catalog's services by the AWS pages it cites, in both."""
 
 
-_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
-
-
-def _iam_prefix(service_name: str) -> str:
-    """The IAM prefix of an endpoint service's actions: ``sagemaker`` for
-    ``aws.sagemaker.<region>.studio`` and ``com.amazonaws.<region>.sagemaker.api``,
-    ``dynamodb`` for ``com.amazonaws.<region>.dynamodb``."""
-    parts = service_name.split(".")
-    if parts[:2] == ["aws", "sagemaker"]:
-        return "sagemaker"
-    after_region = [later for part, later in pairwise(parts)
-                    if _REGION.fullmatch(part)]
-    return after_region[0] if after_region else service_name
-
-
-def _wide_open(statement: Mapping[str, Any], service: str) -> bool:
-    """An Allow for anyone, on every action of the service, every resource, no condition."""
+def _wide_open(statement: Mapping[str, Any]) -> bool:
+    """An Allow for anyone, on every action (``*``, or ``<prefix>:*``: an endpoint serves
+    one service, whatever its IAM prefix), every resource, no condition."""
     actions = as_list(statement.get("Action"))
     return (statement.get("Effect") == "Allow" and everyone(statement)
             and "NotAction" not in statement and "NotResource" not in statement
-            and any(a == "*" or a == f"{service}:*" for a in actions)
+            and any(a == "*" or str(a).endswith(":*") for a in actions)
             and "*" in as_list(statement.get("Resource", "*"))
             and not statement.get("Condition"))
 
@@ -83,8 +67,8 @@ def endpoint_has_policy(endpoint: Resource, stack: Stack,
     service_name = str(endpoint.known("serviceName", "the service"))
     found = policy_support(service_name)
     if found is None and endpoint.get(POLICY_SUPPORTED) is not True:
-        # Neither the catalog (ENDPOINT_POLICIES) nor AWS (a live endpoint) says the
-        # service takes an endpoint policy.
+        # Neither an AWS page (ENDPOINT_POLICIES) nor, for a live endpoint of a service the
+        # library does not build, AWS's answer says the service takes an endpoint policy.
         return
     short = found[0] if found else service_name
     document = endpoint.get("policy")
@@ -92,9 +76,8 @@ def endpoint_has_policy(endpoint: Resource, stack: Stack,
         yield (f"endpoint {endpoint.name} ({short}) has no endpoint policy: AWS's default lets "
                "any principal reach any resource of the service through it")
         return
-    prefix = _iam_prefix(service_name)
     for index, statement in enumerate(statements(document, f"the policy of {endpoint.name}")):
-        if _wide_open(statement, prefix):
+        if _wide_open(statement):
             yield (f"endpoint {endpoint.name} ({short}): statement "
                    f"{statement.get('Sid') or index} allows every action on every resource to "
                    "anyone, without a condition")
