@@ -8,11 +8,12 @@ our code.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from typing import Any, TypeVar, get_args
 
 import pydantic
+
+from studio_infra.suggest import closest
 
 ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
 
@@ -96,7 +97,7 @@ def _named_outputs(value: Any) -> Any:
 def _did_you_mean(model: type[pydantic.BaseModel] | None, loc: tuple[Any, ...]) -> str:
     """The known fields at ``loc`` closest to its last step, or a general hint."""
     fields = _fields_at(model, loc[:-1]) if model is not None else []
-    near = difflib.get_close_matches(str(loc[-1]), fields, n=1, cutoff=0.6) if loc else []
+    near = closest(str(loc[-1]), fields, n=1) if loc else []
     if near:
         return f"did you mean {near[0]!r}?"
     if fields:

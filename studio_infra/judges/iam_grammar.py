@@ -11,7 +11,6 @@ statement, with the database's answer.
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from importlib import resources
 from typing import Any, Literal
 
 from studio_infra.judges.iam_database import Action, database, resource_fits
+from studio_infra.suggest import closest
 
 PolicyKind = Literal["identity", "trust", "resource"]
 
@@ -128,7 +128,7 @@ def check_statement(statement: Mapping[str, Any], kind: PolicyKind) -> Iterator[
             continue
         matched = db.match_actions(pattern)
         if not matched:
-            near = difflib.get_close_matches(name.lower(), list(db.actions_of(prefix)), n=3)
+            near = closest(name, db.actions_of(prefix))
             hint = f"; similar: {[db.actions_of(prefix)[n].full_name for n in near]}" \
                 if near else ""
             yield f"action {pattern!r} names no {prefix} action{hint}"

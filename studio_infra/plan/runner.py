@@ -8,7 +8,6 @@ through it, so the two can never disagree about what a program does.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import gc
 import os
 import runpy
@@ -46,6 +45,7 @@ from studio_infra.plan.recorder import RecordedResource, RecordingMonitor, plain
 from studio_infra.plan.references import sibling_resolver
 from studio_infra.plan.yaml_program import YamlProgram
 from studio_infra.resource_types import PROVIDER_PREFIX, PULUMI_STACK
+from studio_infra.suggest import closest
 
 SDK_COROUTINE_WARNING = "coroutine .* was never awaited"
 """What the Pulumi SDK leaves behind when a program fails: coroutines of outputs that will
@@ -279,8 +279,8 @@ def plan_project(directory: str | Path = ".", stack: str = "dev",
     unknown = project.unknown_keys(read)
     if unknown:
         known = sorted({*project.declared, *(k for k in read if k.startswith(project.name))})
-        hints = [f"{key} (did you mean {near[0]}?)" if (near := difflib.get_close_matches(
-            key, known, n=1)) else key for key in unknown]
+        hints = [f"{key} (did you mean {near[0]}?)" if (near := closest(key, known, n=1))
+                 else key for key in unknown]
         raise ProjectError(f"stack {stack!r} sets {', '.join(hints)}, which the program "
                            "never reads and Pulumi.yaml does not declare; fix the name, or "
                            "declare it under config: in Pulumi.yaml")

@@ -14,7 +14,6 @@ knowing never blocks a deployment on its own), and ``all`` sets it as the engine
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from studio_infra.rules.suppressions import (
     Suppression,
     parse_suppressions,
 )
+from studio_infra.suggest import did_you_mean
 
 LEVELS = {level.value for level in Enforcement} | {"remediate"}
 
@@ -94,8 +94,8 @@ def parse_policy_config(data: Mapping[str, Any], rules: Sequence[Rule] = RULES) 
             continue
         rule = by_name.get(name)
         if rule is None and name not in (CANNOT_CHECK, SUPPRESSIONS_POLICY):
-            raise StudioInfraError(f"policy config: unknown policy {name!r}"
-                                   f"{_did_you_mean(name, [*by_name, CANNOT_CHECK])}")
+            raise StudioInfraError(f"policy config: unknown policy {name!r}; " + did_you_mean(
+                name, [*by_name, CANNOT_CHECK], "`studio-infra rules` lists the policies"))
         if rule is None:  # the cannot-check and suppressions reporters: a level, no settings
             level = value.get("enforcementLevel", "advisory") if isinstance(value, Mapping) \
                 else value
@@ -153,15 +153,6 @@ def config_from_engine(levels: Mapping[str, str], properties: Mapping[str, Mappi
                 value = int(value)
             settings.setdefault(name, {})[key] = value
     return PolicyConfig(parsed, settings, suppressions)
-
-
-def _did_you_mean(name: str, known: Sequence[str]) -> str:
-    """``; did you mean 'x'?`` for the closest known names (at most three), else the hint to
-    list them."""
-    near = difflib.get_close_matches(name, list(known), n=3)
-    if near:
-        return "; did you mean " + " or ".join(repr(n) for n in near) + "?"
-    return "; `studio-infra rules` lists the policies"
 
 
 def _check_setting(policy: str, key: str, value: Any, schema: Mapping[str, Any]) -> None:
