@@ -527,7 +527,6 @@ def test_client_errors_other_than_not_found_are_not_taken_for_absence(setup):
     client = setup.sagemaker()
     s3 = setup.session.client("s3")
     stub = Stubber(s3)
-    stub.add_response("head_bucket", {})
     stub.add_response("get_bucket_encryption", {"ServerSideEncryptionConfiguration": {
         "Rules": [{"ApplyServerSideEncryptionByDefault": {
             "SSEAlgorithm": "aws:kms", "KMSMasterKeyID": setup.key["Arn"]},

@@ -116,7 +116,10 @@ def stubbed(session: boto3.Session, calls: list[tuple[str, Any, dict[str, Any]]]
     return client, stub
 
 
-def full_teardown_calls(vpc: str, fs: str) -> list[tuple[str, Any, dict[str, Any]]]:
+def full_teardown_calls(vpc: str, fs: str, home_efs: str = "Delete"
+                        ) -> list[tuple[str, Any, dict[str, Any]]]:
+    """SageMaker's answers to a whole teardown, in order; ``home_efs``: the retention policy
+    the domain is deleted with (``Retain`` with ``keep_home_efs``)."""
     return [
         ("describe_domain", domain_description(vpc, fs), {"DomainId": DOMAIN}),
         ("list_apps", {"Apps": APPS}, BY_DOMAIN),
@@ -134,7 +137,7 @@ def full_teardown_calls(vpc: str, fs: str) -> list[tuple[str, Any, dict[str, Any
         ("delete_user_profile", {}, {"DomainId": DOMAIN, "UserProfileName": "alice"}),
         ("list_user_profiles", {"UserProfiles": []}, BY_DOMAIN),
         ("delete_domain", {}, {"DomainId": DOMAIN,
-                               "RetentionPolicy": {"HomeEfsFileSystem": "Delete"}}),
+                               "RetentionPolicy": {"HomeEfsFileSystem": home_efs}}),
         ("!describe_domain", "ResourceNotFound", {"DomainId": DOMAIN}),
     ]
 
