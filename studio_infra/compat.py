@@ -95,18 +95,26 @@ def config_keys(namespace: str) -> list[str]:
         with contextlib.suppress(ValueError):
             values.update(json.loads(environment))
     prefix = f"{namespace}:"
+    for reads in _RECORDING:
+        reads.add(prefix)  # the whole namespace is read: see config_reads
     return sorted(key[len(prefix):] for key in values if key.startswith(prefix))
+
+
+_RECORDING: list[set[str]] = []
+"""The sets ``config_reads`` is filling."""
 
 
 @contextlib.contextmanager
 def config_reads() -> Iterator[set[str]]:
-    """Record every configuration key the program reads through ``pulumi.Config``.
+    """Record every configuration key the program reads through ``pulumi.Config``, and as
+    ``<namespace>:`` each namespace a component reads whole (``config_keys``).
 
     Wraps ``pulumi.config.get_config``, the module function every ``Config.get*`` calls
     (replaced for the duration): the planner reports a stack key the program never reads,
     and only the SDK sees the reads."""
     read: set[str] = set()
     original: Callable[[str], Any] = pulumi.config.get_config  # type: ignore[attr-defined]
+    _RECORDING.append(read)
 
     def recording(key: str) -> Any:
         read.add(key)
@@ -117,6 +125,7 @@ def config_reads() -> Iterator[set[str]]:
         yield read
     finally:
         pulumi.config.get_config = original  # type: ignore[attr-defined,assignment]
+        _RECORDING.remove(read)
 
 
 # -- running a program under mocks ----------------------------------------------------------

@@ -246,6 +246,23 @@ def test_a_misspelt_key_of_the_projects_namespace_is_refused(capsys, tmp_path):
     assert_one_line_error(code, err, "typo:ownr", "did you mean typo:owner?")
 
 
+def test_a_misspelt_namespace_of_the_library_is_refused(capsys, tmp_path):
+    """``stduio:network`` would be ignored by the engine, and the stack planned with NAT
+    gateways it meant to leave out."""
+    project = studio_project(tmp_path, "config:\n  stduio:network:\n    nat: none\n"
+                             "  Studio:users:\n    - name: alice\n")
+    code, _, err = run(capsys, "plan", str(project))
+    assert_one_line_error(code, err, "stduio:network (did you mean studio:network?)",
+                          "Studio:users (did you mean studio:users?)")
+
+
+def test_a_providers_namespace_is_not_taken_for_a_misspelt_one(capsys, tmp_path):
+    project = studio_project(tmp_path, "config:\n  aws:region: us-east-1\n"
+                             "  awsx:someSetting: x\n  docker-build:host: y\n")
+    code, _, err = run(capsys, "plan", str(project))
+    assert code == EXIT_OK, err
+
+
 def test_a_setting_of_the_wrong_type_is_refused(capsys, tmp_path):
     config = tmp_path / "policy.json"
     config.write_text(json.dumps({"s3-deny-outdated-tls": {"minimum_tls_version": "high"}}))

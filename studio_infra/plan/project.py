@@ -21,6 +21,7 @@ import yaml
 
 from studio_infra.errors import StudioInfraError
 from studio_infra.plan.environment import ProgramEnvironment, program_environment
+from studio_infra.suggest import closest
 
 SECRET_PLACEHOLDER = "[secret]"
 """What a program reads for a ``secure:`` config value when planned offline."""
@@ -66,11 +67,23 @@ class PulumiProject:
     declares with one, namespaced: a YAML program reads each value as its type."""
 
     def unknown_keys(self, read: set[str]) -> list[str]:
-        """Keys of the project's own namespace that it neither declares nor reads: misspelt
-        or left over, and silently ignored by the engine."""
-        prefix = f"{self.name}:"
-        return sorted(k for k in self.config if k.startswith(prefix)
-                      and k not in self.declared and k not in read)
+        """Keys the program neither declares nor reads, of the project's own namespace or of
+        a namespace a letter or two from it or from one a component reads whole
+        (``stduio:network`` beside ``studio``, ``config_reads``): misspelt or left over, and
+        silently ignored by the engine. Other namespaces (providers') are not judged."""
+        return sorted(key for key in self.config if key not in self.declared
+                      and key not in read and (key.startswith(f"{self.name}:")
+                                               or self.namespace_meant(key, read)))
+
+    def namespace_meant(self, key: str, read: set[str]) -> str | None:
+        """``key`` in the namespace it was likely meant for, when its own is a near miss of
+        the project's or of one read whole (``studio:network`` for ``stduio:network``)."""
+        namespace, _, rest = key.partition(":")
+        own = {self.name, *(k[:-1] for k in read if k.endswith(":"))}
+        if namespace in own:
+            return None
+        near = closest(namespace, own, n=1, cutoff=0.8)
+        return f"{near[0]}:{rest}" if near else None
 
     @property
     def region(self) -> str | None:

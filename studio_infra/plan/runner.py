@@ -278,8 +278,10 @@ def plan_project(directory: str | Path = ".", stack: str = "dev",
             raise
     unknown = project.unknown_keys(read)
     if unknown:
-        known = sorted({*project.declared, *(k for k in read if k.startswith(project.name))})
-        hints = [f"{key} (did you mean {near[0]}?)" if (near := closest(key, known, n=1))
+        known = sorted({*project.declared, *(k for k in read if k.startswith(project.name)
+                                             and not k.endswith(":"))})
+        hints = [f"{key} (did you mean {near}?)" if (near := project.namespace_meant(key, read)
+                                                      or next(iter(closest(key, known, n=1)), None))
                  else key for key in unknown]
         raise ProjectError(f"stack {stack!r} sets {', '.join(hints)}, which the program "
                            "never reads and Pulumi.yaml does not declare; fix the name, or "
