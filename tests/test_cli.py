@@ -256,9 +256,15 @@ def test_a_misspelt_namespace_of_the_library_is_refused(capsys, tmp_path):
                           "Studio:users (did you mean studio:users?)")
 
 
-def test_a_providers_namespace_is_not_taken_for_a_misspelt_one(capsys, tmp_path):
+@pytest.mark.parametrize("project_name", ["typo", "awsx", "auth"])
+def test_a_providers_namespace_is_not_taken_for_a_misspelt_one(capsys, tmp_path,
+                                                               project_name):
+    """A provider reads its own keys, and its namespace may be a letter from the project's
+    name (``aws`` in project ``awsx``, ``auth0`` in ``auth``)."""
     project = studio_project(tmp_path, "config:\n  aws:region: us-east-1\n"
-                             "  awsx:someSetting: x\n  docker-build:host: y\n")
+                             "  auth0:domain: y\n  docker-build:host: z\n")
+    (project / "Pulumi.yaml").write_text((project / "Pulumi.yaml").read_text().replace(
+        "name: typo", f"name: {project_name}"))
     code, _, err = run(capsys, "plan", str(project))
     assert code == EXIT_OK, err
 

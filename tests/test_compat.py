@@ -123,6 +123,19 @@ def test_config_reads_sees_every_read_through_pulumi_config(runtime):
         assert "proj:later" not in read  # the SDK's function is put back
 
 
+
+def test_config_reads_records_whole_namespaces_and_nests_by_identity(runtime):
+    """A namespace a component lists (``config_keys``) is recorded as ``<namespace>:``; two
+    recordings open at once, equal when the inner one ends, each keep their own set."""
+    pulumi.runtime.set_all_config({"studio:users": "[]"}, [])
+    with internal("pulumi.runtime.config.CONFIG"), compat.config_reads() as outer:
+        with compat.config_reads() as inner:
+            pass
+        assert inner == outer == set()
+        compat.config_keys("studio")
+    assert outer == {"studio:"} and inner == set()
+
+
 # -- running a program under mocks ----------------------------------------------------------
 
 

@@ -68,21 +68,23 @@ class PulumiProject:
 
     def unknown_keys(self, read: set[str]) -> list[str]:
         """Keys the program neither declares nor reads, of the project's own namespace or of
-        a namespace a letter or two from it or from one a component reads whole
-        (``stduio:network`` beside ``studio``, ``config_reads``): misspelt or left over, and
-        silently ignored by the engine. Other namespaces (providers') are not judged."""
+        a namespace a letter or two from one a component reads whole (``stduio:network``
+        beside ``studio``, ``config_reads``): misspelt or left over, and silently ignored by
+        the engine. Other namespaces are not judged: a provider's may be a letter from the
+        project's name (``auth0`` in project ``auth``) and is read by the provider, not the
+        program."""
         return sorted(key for key in self.config if key not in self.declared
                       and key not in read and (key.startswith(f"{self.name}:")
                                                or self.namespace_meant(key, read)))
 
     def namespace_meant(self, key: str, read: set[str]) -> str | None:
         """``key`` in the namespace it was likely meant for, when its own is a near miss of
-        the project's or of one read whole (``studio:network`` for ``stduio:network``)."""
+        one a component reads whole (``studio:network`` for ``stduio:network``)."""
         namespace, _, rest = key.partition(":")
-        own = {self.name, *(k[:-1] for k in read if k.endswith(":"))}
-        if namespace in own:
+        whole = {k[:-1] for k in read if k.endswith(":")}
+        if namespace in whole or namespace == self.name:
             return None
-        near = closest(namespace, own, n=1, cutoff=0.8)
+        near = closest(namespace, whole, n=1, cutoff=0.8)
         return f"{near[0]}:{rest}" if near else None
 
     @property
