@@ -523,6 +523,30 @@ def test_an_unreadable_domain_is_an_error_not_a_pass(aws_env, capsys):
     assert "nothing was audited" in capsys.readouterr().err
 
 
+def test_a_bucket_of_the_same_name_in_another_account_is_never_judged_as_the_domains(setup):
+    """The sharing bucket deleted and its name taken by another account: users' shared
+    notebooks would go there. Every read asks for the domain's account as the owner, and S3
+    answers 403 for another's (moto ignores the condition: the answer is AWS's, stubbed), so
+    the bucket is unread, and no verdict is drawn from the stranger's settings."""
+    s3 = setup.session.client("s3")
+    owners: list[str | None] = []
+
+    def owned_elsewhere(params: dict[str, Any], **_: Any) -> None:
+        owners.append(params.get("ExpectedBucketOwner"))
+        raise ClientError({"Error": {"Code": "AccessDenied", "Message": "Access Denied"}},
+                          "GetBucketEncryption")
+
+    s3.meta.events.register("before-parameter-build.s3.*", owned_elsewhere)
+    result = audit_domain(setup.session, DOMAIN_ID,
+                          clients={"sagemaker": setup.sagemaker(), "s3": s3})
+    assert owners and set(owners) == {ACCOUNT}
+    (unread,) = [f for f in result.findings if f.policy == COULD_NOT_CHECK]
+    assert unread.urn == f"arn:aws:s3:::{setup.bucket}"
+    assert f"as account {ACCOUNT}'s bucket" in unread.message
+    assert not any(f.urn.endswith(setup.bucket) and f.policy != COULD_NOT_CHECK
+                   for f in result.findings)
+
+
 def test_client_errors_other_than_not_found_are_not_taken_for_absence(setup):
     client = setup.sagemaker()
     s3 = setup.session.client("s3")

@@ -252,8 +252,9 @@ def _read_domain(reader: _Reader, domain: dict[str, Any]) -> None:
     for fs_id in sorted(f for f in file_systems if f):
         reader.attempt(fs_id, partial(_add, keys, _read_file_system, reader, fs_id))
     for bucket in sorted(b for b in buckets if b):
-        reader.attempt(f"arn:{partition}:s3:::{bucket}",
-                       partial(_add_all, keys, _read_bucket, reader, bucket, partition))
+        reader.attempt(f"arn:{partition}:s3:::{bucket}", partial(
+            _add_all, keys, _read_bucket, reader, bucket, partition,
+            domain["DomainArn"].split(":")[4]))
     for image in sorted(images):
         reader.attempt(image, partial(_add, keys, _read_image, reader, image))
     for key in sorted(k for k in keys if k):
@@ -314,21 +315,28 @@ def _read_file_system(reader: _Reader, fs_id: str) -> str | None:
     return key
 
 
-def _read_bucket(reader: _Reader, bucket: str, partition: str) -> set[str]:
+def _read_bucket(reader: _Reader, bucket: str, partition: str, account: str) -> set[str]:
     """Read a bucket's settings; returns the keys its default encryption uses, for the
-    audit to judge those keys too."""
+    audit to judge those keys too. ``account``: the domain's, whose users share notebooks
+    into it."""
     # Every read first: a bucket is judged only with all of its settings known. Only its
     # configuration is read (a missing bucket fails each read): the library's bucket
     # perimeter denies listing and objects outside the VPC, where the audit runs.
+    # Each read as the domain's account's bucket: a bucket of the same name in another
+    # account (the domain's deleted, and its name taken) answers 403 ("If the bucket is
+    # owned by a different account, the request fails with the HTTP status code 403
+    # Forbidden", https://docs.aws.amazon.com/AmazonS3/latest/userguide/
+    # bucket-owner-condition.html), and is unread, never judged as the domain's.
     s3 = reader.client("s3")
     arn = f"arn:{partition}:s3:::{bucket}"
-    encryption = reader.optional(f"encryption of {bucket}", s3.get_bucket_encryption,
-                                 Bucket=bucket)
-    policy = reader.optional(f"policy of {bucket}", s3.get_bucket_policy, Bucket=bucket)
-    block = reader.optional(f"public access block of {bucket}", s3.get_public_access_block,
-                            Bucket=bucket)
-    versioning = read(f"versioning of {bucket}", s3.get_bucket_versioning, Bucket=bucket)
-    logging = read(f"logging of {bucket}", s3.get_bucket_logging, Bucket=bucket)
+    of = f"{bucket} (as account {account}'s bucket)"
+    mine = {"Bucket": bucket, "ExpectedBucketOwner": account}
+    encryption = reader.optional(f"encryption of {of}", s3.get_bucket_encryption, **mine)
+    policy = reader.optional(f"policy of {of}", s3.get_bucket_policy, **mine)
+    block = reader.optional(f"public access block of {of}", s3.get_public_access_block,
+                            **mine)
+    versioning = read(f"versioning of {of}", s3.get_bucket_versioning, **mine)
+    logging = read(f"logging of {of}", s3.get_bucket_logging, **mine)
 
     reader.add(tokens.S3_BUCKET, arn, {"bucket": bucket, "arn": arn}, bucket)
     if encryption:
