@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -148,12 +148,14 @@ class _Reader:
         else:
             self.audit.read.append(ident)
 
-    def optional(self, what: str, call: Callable[..., Any], **kwargs: Any) -> Any:
-        """A read whose "not found" means "not configured" (None), not "could not check"."""
+    def optional(self, what: str, call: Callable[..., Any], *,
+                 absent: Collection[str] = NOT_CONFIGURED_CODES, **kwargs: Any) -> Any:
+        """A read whose "not found" (an error code in ``absent``) means "nothing there"
+        (None), not "could not check"."""
         try:
             return call(**kwargs)
         except ClientError as exc:
-            if error_code(exc) in NOT_CONFIGURED_CODES:
+            if error_code(exc) in absent:
                 return None
             raise could_not_read(what, exc) from None
         except BotoCoreError as exc:
@@ -529,23 +531,6 @@ def _read_endpoints(reader: _Reader, vpc_id: str) -> None:
             _add_endpoint(reader, vpc_id, endpoint)
 
 
-def _policy_supported(ec2: Any, service: str) -> bool | None:
-    """AWS's ``VpcEndpointPolicySupported`` for ``service``; None for a name AWS does not know
-    here (``InvalidServiceName``: a service of another region, or retired): no service to
-    judge. Any other failure is ``CouldNotRead``."""
-    try:
-        described = ec2.describe_vpc_endpoint_services(ServiceNames=[service])
-    except ClientError as exc:
-        if error_code(exc) == "InvalidServiceName":
-            return None
-        raise could_not_read(f"the endpoint service {service}", exc) from None
-    except BotoCoreError as exc:
-        raise CouldNotRead(f"could not read the endpoint service {service}: "
-                           f"{describe_error(exc)}") from None
-    return next((d.get("VpcEndpointPolicySupported") for d in described["ServiceDetails"]
-                 if d.get("ServiceName") == service), None)
-
-
 def _aws_service(service_name: str) -> bool:
     """Whether an endpoint's service is AWS's: another account's endpoint service
     (``com.amazonaws.vpce.<region>.vpce-svc-…``) takes no policy but full access ("When you
@@ -574,9 +559,16 @@ def _add_endpoint(reader: _Reader, vpc_id: str, endpoint: Mapping[str, Any],
             # "To verify whether a service supports endpoint policies, call the
             # describe-vpc-endpoint-services command and check the value of
             # VpcEndpointPolicySupported" (https://docs.aws.amazon.com/vpc/latest/privatelink/
-            # aws-services-privatelink-support.html). A name AWS does not know here (a
-            # service of another region, or retired) is no service to judge.
-            answers[service] = _policy_supported(reader.client("ec2"), service)
+            # aws-services-privatelink-support.html). A name AWS does not know here
+            # (InvalidServiceName: a service of another region, or retired) is no service to
+            # judge.
+            described = reader.optional(
+                f"the endpoint service {service}",
+                reader.client("ec2").describe_vpc_endpoint_services,
+                absent={"InvalidServiceName"}, ServiceNames=[service])
+            answers[service] = next(
+                (d.get("VpcEndpointPolicySupported") for d in described["ServiceDetails"]
+                 if d.get("ServiceName") == service), None) if described else None
         props[POLICY_SUPPORTED] = answers[service]
     reader.add(tokens.EC2_VPC_ENDPOINT, endpoint["VpcEndpointId"], props,
                endpoint["VpcEndpointId"])
